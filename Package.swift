@@ -1,0 +1,68 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Module layout (dependencies point down):
+//   COpenSSL, CPNGShims        C glue over system OpenSSL 3 and libpng (no C type leaves these + the next layer)
+//   OpenBadgesCrypto           keys, PEM, RS256/ES256/EdDSA, SHA-256, CSPRNG over OpenSSL
+//   OpenBadgesPNG              PNG chunk reader/writer, CRC-32, iTXt, libpng image validation
+//   OpenBadges                 pure core: JSON, OB 2.0 model, JWS, baking, verifier, issuing
+//   OpenBadgesHTTP             HTTP DocumentLoader with SSRF guard (sockets + OpenSSL TLS)
+//   InsigneCLI                 the `insigne` command
+let package = Package(
+    name: "Insigne",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "insigne", targets: ["InsigneCLI"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(
+            name: "CPNGShims",
+            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]
+        ),
+        .target(
+            name: "OpenBadgesCrypto",
+            dependencies: ["COpenSSL"]
+        ),
+        .target(
+            name: "OpenBadgesPNG",
+            dependencies: ["CPNGShims"]
+        ),
+        .target(
+            name: "OpenBadges",
+            dependencies: ["OpenBadgesCrypto", "OpenBadgesPNG"]
+        ),
+        .target(
+            name: "OpenBadgesHTTP",
+            dependencies: ["OpenBadges", "COpenSSL"]
+        ),
+        .executableTarget(
+            name: "InsigneCLI",
+            dependencies: [
+                "OpenBadges", "OpenBadgesHTTP", "OpenBadgesCrypto", "OpenBadgesPNG",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["OpenBadges"],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "OpenBadgesCryptoTests", dependencies: ["OpenBadgesCrypto", "TestSupport"]),
+        .testTarget(name: "OpenBadgesPNGTests", dependencies: ["OpenBadgesPNG", "TestSupport"]),
+        .testTarget(name: "OpenBadgesTests", dependencies: ["OpenBadges", "TestSupport"]),
+        .testTarget(name: "OpenBadgesHTTPTests", dependencies: ["OpenBadgesHTTP", "TestSupport"]),
+        .testTarget(
+            name: "InteropTests",
+            dependencies: ["OpenBadges", "OpenBadgesHTTP", "TestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
