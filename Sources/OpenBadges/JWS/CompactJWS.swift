@@ -1,0 +1,107 @@
+import OpenBadgesCrypto
+
+/// Why a string is not a usable compact JWS.
+public struct JWSError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// French message.
+    public var messageFR: String
+    /// English message.
+    public var messageEN: String
+
+    init(fr: String, en: String) {
+        messageFR = fr
+        messageEN = en
+    }
+
+    public var description: String { "\(messageFR) / \(messageEN)" }
+}
+
+/// A JWS in compact serialization: `BASE64URL(header).BASE64URL(payload).BASE64URL(signature)`.
+public struct CompactJWS: Sendable, Equatable {
+    /// The whole compact string.
+    public let compact: String
+    /// The decoded protected header.
+    public let header: [String: JSONValue]
+    /// The decoded payload bytes (for OB 2.0, the assertion JSON).
+    public let payload: [UInt8]
+    /// The decoded signature bytes.
+    public let signature: [UInt8]
+    /// The ASCII bytes that were signed: `header_b64 "." payload_b64`.
+    public let signingInput: [UInt8]
+
+    /// The `alg` header parameter.
+    public var algorithm: String? { header["alg"]?.stringValue }
+
+    /// Splits and decodes a compact JWS. Nothing is verified here; the caller pins `alg` before any key lookup.
+    public init(_ text: String) throws(JWSError) {
+        let compact = text.trimmingASCIIWhitespace()
+        let parts = compact.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3 else {
+            throw JWSError(
+                fr: "un JWS compact a trois parties séparées par des points (\(parts.count) trouvées)",
+                en: "a compact JWS has three dot-separated parts (found \(parts.count))")
+        }
+        guard !parts[0].isEmpty, !parts[1].isEmpty, !parts[2].isEmpty else {
+            throw JWSError(
+                fr: "une partie du JWS est vide (signature absente ?)", en: "a JWS part is empty (missing signature?)")
+        }
+        guard let h = Base64URL.decode(parts[0]), let p = Base64URL.decode(parts[1]),
+            let s = Base64URL.decode(parts[2])
+        else {
+            throw JWSError(fr: "le JWS n'est pas en base64url valide", en: "the JWS is not valid base64url")
+        }
+        guard let hv = try? JSONValue(parsing: h), case .object(let header) = hv else {
+            throw JWSError(fr: "l'en-tête du JWS n'est pas un objet JSON", en: "the JWS header is not a JSON object")
+        }
+        if header["crit"] != nil {
+            throw JWSError(
+                fr: "l'en-tête du JWS exige des extensions (« crit ») non prises en charge",
+                en: "the JWS header requires unsupported extensions (\"crit\")")
+        }
+        self.compact = compact
+        self.header = header
+        self.payload = p
+        self.signature = s
+        self.signingInput = Array(parts[0].utf8) + [UInt8(ascii: ".")] + Array(parts[1].utf8)
+    }
+
+    /// True when `text` has the shape of a compact JWS (three base64url parts).
+    public static func looksLikeJWS(_ text: String) -> Bool {
+        let t = text.trimmingASCIIWhitespace()
+        var dots = 0
+        var partLength = 0
+        for c in t.utf8 {
+            if c == UInt8(ascii: ".") {
+                if partLength == 0 { return false }
+                dots += 1
+                partLength = 0
+                continue
+            }
+            let ok =
+                (65...90).contains(c) || (97...122).contains(c) || (48...57).contains(c) || c == UInt8(ascii: "-")
+                || c == UInt8(ascii: "_")
+            if !ok { return false }
+            partLength += 1
+        }
+        return dots == 2 && partLength > 0
+    }
+
+    /// Signs `payload` with RS256 and returns the compact serialization. The header is exactly `{"alg":"RS256"}`.
+    public static func signRS256(payload: [UInt8], key: PrivateKey) throws -> String {
+        let input = Base64URL.encode(Array(#"{"alg":"RS256"}"#.utf8)) + "." + Base64URL.encode(payload)
+        let sig = try key.signature(for: Array(input.utf8), algorithm: .rs256)
+        return input + "." + Base64URL.encode(sig)
+    }
+}
+
+extension String {
+    func trimmingASCIIWhitespace() -> String {
+        let u = Array(utf8)
+        var start = 0
+        var end = u.count
+        func ws(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
+        while start < end, ws(u[start]) { start += 1 }
+        while end > start, ws(u[end - 1]) { end -= 1 }
+        if start == 0, end == u.count { return self }
+        return String(decoding: u[start..<end], as: UTF8.self)
+    }
+}

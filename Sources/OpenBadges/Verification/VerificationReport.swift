@@ -1,0 +1,213 @@
+/// A French and English text.
+public struct LocalizedText: Sendable, Equatable {
+    /// French (the users' language).
+    public var fr: String
+    /// English.
+    public var en: String
+
+    /// Creates a text.
+    public init(fr: String, en: String) {
+        self.fr = fr
+        self.en = en
+    }
+
+    var json: JSONValue { ["fr": .string(fr), "en": .string(en)] }
+}
+
+/// What a verification concluded, in the terms an employer cares about.
+public enum VerificationOutcome: String, Sendable, Equatable, CaseIterable {
+    case valid, revoked, expired, forged, recipientMismatch, notABadge, malformed, notYetValid, unverifiable, invalid
+
+    /// Which outcome wins when several checks fail (lower first).
+    var priority: Int {
+        switch self {
+        case .notABadge: 0
+        case .malformed: 1
+        case .forged: 2
+        case .revoked: 3
+        case .expired: 4
+        case .notYetValid: 5
+        case .recipientMismatch: 6
+        case .invalid: 7
+        case .unverifiable: 8
+        case .valid: 9
+        }
+    }
+
+    /// A plain-language sentence for this outcome.
+    public var summary: LocalizedText {
+        switch self {
+        case .valid:
+            LocalizedText(fr: "Badge valide : authentique, en cours de validité et non révoqué.", en: "Valid badge: authentic, current and not revoked.")
+        case .revoked:
+            LocalizedText(fr: "Badge révoqué par son émetteur.", en: "This badge was revoked by its issuer.")
+        case .expired: LocalizedText(fr: "Badge expiré.", en: "This badge has expired.")
+        case .forged:
+            LocalizedText(
+                fr: "Badge falsifié : la signature ne correspond pas à l'émetteur ou le contenu a été modifié.",
+                en: "Forged badge: the signature does not match the issuer or the content was altered.")
+        case .recipientMismatch:
+            LocalizedText(fr: "Ce badge n'a pas été délivré à cette personne.", en: "This badge was not issued to this person.")
+        case .notABadge:
+            LocalizedText(fr: "Ce fichier ne contient pas de badge Open Badges.", en: "This file does not contain an Open Badge.")
+        case .malformed:
+            LocalizedText(fr: "Le badge est mal formé et ne peut pas être accepté.", en: "The badge is malformed and cannot be accepted.")
+        case .notYetValid:
+            LocalizedText(fr: "La date d'émission du badge est dans le futur.", en: "The badge's issue date is in the future.")
+        case .unverifiable:
+            LocalizedText(
+                fr: "Vérification impossible pour le moment : un document de l'émetteur est inaccessible.",
+                en: "Cannot verify right now: one of the issuer's documents is unreachable.")
+        case .invalid:
+            LocalizedText(fr: "Badge non valide.", en: "Invalid badge.")
+        }
+    }
+}
+
+/// The overall verdict.
+public enum VerificationVerdict: String, Sendable, Equatable {
+    /// Every required check passed.
+    case valid
+    /// At least one check failed.
+    case invalid
+    /// Nothing failed, but a required check could not be performed (e.g. key unreachable).
+    case indeterminate
+}
+
+/// One named check of a verification.
+public struct VerificationCheck: Sendable, Equatable {
+    /// Passed, failed or skipped.
+    public enum Status: String, Sendable, Equatable { case passed, failed, skipped }
+
+    /// Stable identifier, e.g. `signature`, `revocation`, `dates.expires`.
+    public var id: String
+    /// The result.
+    public var status: Status
+    /// What was found, in French and English.
+    public var message: LocalizedText
+    /// For a skipped check: true when it was required but could not run (makes the verdict indeterminate).
+    public var blocking: Bool
+    /// For a failed check: the outcome it implies.
+    public var outcome: VerificationOutcome?
+
+    /// Creates a check.
+    public init(
+        id: String, status: Status, message: LocalizedText, blocking: Bool = false, outcome: VerificationOutcome? = nil
+    ) {
+        self.id = id
+        self.status = status
+        self.message = message
+        self.blocking = blocking
+        self.outcome = outcome
+    }
+}
+
+/// What the verified assertion states (for display).
+public struct AssertionSummary: Sendable, Equatable {
+    public var id: String?
+    public var badgeID: String?
+    public var badgeName: String?
+    public var badgeDescription: String?
+    public var badgeImage: String?
+    public var issuerID: String?
+    public var issuerName: String?
+    public var issuedOn: String?
+    public var expires: String?
+    public var revocationReason: String?
+    public var recipientHashed: Bool?
+    public var verificationType: String?
+    public var narrative: String?
+    public var alignment: [AlignmentObject] = []
+    public var evidence: [Evidence] = []
+
+    /// Creates an empty summary.
+    public init() {}
+
+    var json: JSONValue {
+        var o: [String: JSONValue] = [:]
+        o.set("id", id)
+        o.set("badgeId", badgeID)
+        o.set("badgeName", badgeName)
+        o.set("badgeDescription", badgeDescription)
+        o.set("badgeImage", badgeImage)
+        o.set("issuerId", issuerID)
+        o.set("issuerName", issuerName)
+        o.set("issuedOn", issuedOn)
+        o.set("expires", expires)
+        o.set("revocationReason", revocationReason)
+        if let recipientHashed { o["recipientHashed"] = .bool(recipientHashed) }
+        o.set("verificationType", verificationType)
+        return .object(o)
+    }
+}
+
+/// The result of verifying one badge: named checks and a verdict. A forged or revoked badge is a verdict, not an error.
+public struct VerificationReport: Sendable, Equatable {
+    /// Every check, in the order performed.
+    public var checks: [VerificationCheck]
+    /// What the input was (`png`, `svg`, `jws`, `json`, `url`, `pdf`).
+    public var inputFormat: String?
+    /// What the assertion states.
+    public var assertion: AssertionSummary?
+    /// The compact JWS that was verified, when the badge is signed.
+    public var jws: String?
+
+    /// Creates a report.
+    public init(checks: [VerificationCheck], inputFormat: String? = nil, assertion: AssertionSummary? = nil) {
+        self.checks = checks
+        self.inputFormat = inputFormat
+        self.assertion = assertion
+    }
+
+    /// Valid, invalid or indeterminate.
+    public var verdict: VerificationVerdict {
+        if checks.contains(where: { $0.status == .failed }) { return .invalid }
+        if checks.contains(where: { $0.status == .skipped && $0.blocking }) { return .indeterminate }
+        if checks.isEmpty { return .indeterminate }
+        return .valid
+    }
+
+    /// True only for the `valid` verdict.
+    public var isValid: Bool { verdict == .valid }
+
+    /// The employer-facing outcome.
+    public var outcome: VerificationOutcome {
+        switch verdict {
+        case .valid: return .valid
+        case .indeterminate: return .unverifiable
+        case .invalid:
+            let failed = checks.filter { $0.status == .failed }.map { $0.outcome ?? .invalid }
+            return failed.min { $0.priority < $1.priority } ?? .invalid
+        }
+    }
+
+    /// One sentence for the outcome, plus the revocation reason when revoked.
+    public var summary: LocalizedText {
+        var s = outcome.summary
+        if outcome == .revoked, let reason = assertion?.revocationReason, !reason.isEmpty {
+            s.fr += " Motif : \(reason)"
+            s.en += " Reason: \(reason)"
+        }
+        return s
+    }
+
+    /// The report as JSON: `valid`, `verdict`, `outcome`, `summary`, `input`, `assertion`, `checks`.
+    public var json: JSONValue {
+        var o: [String: JSONValue] = [
+            "valid": .bool(isValid),
+            "verdict": .string(verdict.rawValue),
+            "outcome": .string(outcome.rawValue),
+            "summary": summary.json,
+            "checks": .array(
+                checks.map { c in
+                    ["id": .string(c.id), "status": .string(c.status.rawValue), "message": c.message.json]
+                }),
+        ]
+        if let inputFormat { o["input"] = ["format": .string(inputFormat)] }
+        if let assertion { o["assertion"] = assertion.json }
+        return .object(o)
+    }
+
+    /// The check with this id, if it was performed.
+    public func check(_ id: String) -> VerificationCheck? { checks.first { $0.id == id } }
+}

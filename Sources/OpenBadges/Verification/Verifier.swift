@@ -1,0 +1,762 @@
+import Foundation
+import OpenBadgesCrypto
+
+/// What to verify.
+public enum VerificationInput: Sendable {
+    /// File bytes: a baked PNG or SVG, or a text file holding a JWS, assertion JSON or URL.
+    case data([UInt8])
+    /// Text: a compact JWS, assertion JSON or a hosted assertion URL.
+    case text(String)
+    /// The URL of a hosted assertion.
+    case url(URL)
+}
+
+/// The identifier the badge is expected to have been issued to.
+public struct RecipientIdentifier: Sendable, Equatable {
+    /// `email`, `url` or `telephone`.
+    public var type: String
+    /// The plaintext identifier, compared exactly as given (the spec defines no normalisation).
+    public var value: String
+
+    /// Creates an identifier.
+    public init(type: String = "email", value: String) {
+        self.type = type
+        self.value = value
+    }
+}
+
+/// Parameters of one verification.
+public struct VerificationOptions: Sendable {
+    /// The verifier's clock (injected: the core reads no clock).
+    public var now: Date
+    /// The expected recipient, if known.
+    public var recipient: RecipientIdentifier?
+
+    /// Creates options.
+    public init(now: Date, recipient: RecipientIdentifier? = nil) {
+        self.now = now
+        self.recipient = recipient
+    }
+}
+
+/// Parsed public keys by PEM text, shared across verifications (PEM decoding is slower than verifying).
+public final class PublicKeyCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var keys: [String: PublicKey] = [:]
+    private let capacity: Int
+
+    /// Creates a cache holding at most `capacity` keys.
+    public init(capacity: Int = 512) { self.capacity = capacity }
+
+    /// The parsed key for `pem`, parsing it once.
+    public func key(pem: String) throws -> PublicKey {
+        lock.lock()
+        if let k = keys[pem] {
+            lock.unlock()
+            return k
+        }
+        lock.unlock()
+        let k = try PublicKey(pem: pem)
+        lock.lock()
+        if keys.count >= capacity { keys.removeAll(keepingCapacity: true) }
+        keys[pem] = k
+        lock.unlock()
+        return k
+    }
+}
+
+/// Verifies Open Badges 2.0 assertions (signed and hosted) following the specification (DIGEST §2).
+///
+/// ```swift
+/// let verifier = Verifier(loader: HTTPDocumentLoader())
+/// let report = await verifier.verify(.data(pngBytes), options: .init(now: Date()))
+/// print(report.verdict, report.summary.fr)
+/// ```
+public struct Verifier: Sendable {
+    /// Where linked documents come from.
+    public let loader: DocumentLoader
+    /// Shared parsed-key cache.
+    public let keyCache: PublicKeyCache
+
+    /// Creates a verifier.
+    public init(loader: DocumentLoader, keyCache: PublicKeyCache = PublicKeyCache()) {
+        self.loader = loader
+        self.keyCache = keyCache
+    }
+
+    /// Verifies one input. Never throws: every problem is a check in the report.
+    public func verify(_ input: VerificationInput, options: VerificationOptions) async -> VerificationReport {
+        let run = VerificationRun(loader: loader, keyCache: keyCache, options: options)
+        await run.start(input)
+        var report = VerificationReport(checks: run.checks, inputFormat: run.inputFormat, assertion: run.summary)
+        report.jws = run.jws
+        return report
+    }
+}
+
+/// Accept header for JSON-LD documents.
+let jsonLDAccept = "application/ld+json, application/json"
+
+/// The state of one verification: checks accumulated in order, documents loaded once.
+final class VerificationRun {
+    let loader: DocumentLoader
+    let keyCache: PublicKeyCache
+    let options: VerificationOptions
+    var checks: [VerificationCheck] = []
+    var inputFormat: String?
+    var summary: AssertionSummary?
+    var jws: String?
+    private var documents: [String: Result<LoadedDocument, DocumentLoaderError>] = [:]
+
+    init(loader: DocumentLoader, keyCache: PublicKeyCache, options: VerificationOptions) {
+        self.loader = loader
+        self.keyCache = keyCache
+        self.options = options
+    }
+
+    // MARK: Recording
+
+    func pass(_ id: String, fr: String, en: String) {
+        checks.append(VerificationCheck(id: id, status: .passed, message: LocalizedText(fr: fr, en: en)))
+    }
+
+    func fail(_ id: String, _ outcome: VerificationOutcome, fr: String, en: String) {
+        checks.append(
+            VerificationCheck(id: id, status: .failed, message: LocalizedText(fr: fr, en: en), outcome: outcome))
+    }
+
+    func skip(_ id: String, blocking: Bool, fr: String, en: String) {
+        checks.append(
+            VerificationCheck(id: id, status: .skipped, message: LocalizedText(fr: fr, en: en), blocking: blocking))
+    }
+
+    // MARK: Input
+
+    func start(_ input: VerificationInput) async {
+        switch input {
+        case .url(let url):
+            inputFormat = "url"
+            pass("input.format", fr: "Adresse d'un badge hébergé", en: "Hosted badge URL")
+            await verifyHosted(url: url)
+        case .text(let text):
+            await classify(text: text, carrier: nil)
+        case .data(let bytes):
+            if let format = BadgeImageFormat.detect(bytes) {
+                inputFormat = format.rawValue
+                pass(
+                    "input.format", fr: "Image \(format.rawValue.uppercased()) reconnue",
+                    en: "\(format.rawValue.uppercased()) image recognised")
+                let extracted: ExtractedBadge
+                do {
+                    extracted = try BadgeBaker.extract(from: bytes)
+                } catch {
+                    let outcome: VerificationOutcome = error.code == .notBaked || error.code == .unsupportedFormat ? .notABadge : .malformed
+                    fail("input.extract", outcome, fr: error.messageFR, en: error.messageEN)
+                    return
+                }
+                if extracted.isLegacy {
+                    pass(
+                        "input.extract", fr: "Badge extrait (ancien format tEXt, adresse hébergée)",
+                        en: "Badge extracted (legacy tEXt chunk, hosted URL)")
+                } else {
+                    pass("input.extract", fr: "Données du badge extraites de l'image", en: "Badge data extracted from the image")
+                }
+                await classify(text: extracted.text, carrier: format)
+            } else if let text = String(validating: bytes, as: UTF8.self) {
+                await classify(text: text, carrier: nil)
+            } else {
+                fail(
+                    "input.format", .notABadge, fr: "Format de fichier non reconnu (PNG, SVG, JWS ou JSON attendu)",
+                    en: "Unrecognised file format (PNG, SVG, JWS or JSON expected)")
+            }
+        }
+    }
+
+    /// Classifies badge text (DIGEST §2.4): JSON, then URL, then JWS.
+    func classify(text raw: String, carrier: BadgeImageFormat?) async {
+        let text = raw.trimmingASCIIWhitespace()
+        if text.hasPrefix("{") {
+            if carrier == nil {
+                inputFormat = "json"
+                pass("input.format", fr: "Assertion JSON reconnue", en: "Assertion JSON recognised")
+            }
+            await verifyJSON(text)
+        } else if let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            url.host != nil
+        {
+            if carrier == nil {
+                inputFormat = "url"
+                pass("input.format", fr: "Adresse d'un badge hébergé", en: "Hosted badge URL")
+            }
+            await verifyHosted(url: url)
+        } else if CompactJWS.looksLikeJWS(text) {
+            if carrier == nil {
+                inputFormat = "jws"
+                pass("input.format", fr: "Badge signé (JWS) reconnu", en: "Signed badge (JWS) recognised")
+            }
+            await verifySigned(jws: text)
+        } else {
+            fail(
+                "input.format", .notABadge,
+                fr: "Contenu non reconnu : ni assertion JSON, ni adresse, ni JWS",
+                en: "Unrecognised content: neither assertion JSON, nor URL, nor JWS")
+        }
+    }
+
+    // MARK: Loading
+
+    func load(_ url: String, accept: String = jsonLDAccept) async -> Result<LoadedDocument, DocumentLoaderError> {
+        if let cached = documents[url] { return cached }
+        let result: Result<LoadedDocument, DocumentLoaderError>
+        if let u = URL(string: url), let scheme = u.scheme?.lowercased(), scheme == "http" || scheme == "https", u.host != nil {
+            do {
+                result = .success(try await loader.load(u, accept: accept))
+            } catch let e as DocumentLoaderError {
+                result = .failure(e)
+            } catch {
+                result = .failure(DocumentLoaderError(.connectionFailed, url: url, message: "\(error)"))
+            }
+        } else {
+            result = .failure(DocumentLoaderError(.invalidURL, url: url, message: "not an http(s) URL"))
+        }
+        documents[url] = result
+        return result
+    }
+
+    /// Loads and parses a linked JSON-LD document. Records a blocking skip (unreachable) or a failure (not JSON).
+    func loadJSON(_ url: String, check id: String, what: LocalizedText) async -> JSONValue? {
+        switch await load(url) {
+        case .failure(let e):
+            if e.code == .invalidURL || e.code == .unsupportedScheme {
+                fail(
+                    id, .malformed, fr: "\(what.fr) : adresse invalide (\(url))",
+                    en: "\(what.en): invalid URL (\(url))")
+            } else {
+                skip(
+                    id, blocking: true, fr: "\(what.fr) inaccessible (\(url)) : \(e.message)",
+                    en: "\(what.en) unreachable (\(url)): \(e.message)")
+            }
+            return nil
+        case .success(let doc):
+            guard (200..<300).contains(doc.statusCode) else {
+                skip(
+                    id, blocking: true, fr: "\(what.fr) inaccessible (\(url)) : HTTP \(doc.statusCode)",
+                    en: "\(what.en) unreachable (\(url)): HTTP \(doc.statusCode)")
+                return nil
+            }
+            do {
+                return try JSONValue(parsing: doc.body)
+            } catch {
+                fail(
+                    id, .malformed, fr: "\(what.fr) (\(url)) n'est pas du JSON valide",
+                    en: "\(what.en) (\(url)) is not valid JSON")
+                return nil
+            }
+        }
+    }
+
+    // MARK: Entry points
+
+    func verifyJSON(_ text: String) async {
+        let json: JSONValue
+        do { json = try JSONValue(parsing: text) } catch {
+            fail("assertion.json", .malformed, fr: "JSON invalide : \(error.reason)", en: "Invalid JSON: \(error.reason)")
+            return
+        }
+        let verification = json["verification"] ?? json["verify"]
+        let vtypes = (verification?["type"]?.oneOrMany ?? []).compactMap(\.stringValue).map(ObjectReader.localTypeName)
+        if vtypes.contains("SignedBadge") || vtypes.contains("signed") {
+            fail(
+                "signature.present", .invalid,
+                fr: "Badge signé présenté sans sa signature (JWS) : il ne peut pas être vérifié",
+                en: "Signed badge presented without its signature (JWS): it cannot be verified")
+            return
+        }
+        guard vtypes.contains("HostedBadge") || vtypes.contains("hosted") else {
+            fail(
+                "assertion.verificationType", .malformed,
+                fr: "Type de vérification absent ou inconnu (HostedBadge ou SignedBadge attendu)",
+                en: "Missing or unknown verification type (HostedBadge or SignedBadge expected)")
+            return
+        }
+        // A hosted assertion given in full is only trusted to identify its URL.
+        guard let id = json["id"]?.stringValue, let url = URL(string: id), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+            url.host != nil
+        else {
+            fail(
+                "assertion.id", .malformed, fr: "Un badge hébergé doit avoir pour « id » son adresse http(s)",
+                en: "A hosted badge's \"id\" must be its http(s) URL")
+            return
+        }
+        await verifyHosted(url: url)
+    }
+
+    func verifySigned(jws text: String) async {
+        let jws: CompactJWS
+        do { jws = try CompactJWS(text) } catch {
+            fail("jws.structure", .malformed, fr: "JWS invalide : \(error.messageFR)", en: "Invalid JWS: \(error.messageEN)")
+            return
+        }
+        self.jws = jws.compact
+        pass("jws.structure", fr: "Structure JWS compacte correcte", en: "Well-formed compact JWS")
+        // Pin the algorithm before anything else, before any key lookup.
+        guard jws.algorithm == "RS256" else {
+            fail(
+                "jws.algorithm", .forged,
+                fr: "Algorithme de signature refusé : « \(jws.algorithm ?? "absent") » (seul RS256 est accepté)",
+                en: "Signature algorithm refused: \"\(jws.algorithm ?? "missing")\" (only RS256 is accepted)")
+            return
+        }
+        pass("jws.algorithm", fr: "Algorithme RS256", en: "RS256 algorithm")
+        let json: JSONValue
+        do { json = try JSONValue(parsing: jws.payload) } catch {
+            fail(
+                "assertion.json", .malformed, fr: "La charge utile du JWS n'est pas du JSON valide : \(error.reason)",
+                en: "The JWS payload is not valid JSON: \(error.reason)")
+            return
+        }
+        let assertion: Assertion
+        do { assertion = try Assertion(document: json) } catch {
+            fail("assertion.structure", .malformed, fr: error.messageFR, en: error.messageEN)
+            return
+        }
+        summarize(assertion)
+        pass("assertion.structure", fr: "Assertion Open Badges 2.0 conforme", en: "Conformant Open Badges 2.0 assertion")
+        guard assertion.verification.isSigned else {
+            fail(
+                "assertion.verificationType", .invalid,
+                fr: "L'assertion signée doit déclarer une vérification « SignedBadge »",
+                en: "A signed assertion must declare \"SignedBadge\" verification")
+            return
+        }
+        pass("assertion.verificationType", fr: "Vérification par signature (SignedBadge)", en: "Signed verification (SignedBadge)")
+        await verifyLinked(assertion, signed: jws)
+    }
+
+    func verifyHosted(url: URL) async {
+        let requested = url.absoluteString
+        let doc: LoadedDocument
+        switch await load(requested) {
+        case .failure(let e):
+            skip(
+                "assertion.load", blocking: true, fr: "Assertion inaccessible (\(requested)) : \(e.message)",
+                en: "Assertion unreachable (\(requested)): \(e.message)")
+            return
+        case .success(let d): doc = d
+        }
+        var summary = AssertionSummary()
+        summary.id = requested
+        summary.verificationType = "HostedBadge"
+        if doc.statusCode == 410 {
+            summary.revocationReason = (try? JSONValue(parsing: doc.body))?["revocationReason"]?.stringValue
+            self.summary = summary
+            fail(
+                "revocation", .revoked, fr: "L'émetteur a révoqué ce badge (HTTP 410)",
+                en: "The issuer revoked this badge (HTTP 410)")
+            return
+        }
+        guard (200..<300).contains(doc.statusCode) else {
+            skip(
+                "assertion.load", blocking: true, fr: "Assertion inaccessible (\(requested)) : HTTP \(doc.statusCode)",
+                en: "Assertion unreachable (\(requested)): HTTP \(doc.statusCode)")
+            return
+        }
+        pass("assertion.load", fr: "Assertion hébergée récupérée", en: "Hosted assertion retrieved")
+        let json: JSONValue
+        do { json = try JSONValue(parsing: doc.body) } catch {
+            fail(
+                "assertion.json", .malformed, fr: "L'assertion hébergée n'est pas du JSON valide",
+                en: "The hosted assertion is not valid JSON")
+            return
+        }
+        if json["revoked"]?.boolValue == true {
+            summary.revocationReason = json["revocationReason"]?.stringValue
+            self.summary = summary
+            fail("revocation", .revoked, fr: "L'émetteur a révoqué ce badge", en: "The issuer revoked this badge")
+            return
+        }
+        let assertion: Assertion
+        do { assertion = try Assertion(document: json) } catch {
+            fail("assertion.structure", .malformed, fr: error.messageFR, en: error.messageEN)
+            return
+        }
+        summarize(assertion)
+        pass("assertion.structure", fr: "Assertion Open Badges 2.0 conforme", en: "Conformant Open Badges 2.0 assertion")
+        // The hosted copy is the source of truth, and must be the object that was asked for.
+        if assertion.id != requested && assertion.id != doc.url.absoluteString {
+            fail(
+                "assertion.id", .invalid,
+                fr: "L'assertion hébergée porte l'identifiant « \(assertion.id) » au lieu de son adresse « \(requested) »",
+                en: "The hosted assertion's id \"\(assertion.id)\" is not its URL \"\(requested)\"")
+            return
+        }
+        pass("assertion.id", fr: "L'identifiant de l'assertion est son adresse", en: "The assertion's id is its URL")
+        guard assertion.verification.isHosted else {
+            fail(
+                "assertion.verificationType", .invalid,
+                fr: "L'assertion hébergée doit déclarer une vérification « HostedBadge »",
+                en: "A hosted assertion must declare \"HostedBadge\" verification")
+            return
+        }
+        pass("assertion.verificationType", fr: "Vérification hébergée (HostedBadge)", en: "Hosted verification (HostedBadge)")
+        await verifyLinked(assertion, signed: nil)
+    }
+
+    // MARK: Linked documents and checks
+
+    func summarize(_ a: Assertion) {
+        var s = summary ?? AssertionSummary()
+        s.id = a.id
+        s.badgeID = a.badgeID
+        s.issuedOn = a.issuedOn.text
+        s.expires = a.expires?.text
+        s.recipientHashed = a.recipient.hashed
+        s.verificationType = a.verification.isSigned ? "SignedBadge" : (a.verification.isHosted ? "HostedBadge" : nil)
+        s.narrative = a.narrative
+        s.evidence = a.evidence.compactMap { if case .embedded(let e) = $0 { e } else { nil } }
+        if case .embedded(let b) = a.badge { fill(&s, badge: b) }
+        summary = s
+    }
+
+    func fill(_ s: inout AssertionSummary, badge b: BadgeClass) {
+        s.badgeID = b.id
+        s.badgeName = b.name
+        s.badgeDescription = b.description
+        s.badgeImage = b.imageID
+        s.alignment = b.alignment
+        if case .embedded(let p) = b.issuer {
+            s.issuerID = p.id
+            s.issuerName = p.name
+        } else {
+            s.issuerID = b.issuerID
+        }
+    }
+
+    func verifyLinked(_ assertion: Assertion, signed jws: CompactJWS?) async {
+        // BadgeClass: an embedded copy is what was claimed at issue time (signed); hosted badges always fetch it.
+        var badge: BadgeClass?
+        switch assertion.badge {
+        case .embedded(let b) where jws != nil:
+            badge = b
+            pass("badge.structure", fr: "Classe de badge intégrée conforme", en: "Conformant embedded badge class")
+        default:
+            guard let id = assertion.badgeID else {
+                fail("badge.structure", .malformed, fr: "Classe de badge sans identifiant", en: "Badge class without an id")
+                return
+            }
+            let what = LocalizedText(fr: "Classe de badge", en: "Badge class")
+            guard let json = await loadJSON(id, check: "badge.structure", what: what) else { return }
+            do {
+                let b = try BadgeClass(document: json)
+                if b.id != id {
+                    fail(
+                        "badge.structure", .invalid,
+                        fr: "La classe de badge récupérée à « \(id) » porte l'identifiant « \(b.id) »",
+                        en: "The badge class fetched from \"\(id)\" has the id \"\(b.id)\"")
+                    return
+                }
+                badge = b
+                pass("badge.structure", fr: "Classe de badge conforme", en: "Conformant badge class")
+            } catch {
+                fail("badge.structure", .malformed, fr: error.messageFR, en: error.messageEN)
+                return
+            }
+        }
+        guard let badge else { return }
+        if var s = summary {
+            fill(&s, badge: badge)
+            summary = s
+        }
+
+        // Issuer: always the hosted profile, fetched from its id.
+        guard let issuerID = badge.issuerID else {
+            fail("issuer.structure", .malformed, fr: "Classe de badge sans émetteur", en: "Badge class without an issuer")
+            return
+        }
+        let what = LocalizedText(fr: "Profil de l'émetteur", en: "Issuer profile")
+        guard let issuerJSON = await loadJSON(issuerID, check: "issuer.structure", what: what) else { return }
+        let issuer: Profile
+        do {
+            issuer = try Profile(document: issuerJSON)
+            try issuer.requireIssuerProperties()
+        } catch {
+            fail("issuer.structure", .malformed, fr: error.messageFR, en: error.messageEN)
+            return
+        }
+        pass("issuer.structure", fr: "Profil d'émetteur conforme", en: "Conformant issuer profile")
+        summary?.issuerID = issuer.id
+        summary?.issuerName = issuer.name
+        if issuer.id != issuerID {
+            fail(
+                "badge.issuer", .invalid,
+                fr: "Le profil récupéré à « \(issuerID) » porte l'identifiant « \(issuer.id) »",
+                en: "The profile fetched from \"\(issuerID)\" has the id \"\(issuer.id)\"")
+        } else if case .embedded(let claimed) = badge.issuer, claimed.id != issuer.id {
+            fail(
+                "badge.issuer", .invalid, fr: "L'émetteur de la classe de badge ne correspond pas",
+                en: "The badge class issuer does not match")
+        } else {
+            pass(
+                "badge.issuer", fr: "La classe de badge appartient à cet émetteur",
+                en: "The badge class belongs to this issuer")
+        }
+
+        if let jws {
+            await checkSignature(jws, assertion: assertion, issuer: issuer)
+            await checkRevocationList(assertion, issuer: issuer)
+        } else {
+            checkHostedScope(assertion, badge: badge, issuer: issuer)
+            pass("revocation", fr: "Non révoqué (l'assertion hébergée est servie normalement)", en: "Not revoked (the hosted assertion is served normally)")
+        }
+        checkDates(assertion)
+        checkRecipient(assertion)
+        await checkBadgeImage(badge)
+    }
+
+    func checkSignature(_ jws: CompactJWS, assertion: Assertion, issuer: Profile) async {
+        let listed = issuer.publicKeyIDs
+        var candidates: [String]
+        if let creator = assertion.verification.creator {
+            guard listed.contains(creator) else {
+                fail(
+                    "key.authorized", .forged,
+                    fr: "La clé de signature « \(creator) » n'est pas publiée par l'émetteur",
+                    en: "The signing key \"\(creator)\" is not published by the issuer")
+                return
+            }
+            candidates = [creator]
+        } else {
+            candidates = listed
+        }
+        let embeddedKeys = issuer.publicKey.compactMap { ref -> CryptographicKey? in
+            if case .embedded(let k) = ref { return k }
+            return nil
+        }
+        guard !candidates.isEmpty || !embeddedKeys.isEmpty else {
+            fail(
+                "key.authorized", .forged, fr: "L'émetteur ne publie aucune clé publique",
+                en: "The issuer publishes no public key")
+            return
+        }
+        pass("key.authorized", fr: "Clé de signature publiée par l'émetteur", en: "Signing key published by the issuer")
+
+        var unreachable: [String] = []
+        var ownerProblem: String?
+        for keyID in candidates {
+            var key: CryptographicKey
+            if let k = embeddedKeys.first(where: { $0.id == keyID && $0.publicKeyPem != nil }) {
+                key = k
+            } else {
+                switch await load(keyID) {
+                case .failure(let e):
+                    unreachable.append("\(keyID): \(e.message)")
+                    continue
+                case .success(let doc):
+                    guard (200..<300).contains(doc.statusCode), let json = try? JSONValue(parsing: doc.body),
+                        let k = try? CryptographicKey(document: json)
+                    else {
+                        unreachable.append("\(keyID): HTTP \(doc.statusCode)")
+                        continue
+                    }
+                    key = k
+                }
+            }
+            if let owner = key.owner, owner != issuer.id {
+                ownerProblem = owner
+                continue
+            }
+            guard let pem = key.publicKeyPem, let publicKey = try? keyCache.key(pem: pem), case .rsa = publicKey.algorithm else {
+                continue
+            }
+            if publicKey.isValidSignature(jws.signature, for: jws.signingInput, algorithm: .rs256) {
+                if key.owner == nil {
+                    skip(
+                        "key.owner", blocking: false,
+                        fr: "La clé ne déclare pas son propriétaire (« owner ») ; elle est publiée par l'émetteur",
+                        en: "The key does not declare its \"owner\"; it is published by the issuer")
+                } else {
+                    pass("key.owner", fr: "La clé appartient à l'émetteur", en: "The key belongs to the issuer")
+                }
+                pass("signature", fr: "Signature RS256 valide", en: "Valid RS256 signature")
+                return
+            }
+        }
+        if let ownerProblem {
+            fail(
+                "key.owner", .forged, fr: "La clé appartient à un autre profil (« \(ownerProblem) »)",
+                en: "The key belongs to another profile (\"\(ownerProblem)\")")
+            return
+        }
+        if !unreachable.isEmpty && unreachable.count == candidates.count {
+            skip(
+                "signature", blocking: true, fr: "Clé publique inaccessible : \(unreachable.joined(separator: "; "))",
+                en: "Public key unreachable: \(unreachable.joined(separator: "; "))")
+            return
+        }
+        fail(
+            "signature", .forged, fr: "Signature invalide : le badge a été modifié ou n'a pas été signé par cet émetteur",
+            en: "Invalid signature: the badge was altered or not signed by this issuer")
+    }
+
+    func checkRevocationList(_ assertion: Assertion, issuer: Profile) async {
+        guard let listURL = issuer.revocationList else {
+            pass("revocation", fr: "Non révoqué (l'émetteur ne publie pas de liste de révocation)", en: "Not revoked (the issuer publishes no revocation list)")
+            return
+        }
+        let what = LocalizedText(fr: "Liste de révocation", en: "Revocation list")
+        guard let json = await loadJSON(listURL, check: "revocation", what: what) else { return }
+        let list: RevocationList
+        do { list = try RevocationList(document: json) } catch {
+            fail("revocation", .malformed, fr: error.messageFR, en: error.messageEN)
+            return
+        }
+        if let entry = list.entry(for: assertion.id) {
+            summary?.revocationReason = entry.revocationReason
+            fail("revocation", .revoked, fr: "L'émetteur a révoqué ce badge", en: "The issuer revoked this badge")
+        } else {
+            pass("revocation", fr: "Non révoqué", en: "Not revoked")
+        }
+    }
+
+    /// Hosted verification scope (DIGEST §2.2 step 5): `startsWith` and `allowedOrigins`, or the issuer's origin.
+    func checkHostedScope(_ assertion: Assertion, badge: BadgeClass, issuer: Profile) {
+        let policy = issuer.verification
+        if let prefixes = policy?.startsWith, !prefixes.isEmpty, !prefixes.contains(where: { assertion.id.hasPrefix($0) }) {
+            fail(
+                "hosted.origin", .forged, fr: "L'adresse de l'assertion n'est pas dans le périmètre déclaré par l'émetteur",
+                en: "The assertion URL is outside the issuer's declared scope")
+            return
+        }
+        let allowed: [String]
+        if let origins = policy?.allowedOrigins, !origins.isEmpty {
+            allowed = origins.map { $0.lowercased() }
+        } else {
+            guard let issuerAuthority = Verifier.authority(of: issuer.id) else {
+                skip(
+                    "hosted.origin", blocking: false, fr: "Identifiant d'émetteur non http(s) : origine non vérifiable",
+                    en: "Issuer id is not http(s): origin not checkable")
+                return
+            }
+            allowed = [issuerAuthority]
+        }
+        let assertionOK = Verifier.authority(of: assertion.id).map(allowed.contains) ?? false
+        let badgeOK = policy != nil || (Verifier.authority(of: badge.id).map(allowed.contains) ?? false)
+        guard assertionOK, badgeOK else {
+            fail(
+                "hosted.origin", .forged,
+                fr: "L'assertion ou la classe de badge n'est pas hébergée chez l'émetteur (\(allowed.joined(separator: ", ")))",
+                en: "The assertion or badge class is not hosted by the issuer (\(allowed.joined(separator: ", ")))")
+            return
+        }
+        pass("hosted.origin", fr: "Hébergée à l'origine de l'émetteur", en: "Hosted at the issuer's origin")
+    }
+
+    func checkDates(_ assertion: Assertion) {
+        let now = options.now
+        if assertion.issuedOn.date > now {
+            fail(
+                "dates.issuedOn", .notYetValid, fr: "Date d'émission dans le futur (\(assertion.issuedOn.text))",
+                en: "Issue date in the future (\(assertion.issuedOn.text))")
+        } else {
+            pass("dates.issuedOn", fr: "Émis le \(assertion.issuedOn.text)", en: "Issued on \(assertion.issuedOn.text)")
+        }
+        guard let expires = assertion.expires else {
+            pass("dates.expires", fr: "Pas de date d'expiration", en: "No expiry date")
+            return
+        }
+        if expires.date < assertion.issuedOn.date {
+            fail(
+                "dates.expires", .invalid, fr: "La date d'expiration précède la date d'émission",
+                en: "The expiry date is before the issue date")
+        } else if expires.date <= now {
+            fail("dates.expires", .expired, fr: "Expiré depuis le \(expires.text)", en: "Expired on \(expires.text)")
+        } else {
+            pass("dates.expires", fr: "Valide jusqu'au \(expires.text)", en: "Valid until \(expires.text)")
+        }
+    }
+
+    func checkRecipient(_ assertion: Assertion) {
+        guard let expected = options.recipient else {
+            skip(
+                "recipient", blocking: false, fr: "Destinataire non vérifié (aucune adresse fournie)",
+                en: "Recipient not checked (no identifier given)")
+            return
+        }
+        let r = assertion.recipient
+        guard ObjectReader.localTypeName(r.type) == expected.type else {
+            fail(
+                "recipient", .recipientMismatch,
+                fr: "Le badge identifie son destinataire par « \(r.type) », pas par « \(expected.type) »",
+                en: "The badge identifies its recipient by \"\(r.type)\", not \"\(expected.type)\"")
+            return
+        }
+        let matches: Bool
+        if r.hashed {
+            matches = IdentityHash(r.identity)?.matches(identifier: expected.value, salt: r.salt) ?? false
+        } else {
+            matches = r.identity == expected.value
+        }
+        if matches {
+            pass("recipient", fr: "Délivré à \(expected.value)", en: "Issued to \(expected.value)")
+            return
+        }
+        let normalized = EmailNormalization.normalize(expected.value)
+        let hint =
+            expected.type == "email" && normalized != expected.value
+            && (r.hashed
+                ? IdentityHash(r.identity)?.matches(identifier: normalized, salt: r.salt) ?? false
+                : r.identity == normalized)
+        fail(
+            "recipient", .recipientMismatch,
+            fr: "Ce badge n'a pas été délivré à \(expected.value)"
+                + (hint ? " (il correspond à l'adresse écrite « \(normalized) »)" : ""),
+            en: "This badge was not issued to \(expected.value)"
+                + (hint ? " (it matches the address written \"\(normalized)\")" : ""))
+    }
+
+    func checkBadgeImage(_ badge: BadgeClass) async {
+        guard let image = badge.imageID else { return }
+        if image.hasPrefix("data:") {
+            let header = image.prefix(while: { $0 != "," }).lowercased()
+            if header.hasPrefix("data:image/png") || header.hasPrefix("data:image/svg+xml") {
+                pass("badge.image", fr: "Image du badge PNG ou SVG", en: "PNG or SVG badge image")
+            } else {
+                fail(
+                    "badge.image", .invalid, fr: "L'image du badge doit être PNG ou SVG",
+                    en: "The badge image must be PNG or SVG")
+            }
+            return
+        }
+        switch await load(image, accept: "image/png, image/svg+xml") {
+        case .failure(let e):
+            skip(
+                "badge.image", blocking: true, fr: "Image du badge inaccessible : \(e.message)",
+                en: "Badge image unreachable: \(e.message)")
+        case .success(let doc):
+            guard (200..<300).contains(doc.statusCode) else {
+                skip(
+                    "badge.image", blocking: true, fr: "Image du badge inaccessible : HTTP \(doc.statusCode)",
+                    en: "Badge image unreachable: HTTP \(doc.statusCode)")
+                return
+            }
+            if BadgeImageFormat.detect(doc.body) != nil {
+                pass("badge.image", fr: "Image du badge PNG ou SVG", en: "PNG or SVG badge image")
+            } else {
+                fail(
+                    "badge.image", .invalid, fr: "L'image du badge n'est ni PNG ni SVG",
+                    en: "The badge image is neither PNG nor SVG")
+            }
+        }
+    }
+}
+
+extension Verifier {
+    /// RFC 3986 authority (`host[:port]`, lowercased) of an http(s) URL.
+    public static func authority(of id: String) -> String? {
+        guard let c = URLComponents(string: id), let scheme = c.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = c.host?.lowercased(), !host.isEmpty
+        else { return nil }
+        if let port = c.port { return "\(host):\(port)" }
+        return host
+    }
+}
