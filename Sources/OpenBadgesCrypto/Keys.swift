@@ -209,9 +209,8 @@ public struct PublicKey: Sendable, Equatable {
             throw CryptoError(code: .pemDecoding, message: "expected a public key PEM, found a private key")
         }
         let pemBytes = Array(pem.utf8)
-        let decoded: OpaquePointer? = pemBytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress, buffer.count > 0 else { return nil }
-            return insigne_decode_public_key_pem(base, buffer.count)
+        let decoded = withNonNullBytes(pemBytes) { base, count in
+            insigne_decode_public_key_pem(base, count)
         }
         guard let decoded else {
             throw CryptoError.openSSL(.pemDecoding, "could not decode the public key PEM")
