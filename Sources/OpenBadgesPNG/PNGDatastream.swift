@@ -141,7 +141,7 @@ public struct PNGDatastream: Sendable, Equatable {
             let len = Int(length)
             if remaining < 12 || len > remaining - 12 {
                 throw PNGError(.truncated,
-                               "\(type) chunk at offset \(pos) declares \(len) data bytes but only \(max(0, remaining - 12)) bytes (before the CRC) remain",
+                               "\(type) chunk at offset \(pos) declares \(len) data bytes; with its CRC that needs \(len + 4) bytes after the header but only \(remaining - 8) remain",
                                chunkType: type, offset: pos)
             }
             let dataStart = pos + 8

@@ -104,3 +104,70 @@ struct FixtureWriterTests {
         try Data(png).write(to: Fixtures.url("images", "test-256.png"))
     }
 }
+
+/// libpng robustness: structurally valid files (fresh CRCs) with corrupted contents.
+struct DecoderRobustnessTests {
+    /// Replaces the data of chunk `index` and re-serializes with fresh CRCs.
+    static func withChunk(_ stream: PNGDatastream, _ index: Int, _ mutate: (inout [UInt8]) -> Void) -> [UInt8] {
+        var copy = stream
+        mutate(&copy.chunks[index].data)
+        return copy.serialized()
+    }
+
+    @Test func corruptedIDATNeverCrashes() throws {
+        for name in ["gray-8bit-16x16.png", "interlaced-rgba-9x7.png", "palette-4bit-8x8.png", "rgb-16bit-4x4.png"] {
+            let stream = try PNGDatastream(parsing: Fixtures.bytes("images", name))
+            let idat = try #require(stream.chunks.firstIndex { $0.type == "IDAT" })
+            let count = stream.chunks[idat].data.count
+            for i in 0..<count {
+                for mask: UInt8 in [0x01, 0x10, 0xFF] {
+                    let bytes = Self.withChunk(stream, idat) { $0[i] ^= mask }
+                    let code = errorCode { () throws(PNGError) in try PNGImageValidator.validate(bytes) }
+                    #expect(code == nil || code == .decodeFailed, "\(name) byte \(i)")
+                    _ = errorCode { () throws(PNGError) in try RGBAImage(pngData: bytes) }
+                }
+            }
+            for n in 0..<count {
+                let bytes = Self.withChunk(stream, idat) { $0.removeLast(count - n) }
+                #expect(errorCode { () throws(PNGError) in try PNGImageValidator.validate(bytes) } == .decodeFailed, "\(name) IDAT cut to \(n)")
+            }
+        }
+    }
+
+    @Test func everyIHDRCombinationIsHandled() throws {
+        let stream = try PNGDatastream(parsing: Fixtures.bytes("images", "gray-8bit-16x16.png"))
+        for depth: UInt8 in [0, 1, 2, 3, 4, 8, 16, 32] {
+            for color: UInt8 in [0, 1, 2, 3, 4, 5, 6, 7] {
+                for tail: [UInt8] in [[0, 0, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0], [0, 0, 2]] {
+                    let bytes = Self.withChunk(stream, 0) { data in
+                        data[8] = depth
+                        data[9] = color
+                        data.replaceSubrange(10..<13, with: tail)
+                    }
+                    let code = errorCode { () throws(PNGError) in try PNGImageValidator.validate(bytes) }
+                    if depth == 8 && color == 0 && tail == [0, 0, 0] {
+                        #expect(code == nil)
+                    } else {
+                        #expect(code == .decodeFailed, "depth \(depth) color \(color) tail \(tail)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func dimensionEdgeCases() throws {
+        let stream = try PNGDatastream(parsing: Fixtures.minimalPNG)
+        let cases: [(UInt32, UInt32, PNGError.Code?)] = [
+            (0, 1, .decodeFailed), (1, 0, .decodeFailed), (0xFFFF_FFFF, 1, .decodeFailed),
+            (0x8000_0000, 0x8000_0000, .decodeFailed), (4097, 1, .dimensionsTooLarge), (1, 4097, .dimensionsTooLarge),
+            (4096, 4096, .decodeFailed), // allowed size, but the 1×1 IDAT holds too little data
+        ]
+        for (w, h, expected) in cases {
+            let bytes = Self.withChunk(stream, 0) { data in
+                data.replaceSubrange(0..<8, with: [UInt8(w >> 24), UInt8(w >> 16 & 0xFF), UInt8(w >> 8 & 0xFF), UInt8(w & 0xFF),
+                                                   UInt8(h >> 24), UInt8(h >> 16 & 0xFF), UInt8(h >> 8 & 0xFF), UInt8(h & 0xFF)])
+            }
+            #expect(errorCode { () throws(PNGError) in try PNGImageValidator.validate(bytes) } == expected, "\(w)x\(h)")
+        }
+    }
+}
