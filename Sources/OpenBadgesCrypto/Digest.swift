@@ -3,23 +3,31 @@ import COpenSSL
 /// SHA-256 over OpenSSL's EVP one-shot digest.
 public enum SHA256Digest {
     /// The 32-byte SHA-256 digest of `bytes`.
-    public static func hash(_ bytes: [UInt8]) -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: 32)
-        var length: CUnsignedInt = 0
-        let ok = bytes.withUnsafeBytes { input in
-            digest.withUnsafeMutableBufferPointer { output in
-                EVP_Digest(input.baseAddress, input.count, output.baseAddress, &length, EVP_sha256(), nil)
-            }
-        }
-        // EVP_Digest with the built-in SHA-256 only fails on memory exhaustion.
-        precondition(ok == 1 && length == 32, "SHA-256 failed: \(OpenSSLErrorQueue.drain())")
-        return digest
-    }
+    public static func hash(_ bytes: [UInt8]) -> [UInt8] { evpDigest(bytes, EVP_sha256(), size: 32, name: "SHA-256") }
 
     /// The SHA-256 digest of `bytes` as 64 lowercase hex characters.
     public static func hexHash(_ bytes: [UInt8]) -> String {
         ByteEncoding.hex(hash(bytes))
     }
+}
+
+/// MD5, only for checking legacy `md5$…` recipient hashes that OB 2.0 still allows; never for signing.
+public enum MD5Digest {
+    /// The 16-byte MD5 digest of `bytes`.
+    public static func hash(_ bytes: [UInt8]) -> [UInt8] { evpDigest(bytes, EVP_md5(), size: 16, name: "MD5") }
+}
+
+/// One-shot EVP digest; the built-in digests only fail on memory exhaustion.
+private func evpDigest(_ bytes: [UInt8], _ md: OpaquePointer?, size: Int, name: String) -> [UInt8] {
+    var digest = [UInt8](repeating: 0, count: size)
+    var length: CUnsignedInt = 0
+    let ok = bytes.withUnsafeBytes { input in
+        digest.withUnsafeMutableBufferPointer { output in
+            EVP_Digest(input.baseAddress, input.count, output.baseAddress, &length, md, nil)
+        }
+    }
+    precondition(ok == 1 && Int(length) == size, "\(name) failed: \(OpenSSLErrorQueue.drain())")
+    return digest
 }
 
 /// Cryptographically secure random bytes from OpenSSL's RAND_bytes.

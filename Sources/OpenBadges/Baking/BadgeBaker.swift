@@ -34,7 +34,7 @@ public enum BadgeBaker {
         }
         switch BadgeImageFormat.detect(image) {
         case .png: return (try PNGBaker.bake(png: image, text: jws), .png)
-        case .svg: return (try SVGBaker.bake(svg: image, signature: jws), .svg)
+        case .svg: return (try svg { try SVGBaker.bake(svg: image, signature: jws) }, .svg)
         case nil: throw unsupported
         }
     }
@@ -44,7 +44,7 @@ public enum BadgeBaker {
         let json = hostedAssertion.json.encodedString()
         switch BadgeImageFormat.detect(image) {
         case .png: return (try PNGBaker.bake(png: image, text: json), .png)
-        case .svg: return (try SVGBaker.bake(svg: image, assertionURL: hostedAssertion.id, assertionJSON: json), .svg)
+        case .svg: return (try svg { try SVGBaker.bake(svg: image, assertionURL: hostedAssertion.id, assertionJSON: json) }, .svg)
         case nil: throw unsupported
         }
     }
@@ -56,8 +56,15 @@ public enum BadgeBaker {
             let r = try PNGBaker.unbake(png: bytes)
             return ExtractedBadge(text: r.text, format: .png, isLegacy: r.isLegacy)
         case .svg:
-            return ExtractedBadge(text: try SVGBaker.unbake(svg: bytes), format: .svg, isLegacy: false)
+            return ExtractedBadge(text: try svg { try SVGBaker.unbake(svg: bytes) }, format: .svg, isLegacy: false)
         case nil: throw unsupported
+        }
+    }
+
+    /// Runs an SVG operation, keeping its `BakingError` typed.
+    static func svg<T>(_ body: () throws -> T) throws(BakingError) -> T {
+        do { return try body() } catch let e as BakingError { throw e } catch {
+            throw BakingError(.malformedImage, fr: "SVG illisible : \(error)", en: "unreadable SVG: \(error)")
         }
     }
 
