@@ -1,0 +1,59 @@
+# Insigne — set-up, run, test and benchmark on a fresh Debian machine.
+#   make run    builds and runs the end-to-end demo (the service comes with the next milestone)
+#   make test   builds and passes every test (unit, interop with the official 1EdTech tools)
+#   make bench  release build, throughput against raw OpenSSL measured in the same run
+
+SHELL := /bin/bash
+SWIFT ?= swift
+PYTHON ?= python3
+VENV := .venv
+APT_PACKAGES := libssl-dev libpng-dev libsqlite3-dev libhpdf-dev libqrencode-dev fonts-dejavu-core zlib1g-dev pkg-config
+# The official 1EdTech validator and bakery, pinned together (see ../shared/CONFORMANCE.md): installed with --no-deps.
+PY_PACKAGES := openbadges==1.1.2 openbadges-bakery==2.0.0 aniso8601==9.0.1 Click==6.7 future==0.16.0 \
+	jsonschema==2.6.0 language-tags==0.4.3 pycryptodome==3.20.0 pydux==0.2.2 PyLD==0.7.1 python-jose==3.0.1 \
+	python-mimeparse==1.6.0 pytz==2017.2 requests==2.31.0 requests-cache==0.4.13 validators==0.11.2 rfc3986==1.5.0 \
+	pypng==0.20220715.0 defusedxml==0.7.1 six==1.16.0 certifi==2024.2.2 charset-normalizer==3.3.2 idna==3.6 \
+	urllib3==2.2.1 decorator==5.1.1 ecdsa==0.18.0 rsa==4.9 pyasn1==0.5.1
+VENV_STAMP := $(VENV)/.installed-$(shell echo "$(PY_PACKAGES)" | cksum | cut -d' ' -f1)
+
+.PHONY: deps apt-deps py-deps build run demo test bench clean
+
+deps: apt-deps py-deps
+
+apt-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:$$missing"; \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+py-deps: $(VENV_STAMP)
+
+$(VENV_STAMP):
+	@$(PYTHON) -c 'import sys; assert (3, 8) <= sys.version_info[:2] <= (3, 11), "the 1EdTech validator needs Python 3.8-3.11"'
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq python3-venv; }
+	rm -rf $(VENV) && $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps $(PY_PACKAGES)
+	$(VENV)/bin/python Tests/Interop/official_tools.py selftest
+	touch $@
+
+build: apt-deps
+	$(SWIFT) build
+
+run: deps build
+	.build/debug/insigne demo --dir demo
+
+demo: run
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: apt-deps
+	$(SWIFT) build -c release
+	.build/release/insigne bench
+
+clean:
+	rm -rf .build $(VENV) demo
