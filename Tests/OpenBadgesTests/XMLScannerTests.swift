@@ -3,7 +3,7 @@ import Testing
 
 @testable import OpenBadges
 
-private func scan(_ s: String, limits: XMLScanLimits = XMLScanLimits()) throws -> XMLDocument {
+private func scan(_ s: String, limits: XMLScanLimits = XMLScanLimits()) throws -> XMLScannedDocument {
     try XMLScanner.scan(Array(s.utf8), limits: limits)
 }
 

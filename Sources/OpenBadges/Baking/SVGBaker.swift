@@ -171,7 +171,7 @@ public enum SVGBaker {
 
         let output = apply(edits, to: svg)
         // Defensive: the result must itself be well-formed and carry exactly one assertion.
-        let check: XMLDocument
+        let check: XMLScannedDocument
         do {
             check = try XMLScanner.scan(output)
         } catch let error as BakingError where error.code == .imageTooLarge {
