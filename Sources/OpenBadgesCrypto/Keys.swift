@@ -269,9 +269,10 @@ enum KeyInspection {
         if EVP_PKEY_is_a(pkey, "EC") == 1 {
             var name = [CChar](repeating: 0, count: 80)
             var length = 0
-            let ok = EVP_PKEY_get_utf8_string_param(pkey, "group", &name, name.count, &length)
-            let group = ok == 1 ? String(decoding: name.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
-            OpenSSLErrorQueue.clear()
+            guard EVP_PKEY_get_utf8_string_param(pkey, "group", &name, name.count, &length) == 1 else {
+                throw CryptoError.openSSL(.unsupportedKey, "could not read the EC group name")
+            }
+            let group = String(decoding: name.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
             guard group == "prime256v1" || group == "P-256" || group == "secp256r1" else {
                 throw CryptoError(code: .unsupportedKey, message: "only the P-256 curve is supported (got \(group.isEmpty ? "unknown" : group))")
             }

@@ -193,3 +193,18 @@ struct ErrorReportingTests {
         }
     }
 }
+
+struct UnsupportedKeyTests {
+    @Test(arguments: [
+        "keys/crypto-unsupported-p384.pem", "keys/crypto-unsupported-rsa1024.pem", "keys/crypto-unsupported-x25519.pem",
+    ])
+    func privateKeyRejected(path: String) throws {
+        let pem = try CryptoFixtures.text(path)
+        #expect(cryptoError { _ = try PrivateKey(pem: pem) }?.code == .unsupportedKey)
+    }
+
+    @Test func weakRSAPublicKeyRejected() throws {
+        let pem = try CryptoFixtures.text("keys/crypto-unsupported-rsa1024.pub.pem")
+        #expect(cryptoError { _ = try PublicKey(pem: pem) }?.code == .unsupportedKey)
+    }
+}

@@ -190,11 +190,14 @@ struct SVGBakerTests {
               <rect width="1" height="1" onclick='alert(5)' fill="red" ONMOUSEOVER="alert(6)"/>
               <a href="javascript:alert(7)"><text>x</text></a>
               <a href="https://example.org/"><text>y</text></a>
+              <a><set attributeName="onclick" to="alert(8)"/><animate attributeName="xlink:href" values="javascript:alert(9)"/></a>
+              <rect><animate attributeName="x" values="0;1" dur="1s"/></rect>
             </svg>
             """
         let baked = try SVGBaker.bake(svg: utf8(svg), signature: jws)
         let s = text(baked)
-        for k in 1...7 { #expect(!s.contains("alert(\(k))")) }
+        for k in 1...9 { #expect(!s.contains("alert(\(k))")) }
+        #expect(s.contains(#"<rect><animate attributeName="x" values="0;1" dur="1s"/></rect>"#))
         #expect(!s.lowercased().contains("script"))
         #expect(s.contains(#"<rect width="1" height="1" fill="red"/>"#))
         #expect(s.contains(#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:s="http://www.w3.org/2000/svg" width="10" xmlns:openbadges="http://openbadges.org">"#))

@@ -3,7 +3,7 @@ import Testing
 
 @testable import OpenBadges
 
-private func scan(_ s: String, limits: XMLScanLimits = XMLScanLimits()) throws -> XMLDocument {
+private func scan(_ s: String, limits: XMLScanLimits = XMLScanLimits()) throws -> XMLScannedDocument {
     try XMLScanner.scan(Array(s.utf8), limits: limits)
 }
 
@@ -163,8 +163,8 @@ struct XMLScannerTests {
         let attrs = (0..<300).map { " a\($0)=\"\($0)\"" }.joined()
         #expect(code("<a\(attrs)/>") == .unsafeXML)
         let start = ContinuousClock.now
-        _ = code("<a>" + String(repeating: "<b/>", count: 200_001) + "</a>")
-        #expect(ContinuousClock.now - start < .seconds(10))
+        #expect(code("<a>" + String(repeating: "<b/>", count: 20_000) + "</a>") == nil)
+        #expect(ContinuousClock.now - start < .seconds(2))
     }
 
     @Test func scanning100KBIsFast() throws {

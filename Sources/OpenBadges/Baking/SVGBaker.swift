@@ -171,7 +171,7 @@ public enum SVGBaker {
 
         let output = apply(edits, to: svg)
         // Defensive: the result must itself be well-formed and carry exactly one assertion.
-        let check: XMLDocument
+        let check: XMLScannedDocument
         do {
             check = try XMLScanner.scan(output)
         } catch let error as BakingError where error.code == .imageTooLarge {
@@ -222,9 +222,18 @@ public enum SVGBaker {
         element.namespaceURI == openBadgesNamespace && element.localName == "assertion"
     }
 
-    /// Any element whose local name is `script` (SVG, XHTML in foreignObject, or otherwise), whatever its case.
+    /// Any element whose local name is `script` (SVG, XHTML in foreignObject, or otherwise), whatever its
+    /// case, and animation elements that target an event handler or a link (`<set attributeName="onload">`,
+    /// `<animate attributeName="href" values="javascript:…">`).
     private static func isScript(_ element: XMLElementRecord) -> Bool {
-        element.localName.lowercased() == "script"
+        let local = element.localName.lowercased()
+        if local == "script" { return true }
+        guard ["set", "animate", "animatetransform", "animatemotion"].contains(local),
+            let target = element.attribute("attributeName")?.value
+        else { return false }
+        let targetLocal = target.trimmingCharacters(in: .whitespaces).lowercased()
+            .split(separator: ":").last.map(String.init) ?? ""
+        return targetLocal.hasPrefix("on") || targetLocal == "href"
     }
 
     /// Event handlers (`onload`, `onclick`…) and `javascript:` links.

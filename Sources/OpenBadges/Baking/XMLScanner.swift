@@ -66,7 +66,7 @@ package struct XMLElementRecord: Sendable, Equatable {
     package var content: Range<Int>
     /// The end tag, nil for an empty-element tag.
     package var endTag: Range<Int>?
-    /// Index of the parent element in `XMLDocument.elements`, nil for the root.
+    /// Index of the parent element in `XMLScannedDocument.elements`, nil for the root.
     package var parent: Int?
     /// Nesting depth: 1 for the root.
     package var depth: Int
@@ -95,7 +95,7 @@ package struct XMLElementRecord: Sendable, Equatable {
 }
 
 /// The result of scanning a well-formed document.
-package struct XMLDocument: Sendable, Equatable {
+package struct XMLScannedDocument: Sendable, Equatable {
     /// All elements in document order; the root is `elements[0]`.
     package var elements: [XMLElementRecord]
     /// 3 when the document starts with a UTF-8 byte order mark, else 0.
@@ -117,7 +117,7 @@ package enum XMLScanner {
     package static let xmlnsNamespace = "http://www.w3.org/2000/xmlns/"
 
     /// Scans a whole document and checks that it is well-formed and namespace-well-formed.
-    package static func scan(_ bytes: [UInt8], limits: XMLScanLimits = XMLScanLimits()) throws -> XMLDocument {
+    package static func scan(_ bytes: [UInt8], limits: XMLScanLimits = XMLScanLimits()) throws -> XMLScannedDocument {
         if bytes.count > limits.maxBytes {
             throw BakingError(
                 .imageTooLarge,
@@ -273,7 +273,7 @@ private struct ScannerCore {
 
     // MARK: Driver
 
-    mutating func run() throws -> XMLDocument {
+    mutating func run() throws -> XMLScannedDocument {
         try checkEncodingSignature()
         if n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF {
             bomLength = 3
@@ -307,7 +307,7 @@ private struct ScannerCore {
                 } else {
                     try parseStartTag()
                     if rootOnly {
-                        return XMLDocument(elements: elements, byteOrderMarkLength: bomLength, xmlDeclaration: xmlDeclaration, doctype: doctype)
+                        return XMLScannedDocument(elements: elements, byteOrderMarkLength: bomLength, xmlDeclaration: xmlDeclaration, doctype: doctype)
                     }
                 }
             } else if c == B.amp {
@@ -330,7 +330,7 @@ private struct ScannerCore {
                 "fin de document alors que l’élément <\(open)> n’est pas fermé",
                 "end of document while element <\(open)> is still open")
         }
-        return XMLDocument(elements: elements, byteOrderMarkLength: bomLength, xmlDeclaration: xmlDeclaration, doctype: doctype)
+        return XMLScannedDocument(elements: elements, byteOrderMarkLength: bomLength, xmlDeclaration: xmlDeclaration, doctype: doctype)
     }
 
     // MARK: Encoding
