@@ -16,10 +16,8 @@ public enum PNGBaker {
         do {
             _ = try PNGImageValidator.validate(png, limits: limits)
             stream = try PNGDatastream(parsing: png, limits: PNGLimits(maxFileBytes: limits.maxBytes))
-        } catch let e as PNGError {
-            throw PNGBaker.bakingError(e)
         } catch {
-            throw BakingError(.malformedImage, fr: "image PNG illisible", en: "unreadable PNG image")
+            throw PNGBaker.bakingError(error)
         }
         var chunks: [PNGChunk] = []
         chunks.reserveCapacity(stream.chunks.count + 1)
@@ -40,10 +38,8 @@ public enum PNGBaker {
         let stream: PNGDatastream
         do {
             stream = try PNGDatastream(parsing: png)
-        } catch let e as PNGError {
-            throw PNGBaker.bakingError(e)
         } catch {
-            throw BakingError(.malformedImage, fr: "image PNG illisible", en: "unreadable PNG image")
+            throw PNGBaker.bakingError(error)
         }
         var found: InternationalTextChunk?
         var legacy: String?
