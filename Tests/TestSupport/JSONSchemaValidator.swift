@@ -88,14 +88,14 @@ public struct JSONSchemaValidator: Sendable {
     private init(schema: JSONValue, retrievalURI: String, registry: [(String, JSONValue)]) throws {
         let index = SchemaIndex()
         let dialect = Dialect.of(schema) ?? .modern
-        let base = index.addDocument(schema, retrievalURI: retrievalURI, dialect: dialect)
+        _ = index.addDocument(schema, retrievalURI: retrievalURI, dialect: dialect)
         for (key, doc) in registry {
             _ = index.addDocument(doc, retrievalURI: key, dialect: Dialect.of(doc) ?? dialect)
         }
         try index.checkReachable(from: retrievalURI)
         self.index = index
         self.root = schema
-        self.rootBase = base
+        self.rootBase = URIRef.stripFragment(retrievalURI)
         self.rootDialect = dialect
     }
 
@@ -305,7 +305,10 @@ enum URIRef {
 
 struct Resource {
     let node: JSONValue
+    /// The base URI in effect around the node (its own `$id`, if any, is applied when it is evaluated).
     let base: String
+    /// The URI of the node itself (its `$id` resolved), used for anchors.
+    let uri: String
     let dialect: Dialect
     let document: String
 }
@@ -332,7 +335,7 @@ final class SchemaIndex: @unchecked Sendable {
            !(dialect == .legacy && doc["$ref"] != nil), !id.hasPrefix("#") {
             base = URIRef.stripFragment(URIRef.resolve(id, against: docKey))
         }
-        let resource = Resource(node: doc, base: base, dialect: dialect, document: docKey)
+        let resource = Resource(node: doc, base: docKey, uri: base, dialect: dialect, document: docKey)
         register(resource, at: docKey)
         register(resource, at: base)
         let name = URIRef.fileName(docKey)
@@ -363,6 +366,7 @@ final class SchemaIndex: @unchecked Sendable {
         refs: inout [(String, String)], patterns: inout [String]
     ) {
         guard case .object(let o) = node else { return }
+        let outer = base
         var base = base
         let refOverrides = dialect == .legacy && o["$ref"] != nil
         if !isRoot, let id = o["$id"]?.stringValue, !refOverrides {
@@ -370,15 +374,15 @@ final class SchemaIndex: @unchecked Sendable {
             if id.hasPrefix("#") {
                 let anchor = URIRef.fragment(resolved)
                 anchors[URIRef.stripFragment(resolved) + "#" + anchor] = Resource(
-                    node: node, base: base, dialect: dialect, document: document)
+                    node: node, base: outer, uri: base, dialect: dialect, document: document)
             } else {
                 base = URIRef.stripFragment(resolved)
-                register(Resource(node: node, base: base, dialect: dialect, document: document), at: base)
+                register(Resource(node: node, base: outer, uri: base, dialect: dialect, document: document), at: base)
             }
         }
         for key in ["$anchor", "$dynamicAnchor"] {
             if let a = o[key]?.stringValue {
-                anchors[base + "#" + a] = Resource(node: node, base: base, dialect: dialect, document: document)
+                anchors[base + "#" + a] = Resource(node: node, base: outer, uri: base, dialect: dialect, document: document)
             }
         }
         for key in ["$ref", "$dynamicRef", "$recursiveRef"] {
@@ -445,7 +449,7 @@ final class SchemaIndex: @unchecked Sendable {
             return pointer(res, URIRef.percentDecode(fragment))
         }
         let name = URIRef.percentDecode(fragment)
-        return anchors[res.base + "#" + name] ?? anchors[docURI + "#" + name]
+        return anchors[res.uri + "#" + name] ?? anchors[docURI + "#" + name]
     }
 
     /// Follows a JSON Pointer inside a resource, tracking `$id` changes of the base URI.
@@ -454,6 +458,10 @@ final class SchemaIndex: @unchecked Sendable {
         var base = res.base
         let tokens = pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         for raw in tokens {
+            if let id = node["$id"]?.stringValue, !id.hasPrefix("#"),
+               !(res.dialect == .legacy && node["$ref"] != nil) {
+                base = URIRef.stripFragment(URIRef.resolve(id, against: base))
+            }
             let token = raw.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
             switch node {
             case .object(let o):
@@ -465,12 +473,10 @@ final class SchemaIndex: @unchecked Sendable {
             default:
                 return nil
             }
-            if let id = node["$id"]?.stringValue, !id.hasPrefix("#"),
-               !(res.dialect == .legacy && node["$ref"] != nil) {
-                base = URIRef.stripFragment(URIRef.resolve(id, against: base))
-            }
         }
-        return Resource(node: node, base: base, dialect: res.dialect, document: res.document)
+        var uri = base
+        if let id = node["$id"]?.stringValue, !id.hasPrefix("#") { uri = URIRef.stripFragment(URIRef.resolve(id, against: base)) }
+        return Resource(node: node, base: base, uri: uri, dialect: res.dialect, document: res.document)
     }
 
     /// A compiled regular expression for an ECMA-262 pattern.
@@ -841,8 +847,7 @@ struct Evaluator {
             for k in keys {
                 let v = violations(pn, .string(k), ip + "/" + Self.escape(k), sp + "/propertyNames", ctx)
                 if !v.isEmpty {
-                    fail("propertyNames", "property name \"\(k)\" is invalid: \(v.map(\.message).joined(separator: "; "))",
-                        at: ip + "/" + Self.escape(k))
+                    fail("propertyNames", "property name \"\(k)\" is invalid: \(v.map(\.message).joined(separator: "; "))")
                 }
             }
         }
