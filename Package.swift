@@ -52,7 +52,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["OpenBadges"],
+            dependencies: ["OpenBadges", "OpenBadgesCrypto", "OpenBadgesPNG"],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "OpenBadgesCryptoTests", dependencies: ["OpenBadgesCrypto", "TestSupport"]),

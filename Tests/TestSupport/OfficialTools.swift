@@ -1,0 +1,79 @@
+import Foundation
+import OpenBadges
+
+/// Runs `Tests/Interop/official_tools.py` (the 1EdTech validator and bakery) in the venv made by `make deps`.
+public enum OfficialTools {
+    /// `.venv/bin/python` at the package root.
+    public static var python: URL { TestPaths.packageRoot.appendingPathComponent(".venv/bin/python") }
+
+    /// True when `make deps` has installed the tools.
+    public static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: python.path) }
+
+    /// Runs a command of the harness and parses its JSON output (the last line of stdout).
+    public static func run(_ arguments: [String]) throws -> JSONValue {
+        let p = Process()
+        p.executableURL = python
+        p.arguments = [TestPaths.packageRoot.appendingPathComponent("Tests/Interop/official_tools.py").path] + arguments
+        let out = Pipe()
+        let err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let text = String(decoding: stdout, as: UTF8.self)
+        guard let last = text.split(separator: "\n").last else {
+            throw HarnessError(message: "no output; stderr: \(String(decoding: stderr, as: UTF8.self))")
+        }
+        do { return try JSONValue(parsing: String(last)) } catch {
+            throw HarnessError(message: "bad output \(last.prefix(500)); stderr: \(String(decoding: stderr, as: UTF8.self))")
+        }
+    }
+
+    /// A harness failure.
+    public struct HarnessError: Error, CustomStringConvertible {
+        /// What happened.
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// A free TCP port on 127.0.0.1.
+    public static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw HarnessError(message: "socket failed") }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw HarnessError(message: "bind failed") }
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    /// A fresh temporary directory.
+    public static func temporaryDirectory() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("insigne-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// The validator's verdict: (valid, errorCount, warningCount, messages).
+    public static func summary(_ report: JSONValue) -> (valid: Bool, errors: Int, warnings: Int, messages: String) {
+        let r = report["report"]
+        let messages = (r?["messages"]?.arrayValue ?? []).map { m in
+            "\(m["messageLevel"]?.stringValue ?? "?"): \(m["result"]?.stringValue ?? m.encodedString())"
+        }
+        return (
+            r?["valid"]?.boolValue ?? false, Int(r?["errorCount"]?.numberValue ?? -1),
+            Int(r?["warningCount"]?.numberValue ?? -1), messages.joined(separator: "\n")
+        )
+    }
+}
