@@ -39,6 +39,20 @@ public struct PNGDatastream: Sendable, Equatable {
         self.chunks = chunks
     }
 
+    /// Checks the whole structure like `init(parsing:limits:)` (every CRC) but copies only the chunks whose type
+    /// `keep` accepts, e.g. the text chunks when looking for badge data.
+    public static func chunks(
+        in bytes: [UInt8], limits: PNGLimits = .default, keeping keep: (String) -> Bool
+    ) throws(PNGError) -> [PNGChunk] {
+        var chunks: [PNGChunk] = []
+        try bytes.withUnsafeBufferPointer { (buf) throws(PNGError) in
+            try PNGDatastream.walk(buf, limits: limits) { (raw) throws(PNGError) in
+                if keep(raw.type) { chunks.append(PNGChunk(type: raw.type, data: Array(buf[raw.data]))) }
+            }
+        }
+        return chunks
+    }
+
     /// Checks the same structure as `init(parsing:limits:)` without copying chunk data; returns the IHDR fields.
     public static func checkStructure(_ bytes: [UInt8], limits: PNGLimits = .default) throws(PNGError) -> PNGImageInfo {
         var info: PNGImageInfo?

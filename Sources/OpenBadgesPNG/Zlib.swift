@@ -1,6 +1,7 @@
 import CPNGShims
 
-/// CRC-32 as used by PNG, zlib and gzip (reflected polynomial 0xEDB88320), computed by zlib.
+/// CRC-32 as used by PNG, zlib and gzip (reflected polynomial 0xEDB88320): carry-less multiply folding on
+/// x86-64 CPUs that have it, zlib otherwise.
 public enum CRC32 {
     /// CRC-32 of the bytes (check value: "123456789" → 0xCBF43926).
     public static func checksum(_ bytes: [UInt8]) -> UInt32 {
@@ -18,8 +19,19 @@ public enum CRC32 {
     /// Continues a CRC-32 (start from 0) over more bytes.
     public static func update(_ crc: UInt32, with bytes: UnsafeRawBufferPointer) -> UInt32 {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return crc }
-        return insigne_crc32(crc, base.assumingMemoryBound(to: UInt8.self), bytes.count)
+        return insigne_crc32_fast(crc, base.assumingMemoryBound(to: UInt8.self), bytes.count)
     }
+
+    /// The same CRC computed by zlib alone (reference for tests).
+    public static func zlibChecksum(_ bytes: [UInt8]) -> UInt32 {
+        bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress, b.count > 0 else { return 0 }
+            return insigne_crc32(0, base, b.count)
+        }
+    }
+
+    /// True when the carry-less multiply path is used on this CPU.
+    public static var usesCarryLessMultiply: Bool { insigne_crc32_uses_pclmul() == 1 }
 }
 
 /// zlib helpers (internal; exposed through the text chunk and image types).

@@ -20,6 +20,10 @@ extern "C" {
 
 /// CRC-32 (zlib) of `len` bytes, continuing from `crc` (start with 0).
 uint32_t insigne_crc32(uint32_t crc, const uint8_t *buf, size_t len);
+/// CRC-32 with PCLMULQDQ folding for long inputs when the CPU has it; identical results to insigne_crc32.
+uint32_t insigne_crc32_fast(uint32_t crc, const uint8_t *buf, size_t len);
+/// 1 when insigne_crc32_fast uses the carry-less multiply path on this CPU.
+int insigne_crc32_uses_pclmul(void);
 
 /// Upper bound of the zlib-compressed size of `src_len` bytes.
 size_t insigne_deflate_bound(size_t src_len);

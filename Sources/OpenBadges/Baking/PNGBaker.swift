@@ -9,41 +9,22 @@ public enum PNGBaker {
     /// (iTXt or legacy tEXt). The carrier is first decoded with libpng (valid, sane size); other chunks are
     /// copied byte for byte.
     public static func bake(png: [UInt8], text: String, limits: PNGImageLimits = .default) throws(BakingError) -> [UInt8] {
-        guard !text.isEmpty else {
-            throw BakingError(.invalidPayload, fr: "rien à intégrer dans l'image", en: "nothing to bake into the image")
-        }
-        let stream: PNGDatastream
-        do {
-            _ = try PNGImageValidator.validate(png, limits: limits)
-            stream = try PNGDatastream(parsing: png, limits: PNGLimits(maxFileBytes: limits.maxBytes))
-        } catch {
-            throw PNGBaker.bakingError(error)
-        }
-        var chunks: [PNGChunk] = []
-        chunks.reserveCapacity(stream.chunks.count + 1)
-        for (n, chunk) in stream.chunks.enumerated() {
-            if n > 0, isBadgeChunk(chunk) { continue }
-            chunks.append(chunk)
-            if n == 0 {
-                chunks.append(PNGChunk(type: "iTXt", data: InternationalTextChunk(keyword: keyword, text: text).chunkData()))
-            }
-        }
-        return PNGDatastream(chunks: chunks).serialized()
+        try PreparedPNG(png, limits: limits).bake(text)
     }
 
     /// Extracts the badge text. Every CRC is checked; the iTXt chunk may be anywhere between IHDR and IEND.
     /// Two `openbadges` iTXt chunks or a compressed one violate the baking MUST NOTs and are refused.
     /// A legacy `tEXt` chunk (pre-1.0 baking, a hosted assertion URL) is returned with `isLegacy`.
     public static func unbake(png: [UInt8]) throws(BakingError) -> (text: String, isLegacy: Bool) {
-        let stream: PNGDatastream
+        let textChunks: [PNGChunk]
         do {
-            stream = try PNGDatastream(parsing: png)
+            textChunks = try PNGDatastream.chunks(in: png) { $0 == "iTXt" || $0 == "tEXt" }
         } catch {
             throw PNGBaker.bakingError(error)
         }
         var found: InternationalTextChunk?
         var legacy: String?
-        for chunk in stream.chunks {
+        for chunk in textChunks {
             if chunk.type == "iTXt", chunk.data.starts(with: keywordPrefix) {
                 let t: InternationalTextChunk
                 do { t = try InternationalTextChunk(chunkData: chunk.data) } catch {
@@ -106,5 +87,50 @@ public enum PNGBaker {
         default:
             BakingError(.malformedImage, fr: "image PNG invalide : \(e.message)", en: "invalid PNG image: \(e.message)")
         }
+    }
+}
+
+/// A carrier PNG checked once (libpng decode, structure, limits) and split around the badge chunk's place,
+/// so that each bake only writes the new iTXt chunk between two byte copies. Badge-class images are prepared
+/// when they are stored and baked on request.
+public struct PreparedPNG: Sendable {
+    /// PNG signature and IHDR chunk, byte for byte.
+    let head: [UInt8]
+    /// Every chunk after IHDR except earlier badge chunks, byte for byte.
+    let tail: [UInt8]
+    /// Width, height and format of the image.
+    public let info: PNGImageInfo
+
+    /// Validates `png` and prepares it for baking.
+    public init(_ png: [UInt8], limits: PNGImageLimits = .default) throws(BakingError) {
+        let stream: PNGDatastream
+        do {
+            info = try PNGImageValidator.validate(png, limits: limits)
+            stream = try PNGDatastream(parsing: png, limits: PNGLimits(maxFileBytes: limits.maxBytes))
+        } catch {
+            throw PNGBaker.bakingError(error)
+        }
+        head = PNGDatastream.signature + stream.chunks[0].serialized()
+        var tail: [UInt8] = []
+        tail.reserveCapacity(png.count)
+        for chunk in stream.chunks.dropFirst() where !PNGBaker.isBadgeChunk(chunk) {
+            tail.append(contentsOf: chunk.serialized())
+        }
+        self.tail = tail
+    }
+
+    /// The image with `text` baked in an uncompressed iTXt `openbadges` chunk right after IHDR.
+    public func bake(_ text: String) throws(BakingError) -> [UInt8] {
+        guard !text.isEmpty else {
+            throw BakingError(.invalidPayload, fr: "rien à intégrer dans l'image", en: "nothing to bake into the image")
+        }
+        let chunk = PNGChunk(type: "iTXt", data: InternationalTextChunk(keyword: PNGBaker.keyword, text: text).chunkData())
+            .serialized()
+        var out: [UInt8] = []
+        out.reserveCapacity(head.count + chunk.count + tail.count)
+        out.append(contentsOf: head)
+        out.append(contentsOf: chunk)
+        out.append(contentsOf: tail)
+        return out
     }
 }

@@ -34,22 +34,30 @@ public struct CompactJWS: Sendable, Equatable {
     /// Splits and decodes a compact JWS. Nothing is verified here; the caller pins `alg` before any key lookup.
     public init(_ text: String) throws(JWSError) {
         let compact = text.trimmingASCIIWhitespace()
-        let parts = compact.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3 else {
-            throw JWSError(
-                fr: "un JWS compact a trois parties séparées par des points (\(parts.count) trouvées)",
-                en: "a compact JWS has three dot-separated parts (found \(parts.count))")
+        let bytes = Array(compact.utf8)
+        var dots: [Int] = []
+        for (i, c) in bytes.enumerated() where c == UInt8(ascii: ".") {
+            dots.append(i)
+            if dots.count > 2 { break }
         }
-        guard !parts[0].isEmpty, !parts[1].isEmpty, !parts[2].isEmpty else {
+        guard dots.count == 2 else {
+            let parts = compact.split(separator: ".", omittingEmptySubsequences: false).count
+            throw JWSError(
+                fr: "un JWS compact a trois parties séparées par des points (\(parts) trouvées)",
+                en: "a compact JWS has three dot-separated parts (found \(parts))")
+        }
+        let h = bytes[0..<dots[0]]
+        let p = bytes[(dots[0] + 1)..<dots[1]]
+        let s = bytes[(dots[1] + 1)...]
+        guard !h.isEmpty, !p.isEmpty, !s.isEmpty else {
             throw JWSError(
                 fr: "une partie du JWS est vide (signature absente ?)", en: "a JWS part is empty (missing signature?)")
         }
-        guard let h = Base64URL.decode(parts[0]), let p = Base64URL.decode(parts[1]),
-            let s = Base64URL.decode(parts[2])
+        guard let hd = Base64URL.decode(bytes: h), let pd = Base64URL.decode(bytes: p), let sd = Base64URL.decode(bytes: s)
         else {
             throw JWSError(fr: "le JWS n'est pas en base64url valide", en: "the JWS is not valid base64url")
         }
-        guard let hv = try? JSONValue(parsing: h), case .object(let header) = hv else {
+        guard let hv = try? JSONValue(parsing: hd), case .object(let header) = hv else {
             throw JWSError(fr: "l'en-tête du JWS n'est pas un objet JSON", en: "the JWS header is not a JSON object")
         }
         if header["crit"] != nil {
@@ -59,30 +67,31 @@ public struct CompactJWS: Sendable, Equatable {
         }
         self.compact = compact
         self.header = header
-        self.payload = p
-        self.signature = s
-        self.signingInput = Array(parts[0].utf8) + [UInt8(ascii: ".")] + Array(parts[1].utf8)
+        self.payload = pd
+        self.signature = sd
+        self.signingInput = Array(bytes[0..<dots[1]])
     }
 
     /// True when `text` has the shape of a compact JWS (three base64url parts).
     public static func looksLikeJWS(_ text: String) -> Bool {
-        let t = text.trimmingASCIIWhitespace()
-        var dots = 0
-        var partLength = 0
-        for c in t.utf8 {
-            if c == UInt8(ascii: ".") {
-                if partLength == 0 { return false }
-                dots += 1
-                partLength = 0
-                continue
+        var t = text.trimmingASCIIWhitespace()
+        return t.withUTF8 { u in
+            var dots = 0
+            var partLength = 0
+            let table = Base64URL.decodeTable
+            for c in u {
+                if c == UInt8(ascii: ".") {
+                    if partLength == 0 { return false }
+                    dots += 1
+                    partLength = 0
+                } else if table[Int(c)] == 255 {
+                    return false
+                } else {
+                    partLength += 1
+                }
             }
-            let ok =
-                (65...90).contains(c) || (97...122).contains(c) || (48...57).contains(c) || c == UInt8(ascii: "-")
-                || c == UInt8(ascii: "_")
-            if !ok { return false }
-            partLength += 1
+            return dots == 2 && partLength > 0
         }
-        return dots == 2 && partLength > 0
     }
 
     /// Signs `payload` with RS256 and returns the compact serialization. The header is exactly `{"alg":"RS256"}`.
@@ -95,6 +104,8 @@ public struct CompactJWS: Sendable, Equatable {
 
 extension String {
     func trimmingASCIIWhitespace() -> String {
+        func isSpace(_ c: UInt8?) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
+        if !isSpace(utf8.first) && !isSpace(utf8.last) { return self }
         let u = Array(utf8)
         var start = 0
         var end = u.count

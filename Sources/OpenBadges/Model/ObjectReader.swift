@@ -21,7 +21,7 @@ public enum NodeReference<Node: Sendable & Equatable>: Sendable, Equatable {
 struct ObjectReader {
     let type: String
     let members: [String: JSONValue]
-    private(set) var consumed: Set<String> = []
+    private(set) var consumed: [String] = []
 
     init(_ value: JSONValue, as type: String, property: String? = nil) throws(ModelError) {
         guard case .object(let o) = value else {
@@ -36,11 +36,13 @@ struct ObjectReader {
 
     /// Members not read by the model: kept as extensions.
     var extensions: [String: JSONValue] {
-        members.filter { !consumed.contains($0.key) && $0.key != "@context" }
+        var out: [String: JSONValue] = [:]
+        for (k, v) in members where k != "@context" && !consumed.contains(k) { out[k] = v }
+        return out
     }
 
     mutating func raw(_ key: String) -> JSONValue? {
-        consumed.insert(key)
+        consumed.append(key)
         if let v = members[key], v != .null { return v }
         return nil
     }

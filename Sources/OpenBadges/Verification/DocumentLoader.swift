@@ -10,13 +10,16 @@ public struct LoadedDocument: Sendable, Equatable {
     public var contentType: String?
     /// The response body.
     public var body: [UInt8]
+    /// The body already parsed as JSON, when the loader keeps documents parsed (in-memory and database loaders).
+    public var json: JSONValue?
 
     /// Creates a loaded document.
-    public init(url: URL, statusCode: Int = 200, contentType: String? = nil, body: [UInt8]) {
+    public init(url: URL, statusCode: Int = 200, contentType: String? = nil, body: [UInt8], json: JSONValue? = nil) {
         self.url = url
         self.statusCode = statusCode
         self.contentType = contentType
         self.body = body
+        self.json = json
     }
 }
 
@@ -28,6 +31,21 @@ public protocol DocumentLoader: Sendable {
     /// Loads `url`. Returns non-2xx answers as documents; throws `DocumentLoaderError` when nothing
     /// could be fetched (refused address, timeout, size limit, network failure).
     func load(_ url: URL, accept: String) async throws -> LoadedDocument
+
+    /// Loads an absolute URL given as text. The default parses it, refuses anything but http(s), and calls
+    /// `load(_:accept:)`; loaders keyed by URL text may answer without parsing.
+    func load(urlString: String, accept: String) async throws -> LoadedDocument
+}
+
+extension DocumentLoader {
+    public func load(urlString: String, accept: String) async throws -> LoadedDocument {
+        guard let url = URL(string: urlString), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            url.host != nil
+        else {
+            throw DocumentLoaderError(.invalidURL, url: urlString, message: "not an absolute http(s) URL")
+        }
+        return try await load(url, accept: accept)
+    }
 }
 
 /// Why a document could not be fetched.

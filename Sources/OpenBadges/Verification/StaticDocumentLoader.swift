@@ -17,7 +17,8 @@ public struct StaticDocumentLoader: DocumentLoader {
     /// Adds a JSON document served with status 200 (or another status).
     public mutating func add(_ url: String, json: JSONValue, status: Int = 200) {
         guard let u = URL(string: url) else { return }
-        documents[url] = LoadedDocument(url: u, statusCode: status, contentType: "application/ld+json", body: json.encoded())
+        documents[url] = LoadedDocument(
+            url: u, statusCode: status, contentType: "application/ld+json", body: json.encoded(), json: json)
     }
 
     /// Adds raw bytes.
@@ -30,5 +31,14 @@ public struct StaticDocumentLoader: DocumentLoader {
         if let d = documents[url.absoluteString] { return d }
         if let fallback { return try await fallback.load(url, accept: accept) }
         return LoadedDocument(url: url, statusCode: 404, contentType: "text/plain", body: Array("not found".utf8))
+    }
+
+    public func load(urlString: String, accept: String) async throws -> LoadedDocument {
+        if let d = documents[urlString] { return d }
+        if let fallback { return try await fallback.load(urlString: urlString, accept: accept) }
+        guard let url = URL(string: urlString) else {
+            throw DocumentLoaderError(.invalidURL, url: urlString, message: "not a URL")
+        }
+        return try await load(url, accept: accept)
     }
 }

@@ -181,8 +181,8 @@ final class VerificationRun {
                 pass("input.format", fr: "Assertion JSON reconnue", en: "Assertion JSON recognised")
             }
             await verifyJSON(text)
-        } else if let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            url.host != nil
+        } else if let head = Optional(text.prefix(8).lowercased()), head.hasPrefix("http://") || head.hasPrefix("https://"),
+            let url = URL(string: text), url.host != nil
         {
             if carrier == nil {
                 inputFormat = "url"
@@ -208,16 +208,12 @@ final class VerificationRun {
     func load(_ url: String, accept: String = jsonLDAccept) async -> Result<LoadedDocument, DocumentLoaderError> {
         if let cached = documents[url] { return cached }
         let result: Result<LoadedDocument, DocumentLoaderError>
-        if let u = URL(string: url), let scheme = u.scheme?.lowercased(), scheme == "http" || scheme == "https", u.host != nil {
-            do {
-                result = .success(try await loader.load(u, accept: accept))
-            } catch let e as DocumentLoaderError {
-                result = .failure(e)
-            } catch {
-                result = .failure(DocumentLoaderError(.connectionFailed, url: url, message: "\(error)"))
-            }
-        } else {
-            result = .failure(DocumentLoaderError(.invalidURL, url: url, message: "not an http(s) URL"))
+        do {
+            result = .success(try await loader.load(urlString: url, accept: accept))
+        } catch let e as DocumentLoaderError {
+            result = .failure(e)
+        } catch {
+            result = .failure(DocumentLoaderError(.connectionFailed, url: url, message: "\(error)"))
         }
         documents[url] = result
         return result
@@ -244,6 +240,7 @@ final class VerificationRun {
                     en: "\(what.en) unreachable (\(url)): HTTP \(doc.statusCode)")
                 return nil
             }
+            if let json = doc.json { return json }
             do {
                 return try JSONValue(parsing: doc.body)
             } catch {
@@ -552,7 +549,7 @@ final class VerificationRun {
                     unreachable.append("\(keyID): \(e.message)")
                     continue
                 case .success(let doc):
-                    guard (200..<300).contains(doc.statusCode), let json = try? JSONValue(parsing: doc.body),
+                    guard (200..<300).contains(doc.statusCode), let json = doc.json ?? (try? JSONValue(parsing: doc.body)),
                         let k = try? CryptographicKey(document: json)
                     else {
                         unreachable.append("\(keyID): HTTP \(doc.statusCode)")
