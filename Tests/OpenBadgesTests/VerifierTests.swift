@@ -465,3 +465,24 @@ struct VerifierTests {
         #expect(await S.verify(.data(legacy), loader: gone).outcome == .revoked)
     }
 }
+
+/// Text files saved with a UTF-8 byte-order mark (Windows editors) are read like the JSON parser reads them.
+struct VerifierTextFileTests {
+    typealias S = VerifierTestSupport
+
+    @Test func jwsAndJSONFilesWithByteOrderMarkAreRecognised() async throws {
+        let fixture = try BadgeFixture()
+        let signed = try fixture.issue()
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let jwsFile = await S.verify(.data(bom + Array((signed.jws + "\r\n").utf8)), loader: fixture.loader())
+        #expect(jwsFile.verdict == .valid, "\(S.problems(jwsFile))")
+        #expect(jwsFile.inputFormat == "jws")
+        // A signed assertion JSON file with a BOM is recognised as JSON (and refused: no signature).
+        let jsonFile = await S.verify(.data(bom + signed.assertion.json.encoded()), loader: fixture.loader())
+        #expect(jsonFile.inputFormat == "json")
+        #expect(jsonFile.check("signature.present")?.status == .failed)
+        // A BOM in the middle is not skipped.
+        let inside = await S.verify(.data(Array("  ".utf8) + bom + Array(signed.jws.utf8)), loader: fixture.loader())
+        #expect(inside.verdict != .valid)
+    }
+}
