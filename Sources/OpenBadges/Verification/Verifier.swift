@@ -162,7 +162,8 @@ final class VerificationRun {
                     pass("input.extract", fr: "Données du badge extraites de l'image", en: "Badge data extracted from the image")
                 }
                 await classify(text: extracted.text, carrier: format)
-            } else if let text = String(validating: bytes, as: UTF8.self) {
+            } else if let text = String(validating: bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes, as: UTF8.self) {
+                // A leading UTF-8 byte-order mark (text files saved by some editors) is skipped, as the JSON parser does.
                 await classify(text: text, carrier: nil)
             } else {
                 fail(
