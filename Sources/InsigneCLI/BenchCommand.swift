@@ -49,25 +49,21 @@ struct BenchCommand: AsyncParsableCommand {
             throw CLIError(fr: "le badge de référence n'est pas valide", en: "the reference badge is not valid: \(check.json.encodedString())")
         }
 
-        if profile == "verify" {
-            _ = try await measureAsync(duration) { _ = await verifier.verify(.data(baked), options: options) }
+        // Baseline and Insigne alternate in short slices, so a change of machine load affects both alike.
+        let rounds = max(4, Int(duration / 0.25))
+        let slice = duration / Double(rounds)
+        let subject = Subject(
+            key: key, signer: signer, request: request, carrier: carrier, verifier: verifier, baked: baked,
+            options: options, signingInput: signingInput, signature: signature)
+        if let profile {  // one operation in a loop, for `perf record`
+            _ = try await subject.rounds(1, slice: duration, only: profile)
             return
         }
-        if profile == "issue" {
-            _ = try measure(duration) { _ = try carrier.bake(try signer.issue(request).jws) }
-            return
-        }
-        let rawSign = RawOpenSSLBenchmark.rs256SignsPerSecond(key: key, message: signingInput, duration: duration)
-        let issue = try measure(duration) {
-            let signed = try signer.issue(request)
-            _ = try carrier.bake(signed.jws)
-        }
-        let rawVerify = RawOpenSSLBenchmark.rs256VerifiesPerSecond(
-            key: key.publicKey, signature: signature, message: signingInput, duration: duration)
-        let verify = try await measureAsync(duration) {
-            let report = await verifier.verify(.data(baked), options: options)
-            if !report.isValid { throw CLIError(fr: "vérification échouée", en: "verification failed") }
-        }
+        let rates = try await subject.rounds(rounds, slice: slice, only: nil)
+        let rawSign = rates.rawSign
+        let issue = rates.issue
+        let rawVerify = rates.rawVerify
+        let verify = rates.verify
 
         let rows: [(String, Double, String)] = [
             ("OpenSSL RS256 sign (raw)", rawSign, "baseline"),
@@ -89,9 +85,98 @@ struct BenchCommand: AsyncParsableCommand {
         print(result.encodedString())
     }
 
+    /// Operations per second of each measurement.
+    struct Rates {
+        var rawSign = 0.0
+        var issue = 0.0
+        var rawVerify = 0.0
+        var verify = 0.0
+
+        mutating func add(_ r: Rates, weight: Double) {
+            rawSign += r.rawSign * weight
+            issue += r.issue * weight
+            rawVerify += r.rawVerify * weight
+            verify += r.verify * weight
+        }
+    }
+
+    /// What is measured, with everything prepared.
+    final class Subject: Sendable {
+        let key: PrivateKey
+        let signer: BadgeSigner
+        let request: AssertionRequest
+        let carrier: PreparedPNG
+        let verifier: Verifier
+        let baked: [UInt8]
+        let options: VerificationOptions
+        let signingInput: [UInt8]
+        let signature: [UInt8]
+
+        init(
+            key: PrivateKey, signer: BadgeSigner, request: AssertionRequest, carrier: PreparedPNG, verifier: Verifier,
+            baked: [UInt8], options: VerificationOptions, signingInput: [UInt8], signature: [UInt8]
+        ) {
+            self.key = key
+            self.signer = signer
+            self.request = request
+            self.carrier = carrier
+            self.verifier = verifier
+            self.baked = baked
+            self.options = options
+            self.signingInput = signingInput
+            self.signature = signature
+        }
+
+        /// Build, sign and bake one assertion.
+        func issueOnce() throws { _ = try carrier.bake(try signer.issue(request).jws) }
+
+        /// Verify the baked badge once.
+        @inline(never)
+        func verifyOnce() async throws {
+            let report = await verifier.verify(.data(baked), options: options)
+            if !report.isValid { throw CLIError(fr: "vérification échouée", en: "verification failed") }
+        }
+
+        /// `count` rounds, averaged.
+        @inline(never)
+        func rounds(_ count: Int, slice: Double, only: String?) async throws -> Rates {
+            var rates = Rates()
+            for _ in 0..<count {
+                rates.add(try await round(slice: slice, only: only), weight: 1 / Double(count))
+            }
+            return rates
+        }
+
+        /// One slice of each measurement, in turn.
+        @inline(never)
+        func round(slice: Double, only: String?) async throws -> Rates {
+            var r = Rates()
+            if only == nil {
+                r.rawSign = RawOpenSSLBenchmark.rs256SignsPerSecond(key: key, message: signingInput, duration: slice)
+            }
+            if only == nil || only == "issue" {
+                r.issue = try BenchCommand.measure(slice) { try issueOnce() }
+            }
+            if only == nil {
+                r.rawVerify = RawOpenSSLBenchmark.rs256VerifiesPerSecond(
+                    key: key.publicKey, signature: signature, message: signingInput, duration: slice)
+            }
+            if only == "issue" { return r }
+            let start = DispatchTime.now().uptimeNanoseconds
+            var n = 0
+            var elapsed = 0.0
+            repeat {
+                for _ in 0..<32 { try await verifyOnce() }
+                n += 32
+                elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            } while elapsed < slice
+            r.verify = Double(n) / elapsed
+            return r
+        }
+    }
+
     /// Operations per second of `body`, run repeatedly for `seconds`.
-    func measure(_ seconds: Double, _ body: () throws -> Void) throws -> Double {
-        try body()  // warm-up
+    static func measure(_ seconds: Double, _ body: () throws -> Void) throws -> Double {
         let start = DispatchTime.now().uptimeNanoseconds
         var n = 0
         var elapsed = 0.0
@@ -103,19 +188,6 @@ struct BenchCommand: AsyncParsableCommand {
         return Double(n) / elapsed
     }
 
-    /// Operations per second of an async `body`.
-    func measureAsync(_ seconds: Double, _ body: () async throws -> Void) async throws -> Double {
-        try await body()
-        let start = DispatchTime.now().uptimeNanoseconds
-        var n = 0
-        var elapsed = 0.0
-        repeat {
-            for _ in 0..<32 { try await body() }
-            n += 32
-            elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        } while elapsed < seconds
-        return Double(n) / elapsed
-    }
 }
 
 extension String {

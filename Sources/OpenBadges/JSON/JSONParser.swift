@@ -79,26 +79,26 @@ struct JSONParser {
     mutating func parseObject(_ b: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
         try enter()
         i += 1
-        var o: [String: JSONValue] = [:]
         skipSpace(b)
         if i < b.count, b[i] == UInt8(ascii: "}") {
             i += 1
             depth -= 1
-            return .object(o)
+            return .object([:])
         }
+        // Members are collected first so the dictionary is built once at its final size.
+        var keys: [String] = []
+        var values: [JSONValue] = []
+        var offsets: [Int] = []
         while true {
             skipSpace(b)
             guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
-            let keyOffset = i
-            let key = try parseString(b)
+            offsets.append(i)
+            keys.append(try parseString(b))
             skipSpace(b)
             guard i < b.count, b[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             i += 1
             skipSpace(b)
-            let v = try parseValue(b)
-            if o.updateValue(v, forKey: key) != nil {
-                throw JSONSyntaxError(reason: "duplicate member \"\(key)\"", offset: keyOffset)
-            }
+            values.append(try parseValue(b))
             skipSpace(b)
             guard i < b.count else { throw fail("unexpected end of input") }
             if b[i] == UInt8(ascii: ",") {
@@ -110,6 +110,10 @@ struct JSONParser {
                 break
             }
             throw fail("expected ',' or '}'")
+        }
+        var o = [String: JSONValue](minimumCapacity: keys.count)
+        for n in keys.indices where o.updateValue(values[n], forKey: keys[n]) != nil {
+            throw JSONSyntaxError(reason: "duplicate member \"\(keys[n])\"", offset: offsets[n])
         }
         depth -= 1
         return .object(o)

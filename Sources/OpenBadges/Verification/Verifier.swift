@@ -65,6 +65,28 @@ public final class PublicKeyCache: @unchecked Sendable {
     }
 }
 
+/// Linked documents already decoded (badge classes, profiles, keys, revocation lists), by URL. An entry is
+/// reused only for the exact bytes it was decoded from, so a changed document is always decoded again.
+final class DecodedDocumentCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: (body: [UInt8], value: any Sendable)] = [:]
+    private let capacity = 1024
+
+    func value<T>(_ url: String, body: [UInt8], as: T.Type) -> T? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let e = entries[url], e.body == body else { return nil }
+        return e.value as? T
+    }
+
+    func store(_ url: String, body: [UInt8], value: any Sendable) {
+        lock.lock()
+        defer { lock.unlock() }
+        if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+        entries[url] = (body, value)
+    }
+}
+
 /// Verifies Open Badges 2.0 assertions (signed and hosted) following the specification (DIGEST §2).
 ///
 /// ```swift
@@ -77,6 +99,8 @@ public struct Verifier: Sendable {
     public let loader: DocumentLoader
     /// Shared parsed-key cache.
     public let keyCache: PublicKeyCache
+    /// Shared cache of decoded linked documents.
+    let modelCache = DecodedDocumentCache()
 
     /// Creates a verifier.
     public init(loader: DocumentLoader, keyCache: PublicKeyCache = PublicKeyCache()) {
@@ -86,7 +110,7 @@ public struct Verifier: Sendable {
 
     /// Verifies one input. Never throws: every problem is a check in the report.
     public func verify(_ input: VerificationInput, options: VerificationOptions) async -> VerificationReport {
-        let run = VerificationRun(loader: loader, keyCache: keyCache, options: options)
+        let run = VerificationRun(loader: loader, keyCache: keyCache, modelCache: modelCache, options: options)
         await run.start(input)
         var report = VerificationReport(checks: run.checks, inputFormat: run.inputFormat, assertion: run.summary)
         report.jws = run.jws
@@ -101,6 +125,7 @@ let jsonLDAccept = "application/ld+json, application/json"
 final class VerificationRun {
     let loader: DocumentLoader
     let keyCache: PublicKeyCache
+    let modelCache: DecodedDocumentCache
     let options: VerificationOptions
     var checks: [VerificationCheck] = []
     var inputFormat: String?
@@ -108,10 +133,12 @@ final class VerificationRun {
     var jws: String?
     private var documents: [String: Result<LoadedDocument, DocumentLoaderError>] = [:]
 
-    init(loader: DocumentLoader, keyCache: PublicKeyCache, options: VerificationOptions) {
+    init(loader: DocumentLoader, keyCache: PublicKeyCache, modelCache: DecodedDocumentCache, options: VerificationOptions) {
         self.loader = loader
         self.keyCache = keyCache
+        self.modelCache = modelCache
         self.options = options
+        checks.reserveCapacity(24)
     }
 
     // MARK: Recording
@@ -220,8 +247,8 @@ final class VerificationRun {
         return result
     }
 
-    /// Loads and parses a linked JSON-LD document. Records a blocking skip (unreachable) or a failure (not JSON).
-    func loadJSON(_ url: String, check id: String, what: LocalizedText) async -> JSONValue? {
+    /// Loads a linked document and checks its status. Records a blocking skip (unreachable) or a failure (bad URL).
+    func loadDocument(_ url: String, check id: String, what: LocalizedText) async -> LoadedDocument? {
         switch await load(url) {
         case .failure(let e):
             if e.code == .invalidURL || e.code == .unsupportedScheme {
@@ -241,15 +268,34 @@ final class VerificationRun {
                     en: "\(what.en) unreachable (\(url)): HTTP \(doc.statusCode)")
                 return nil
             }
-            if let json = doc.json { return json }
-            do {
-                return try JSONValue(parsing: doc.body)
-            } catch {
-                fail(
-                    id, .malformed, fr: "\(what.fr) (\(url)) n'est pas du JSON valide",
-                    en: "\(what.en) (\(url)) is not valid JSON")
-                return nil
-            }
+            return doc
+        }
+    }
+
+    /// Loads a linked document and decodes it (JSON, then the model), reusing an earlier decode of the same
+    /// bytes. Records a failure when it is not JSON or not a valid document.
+    func loadDecoded<T: Sendable>(
+        _ url: String, check id: String, what: LocalizedText, decode: (JSONValue) throws(ModelError) -> T
+    ) async -> T? {
+        guard let doc = await loadDocument(url, check: id, what: what) else { return nil }
+        if let cached = modelCache.value(url, body: doc.body, as: T.self) { return cached }
+        var json = doc.json
+        if json == nil {
+            json = try? JSONValue(parsing: doc.body)
+        }
+        guard let json else {
+            fail(
+                id, .malformed, fr: "\(what.fr) (\(url)) n'est pas du JSON valide",
+                en: "\(what.en) (\(url)) is not valid JSON")
+            return nil
+        }
+        do {
+            let value = try decode(json)
+            modelCache.store(url, body: doc.body, value: value)
+            return value
+        } catch {
+            fail(id, .malformed, fr: error.messageFR, en: error.messageEN)
+            return nil
         }
     }
 
@@ -443,22 +489,20 @@ final class VerificationRun {
                 return
             }
             let what = LocalizedText(fr: "Classe de badge", en: "Badge class")
-            guard let json = await loadJSON(id, check: "badge.structure", what: what) else { return }
-            do {
-                let b = try BadgeClass(document: json)
-                if b.id != id {
-                    fail(
-                        "badge.structure", .invalid,
-                        fr: "La classe de badge récupérée à « \(id) » porte l'identifiant « \(b.id) »",
-                        en: "The badge class fetched from \"\(id)\" has the id \"\(b.id)\"")
-                    return
-                }
-                badge = b
-                pass("badge.structure", fr: "Classe de badge conforme", en: "Conformant badge class")
-            } catch {
-                fail("badge.structure", .malformed, fr: error.messageFR, en: error.messageEN)
+            guard
+                let b = await loadDecoded(
+                    id, check: "badge.structure", what: what,
+                    decode: { (json) throws(ModelError) in try BadgeClass(document: json) })
+            else { return }
+            if b.id != id {
+                fail(
+                    "badge.structure", .invalid,
+                    fr: "La classe de badge récupérée à « \(id) » porte l'identifiant « \(b.id) »",
+                    en: "The badge class fetched from \"\(id)\" has the id \"\(b.id)\"")
                 return
             }
+            badge = b
+            pass("badge.structure", fr: "Classe de badge conforme", en: "Conformant badge class")
         }
         guard let badge else { return }
         if var s = summary {
@@ -472,15 +516,15 @@ final class VerificationRun {
             return
         }
         let what = LocalizedText(fr: "Profil de l'émetteur", en: "Issuer profile")
-        guard let issuerJSON = await loadJSON(issuerID, check: "issuer.structure", what: what) else { return }
-        let issuer: Profile
-        do {
-            issuer = try Profile(document: issuerJSON)
-            try issuer.requireIssuerProperties()
-        } catch {
-            fail("issuer.structure", .malformed, fr: error.messageFR, en: error.messageEN)
-            return
-        }
+        guard
+            let issuer = await loadDecoded(
+                issuerID, check: "issuer.structure", what: what,
+                decode: { (json) throws(ModelError) -> Profile in
+                    let p = try Profile(document: json)
+                    try p.requireIssuerProperties()
+                    return p
+                })
+        else { return }
         pass("issuer.structure", fr: "Profil d'émetteur conforme", en: "Conformant issuer profile")
         summary?.issuerID = issuer.id
         summary?.issuerName = issuer.name
@@ -550,12 +594,17 @@ final class VerificationRun {
                     unreachable.append("\(keyID): \(e.message)")
                     continue
                 case .success(let doc):
+                    if let cached = modelCache.value(keyID, body: doc.body, as: CryptographicKey.self) {
+                        key = cached
+                        break
+                    }
                     guard (200..<300).contains(doc.statusCode), let json = doc.json ?? (try? JSONValue(parsing: doc.body)),
                         let k = try? CryptographicKey(document: json)
                     else {
                         unreachable.append("\(keyID): HTTP \(doc.statusCode)")
                         continue
                     }
+                    modelCache.store(keyID, body: doc.body, value: k)
                     key = k
                 }
             }
@@ -602,12 +651,11 @@ final class VerificationRun {
             return
         }
         let what = LocalizedText(fr: "Liste de révocation", en: "Revocation list")
-        guard let json = await loadJSON(listURL, check: "revocation", what: what) else { return }
-        let list: RevocationList
-        do { list = try RevocationList(document: json) } catch {
-            fail("revocation", .malformed, fr: error.messageFR, en: error.messageEN)
-            return
-        }
+        guard
+            let list = await loadDecoded(
+                listURL, check: "revocation", what: what,
+                decode: { (json) throws(ModelError) in try RevocationList(document: json) })
+        else { return }
         if let entry = list.entry(for: assertion.id) {
             summary?.revocationReason = entry.revocationReason
             fail("revocation", .revoked, fr: "L'émetteur a révoqué ce badge", en: "The issuer revoked this badge")
