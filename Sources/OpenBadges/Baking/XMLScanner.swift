@@ -474,12 +474,55 @@ private struct ScannerCore {
                 "DOCTYPE avec sous-ensemble interne (déclarations d’entités possibles : XXE, « billion laughs »)",
                 "DOCTYPE with an internal subset (possible entity declarations: XXE, billion laughs)", at: i)
         }
+        if matches("PUBLIC", at: i), try acceptStandardSVGDoctype(start: start) { return }
         if matches("SYSTEM", at: i) || matches("PUBLIC", at: i) {
             throw BakingError.xmlUnsafe(
                 "DOCTYPE avec identifiant externe (SYSTEM/PUBLIC) refusé",
                 "DOCTYPE with an external identifier (SYSTEM/PUBLIC) refused", at: i)
         }
         throw BakingError.xmlUnsafe("DOCTYPE non pris en charge", "unsupported DOCTYPE", at: i)
+    }
+
+    /// The W3C SVG document types that design tools write (Illustrator, Inkscape…). Their DTD is never fetched
+    /// or read; with no internal subset they cannot declare entities, so they are accepted as plain markers.
+    static let standardSVGPublicIDs: Set<String> = [
+        "-//W3C//DTD SVG 1.1//EN", "-//W3C//DTD SVG 1.0//EN", "-//W3C//DTD SVG 1.1 Basic//EN",
+        "-//W3C//DTD SVG 1.1 Tiny//EN", "-//W3C//DTD SVG 20010904//EN",
+    ]
+
+    /// At `PUBLIC`: accepts `PUBLIC "<W3C SVG id>" "http://www.w3.org/…">` and returns true; false otherwise
+    /// (the caller then refuses the DOCTYPE).
+    mutating func acceptStandardSVGDoctype(start: Int) throws -> Bool {
+        let save = i
+        func literal() -> String? {
+            guard i < n, b[i] == UInt8(ascii: "\"") || b[i] == UInt8(ascii: "'") else { return nil }
+            let quote = b[i]
+            var j = i + 1
+            while j < n, b[j] != quote { j += 1 }
+            guard j < n else { return nil }
+            let text = String(decoding: b[(i + 1)..<j], as: UTF8.self)
+            i = j + 1
+            return text
+        }
+        i += 6  // PUBLIC
+        skipWhitespace()
+        guard let publicID = literal(), ScannerCore.standardSVGPublicIDs.contains(publicID) else {
+            i = save
+            return false
+        }
+        skipWhitespace()
+        guard let systemID = literal(), systemID.hasPrefix("http://www.w3.org/") else {
+            i = save
+            return false
+        }
+        skipWhitespace()
+        guard i < n, b[i] == B.gt else {
+            i = save
+            return false
+        }
+        i += 1
+        doctype = start..<i
+        return true
     }
 
     // MARK: Misc markup
