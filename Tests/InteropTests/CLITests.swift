@@ -1,0 +1,116 @@
+import Foundation
+import OpenBadges
+import Testing
+import TestSupport
+
+/// The `insigne` command as a user runs it: exit codes, files written, JSON report.
+struct CLITests {
+    /// The `insigne` binary next to the test bundle (built by `swift build --build-tests`).
+    static var binary: URL? {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("insigne")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        let fallback = TestPaths.packageRoot.appendingPathComponent(".build/debug/insigne")
+        return FileManager.default.isExecutableFile(atPath: fallback.path) ? fallback : nil
+    }
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    func run(_ args: [String], cwd: URL? = nil, env: [String: String] = [:]) throws -> Run {
+        let bin = try #require(CLITests.binary, "build the insigne executable first")
+        let p = Process()
+        p.executableURL = bin
+        p.arguments = args
+        if let cwd { p.currentDirectoryURL = cwd }
+        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        let out = Pipe()
+        let err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    @Test func demoRoundTripThenVerifyExitCodes() throws {
+        let dir = try OfficialTools.temporaryDirectory()
+        let demo = try run(["demo", "--dir", dir.appendingPathComponent("demo").path])
+        #expect(demo.status == 0, "\(demo.stderr)")
+        #expect(demo.stdout.contains("VALIDE"))
+        let baked = dir.appendingPathComponent("demo/badge-baked.png").path
+        let docs = dir.appendingPathComponent("demo/documents").path
+
+        let valid = try run(["verify", baked, "--documents", docs, "--recipient", "marie.dupont@example.org", "--json"])
+        #expect(valid.status == 0)
+        let report = try JSONValue(parsing: valid.stdout)
+        #expect(report["valid"] == .bool(true))
+        #expect((report["checks"]?.arrayValue?.count ?? 0) > 5)
+        let schema = try JSONSchemaValidator(schemaFile: TestPaths.schemas.appendingPathComponent("ob2/verification-report.schema.json"))
+        #expect(schema.validate(report).isEmpty)
+
+        let other = try run(["verify", baked, "--documents", docs, "--recipient", "paul@example.org"])
+        #expect(other.status == 1)
+        #expect(other.stdout.contains("n'a pas été délivré"))
+
+        // Documents unreachable (loopback refused by the SSRF guard): indeterminate → 2.
+        let offline = try run(["verify", baked])
+        #expect(offline.status == 2)
+
+        let unbaked = try run(["unbake", dir.appendingPathComponent("demo/badge.png").path])
+        #expect(unbaked.status == 1)
+        #expect(unbaked.stderr.contains("aucun badge"))
+
+        let missing = try run(["verify", dir.appendingPathComponent("nope.png").path])
+        #expect(missing.status == 2)
+    }
+
+    @Test func keygenWritesAPrivateKeyReadableOnlyByItsOwner() throws {
+        let dir = try OfficialTools.temporaryDirectory()
+        let out = dir.appendingPathComponent("keys").path
+        let r = try run(["keygen", "--out", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let attrs = try FileManager.default.attributesOfItem(atPath: out + "/private.pem")
+        #expect((attrs[.posixPermissions] as? Int) == 0o600)
+        let again = try run(["keygen", "--out", out])
+        #expect(again.status == 2, "an existing key is never overwritten without --force")
+    }
+
+    @Test func signBakeUnbakeWithAFreshKey() throws {
+        let dir = try OfficialTools.temporaryDirectory()
+        _ = try run(["demo", "--dir", dir.appendingPathComponent("demo").path])
+        let jwsFile = dir.appendingPathComponent("badge.jws")
+        let signed = try run([
+            "sign", "--key", dir.appendingPathComponent("demo/keys/private.pem").path, "--assertion",
+            dir.appendingPathComponent("demo/assertion.json").path,
+        ])
+        #expect(signed.status == 0, "\(signed.stderr)")
+        #expect(CompactJWS.looksLikeJWS(signed.stdout))
+        try Data(signed.stdout.utf8).write(to: jwsFile)
+        for ext in ["png", "svg"] {
+            let out = dir.appendingPathComponent("out.\(ext)").path
+            let bake = try run([
+                "bake", "--image", dir.appendingPathComponent("demo/badge.\(ext)").path, "--assertion", jwsFile.path,
+                "--output", out,
+            ])
+            #expect(bake.status == 0, "\(bake.stderr)")
+            let unbake = try run(["unbake", out])
+            #expect(unbake.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == signed.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        // An assertion JSON that declares SignedBadge is baked as its JWS, never as bare JSON.
+        let refused = try run([
+            "bake", "--image", dir.appendingPathComponent("demo/badge.png").path, "--assertion",
+            dir.appendingPathComponent("demo/assertion.json").path, "--output", dir.appendingPathComponent("x.png").path,
+        ])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("signez-la"))
+    }
+}
