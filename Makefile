@@ -7,7 +7,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 PYTHON ?= python3
 VENV := .venv
-APT_PACKAGES := libssl-dev libpng-dev libsqlite3-dev libhpdf-dev libqrencode-dev fonts-dejavu-core zlib1g-dev pkg-config
+APT_PACKAGES := libssl-dev libpng-dev libsqlite3-dev libhpdf-dev libqrencode-dev fonts-dejavu-core zlib1g-dev pkg-config openssl ca-certificates
 # The official 1EdTech validator and bakery, pinned together (see ../shared/CONFORMANCE.md): installed with --no-deps.
 PY_PACKAGES := openbadges==1.1.2 openbadges-bakery==2.0.0 aniso8601==9.0.1 Click==6.7 future==0.16.0 \
 	jsonschema==2.6.0 language-tags==0.4.3 pycryptodome==3.20.0 pydux==0.2.2 PyLD==0.7.1 python-jose==3.0.1 \
