@@ -17,39 +17,20 @@ struct CLITests {
         return FileManager.default.isExecutableFile(atPath: fallback.path) ? fallback : nil
     }
 
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    func run(_ args: [String], cwd: URL? = nil, env: [String: String] = [:]) throws -> Run {
+    func run(_ args: [String]) async throws -> OfficialTools.ProcessResult {
         let bin = try #require(CLITests.binary, "build the insigne executable first")
-        let p = Process()
-        p.executableURL = bin
-        p.arguments = args
-        if let cwd { p.currentDirectoryURL = cwd }
-        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        return try await OfficialTools.runProcess(bin, args)
     }
 
-    @Test func demoRoundTripThenVerifyExitCodes() throws {
+    @Test func demoRoundTripThenVerifyExitCodes() async throws {
         let dir = try OfficialTools.temporaryDirectory()
-        let demo = try run(["demo", "--dir", dir.appendingPathComponent("demo").path])
+        let demo = try await run(["demo", "--dir", dir.appendingPathComponent("demo").path])
         #expect(demo.status == 0, "\(demo.stderr)")
         #expect(demo.stdout.contains("VALIDE"))
         let baked = dir.appendingPathComponent("demo/badge-baked.png").path
         let docs = dir.appendingPathComponent("demo/documents").path
 
-        let valid = try run(["verify", baked, "--documents", docs, "--recipient", "marie.dupont@example.org", "--json"])
+        let valid = try await run(["verify", baked, "--documents", docs, "--recipient", "marie.dupont@example.org", "--json"])
         #expect(valid.status == 0)
         let report = try JSONValue(parsing: valid.stdout)
         #expect(report["valid"] == .bool(true))
@@ -57,38 +38,38 @@ struct CLITests {
         let schema = try JSONSchemaValidator(schemaFile: TestPaths.schemas.appendingPathComponent("ob2/verification-report.schema.json"))
         #expect(schema.validate(report).isEmpty)
 
-        let other = try run(["verify", baked, "--documents", docs, "--recipient", "paul@example.org"])
+        let other = try await run(["verify", baked, "--documents", docs, "--recipient", "paul@example.org"])
         #expect(other.status == 1)
         #expect(other.stdout.contains("n'a pas été délivré"))
 
         // Documents unreachable (loopback refused by the SSRF guard): indeterminate → 2.
-        let offline = try run(["verify", baked])
+        let offline = try await run(["verify", baked])
         #expect(offline.status == 2)
 
-        let unbaked = try run(["unbake", dir.appendingPathComponent("demo/badge.png").path])
+        let unbaked = try await run(["unbake", dir.appendingPathComponent("demo/badge.png").path])
         #expect(unbaked.status == 1)
         #expect(unbaked.stderr.contains("aucun badge"))
 
-        let missing = try run(["verify", dir.appendingPathComponent("nope.png").path])
+        let missing = try await run(["verify", dir.appendingPathComponent("nope.png").path])
         #expect(missing.status == 2)
     }
 
-    @Test func keygenWritesAPrivateKeyReadableOnlyByItsOwner() throws {
+    @Test func keygenWritesAPrivateKeyReadableOnlyByItsOwner() async throws {
         let dir = try OfficialTools.temporaryDirectory()
         let out = dir.appendingPathComponent("keys").path
-        let r = try run(["keygen", "--out", out])
+        let r = try await run(["keygen", "--out", out])
         #expect(r.status == 0, "\(r.stderr)")
         let attrs = try FileManager.default.attributesOfItem(atPath: out + "/private.pem")
         #expect((attrs[.posixPermissions] as? Int) == 0o600)
-        let again = try run(["keygen", "--out", out])
+        let again = try await run(["keygen", "--out", out])
         #expect(again.status == 2, "an existing key is never overwritten without --force")
     }
 
-    @Test func signBakeUnbakeWithAFreshKey() throws {
+    @Test func signBakeUnbakeWithAFreshKey() async throws {
         let dir = try OfficialTools.temporaryDirectory()
-        _ = try run(["demo", "--dir", dir.appendingPathComponent("demo").path])
+        _ = try await run(["demo", "--dir", dir.appendingPathComponent("demo").path])
         let jwsFile = dir.appendingPathComponent("badge.jws")
-        let signed = try run([
+        let signed = try await run([
             "sign", "--key", dir.appendingPathComponent("demo/keys/private.pem").path, "--assertion",
             dir.appendingPathComponent("demo/assertion.json").path,
         ])
@@ -97,16 +78,16 @@ struct CLITests {
         try Data(signed.stdout.utf8).write(to: jwsFile)
         for ext in ["png", "svg"] {
             let out = dir.appendingPathComponent("out.\(ext)").path
-            let bake = try run([
+            let bake = try await run([
                 "bake", "--image", dir.appendingPathComponent("demo/badge.\(ext)").path, "--assertion", jwsFile.path,
                 "--output", out,
             ])
             #expect(bake.status == 0, "\(bake.stderr)")
-            let unbake = try run(["unbake", out])
+            let unbake = try await run(["unbake", out])
             #expect(unbake.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == signed.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         // An assertion JSON that declares SignedBadge is baked as its JWS, never as bare JSON.
-        let refused = try run([
+        let refused = try await run([
             "bake", "--image", dir.appendingPathComponent("demo/badge.png").path, "--assertion",
             dir.appendingPathComponent("demo/assertion.json").path, "--output", dir.appendingPathComponent("x.png").path,
         ])

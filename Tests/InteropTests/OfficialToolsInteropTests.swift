@@ -19,12 +19,12 @@ struct OfficialToolsInteropTests {
     }
 
     @Test(arguments: ["png", "svg"])
-    func bakeryUnbakesInsigneBadgeIdentically(format: String) throws {
+    func bakeryUnbakesInsigneBadgeIdentically(format: String) async throws {
         let fixture = try BadgeFixture()
         let signed = try fixture.issue()
         let baked = try BadgeBaker.bake(image: format == "png" ? fixture.image : svgImage, jws: signed.jws).bytes
         let dir = try OfficialTools.temporaryDirectory()
-        let result = try OfficialTools.run(["unbake", try write(baked, "badge.\(format)", in: dir)])
+        let result = try await OfficialTools.run(["unbake", try write(baked, "badge.\(format)", in: dir)])
         #expect(result["text"]?.stringValue == signed.jws)
     }
 
@@ -36,7 +36,7 @@ struct OfficialToolsInteropTests {
         let image = try write(format == "png" ? fixture.image : svgImage, "in.\(format)", in: dir)
         let text = try write(Array(signed.jws.utf8), "badge.jws", in: dir)
         let out = dir.appendingPathComponent("out.\(format)").path
-        _ = try OfficialTools.run(["bake", image, text, out])
+        _ = try await OfficialTools.run(["bake", image, text, out])
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: out)))
         #expect(try BadgeBaker.extract(from: bytes).text == signed.jws)
         let report = await fixture.verifier().verify(
@@ -49,7 +49,7 @@ struct OfficialToolsInteropTests {
     /// Serves the fixture's documents on 127.0.0.1 and runs the official validator on `image`.
     func validate(
         _ fixture: BadgeFixture, port: Int, image: [UInt8], format: String, recipient: String?
-    ) throws -> (valid: Bool, errors: Int, warnings: Int, messages: String) {
+    ) async throws -> (valid: Bool, errors: Int, warnings: Int, messages: String) {
         let dir = try OfficialTools.temporaryDirectory()
         try fixture.writeServedFiles(to: dir.appendingPathComponent("www"))
         var args = [
@@ -57,7 +57,7 @@ struct OfficialToolsInteropTests {
             dir.appendingPathComponent("www").path, "--port", String(port),
         ]
         if let recipient { args += ["--recipient", recipient] }
-        return OfficialTools.summary(try OfficialTools.run(args))
+        return OfficialTools.summary(try await OfficialTools.run(args))
     }
 
     @Test(arguments: ["png", "svg"])
@@ -66,7 +66,7 @@ struct OfficialToolsInteropTests {
         let fixture = try BadgeFixture(baseURL: "http://127.0.0.1:\(port)")
         let signed = try fixture.issue()
         let baked = try BadgeBaker.bake(image: format == "png" ? fixture.image : svgImage, jws: signed.jws).bytes
-        let result = try validate(fixture, port: port, image: baked, format: format, recipient: "marie.dupont@example.org")
+        let result = try await validate(fixture, port: port, image: baked, format: format, recipient: "marie.dupont@example.org")
         #expect(result.valid, "\(result.messages)")
         #expect(result.errors == 0, "\(result.messages)")
         #expect(result.warnings == 0, "\(result.messages)")
@@ -84,7 +84,7 @@ struct OfficialToolsInteropTests {
             .init(id: signed.assertion.id, revocationReason: "Erreur d'attribution"),
         ]
         let baked = try BadgeBaker.bake(image: fixture.image, jws: signed.jws).bytes
-        let result = try validate(fixture, port: port, image: baked, format: "png", recipient: nil)
+        let result = try await validate(fixture, port: port, image: baked, format: "png", recipient: nil)
         #expect(!result.valid)
         #expect(result.messages.lowercased().contains("revoked"), "\(result.messages)")
         let report = await fixture.verifier().verify(.data(baked), options: VerificationOptions(now: Date()))
@@ -100,7 +100,7 @@ struct OfficialToolsInteropTests {
         fixture.documents.key.owner = "http://127.0.0.1:\(port)/issuers/someone-else"
         let signed = try fixture.issue()
         let baked = try BadgeBaker.bake(image: fixture.image, jws: signed.jws).bytes
-        let result = try validate(fixture, port: port, image: baked, format: "png", recipient: nil)
+        let result = try await validate(fixture, port: port, image: baked, format: "png", recipient: nil)
         #expect(result.valid, "the reference validator is expected to be lax here: \(result.messages)")
         let report = await fixture.verifier().verify(.data(baked), options: VerificationOptions(now: Date()))
         #expect(report.verdict == .invalid)
@@ -117,7 +117,7 @@ struct OfficialToolsInteropTests {
             .init(id: "urn:uuid:00000000-0000-4000-8000-000000000000"), .init(id: signed.assertion.id, revoked: false),
         ]
         let baked = try BadgeBaker.bake(image: fixture.image, jws: signed.jws).bytes
-        let result = try validate(fixture, port: port, image: baked, format: "png", recipient: nil)
+        let result = try await validate(fixture, port: port, image: baked, format: "png", recipient: nil)
         #expect(!result.valid, "the reference validator is expected to ignore revoked:false: \(result.messages)")
         let report = await fixture.verifier().verify(.data(baked), options: VerificationOptions(now: Date()))
         #expect(report.verdict == .valid, "\(report.checks.filter { $0.status != .passed })")
@@ -132,7 +132,7 @@ struct OfficialToolsInteropTests {
         let signed = try fixture.issue()
         fixture.documents.revocationList.revokedAssertions = [.init(id: signed.assertion.id, revocationReason: "Doublon")]
         let baked = try BadgeBaker.bake(image: fixture.image, jws: signed.jws).bytes
-        let result = try validate(fixture, port: port, image: baked, format: "png", recipient: nil)
+        let result = try await validate(fixture, port: port, image: baked, format: "png", recipient: nil)
         #expect(result.valid, "the reference validator is expected to miss a one-entry list: \(result.messages)")
         let report = await fixture.verifier().verify(.data(baked), options: VerificationOptions(now: Date()))
         #expect(report.outcome == .revoked)

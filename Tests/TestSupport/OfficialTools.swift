@@ -10,24 +10,65 @@ public enum OfficialTools {
     public static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: python.path) }
 
     /// Runs a command of the harness and parses its JSON output (the last line of stdout).
-    public static func run(_ arguments: [String]) throws -> JSONValue {
-        let p = Process()
-        p.executableURL = python
-        p.arguments = [TestPaths.packageRoot.appendingPathComponent("Tests/Interop/official_tools.py").path] + arguments
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let text = String(decoding: stdout, as: UTF8.self)
-        guard let last = text.split(separator: "\n").last else {
-            throw HarnessError(message: "no output; stderr: \(String(decoding: stderr, as: UTF8.self))")
+    public static func run(_ arguments: [String]) async throws -> JSONValue {
+        let result = try await runProcess(
+            python, [TestPaths.packageRoot.appendingPathComponent("Tests/Interop/official_tools.py").path] + arguments)
+        guard let last = result.stdout.split(separator: "\n").last else {
+            throw HarnessError(message: "no output; stderr: \(result.stderr)")
         }
         do { return try JSONValue(parsing: String(last)) } catch {
-            throw HarnessError(message: "bad output \(last.prefix(500)); stderr: \(String(decoding: stderr, as: UTF8.self))")
+            throw HarnessError(message: "bad output \(last.prefix(500)); stderr: \(result.stderr)")
+        }
+    }
+
+    /// What a finished process printed.
+    public struct ProcessResult: Sendable {
+        /// Exit status.
+        public var status: Int32
+        /// Standard output.
+        public var stdout: String
+        /// Standard error.
+        public var stderr: String
+    }
+
+    /// Runs a program to completion on its own thread, so the waiting never blocks Swift's cooperative pool
+    /// (other tests measure time and would see it stall).
+    public static func runProcess(
+        _ executable: URL, _ arguments: [String], cwd: URL? = nil, environment: [String: String] = [:]
+    ) async throws -> ProcessResult {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ProcessResult, Error>) in
+            let thread = Thread {
+                do {
+                    let p = Process()
+                    p.executableURL = executable
+                    p.arguments = arguments
+                    if let cwd { p.currentDirectoryURL = cwd }
+                    p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+                    let out = Pipe()
+                    let err = Pipe()
+                    p.standardOutput = out
+                    p.standardError = err
+                    try p.run()
+                    // Read stderr concurrently so a chatty process cannot fill its pipe and stall.
+                    nonisolated(unsafe) var errData = Data()
+                    let group = DispatchGroup()
+                    group.enter()
+                    DispatchQueue.global().async {
+                        errData = err.fileHandleForReading.readDataToEndOfFile()
+                        group.leave()
+                    }
+                    let outData = out.fileHandleForReading.readDataToEndOfFile()
+                    group.wait()
+                    p.waitUntilExit()
+                    continuation.resume(
+                        returning: ProcessResult(
+                            status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                            stderr: String(decoding: errData, as: UTF8.self)))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            thread.start()
         }
     }
 
