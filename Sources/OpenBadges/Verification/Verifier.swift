@@ -68,23 +68,75 @@ public final class PublicKeyCache: @unchecked Sendable {
 /// Linked documents already decoded (badge classes, profiles, keys, revocation lists), by URL. An entry is
 /// reused only for the exact bytes it was decoded from, so a changed document is always decoded again.
 final class DecodedDocumentCache: @unchecked Sendable {
+    /// A decoded document of one of the linked kinds.
+    enum Entry {
+        case badge(BadgeClass)
+        case profile(Profile)
+        case key(CryptographicKey)
+        case revocationList(RevocationList)
+    }
+
     private let lock = NSLock()
-    private var entries: [String: (body: [UInt8], value: any Sendable)] = [:]
+    private var entries: [String: (body: [UInt8], value: Entry)] = [:]
     private let capacity = 1024
 
-    func value<T>(_ url: String, body: [UInt8], as: T.Type) -> T? {
+    func value(_ url: String, body: [UInt8]) -> Entry? {
         lock.lock()
         defer { lock.unlock() }
         guard let e = entries[url], e.body == body else { return nil }
-        return e.value as? T
+        return e.value
     }
 
-    func store(_ url: String, body: [UInt8], value: any Sendable) {
+    func store(_ url: String, body: [UInt8], value: Entry) {
         lock.lock()
         defer { lock.unlock() }
         if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
         entries[url] = (body, value)
     }
+}
+
+/// How each linked document kind is read from JSON and kept in the decoded-document cache.
+protocol LinkedDocument: Sendable {
+    static func decodeLinked(_ json: JSONValue) throws(ModelError) -> Self
+    static func fromEntry(_ entry: DecodedDocumentCache.Entry) -> Self?
+    var entry: DecodedDocumentCache.Entry { get }
+}
+
+extension BadgeClass: LinkedDocument {
+    static func decodeLinked(_ json: JSONValue) throws(ModelError) -> BadgeClass { try BadgeClass(document: json) }
+    static func fromEntry(_ e: DecodedDocumentCache.Entry) -> BadgeClass? { if case .badge(let v) = e { v } else { nil } }
+    var entry: DecodedDocumentCache.Entry { .badge(self) }
+}
+
+extension Profile: LinkedDocument {
+    /// An issuer profile: the hosted document with the properties an issuer requires.
+    static func decodeLinked(_ json: JSONValue) throws(ModelError) -> Profile {
+        let p = try Profile(document: json)
+        try p.requireIssuerProperties()
+        return p
+    }
+    static func fromEntry(_ e: DecodedDocumentCache.Entry) -> Profile? { if case .profile(let v) = e { v } else { nil } }
+    var entry: DecodedDocumentCache.Entry { .profile(self) }
+}
+
+extension CryptographicKey: LinkedDocument {
+    static func decodeLinked(_ json: JSONValue) throws(ModelError) -> CryptographicKey {
+        try CryptographicKey(document: json)
+    }
+    static func fromEntry(_ e: DecodedDocumentCache.Entry) -> CryptographicKey? {
+        if case .key(let v) = e { v } else { nil }
+    }
+    var entry: DecodedDocumentCache.Entry { .key(self) }
+}
+
+extension RevocationList: LinkedDocument {
+    static func decodeLinked(_ json: JSONValue) throws(ModelError) -> RevocationList {
+        try RevocationList(document: json)
+    }
+    static func fromEntry(_ e: DecodedDocumentCache.Entry) -> RevocationList? {
+        if case .revocationList(let v) = e { v } else { nil }
+    }
+    var entry: DecodedDocumentCache.Entry { .revocationList(self) }
 }
 
 /// Verifies Open Badges 2.0 assertions (signed and hosted) following the specification (DIGEST §2).
@@ -217,7 +269,7 @@ final class VerificationRun {
                 pass("input.format", fr: "Adresse d'un badge hébergé", en: "Hosted badge URL")
             }
             await verifyHosted(url: url)
-        } else if CompactJWS.looksLikeJWS(text) {
+        } else if carrier != nil || CompactJWS.looksLikeJWS(text) {
             if carrier == nil {
                 inputFormat = "jws"
                 pass("input.format", fr: "Badge signé (JWS) reconnu", en: "Signed badge (JWS) recognised")
@@ -274,11 +326,9 @@ final class VerificationRun {
 
     /// Loads a linked document and decodes it (JSON, then the model), reusing an earlier decode of the same
     /// bytes. Records a failure when it is not JSON or not a valid document.
-    func loadDecoded<T: Sendable>(
-        _ url: String, check id: String, what: LocalizedText, decode: (JSONValue) throws(ModelError) -> T
-    ) async -> T? {
+    func loadDecoded<T: LinkedDocument>(_ url: String, check id: String, what: LocalizedText) async -> T? {
         guard let doc = await loadDocument(url, check: id, what: what) else { return nil }
-        if let cached = modelCache.value(url, body: doc.body, as: T.self) { return cached }
+        if let e = modelCache.value(url, body: doc.body), let cached = T.fromEntry(e) { return cached }
         var json = doc.json
         if json == nil {
             json = try? JSONValue(parsing: doc.body)
@@ -290,8 +340,8 @@ final class VerificationRun {
             return nil
         }
         do {
-            let value = try decode(json)
-            modelCache.store(url, body: doc.body, value: value)
+            let value = try T.decodeLinked(json)
+            modelCache.store(url, body: doc.body, value: value.entry)
             return value
         } catch {
             fail(id, .malformed, fr: error.messageFR, en: error.messageEN)
@@ -489,11 +539,7 @@ final class VerificationRun {
                 return
             }
             let what = LocalizedText(fr: "Classe de badge", en: "Badge class")
-            guard
-                let b = await loadDecoded(
-                    id, check: "badge.structure", what: what,
-                    decode: { (json) throws(ModelError) in try BadgeClass(document: json) })
-            else { return }
+            guard let b: BadgeClass = await loadDecoded(id, check: "badge.structure", what: what) else { return }
             if b.id != id {
                 fail(
                     "badge.structure", .invalid,
@@ -516,15 +562,7 @@ final class VerificationRun {
             return
         }
         let what = LocalizedText(fr: "Profil de l'émetteur", en: "Issuer profile")
-        guard
-            let issuer = await loadDecoded(
-                issuerID, check: "issuer.structure", what: what,
-                decode: { (json) throws(ModelError) -> Profile in
-                    let p = try Profile(document: json)
-                    try p.requireIssuerProperties()
-                    return p
-                })
-        else { return }
+        guard let issuer: Profile = await loadDecoded(issuerID, check: "issuer.structure", what: what) else { return }
         pass("issuer.structure", fr: "Profil d'émetteur conforme", en: "Conformant issuer profile")
         summary?.issuerID = issuer.id
         summary?.issuerName = issuer.name
@@ -594,7 +632,7 @@ final class VerificationRun {
                     unreachable.append("\(keyID): \(e.message)")
                     continue
                 case .success(let doc):
-                    if let cached = modelCache.value(keyID, body: doc.body, as: CryptographicKey.self) {
+                    if let e = modelCache.value(keyID, body: doc.body), let cached = CryptographicKey.fromEntry(e) {
                         key = cached
                         break
                     }
@@ -604,7 +642,7 @@ final class VerificationRun {
                         unreachable.append("\(keyID): HTTP \(doc.statusCode)")
                         continue
                     }
-                    modelCache.store(keyID, body: doc.body, value: k)
+                    modelCache.store(keyID, body: doc.body, value: k.entry)
                     key = k
                 }
             }
@@ -651,11 +689,7 @@ final class VerificationRun {
             return
         }
         let what = LocalizedText(fr: "Liste de révocation", en: "Revocation list")
-        guard
-            let list = await loadDecoded(
-                listURL, check: "revocation", what: what,
-                decode: { (json) throws(ModelError) in try RevocationList(document: json) })
-        else { return }
+        guard let list: RevocationList = await loadDecoded(listURL, check: "revocation", what: what) else { return }
         if let entry = list.entry(for: assertion.id) {
             summary?.revocationReason = entry.revocationReason
             fail("revocation", .revoked, fr: "L'émetteur a révoqué ce badge", en: "The issuer revoked this badge")
