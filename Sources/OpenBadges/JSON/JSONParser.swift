@@ -27,6 +27,10 @@ struct JSONParser {
     let maxDepth: Int
     var depth = 0
     var i = 0
+    // Members of the objects being parsed, as stacks shared by all nesting levels (no allocation per object).
+    var keyStack: [String] = []
+    var valueStack: [JSONValue] = []
+    var offsetStack: [Int] = []
 
     init(maxDepth: Int) { self.maxDepth = maxDepth }
 
@@ -86,19 +90,20 @@ struct JSONParser {
             return .object([:])
         }
         // Members are collected first so the dictionary is built once at its final size.
-        var keys: [String] = []
-        var values: [JSONValue] = []
-        var offsets: [Int] = []
+        let base = keyStack.count
         while true {
             skipSpace(b)
             guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
-            offsets.append(i)
-            keys.append(try parseString(b))
+            let keyOffset = i
+            let key = try parseString(b)
             skipSpace(b)
             guard i < b.count, b[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             i += 1
             skipSpace(b)
-            values.append(try parseValue(b))
+            let value = try parseValue(b)  // nested objects use the stacks above `base` and restore them
+            offsetStack.append(keyOffset)
+            keyStack.append(key)
+            valueStack.append(value)
             skipSpace(b)
             guard i < b.count else { throw fail("unexpected end of input") }
             if b[i] == UInt8(ascii: ",") {
@@ -111,10 +116,13 @@ struct JSONParser {
             }
             throw fail("expected ',' or '}'")
         }
-        var o = [String: JSONValue](minimumCapacity: keys.count)
-        for n in keys.indices where o.updateValue(values[n], forKey: keys[n]) != nil {
-            throw JSONSyntaxError(reason: "duplicate member \"\(keys[n])\"", offset: offsets[n])
+        var o = [String: JSONValue](minimumCapacity: keyStack.count - base)
+        for n in base..<keyStack.count where o.updateValue(valueStack[n], forKey: keyStack[n]) != nil {
+            throw JSONSyntaxError(reason: "duplicate member \"\(keyStack[n])\"", offset: offsetStack[n])
         }
+        keyStack.removeSubrange(base...)
+        valueStack.removeSubrange(base...)
+        offsetStack.removeSubrange(base...)
         depth -= 1
         return .object(o)
     }

@@ -72,7 +72,7 @@ final class DecodedDocumentCache: @unchecked Sendable {
     enum Entry {
         case badge(BadgeClass)
         case profile(Profile)
-        case key(CryptographicKey)
+        case key(CryptographicKey, PublicKey?)
         case revocationList(RevocationList)
     }
 
@@ -117,16 +117,6 @@ extension Profile: LinkedDocument {
     }
     static func fromEntry(_ e: DecodedDocumentCache.Entry) -> Profile? { if case .profile(let v) = e { v } else { nil } }
     var entry: DecodedDocumentCache.Entry { .profile(self) }
-}
-
-extension CryptographicKey: LinkedDocument {
-    static func decodeLinked(_ json: JSONValue) throws(ModelError) -> CryptographicKey {
-        try CryptographicKey(document: json)
-    }
-    static func fromEntry(_ e: DecodedDocumentCache.Entry) -> CryptographicKey? {
-        if case .key(let v) = e { v } else { nil }
-    }
-    var entry: DecodedDocumentCache.Entry { .key(self) }
 }
 
 extension RevocationList: LinkedDocument {
@@ -623,36 +613,41 @@ final class VerificationRun {
         var unreachable: [String] = []
         var ownerProblem: String?
         for keyID in candidates {
-            var key: CryptographicKey
+            let key: CryptographicKey
+            let parsed: PublicKey?
             if let k = embeddedKeys.first(where: { $0.id == keyID && $0.publicKeyPem != nil }) {
                 key = k
+                parsed = k.publicKeyPem.flatMap { try? keyCache.key(pem: $0) }
             } else {
                 switch await load(keyID) {
                 case .failure(let e):
                     unreachable.append("\(keyID): \(e.message)")
                     continue
                 case .success(let doc):
-                    if let e = modelCache.value(keyID, body: doc.body), let cached = CryptographicKey.fromEntry(e) {
-                        key = cached
-                        break
-                    }
-                    guard (200..<300).contains(doc.statusCode), let json = doc.json ?? (try? JSONValue(parsing: doc.body)),
-                        let k = try? CryptographicKey(document: json)
-                    else {
+                    guard (200..<300).contains(doc.statusCode) else {
                         unreachable.append("\(keyID): HTTP \(doc.statusCode)")
                         continue
                     }
-                    modelCache.store(keyID, body: doc.body, value: k.entry)
-                    key = k
+                    if let e = modelCache.value(keyID, body: doc.body), case .key(let k, let pk) = e {
+                        (key, parsed) = (k, pk)
+                    } else {
+                        guard let json = doc.json ?? (try? JSONValue(parsing: doc.body)),
+                            let k = try? CryptographicKey(document: json)
+                        else {
+                            unreachable.append("\(keyID): not a CryptographicKey document")
+                            continue
+                        }
+                        let pk = k.publicKeyPem.flatMap { try? keyCache.key(pem: $0) }
+                        modelCache.store(keyID, body: doc.body, value: .key(k, pk))
+                        (key, parsed) = (k, pk)
+                    }
                 }
             }
             if let owner = key.owner, owner != issuer.id {
                 ownerProblem = owner
                 continue
             }
-            guard let pem = key.publicKeyPem, let publicKey = try? keyCache.key(pem: pem), case .rsa = publicKey.algorithm else {
-                continue
-            }
+            guard let publicKey = parsed, case .rsa = publicKey.algorithm else { continue }
             if publicKey.isValidSignature(jws.signature, for: jws.signingInput, algorithm: .rs256) {
                 if key.owner == nil {
                     skip(
