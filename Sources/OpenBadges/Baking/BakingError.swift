@@ -1,5 +1,5 @@
 /// Why an image could not be baked or unbaked. Messages are given in French and English.
-public struct BakingError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct BakingError: BilingualError, Equatable {
     /// The kind of failure.
     public enum Code: String, Sendable, Equatable {
         /// The bytes are neither a PNG nor an SVG.
@@ -31,6 +31,4 @@ public struct BakingError: Error, Sendable, Equatable, CustomStringConvertible {
         self.messageFR = fr
         self.messageEN = en
     }
-
-    public var description: String { "\(messageFR) / \(messageEN)" }
 }

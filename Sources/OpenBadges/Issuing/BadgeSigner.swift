@@ -2,7 +2,7 @@ import Foundation
 import OpenBadgesCrypto
 
 /// Why an assertion could not be issued. Messages are French and English.
-public struct IssuingError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct IssuingError: BilingualError, Equatable {
     /// French message.
     public var messageFR: String
     /// English message.
@@ -12,8 +12,6 @@ public struct IssuingError: Error, Sendable, Equatable, CustomStringConvertible 
         messageFR = fr
         messageEN = en
     }
-
-    public var description: String { "\(messageFR) / \(messageEN)" }
 }
 
 /// What to award, to whom.

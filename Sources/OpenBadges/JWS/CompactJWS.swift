@@ -1,7 +1,7 @@
 import OpenBadgesCrypto
 
 /// Why a string is not a usable compact JWS.
-public struct JWSError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct JWSError: BilingualError, Equatable {
     /// French message.
     public var messageFR: String
     /// English message.
@@ -11,8 +11,6 @@ public struct JWSError: Error, Sendable, Equatable, CustomStringConvertible {
         messageFR = fr
         messageEN = en
     }
-
-    public var description: String { "\(messageFR) / \(messageEN)" }
 }
 
 /// A JWS in compact serialization: `BASE64URL(header).BASE64URL(payload).BASE64URL(signature)`.

@@ -1,5 +1,5 @@
 /// A document that does not follow the Open Badges 2.0 data model. Messages are French and English.
-public struct ModelError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ModelError: BilingualError, Equatable {
     /// The class being read ("Assertion", "BadgeClass"…).
     public var objectType: String
     /// The property at fault, if any.
@@ -35,6 +35,4 @@ public struct ModelError: Error, Sendable, Equatable, CustomStringConvertible {
         ModelError(
             type, property: property, fr: "\(type) : « \(property) » \(fr)", en: "\(type): \"\(property)\" \(en)")
     }
-
-    public var description: String { "\(messageFR) / \(messageEN)" }
 }

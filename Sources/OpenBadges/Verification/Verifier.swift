@@ -399,13 +399,7 @@ final class VerificationRun {
                 en: "The JWS payload is not valid JSON: \(error.reason)")
             return
         }
-        let assertion: Assertion
-        do { assertion = try Assertion(document: json) } catch {
-            fail("assertion.structure", .malformed, fr: error.messageFR, en: error.messageEN)
-            return
-        }
-        summarize(assertion)
-        pass("assertion.structure", fr: "Assertion Open Badges 2.0 conforme", en: "Conformant Open Badges 2.0 assertion")
+        guard let assertion = decodeAssertion(json) else { return }
         guard assertion.verification.isSigned else {
             fail(
                 "assertion.verificationType", .invalid,
@@ -459,13 +453,7 @@ final class VerificationRun {
             fail("revocation", .revoked, fr: "L'émetteur a révoqué ce badge", en: "The issuer revoked this badge")
             return
         }
-        let assertion: Assertion
-        do { assertion = try Assertion(document: json) } catch {
-            fail("assertion.structure", .malformed, fr: error.messageFR, en: error.messageEN)
-            return
-        }
-        summarize(assertion)
-        pass("assertion.structure", fr: "Assertion Open Badges 2.0 conforme", en: "Conformant Open Badges 2.0 assertion")
+        guard let assertion = decodeAssertion(json) else { return }
         // The hosted copy is the source of truth, and must be the object that was asked for.
         if assertion.id != requested && assertion.id != doc.url.absoluteString {
             fail(
@@ -484,6 +472,19 @@ final class VerificationRun {
         }
         pass("assertion.verificationType", fr: "Vérification hébergée (HostedBadge)", en: "Hosted verification (HostedBadge)")
         await verifyLinked(assertion, signed: nil)
+    }
+
+    /// Reads the assertion document, records its structure check and the summary.
+    func decodeAssertion(_ json: JSONValue) -> Assertion? {
+        do {
+            let assertion = try Assertion(document: json)
+            summarize(assertion)
+            pass("assertion.structure", fr: "Assertion Open Badges 2.0 conforme", en: "Conformant Open Badges 2.0 assertion")
+            return assertion
+        } catch {
+            fail("assertion.structure", .malformed, fr: error.messageFR, en: error.messageEN)
+            return nil
+        }
     }
 
     // MARK: Linked documents and checks
