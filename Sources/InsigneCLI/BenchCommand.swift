@@ -10,7 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Mesure les débits d'émission et de vérification / measure issue and verify throughput (release build).")
 
     @Option(help: "Durée de chaque mesure en secondes / seconds per measurement.")
-    var duration: Double = 2
+    var duration: Double = 5
 
     @Option(help: .hidden)
     var profile: String?

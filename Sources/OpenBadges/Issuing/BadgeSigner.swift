@@ -91,10 +91,12 @@ public struct BadgeSigner: Sendable {
             }
             expires = ev
         }
-        let salt = try SecureRandom.hex(byteCount: 16)
+        // One draw from the CSPRNG: 16 bytes of salt, 16 bytes for the UUID.
+        let random = try SecureRandom.bytes(count: 32)
+        let salt = Array(random[0..<16]).hexString
         let hash = IdentityHash.compute(identifier: email, salt: salt)
         return Assertion(
-            id: "urn:uuid:" + (try BadgeSigner.randomUUID()),
+            id: "urn:uuid:" + BadgeSigner.uuidString(Array(random[16..<32])),
             recipient: IdentityObject(type: "email", identity: hash.text, hashed: true, salt: salt),
             badge: request.badgeClassID,
             verification: VerificationObject(type: ["SignedBadge"], creator: keyID),
@@ -115,7 +117,12 @@ public struct BadgeSigner: Sendable {
 
     /// A random (version 4) UUID from the OpenSSL CSPRNG, lowercase.
     public static func randomUUID() throws -> String {
-        var b = try SecureRandom.bytes(count: 16)
+        uuidString(try SecureRandom.bytes(count: 16))
+    }
+
+    /// Formats 16 random bytes as a version 4 UUID.
+    static func uuidString(_ bytes: [UInt8]) -> String {
+        var b = bytes
         b[6] = (b[6] & 0x0F) | 0x40
         b[8] = (b[8] & 0x3F) | 0x80
         let h = b.hexString

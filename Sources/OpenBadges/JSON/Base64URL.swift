@@ -12,7 +12,13 @@ public enum Base64URL {
     /// Encodes without padding.
     public static func encode(_ bytes: [UInt8]) -> String {
         var out = [UInt8]()
-        out.reserveCapacity((bytes.count * 4 + 2) / 3)
+        encode(bytes, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the unpadded encoding of `bytes` to `out`.
+    public static func encode(_ bytes: [UInt8], into out: inout [UInt8]) {
+        out.reserveCapacity(out.count + (bytes.count * 4 + 2) / 3)
         var i = 0
         let n = bytes.count
         while i + 3 <= n {
@@ -33,7 +39,6 @@ public enum Base64URL {
             out.append(alphabet[Int(v >> 12 & 63)])
             out.append(alphabet[Int(v >> 6 & 63)])
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Encodes a UTF-8 string without padding.

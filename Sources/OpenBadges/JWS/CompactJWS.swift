@@ -94,10 +94,18 @@ public struct CompactJWS: Sendable, Equatable {
 
     /// Signs `payload` with RS256 and returns the compact serialization. The header is exactly `{"alg":"RS256"}`.
     public static func signRS256(payload: [UInt8], key: PrivateKey) throws -> String {
-        let input = Base64URL.encode(Array(#"{"alg":"RS256"}"#.utf8)) + "." + Base64URL.encode(payload)
-        let sig = try key.signature(for: Array(input.utf8), algorithm: .rs256)
-        return input + "." + Base64URL.encode(sig)
+        var input = rs256HeaderPart
+        input.reserveCapacity(rs256HeaderPart.count + payload.count * 4 / 3 + 350)
+        input.append(UInt8(ascii: "."))
+        Base64URL.encode(payload, into: &input)
+        let sig = try key.signature(for: input, algorithm: .rs256)
+        input.append(UInt8(ascii: "."))
+        Base64URL.encode(sig, into: &input)
+        return String(decoding: input, as: UTF8.self)
     }
+
+    /// `BASE64URL({"alg":"RS256"})`.
+    static let rs256HeaderPart = Array(Base64URL.encode(Array(#"{"alg":"RS256"}"#.utf8)).utf8)
 }
 
 extension String {
