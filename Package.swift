@@ -15,7 +15,12 @@ let package = Package(
         .executable(name: "insigne", targets: ["InsigneCLI"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -43,10 +48,28 @@ let package = Package(
             name: "OpenBadgesHTTP",
             dependencies: ["OpenBadges", "COpenSSL"]
         ),
+        .target(
+            name: "InsigneStore",
+            dependencies: [
+                "OpenBadges", "OpenBadgesCrypto", "OpenBadgesPNG",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "InsigneServer",
+            dependencies: [
+                "OpenBadges", "OpenBadgesCrypto", "OpenBadgesPNG", "OpenBadgesHTTP", "InsigneStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            resources: [.copy("Templates"), .copy("Static")]
+        ),
         .executableTarget(
             name: "InsigneCLI",
             dependencies: [
-                "OpenBadges", "OpenBadgesHTTP", "OpenBadgesCrypto", "OpenBadgesPNG",
+                "OpenBadges", "OpenBadgesHTTP", "OpenBadgesCrypto", "OpenBadgesPNG", "InsigneStore", "InsigneServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,6 +82,14 @@ let package = Package(
         .testTarget(name: "OpenBadgesPNGTests", dependencies: ["OpenBadgesPNG", "TestSupport"]),
         .testTarget(name: "OpenBadgesTests", dependencies: ["OpenBadges", "TestSupport"]),
         .testTarget(name: "OpenBadgesHTTPTests", dependencies: ["OpenBadgesHTTP", "TestSupport"]),
+        .testTarget(name: "InsigneStoreTests", dependencies: ["InsigneStore", "TestSupport"]),
+        .testTarget(
+            name: "InsigneServerTests",
+            dependencies: [
+                "InsigneServer", "InsigneStore", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "InteropTests",
             dependencies: ["OpenBadges", "OpenBadgesHTTP", "TestSupport"]

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OpenBadges
 import OpenBadgesCrypto
+import InsigneServer
 
 /// `insigne bench`: issue and verify throughput, each as a ratio to raw OpenSSL measured in the same run.
 struct BenchCommand: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OpenBadges
 import OpenBadgesCrypto
+import InsigneServer
 
 /// `insigne demo`: the end-to-end round trip, visibly: key, documents, award, sign, bake, verify.
 struct DemoCommand: AsyncParsableCommand {

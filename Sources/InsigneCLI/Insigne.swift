@@ -7,7 +7,7 @@ struct Insigne: AsyncParsableCommand {
         commandName: "insigne",
         abstract: "Insigne : émettre et vérifier des Open Badges 2.0 / issue and verify Open Badges 2.0.",
         subcommands: [
-            KeygenCommand.self, SignCommand.self, BakeCommand.self, UnbakeCommand.self, VerifyCommand.self,
+            ServeCommand.self, KeygenCommand.self, SignCommand.self, BakeCommand.self, UnbakeCommand.self, VerifyCommand.self,
             DemoCommand.self, BenchCommand.self,
         ])
 }

@@ -113,21 +113,7 @@ public enum SVGBaker {
         let root = document.root
         try requireSVGRoot(root)
 
-        var edits: [Edit] = []
-        // Elements are in document order, so a descendant of a removed element starts before the
-        // end of the last removal.
-        var removedUntil = 0
-        for element in document.elements {
-            if element.startTag.lowerBound < removedUntil { continue }
-            if isAssertion(element) || isScript(element) {
-                edits.append(Edit(range: element.outerRange, replacement: []))
-                removedUntil = element.outerRange.upperBound
-                continue
-            }
-            for attribute in element.attributes where isActiveContent(attribute) {
-                edits.append(Edit(range: attribute.spliceRange, replacement: []))
-            }
-        }
+        var edits = cleaningEdits(document)
 
         // Choose the prefix and declare it on the root if needed.
         let declarations = root.namespaceDeclarations
@@ -188,6 +174,36 @@ public enum SVGBaker {
                 fr: "Le SVG produit ne contient pas exactement une assertion (erreur interne).",
                 en: "The baked SVG does not contain exactly one assertion (internal error).")
         }
+        return output
+    }
+
+    /// Removals of badge data, scripts and event handlers.
+    private static func cleaningEdits(_ document: XMLScannedDocument) -> [Edit] {
+        var edits: [Edit] = []
+        // Elements are in document order, so a descendant of a removed element starts before the
+        // end of the last removal.
+        var removedUntil = 0
+        for element in document.elements {
+            if element.startTag.lowerBound < removedUntil { continue }
+            if isAssertion(element) || isScript(element) {
+                edits.append(Edit(range: element.outerRange, replacement: []))
+                removedUntil = element.outerRange.upperBound
+                continue
+            }
+            for attribute in element.attributes where isActiveContent(attribute) {
+                edits.append(Edit(range: attribute.spliceRange, replacement: []))
+            }
+        }
+        return edits
+    }
+
+    /// The SVG without badge data, scripts or event handlers, everything else byte for byte (for storing an
+    /// uploaded badge class image). Throws like `bake` on malformed or unsafe XML.
+    public static func sanitize(svg: [UInt8]) throws -> [UInt8] {
+        let document = try XMLScanner.scan(svg)
+        try requireSVGRoot(document.root)
+        let output = apply(cleaningEdits(document), to: svg)
+        _ = try XMLScanner.scan(output)
         return output
     }
 

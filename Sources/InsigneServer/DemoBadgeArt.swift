@@ -2,9 +2,9 @@ import Foundation
 import OpenBadgesPNG
 
 /// The demo badge picture, drawn by the project (no third-party artwork): a medal with a ribbon and a heart.
-enum DemoBadgeArt {
+public enum DemoBadgeArt {
     /// A 256×256 RGBA PNG.
-    static func png(size: Int = 256) throws -> [UInt8] {
+    public static func png(size: Int = 256) throws -> [UInt8] {
         var img = RGBAImage(width: size, height: size, fill: (0, 0, 0, 0))
         let s = Double(size)
         let c = s / 2
@@ -56,7 +56,7 @@ enum DemoBadgeArt {
     }
 
     /// The same badge as SVG.
-    static let svg = """
+    public static let svg = """
         <?xml version="1.0" encoding="UTF-8"?>
         <svg xmlns="http://www.w3.org/2000/svg" width="256" height="256" viewBox="0 0 256 256">
           <title>Insigne — badge de démonstration</title>

@@ -1,0 +1,124 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import InsigneStore
+import Logging
+import OpenBadges
+import OpenBadgesHTTP
+
+/// How the service runs: from `insigne serve` options or `INSIGNE_*` environment variables.
+public struct ServerConfiguration: Sendable {
+    /// Interface to listen on.
+    public var host: String = "127.0.0.1"
+    /// Port to listen on.
+    public var port: Int = 8080
+    /// Where the database and the keystore live.
+    public var dataDirectory: String = "./data"
+    /// The public base URL of the hosted documents.
+    public var publicURL: String = "http://127.0.0.1:8080"
+    /// The admin API token to create at first start (`INSIGNE_ADMIN_TOKEN`); random when nil.
+    public var adminToken: String?
+    /// Seed the demo issuer, badge class and accounts at first start.
+    public var seedDemo: Bool = true
+    /// Let the verifier fetch documents from private and loopback addresses (intranet deployments, tests).
+    public var allowPrivateNetwork: Bool = false
+
+    /// Defaults.
+    public init() {}
+}
+
+/// Everything a request handler needs, built once at start.
+public struct ServerServices: Sendable {
+    /// Configuration.
+    public let configuration: ServerConfiguration
+    /// Database.
+    public let db: AppDatabase
+    /// Issuing operations.
+    public let issuing: IssuingService
+    /// Document builders and URLs.
+    public let documents: DocumentFactory
+    /// Hosted documents by path.
+    public let resolver: PublicDocumentResolver
+    /// The verifier, own documents answered from the database, others over HTTP behind the SSRF guard.
+    public let verifier: Verifier
+
+    /// The URLs.
+    public var urls: PublicURLs { documents.urls }
+
+    /// Opens the database and keystore under the data directory.
+    public init(configuration: ServerConfiguration, db: AppDatabase? = nil) throws {
+        self.configuration = configuration
+        let dataDir = URL(fileURLWithPath: configuration.dataDirectory)
+        try FileManager.default.createDirectory(at: dataDir, withIntermediateDirectories: true)
+        let db = try db ?? AppDatabase.open(path: dataDir.appendingPathComponent("insigne.sqlite").path)
+        self.db = db
+        let documents = DocumentFactory(urls: PublicURLs(base: configuration.publicURL))
+        self.documents = documents
+        let keystore = try Keystore(directory: dataDir.appendingPathComponent("keys"))
+        issuing = IssuingService(db: db, keystore: keystore, documents: documents)
+        var http = HTTPLoaderConfiguration()
+        http.addressPolicy = configuration.allowPrivateNetwork ? .allowAll : .publicOnly
+        resolver = PublicDocumentResolver(db: db, documents: documents, carriers: CarrierCache())
+        verifier = Verifier(loader: DatabaseDocumentLoader(resolver: resolver, fallback: HTTPDocumentLoader(configuration: http)))
+    }
+}
+
+/// The request context: the signed-in account, if any.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by the authentication middleware.
+    public var account: AccountRecord?
+
+    public init(source: Source) {
+        coreContext = .init(source: source)
+        account = nil
+    }
+
+    /// Uploads (badge images, CSV batches, files to verify) are limited to 8 MiB.
+    public var maxUploadSize: Int { 8 * 1024 * 1024 }
+}
+
+/// Builds the router with every controller.
+public func buildRouter(_ services: ServerServices) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.get("/health") { _, _ in "ok" }
+    PublicDocumentsController(services: services).register(on: router)
+    VerifyController(services: services).register(on: router)
+    AdminAPIController(services: services).register(on: router)
+    WebController(services: services).register(on: router)
+    return router
+}
+
+/// Builds the application: opens storage, seeds demo data once, and serves.
+public func buildApplication(_ configuration: ServerConfiguration, logger: Logger? = nil) async throws -> some ApplicationProtocol {
+    let services = try ServerServices(configuration: configuration)
+    var log = logger ?? Logger(label: "insigne")
+    log.logLevel = .info
+    if configuration.seedDemo {
+        let seed = try await DemoSeeder(services: services).seedIfNeeded(adminToken: configuration.adminToken)
+        if let message = seed {
+            print(message)
+            fflush(stdout)
+        }
+    }
+    return Application(
+        router: buildRouter(services),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Insigne"),
+        logger: log)
+}
+
+/// Adds conservative security headers to every response.
+struct SecurityHeadersMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.init("X-Content-Type-Options")!] = "nosniff"
+        response.headers[.init("Referrer-Policy")!] = "same-origin"
+        if response.headers[.init("X-Frame-Options")!] == nil {
+            response.headers[.init("X-Frame-Options")!] = "DENY"
+        }
+        return response
+    }
+}

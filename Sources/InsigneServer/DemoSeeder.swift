@@ -1,0 +1,85 @@
+import Foundation
+import GRDB
+import InsigneStore
+import OpenBadgesCrypto
+
+/// Seeds the demo organisation once: issuer *Mutuelle Vivre Ensemble* and its establishment *Foyers La Maison*,
+/// their RSA keys in the keystore, the *Bientraitance* badge class, and an admin account with an API token.
+/// Restarting never duplicates anything.
+struct DemoSeeder: Sendable {
+    let services: ServerServices
+
+    static let issuerID = "mutuelle-vivre-ensemble"
+    static let establishmentID = "foyers-la-maison"
+    static let badgeID = "bientraitance"
+
+    /// Seeds when needed; returns the one-time message (sign-in password, API token) to print, or nil.
+    func seedIfNeeded(adminToken: String?) async throws -> String? {
+        let db = services.db.writer
+        if try await db.read({ db in try SettingRecord.exists(db, key: "seeded") }) { return nil }
+        let issuing = services.issuing
+        let now = Date()
+        if !(try await db.read({ db in try IssuerRecord.exists(db, key: Self.issuerID) })) {
+            _ = try await issuing.createIssuer(
+                IssuerRecord(
+                    id: Self.issuerID, name: "Mutuelle Vivre Ensemble", url: "https://www.mutuelle-vivre-ensemble.fr",
+                    email: "formation@mutuelle-vivre-ensemble.fr",
+                    description: "Foyers d'hébergement, ESAT et maison médicale : la formation des équipes et des stagiaires.",
+                    createdAt: now), actor: "seed")
+        }
+        if !(try await db.read({ db in try IssuerRecord.exists(db, key: Self.establishmentID) })) {
+            _ = try await issuing.createIssuer(
+                IssuerRecord(
+                    id: Self.establishmentID, parentID: Self.issuerID, name: "Foyers La Maison (Mutuelle Vivre Ensemble)",
+                    url: "https://www.mutuelle-vivre-ensemble.fr/foyers-la-maison",
+                    email: "foyers-la-maison@mutuelle-vivre-ensemble.fr",
+                    description: "Établissement d'hébergement de la Mutuelle Vivre Ensemble.", createdAt: now), actor: "seed")
+        }
+        if !(try await db.read({ db in try BadgeClassRecord.exists(db, key: Self.badgeID) })) {
+            _ = try await issuing.createBadgeClass(
+                BadgeClassRecord(
+                    id: Self.badgeID, issuerID: Self.issuerID, name: "Bientraitance",
+                    description: "Formation obligatoire à la bientraitance des personnes accompagnées.",
+                    criteriaNarrative: """
+                        Avoir suivi la formation « Bientraitance » (7 heures) : repérer les situations de maltraitance, \
+                        respecter l'intimité et le consentement, signaler selon la procédure de l'établissement ; \
+                        avoir validé l'étude de cas finale.
+                        """,
+                    imageData: Data(try DemoBadgeArt.png()), imageType: "png",
+                    tags: ["bientraitance", "formation obligatoire", "accompagnement"], createdAt: now), actor: "seed")
+        }
+        let password = try SecureRandom.hex(byteCount: 9)
+        let randomToken = "ins_" + (try SecureRandom.hex(byteCount: 24))
+        let token = adminToken ?? randomToken
+        let passwordHash = try PasswordHash.hash(password)
+        try await db.write { db in
+            if try AccountRecord.filter(Column("login") == "admin").fetchCount(db) == 0 {
+                try AccountRecord(
+                    id: "admin", login: "admin", displayName: "Administrateur", passwordHash: passwordHash, role: .admin,
+                    issuerID: nil, createdAt: now
+                ).insert(db)
+                try APITokenRecord(
+                    tokenHash: SHA256Digest.hexHash(Array(token.utf8)), accountID: "admin", label: "initial admin token",
+                    createdAt: now
+                ).insert(db)
+            }
+            try SettingRecord(key: "seeded", value: ISO8601DateFormatter().string(from: now)).insert(db)
+        }
+        let urls = services.urls
+        return """
+
+            ────────────────────────────────────────────────────────────────
+             Insigne — première installation / first start
+             Données de démonstration créées / demo data created:
+               émetteur / issuer : \(urls.issuer(Self.issuerID))
+               badge             : \(urls.badgeClass(Self.badgeID))
+             Connexion / sign in : \(urls.base)/login
+               identifiant / login      : admin
+               mot de passe / password  : \(password)   (affiché une seule fois / shown once)
+             Jeton d'API / API token    : \(adminToken == nil ? token + "   (affiché une seule fois / shown once)" : "INSIGNE_ADMIN_TOKEN")
+             Vérifier un badge / verify : \(urls.verifyPage)
+            ────────────────────────────────────────────────────────────────
+
+            """
+    }
+}

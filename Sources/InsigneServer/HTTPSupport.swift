@@ -1,0 +1,149 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import OpenBadges
+
+extension HTTPField.Name {
+    static let eTag = HTTPField.Name("ETag")!
+    static let ifNoneMatch = HTTPField.Name("If-None-Match")!
+    static let contentLanguage = HTTPField.Name("Content-Language")!
+}
+
+/// Small helpers for responses and content negotiation.
+enum HTTP {
+    /// True when the client ranks `text/html` above the JSON types (a browser).
+    static func prefersHTML(_ request: Request) -> Bool {
+        guard let accept = request.headers[.accept] else { return false }
+        var html = -1.0
+        var json = -1.0
+        for part in accept.split(separator: ",") {
+            let fields = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let type = fields.first?.lowercased() else { continue }
+            var q = 1.0
+            for f in fields.dropFirst() where f.hasPrefix("q=") { q = Double(f.dropFirst(2)) ?? 0 }
+            if type == "text/html" || type == "application/xhtml+xml" { html = max(html, q) }
+            if type == "application/ld+json" || type == "application/json" { json = max(json, q) }
+        }
+        return html > json
+    }
+
+    /// True when the client asked only for plain `application/json` (then that is the content type served).
+    static func wantsPlainJSON(_ request: Request) -> Bool {
+        guard let accept = request.headers[.accept]?.lowercased() else { return false }
+        return accept.contains("application/json") && !accept.contains("application/ld+json")
+    }
+
+    /// English when the client prefers it (`Accept-Language` or `?lang=en`), French otherwise.
+    static func prefersEnglish(_ request: Request) -> Bool {
+        if let lang = request.uri.queryParameters.get("lang") { return lang == "en" }
+        guard let header = request.headers[.acceptLanguage]?.lowercased() else { return false }
+        let first = header.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        return first.hasPrefix("en")
+    }
+
+    /// A response with bytes.
+    static func bytes(_ body: [UInt8], status: HTTPResponse.Status = .ok, contentType: String, headers extra: HTTPFields = [:]) -> Response {
+        var headers = extra
+        headers[.contentType] = contentType
+        headers[.contentLength] = String(body.count)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// A JSON response (deterministic encoding).
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, contentType: String = "application/json; charset=utf-8") -> Response {
+        bytes(value.encoded(), status: status, contentType: contentType)
+    }
+
+    /// Plain text (used for errors on hosted-document paths: validators must not mistake them for documents).
+    static func text(_ text: String, status: HTTPResponse.Status) -> Response {
+        bytes(Array(text.utf8), status: status, contentType: "text/plain; charset=utf-8")
+    }
+
+    /// HTML.
+    static func html(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
+        var headers: HTTPFields = [:]
+        headers[.contentSecurityPolicy] =
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'"
+        return bytes(Array(html.utf8), status: status, contentType: "text/html; charset=utf-8", headers: headers)
+    }
+
+    /// An RFC 9457 problem document, French and English.
+    static func problem(
+        _ status: HTTPResponse.Status, fr: String, en: String, field: String? = nil, english: Bool = false,
+        extra: [String: JSONValue] = [:]
+    ) -> Response {
+        var o = extra
+        o["type"] = .string("about:blank")
+        o["status"] = .number(Double(status.code))
+        o["title"] = .string(english ? status.reasonPhrase : Problem.frenchTitle(status))
+        o["detail"] = .string(english ? en : fr)
+        o["i18n"] = [
+            "fr": ["title": .string(Problem.frenchTitle(status)), "detail": .string(fr)],
+            "en": ["title": .string(status.reasonPhrase), "detail": .string(en)],
+        ]
+        if let field { o["field"] = .string(field) }
+        return json(.object(o), status: status, contentType: "application/problem+json; charset=utf-8")
+    }
+}
+
+/// Mapping of service errors to problem documents.
+enum Problem {
+    static func frenchTitle(_ status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 400: "Requête invalide"
+        case 401: "Authentification requise"
+        case 403: "Accès refusé"
+        case 404: "Introuvable"
+        case 409: "Conflit"
+        case 410: "Supprimé"
+        case 413: "Contenu trop volumineux"
+        case 415: "Type de contenu non pris en charge"
+        case 422: "Contenu non traitable"
+        case 429: "Trop de requêtes"
+        default: "Erreur du serveur"
+        }
+    }
+
+    static func status(_ kind: ServiceError.Kind) -> HTTPResponse.Status {
+        switch kind {
+        case .invalid: .badRequest
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .forbidden: .forbidden
+        case .unauthorized: .unauthorized
+        case .tooLarge: .contentTooLarge
+        case .serverError: .internalServerError
+        }
+    }
+
+    /// The problem response for any error: service errors keep their message; others never echo internals.
+    static func response(for error: Error, english: Bool) -> Response {
+        switch error {
+        case let e as ServiceError:
+            return HTTP.problem(status(e.kind), fr: e.messageFR, en: e.messageEN, field: e.field, english: english)
+        case let e as JSONSyntaxError:
+            return HTTP.problem(.badRequest, fr: "JSON invalide : \(e.reason) (octet \(e.offset))", en: "Invalid JSON: \(e.reason) (byte \(e.offset))", english: english)
+        case let e as HTTPError where e.status == .contentTooLarge:
+            return HTTP.problem(.contentTooLarge, fr: "Contenu trop volumineux", en: "Content too large", english: english)
+        case let e as HTTPError:
+            return HTTP.problem(e.status, fr: e.body ?? Problem.frenchTitle(e.status), en: e.body ?? e.status.reasonPhrase, english: english)
+        default:
+            return HTTP.problem(
+                .internalServerError, fr: "Erreur interne ; réessayez plus tard.", en: "Internal error; please try again later.",
+                english: english)
+        }
+    }
+}
+
+/// Turns every error thrown under a route group into a problem document.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            return Problem.response(for: error, english: HTTP.prefersEnglish(request))
+        }
+    }
+}

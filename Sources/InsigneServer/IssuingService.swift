@@ -1,0 +1,259 @@
+import Foundation
+import GRDB
+import InsigneStore
+import OpenBadges
+import OpenBadgesCrypto
+import OpenBadgesPNG
+
+/// A failure of a service operation, with its kind (mapped to an HTTP status by the server) and a French and
+/// English message.
+public struct ServiceError: BilingualError, Equatable {
+    /// What went wrong.
+    public enum Kind: String, Sendable { case invalid, notFound, conflict, forbidden, unauthorized, tooLarge, serverError }
+    /// The kind.
+    public var kind: Kind
+    /// The field at fault, if any.
+    public var field: String?
+    public var messageFR: String
+    public var messageEN: String
+
+    /// Creates an error.
+    public init(_ kind: Kind, field: String? = nil, fr: String, en: String) {
+        self.kind = kind
+        self.field = field
+        self.messageFR = fr
+        self.messageEN = en
+    }
+
+    static func notFound(_ what: String, _ id: String) -> ServiceError {
+        ServiceError(.notFound, fr: "\(what) introuvable : \(id)", en: "\(what) not found: \(id)")
+    }
+}
+
+/// What to award to one recipient.
+public struct AwardRequest: Sendable {
+    public var badgeClassID: String
+    public var recipientEmail: String
+    public var recipientName: String?
+    public var narrative: String?
+    public var evidence: [EvidenceRecord]
+    public var expires: Date?
+    /// Given by the client, or derived (batch rows); a second award with the same key returns the first.
+    public var idempotencyKey: String?
+
+    /// Creates a request.
+    public init(
+        badgeClassID: String, recipientEmail: String, recipientName: String? = nil, narrative: String? = nil,
+        evidence: [EvidenceRecord] = [], expires: Date? = nil, idempotencyKey: String? = nil
+    ) {
+        self.badgeClassID = badgeClassID
+        self.recipientEmail = recipientEmail
+        self.recipientName = recipientName
+        self.narrative = narrative
+        self.evidence = evidence
+        self.expires = expires
+        self.idempotencyKey = idempotencyKey
+    }
+}
+
+/// Issuers, keys, badge classes, awards and revocations: the operations behind the API and the pages.
+public final class IssuingService: Sendable {
+    /// The database.
+    public let db: AppDatabase
+    /// Private keys.
+    public let keystore: Keystore
+    /// Public documents.
+    public let documents: DocumentFactory
+    private let keys = KeyCache()
+
+    /// Creates the service.
+    public init(db: AppDatabase, keystore: Keystore, documents: DocumentFactory) {
+        self.db = db
+        self.keystore = keystore
+        self.documents = documents
+    }
+
+    // MARK: Issuers and keys
+
+    /// Creates an issuer and its first RSA-2048 signing key.
+    public func createIssuer(_ issuer: IssuerRecord, actor: String) async throws -> IssuerRecord {
+        try Validation.issuer(issuer)
+        let key = try PrivateKey.generate(.rsa2048)
+        let keyID = "\(issuer.id)-\(try SecureRandom.hex(byteCount: 4))"
+        let file = try keystore.store(key, name: keyID)
+        do {
+            try await db.writer.write { db in
+                if try IssuerRecord.exists(db, key: issuer.id) {
+                    throw ServiceError(
+                        .conflict, field: "id", fr: "un émetteur « \(issuer.id) » existe déjà",
+                        en: "an issuer \"\(issuer.id)\" already exists")
+                }
+                try issuer.insert(db)
+                try SigningKeyRecord(
+                    id: keyID, issuerID: issuer.id, algorithm: "RSA-2048", publicKeyPEM: key.publicKey.spkiPEM,
+                    privateKeyFile: file, createdAt: issuer.createdAt
+                ).insert(db)
+                var event = AuditEventRecord(at: Date(), actor: actor, action: "issuer.create", subject: issuer.id)
+                try event.insert(db)
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: keystore.directory.appendingPathComponent(file))
+            throw error
+        }
+        return issuer
+    }
+
+    /// Replaces the issuer's active key with a new one; the old key stays published.
+    public func rotateKey(issuerID: String, actor: String) async throws -> SigningKeyRecord {
+        let key = try PrivateKey.generate(.rsa2048)
+        let keyID = "\(issuerID)-\(try SecureRandom.hex(byteCount: 4))"
+        let file = try keystore.store(key, name: keyID)
+        let now = Date()
+        let record = SigningKeyRecord(
+            id: keyID, issuerID: issuerID, algorithm: "RSA-2048", publicKeyPEM: key.publicKey.spkiPEM,
+            privateKeyFile: file, createdAt: now)
+        try await db.writer.write { db in
+            guard try IssuerRecord.exists(db, key: issuerID) else { throw ServiceError.notFound("Émetteur / issuer", issuerID) }
+            try db.execute(
+                sql: "UPDATE signingKey SET retiredAt = ? WHERE issuerID = ? AND retiredAt IS NULL", arguments: [now, issuerID])
+            try record.insert(db)
+            var event = AuditEventRecord(at: now, actor: actor, action: "key.rotate", subject: keyID)
+                try event.insert(db)
+        }
+        return record
+    }
+
+    /// The active key of an issuer and its private key (loaded once from the keystore).
+    func activeKey(issuerID: String) async throws -> (SigningKeyRecord, BadgeSigner) {
+        let record = try await db.writer.read { db in
+            try SigningKeyRecord.filter(Column("issuerID") == issuerID && Column("retiredAt") == nil)
+                .order(Column("createdAt").desc).fetchOne(db)
+        }
+        guard let record else {
+            throw ServiceError(.conflict, fr: "l'émetteur n'a pas de clé active", en: "the issuer has no active key")
+        }
+        if let signer = keys.get(record.id) { return (record, signer) }
+        let signer = try BadgeSigner(key: try keystore.load(record.privateKeyFile), keyID: documents.urls.key(record.id))
+        keys.put(record.id, signer)
+        return (record, signer)
+    }
+
+    // MARK: Badge classes
+
+    /// Validates and stores a badge class. PNG images are decoded with libpng; SVG images are sanitised.
+    public func createBadgeClass(_ badge: BadgeClassRecord, actor: String) async throws -> BadgeClassRecord {
+        var b = badge
+        try Validation.badgeClass(b)
+        (b.imageData, b.imageType) = try Validation.badgeImage(b.imageData)
+        try await db.writer.write { [b] db in
+            guard try IssuerRecord.exists(db, key: b.issuerID) else {
+                throw ServiceError.notFound("Émetteur / issuer", b.issuerID)
+            }
+            if try BadgeClassRecord.exists(db, key: b.id) {
+                throw ServiceError(
+                    .conflict, field: "id", fr: "une classe de badge « \(b.id) » existe déjà",
+                    en: "a badge class \"\(b.id)\" already exists")
+            }
+            try b.insert(db)
+            var event = AuditEventRecord(at: Date(), actor: actor, action: "badge.create", subject: b.id)
+                try event.insert(db)
+        }
+        return b
+    }
+
+    // MARK: Awards
+
+    /// Awards a badge: builds and signs the assertion (outside the write transaction), then stores it once.
+    /// With an idempotency key already used, returns the earlier award and `created == false`.
+    public func award(_ request: AwardRequest, actor: String) async throws -> (record: AssertionRecord, created: Bool) {
+        if let key = request.idempotencyKey, let existing = try await assertion(idempotencyKey: key) {
+            return (existing, false)
+        }
+        guard let badge = try await db.writer.read({ db in try BadgeClassRecord.fetchOne(db, key: request.badgeClassID) })
+        else { throw ServiceError.notFound("Classe de badge / badge class", request.badgeClassID) }
+        try Validation.award(request)
+        let (keyRecord, signer) = try await activeKey(issuerID: badge.issuerID)
+        let now = Date()
+        let expires = request.expires ?? badge.validityDays.map { now.addingTimeInterval(Double($0) * 86400) }
+        let signed: SignedAssertion
+        do {
+            signed = try signer.issue(
+                AssertionRequest(
+                    badgeClassID: documents.urls.badgeClass(badge.id), recipientEmail: request.recipientEmail,
+                    issuedOn: now, expires: expires, evidence: request.evidence.map(DocumentFactory.evidence),
+                    narrative: request.narrative))
+        } catch let e as IssuingError {
+            throw ServiceError(.invalid, fr: e.messageFR, en: e.messageEN)
+        }
+        let a = signed.assertion
+        let uuid = String(a.id.dropFirst("urn:uuid:".count))
+        let record = AssertionRecord(
+            id: uuid, badgeClassID: badge.id, signingKeyID: keyRecord.id,
+            recipientEmail: EmailNormalization.normalize(request.recipientEmail), recipientName: request.recipientName,
+            recipientSalt: a.recipient.salt ?? "", recipientIdentity: a.recipient.identity, issuedOn: a.issuedOn.text,
+            expires: a.expires?.text, narrative: a.narrative, evidence: request.evidence, jws: signed.jws,
+            idempotencyKey: request.idempotencyKey ?? "award:\(uuid)", createdBy: actor, createdAt: now)
+        do {
+            try await db.writer.write { db in
+                try record.insert(db)
+                var event = AuditEventRecord(at: now, actor: actor, action: "assertion.award", subject: uuid)
+                try event.insert(db)
+            }
+            return (record, true)
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
+            // A concurrent request with the same idempotency key won the race: return its award.
+            if let key = request.idempotencyKey, let existing = try await assertion(idempotencyKey: key) {
+                return (existing, false)
+            }
+            throw e
+        }
+    }
+
+    /// The award with this idempotency key, if any.
+    public func assertion(idempotencyKey: String) async throws -> AssertionRecord? {
+        try await db.writer.read { db in
+            try AssertionRecord.filter(Column("idempotencyKey") == idempotencyKey).fetchOne(db)
+        }
+    }
+
+    /// Revokes an award (reason required); audited with who and when. Revoking twice keeps the first reason.
+    public func revoke(assertionID: String, reason: String, actor: String) async throws -> AssertionRecord {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty, reason.count <= 500 else {
+            throw ServiceError(
+                .invalid, field: "reason", fr: "le motif de révocation est obligatoire (500 caractères au plus)",
+                en: "a revocation reason is required (500 characters at most)")
+        }
+        return try await db.writer.write { db in
+            guard var a = try AssertionRecord.fetchOne(db, key: assertionID) else {
+                throw ServiceError.notFound("Assertion", assertionID)
+            }
+            if a.isRevoked { return a }
+            a.revokedAt = Date()
+            a.revokedBy = actor
+            a.revocationReason = reason
+            try a.update(db)
+            var event = AuditEventRecord(at: a.revokedAt!, actor: actor, action: "assertion.revoke", subject: a.id, detail: reason)
+                try event.insert(db)
+            return a
+        }
+    }
+}
+
+/// Loaded signers by key id.
+final class KeyCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var signers: [String: BadgeSigner] = [:]
+
+    func get(_ id: String) -> BadgeSigner? {
+        lock.lock()
+        defer { lock.unlock() }
+        return signers[id]
+    }
+
+    func put(_ id: String, _ signer: BadgeSigner) {
+        lock.lock()
+        defer { lock.unlock() }
+        signers[id] = signer
+    }
+}

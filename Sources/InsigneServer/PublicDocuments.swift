@@ -1,0 +1,180 @@
+import Foundation
+import GRDB
+import Hummingbird
+import InsigneStore
+import OpenBadges
+import OpenBadgesCrypto
+import OpenBadgesPNG
+
+/// A hosted document ready to send (or to hand to the verifier without HTTP).
+public struct PublicDocument: Sendable {
+    /// HTTP status (200, 410…).
+    public var status: Int
+    /// Content type.
+    public var contentType: String
+    /// Bytes.
+    public var body: [UInt8]
+    /// The JSON, when the document is JSON-LD.
+    public var json: JSONValue?
+    /// Strong ETag for binary documents.
+    public var etag: String?
+}
+
+/// Resolves public paths (`/issuers/…`, `/keys/…`, `/badges/…`, `/assertions/…`) to documents from the database.
+/// Shared by the HTTP controller and the verifier's database loader, so both see exactly the same bytes.
+public struct PublicDocumentResolver: Sendable {
+    let db: AppDatabase
+    let documents: DocumentFactory
+    let carriers: CarrierCache
+
+    static let jsonLD = "application/ld+json; charset=utf-8"
+
+    func json(_ value: JSONValue, status: Int = 200) -> PublicDocument {
+        PublicDocument(status: status, contentType: Self.jsonLD, body: value.encoded(), json: value)
+    }
+
+    /// The document at `path` (no query), or nil when nothing lives there.
+    public func resolve(path: String) async throws -> PublicDocument? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let db = self.db.writer
+        switch parts.count {
+        case 2 where parts[0] == "issuers":
+            let found = try await db.read { db -> (IssuerRecord, [SigningKeyRecord])? in
+                guard let i = try IssuerRecord.fetchOne(db, key: parts[1]) else { return nil }
+                let keys = try SigningKeyRecord.filter(Column("issuerID") == i.id).order(Column("createdAt")).fetchAll(db)
+                return (i, keys)
+            }
+            guard let (issuer, keys) = found else { return nil }
+            return json(documents.profile(issuer, keys: keys).json())
+        case 3 where parts[0] == "issuers" && parts[2] == "revocations":
+            let found = try await db.read { db -> [AssertionRecord]? in
+                guard try IssuerRecord.exists(db, key: parts[1]) else { return nil }
+                return try AssertionRecord.fetchAll(
+                    db,
+                    sql: """
+                        SELECT assertion.* FROM assertion JOIN badgeClass ON badgeClass.id = assertion.badgeClassID
+                        WHERE badgeClass.issuerID = ? AND assertion.revokedAt IS NOT NULL
+                        """, arguments: [parts[1]])
+            }
+            guard let revoked = found else { return nil }
+            return json(documents.revocationList(issuerID: parts[1], revoked: revoked).json)
+        case 3 where parts[0] == "issuers" && parts[2] == "image":
+            guard let issuer = try await db.read({ db in try IssuerRecord.fetchOne(db, key: parts[1]) }),
+                let data = issuer.imageData
+            else { return nil }
+            return image([UInt8](data), type: issuer.imageType ?? "png")
+        case 2 where parts[0] == "keys":
+            guard let key = try await db.read({ db in try SigningKeyRecord.fetchOne(db, key: parts[1]) }) else { return nil }
+            return json(documents.key(key).json)
+        case 2 where parts[0] == "badges":
+            guard let badge = try await db.read({ db in try BadgeClassRecord.fetchOne(db, key: parts[1]) }) else { return nil }
+            return json(documents.badgeClass(badge).json())
+        case 3 where parts[0] == "badges" && parts[2] == "image":
+            guard let badge = try await db.read({ db in try BadgeClassRecord.fetchOne(db, key: parts[1]) }) else { return nil }
+            return image([UInt8](badge.imageData), type: badge.imageType)
+        case 2 where parts[0] == "assertions":
+            guard let a = try await db.read({ db in try AssertionRecord.fetchOne(db, key: parts[1]) }) else { return nil }
+            if a.isRevoked { return json(documents.revokedAssertionBody(a), status: 410) }
+            return json(documents.hostedAssertion(a).json)
+        case 3 where parts[0] == "assertions" && (parts[2] == "badge.png" || parts[2] == "badge.svg"):
+            let found = try await db.read { db -> (AssertionRecord, BadgeClassRecord)? in
+                guard let a = try AssertionRecord.fetchOne(db, key: parts[1]),
+                    let b = try BadgeClassRecord.fetchOne(db, key: a.badgeClassID)
+                else { return nil }
+                return (a, b)
+            }
+            guard let (assertion, badge) = found else { return nil }
+            let bytes = try baked(assertion, badge: badge, svg: parts[2] == "badge.svg")
+            return PublicDocument(
+                status: 200, contentType: parts[2] == "badge.svg" ? "image/svg+xml" : "image/png", body: bytes, json: nil,
+                etag: "\"\(SHA256Digest.hexHash(bytes).prefix(32))\"")
+        default:
+            return nil
+        }
+    }
+
+    func image(_ bytes: [UInt8], type: String) -> PublicDocument {
+        PublicDocument(
+            status: 200, contentType: type == "svg" ? "image/svg+xml" : "image/png", body: bytes, json: nil,
+            etag: "\"\(SHA256Digest.hexHash(bytes).prefix(32))\"")
+    }
+
+    /// The award's JWS baked into the badge class image, on request. A PNG class image is prepared once
+    /// (validated, split around IHDR) and cached; for SVG output of a PNG class, the PNG is embedded in an SVG.
+    func baked(_ a: AssertionRecord, badge: BadgeClassRecord, svg: Bool) throws -> [UInt8] {
+        let image = [UInt8](badge.imageData)
+        if badge.imageType == "png" {
+            if svg {
+                return try SVGBaker.bake(svg: Self.svgWrapping(png: image), signature: a.jws)
+            }
+            return try carriers.prepared(badgeID: badge.id, image: image).bake(a.jws)
+        }
+        if svg { return try SVGBaker.bake(svg: image, signature: a.jws) }
+        // An SVG class baked as PNG is not supported without a rasteriser: the SVG is the badge.
+        throw ServiceError(
+            .notFound, fr: "ce badge n'existe qu'en SVG", en: "this badge is only available as SVG")
+    }
+
+    /// A square SVG showing a PNG badge image.
+    static func svgWrapping(png: [UInt8]) -> [UInt8] {
+        let info = try? PNGImageValidator.validate(png)
+        let w = info?.width ?? 256
+        let h = info?.height ?? 256
+        let svg = """
+            <svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="\(w)" height="\(h)" \
+            viewBox="0 0 \(w) \(h)"><image width="\(w)" height="\(h)" \
+            xlink:href="data:image/png;base64,\(Data(png).base64EncodedString())"/></svg>
+
+            """
+        return Array(svg.utf8)
+    }
+}
+
+/// Prepared PNG carriers by badge class (badge class images never change once stored).
+final class CarrierCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var carriers: [String: PreparedPNG] = [:]
+
+    func prepared(badgeID: String, image: [UInt8]) throws -> PreparedPNG {
+        lock.lock()
+        if let c = carriers[badgeID] {
+            lock.unlock()
+            return c
+        }
+        lock.unlock()
+        let c = try PreparedPNG(image)
+        lock.lock()
+        carriers[badgeID] = c
+        lock.unlock()
+        return c
+    }
+}
+
+/// The verifier's loader: documents under the public URL come straight from the database, the rest from
+/// `fallback` (HTTP behind the SSRF guard).
+public struct DatabaseDocumentLoader: DocumentLoader {
+    let resolver: PublicDocumentResolver
+    let fallback: any DocumentLoader
+
+    public func load(_ url: URL, accept: String) async throws -> LoadedDocument {
+        try await load(urlString: url.absoluteString, accept: accept)
+    }
+
+    public func load(urlString: String, accept: String) async throws -> LoadedDocument {
+        let base = resolver.documents.urls.base + "/"
+        if urlString.hasPrefix(base), let url = URL(string: urlString) {
+            let rest = String(urlString.dropFirst(base.count))
+            let path = "/" + (rest.split(separator: "?", omittingEmptySubsequences: false).first.map(String.init) ?? "")
+            do {
+                if let doc = try await resolver.resolve(path: path) {
+                    return LoadedDocument(
+                        url: url, statusCode: doc.status, contentType: doc.contentType, body: doc.body, json: doc.json)
+                }
+            } catch {
+                throw DocumentLoaderError(.connectionFailed, url: urlString, message: "database: \(error)")
+            }
+            return LoadedDocument(url: url, statusCode: 404, contentType: "text/plain", body: Array("not found".utf8))
+        }
+        return try await fallback.load(urlString: urlString, accept: accept)
+    }
+}

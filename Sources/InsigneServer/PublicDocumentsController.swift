@@ -1,0 +1,48 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Serves the hosted documents: JSON-LD (`application/ld+json; charset=utf-8`, or `application/json` when that is
+/// all the client accepts), HTML for browsers when a page exists, images with ETags.
+struct PublicDocumentsController: Sendable {
+    let services: ServerServices
+
+    func register(on router: Router<AppRequestContext>) {
+        for path in [
+            "/issuers/:id", "/issuers/:id/revocations", "/issuers/:id/image", "/keys/:id", "/badges/:id",
+            "/badges/:id/image", "/assertions/:id", "/assertions/:id/badge.png", "/assertions/:id/badge.svg",
+        ] {
+            router.get(RouterPath(path)) { request, context in try await self.serve(request, context: context) }
+            router.head(RouterPath(path)) { request, context in
+                let r = try await self.serve(request, context: context)
+                return Response(status: r.status, headers: r.headers)
+            }
+        }
+    }
+
+    func serve(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let path = request.uri.path
+        if HTTP.prefersHTML(request), let page = try await PublicPages(services: services).render(path: path, request: request) {
+            return page
+        }
+        let doc: PublicDocument?
+        do {
+            doc = try await services.resolver.resolve(path: path)
+        } catch let e as ServiceError where e.kind == .notFound {
+            return HTTP.text("\(e.messageFR)\n\(e.messageEN)\n", status: .notFound)
+        }
+        guard let doc else { return HTTP.text("introuvable / not found\n", status: .notFound) }
+        var headers: HTTPFields = [:]
+        headers[.cacheControl] = doc.json == nil ? "public, max-age=300" : "no-cache"
+        headers[.accessControlAllowOrigin] = "*"
+        if let etag = doc.etag {
+            headers[.eTag] = etag
+            if let inm = request.headers[.ifNoneMatch], inm.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) {
+                return Response(status: .notModified, headers: headers)
+            }
+        }
+        var contentType = doc.contentType
+        if doc.json != nil, HTTP.wantsPlainJSON(request) { contentType = "application/json; charset=utf-8" }
+        return HTTP.bytes(doc.body, status: .init(code: doc.status), contentType: contentType, headers: headers)
+    }
+}

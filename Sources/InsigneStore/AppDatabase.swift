@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+
+/// The application database: one SQLite file (WAL, foreign keys), versioned migrations, and the
+/// intention-named operations the service needs. Every write is one transaction: nothing is half-written.
+public struct AppDatabase: Sendable {
+    /// The GRDB writer (a `DatabasePool` on disk, a `DatabaseQueue` in memory for tests).
+    public let writer: any DatabaseWriter
+
+    /// Wraps a writer and migrates it to the current schema.
+    public init(_ writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try AppDatabase.migrator.migrate(writer)
+    }
+
+    /// Opens (or creates) the database file at `path` in WAL mode.
+    public static func open(path: String) throws -> AppDatabase {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let pool = try DatabasePool(path: path, configuration: config)
+        return try AppDatabase(pool)
+    }
+
+    /// A fresh in-memory database (tests).
+    public static func inMemory() throws -> AppDatabase {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        return try AppDatabase(DatabaseQueue(configuration: config))
+    }
+
+    /// The schema, one migration per version; never edit a shipped migration.
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1: issuers, keys, badge classes, assertions, accounts, audit") { db in
+            try db.create(table: "issuer") { t in
+                t.primaryKey("id", .text)
+                t.column("parentID", .text).references("issuer", onDelete: .restrict)
+                t.column("name", .text).notNull()
+                t.column("url", .text).notNull()
+                t.column("email", .text).notNull()
+                t.column("description", .text)
+                t.column("imageData", .blob)
+                t.column("imageType", .text)
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "signingKey") { t in
+                t.primaryKey("id", .text)
+                t.column("issuerID", .text).notNull().indexed().references("issuer", onDelete: .restrict)
+                t.column("algorithm", .text).notNull()
+                t.column("publicKeyPEM", .text).notNull()
+                t.column("privateKeyFile", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("retiredAt", .datetime)
+            }
+            try db.create(table: "badgeClass") { t in
+                t.primaryKey("id", .text)
+                t.column("issuerID", .text).notNull().indexed().references("issuer", onDelete: .restrict)
+                t.column("name", .text).notNull()
+                t.column("description", .text).notNull()
+                t.column("criteriaNarrative", .text).notNull()
+                t.column("criteriaURL", .text)
+                t.column("imageData", .blob).notNull()
+                t.column("imageType", .text).notNull()
+                t.column("tags", .jsonText).notNull()
+                t.column("alignment", .jsonText).notNull()
+                t.column("validityDays", .integer)
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "assertion") { t in
+                t.primaryKey("id", .text)  // the UUID shared by the signed (urn:uuid) and hosted (URL) forms
+                t.column("badgeClassID", .text).notNull().indexed().references("badgeClass", onDelete: .restrict)
+                t.column("signingKeyID", .text).notNull().references("signingKey", onDelete: .restrict)
+                t.column("recipientEmail", .text).notNull().indexed()  // private: never in a public document
+                t.column("recipientName", .text)
+                t.column("recipientSalt", .text).notNull()
+                t.column("recipientIdentity", .text).notNull()
+                t.column("issuedOn", .text).notNull()
+                t.column("expires", .text)
+                t.column("narrative", .text)
+                t.column("evidence", .jsonText).notNull()
+                t.column("jws", .text).notNull()
+                t.column("idempotencyKey", .text).notNull().unique()
+                t.column("createdBy", .text)
+                t.column("createdAt", .datetime).notNull().indexed()
+                t.column("revokedAt", .datetime)
+                t.column("revokedBy", .text)
+                t.column("revocationReason", .text)
+            }
+            try db.create(table: "account") { t in
+                t.primaryKey("id", .text)
+                t.column("login", .text).notNull().unique(onConflict: .fail).collate(.nocase)
+                t.column("displayName", .text).notNull()
+                t.column("passwordHash", .text)
+                t.column("role", .text).notNull()  // admin | staff
+                t.column("issuerID", .text).references("issuer", onDelete: .restrict)
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "apiToken") { t in
+                t.primaryKey("tokenHash", .text)
+                t.column("accountID", .text).notNull().indexed().references("account", onDelete: .cascade)
+                t.column("label", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "webSession") { t in
+                t.primaryKey("tokenHash", .text)
+                t.column("accountID", .text).notNull().indexed().references("account", onDelete: .cascade)
+                t.column("csrfToken", .text).notNull()
+                t.column("expiresAt", .datetime).notNull()
+            }
+            try db.create(table: "auditEvent") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("at", .datetime).notNull()
+                t.column("actor", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("subject", .text).notNull()
+                t.column("detail", .text)
+            }
+            try db.create(table: "setting") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .text).notNull()
+            }
+        }
+        return m
+    }
+}
