@@ -98,8 +98,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
     if configuration.seedDemo {
         let seed = try await DemoSeeder(services: services).seedIfNeeded(adminToken: configuration.adminToken)
         if let message = seed {
-            print(message)
-            fflush(stdout)
+            FileHandle.standardOutput.write(Data((message + "\n").utf8))
         }
     }
     return Application(
