@@ -75,7 +75,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["OpenBadges", "OpenBadgesCrypto", "OpenBadgesPNG"],
+            dependencies: ["OpenBadges", "OpenBadgesCrypto", "OpenBadgesPNG", "OpenBadgesHTTP"],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "OpenBadgesCryptoTests", dependencies: ["OpenBadgesCrypto", "TestSupport"]),
@@ -92,7 +92,10 @@ let package = Package(
         ),
         .testTarget(
             name: "InteropTests",
-            dependencies: ["OpenBadges", "OpenBadgesHTTP", "TestSupport"]
+            dependencies: [
+                "OpenBadges", "OpenBadgesHTTP", "TestSupport", "InsigneServer", "InsigneStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

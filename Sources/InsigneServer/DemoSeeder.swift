@@ -6,6 +6,13 @@ import OpenBadgesCrypto
 /// Seeds the demo organisation once: issuer *Mutuelle Vivre Ensemble* and its establishment *Foyers La Maison*,
 /// their RSA keys in the keystore, the *Bientraitance* badge class, and an admin account with an API token.
 /// Restarting never duplicates anything.
+extension ServerServices {
+    /// Seeds the demo issuer, establishment, badge class and admin account once; returns the one-time message.
+    public func seedDemoData(adminToken: String?) async throws -> String? {
+        try await DemoSeeder(services: self).seedIfNeeded(adminToken: adminToken)
+    }
+}
+
 struct DemoSeeder: Sendable {
     let services: ServerServices
 

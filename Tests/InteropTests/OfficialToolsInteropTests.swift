@@ -138,4 +138,30 @@ struct OfficialToolsInteropTests {
         #expect(report.outcome == .revoked)
         #expect(report.summary.fr.contains("Doublon"))
     }
+
+    /// Validator laxness: an assertion that declares SignedBadge but is served at its URL as bare JSON (no JWS,
+    /// so no signature is ever checked) passes the reference validator; Insigne never reports a signed badge
+    /// without its JWS as valid.
+    @Test func signedAssertionWithoutItsSignatureIsNeverValid() async throws {
+        let port = try OfficialTools.freePort()
+        let fixture = try BadgeFixture(baseURL: "http://127.0.0.1:\(port)")
+        var assertion = try fixture.issue().assertion
+        assertion.id = "http://127.0.0.1:\(port)/assertions/unsigned"
+        let json = assertion.json.encoded()
+        let dir = try OfficialTools.temporaryDirectory()
+        try fixture.writeServedFiles(
+            to: dir.appendingPathComponent("www"),
+            extra: [(path: "/assertions/unsigned", file: "unsigned.json", bytes: json, type: "application/ld+json", status: 200)])
+        let result = OfficialTools.summary(
+            try await OfficialTools.run([
+                "validate", "--input", assertion.id, "--serve", dir.appendingPathComponent("www").path, "--port", String(port),
+            ]))
+        #expect(result.valid, "the reference validator is expected to be lax here: \(result.messages)")
+        var loader = fixture.loader()
+        loader.add(assertion.id, json: assertion.json)
+        for input: VerificationInput in [.url(URL(string: assertion.id)!), .text(String(decoding: json, as: UTF8.self))] {
+            let report = await fixture.verifier(loader).verify(input, options: VerificationOptions(now: Date()))
+            #expect(report.verdict == .invalid, "\(report.checks.filter { $0.status != .passed })")
+        }
+    }
 }

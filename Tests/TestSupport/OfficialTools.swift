@@ -1,5 +1,6 @@
 import Foundation
 import OpenBadges
+import OpenBadgesHTTP
 
 /// Runs `Tests/Interop/official_tools.py` (the 1EdTech validator and bakery) in the venv made by `make deps`.
 public enum OfficialTools {
@@ -77,6 +78,19 @@ public enum OfficialTools {
         /// What happened.
         public var message: String
         public var description: String { message }
+    }
+
+    /// GET over HTTP on loopback (test servers); the body of a 2xx/4xx answer, nil when nothing answered.
+    public static func httpGet(_ url: String, accept: String = "*/*") async throws -> [UInt8]? {
+        var config = HTTPLoaderConfiguration()
+        config.addressPolicy = .allowAll
+        config.totalTimeout = 5
+        guard let u = URL(string: url) else { return nil }
+        do {
+            return try await HTTPDocumentLoader(configuration: config).load(u, accept: accept).body
+        } catch {
+            return nil
+        }
     }
 
     /// A free TCP port on 127.0.0.1.
