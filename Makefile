@@ -52,8 +52,10 @@ test: deps
 	$(SWIFT) test --skip-build
 
 bench: apt-deps
+	@command -v wrk >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get install -y -qq wrk; }
 	$(SWIFT) build -c release
 	.build/release/insigne bench
+	.build/release/insigne bench-server
 
 clean:
 	rm -rf .build $(VENV) demo

@@ -22,6 +22,8 @@ public struct ServerConfiguration: Sendable {
     public var seedDemo: Bool = true
     /// Let the verifier fetch documents from private and loopback addresses (intranet deployments, tests).
     public var allowPrivateNetwork: Bool = false
+    /// Verifications per minute allowed to one client on `POST /verify`; nil disables the limit (benchmarks).
+    public var verifyRateLimitPerMinute: Int? = 30
 
     /// Defaults.
     public init() {}

@@ -1,0 +1,163 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import InsigneServer
+import InsigneStore
+import OpenBadges
+import OpenBadgesCrypto
+
+/// `insigne bench-server`: HTTP throughput of the service against a trivial route of the same server, a
+/// 10,000-recipient batch award against twice the raw RSA-2048 sign rate (two cores), and memory use.
+/// Load comes from `wrk` (Debian package) in a second process, on loopback only.
+struct ServerBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-server", abstract: "Mesure le service HTTP / benchmark the HTTP service (release build, needs wrk).")
+
+    @Option(help: "Secondes par mesure HTTP / seconds per HTTP measurement.")
+    var duration: Int = 5
+
+    @Option(help: "Connexions simultanées / concurrent connections.")
+    var connections: Int = 16
+
+    @Option(help: "Nombre de destinataires du lot / batch size.")
+    var batch: Int = 10_000
+
+    func run() async throws {
+        let port = try Self.freePort()
+        var config = ServerConfiguration()
+        config.host = "127.0.0.1"
+        config.port = port
+        config.publicURL = "http://127.0.0.1:\(port)"
+        config.dataDirectory = NSTemporaryDirectory() + "insigne-bench-\(UUID().uuidString)"
+        config.verifyRateLimitPerMinute = nil
+        let services = try ServerServices(configuration: config)
+        _ = try await services.seedDemoData(adminToken: "bench-token")
+        let (award, _) = try await services.issuing.award(
+            AwardRequest(badgeClassID: "bientraitance", recipientEmail: "marie.dupont@example.org"), actor: "bench")
+        let app = Application(
+            router: buildRouter(services), configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "Insigne"))
+        let server = Task { try await app.run() }
+        defer { server.cancel() }
+        try await Task.sleep(for: .milliseconds(500))
+        let rssIdle = Self.rssMiB()
+
+        let baked = try await services.resolver.resolve(path: "/assertions/\(award.id)/badge.png")!.body
+        let dir = URL(fileURLWithPath: config.dataDirectory)
+        let pngPath = dir.appendingPathComponent("bench.png").path
+        try Data(baked).write(to: URL(fileURLWithPath: pngPath))
+        let lua = dir.appendingPathComponent("verify.lua").path
+        try Self.verifyScript(pngPath: pngPath).write(toFile: lua, atomically: true, encoding: .utf8)
+
+        let base = "http://127.0.0.1:\(port)"
+        let trivial = try await wrk("\(base)/health")
+        let hosted = try await wrk("\(base)/assertions/\(award.id)", headers: ["Accept: application/ld+json"])
+        let rssLoad = Self.rssMiB()
+        let verify = try await wrk("\(base)/verify", script: lua)
+        let rssAfterVerify = Self.rssMiB()
+
+        // Batch: every recipient signed and stored once, two signing tasks per core.
+        let key = try PrivateKey.generate(.rsa2048)
+        let rawSign = RawOpenSSLBenchmark.rs256SignsPerSecond(key: key, message: Array(repeating: 0x41, count: 900), duration: 2)
+        let start = DispatchTime.now().uptimeNanoseconds
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let workers = 4
+            for w in 0..<workers {
+                group.addTask {
+                    var n = w
+                    while n < batch {
+                        _ = try await services.issuing.award(
+                            AwardRequest(
+                                badgeClassID: "bientraitance", recipientEmail: "stagiaire\(n)@example.org",
+                                idempotencyKey: "bench-\(n)"), actor: "bench")
+                        n += workers
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let batchRate = Double(batch) / seconds
+
+        func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? (a / b * 1000).rounded() / 1000 : 0 }
+        print("Insigne bench-server — wrk \(connections) connections × \(duration) s, loopback")
+        print("trivial GET /health            \(Int(trivial)) req/s")
+        print("GET hosted assertion            \(Int(hosted)) req/s   ratio \(ratio(hosted, trivial))")
+        print("POST /verify (baked PNG)        \(Int(verify)) req/s   ratio \(ratio(verify, trivial))")
+        print("batch award \(batch)           \(Int(batchRate)) awards/s   ratio to 2× raw sign (\(Int(2 * rawSign))/s) \(ratio(batchRate, 2 * rawSign))")
+        print("RSS idle \(rssIdle) MiB, under GET load \(rssLoad) MiB, after verify load \(rssAfterVerify) MiB")
+        let result: JSONValue = [
+            "trivial_rps": .number(trivial.rounded()), "hosted_get_rps": .number(hosted.rounded()),
+            "hosted_get_ratio": .number(ratio(hosted, trivial)), "verify_rps": .number(verify.rounded()),
+            "verify_ratio": .number(ratio(verify, trivial)), "batch_per_s": .number(batchRate.rounded()),
+            "raw_sign_per_s": .number(rawSign.rounded()), "batch_ratio": .number(ratio(batchRate, 2 * rawSign)),
+            "rss_idle_mib": .number(Double(rssIdle)), "rss_load_mib": .number(Double(max(rssLoad, rssAfterVerify))),
+        ]
+        print(result.encodedString())
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    /// Runs wrk against `url` and returns its Requests/sec.
+    func wrk(_ url: String, headers: [String] = [], script: String? = nil) async throws -> Double {
+        var args = ["-t", "2", "-c", String(connections), "-d", "\(duration)s", "--latency"]
+        for h in headers { args += ["-H", h] }
+        if let script { args += ["-s", script] }
+        args.append(url)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/wrk")
+        p.arguments = args
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        do { try p.run() } catch {
+            throw CLIError(fr: "wrk introuvable (apt-get install wrk)", en: "wrk not found (apt-get install wrk)")
+        }
+        let data = await Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
+        p.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Requests/sec:") }),
+            let value = Double(line.split(separator: " ").last ?? "")
+        else { throw CLIError(fr: "sortie de wrk illisible", en: "unreadable wrk output: \(text)") }
+        if text.contains("Non-2xx or 3xx responses") {
+            FileHandle.standardError.write(Data("warning: \(url) answered errors under load\n\(text)\n".utf8))
+        }
+        return value
+    }
+
+    /// A wrk script posting the baked PNG as multipart/form-data.
+    static func verifyScript(pngPath: String) -> String {
+        """
+        local f = io.open("\(pngPath)", "rb")
+        local png = f:read("*all")
+        f:close()
+        local boundary = "----insigne-bench-boundary"
+        wrk.method = "POST"
+        wrk.headers["Content-Type"] = "multipart/form-data; boundary=" .. boundary
+        wrk.headers["Accept"] = "application/json"
+        wrk.body = "--" .. boundary .. "\\r\\n" ..
+          "Content-Disposition: form-data; name=\\"file\\"; filename=\\"badge.png\\"\\r\\n" ..
+          "Content-Type: image/png\\r\\n\\r\\n" .. png .. "\\r\\n--" .. boundary .. "--\\r\\n"
+        """
+    }
+
+    /// Resident memory of this process, in MiB.
+    static func rssMiB() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kb = Int(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
+        return kb / 1024
+    }
+
+    /// A free loopback port.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+}
