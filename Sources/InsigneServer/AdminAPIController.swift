@@ -95,7 +95,7 @@ struct AdminAPIController: Sendable {
     var issuing: IssuingService { services.issuing }
     var urls: PublicURLs { services.urls }
 
-    func id(_ context: AppRequestContext) throws -> String {
+    func pathID(_ context: AppRequestContext) throws -> String {
         try context.parameters.require("id")
     }
 
@@ -135,7 +135,7 @@ struct AdminAPIController: Sendable {
     }
 
     func getIssuer(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let id = try id(context)
+        let id = try pathID(context)
         guard let issuer = try await issuing.issuer(id: id) else { throw ServiceError.notFound("Émetteur / issuer", id) }
         try Access.requireIssuer(context, id)
         return HTTP.json(issuerJSON(issuer, keys: try await issuing.keys(issuerID: id)))
@@ -173,7 +173,7 @@ struct AdminAPIController: Sendable {
 
     func rotateKey(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let account = try Access.requireAdmin(context)
-        let id = try id(context)
+        let id = try pathID(context)
         guard try await issuing.issuer(id: id) != nil else { throw ServiceError.notFound("Émetteur / issuer", id) }
         let key = try await issuing.rotateKey(issuerID: id, actor: account.id)
         let keys = try await issuing.keys(issuerID: id)
@@ -213,7 +213,7 @@ struct AdminAPIController: Sendable {
     }
 
     func createBadgeClass(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let issuerID = try id(context)
+        let issuerID = try pathID(context)
         guard try await issuing.issuer(id: issuerID) != nil else { throw ServiceError.notFound("Émetteur / issuer", issuerID) }
         let account = try Access.requireIssuer(context, issuerID)
         let mediaType = APIBody.mediaType(request)
@@ -318,7 +318,7 @@ struct AdminAPIController: Sendable {
 
     func listBadgeClasses(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let account = try Access.account(context)
-        var issuerID = request.uri.queryParameters.get("issuer").map(String.init)
+        var issuerID = request.uri.queryParameters.get("issuer")
         if let i = issuerID {
             guard try await issuing.issuer(id: i) != nil else { throw ServiceError.notFound("Émetteur / issuer", i) }
             try Access.requireIssuer(context, i)
@@ -331,7 +331,7 @@ struct AdminAPIController: Sendable {
 
     /// The badge class at `{id}`, when the account may use it (404, 403).
     func badgeClass(_ context: AppRequestContext) async throws -> BadgeClassRecord {
-        let id = try id(context)
+        let id = try pathID(context)
         guard let badge = try await issuing.badgeClass(id: id) else {
             throw ServiceError.notFound("Classe de badge / badge class", id)
         }
@@ -395,7 +395,7 @@ struct AdminAPIController: Sendable {
 
     /// The award at `{id}`, when the account may see it (404, 403).
     func assertion(_ context: AppRequestContext) async throws -> AssertionRecord {
-        let id = try id(context)
+        let id = try pathID(context)
         guard let a = try await issuing.assertion(id: id) else { throw ServiceError.notFound("Assertion", id) }
         if let account = context.account, account.role != .admin {
             let badge = try await issuing.badgeClass(id: a.badgeClassID)
@@ -487,9 +487,9 @@ struct AdminAPIController: Sendable {
         let results = await runner.run(rows: rows, badgeID: badge.id, dryRun: dryRun, actor: account.id)
         return HTTP.json([
             "badge": .string(badge.id), "dryRun": .bool(dryRun), "total": APIFormat.int(results.count),
-            "created": APIFormat.int(results.count { $0.status == .created }),
-            "skipped": APIFormat.int(results.count { $0.status == .skipped }),
-            "errors": APIFormat.int(results.count { $0.status == .error }), "done": true,
+            "created": APIFormat.int(results.count(where: { $0.status == .created })),
+            "skipped": APIFormat.int(results.count(where: { $0.status == .skipped })),
+            "errors": APIFormat.int(results.count(where: { $0.status == .error })), "done": true,
             "rows": .array(results.map(\.json)),
         ])
     }
@@ -507,7 +507,7 @@ struct AdminAPIController: Sendable {
 
     func getBatch(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let account = try Access.account(context)
-        let id = try id(context)
+        let id = try pathID(context)
         guard let state = await batches.state(id), account.role == .admin || state.accountID == account.id else {
             throw ServiceError.notFound("Lot / batch", id)
         }

@@ -251,10 +251,10 @@ struct BatchAwarding: Sendable {
         try o.allowOnly(allowKey ? ["recipient", "narrative", "evidence", "expires", "idempotencyKey"] : ["recipient", "narrative", "evidence", "expires"])
         guard let r = try o.nested("recipient") else { throw JSONFields.missing(o.name("recipient")) }
         try r.allowOnly(["email", "name"])
+        let key: String? = try allowKey ? o.optionalString("idempotencyKey") : nil
         var row = BatchRow(
             line: line, email: try r.requiredString("email"), name: try r.optionalString("name"),
-            narrative: try o.optionalString("narrative"), expires: try o.optionalString("expires"),
-            idempotencyKey: allowKey ? try o.optionalString("idempotencyKey") : nil)
+            narrative: try o.optionalString("narrative"), expires: try o.optionalString("expires"), idempotencyKey: key)
         if let items = try o.array("evidence") {
             row.evidence = try items.enumerated().map { i, item in
                 if case .string(let url) = item { return EvidenceRecord(id: url) }
