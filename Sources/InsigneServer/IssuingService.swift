@@ -257,3 +257,89 @@ final class KeyCache: @unchecked Sendable {
         signers[id] = signer
     }
 }
+
+// MARK: Queries (API and pages)
+
+/// Filters and paging for listing awards.
+public struct AssertionQuery: Sendable {
+    public var badgeClassID: String?
+    public var issuerID: String?
+    /// Matched against the stored normalised email.
+    public var recipientEmail: String?
+    public var revoked: Bool?
+    /// 1-based.
+    public var page: Int = 1
+    public var perPage: Int = 50
+
+    /// Creates a query.
+    public init() {}
+}
+
+extension IssuingService {
+    /// Every issuer, by id.
+    public func issuers() async throws -> [IssuerRecord] {
+        try await db.writer.read { db in try IssuerRecord.order(Column("id")).fetchAll(db) }
+    }
+
+    /// One issuer.
+    public func issuer(id: String) async throws -> IssuerRecord? {
+        try await db.writer.read { db in try IssuerRecord.fetchOne(db, key: id) }
+    }
+
+    /// The keys of an issuer (active and retired), oldest first.
+    public func keys(issuerID: String) async throws -> [SigningKeyRecord] {
+        try await db.writer.read { db in
+            try SigningKeyRecord.filter(Column("issuerID") == issuerID).order(Column("createdAt"), Column("id")).fetchAll(db)
+        }
+    }
+
+    /// Badge classes, optionally of one issuer, by id.
+    public func badgeClasses(issuerID: String?) async throws -> [BadgeClassRecord] {
+        try await db.writer.read { db in
+            var r = BadgeClassRecord.order(Column("id"))
+            if let issuerID { r = r.filter(Column("issuerID") == issuerID) }
+            return try r.fetchAll(db)
+        }
+    }
+
+    /// One badge class.
+    public func badgeClass(id: String) async throws -> BadgeClassRecord? {
+        try await db.writer.read { db in try BadgeClassRecord.fetchOne(db, key: id) }
+    }
+
+    /// One award.
+    public func assertion(id: String) async throws -> AssertionRecord? {
+        try await db.writer.read { db in try AssertionRecord.fetchOne(db, key: id) }
+    }
+
+    /// A page of awards, newest first, with the total count for the filters.
+    public func assertions(_ q: AssertionQuery) async throws -> (items: [AssertionRecord], total: Int) {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let b = q.badgeClassID {
+            conditions.append("assertion.badgeClassID = ?")
+            _ = arguments.append(contentsOf: [b])
+        }
+        if let i = q.issuerID {
+            conditions.append("badgeClass.issuerID = ?")
+            _ = arguments.append(contentsOf: [i])
+        }
+        if let e = q.recipientEmail {
+            conditions.append("assertion.recipientEmail = ?")
+            _ = arguments.append(contentsOf: [EmailNormalization.normalize(e)])
+        }
+        if let r = q.revoked { conditions.append(r ? "assertion.revokedAt IS NOT NULL" : "assertion.revokedAt IS NULL") }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let from = "FROM assertion JOIN badgeClass ON badgeClass.id = assertion.badgeClassID \(whereClause)"
+        let perPage = max(1, q.perPage)
+        let offset = max(0, q.page - 1) * perPage
+        let pageArguments = arguments + [perPage, offset]
+        return try await db.writer.read { [arguments] db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(from)", arguments: arguments) ?? 0
+            let items = try AssertionRecord.fetchAll(
+                db, sql: "SELECT assertion.* \(from) ORDER BY assertion.createdAt DESC, assertion.id LIMIT ? OFFSET ?",
+                arguments: pageArguments)
+            return (items, total)
+        }
+    }
+}

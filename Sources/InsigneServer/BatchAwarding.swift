@@ -1,0 +1,435 @@
+import Foundation
+import InsigneStore
+import OpenBadges
+import OpenBadgesCrypto
+
+/// One award to make in a batch, as read from a CSV line or a JSON array element.
+struct BatchRow: Sendable, Equatable {
+    /// CSV: the line where the record starts (the header is line 1). JSON: the 1-based position in the array.
+    var line: Int
+    var email: String
+    var name: String?
+    var narrative: String?
+    /// ISO 8601 with a time zone, as written.
+    var expires: String?
+    var evidence: [EvidenceRecord] = []
+    /// Given by the client (`idempotencyKey` column or field); otherwise derived from the row's content.
+    var idempotencyKey: String?
+    /// A problem found while reading the row (wrong type, extra field): the row is reported as an error.
+    var problem: ServiceError?
+}
+
+/// What happened to one row.
+struct BatchRowResult: Sendable, Equatable {
+    enum Status: String, Sendable { case created, skipped, error }
+    var line: Int
+    var status: Status
+    var email: String?
+    var id: String?
+    var url: String?
+    var error: ServiceError?
+
+    var json: JSONValue {
+        var o: [String: JSONValue] = ["line": .number(Double(line)), "status": .string(status.rawValue)]
+        if let email { o["email"] = .string(email) }
+        if let id { o["id"] = .string(id) }
+        if let url { o["url"] = .string(url) }
+        if let e = error {
+            var err: [String: JSONValue] = ["fr": .string(e.messageFR), "en": .string(e.messageEN)]
+            if let f = e.field { err["field"] = .string(f) }
+            o["error"] = .object(err)
+        }
+        return .object(o)
+    }
+}
+
+/// Bulk awarding, shared by the API (`POST /api/v1/badges/{id}/assertions/batch`) and the trainers' CSV pages:
+/// CSV and JSON reading, row validation, idempotency keys, and the run itself. Rows are independent: a bad row
+/// is reported and the others go on; each award is one transaction; a retried batch never awards twice.
+struct BatchAwarding: Sendable {
+    let issuing: IssuingService
+    let urls: PublicURLs
+
+    /// Most rows in one batch.
+    static let maxRows = 5000
+    /// Largest CSV accepted.
+    static let maxCSVBytes = 4 * 1024 * 1024
+    /// The CSV columns, in the documented order.
+    static let columns = ["email", "name", "narrative", "expires", "evidence", "idempotencyKey"]
+
+    // MARK: Reading
+
+    static func csvError(line: Int, fr: String, en: String) -> ServiceError {
+        ServiceError(.invalid, field: "csv", fr: "CSV, ligne \(line) : \(fr)", en: "CSV, line \(line): \(en)")
+    }
+
+    /// Column aliases (French headers exported by spreadsheets) → canonical column.
+    static func column(forHeader header: String) -> String? {
+        let folded = (APIFormat.slug(from: header) ?? "").replacingOccurrences(of: "-", with: "")
+        switch folded {
+        case "email", "mail", "courriel", "adresseelectronique", "adressemail", "recipientemail": return "email"
+        case "name", "nom", "nomcomplet", "recipientname", "prenomnom": return "name"
+        case "narrative", "recit", "commentaire": return "narrative"
+        case "expires", "expiration", "dateexpiration", "datedexpiration": return "expires"
+        case "evidence", "preuve", "preuves": return "evidence"
+        case "idempotencykey", "cle", "cledidempotence": return "idempotencyKey"
+        default: return nil
+        }
+    }
+
+    /// Reads a CSV file: header row required (`email,name,narrative,expires,evidence[,idempotencyKey]`, any order,
+    /// `email` mandatory), comma or semicolon separated (taken from the header), RFC 4180 quoting (doubled quotes,
+    /// multi-line quoted fields), UTF-8 with or without BOM. Blank lines are skipped. A malformed file throws; a
+    /// malformed row is returned with its `problem`.
+    static func parseCSV(_ input: [UInt8]) throws -> [BatchRow] {
+        guard input.count <= maxCSVBytes else {
+            throw ServiceError(
+                .tooLarge, field: "csv", fr: "fichier CSV trop volumineux (4 Mo au plus)", en: "CSV file too large (4 MB at most)")
+        }
+        var bytes = input[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            throw ServiceError(
+                .invalid, field: "csv",
+                fr: "le fichier n'est pas en UTF-8 : enregistrez-le au format « CSV UTF-8 »",
+                en: "the file is not UTF-8: save it as \"CSV UTF-8\"")
+        }
+        let records = try tokenize(Array(bytes))
+        guard let header = records.first else {
+            throw ServiceError(.invalid, field: "csv", fr: "fichier CSV vide", en: "empty CSV file")
+        }
+        var mapping: [Int: String] = [:]
+        for (i, h) in header.fields.enumerated() {
+            let name = h.trimmingCharacters(in: .whitespacesAndNewlines)
+            if name.isEmpty { continue }
+            guard let column = column(forHeader: name) else {
+                if i == 0, name.contains("@") {
+                    throw csvError(
+                        line: header.line, fr: "ligne d'en-tête manquante (colonnes : \(columns.joined(separator: ",")))",
+                        en: "header row missing (columns: \(columns.joined(separator: ",")))")
+                }
+                throw csvError(
+                    line: header.line, fr: "colonne inconnue « \(name) » (colonnes admises : \(columns.joined(separator: ", ")))",
+                    en: "unknown column \"\(name)\" (allowed columns: \(columns.joined(separator: ", ")))")
+            }
+            guard !mapping.values.contains(column) else {
+                throw csvError(line: header.line, fr: "colonne « \(column) » en double", en: "duplicate column \"\(column)\"")
+            }
+            mapping[i] = column
+        }
+        guard mapping.values.contains("email") else {
+            throw csvError(
+                line: header.line, fr: "la ligne d'en-tête doit contenir une colonne « email »",
+                en: "the header row must contain an \"email\" column")
+        }
+        let width = header.fields.count
+        var rows: [BatchRow] = []
+        for record in records.dropFirst() {
+            if record.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+            guard rows.count < maxRows else {
+                throw ServiceError(
+                    .tooLarge, field: "csv", fr: "trop de lignes (\(maxRows) au plus par lot)",
+                    en: "too many rows (\(maxRows) at most per batch)")
+            }
+            var values: [String: String] = [:]
+            for (i, f) in record.fields.enumerated() {
+                if let c = mapping[i] {
+                    let t = f.trimmingCharacters(in: .whitespacesAndNewlines)
+                    if !t.isEmpty { values[c] = c == "narrative" ? f.trimmingCharacters(in: .whitespacesAndNewlines) : t }
+                }
+            }
+            var row = BatchRow(
+                line: record.line, email: values["email"] ?? "", name: values["name"], narrative: values["narrative"],
+                expires: values["expires"], idempotencyKey: values["idempotencyKey"])
+            if let ev = values["evidence"] {
+                row.evidence = ev.split(whereSeparator: { $0.isWhitespace || $0 == "|" }).map { EvidenceRecord(id: String($0)) }
+            }
+            if record.fields.count > width,
+                record.fields[width...].contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty })
+            {
+                row.problem = ServiceError(
+                    .invalid, field: "csv",
+                    fr: "\(record.fields.count) champs pour \(width) colonnes (un séparateur ou un guillemet manque-t-il ?)",
+                    en: "\(record.fields.count) fields for \(width) columns (a missing quote or separator?)")
+            } else if row.email.isEmpty {
+                row.problem = Validation.invalid("email", fr: "adresse manquante", en: "address missing")
+            }
+            rows.append(row)
+        }
+        return rows
+    }
+
+    /// Splits CSV bytes into records (with the line where each starts). The separator is `;` when the header line
+    /// has more semicolons than commas outside quotes, `,` otherwise.
+    static func tokenize(_ b: [UInt8]) throws -> [(line: Int, fields: [String])] {
+        let quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+        var commas = 0, semicolons = 0, q = false
+        for c in b {
+            if c == quote { q.toggle() } else if !q, c == cr || c == lf { break } else if !q, c == UInt8(ascii: ",") {
+                commas += 1
+            } else if !q, c == UInt8(ascii: ";") { semicolons += 1 }
+        }
+        let sep = semicolons > commas ? UInt8(ascii: ";") : UInt8(ascii: ",")
+
+        var records: [(line: Int, fields: [String])] = []
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var inQuotes = false, wasQuoted = false
+        var line = 1, recordLine = 1
+        var i = 0
+        func endField() {
+            fields.append(String(decoding: field, as: UTF8.self))
+            field.removeAll(keepingCapacity: true)
+            wasQuoted = false
+        }
+        while i < b.count {
+            let c = b[i]
+            if inQuotes {
+                if c == quote {
+                    if i + 1 < b.count, b[i + 1] == quote {
+                        field.append(quote)
+                        i += 2
+                        continue
+                    }
+                    inQuotes = false
+                    wasQuoted = true
+                    i += 1
+                    continue
+                }
+                if c == lf || (c == cr && !(i + 1 < b.count && b[i + 1] == lf)) { line += 1 }
+                field.append(c)
+                i += 1
+                continue
+            }
+            if c == sep {
+                endField()
+                i += 1
+                continue
+            }
+            if c == cr || c == lf {
+                if c == cr, i + 1 < b.count, b[i + 1] == lf { i += 1 }
+                endField()
+                records.append((recordLine, fields))
+                fields.removeAll()
+                line += 1
+                recordLine = line
+                i += 1
+                continue
+            }
+            if wasQuoted {
+                if c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") {
+                    i += 1
+                    continue
+                }
+                throw csvError(
+                    line: line, fr: "caractère inattendu après un guillemet fermant",
+                    en: "unexpected character after a closing quote")
+            }
+            if c == quote, field.allSatisfy({ $0 == UInt8(ascii: " ") }) {
+                field.removeAll()
+                inQuotes = true
+                i += 1
+                continue
+            }
+            field.append(c)
+            i += 1
+        }
+        if inQuotes {
+            throw csvError(line: recordLine, fr: "guillemet non fermé", en: "unterminated quoted field")
+        }
+        if !fields.isEmpty || !field.isEmpty || wasQuoted {
+            endField()
+            records.append((recordLine, fields))
+        }
+        return records
+    }
+
+    /// Reads one award object `{recipient: {email, name?}, narrative?, evidence?, expires?, idempotencyKey?}`.
+    /// Throws a 400 naming the field when the shape or a type is wrong.
+    static func row(fromJSON value: JSONValue, line: Int, allowKey: Bool) throws -> BatchRow {
+        let o = try JSONFields(value, field: allowKey ? "[\(line - 1)]" : "")
+        try o.allowOnly(allowKey ? ["recipient", "narrative", "evidence", "expires", "idempotencyKey"] : ["recipient", "narrative", "evidence", "expires"])
+        guard let r = try o.nested("recipient") else { throw JSONFields.missing(o.name("recipient")) }
+        try r.allowOnly(["email", "name"])
+        let key: String? = try allowKey ? o.optionalString("idempotencyKey") : nil
+        var row = BatchRow(
+            line: line, email: try r.requiredString("email"), name: try r.optionalString("name"),
+            narrative: try o.optionalString("narrative"), expires: try o.optionalString("expires"), idempotencyKey: key)
+        if let items = try o.array("evidence") {
+            row.evidence = try items.enumerated().map { i, item in
+                if case .string(let url) = item { return EvidenceRecord(id: url) }
+                let e = try JSONFields(item, field: "\(o.name("evidence"))[\(i)]")
+                try e.allowOnly(["id", "name", "narrative", "description", "genre"])
+                return EvidenceRecord(
+                    id: try e.optionalString("id"), name: try e.optionalString("name"),
+                    narrative: try e.optionalString("narrative"), description: try e.optionalString("description"),
+                    genre: try e.optionalString("genre"))
+            }
+        }
+        return row
+    }
+
+    /// Reads a JSON batch: an array of award objects (or `{"rows": [...]}`). A malformed element becomes a row
+    /// with its problem; a body of the wrong shape throws.
+    static func rows(fromJSON value: JSONValue) throws -> [BatchRow] {
+        var items: [JSONValue]
+        switch value {
+        case .array(let a): items = a
+        case .object(let o) where o.keys.count == 1 && o["rows"]?.arrayValue != nil: items = o["rows"]!.arrayValue!
+        default:
+            throw JSONFields.wrongType("body", expected: "array", got: value.typeName)
+        }
+        guard items.count <= maxRows else {
+            throw ServiceError(
+                .tooLarge, field: "body", fr: "trop de lignes (\(maxRows) au plus par lot)",
+                en: "too many rows (\(maxRows) at most per batch)")
+        }
+        return items.enumerated().map { i, item in
+            do {
+                return try row(fromJSON: item, line: i + 1, allowKey: true)
+            } catch let e as ServiceError {
+                let email = item["recipient"]?["email"]?.stringValue ?? ""
+                return BatchRow(line: i + 1, email: email, problem: e)
+            } catch {
+                return BatchRow(
+                    line: i + 1, email: "",
+                    problem: ServiceError(.invalid, fr: "élément invalide", en: "invalid element"))
+            }
+        }
+    }
+
+    // MARK: Validation and keys
+
+    /// The stored idempotency key of a row: `key:<badge>:<given key>` when the client gave one, else
+    /// `row:` + SHA-256 of badge id, normalised email, narrative, expiry instant and evidence.
+    static func idempotencyKey(for row: BatchRow, badgeID: String) -> String {
+        if let k = row.idempotencyKey { return explicitKey(k, badgeID: badgeID) }
+        let expires = row.expires.flatMap { DateTimeValue($0.trimmingCharacters(in: .whitespaces)) }.map { DateTimeValue($0.date).text }
+            ?? row.expires ?? ""
+        let evidence = row.evidence.map { [$0.id, $0.name, $0.narrative, $0.description, $0.genre].map { $0 ?? "" }.joined(separator: "\u{1E}") }
+            .joined(separator: "\u{1D}")
+        let parts = [
+            badgeID, EmailNormalization.normalize(row.email),
+            (row.narrative ?? "").trimmingCharacters(in: .whitespacesAndNewlines), expires, evidence,
+        ]
+        return "row:" + SHA256Digest.hexHash(Array(parts.joined(separator: "\u{1F}").utf8))
+    }
+
+    /// The stored form of a client-given idempotency key (scoped to the badge class).
+    static func explicitKey(_ key: String, badgeID: String) -> String { "key:\(badgeID):\(key)" }
+
+    /// The validated award request for a row (400 `ServiceError` when invalid).
+    static func awardRequest(_ row: BatchRow, badgeID: String) throws -> AwardRequest {
+        if let p = row.problem { throw p }
+        let expires = try row.expires.map { try APIFormat.dateTime($0, field: "expires") }
+        if let k = row.idempotencyKey {
+            try Validation.text(k, field: "idempotencyKey", max: 200)
+        }
+        let request = AwardRequest(
+            badgeClassID: badgeID, recipientEmail: row.email, recipientName: row.name, narrative: row.narrative,
+            evidence: row.evidence, expires: expires, idempotencyKey: idempotencyKey(for: row, badgeID: badgeID))
+        try Validation.award(request)
+        return request
+    }
+
+    // MARK: Running
+
+    /// Awards every row (or, with `dryRun`, only checks them: `created` then means "would be created").
+    /// `progress` is called after each row.
+    func run(
+        rows: [BatchRow], badgeID: String, dryRun: Bool, actor: String,
+        progress: (@Sendable (BatchRowResult) async -> Void)? = nil
+    ) async -> [BatchRowResult] {
+        var results: [BatchRowResult] = []
+        results.reserveCapacity(rows.count)
+        var seen: Set<String> = []
+        for row in rows {
+            let result = await runOne(row, badgeID: badgeID, dryRun: dryRun, actor: actor, seen: &seen)
+            results.append(result)
+            await progress?(result)
+        }
+        return results
+    }
+
+    private func runOne(_ row: BatchRow, badgeID: String, dryRun: Bool, actor: String, seen: inout Set<String>) async -> BatchRowResult {
+        let email = row.email.isEmpty ? nil : EmailNormalization.normalize(row.email)
+        var result = BatchRowResult(line: row.line, status: .error, email: email)
+        do {
+            if dryRun {
+                let key = Self.idempotencyKey(for: row, badgeID: badgeID)
+                if let existing = try await issuing.assertion(idempotencyKey: key) {
+                    result.status = .skipped
+                    result.id = existing.id
+                    result.url = urls.assertion(existing.id)
+                    return result
+                }
+                _ = try Self.awardRequest(row, badgeID: badgeID)
+                result.status = seen.insert(key).inserted ? .created : .skipped
+                return result
+            }
+            let request = try Self.awardRequest(row, badgeID: badgeID)
+            let (record, created) = try await issuing.award(request, actor: actor)
+            result.status = created ? .created : .skipped
+            result.id = record.id
+            result.url = urls.assertion(record.id)
+        } catch let e as ServiceError {
+            result.error = e
+        } catch {
+            result.error = ServiceError(
+                .serverError, fr: "erreur interne pour cette ligne ; réessayez le lot", en: "internal error for this row; retry the batch")
+        }
+        return result
+    }
+}
+
+/// Progress of the batches run in the background (more than 100 rows), kept in memory: the awards themselves are
+/// durable, and a retried batch skips what was already awarded.
+actor BatchRegistry {
+    struct State: Sendable {
+        var id: String
+        var accountID: String
+        var badgeID: String
+        var total: Int
+        var processed = 0
+        var created = 0
+        var skipped = 0
+        var errors = 0
+        var done = false
+        var rows: [BatchRowResult] = []
+        var startedAt: Date
+        var finishedAt: Date?
+    }
+
+    private var batches: [String: State] = [:]
+    /// Most batches remembered; the oldest finished ones are forgotten first.
+    private let capacity = 200
+
+    func start(accountID: String, badgeID: String, total: Int) -> State {
+        if batches.count >= capacity {
+            let finished = batches.values.filter(\.done).sorted { $0.startedAt < $1.startedAt }
+            for s in finished.prefix(batches.count - capacity + 1) { batches[s.id] = nil }
+        }
+        let s = State(id: UUID().uuidString.lowercased(), accountID: accountID, badgeID: badgeID, total: total, startedAt: Date())
+        batches[s.id] = s
+        return s
+    }
+
+    func record(_ id: String, _ r: BatchRowResult) {
+        guard var s = batches[id] else { return }
+        s.processed += 1
+        switch r.status {
+        case .created: s.created += 1
+        case .skipped: s.skipped += 1
+        case .error: s.errors += 1
+        }
+        s.rows.append(r)
+        batches[id] = s
+    }
+
+    func finish(_ id: String) {
+        batches[id]?.done = true
+        batches[id]?.finishedAt = Date()
+    }
+
+    func state(_ id: String) -> State? { batches[id] }
+}
