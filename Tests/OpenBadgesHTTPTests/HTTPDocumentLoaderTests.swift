@@ -135,20 +135,20 @@ struct HTTPDocumentLoaderTests {
     }
 
     @Test func timesOutOnSilentServer() async throws {
-        let server = try TestServer(lifetime: 30) { _ in .silence(30) }
+        let server = try TestServer(lifetime: 60) { _ in .silence(60) }
         var configuration = testConfiguration
         configuration.totalTimeout = 0.5
         let start = Date()
         let error = await loadError(HTTPDocumentLoader(configuration: configuration), server.baseURL + "/")
         #expect(error?.code == .timeout)
-        #expect(Date().timeIntervalSince(start) < 8, "a timeout must not wait for the server")
+        #expect(Date().timeIntervalSince(start) < 30, "a timeout must not wait for the server")
         // The loader closed its socket: the server sees the close while still silent.
         try await Task.sleep(for: .milliseconds(200))
         #expect(server.clientClosedDuringSilence)
     }
 
     @Test func cancellationClosesTheConnection() async throws {
-        let server = try TestServer(lifetime: 30) { _ in .silence(30) }
+        let server = try TestServer(lifetime: 60) { _ in .silence(60) }
         let url = URL(string: server.baseURL + "/")!
         let start = Date()
         let task = Task { try await allowAllLoader.load(url, accept: "*/*") }
@@ -156,7 +156,7 @@ struct HTTPDocumentLoaderTests {
         task.cancel()
         let result = await task.result
         #expect(throws: CancellationError.self) { try result.get() }
-        #expect(Date().timeIntervalSince(start) < 8, "cancellation must not wait for the server")
+        #expect(Date().timeIntervalSince(start) < 30, "cancellation must not wait for the server")
         try await Task.sleep(for: .milliseconds(200))
         #expect(server.clientClosedDuringSilence)
     }
@@ -212,8 +212,8 @@ struct HTTPDocumentLoaderTests {
         let start = Date()
         let error = await loadError(allowAllLoader, "https://127.0.0.1:\(server.port)/")
         #expect(error?.code == .tlsFailed || error?.code == .connectionFailed, "\(error?.description ?? "")")
-        #expect(Date().timeIntervalSince(start) < 8, "a timeout must not wait for the server")
-        let silent = try TestServer(lifetime: 30) { _ in .silence(30) }
+        #expect(Date().timeIntervalSince(start) < 30, "a timeout must not wait for the server")
+        let silent = try TestServer(lifetime: 60) { _ in .silence(60) }
         var configuration = testConfiguration
         configuration.totalTimeout = 0.5
         let timeout = await loadError(HTTPDocumentLoader(configuration: configuration), "https://localhost:\(silent.port)/")
