@@ -1,5 +1,6 @@
 # Insigne — set-up, run, test and benchmark on a fresh Debian machine.
-#   make run    builds and runs the end-to-end demo (the service comes with the next milestone)
+#   make run    builds and starts the service on ./data (SQLite, demo data seeded once)
+#   make demo   the command-line round trip (keygen → sign → bake → verify) in ./demo
 #   make test   builds and passes every test (unit, interop with the official 1EdTech tools)
 #   make bench  release build, throughput against raw OpenSSL measured in the same run
 
@@ -43,9 +44,10 @@ build: apt-deps
 	$(SWIFT) build
 
 run: deps build
-	.build/debug/insigne demo --dir demo
+	.build/debug/insigne serve --data-dir data
 
-demo: run
+demo: deps build
+	.build/debug/insigne demo --dir demo
 
 test: deps
 	$(SWIFT) build --build-tests
