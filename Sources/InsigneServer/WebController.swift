@@ -104,9 +104,9 @@ struct WebController: Sendable {
         env.t = WebText.table(english: env.english)
         var response: Response
         do {
-            if let token = request.cookies[WebSessionStore.cookieName]?.value, let (a, s) = try await sessions.find(token: token) {
-                env.account = a
-                env.session = s
+            if let token = request.cookies[WebSessionStore.cookieName]?.value, let found = try await sessions.find(token: token) {
+                env.account = found.0
+                env.session = found.1
                 env.sessionToken = token
             }
             if signedIn, env.account == nil {
@@ -316,7 +316,10 @@ struct WebController: Sendable {
             var counts: [String: (Int, Int)] = [:]
             let sql = "SELECT badgeClassID, COUNT(*), COUNT(revokedAt) FROM assertion GROUP BY badgeClassID"
             for row in try Row.fetchAll(db, sql: sql) {
-                counts[row[0]] = (row[1], row[2])
+                let key: String = row[0]
+                let total: Int = row[1]
+                let revoked: Int = row[2]
+                counts[key] = (total, revoked)
             }
             return (badges, counts)
         }
@@ -436,7 +439,8 @@ struct WebController: Sendable {
         let (b, issuer) = try await badge(badgeID, for: env.user)
         var values: [String: String] = [:]
         for f in ["email", "name", "narrative", "expires", "evidence"] { values[f] = form?[f] ?? "" }
-        values["nonce"] = form?["nonce"] ?? (try SecureRandom.hex(byteCount: 16))
+        let freshNonce = try SecureRandom.hex(byteCount: 16)
+        values["nonce"] = form?["nonce"] ?? freshNonce
         var data: [String: Any] = [
             "badge": badgeSummary(b, issuer), "v": values, "errors": errors, "hasErrors": !errors.isEmpty || general != nil,
             "today": WebDates.todayParis(),
@@ -464,11 +468,11 @@ struct WebController: Sendable {
         let nonce = String(form["nonce"].prefix(64))
         let material = [nonce, badgeID, EmailNormalization.normalize(email), form["name"], form["narrative"], form["expires"], form["evidence"]]
             .joined(separator: "\u{1F}")
-        let request = AwardRequest(
+        let awardRequest = AwardRequest(
             badgeClassID: badgeID, recipientEmail: email, recipientName: form.optional("name"), narrative: form.optional("narrative"),
             evidence: evidence, expires: expires, idempotencyKey: nonce.isEmpty ? nil : "web:" + SHA256Digest.hexHash(Array(material.utf8)))
         do {
-            let (record, _) = try await services.issuing.award(request, actor: env.user.id)
+            let (record, _) = try await services.issuing.award(awardRequest, actor: env.user.id)
             return redirect("/trainer/assertions/\(record.id)?awarded=1")
         } catch let e as ServiceError where e.kind == .invalid {
             let field: String? = switch e.field {
@@ -632,7 +636,8 @@ struct WebController: Sendable {
             let revoker = try a.revokedBy.flatMap { try AccountRecord.fetchOne(db, key: $0)?.displayName }
             return (a, b, i, revoker)
         }
-        guard let (a, b, issuer, revoker) = found else { throw PageError.notFound() }
+        guard let found else { throw PageError.notFound() }
+        let (a, b, issuer, revoker) = found
         guard mayAct(env.user, issuerID: b.issuerID) else { throw PageError.forbidden() }
         let urls = services.urls
         var data: [String: Any] = [

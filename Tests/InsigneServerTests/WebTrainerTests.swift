@@ -417,7 +417,7 @@ struct WebTrainerTests {
             let fr = try await b.get("/login")
             #expect(fr.body.contains(#"<html lang="fr">"#))
             #expect(fr.body.contains("Mot de passe"))
-            #expect(fr.headers[.contentLanguage] == "fr")
+            #expect(fr.headers[HTTPField.Name("Content-Language")!] == "fr")
             let en = try await b.get("/login?lang=en")
             #expect(en.body.contains(#"<html lang="en">"#))
             #expect(en.body.contains("Password"))
