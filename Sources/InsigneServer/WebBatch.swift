@@ -114,8 +114,8 @@ enum WebBatchBuilder {
                 evidence = col("evidence")
             var row = WebBatchRow(line: r.line, email: email, name: name)
             func fail(_ fr: String, _ en: String) {
-                row.errorFR = fr
-                row.errorEN = en
+                row.errorFR = fr.prefix(1).uppercased() + fr.dropFirst()
+                row.errorEN = en.prefix(1).uppercased() + en.dropFirst()
             }
             if r.fields.count > header.fields.count {
                 fail("trop de colonnes (\(r.fields.count) pour \(header.fields.count))", "too many columns (\(r.fields.count) for \(header.fields.count))")

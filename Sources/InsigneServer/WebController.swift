@@ -547,7 +547,11 @@ struct WebController: Sendable {
             "canConfirm": batch.state == .preview && valid > 0, "progressMax": max(valid, 1),
         ]
         if batch.state == .running { data["refresh"] = "1" }
-        let title = batch.state == .preview ? env.t["previewTitle"]! : env.t["batchTitle"]!
+        let title = switch batch.state {
+        case .preview: env.t["previewTitle"]!
+        case .running: env.t["batchTitle"]!
+        case .done: env.t["batchDoneTitle"]!
+        }
         return render("trainer-batch", env, title: title, data)
     }
 

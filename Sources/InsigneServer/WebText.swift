@@ -131,6 +131,8 @@ enum WebText {
         ("revokedTitle", "Badge révoqué", "Badge revoked"),
         ("revokedBy", "Révoqué par", "Revoked by"),
         ("reason", "Motif", "Reason"),
+        ("reasonLabel", "Motif :", "Reason:"),
+        ("batchDoneTitle", "Attribution terminée", "Award finished"),
         ("revokeTitle", "Révoquer ce badge", "Revoke this badge"),
         ("revokeHelp", "La révocation est définitive et publique : le motif apparaît dans la liste de révocation de l'émetteur.", "Revocation is final and public: the reason appears in the issuer's revocation list."),
         ("revokeSubmit", "Révoquer le badge", "Revoke the badge"),

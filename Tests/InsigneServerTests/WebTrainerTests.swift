@@ -229,7 +229,7 @@ struct WebTrainerTests {
             #expect(preview.body.contains(#"<td class="num">3</td>"#))
             #expect(preview.body.contains("Adresse électronique invalide"))
             #expect(preview.body.contains(#"<td class="num">5</td>"#))
-            #expect(preview.body.contains("date d&#39;expiration invalide"))
+            #expect(preview.body.contains("Date d&#39;expiration invalide"))
             #expect(preview.body.contains("Martin; Jean"))
             #expect(preview.body.contains("Confirmer l&#39;attribution (2)"))
             #expect(try await h.assertionCount() == 0)
