@@ -1,10 +1,693 @@
+import Foundation
+import GRDB
+import HTTPTypes
 import Hummingbird
+import InsigneStore
+import OpenBadges
+import OpenBadgesCrypto
 
-/// The trainers' pages (sign in, issuers, badge classes, awards, revocations).
+/// The trainers' pages (sign in, issuers, badge classes, awards, revocations): server-rendered, French first,
+/// usable without JavaScript, session cookie + CSRF token on every form.
 struct WebController: Sendable {
     let services: ServerServices
+    let templates = WebTemplates()
+    let throttle = SignInThrottle()
+    let batches = WebBatchStore()
+    var sessions: WebSessionStore { WebSessionStore(db: services.db) }
+    var secureCookies: Bool { services.configuration.publicURL.lowercased().hasPrefix("https://") }
+    static let loginCSRFCookie = "insigne_login_csrf"
+    static let langCookie = "insigne_lang"
+    static let pageSize = 25
 
-    func register(on router: Router<AppRequestContext>) {}
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/static/trainer.css") { _, _ in
+            HTTP.bytes(templates.css, contentType: "text/css; charset=utf-8", headers: [.cacheControl: "public, max-age=3600"])
+        }
+        router.get("/login") { req, ctx in await page(req, ctx, signedIn: false) { try await loginPage($0, req) } }
+        router.post("/login") { req, ctx in await page(req, ctx, signedIn: false) { try await signIn($0, req, ctx) } }
+        router.post("/logout") { req, ctx in await page(req, ctx) { try await signOut($0, req, ctx) } }
+        router.get("/trainer") { req, ctx in await page(req, ctx) { try await dashboard($0, req) } }
+        router.get("/trainer/issuers") { req, ctx in await page(req, ctx) { try await issuersPage($0) } }
+        router.get("/trainer/badges/new") { req, ctx in await page(req, ctx) { try await newBadgePage($0, req, form: nil, errors: [:]) } }
+        router.post("/trainer/badges/new") { req, ctx in await page(req, ctx) { try await createBadge($0, req, ctx) } }
+        router.get("/trainer/badges/{id}/award") { req, ctx in
+            await page(req, ctx) { try await awardPage($0, badgeID: ctx.parameters.get("id") ?? "", form: nil, errors: [:]) }
+        }
+        router.post("/trainer/badges/{id}/award") { req, ctx in
+            await page(req, ctx) { try await award($0, req, ctx, badgeID: ctx.parameters.get("id") ?? "") }
+        }
+        router.get("/trainer/badges/{id}/bulk") { req, ctx in
+            await page(req, ctx) { try await bulkPage($0, badgeID: ctx.parameters.get("id") ?? "", error: nil) }
+        }
+        router.post("/trainer/badges/{id}/bulk") { req, ctx in
+            await page(req, ctx) { try await bulkUpload($0, req, ctx, badgeID: ctx.parameters.get("id") ?? "") }
+        }
+        router.get("/trainer/batches/{id}") { req, ctx in
+            await page(req, ctx) { try await batchPage($0, batchID: ctx.parameters.get("id") ?? "") }
+        }
+        router.post("/trainer/batches/{id}/confirm") { req, ctx in
+            await page(req, ctx) { try await confirmBatch($0, req, ctx, batchID: ctx.parameters.get("id") ?? "") }
+        }
+        router.get("/trainer/assertions") { req, ctx in await page(req, ctx) { try await assertionsPage($0, req) } }
+        router.get("/trainer/assertions/{id}") { req, ctx in
+            await page(req, ctx) { try await assertionPage($0, req, id: ctx.parameters.get("id") ?? "", reasonError: nil) }
+        }
+        router.post("/trainer/assertions/{id}/revoke") { req, ctx in
+            await page(req, ctx) { try await revoke($0, req, ctx, id: ctx.parameters.get("id") ?? "") }
+        }
+    }
+
+    // MARK: - Request plumbing
+
+    /// What a page handler knows about the request.
+    struct Env {
+        var english: Bool
+        /// `Set-Cookie` for the language when `?lang=` was given.
+        var langCookie: String?
+        var path: String
+        var account: AccountRecord?
+        var session: WebSessionRecord?
+        var sessionToken: String?
+        var t: [String: String]
+        var lang: String { english ? "en" : "fr" }
+        var user: AccountRecord { account! }
+        func text(_ fr: String, _ en: String) -> String { english ? en : fr }
+    }
+
+    /// An error page.
+    struct PageError: Error {
+        var status: HTTPResponse.Status
+        var fr: String
+        var en: String
+        static func forbidden() -> PageError {
+            PageError(
+                status: .forbidden, fr: "Vous n'avez pas accès à cette page ou cette action n'est pas autorisée.",
+                en: "You do not have access to this page, or this action is not allowed.")
+        }
+        static func notFound() -> PageError {
+            PageError(status: .notFound, fr: "Cette page n'existe pas ou plus.", en: "This page does not exist.")
+        }
+        static func badRequest(_ fr: String, _ en: String) -> PageError { PageError(status: .badRequest, fr: fr, en: en) }
+    }
+
+    /// Runs a page handler: language, session (redirect to sign-in when required), errors as HTML pages.
+    func page(
+        _ request: Request, _ context: AppRequestContext, signedIn: Bool = true, _ body: (Env) async throws -> Response
+    ) async -> Response {
+        var env = Env(english: false, langCookie: nil, path: request.uri.path, t: [:])
+        if let q = request.uri.queryParameters.get("lang"), q == "en" || q == "fr" {
+            env.english = q == "en"
+            env.langCookie = WebSecurity.cookie(Self.langCookie, q, maxAge: 365 * 86400, secure: secureCookies)
+        } else if let c = request.cookies[Self.langCookie]?.value {
+            env.english = c == "en"
+        }
+        env.t = WebText.table(english: env.english)
+        var response: Response
+        do {
+            if let token = request.cookies[WebSessionStore.cookieName]?.value, let found = try await sessions.find(token: token) {
+                env.account = found.0
+                env.session = found.1
+                env.sessionToken = token
+            }
+            if signedIn, env.account == nil {
+                if request.method == .get {
+                    let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+                    response = redirect("/login?next=" + WebForm.encode(next))
+                } else {
+                    throw PageError(
+                        status: .forbidden, fr: "Votre session a expiré : reconnectez-vous puis recommencez.",
+                        en: "Your session has expired: sign in again and retry.")
+                }
+            } else {
+                response = try await body(env)
+            }
+        } catch let e as PageError {
+            response = errorPage(env, status: e.status, message: env.text(e.fr, e.en))
+        } catch let e as ServiceError {
+            response = errorPage(env, status: Problem.status(e.kind), message: e.fieldMessage(english: env.english))
+        } catch let e as HTTPError where e.status == .contentTooLarge {
+            response = errorPage(env, status: .contentTooLarge, message: env.text("Fichier trop volumineux (8 Mo au plus).", "File too large (8 MB at most)."))
+        } catch {
+            context.logger.error("trainer page \(request.uri.path): \(error)")
+            response = errorPage(env, status: .internalServerError, message: env.text("Erreur interne ; réessayez plus tard.", "Internal error; please try again later."))
+        }
+        if let c = env.langCookie { response.headers.append(HTTPField(name: .setCookie, value: c)) }
+        response.headers[.cacheControl] = response.headers[.cacheControl] ?? "no-store"
+        return response
+    }
+
+    func redirect(_ location: String, cookies: [String] = []) -> Response {
+        var headers: HTTPFields = [.location: location]
+        for c in cookies { headers.append(HTTPField(name: .setCookie, value: c)) }
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    /// Renders a page inside the layout.
+    func render(_ template: String, _ env: Env, title: String, status: HTTPResponse.Status = .ok, _ data: [String: Any] = [:], cookies: [String] = []) -> Response {
+        var d = data
+        d["t"] = env.t
+        d["lang"] = env.lang
+        d["pageTitle"] = title
+        d["otherLang"] = env.english ? "fr" : "en"
+        d["langSwitchURL"] = env.path + "?lang=" + (env.english ? "fr" : "en")
+        if let a = env.account, let s = env.session {
+            d["account"] = ["displayName": a.displayName, "isAdmin": a.role == .admin]
+            d["csrf"] = s.csrfToken
+        }
+        var response = HTTP.html(templates.render(template, d), status: status)
+        response.headers[.contentLanguage] = env.lang
+        for c in cookies { response.headers.append(HTTPField(name: .setCookie, value: c)) }
+        return response
+    }
+
+    func errorPage(_ env: Env, status: HTTPResponse.Status, message: String) -> Response {
+        let title = env.english ? status.reasonPhrase : Problem.frenchTitle(status)
+        return render("trainer-error", env, title: title, status: status, ["status": status.code, "message": message])
+    }
+
+    /// Reads a POST body (URL-encoded or multipart) and checks the session's CSRF token.
+    func form(_ request: Request, _ context: AppRequestContext, _ env: Env) async throws -> WebForm {
+        var req = request
+        let body = try await req.collectBody(upTo: context.maxUploadSize)
+        let bytes = Array(body.readableBytesView)
+        let contentType = request.headers[.contentType] ?? ""
+        var form: WebForm
+        if let boundary = WebMultipart.boundary(contentType: contentType) {
+            form = WebForm()
+            do {
+                for part in try WebMultipart.parse(bytes, boundary: boundary) {
+                    if part.filename != nil {
+                        if form.files[part.name] == nil { form.files[part.name] = part }
+                    } else {
+                        form.add(part.name, String(decoding: part.body, as: UTF8.self))
+                    }
+                }
+            } catch {
+                throw PageError.badRequest("Formulaire illisible ; rechargez la page et recommencez.", "Unreadable form; reload the page and try again.")
+            }
+        } else if contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") || contentType.isEmpty {
+            form = WebForm(urlEncoded: bytes)
+        } else {
+            throw PageError(status: .unsupportedMediaType, fr: "Type de formulaire non pris en charge.", en: "Unsupported form type.")
+        }
+        if let session = env.session {
+            guard WebSecurity.equal(form["csrf"], session.csrfToken) else { throw csrfError }
+        }
+        return form
+    }
+
+    var csrfError: PageError {
+        PageError(
+            status: .forbidden, fr: "Jeton de sécurité du formulaire absent ou invalide : rechargez la page et recommencez.",
+            en: "Missing or invalid form security token: reload the page and try again.")
+    }
+
+    // MARK: - Access
+
+    func allowedIssuers(_ account: AccountRecord) async throws -> [IssuerRecord] {
+        try await services.db.writer.read { db in
+            switch account.role {
+            case .admin: try IssuerRecord.order(Column("name")).fetchAll(db)
+            case .staff: try IssuerRecord.filter(Column("id") == (account.issuerID ?? "")).fetchAll(db)
+            }
+        }
+    }
+
+    func mayAct(_ account: AccountRecord, issuerID: String) -> Bool {
+        account.role == .admin || (account.issuerID != nil && account.issuerID == issuerID)
+    }
+
+    /// The badge class, if the account may act for its issuer (404 / 403 pages otherwise).
+    func badge(_ id: String, for account: AccountRecord) async throws -> (BadgeClassRecord, IssuerRecord) {
+        let found = try await services.db.writer.read { db -> (BadgeClassRecord, IssuerRecord)? in
+            guard let b = try BadgeClassRecord.fetchOne(db, key: id), let i = try IssuerRecord.fetchOne(db, key: b.issuerID) else { return nil }
+            return (b, i)
+        }
+        guard let found else { throw PageError.notFound() }
+        guard mayAct(account, issuerID: found.0.issuerID) else { throw PageError.forbidden() }
+        return found
+    }
+
+    // MARK: - Sign in / out
+
+    func loginPage(_ env: Env, _ request: Request, login: String = "", error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        if env.account != nil, request.method == .get { return redirect("/trainer") }
+        var cookies: [String] = []
+        var token = request.cookies[Self.loginCSRFCookie]?.value ?? ""
+        if token.count != 64 {
+            token = try SecureRandom.hex(byteCount: 32)
+            cookies.append(WebSecurity.cookie(Self.loginCSRFCookie, token, maxAge: nil, secure: secureCookies))
+        }
+        var data: [String: Any] = [
+            "loginCSRF": token, "login": login,
+            "next": WebSecurity.localNext(request.uri.queryParameters.get("next") ?? ""),
+        ]
+        if let error { data["error"] = error }
+        if request.uri.queryParameters.get("bye") != nil { data["notice"] = env.t["signedOut"] }
+        return render("trainer-login", env, title: env.t["signInTitle"]!, status: status, data, cookies: cookies)
+    }
+
+    func signIn(_ env: Env, _ request: Request, _ context: AppRequestContext) async throws -> Response {
+        var plain = env
+        plain.session = nil  // the login form carries the pre-session token instead
+        let form = try await self.form(request, context, plain)
+        guard let cookie = request.cookies[Self.loginCSRFCookie]?.value, WebSecurity.equal(form["csrf"], cookie) else {
+            throw csrfError
+        }
+        let login = form["login"].trimmingCharacters(in: .whitespacesAndNewlines)
+        let password = form["password"]
+        let next = WebSecurity.localNext(form["next"])
+        guard !login.isEmpty, login.count <= 200, password.count <= 1000 else {
+            return try await loginPage(env, request, login: String(login.prefix(200)), error: env.t["badCredentials"], status: .unauthorized)
+        }
+        if let wait = await throttle.waitTime(login: login) {
+            let minutes = Int((wait / 60).rounded(.up))
+            return try await loginPage(
+                env, request, login: login,
+                error: env.text("Trop de tentatives pour cet identifiant : réessayez dans \(minutes) minute(s).",
+                                "Too many attempts for this login: try again in \(minutes) minute(s)."),
+                status: .tooManyRequests)
+        }
+        let account = try await services.db.writer.read { db in
+            try AccountRecord.filter(sql: "login = ? COLLATE NOCASE", arguments: [login]).fetchOne(db)
+        }
+        let ok: Bool
+        if let hash = account?.passwordHash {
+            ok = PasswordHash.verify(password, against: hash)
+        } else {
+            _ = PasswordHash.verify(password, against: Self.dummyHash)  // same cost for unknown logins
+            ok = false
+        }
+        guard ok, let account else {
+            await throttle.recordFailure(login: login)
+            try await services.db.writer.write { db in
+                var e = AuditEventRecord(at: Date(), actor: "web", action: "session.signin-failed", subject: String(login.prefix(200)))
+                try e.insert(db)
+            }
+            return try await loginPage(env, request, login: login, error: env.t["badCredentials"], status: .unauthorized)
+        }
+        await throttle.reset(login: login)
+        let (token, _) = try await sessions.create(accountID: account.id)
+        try await services.db.writer.write { db in
+            var e = AuditEventRecord(at: Date(), actor: account.id, action: "session.signin", subject: account.id)
+            try e.insert(db)
+        }
+        return redirect(next, cookies: [
+            WebSecurity.cookie(WebSessionStore.cookieName, token, maxAge: Int(WebSessionStore.lifetime), secure: secureCookies),
+            WebSecurity.cookie(Self.loginCSRFCookie, "", maxAge: 0, secure: secureCookies),
+        ])
+    }
+
+    static let dummyHash = "scrypt$15$8$1$00000000000000000000000000000000$0000000000000000000000000000000000000000000000000000000000000000"
+
+    func signOut(_ env: Env, _ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try await form(request, context, env)
+        if let token = env.sessionToken { try await sessions.delete(token: token) }
+        return redirect("/login?bye=1", cookies: [WebSecurity.cookie(WebSessionStore.cookieName, "", maxAge: 0, secure: secureCookies)])
+    }
+
+    // MARK: - Dashboard and issuers
+
+    func dashboard(_ env: Env, _ request: Request) async throws -> Response {
+        let issuers = try await allowedIssuers(env.user)
+        let ids = issuers.map(\.id)
+        let rows = try await services.db.writer.read { db in
+            let badges = try BadgeClassRecord.filter(ids.contains(Column("issuerID"))).order(Column("name")).fetchAll(db)
+            var counts: [String: (Int, Int)] = [:]
+            let sql = "SELECT badgeClassID, COUNT(*), COUNT(revokedAt) FROM assertion GROUP BY badgeClassID"
+            for row in try Row.fetchAll(db, sql: sql) {
+                let key: String = row[0]
+                let total: Int = row[1]
+                let revoked: Int = row[2]
+                counts[key] = (total, revoked)
+            }
+            return (badges, counts)
+        }
+        let issuerData: [[String: Any]] = issuers.map { issuer in
+            let badges: [[String: Any]] = rows.0.filter { $0.issuerID == issuer.id }.map { b in
+                let c = rows.1[b.id] ?? (0, 0)
+                return ["id": b.id, "name": b.name, "awarded": c.0 - c.1, "revoked": c.1]
+            }
+            return ["id": issuer.id, "name": issuer.name, "badges": badges, "hasBadges": !badges.isEmpty]
+        }
+        var data: [String: Any] = ["issuers": issuerData, "hasIssuers": !issuers.isEmpty, "displayName": env.user.displayName]
+        if let created = request.uri.queryParameters.get("created"), let b = rows.0.first(where: { $0.id == created }) {
+            data["created"] = env.text("La classe de badge « \(b.name) » a été créée.", "Badge class \"\(b.name)\" created.")
+        }
+        return render("trainer-dashboard", env, title: env.t["dashboardTitle"]!, data)
+    }
+
+    func issuersPage(_ env: Env) async throws -> Response {
+        let issuers = try await allowedIssuers(env.user)
+        let all = try await services.db.writer.read { db in try IssuerRecord.fetchAll(db) }
+        let names = Dictionary(all.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let counts = try await services.db.writer.read { db in
+            try Dictionary(
+                Row.fetchAll(db, sql: "SELECT issuerID, COUNT(*) FROM badgeClass GROUP BY issuerID").map { ($0[0] as String, $0[1] as Int) },
+                uniquingKeysWith: { a, _ in a })
+        }
+        let data: [[String: Any]] = issuers.map { i in
+            var d: [String: Any] = [
+                "id": i.id, "name": i.name, "url": i.url, "email": i.email, "profileURL": services.urls.issuer(i.id),
+                "badgeCount": counts[i.id] ?? 0,
+            ]
+            if let p = i.parentID { d["parent"] = names[p] ?? p }
+            return d
+        }
+        return render("trainer-issuers", env, title: env.t["issuersTitle"]!, ["issuers": data])
+    }
+
+    // MARK: - New badge class
+
+    func newBadgePage(_ env: Env, _ request: Request, form: WebForm?, errors: [String: String], general: String? = nil) async throws -> Response {
+        let issuers = try await allowedIssuers(env.user)
+        guard !issuers.isEmpty else { throw PageError.forbidden() }
+        let selected = form?["issuer"] ?? request.uri.queryParameters.get("issuer") ?? issuers[0].id
+        var data: [String: Any] = [
+            "issuers": issuers.map { ["id": $0.id, "name": $0.name, "selected": $0.id == selected] },
+            "errors": errors, "hasErrors": !errors.isEmpty || general != nil,
+        ]
+        if let general { data["general"] = general }
+        var values: [String: String] = [:]
+        for f in ["id", "name", "description", "criteria", "criteriaURL", "tags", "validityDays"] { values[f] = form?[f] ?? "" }
+        data["v"] = values
+        return render("trainer-badge-new", env, title: env.t["newBadgeTitle"]!, status: errors.isEmpty && general == nil ? .ok : .unprocessableContent, data)
+    }
+
+    func createBadge(_ env: Env, _ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let form = try await self.form(request, context, env)
+        let issuerID = form["issuer"]
+        guard mayAct(env.user, issuerID: issuerID) else { throw PageError.forbidden() }
+        var errors: [String: String] = [:]
+        var id = form["id"].trimmingCharacters(in: .whitespaces)
+        if id.isEmpty { id = Self.slug(form["name"]) }
+        let tags = form["tags"].split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\n" })
+            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        var validity: Int?
+        if let v = form.optional("validityDays") {
+            if let n = Int(v) { validity = n } else { errors["validityDays"] = env.text("Nombre entier de jours attendu.", "A whole number of days is expected.") }
+        }
+        let image = form.files["image"]
+        if image == nil || image!.body.isEmpty {
+            errors["image"] = env.text("Choisissez une image PNG ou SVG.", "Choose a PNG or SVG image.")
+        }
+        if errors.isEmpty, let image {
+            let record = BadgeClassRecord(
+                id: id, issuerID: issuerID, name: form["name"].trimmingCharacters(in: .whitespacesAndNewlines),
+                description: form["description"].trimmingCharacters(in: .whitespacesAndNewlines),
+                criteriaNarrative: form["criteria"].trimmingCharacters(in: .whitespacesAndNewlines),
+                criteriaURL: form.optional("criteriaURL"), imageData: Data(image.body), imageType: "png", tags: tags,
+                validityDays: validity, createdAt: Date())
+            do {
+                _ = try await services.issuing.createBadgeClass(record, actor: env.user.id)
+                return redirect("/trainer?created=" + WebForm.encode(id))
+            } catch let e as ServiceError where e.kind != .serverError {
+                let field: String? = switch e.field {
+                case "criteria.narrative": "criteria"
+                case "criteria.id": "criteriaURL"
+                case let f?: ["id", "name", "description", "tags", "validityDays", "image"].contains(f) ? f : nil
+                case nil: nil
+                }
+                if let field {
+                    errors[field] = e.fieldMessage(english: env.english)
+                } else {
+                    return try await newBadgePage(env, request, form: form, errors: errors, general: e.fieldMessage(english: env.english))
+                }
+            }
+        }
+        return try await newBadgePage(env, request, form: form, errors: errors)
+    }
+
+    /// A slug from a name: lowercase ASCII letters, digits and dashes.
+    static func slug(_ name: String) -> String {
+        let folded = name.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "fr_FR")).lowercased()
+        var out = ""
+        for s in folded.unicodeScalars {
+            if ("a"..."z").contains(s) || ("0"..."9").contains(s) { out.unicodeScalars.append(s) } else if !out.hasSuffix("-"), !out.isEmpty { out += "-" }
+        }
+        while out.hasSuffix("-") { out.removeLast() }
+        return String(out.prefix(63))
+    }
+
+    // MARK: - Award one
+
+    func badgeSummary(_ b: BadgeClassRecord, _ issuer: IssuerRecord) -> [String: Any] {
+        ["id": b.id, "name": b.name, "description": b.description, "issuerName": issuer.name, "imageURL": "/badges/\(b.id)/image"]
+    }
+
+    func awardPage(_ env: Env, badgeID: String, form: WebForm?, errors: [String: String], general: String? = nil) async throws -> Response {
+        let (b, issuer) = try await badge(badgeID, for: env.user)
+        var values: [String: String] = [:]
+        for f in ["email", "name", "narrative", "expires", "evidence"] { values[f] = form?[f] ?? "" }
+        let freshNonce = try SecureRandom.hex(byteCount: 16)
+        values["nonce"] = form?["nonce"] ?? freshNonce
+        var data: [String: Any] = [
+            "badge": badgeSummary(b, issuer), "v": values, "errors": errors, "hasErrors": !errors.isEmpty || general != nil,
+            "today": WebDates.todayParis(),
+        ]
+        if let d = b.validityDays { data["validity"] = env.text("Sans date, le badge expire après \(d) jours.", "Without a date, the badge expires after \(d) days.") }
+        if let general { data["general"] = general }
+        return render("trainer-award", env, title: env.t["awardTitle"]! + " — " + b.name,
+                      status: errors.isEmpty && general == nil ? .ok : .unprocessableContent, data)
+    }
+
+    func award(_ env: Env, _ request: Request, _ context: AppRequestContext, badgeID: String) async throws -> Response {
+        let form = try await self.form(request, context, env)
+        _ = try await badge(badgeID, for: env.user)
+        var errors: [String: String] = [:]
+        var expires: Date?
+        if let e = form.optional("expires") {
+            expires = WebDates.endOfDayParis(e)
+            if expires == nil { errors["expires"] = env.text("Date invalide (AAAA-MM-JJ).", "Invalid date (YYYY-MM-DD).") }
+        }
+        let email = form["email"].trimmingCharacters(in: .whitespacesAndNewlines)
+        if email.isEmpty { errors["email"] = env.text("Adresse électronique obligatoire.", "Email address required.") }
+        var evidence: [EvidenceRecord] = []
+        if let e = form.optional("evidence") { evidence = [EvidenceRecord(id: e)] }
+        guard errors.isEmpty else { return try await awardPage(env, badgeID: badgeID, form: form, errors: errors) }
+        let nonce = String(form["nonce"].prefix(64))
+        let material = [nonce, badgeID, EmailNormalization.normalize(email), form["name"], form["narrative"], form["expires"], form["evidence"]]
+            .joined(separator: "\u{1F}")
+        let awardRequest = AwardRequest(
+            badgeClassID: badgeID, recipientEmail: email, recipientName: form.optional("name"), narrative: form.optional("narrative"),
+            evidence: evidence, expires: expires, idempotencyKey: nonce.isEmpty ? nil : "web:" + SHA256Digest.hexHash(Array(material.utf8)))
+        do {
+            let (record, _) = try await services.issuing.award(awardRequest, actor: env.user.id)
+            return redirect("/trainer/assertions/\(record.id)?awarded=1")
+        } catch let e as ServiceError where e.kind == .invalid {
+            let field: String? = switch e.field {
+            case "recipient.email": "email"
+            case "recipient.name": "name"
+            case "narrative": "narrative"
+            case "expires": "expires"
+            case "evidence", "evidence.id": "evidence"
+            default: nil
+            }
+            if let field { errors[field] = e.fieldMessage(english: env.english) }
+            return try await awardPage(env, badgeID: badgeID, form: form, errors: errors,
+                                       general: field == nil ? e.fieldMessage(english: env.english) : nil)
+        }
+    }
+
+    // MARK: - Bulk award
+
+    func bulkPage(_ env: Env, badgeID: String, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let (b, issuer) = try await badge(badgeID, for: env.user)
+        var data: [String: Any] = ["badge": badgeSummary(b, issuer)]
+        if let error { data["error"] = error }
+        return render("trainer-bulk", env, title: env.t["bulkTitle"]! + " — " + b.name, status: status, data)
+    }
+
+    func bulkUpload(_ env: Env, _ request: Request, _ context: AppRequestContext, badgeID: String) async throws -> Response {
+        let form = try await self.form(request, context, env)
+        _ = try await badge(badgeID, for: env.user)
+        var csv = form.files["csv"]?.body ?? []
+        if csv.isEmpty { csv = Array(form["csvText"].utf8) }
+        guard !csv.trimmingWhitespaceIsEmpty else {
+            return try await bulkPage(env, badgeID: badgeID, error: env.text("Choisissez un fichier CSV ou collez son contenu.", "Choose a CSV file or paste its content."), status: .unprocessableContent)
+        }
+        let rows: [WebBatchRow]
+        do {
+            rows = try WebBatchBuilder.rows(csv: csv, badgeID: badgeID)
+        } catch let e as WebCSV.Failure {
+            let where_ = e.line > 0 ? env.text("Ligne \(e.line) : ", "Line \(e.line): ") : ""
+            return try await bulkPage(env, badgeID: badgeID, error: where_ + env.text(e.fr, e.en), status: .unprocessableContent)
+        }
+        let batch = WebBatch(id: try SecureRandom.hex(byteCount: 12), accountID: env.user.id, badgeID: badgeID, createdAt: Date(), rows: rows)
+        await batches.add(batch)
+        return try await batchView(env, batch)
+    }
+
+    func batchPage(_ env: Env, batchID: String) async throws -> Response {
+        guard let batch = await batches.get(batchID) else { throw PageError.notFound() }
+        guard batch.accountID == env.user.id else { throw PageError.forbidden() }
+        return try await batchView(env, batch)
+    }
+
+    func batchView(_ env: Env, _ batch: WebBatch) async throws -> Response {
+        let (b, issuer) = try await badge(batch.badgeID, for: env.user)
+        let rows: [[String: Any]] = batch.rows.map { r in
+            var d: [String: Any] = ["line": r.line, "email": r.email, "name": r.name]
+            if let fr = r.errorFR { d["error"] = env.english ? (r.errorEN ?? fr) : fr } else { d["valid"] = true }
+            switch r.outcome {
+            case .pending: break
+            case .created(let id): d["created"] = true; d["assertionID"] = id
+            case .existing(let id): d["existing"] = true; d["assertionID"] = id
+            case .failed(let fr, let en): d["failed"] = env.english ? en : fr
+            }
+            return d
+        }
+        let valid = batch.valid
+        let created = batch.rows.filter { if case .created = $0.outcome { true } else { false } }.count
+        let existing = batch.rows.filter { if case .existing = $0.outcome { true } else { false } }.count
+        var data: [String: Any] = [
+            "badge": badgeSummary(b, issuer), "batchID": batch.id, "rows": rows, "total": batch.rows.count, "validCount": valid,
+            "invalidCount": batch.rows.count - valid, "processed": batch.processed, "createdCount": created, "existingCount": existing,
+            "preview": batch.state == .preview, "running": batch.state == .running, "done": batch.state == .done,
+            "canConfirm": batch.state == .preview && valid > 0, "progressMax": max(valid, 1),
+        ]
+        if batch.state == .running { data["refresh"] = "1" }
+        let title = switch batch.state {
+        case .preview: env.t["previewTitle"]!
+        case .running: env.t["batchTitle"]!
+        case .done: env.t["batchDoneTitle"]!
+        }
+        return render("trainer-batch", env, title: title, data)
+    }
+
+    func confirmBatch(_ env: Env, _ request: Request, _ context: AppRequestContext, batchID: String) async throws -> Response {
+        _ = try await form(request, context, env)
+        guard let batch = await batches.get(batchID) else { throw PageError.notFound() }
+        guard batch.accountID == env.user.id else { throw PageError.forbidden() }
+        _ = try await badge(batch.badgeID, for: env.user)
+        if await batches.start(batchID) {
+            let issuing = services.issuing
+            let store = batches
+            let actor = env.user.id
+            Task {
+                for (i, row) in batch.rows.enumerated() {
+                    guard let req = row.request else { continue }
+                    let outcome: WebBatchRow.Outcome
+                    do {
+                        let (record, created) = try await issuing.award(req, actor: actor)
+                        outcome = created ? .created(record.id) : .existing(record.id)
+                    } catch let e as ServiceError {
+                        outcome = .failed(fr: e.fieldMessage(english: false), en: e.fieldMessage(english: true))
+                    } catch {
+                        outcome = .failed(fr: "erreur interne", en: "internal error")
+                    }
+                    await store.record(batchID, row: i, outcome: outcome)
+                }
+                await store.finish(batchID)
+            }
+        }
+        return redirect("/trainer/batches/\(batchID)")
+    }
+
+    // MARK: - Assertions
+
+    func assertionsPage(_ env: Env, _ request: Request) async throws -> Response {
+        let issuers = try await allowedIssuers(env.user)
+        let issuerIDs = issuers.map(\.id)
+        let q = String((request.uri.queryParameters.get("q") ?? "").trimmingCharacters(in: .whitespaces).prefix(200))
+        let badgeFilter = request.uri.queryParameters.get("badge") ?? ""
+        let state = request.uri.queryParameters.get("state") ?? "all"
+        let pageNumber = max(1, min(100_000, Int(request.uri.queryParameters.get("page") ?? "1") ?? 1))
+        let (badges, total, items) = try await services.db.writer.read { db in
+            let badges = try BadgeClassRecord.filter(issuerIDs.contains(Column("issuerID"))).order(Column("name")).fetchAll(db)
+            var query = AssertionRecord.filter(badges.map(\.id).contains(Column("badgeClassID")))
+            if !badgeFilter.isEmpty { query = query.filter(Column("badgeClassID") == badgeFilter) }
+            if state == "active" { query = query.filter(Column("revokedAt") == nil) }
+            if state == "revoked" { query = query.filter(Column("revokedAt") != nil) }
+            if !q.isEmpty {
+                query = query.filter(
+                    sql: "(instr(lower(recipientEmail), lower(?)) > 0 OR instr(lower(coalesce(recipientName, '')), lower(?)) > 0)",
+                    arguments: [q, q])
+            }
+            let total = try query.fetchCount(db)
+            let items = try query.order(Column("createdAt").desc).limit(Self.pageSize, offset: (pageNumber - 1) * Self.pageSize).fetchAll(db)
+            return (badges, total, items)
+        }
+        let badgeNames = Dictionary(badges.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let rows: [[String: Any]] = items.map { a in
+            var d: [String: Any] = [
+                "id": a.id, "email": a.recipientEmail, "badge": badgeNames[a.badgeClassID] ?? a.badgeClassID,
+                "issued": WebDates.display(a.createdAt, english: env.english, time: false),
+            ]
+            if let n = a.recipientName, !n.isEmpty { d["name"] = n }
+            if a.isRevoked { d["revoked"] = true }
+            return d
+        }
+        let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
+        func link(_ p: Int) -> String {
+            "/trainer/assertions?q=\(WebForm.encode(q))&badge=\(WebForm.encode(badgeFilter))&state=\(WebForm.encode(state))&page=\(p)"
+        }
+        var data: [String: Any] = [
+            "rows": rows, "hasRows": !rows.isEmpty, "q": q, "total": total, "page": pageNumber, "pages": pages,
+            "badges": badges.map { ["id": $0.id, "name": $0.name, "selected": $0.id == badgeFilter] },
+            "stateAll": state != "active" && state != "revoked", "stateActive": state == "active", "stateRevoked": state == "revoked",
+        ]
+        if pageNumber > 1 { data["prev"] = link(pageNumber - 1) }
+        if pageNumber < pages { data["next"] = link(pageNumber + 1) }
+        return render("trainer-assertions", env, title: env.t["assertionsTitle"]!, data)
+    }
+
+    func assertionPage(_ env: Env, _ request: Request, id: String, reasonError: String?, reason: String = "") async throws -> Response {
+        let found = try await services.db.writer.read { db -> (AssertionRecord, BadgeClassRecord, IssuerRecord, String?)? in
+            guard let a = try AssertionRecord.fetchOne(db, key: id), let b = try BadgeClassRecord.fetchOne(db, key: a.badgeClassID),
+                let i = try IssuerRecord.fetchOne(db, key: b.issuerID)
+            else { return nil }
+            let revoker = try a.revokedBy.flatMap { try AccountRecord.fetchOne(db, key: $0)?.displayName }
+            return (a, b, i, revoker)
+        }
+        guard let found else { throw PageError.notFound() }
+        let (a, b, issuer, revoker) = found
+        guard mayAct(env.user, issuerID: b.issuerID) else { throw PageError.forbidden() }
+        let urls = services.urls
+        var data: [String: Any] = [
+            "id": a.id, "email": a.recipientEmail, "badge": badgeSummary(b, issuer),
+            "issued": WebDates.display(obDate: a.issuedOn, english: env.english) ?? a.issuedOn,
+            "hostedURL": urls.assertion(a.id), "pngURL": urls.assertionPNG(a.id), "svgURL": urls.assertionSVG(a.id),
+            "verifyURL": urls.verifyPage + "?url=" + WebForm.encode(urls.assertion(a.id)),
+            "reason": reason,
+        ]
+        if let n = a.narrative { data["narrative"] = n }
+        if let n = a.recipientName, !n.isEmpty { data["name"] = n }
+        if let e = a.expires { data["expires"] = WebDates.display(obDate: e, english: env.english) ?? e }
+        data["evidence"] = a.evidence.map { e -> [String: Any] in
+            var d: [String: Any] = ["text": e.narrative ?? e.name ?? e.id ?? ""]
+            if let u = e.id { d["url"] = u }
+            return d
+        }
+        data["hasEvidence"] = !a.evidence.isEmpty
+        if let by = a.createdBy { data["createdBy"] = by }
+        if let at = a.revokedAt {
+            data["revoked"] = [
+                "at": WebDates.display(at, english: env.english), "by": revoker ?? a.revokedBy ?? "?",
+                "reason": a.revocationReason ?? "",
+            ]
+        }
+        if let reasonError { data["reasonError"] = reasonError }
+        if request.uri.queryParameters.get("awarded") != nil { data["awarded"] = true }
+        if request.uri.queryParameters.get("revokedNow") != nil { data["revokedNow"] = true }
+        return render("trainer-assertion", env, title: env.t["assertionTitle"]!, status: reasonError == nil ? .ok : .unprocessableContent, data)
+    }
+
+    func revoke(_ env: Env, _ request: Request, _ context: AppRequestContext, id: String) async throws -> Response {
+        let form = try await self.form(request, context, env)
+        let target = try await services.db.writer.read { db -> String? in
+            guard let a = try AssertionRecord.fetchOne(db, key: id) else { return nil }
+            return try BadgeClassRecord.fetchOne(db, key: a.badgeClassID)?.issuerID
+        }
+        guard let issuerID = target else { throw PageError.notFound() }
+        guard mayAct(env.user, issuerID: issuerID) else { throw PageError.forbidden() }
+        do {
+            _ = try await services.issuing.revoke(assertionID: id, reason: form["reason"], actor: env.user.id)
+        } catch let e as ServiceError where e.kind == .invalid {
+            return try await assertionPage(env, request, id: id, reasonError: e.fieldMessage(english: env.english), reason: form["reason"])
+        }
+        return redirect("/trainer/assertions/\(id)?revokedNow=1")
+    }
 }
 
 /// HTML pages for hosted documents when a browser asks (badge, assertion, issuer), with OpenGraph tags.

@@ -1,0 +1,274 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import InsigneStore
+import Mustache
+import OpenBadgesCrypto
+
+// MARK: - Forms
+
+/// An `application/x-www-form-urlencoded` body or a query string, decoded leniently: malformed percent escapes
+/// are kept as text and invalid UTF-8 is replaced, so garbage input gives a validation message, never a crash.
+struct WebForm: Sendable {
+    private(set) var values: [String: [String]] = [:]
+    /// Uploaded files (multipart forms only).
+    var files: [String: WebMultipart.Part] = [:]
+
+    init() {}
+
+    init(urlEncoded bytes: [UInt8]) {
+        for pair in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let kv = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            let name = Self.decode(kv[0])
+            let value = kv.count > 1 ? Self.decode(kv[1]) : ""
+            add(name, value)
+        }
+    }
+
+    mutating func add(_ name: String, _ value: String) {
+        guard values.count < 200 || values[name] != nil else { return }
+        values[name, default: []].append(value)
+    }
+
+    /// The first value of a field, or "".
+    subscript(_ name: String) -> String { values[name]?.first ?? "" }
+
+    /// The first value, trimmed; nil when empty.
+    func optional(_ name: String) -> String? {
+        let v = self[name].trimmingCharacters(in: .whitespacesAndNewlines)
+        return v.isEmpty ? nil : v
+    }
+
+    static func decode<S: Collection>(_ part: S) -> String where S.Element == UInt8 {
+        var out = [UInt8]()
+        out.reserveCapacity(part.count)
+        var i = part.startIndex
+        func hex(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 48...57: c - 48
+            case 97...102: c - 87
+            case 65...70: c - 55
+            default: nil
+            }
+        }
+        while i != part.endIndex {
+            let c = part[i]
+            if c == UInt8(ascii: "+") {
+                out.append(0x20)
+            } else if c == UInt8(ascii: "%"), let a = part.index(i, offsetBy: 1, limitedBy: part.endIndex), a != part.endIndex,
+                let b = part.index(a, offsetBy: 1, limitedBy: part.endIndex), b != part.endIndex,
+                let h = hex(part[a]), let l = hex(part[b])
+            {
+                out.append(h << 4 | l)
+                i = b
+            } else {
+                out.append(c)
+            }
+            i = part.index(after: i)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Percent-encodes a query value.
+    static func encode(_ s: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+}
+
+// MARK: - Security helpers
+
+enum WebSecurity {
+    /// Constant-time comparison of two tokens (the length is not secret).
+    static func equal(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count, !x.isEmpty else { return false }
+        var diff: UInt8 = 0
+        for i in 0..<x.count { diff |= x[i] ^ y[i] }
+        return diff == 0
+    }
+
+    /// A `Set-Cookie` value.
+    static func cookie(_ name: String, _ value: String, maxAge: Int?, secure: Bool, httpOnly: Bool = true) -> String {
+        var c = "\(name)=\(value); Path=/; SameSite=Lax"
+        if let maxAge { c += "; Max-Age=\(maxAge)" }
+        if httpOnly { c += "; HttpOnly" }
+        if secure { c += "; Secure" }
+        return c
+    }
+
+    /// A safe local redirect target (only trainer pages), or `/trainer`.
+    static func localNext(_ next: String) -> String {
+        guard next.hasPrefix("/trainer"), !next.contains("//"), !next.contains("\\"),
+            !next.unicodeScalars.contains(where: { $0.value < 0x20 })
+        else { return "/trainer" }
+        return next
+    }
+}
+
+// MARK: - Sessions
+
+/// Browser sessions: the cookie holds a random token, the database only its SHA-256.
+struct WebSessionStore: Sendable {
+    static let cookieName = "insigne_session"
+    static let lifetime: TimeInterval = 8 * 3600
+    let db: AppDatabase
+
+    /// Creates a session for the account; returns the cookie token.
+    func create(accountID: String, now: Date = Date()) async throws -> (token: String, record: WebSessionRecord) {
+        let token = try SecureRandom.hex(byteCount: 32)
+        let record = WebSessionRecord(
+            tokenHash: SHA256Digest.hexHash(Array(token.utf8)), accountID: accountID,
+            csrfToken: try SecureRandom.hex(byteCount: 32), expiresAt: now.addingTimeInterval(Self.lifetime))
+        try await db.writer.write { db in
+            try db.execute(sql: "DELETE FROM webSession WHERE expiresAt < ?", arguments: [now])
+            try record.insert(db)
+        }
+        return (token, record)
+    }
+
+    /// The live session and its account for a cookie token.
+    func find(token: String, now: Date = Date()) async throws -> (AccountRecord, WebSessionRecord)? {
+        guard token.count == 64, token.allSatisfy(\.isHexDigit) else { return nil }
+        let hash = SHA256Digest.hexHash(Array(token.utf8))
+        return try await db.writer.read { db in
+            guard let s = try WebSessionRecord.fetchOne(db, key: hash), s.expiresAt > now,
+                let a = try AccountRecord.fetchOne(db, key: s.accountID)
+            else { return nil }
+            return (a, s)
+        }
+    }
+
+    /// Deletes the session of a cookie token.
+    func delete(token: String) async throws {
+        let hash = SHA256Digest.hexHash(Array(token.utf8))
+        _ = try await db.writer.write { db in try WebSessionRecord.deleteOne(db, key: hash) }
+    }
+}
+
+/// Sign-in throttling: after `limit` failures for one login within `window`, sign-in is refused until the oldest
+/// failure leaves the window (even with the right password).
+actor SignInThrottle {
+    let limit: Int
+    let window: TimeInterval
+    private var failures: [String: [Date]] = [:]
+
+    init(limit: Int = 5, window: TimeInterval = 15 * 60) {
+        self.limit = limit
+        self.window = window
+    }
+
+    /// Seconds to wait, or nil when the login may try.
+    func waitTime(login: String, now: Date = Date()) -> TimeInterval? {
+        let key = login.lowercased()
+        let recent = (failures[key] ?? []).filter { now.timeIntervalSince($0) < window }
+        failures[key] = recent.isEmpty ? nil : recent
+        guard recent.count >= limit, let oldest = recent.first else { return nil }
+        return max(1, window - now.timeIntervalSince(oldest))
+    }
+
+    func recordFailure(login: String, now: Date = Date()) {
+        if failures.count > 10_000 { failures = failures.filter { now.timeIntervalSince($0.value.last ?? now) < window } }
+        failures[login.lowercased(), default: []].append(now)
+    }
+
+    func reset(login: String) { failures[login.lowercased()] = nil }
+}
+
+// MARK: - Templates
+
+/// The trainer templates (`trainer-*.mustache`), loaded once from the bundle.
+struct WebTemplates: Sendable {
+    let library: MustacheLibrary
+    let css: [UInt8]
+
+    init() {
+        var library = MustacheLibrary()
+        var css = [UInt8]()
+        if let base = Bundle.module.resourceURL {
+            let dir = base.appendingPathComponent("Templates")
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+            for file in files where file.hasPrefix("trainer-") && file.hasSuffix(".mustache") {
+                if let text = try? String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8) {
+                    do {
+                        try library.register(text, named: String(file.dropLast(".mustache".count)))
+                    } catch {
+                        FileHandle.standardError.write(Data("template \(file): \(error)\n".utf8))
+                    }
+                }
+            }
+            css = (try? [UInt8](Data(contentsOf: base.appendingPathComponent("Static/trainer.css")))) ?? []
+        }
+        self.library = library
+        self.css = css
+    }
+
+    func render(_ name: String, _ data: [String: Any]) -> String {
+        library.render(data, withTemplate: name) ?? "<!doctype html><title>Insigne</title><p>Template \(name) missing.</p>"
+    }
+}
+
+// MARK: - Dates
+
+enum WebDates {
+    static let paris = TimeZone(identifier: "Europe/Paris") ?? TimeZone(secondsFromGMT: 3600)!
+
+    /// `YYYY-MM-DD` → the last second of that day in Europe/Paris.
+    static func endOfDayParis(_ text: String) -> Date? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        guard t.range(of: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", options: .regularExpression) != nil else { return nil }
+        let p = t.split(separator: "-").compactMap { Int($0) }
+        guard p.count == 3, (1...12).contains(p[1]), (1...31).contains(p[2]), (1970...9999).contains(p[0]) else { return nil }
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = paris
+        let c = DateComponents(year: p[0], month: p[1], day: p[2], hour: 23, minute: 59, second: 59)
+        guard let d = cal.date(from: c), cal.component(.day, from: d) == p[2] else { return nil }
+        return d
+    }
+
+    /// A date for display in Paris time.
+    static func display(_ date: Date, english: Bool, time: Bool = true) -> String {
+        let f = DateFormatter()
+        f.timeZone = paris
+        f.locale = Locale(identifier: english ? "en_GB" : "fr_FR")
+        f.dateFormat = time ? (english ? "d MMM yyyy, HH:mm" : "d MMM yyyy 'à' HH:mm") : "d MMM yyyy"
+        return f.string(from: date)
+    }
+
+    /// Today in Paris as `YYYY-MM-DD` (for the date input's `min`).
+    static func todayParis() -> String {
+        let f = DateFormatter()
+        f.timeZone = paris
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.dateFormat = "yyyy-MM-dd"
+        return f.string(from: Date())
+    }
+
+    /// An OB DateTime text for display.
+    static func display(obDate text: String?, english: Bool) -> String? {
+        guard let text else { return nil }
+        guard let d = ISO8601DateFormatter().date(from: text) else { return text }
+        return display(d, english: english)
+    }
+}
+
+extension ServiceError {
+    /// The message without the `« field » : ` prefix that Validation adds (the page shows it next to the field).
+    func fieldMessage(english: Bool) -> String {
+        let m = english ? messageEN : messageFR
+        for sep in [" » : ", "\": "] {
+            if let r = m.range(of: sep), m.hasPrefix("«") || m.hasPrefix("\"") {
+                let rest = m[r.upperBound...]
+                return rest.prefix(1).uppercased() + rest.dropFirst()
+            }
+        }
+        return m.prefix(1).uppercased() + m.dropFirst()
+    }
+}
+
+extension [UInt8] {
+    var trimmingWhitespaceIsEmpty: Bool { allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D } }
+}
