@@ -49,9 +49,12 @@ run: deps build
 demo: deps build
 	.build/debug/insigne demo --dir demo
 
+# Unit and API suites run in parallel; the interop suites (official tools, live server, SIGKILL) run one at a
+# time afterwards so their timing is not distorted by the rest of the suite.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --skip InteropTests
+	$(SWIFT) test --skip-build --filter InteropTests --no-parallel
 
 bench: apt-deps
 	@command -v wrk >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get install -y -qq wrk; }

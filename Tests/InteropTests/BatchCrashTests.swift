@@ -46,8 +46,16 @@ struct BatchCrashTests {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, try? JSONValue(parsing: [UInt8](data)))
     }
 
+    func storedCount(_ dbPath: String) throws -> Int {
+        var config = Configuration()
+        config.readonly = true
+        return try DatabaseQueue(path: dbPath, configuration: config).read { db in try AssertionRecord.fetchCount(db) }
+    }
+
     func assertionCount(_ dbPath: String) throws -> (count: Int, keys: Int, records: [AssertionRecord]) {
-        let db = try DatabaseQueue(path: dbPath)
+        var config = Configuration()
+        config.readonly = true
+        let db = try DatabaseQueue(path: dbPath, configuration: config)
         return try db.read { db in
             let records = try AssertionRecord.fetchAll(db)
             let keys = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT idempotencyKey) FROM assertion") ?? -1
@@ -69,20 +77,28 @@ struct BatchCrashTests {
         #expect(status == 202)
         let batchID = try #require(accepted?["id"]?.stringValue)
 
-        // Let part of the batch happen, then kill the process without warning.
-        var processed = 0
-        for _ in 0..<400 {
-            let (_, progress) = try await request("GET", "\(base)/api/v1/batches/\(batchID)")
-            processed = Int(progress?["processed"]?.numberValue ?? 0)
-            if processed >= 150 { break }
-            try await Task.sleep(for: .milliseconds(25))
+        // Let part of the batch happen (watched in the database file, not through the busy server), then kill
+        // the process without warning.
+        let dbPath = dataDir.appendingPathComponent("insigne.sqlite").path
+        // The watch runs on its own thread: the test process is busy with other suites, and a sleeping task
+        // on the shared pool could wake too late.
+        let pid = server.processIdentifier
+        let stored = await withCheckedContinuation { (continuation: CheckedContinuation<Int, Never>) in
+            Thread {
+                var count = 0
+                for _ in 0..<6000 {
+                    count = (try? storedCount(dbPath)) ?? count
+                    if count >= 100 { break }
+                    usleep(5000)
+                }
+                kill(pid, SIGKILL)
+                continuation.resume(returning: count)
+            }.start()
         }
-        kill(server.processIdentifier, SIGKILL)
         server.waitUntilExit()
-        #expect(processed >= 150 && processed < 1000, "the kill must land mid-batch (processed \(processed))")
+        #expect(stored >= 100 && stored < 1000, "the kill must land mid-batch (stored \(stored))")
 
         // After the crash: only whole assertions, each once.
-        let dbPath = dataDir.appendingPathComponent("insigne.sqlite").path
         let afterCrash = try assertionCount(dbPath)
         #expect(afterCrash.count == afterCrash.keys)
         #expect(afterCrash.count > 0 && afterCrash.count < 1000)

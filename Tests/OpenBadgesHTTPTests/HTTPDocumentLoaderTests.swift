@@ -143,7 +143,7 @@ struct HTTPDocumentLoaderTests {
         #expect(error?.code == .timeout)
         #expect(Date().timeIntervalSince(start) < 30, "a timeout must not wait for the server")
         // The loader closed its socket: the server sees the close while still silent.
-        try await Task.sleep(for: .milliseconds(200))
+        for _ in 0..<100 where !server.clientClosedDuringSilence { try await Task.sleep(for: .milliseconds(100)) }
         #expect(server.clientClosedDuringSilence)
     }
 
@@ -151,13 +151,18 @@ struct HTTPDocumentLoaderTests {
         let server = try TestServer(lifetime: 60) { _ in .silence(60) }
         let url = URL(string: server.baseURL + "/")!
         let start = Date()
-        let task = Task { try await allowAllLoader.load(url, accept: "*/*") }
-        try await Task.sleep(for: .milliseconds(300))
+        var patient = testConfiguration
+        patient.totalTimeout = 120
+        let loader = HTTPDocumentLoader(configuration: patient)
+        let task = Task { try await loader.load(url, accept: "*/*") }
+        // Cancel only once the request has reached the (silent) server, so there is a connection to close.
+        for _ in 0..<200 where server.requests.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!server.requests.isEmpty)
         task.cancel()
         let result = await task.result
         #expect(throws: CancellationError.self) { try result.get() }
         #expect(Date().timeIntervalSince(start) < 30, "cancellation must not wait for the server")
-        try await Task.sleep(for: .milliseconds(200))
+        for _ in 0..<100 where !server.clientClosedDuringSilence { try await Task.sleep(for: .milliseconds(100)) }
         #expect(server.clientClosedDuringSilence)
     }
 
