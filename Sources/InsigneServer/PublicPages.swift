@@ -41,8 +41,8 @@ enum Pages {
                 return HTTP.text("modèle introuvable / template not found: \(template)\n", status: .internalServerError)
             }
             return HTTP.html(html, status: status)
-        case .failure:
-            return HTTP.text("modèles illisibles / templates unreadable\n", status: .internalServerError)
+        case .failure(let error):
+            return HTTP.text("modèles illisibles / templates unreadable: \(error)\n", status: .internalServerError)
         }
     }
 

@@ -57,7 +57,7 @@ import Testing
                 #expect(html.contains("href=\"/assertions/\(a.id)/badge.svg\""))
                 #expect(html.contains(DisplayDate.format(Date(), english: false)))
                 #expect(html.contains("Sans date d&#39;expiration"))
-                #expect(!html.contains("révoqué"))
+                #expect(!html.contains("a été révoqué"))
             }
         }
     }
