@@ -231,7 +231,7 @@ struct PublicPages: Sendable {
             ? [
                 "badge": "Badge", "assertion": "Awarded badge", "issuer": "Issuer", "criteria": "How it is earned",
                 "issuedBy": "Issued by", "issuedOn": "Awarded on", "expires": "Expires on", "noExpiry": "Does not expire",
-                "recipient": "Recipient", "recipientHidden": "recipient verifiable by their email address",
+                "recipientHidden": "Recipient verifiable by their email address, which is not published.",
                 "verify": "Verify this badge", "downloadPNG": "Download the badge (PNG)",
                 "downloadSVG": "Download the badge (SVG)", "revokedTitle": "This badge has been revoked",
                 "revokedText": "Its issuer withdrew it: it is no longer valid.", "reason": "Reason:",
@@ -244,7 +244,7 @@ struct PublicPages: Sendable {
             : [
                 "badge": "Badge", "assertion": "Badge décerné", "issuer": "Émetteur", "criteria": "Comment l'obtenir",
                 "issuedBy": "Délivré par", "issuedOn": "Décerné le", "expires": "Expire le", "noExpiry": "Sans date d'expiration",
-                "recipient": "Destinataire", "recipientHidden": "destinataire vérifiable par son adresse",
+                "recipientHidden": "Destinataire vérifiable par son adresse e-mail, qui n'est pas publiée.",
                 "verify": "Vérifier ce badge", "downloadPNG": "Télécharger le badge (PNG)",
                 "downloadSVG": "Télécharger le badge (SVG)", "revokedTitle": "Ce badge a été révoqué",
                 "revokedText": "Son émetteur l'a retiré : il n'est plus valable.", "reason": "Motif :",

@@ -259,6 +259,10 @@ struct VerifyController: Sendable {
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/verify") { request, context in await self.get(request, context: context) }
+        router.head("/verify") { request, context in
+            let r = await self.get(request, context: context)
+            return Response(status: r.status, headers: r.headers)
+        }
         router.post("/verify") { request, context in await self.post(request, context: context) }
         StaticAssets.register(on: router)
     }
@@ -608,6 +612,48 @@ struct VerifyPage {
         }
     }
 
+    /// What the outcome means for the employer (the banner's headline already names it).
+    func sentence(_ outcome: VerificationOutcome) -> String {
+        switch outcome {
+        case .valid:
+            english
+                ? "It is authentic, current, and its issuer has not revoked it."
+                : "Il est authentique, en cours de validité, et son émetteur ne l'a pas révoqué."
+        case .revoked:
+            english ? "Its issuer withdrew it: it is no longer valid." : "Son émetteur l'a retiré : il n'est plus valable."
+        case .expired:
+            english ? "It was issued, but its validity date has passed." : "Il a bien été délivré, mais sa date de validité est dépassée."
+        case .forged:
+            english
+                ? "Its signature does not match the issuer, or its content was altered: do not accept it."
+                : "Sa signature ne correspond pas à l'émetteur, ou son contenu a été modifié : ne l'acceptez pas."
+        case .recipientMismatch:
+            english
+                ? "The badge is authentic but was not issued to the email address you entered. Check the address with the person."
+                : "Le badge est authentique, mais il n'a pas été délivré à l'adresse e-mail indiquée. Vérifiez l'adresse avec la personne."
+        case .notABadge:
+            english
+                ? "The file contains no digital badge (Open Badges). Ask the person for the badge file as they received it (PNG or SVG)."
+                : "Le fichier ne contient pas de badge numérique (Open Badges). Demandez à la personne le fichier du badge tel qu'elle l'a reçu (PNG ou SVG)."
+        case .unverifiable:
+            english
+                ? "One of the issuer's documents could not be reached. Try again in a few minutes."
+                : "Un document de l'émetteur est inaccessible. Réessayez dans quelques minutes."
+        case .malformed, .notYetValid, .invalid:
+            (english ? outcome.summary.en : outcome.summary.fr) + (english ? " See the details of the checks." : " Consultez le détail des vérifications.")
+        }
+    }
+
+    /// The public page of one of our own assertions (hosted URL or the signed form's `urn:uuid`).
+    func ownPage(_ a: AssertionSummary) -> String? {
+        guard let urls, let id = a.id else { return nil }
+        if id.hasPrefix(urls.base + "/assertions/") { return String(id.dropFirst(urls.base.count)) }
+        if id.hasPrefix("urn:uuid:"), a.badgeID?.hasPrefix(urls.base + "/") == true {
+            return "/assertions/" + Pages.queryEscape(String(id.dropFirst("urn:uuid:".count)))
+        }
+        return nil
+    }
+
     /// green: valid; orange: nothing proves forgery but the badge cannot be accepted as is; red: forged or not theirs.
     static func tone(_ outcome: VerificationOutcome) -> String {
         switch outcome {
@@ -635,7 +681,7 @@ struct VerifyPage {
         var r: [String: Any] = [
             "tone": Self.tone(outcome), "outcome": outcome.rawValue, "headline": headline(outcome),
             "icon": outcome == .valid ? "✓" : (Self.tone(outcome) == "bad" ? "✕" : "!"),
-            "sentence": english ? outcome.summary.en : outcome.summary.fr,
+            "sentence": sentence(outcome),
             "reason": false, "badge": false, "recipientNote": false,
             "rt": english
                 ? [
@@ -661,7 +707,7 @@ struct VerifyPage {
                 "issuedOn": Pages.opt(DisplayDate.format(a.issuedOn, english: english)),
                 "expires": Pages.opt(DisplayDate.format(a.expires, english: english)),
                 "noExpiry": a.expires == nil,
-                "page": Pages.opt(a.id.flatMap { id in urls.flatMap { id.hasPrefix($0.base + "/") ? String(id.dropFirst($0.base.count)) : nil } }),
+                "page": Pages.opt(ownPage(a)),
             ] as [String: Any]
         }
         if let check = report.check("recipient"), outcome == .valid || outcome == .recipientMismatch {

@@ -47,7 +47,7 @@ import Testing
                 let html = text(r.body)
                 #expect(!html.contains("marie.dupont"))
                 #expect(!html.contains("example.org"))
-                #expect(html.contains("destinataire vérifiable par son adresse"))
+                #expect(html.contains("Destinataire vérifiable par son adresse"))
                 #expect(html.contains("og:title"))
                 #expect(html.contains("<meta property=\"og:url\" content=\"http://127.0.0.1:8080/assertions/\(a.id)\">"))
                 #expect(html.contains("<meta property=\"og:image\" content=\"http://127.0.0.1:8080/badges/bientraitance/image\">"))
