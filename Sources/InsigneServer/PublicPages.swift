@@ -42,7 +42,8 @@ enum Pages {
             }
             return HTTP.html(html, status: status)
         case .failure(let error):
-            return HTTP.text("modèles illisibles / templates unreadable: \(error)\n", status: .internalServerError)
+            FileHandle.standardError.write(Data("insigne: templates unreadable: \(error)\n".utf8))
+            return HTTP.text("modèles illisibles / templates unreadable\n", status: .internalServerError)
         }
     }
 
@@ -232,8 +233,8 @@ struct PublicPages: Sendable {
                 "badge": "Badge", "assertion": "Awarded badge", "issuer": "Issuer", "criteria": "How it is earned",
                 "issuedBy": "Issued by", "issuedOn": "Awarded on", "expires": "Expires on", "noExpiry": "Does not expire",
                 "recipientHidden": "Recipient verifiable by their email address, which is not published.",
-                "verify": "Verify this badge", "downloadPNG": "Download the badge (PNG)",
-                "downloadSVG": "Download the badge (SVG)", "revokedTitle": "This badge has been revoked",
+                "verify": "Verify this badge", "downloadPNG": "Download (PNG)",
+                "downloadSVG": "Download (SVG)", "revokedTitle": "This badge has been revoked",
                 "revokedText": "Its issuer withdrew it: it is no longer valid.", "reason": "Reason:",
                 "narrative": "Comment", "evidence": "Evidence", "tags": "Keywords", "alignment": "Related frameworks",
                 "website": "Website", "contact": "Contact", "badges": "Badges issued", "noBadges": "No badge published yet.",
@@ -245,8 +246,8 @@ struct PublicPages: Sendable {
                 "badge": "Badge", "assertion": "Badge décerné", "issuer": "Émetteur", "criteria": "Comment l'obtenir",
                 "issuedBy": "Délivré par", "issuedOn": "Décerné le", "expires": "Expire le", "noExpiry": "Sans date d'expiration",
                 "recipientHidden": "Destinataire vérifiable par son adresse e-mail, qui n'est pas publiée.",
-                "verify": "Vérifier ce badge", "downloadPNG": "Télécharger le badge (PNG)",
-                "downloadSVG": "Télécharger le badge (SVG)", "revokedTitle": "Ce badge a été révoqué",
+                "verify": "Vérifier ce badge", "downloadPNG": "Télécharger (PNG)",
+                "downloadSVG": "Télécharger (SVG)", "revokedTitle": "Ce badge a été révoqué",
                 "revokedText": "Son émetteur l'a retiré : il n'est plus valable.", "reason": "Motif :",
                 "narrative": "Commentaire", "evidence": "Preuves", "tags": "Mots-clés", "alignment": "Référentiels associés",
                 "website": "Site web", "contact": "Contact", "badges": "Badges délivrés", "noBadges": "Aucun badge publié pour l'instant.",
