@@ -689,11 +689,3 @@ struct WebController: Sendable {
         return redirect("/trainer/assertions/\(id)?revokedNow=1")
     }
 }
-
-/// HTML pages for hosted documents when a browser asks (badge, assertion, issuer), with OpenGraph tags.
-struct PublicPages: Sendable {
-    let services: ServerServices
-
-    /// The page for `path`, or nil to serve the JSON-LD document.
-    func render(path: String, request: Request) async throws -> Response? { nil }
-}

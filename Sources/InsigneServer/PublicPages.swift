@@ -1,0 +1,426 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import InsigneStore
+import Mustache
+import OpenBadges
+import OpenBadgesCrypto
+
+// MARK: - Shared page machinery (templates, layout context, static assets, dates)
+
+/// The Mustache templates under `Templates/`, loaded once from the bundle.
+///
+/// Every page is a child of `layout.mustache` (`{{<layout}}{{$content}}…{{/content}}{{/layout}}`), rendered with a
+/// context built by ``Pages/layoutContext(request:english:title:)`` plus the page's own keys.
+enum Pages {
+    /// A value for a template, or `false` when absent (so that a section does not pick up an outer key of that name).
+    static func opt(_ value: Any?) -> Any { value ?? false }
+
+    /// The template library, or the error met while loading it.
+    static let library: Result<MustacheLibrary, any Error> = Result { try loadLibrary() }
+
+    static func loadLibrary() throws -> MustacheLibrary {
+        guard let root = Bundle.module.resourceURL?.appendingPathComponent("Templates") else {
+            throw CocoaError(.fileNoSuchFile)
+        }
+        var library = MustacheLibrary()
+        let files = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasSuffix(".mustache") }.sorted()
+        for file in files {
+            let text = try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
+            try library.register(text, named: String(file.dropLast(".mustache".count)))
+        }
+        return library
+    }
+
+    /// Renders `template` as an HTML response (CSP from ``HTTP/html(_:status:)``).
+    static func render(_ template: String, _ context: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
+        switch library {
+        case .success(let library):
+            guard let html = library.render(context, withTemplate: template) else {
+                return HTTP.text("modèle introuvable / template not found: \(template)\n", status: .internalServerError)
+            }
+            return HTTP.html(html, status: status)
+        case .failure(let error):
+            FileHandle.standardError.write(Data("insigne: templates unreadable: \(error)\n".utf8))
+            return HTTP.text("modèles illisibles / templates unreadable\n", status: .internalServerError)
+        }
+    }
+
+    /// The keys `layout.mustache` reads: `lang`, `title`, `cssHref`, `jsHref`, `switchHref`, `switchLabel`,
+    /// `switchLang`, `langQuery` and `l` (the layout's own strings).
+    static func layoutContext(request: Request, english: Bool, title: String) -> [String: Any] {
+        [
+            "lang": english ? "en" : "fr",
+            "title": title,
+            "cssHref": StaticAssets.href("insigne.css"),
+            "jsHref": StaticAssets.href("insigne.js"),
+            "switchHref": languageSwitchHref(request, to: english ? "fr" : "en"),
+            "switchLabel": english ? "Français" : "English",
+            "switchLang": english ? "fr" : "en",
+            "langQuery": english ? "?lang=en" : "?lang=fr",
+            "l": [
+                "skip": english ? "Skip to content" : "Aller au contenu",
+                "brandTagline": english ? "digital badges" : "badges numériques",
+                "navVerify": english ? "Verify a badge" : "Vérifier un badge",
+                "switchTitle": english ? "Lire cette page en français" : "Read this page in English",
+                "footer": english
+                    ? "Insigne issues and verifies Open Badges 2.0. No personal data is shown on public pages."
+                    : "Insigne délivre et vérifie des badges ouverts (Open Badges 2.0). Aucune donnée personnelle n'est affichée sur les pages publiques.",
+            ] as [String: Any],
+        ]
+    }
+
+    /// The current path and query with `lang` set to `lang` (other parameters kept).
+    static func languageSwitchHref(_ request: Request, to lang: String) -> String {
+        var items: [URLQueryItem] = []
+        if let components = URLComponents(string: request.uri.description) {
+            items = (components.queryItems ?? []).filter { $0.name != "lang" }
+        }
+        items.append(URLQueryItem(name: "lang", value: lang))
+        return request.uri.path + "?" + items.map { "\(queryEscape($0.name))=\(queryEscape($0.value ?? ""))" }.joined(separator: "&")
+    }
+
+    /// Percent-encodes a query component (unreserved characters kept).
+    static func queryEscape(_ s: String) -> String {
+        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
+        allowed.insert(charactersIn: "-._~")
+        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+
+    /// A short page with a title and a message (not found, errors).
+    static func message(
+        request: Request, english: Bool, title: String, text: String, status: HTTPResponse.Status
+    ) -> Response {
+        var c = layoutContext(request: request, english: english, title: title)
+        c["heading"] = title
+        c["text"] = text
+        c["homeLabel"] = english ? "Verify a badge" : "Vérifier un badge"
+        return render("message", c, status: status)
+    }
+}
+
+/// Files under `Static/`, loaded once, served at `/static/{name}` with a content hash as ETag and version.
+struct StaticAssets: Sendable {
+    struct Asset: Sendable {
+        let bytes: [UInt8]
+        let contentType: String
+        let version: String
+    }
+
+    static let shared = StaticAssets()
+
+    let assets: [String: Asset]
+
+    init() {
+        var found: [String: Asset] = [:]
+        if let root = Bundle.module.resourceURL?.appendingPathComponent("Static"),
+            let files = try? FileManager.default.contentsOfDirectory(atPath: root.path)
+        {
+            for name in files where !name.hasPrefix(".") {
+                guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(name).path) else { continue }
+                let bytes = [UInt8](data)
+                found[name] = Asset(
+                    bytes: bytes, contentType: Self.contentType(name), version: String(SHA256Digest.hexHash(bytes).prefix(12)))
+            }
+        }
+        assets = found
+    }
+
+    static func contentType(_ name: String) -> String {
+        switch name.split(separator: ".").last?.lowercased() {
+        case "css": "text/css; charset=utf-8"
+        case "js": "text/javascript; charset=utf-8"
+        case "svg": "image/svg+xml"
+        case "png": "image/png"
+        case "ico": "image/x-icon"
+        case "woff2": "font/woff2"
+        case "txt": "text/plain; charset=utf-8"
+        default: "application/octet-stream"
+        }
+    }
+
+    /// `/static/{name}?v={hash}`: versioned, so it can be cached for a year.
+    static func href(_ name: String) -> String {
+        guard let a = shared.assets[name] else { return "/static/\(name)" }
+        return "/static/\(name)?v=\(a.version)"
+    }
+
+    /// Registers `GET /static/:name`.
+    static func register(on router: Router<AppRequestContext>) {
+        router.get("/static/:name") { request, context in
+            let name = context.parameters.get("name") ?? ""
+            guard let asset = shared.assets[name] else { return HTTP.text("introuvable / not found\n", status: .notFound) }
+            var headers: HTTPFields = [:]
+            let etag = "\"\(asset.version)\""
+            headers[.eTag] = etag
+            headers[.cacheControl] =
+                request.uri.queryParameters.get("v") == asset.version ? "public, max-age=31536000, immutable" : "public, max-age=300"
+            if let inm = request.headers[.ifNoneMatch],
+                inm.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag })
+            {
+                return Response(status: .notModified, headers: headers)
+            }
+            return HTTP.bytes(asset.bytes, contentType: asset.contentType, headers: headers)
+        }
+    }
+}
+
+/// Dates for people: "23 novembre 2026" / "23 November 2026", in the organisation's time zone.
+enum DisplayDate {
+    static let frMonths = [
+        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    ]
+    static let enMonths = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    ]
+    static let calendar: Calendar = {
+        var c = Calendar(identifier: .gregorian)
+        c.timeZone = TimeZone(identifier: "Europe/Paris") ?? TimeZone(secondsFromGMT: 0)!
+        return c
+    }()
+
+    static func format(_ date: Date, english: Bool) -> String {
+        let d = calendar.dateComponents([.year, .month, .day], from: date)
+        let day = d.day ?? 1
+        let month = (d.month ?? 1) - 1
+        if english { return "\(day) \(enMonths[month]) \(d.year ?? 0)" }
+        return "\(day == 1 ? "1er" : String(day)) \(frMonths[month]) \(d.year ?? 0)"
+    }
+
+    /// An OB date (ISO 8601) formatted, or the text as found when it is not a date.
+    static func format(_ text: String?, english: Bool) -> String? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let value = DateTimeValue(text) else { return text }
+        return format(value.date, english: english)
+    }
+}
+
+// MARK: - Public pages of hosted documents
+
+/// HTML pages for hosted documents when a browser asks (badge, assertion, issuer), with OpenGraph tags.
+struct PublicPages: Sendable {
+    let services: ServerServices
+
+    /// The page for `path`, or nil to serve the JSON-LD document.
+    func render(path: String, request: Request) async throws -> Response? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        guard parts.count == 2 else { return nil }
+        let english = HTTP.prefersEnglish(request)
+        switch parts[0] {
+        case "badges": return try await badgePage(id: parts[1], request: request, english: english)
+        case "assertions": return try await assertionPage(id: parts[1], request: request, english: english)
+        case "issuers": return try await issuerPage(id: parts[1], request: request, english: english)
+        default: return nil
+        }
+    }
+
+    var urls: PublicURLs { services.urls }
+
+    func notFound(_ request: Request, english: Bool) -> Response {
+        Pages.message(
+            request: request, english: english, title: english ? "Not found" : "Page introuvable",
+            text: english
+                ? "Nothing is published at this address. Check the link you were given."
+                : "Rien n'est publié à cette adresse. Vérifiez le lien qui vous a été transmis.",
+            status: .notFound)
+    }
+
+    /// Strings shared by the document pages.
+    func strings(english: Bool) -> [String: Any] {
+        english
+            ? [
+                "badge": "Badge", "assertion": "Awarded badge", "issuer": "Issuer", "criteria": "How it is earned",
+                "issuedBy": "Issued by", "issuedOn": "Awarded on", "expires": "Expires on", "noExpiry": "Does not expire",
+                "recipientHidden": "Recipient verifiable by their email address, which is not published.",
+                "verify": "Verify this badge", "downloadPNG": "Download (PNG)",
+                "downloadSVG": "Download (SVG)", "revokedTitle": "This badge has been revoked",
+                "revokedText": "Its issuer withdrew it: it is no longer valid.", "reason": "Reason:",
+                "narrative": "Comment", "evidence": "Evidence", "tags": "Keywords", "alignment": "Related frameworks",
+                "website": "Website", "contact": "Contact", "badges": "Badges issued", "noBadges": "No badge published yet.",
+                "partOf": "Part of", "establishments": "Establishments", "moreCriteria": "Full criteria",
+                "downloads": "Files", "machine": "Machine-readable version (Open Badges 2.0 JSON-LD)",
+                "details": "Details", "verifyHint": "Anyone can check that this badge is authentic, current and not revoked.",
+            ]
+            : [
+                "badge": "Badge", "assertion": "Badge décerné", "issuer": "Émetteur", "criteria": "Comment l'obtenir",
+                "issuedBy": "Délivré par", "issuedOn": "Décerné le", "expires": "Expire le", "noExpiry": "Sans date d'expiration",
+                "recipientHidden": "Destinataire vérifiable par son adresse e-mail, qui n'est pas publiée.",
+                "verify": "Vérifier ce badge", "downloadPNG": "Télécharger (PNG)",
+                "downloadSVG": "Télécharger (SVG)", "revokedTitle": "Ce badge a été révoqué",
+                "revokedText": "Son émetteur l'a retiré : il n'est plus valable.", "reason": "Motif :",
+                "narrative": "Commentaire", "evidence": "Preuves", "tags": "Mots-clés", "alignment": "Référentiels associés",
+                "website": "Site web", "contact": "Contact", "badges": "Badges délivrés", "noBadges": "Aucun badge publié pour l'instant.",
+                "partOf": "Fait partie de", "establishments": "Établissements", "moreCriteria": "Critères détaillés",
+                "downloads": "Fichiers", "machine": "Version lisible par les machines (JSON-LD Open Badges 2.0)",
+                "details": "Détails", "verifyHint": "Chacun peut vérifier que ce badge est authentique, valable et non révoqué.",
+            ]
+    }
+
+    /// OpenGraph keys read by the templates' `head` block.
+    func openGraph(title: String, description: String, image: String?, url: String, english: Bool) -> [String: Any] {
+        var og: [String: Any] = [
+            "title": title, "description": Self.excerpt(description, max: 280), "url": url, "type": "website",
+            "locale": english ? "en_GB" : "fr_FR", "siteName": "Insigne",
+        ]
+        if let image { og["image"] = image }
+        return ["og": og]
+    }
+
+    static func excerpt(_ text: String, max: Int) -> String {
+        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        guard flat.count > max else { return flat }
+        return String(flat.prefix(max - 1)) + "…"
+    }
+
+    /// Paragraphs of a plain-text narrative (blank lines separate them).
+    static func paragraphs(_ text: String?) -> [String] {
+        guard let text else { return [] }
+        return text.components(separatedBy: "\n\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+    }
+
+    /// A link target that is safe to put in `href`: http(s) only.
+    static func safeLink(_ s: String?) -> String? {
+        guard let s, let u = URL(string: s), ["http", "https"].contains(u.scheme?.lowercased() ?? ""), u.host != nil else { return nil }
+        return s
+    }
+
+    /// The path of a URL under the public base (so CSP `'self'` holds whatever host the browser used).
+    func localPath(_ absolute: String) -> String {
+        absolute.hasPrefix(urls.base + "/") ? String(absolute.dropFirst(urls.base.count)) : absolute
+    }
+
+    func badgeContext(_ b: BadgeClassRecord, issuer: IssuerRecord?, english: Bool) -> [String: Any] {
+        var c: [String: Any] = [
+            "name": b.name, "description": b.description, "image": localPath(urls.badgeImage(b.id)),
+            "imageAlt": english ? "Badge image: \(b.name)" : "Image du badge : \(b.name)",
+            "badgeHref": localPath(urls.badgeClass(b.id)), "criteria": Self.paragraphs(b.criteriaNarrative),
+            "tags": b.tags, "hasTags": !b.tags.isEmpty,
+            "alignment": b.alignment.compactMap { a -> [String: Any]? in
+                [
+                    "name": a.targetName, "href": Pages.opt(Self.safeLink(a.targetUrl)),
+                    "description": Pages.opt(a.targetDescription), "framework": Pages.opt(a.targetFramework),
+                ]
+            },
+            "hasAlignment": !b.alignment.isEmpty,
+        ]
+        c["criteriaURL"] = Pages.opt(Self.safeLink(b.criteriaURL))
+        c["issuerName"] = false
+        if let issuer {
+            c["issuerName"] = issuer.name
+            c["issuerHref"] = localPath(urls.issuer(issuer.id))
+        }
+        return c
+    }
+
+    func badgePage(id: String, request: Request, english: Bool) async throws -> Response {
+        let found = try await services.db.writer.read { db -> (BadgeClassRecord, IssuerRecord?)? in
+            guard let b = try BadgeClassRecord.fetchOne(db, key: id) else { return nil }
+            return (b, try IssuerRecord.fetchOne(db, key: b.issuerID))
+        }
+        guard let (badge, issuer) = found else { return notFound(request, english: english) }
+        var c = Pages.layoutContext(request: request, english: english, title: "\(badge.name) — \(english ? "badge" : "badge")")
+        c["t"] = strings(english: english)
+        c["badge"] = badgeContext(badge, issuer: issuer, english: english)
+        c["jsonHref"] = urls.badgeClass(badge.id)
+        c.merge(
+            openGraph(
+                title: badge.name + (issuer.map { " — \($0.name)" } ?? ""), description: badge.description,
+                image: urls.badgeImage(badge.id), url: urls.badgeClass(badge.id), english: english)
+        ) { $1 }
+        return Pages.render("badge", c)
+    }
+
+    func assertionPage(id: String, request: Request, english: Bool) async throws -> Response {
+        let found = try await services.db.writer.read { db -> (AssertionRecord, BadgeClassRecord, IssuerRecord?)? in
+            guard let a = try AssertionRecord.fetchOne(db, key: id), let b = try BadgeClassRecord.fetchOne(db, key: a.badgeClassID)
+            else { return nil }
+            return (a, b, try IssuerRecord.fetchOne(db, key: b.issuerID))
+        }
+        guard let (a, badge, issuer) = found else { return notFound(request, english: english) }
+        let t = strings(english: english)
+        var c = Pages.layoutContext(request: request, english: english, title: "\(badge.name) — \(t["assertion"] as! String)")
+        c["t"] = t
+        c["badge"] = badgeContext(badge, issuer: issuer, english: english)
+        var award: [String: Any] = [
+            "issuedOn": DisplayDate.format(a.issuedOn, english: english) ?? a.issuedOn,
+            "issuedOnISO": a.issuedOn,
+            "narrativeParagraphs": Self.paragraphs(a.narrative),
+            "hasNarrative": !Self.paragraphs(a.narrative).isEmpty,
+            "expires": false, "revoked": false, "reason": false, "downloads": [[String: Any]](),
+            "evidence": a.evidence.map { e -> [String: Any] in
+                [
+                    "name": e.name ?? e.description ?? (english ? "Evidence" : "Preuve"),
+                    "narrative": Pages.opt(e.narrative), "href": Pages.opt(Self.safeLink(e.id)),
+                ]
+            },
+            "hasEvidence": !a.evidence.isEmpty,
+            "verifyHref": "/verify?url=\(Pages.queryEscape(urls.assertion(a.id)))&lang=\(english ? "en" : "fr")",
+        ]
+        if let expires = DisplayDate.format(a.expires, english: english) {
+            award["expires"] = expires
+            award["expiresISO"] = a.expires ?? ""
+        }
+        if a.isRevoked {
+            award["revoked"] = true
+            if let reason = a.revocationReason, !reason.isEmpty { award["reason"] = reason }
+        } else {
+            var downloads: [[String: Any]] = []
+            if badge.imageType == "png" {
+                downloads.append(["href": localPath(urls.assertionPNG(a.id)), "label": t["downloadPNG"]!, "file": "\(badge.id).png"])
+            }
+            downloads.append(["href": localPath(urls.assertionSVG(a.id)), "label": t["downloadSVG"]!, "file": "\(badge.id).svg"])
+            award["downloads"] = downloads
+        }
+        c["award"] = award
+        c["jsonHref"] = urls.assertion(a.id)
+        let ogTitle =
+            a.isRevoked
+            ? "\(badge.name) — \(t["revokedTitle"] as! String)"
+            : (english ? "Badge “\(badge.name)”" : "Badge « \(badge.name) »") + (issuer.map { " — \($0.name)" } ?? "")
+        c.merge(
+            openGraph(
+                title: ogTitle, description: badge.description, image: urls.badgeImage(badge.id), url: urls.assertion(a.id),
+                english: english)
+        ) { $1 }
+        return Pages.render("assertion", c, status: a.isRevoked ? .gone : .ok)
+    }
+
+    func issuerPage(id: String, request: Request, english: Bool) async throws -> Response {
+        let found = try await services.db.writer.read { db -> (IssuerRecord, IssuerRecord?, [IssuerRecord], [BadgeClassRecord])? in
+            guard let i = try IssuerRecord.fetchOne(db, key: id) else { return nil }
+            let parent = try i.parentID.flatMap { try IssuerRecord.fetchOne(db, key: $0) }
+            let children = try IssuerRecord.filter(Column("parentID") == id).order(Column("name")).fetchAll(db)
+            let badges = try BadgeClassRecord.filter(Column("issuerID") == id).order(Column("name")).fetchAll(db)
+            return (i, parent, children, badges)
+        }
+        guard let (issuer, parent, children, badges) = found else { return notFound(request, english: english) }
+        var c = Pages.layoutContext(request: request, english: english, title: issuer.name)
+        c["t"] = strings(english: english)
+        var i: [String: Any] = [
+            "name": issuer.name, "email": issuer.email, "description": Self.paragraphs(issuer.description),
+            "website": false, "image": false, "parent": false,
+        ]
+        if let href = Self.safeLink(issuer.url) {
+            i["website"] = href
+            i["websiteLabel"] = URL(string: href)?.host ?? href
+        }
+        if issuer.imageData != nil { i["image"] = localPath(urls.issuerImage(issuer.id)) }
+        if let parent { i["parent"] = ["name": parent.name, "href": localPath(urls.issuer(parent.id))] }
+        i["children"] = children.map { ["name": $0.name, "href": localPath(urls.issuer($0.id))] }
+        i["hasChildren"] = !children.isEmpty
+        i["badges"] = badges.map {
+            ["name": $0.name, "description": $0.description, "href": localPath(urls.badgeClass($0.id)), "image": localPath(urls.badgeImage($0.id))]
+        }
+        i["hasBadges"] = !badges.isEmpty
+        c["issuer"] = i
+        c["jsonHref"] = urls.issuer(issuer.id)
+        c.merge(
+            openGraph(
+                title: issuer.name, description: issuer.description ?? issuer.name,
+                image: issuer.imageData != nil ? urls.issuerImage(issuer.id) : badges.first.map { urls.badgeImage($0.id) },
+                url: urls.issuer(issuer.id), english: english)
+        ) { $1 }
+        return Pages.render("issuer", c)
+    }
+}
