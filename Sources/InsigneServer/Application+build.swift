@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import InsigneStore
 import Logging
+import NIOCore
 import OpenBadges
 import OpenBadgesHTTP
 
@@ -65,15 +66,18 @@ public struct ServerServices: Sendable {
     }
 }
 
-/// The request context: the signed-in account, if any.
-public struct AppRequestContext: RequestContext {
+/// The request context: the signed-in account, if any, and the client's address (for rate limits).
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by the authentication middleware.
     public var account: AccountRecord?
+    /// The connected peer (nil in router tests).
+    public let remoteAddress: SocketAddress?
 
     public init(source: Source) {
         coreContext = .init(source: source)
         account = nil
+        remoteAddress = source.channel.remoteAddress
     }
 
     /// Uploads (badge images, CSV batches, files to verify) are limited to 8 MiB.
@@ -86,7 +90,12 @@ public func buildRouter(_ services: ServerServices) -> Router<AppRequestContext>
     router.add(middleware: SecurityHeadersMiddleware())
     router.get("/health") { _, _ in "ok" }
     PublicDocumentsController(services: services).register(on: router)
-    VerifyController(services: services).register(on: router)
+    var limits = VerifyLimits.default
+    if services.configuration.verifyRateLimitPerMinute == nil {
+        limits.perMinute = 1_000_000_000
+        limits.burst = 1_000_000_000
+    }
+    VerifyController(services: services, limits: limits).register(on: router)
     AdminAPIController(services: services).register(on: router)
     WebController(services: services).register(on: router)
     return router
