@@ -120,11 +120,13 @@ public final class IssuingService: Sendable {
             var event = AuditEventRecord(at: now, actor: actor, action: "key.rotate", subject: keyID)
                 try event.insert(db)
         }
+        keys.clearActive(issuerID)
         return record
     }
 
     /// The active key of an issuer and its private key (loaded once from the keystore).
     func activeKey(issuerID: String) async throws -> (SigningKeyRecord, BadgeSigner) {
+        if let active = keys.active(issuerID) { return active }
         let record = try await db.writer.read { db in
             try SigningKeyRecord.filter(Column("issuerID") == issuerID && Column("retiredAt") == nil)
                 .order(Column("createdAt").desc).fetchOne(db)
@@ -132,10 +134,19 @@ public final class IssuingService: Sendable {
         guard let record else {
             throw ServiceError(.conflict, fr: "l'émetteur n'a pas de clé active", en: "the issuer has no active key")
         }
-        if let signer = keys.get(record.id) { return (record, signer) }
-        let signer = try BadgeSigner(key: try keystore.load(record.privateKeyFile), keyID: documents.urls.key(record.id))
+        let signer = try keys.get(record.id)
+            ?? BadgeSigner(key: try keystore.load(record.privateKeyFile), keyID: documents.urls.key(record.id))
         keys.put(record.id, signer)
+        keys.setActive(issuerID, (record, signer))
         return (record, signer)
+    }
+
+    /// A badge class by id (badge classes are immutable once stored, so they are kept in memory).
+    func badgeClass(_ id: String) async throws -> BadgeClassRecord? {
+        if let b = keys.badge(id) { return b }
+        guard let b = try await db.writer.read({ db in try BadgeClassRecord.fetchOne(db, key: id) }) else { return nil }
+        keys.setBadge(b)
+        return b
     }
 
     // MARK: Badge classes
@@ -169,7 +180,7 @@ public final class IssuingService: Sendable {
         if let key = request.idempotencyKey, let existing = try await assertion(idempotencyKey: key) {
             return (existing, false)
         }
-        guard let badge = try await db.writer.read({ db in try BadgeClassRecord.fetchOne(db, key: request.badgeClassID) })
+        guard let badge = try await badgeClass(request.badgeClassID)
         else { throw ServiceError.notFound("Classe de badge / badge class", request.badgeClassID) }
         try Validation.award(request)
         let (keyRecord, signer) = try await activeKey(issuerID: badge.issuerID)
@@ -212,7 +223,8 @@ public final class IssuingService: Sendable {
     /// The award with this idempotency key, if any.
     public func assertion(idempotencyKey: String) async throws -> AssertionRecord? {
         try await db.writer.read { db in
-            try AssertionRecord.filter(Column("idempotencyKey") == idempotencyKey).fetchOne(db)
+            let statement = try db.cachedStatement(sql: "SELECT * FROM assertion WHERE idempotencyKey = ?")
+            return try AssertionRecord.fetchOne(statement, arguments: [idempotencyKey])
         }
     }
 
@@ -240,21 +252,25 @@ public final class IssuingService: Sendable {
     }
 }
 
-/// Loaded signers by key id.
+/// Loaded signers by key id, the active key of each issuer, and badge classes (immutable once stored).
 final class KeyCache: @unchecked Sendable {
     private let lock = NSLock()
     private var signers: [String: BadgeSigner] = [:]
+    private var activeKeys: [String: (SigningKeyRecord, BadgeSigner)] = [:]
+    private var badges: [String: BadgeClassRecord] = [:]
 
-    func get(_ id: String) -> BadgeSigner? {
-        lock.lock()
-        defer { lock.unlock() }
-        return signers[id]
-    }
+    func get(_ id: String) -> BadgeSigner? { lock.withLock { signers[id] } }
+    func put(_ id: String, _ signer: BadgeSigner) { lock.withLock { signers[id] = signer } }
+    func active(_ issuerID: String) -> (SigningKeyRecord, BadgeSigner)? { lock.withLock { activeKeys[issuerID] } }
+    func setActive(_ issuerID: String, _ value: (SigningKeyRecord, BadgeSigner)) { lock.withLock { activeKeys[issuerID] = value } }
+    func clearActive(_ issuerID: String) { lock.withLock { activeKeys[issuerID] = nil } }
+    func badge(_ id: String) -> BadgeClassRecord? { lock.withLock { badges[id] } }
 
-    func put(_ id: String, _ signer: BadgeSigner) {
-        lock.lock()
-        defer { lock.unlock() }
-        signers[id] = signer
+    func setBadge(_ b: BadgeClassRecord) {
+        lock.withLock {
+            if badges.count > 1000 { badges.removeAll() }
+            badges[b.id] = b
+        }
     }
 }
 
