@@ -407,7 +407,9 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
             }
             try await client.execute(uri: "/verify", method: .post, headers: headers, body: ByteBuffer(string: body)) { r in
                 #expect(r.status == .tooManyRequests)
-                #expect(r.headers[.retryAfter] == "20")
+                // One token every 20 s; a slow machine may already have refilled part of it.
+                let wait = Int(r.headers[.retryAfter] ?? "") ?? -1
+                #expect((1...20).contains(wait), "Retry-After \(wait)")
                 #expect(jsonOrNull(r.body)["status"] == 429)
             }
             // GET /verify?url= counts too; the page itself does not.
