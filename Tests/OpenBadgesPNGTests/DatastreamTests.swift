@@ -169,13 +169,11 @@ struct DatastreamTests {
         }
     }
 
-    /// Parsing a 256×256 badge stays fast (guards against per-byte work).
-    @Test func parsingIsFast() throws {
+    /// Repeated parsing of a 256×256 badge gives the same chunks every time (speed is measured by `insigne bench`,
+    /// not by unit tests).
+    @Test func repeatedParsingIsStable() throws {
         let bytes = try Fixtures.bytes("images", "test-256.png")
-        let clock = ContinuousClock()
-        let elapsed = try clock.measure {
-            for _ in 0..<1000 { _ = try PNGDatastream(parsing: bytes) }
-        }
-        #expect(elapsed < .seconds(5))
+        let first = try PNGDatastream(parsing: bytes)
+        for _ in 0..<100 { #expect(try PNGDatastream(parsing: bytes) == first) }
     }
 }
