@@ -8,7 +8,8 @@ SHELL := /bin/bash
 SWIFT ?= swift
 PYTHON ?= python3
 VENV := .venv
-APT_PACKAGES := libssl-dev libpng-dev libsqlite3-dev libhpdf-dev libqrencode-dev fonts-dejavu-core zlib1g-dev pkg-config openssl ca-certificates
+APT_PACKAGES := libssl-dev libpng-dev libsqlite3-dev libhpdf-dev libqrencode-dev fonts-dejavu-core zlib1g-dev pkg-config openssl ca-certificates \
+	chromium chromium-driver
 # The official 1EdTech validator and bakery, pinned together (see ../shared/CONFORMANCE.md): installed with --no-deps.
 PY_PACKAGES := openbadges==1.1.2 openbadges-bakery==2.0.0 aniso8601==9.0.1 Click==6.7 future==0.16.0 \
 	jsonschema==2.6.0 language-tags==0.4.3 pycryptodome==3.20.0 pydux==0.2.2 PyLD==0.7.1 python-jose==3.0.1 \
@@ -16,10 +17,15 @@ PY_PACKAGES := openbadges==1.1.2 openbadges-bakery==2.0.0 aniso8601==9.0.1 Click
 	pypng==0.20220715.0 defusedxml==0.7.1 six==1.16.0 certifi==2024.2.2 charset-normalizer==3.3.2 idna==3.6 \
 	urllib3==2.2.1 decorator==5.1.1 ecdsa==0.18.0 rsa==4.9 pyasn1==0.5.1
 VENV_STAMP := $(VENV)/.installed-$(shell echo "$(PY_PACKAGES)" | cksum | cut -d' ' -f1)
+# The real-browser test (Tests/Browser/browser_test.py) gets its own venv: Selenium must not disturb the
+# pinned --no-deps set above. selenium 4.52 needs a certifi newer than the registry serves (CONFORMANCE.md).
+BROWSER_VENV := .venv-browser
+BROWSER_PY_PACKAGES := selenium<4.52
+BROWSER_VENV_STAMP := $(BROWSER_VENV)/.installed-$(shell echo "$(BROWSER_PY_PACKAGES)" | cksum | cut -d' ' -f1)
 
-.PHONY: deps apt-deps py-deps build run demo test bench clean
+.PHONY: deps apt-deps py-deps browser-deps build run demo test bench clean
 
-deps: apt-deps py-deps
+deps: apt-deps py-deps browser-deps
 
 apt-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -38,6 +44,16 @@ $(VENV_STAMP):
 	rm -rf $(VENV) && $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps $(PY_PACKAGES)
 	$(VENV)/bin/python Tests/Interop/official_tools.py selftest
+	touch $@
+
+browser-deps: $(BROWSER_VENV_STAMP)
+
+$(BROWSER_VENV_STAMP): | apt-deps
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq python3-venv; }
+	rm -rf $(BROWSER_VENV) && $(PYTHON) -m venv $(BROWSER_VENV)
+	$(BROWSER_VENV)/bin/pip install -q --disable-pip-version-check "$(BROWSER_PY_PACKAGES)"
+	$(BROWSER_VENV)/bin/python -c 'import selenium; print("selenium", selenium.__version__)'
 	touch $@
 
 build: apt-deps
@@ -63,4 +79,4 @@ bench: apt-deps
 	.build/release/insigne bench-server
 
 clean:
-	rm -rf .build $(VENV) demo
+	rm -rf .build $(VENV) $(BROWSER_VENV) demo artifacts
