@@ -26,6 +26,15 @@ public struct PublicDocumentResolver: Sendable {
     let db: AppDatabase
     let documents: DocumentFactory
     let carriers: CarrierCache
+    let cache: ResolvedDocumentCache
+
+    init(db: AppDatabase, documents: DocumentFactory, carriers: CarrierCache) {
+        self.db = db
+        self.documents = documents
+        self.carriers = carriers
+        cache = ResolvedDocumentCache()
+        db.writer.add(transactionObserver: cache.observer, extent: .databaseLifetime)
+    }
 
     static let jsonLD = "application/ld+json; charset=utf-8"
 
@@ -33,8 +42,17 @@ public struct PublicDocumentResolver: Sendable {
         PublicDocument(status: status, contentType: Self.jsonLD, body: value.encoded(), json: value)
     }
 
-    /// The document at `path` (no query), or nil when nothing lives there.
+    /// The document at `path` (no query), or nil when nothing lives there. Answers are kept until the next
+    /// committed change to issuers, keys, badge classes or assertions.
     public func resolve(path: String) async throws -> PublicDocument? {
+        let generation = cache.generation
+        if let hit = cache.get(path, generation: generation) { return hit }
+        let doc = try await resolveUncached(path: path)
+        if let doc { cache.put(path, doc, generation: generation) }
+        return doc
+    }
+
+    func resolveUncached(path: String) async throws -> PublicDocument? {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         let db = self.db.writer
         switch parts.count {
@@ -128,6 +146,51 @@ public struct PublicDocumentResolver: Sendable {
             """
         return Array(svg.utf8)
     }
+}
+
+/// Resolved public documents by path, valid for one generation of the published tables.
+final class ResolvedDocumentCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: (generation: Int, document: PublicDocument)] = [:]
+    private var current = 0
+    /// Bumps the generation after every commit that touched a published table.
+    private(set) lazy var observer = PublishedTablesObserver { [weak self] in self?.bump() }
+
+    var generation: Int { lock.withLock { current } }
+
+    func bump() { lock.withLock { current += 1; entries.removeAll(keepingCapacity: true) } }
+
+    func get(_ path: String, generation: Int) -> PublicDocument? {
+        lock.withLock {
+            guard let e = entries[path], e.generation == generation, generation == current else { return nil }
+            return e.document
+        }
+    }
+
+    func put(_ path: String, _ document: PublicDocument, generation: Int) {
+        lock.withLock {
+            guard generation == current else { return }
+            if entries.count >= 5000 { entries.removeAll(keepingCapacity: true) }
+            entries[path] = (generation, document)
+        }
+    }
+}
+
+/// Watches commits on the tables that public documents are built from.
+final class PublishedTablesObserver: TransactionObserver, @unchecked Sendable {
+    static let tables: Set<String> = ["issuer", "signingKey", "badgeClass", "assertion"]
+    private let onChange: @Sendable () -> Void
+    private var dirty = false  // touched only on the writer's queue
+
+    init(onChange: @escaping @Sendable () -> Void) { self.onChange = onChange }
+
+    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { Self.tables.contains(eventKind.tableName) }
+    func databaseDidChange(with event: DatabaseEvent) { dirty = true }
+    func databaseDidCommit(_ db: Database) {
+        if dirty { onChange() }
+        dirty = false
+    }
+    func databaseDidRollback(_ db: Database) { dirty = false }
 }
 
 /// Prepared PNG carriers by badge class (badge class images never change once stored).
