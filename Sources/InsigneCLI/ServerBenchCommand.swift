@@ -55,25 +55,15 @@ struct ServerBenchCommand: AsyncParsableCommand {
         let verify = try await wrk("\(base)/verify", script: lua)
         let rssAfterVerify = Self.rssMiB()
 
-        // Batch: every recipient signed and stored once, two signing tasks per core.
+        // Batch: a CSV of `batch` recipients through the same path as the API's batch endpoint.
         let key = try PrivateKey.generate(.rsa2048)
         let rawSign = RawOpenSSLBenchmark.rs256SignsPerSecond(key: key, message: Array(repeating: 0x41, count: 900), duration: 2)
+        var csv = "email,name,narrative,expires,evidence\n"
+        for n in 0..<batch { csv += "stagiaire\(n)@example.org,Stagiaire \(n),Formation bientraitance,,\n" }
         let start = DispatchTime.now().uptimeNanoseconds
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            let workers = 4
-            for w in 0..<workers {
-                group.addTask {
-                    var n = w
-                    while n < batch {
-                        _ = try await services.issuing.award(
-                            AwardRequest(
-                                badgeClassID: "bientraitance", recipientEmail: "stagiaire\(n)@example.org",
-                                idempotencyKey: "bench-\(n)"), actor: "bench")
-                        n += workers
-                    }
-                }
-            }
-            try await group.waitForAll()
+        let counts = try await services.awardBatch(csv: Array(csv.utf8), badgeID: "bientraitance", actor: "bench")
+        guard counts.created == batch, counts.errors == 0 else {
+            throw CLIError(fr: "lot incomplet : \(counts)", en: "incomplete batch: \(counts)")
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let batchRate = Double(batch) / seconds

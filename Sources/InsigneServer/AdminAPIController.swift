@@ -501,7 +501,7 @@ struct AdminAPIController: Sendable {
             "skipped": APIFormat.int(s.skipped), "errors": APIFormat.int(s.errors), "done": .bool(s.done),
             "startedAt": APIFormat.date(s.startedAt), "finishedAt": s.finishedAt.map(APIFormat.date) ?? .null,
         ]
-        if s.done { o["rows"] = .array(s.rows.map(\.json)) }
+        if s.done { o["rows"] = .array(s.rows.sorted { $0.line < $1.line }.map(\.json)) }
         return .object(o)
     }
 

@@ -51,7 +51,7 @@ struct BatchAwarding: Sendable {
     let urls: PublicURLs
 
     /// Most rows in one batch.
-    static let maxRows = 5000
+    static let maxRows = 20_000
     /// Largest CSV accepted.
     static let maxCSVBytes = 4 * 1024 * 1024
     /// The CSV columns, in the documented order.
@@ -340,16 +340,44 @@ struct BatchAwarding: Sendable {
         rows: [BatchRow], badgeID: String, dryRun: Bool, actor: String,
         progress: (@Sendable (BatchRowResult) async -> Void)? = nil
     ) async -> [BatchRowResult] {
-        var results: [BatchRowResult] = []
-        results.reserveCapacity(rows.count)
-        var seen: Set<String> = []
-        for row in rows {
-            let result = await runOne(row, badgeID: badgeID, dryRun: dryRun, actor: actor, seen: &seen)
-            results.append(result)
-            await progress?(result)
+        if dryRun {
+            var results: [BatchRowResult] = []
+            results.reserveCapacity(rows.count)
+            var seen: Set<String> = []
+            for row in rows {
+                let result = await runOne(row, badgeID: badgeID, dryRun: true, actor: actor, seen: &seen)
+                results.append(result)
+                await progress?(result)
+            }
+            return results
         }
-        return results
+        // Rows are independent: a few are signed at once so every core works; results keep the file's order.
+        // Two rows with the same idempotency key never both award (the unique key decides, the other is skipped).
+        var results = [BatchRowResult?](repeating: nil, count: rows.count)
+        await withTaskGroup(of: (Int, BatchRowResult).self) { group in
+            var next = 0
+            func launch() {
+                guard next < rows.count else { return }
+                let index = next
+                let row = rows[index]
+                next += 1
+                group.addTask {
+                    var seen: Set<String> = []
+                    return (index, await self.runOne(row, badgeID: badgeID, dryRun: false, actor: actor, seen: &seen))
+                }
+            }
+            for _ in 0..<Self.parallelRows { launch() }
+            while let (index, result) = await group.next() {
+                results[index] = result
+                await progress?(result)
+                launch()
+            }
+        }
+        return results.map { $0! }
     }
+
+    /// Rows awarded at the same time: enough to keep two cores signing while others wait on the database.
+    static let parallelRows = 4
 
     private func runOne(_ row: BatchRow, badgeID: String, dryRun: Bool, actor: String, seen: inout Set<String>) async -> BatchRowResult {
         let email = row.email.isEmpty ? nil : EmailNormalization.normalize(row.email)
@@ -432,4 +460,16 @@ actor BatchRegistry {
     }
 
     func state(_ id: String) -> State? { batches[id] }
+}
+
+extension ServerServices {
+    /// Awards every row of a CSV the way the API's batch endpoint does; returns the counts (benchmarks, scripts).
+    public func awardBatch(csv: [UInt8], badgeID: String, actor: String) async throws -> (created: Int, skipped: Int, errors: Int) {
+        let rows = try BatchAwarding.parseCSV(csv)
+        let results = await BatchAwarding(issuing: issuing, urls: urls).run(rows: rows, badgeID: badgeID, dryRun: false, actor: actor)
+        return (
+            results.count { $0.status == .created }, results.count { $0.status == .skipped },
+            results.count { $0.status == .error }
+        )
+    }
 }
