@@ -172,10 +172,10 @@ struct WebController: Sendable {
         let bytes = Array(body.readableBytesView)
         let contentType = request.headers[.contentType] ?? ""
         var form: WebForm
-        if let boundary = WebMultipart.boundary(contentType: contentType) {
+        if let boundary = MultipartFormData.boundary(contentType: contentType) {
             form = WebForm()
             do {
-                for part in try WebMultipart.parse(bytes, boundary: boundary) {
+                for part in try MultipartFormData.parse(bytes, boundary: boundary) {
                     if part.filename != nil {
                         if form.files[part.name] == nil { form.files[part.name] = part }
                     } else {

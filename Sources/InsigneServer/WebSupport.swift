@@ -13,7 +13,7 @@ import OpenBadgesCrypto
 struct WebForm: Sendable {
     private(set) var values: [String: [String]] = [:]
     /// Uploaded files (multipart forms only).
-    var files: [String: WebMultipart.Part] = [:]
+    var files: [String: MultipartPart] = [:]
 
     init() {}
 

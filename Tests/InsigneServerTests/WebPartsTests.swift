@@ -45,18 +45,18 @@ struct WebPartsTests {
             ("--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nabc\r\n"
                 + "--XyZ\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a \\\"b\\\".png\"\r\nContent-Type: image/png\r\n\r\n\u{0}\r\n--X\r\n"
                 + "\r\n--XyZ--\r\n").utf8)
-        let b = try #require(WebMultipart.boundary(contentType: "multipart/form-data; boundary=\"XyZ\""))
-        let parts = try WebMultipart.parse(body, boundary: b)
+        let b = try #require(MultipartFormData.boundary(contentType: "multipart/form-data; boundary=\"XyZ\""))
+        let parts = try MultipartFormData.parse(body, boundary: b)
         #expect(parts.count == 2)
         #expect(parts[0].name == "csrf")
         #expect(parts[0].body == Array("abc".utf8))
         #expect(parts[1].filename == "a \"b\".png")
         #expect(parts[1].contentType == "image/png")
         #expect(parts[1].body == Array("\u{0}\r\n--X\r\n".utf8))
-        #expect(WebMultipart.boundary(contentType: "text/plain; boundary=x") == nil)
-        #expect(throws: WebMultipart.Failure.self) { try WebMultipart.parse(Array("--XyZ\r\nContent-Disposition: form-data; name=a\r\n\r\nno end".utf8), boundary: "XyZ") }
-        #expect(throws: WebMultipart.Failure.self) { try WebMultipart.parse(Array("--XyZ\r\nX: y\r\n\r\nv\r\n--XyZ--".utf8), boundary: "XyZ") }
-        #expect(throws: WebMultipart.Failure.self) { try WebMultipart.parse(Array("garbage".utf8), boundary: "XyZ") }
+        #expect(MultipartFormData.boundary(contentType: "text/plain; boundary=x") == nil)
+        #expect(throws: MultipartFormData.Malformed.self) { try MultipartFormData.parse(Array("--XyZ\r\nContent-Disposition: form-data; name=a\r\n\r\nno end".utf8), boundary: "XyZ") }
+        #expect(throws: MultipartFormData.Malformed.self) { try MultipartFormData.parse(Array("--XyZ\r\nX: y\r\n\r\nv\r\n--XyZ--".utf8), boundary: "XyZ") }
+        #expect(throws: MultipartFormData.Malformed.self) { try MultipartFormData.parse(Array("garbage".utf8), boundary: "XyZ") }
     }
 
     @Test func expiryIsEndOfDayInParis() throws {

@@ -1,0 +1,156 @@
+import Foundation
+
+/// One part of a `multipart/form-data` body.
+struct MultipartPart: Sendable, Equatable {
+    var name: String
+    var filename: String?
+    var contentType: String?
+    var body: [UInt8]
+}
+
+/// A strict `multipart/form-data` parser (RFC 7578): CRLF line endings, a `Content-Disposition: form-data` header
+/// with a name on every part, a closing delimiter, bounded header size and part count.
+enum MultipartFormData {
+    struct Malformed: Error, Equatable {
+        var reason: String
+    }
+
+    static let maxParts = 64
+    static let maxHeaderBytes = 8 * 1024
+
+    /// The boundary parameter of a `multipart/form-data` content type.
+    static func boundary(contentType: String) -> String? {
+        let params = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard params.first?.lowercased() == "multipart/form-data" else { return nil }
+        for p in params.dropFirst() {
+            guard let eq = p.firstIndex(of: "=") else { continue }
+            guard p[..<eq].trimmingCharacters(in: .whitespaces).lowercased() == "boundary" else { continue }
+            var value = p[p.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+            guard (1...70).contains(value.utf8.count), value.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F || $0 == 0x20 }),
+                !value.hasSuffix(" ")
+            else { return nil }
+            return value
+        }
+        return nil
+    }
+
+    /// Parses `body` delimited by `boundary`.
+    static func parse(_ body: [UInt8], boundary: String) throws(Malformed) -> [MultipartPart] {
+        let dash: [UInt8] = Array("--".utf8) + Array(boundary.utf8)
+        let delimiter: [UInt8] = [13, 10] + dash
+        // The first delimiter may be preceded by a preamble (ignored), which then ends with CRLF.
+        var pos: Int
+        if body.starts(with: dash) {
+            pos = dash.count
+        } else if let i = find(delimiter, in: body, from: 0) {
+            pos = i + delimiter.count
+        } else {
+            throw Malformed(reason: "no opening boundary")
+        }
+        var parts: [MultipartPart] = []
+        while true {
+            // After a delimiter: "--" closes the body, CRLF starts a part (transport padding tolerated).
+            if body.count >= pos + 2, body[pos] == 0x2D, body[pos + 1] == 0x2D { return parts }
+            while pos < body.count, body[pos] == 0x20 || body[pos] == 0x09 { pos += 1 }
+            guard body.count >= pos + 2, body[pos] == 13, body[pos + 1] == 10 else { throw Malformed(reason: "bad delimiter line") }
+            pos += 2
+            guard parts.count < maxParts else { throw Malformed(reason: "too many parts") }
+            guard let headerEnd = find([13, 10, 13, 10], in: body, from: pos, limit: maxHeaderBytes) else {
+                // A part with no header at all is invalid too: form-data requires Content-Disposition.
+                throw Malformed(reason: "part headers not terminated")
+            }
+            let headers = try parseHeaders(Array(body[pos..<headerEnd]))
+            let start = headerEnd + 4
+            guard let end = find(delimiter, in: body, from: start) else { throw Malformed(reason: "no closing boundary") }
+            guard let disposition = headers["content-disposition"] else { throw Malformed(reason: "missing Content-Disposition") }
+            let (kind, params) = parseParameters(disposition)
+            guard kind.lowercased() == "form-data", let name = params["name"] else {
+                throw Malformed(reason: "Content-Disposition must be form-data with a name")
+            }
+            parts.append(
+                MultipartPart(name: name, filename: params["filename"], contentType: headers["content-type"], body: Array(body[start..<end])))
+            pos = end + delimiter.count
+        }
+    }
+
+    static func parseHeaders(_ bytes: [UInt8]) throws(Malformed) -> [String: String] {
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw Malformed(reason: "part headers are not UTF-8") }
+        var headers: [String: String] = [:]
+        for line in text.components(separatedBy: "\r\n") where !line.isEmpty {
+            guard let colon = line.firstIndex(of: ":"), colon != line.startIndex else { throw Malformed(reason: "bad header line") }
+            let name = line[..<colon].lowercased()
+            guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else { throw Malformed(reason: "bad header name") }
+            headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return headers
+    }
+
+    /// `form-data; name="file"; filename="a b.png"` → ("form-data", [name: file, filename: a b.png]).
+    static func parseParameters(_ value: String) -> (String, [String: String]) {
+        var chars = Substring(value)
+        func skipSpaces() { while let c = chars.first, c == " " || c == "\t" { chars.removeFirst() } }
+        var kind = ""
+        while let c = chars.first, c != ";" {
+            kind.append(c)
+            chars.removeFirst()
+        }
+        var params: [String: String] = [:]
+        while chars.first == ";" {
+            chars.removeFirst()
+            skipSpaces()
+            var key = ""
+            while let c = chars.first, c != "=", c != ";" {
+                key.append(c)
+                chars.removeFirst()
+            }
+            guard chars.first == "=" else { continue }
+            chars.removeFirst()
+            var v = ""
+            if chars.first == "\"" {
+                chars.removeFirst()
+                while let c = chars.first, c != "\"" {
+                    chars.removeFirst()
+                    if c == "\\", let next = chars.first {
+                        v.append(next)
+                        chars.removeFirst()
+                    } else {
+                        v.append(c)
+                    }
+                }
+                if chars.first == "\"" { chars.removeFirst() }
+                while let c = chars.first, c != ";" { chars.removeFirst() }
+            } else {
+                while let c = chars.first, c != ";" {
+                    v.append(c)
+                    chars.removeFirst()
+                }
+                v = v.trimmingCharacters(in: .whitespaces)
+            }
+            let k = key.trimmingCharacters(in: .whitespaces).lowercased()
+            if params[k] == nil { params[k] = v }
+        }
+        return (kind.trimmingCharacters(in: .whitespaces), params)
+    }
+
+    /// The first index of `needle` in `haystack` at or after `from` (and starting before `from + limit`).
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int, limit: Int = .max) -> Int? {
+        guard let first = needle.first, haystack.count >= needle.count else { return nil }
+        let last = min(haystack.count - needle.count, from > Int.max - limit ? Int.max : from + limit)
+        guard from <= last else { return nil }
+        return haystack.withUnsafeBufferPointer { h -> Int? in
+            needle.withUnsafeBufferPointer { n -> Int? in
+                var i = from
+                while i <= last {
+                    if h[i] == first {
+                        var j = 1
+                        while j < n.count, h[i + j] == n[j] { j += 1 }
+                        if j == n.count { return i }
+                    }
+                    i += 1
+                }
+                return nil
+            }
+        }
+    }
+}
