@@ -137,7 +137,12 @@ enum WebBatchBuilder {
                 evidenceRecords = [lower.hasPrefix("http://") || lower.hasPrefix("https://") ? EvidenceRecord(id: evidence) : EvidenceRecord(narrative: evidence)]
             }
             let normalized = EmailNormalization.normalize(email)
-            let key = idempotencyKey(badgeID: badgeID, email: normalized, narrative: narrative, expires: expires, evidence: evidence)
+            // The same derivation as the API's batch endpoint: one CSV sent both ways never awards twice.
+            let key = BatchAwarding.idempotencyKey(
+                for: BatchRow(
+                    line: r.line, email: email, name: name.isEmpty ? nil : name, narrative: narrative.isEmpty ? nil : narrative,
+                    expires: expires.isEmpty ? nil : expires, evidence: evidenceRecords),
+                badgeID: badgeID)
             let request = AwardRequest(
                 badgeClassID: badgeID, recipientEmail: email, recipientName: name.isEmpty ? nil : name,
                 narrative: narrative.isEmpty ? nil : narrative, evidence: evidenceRecords, expires: expiry, idempotencyKey: key)
@@ -156,11 +161,5 @@ enum WebBatchBuilder {
             out.append(row)
         }
         return out
-    }
-
-    /// SHA-256 of badge id, normalised email, narrative, expiry and evidence: re-posting the same row never awards twice.
-    static func idempotencyKey(badgeID: String, email: String, narrative: String, expires: String, evidence: String) -> String {
-        let material = [badgeID, email, narrative, expires, evidence].joined(separator: "\u{1F}")
-        return "csv:" + SHA256Digest.hexHash(Array(material.utf8))
     }
 }
