@@ -59,10 +59,10 @@ $(BROWSER_VENV_STAMP): | apt-deps
 build: apt-deps
 	$(SWIFT) build
 
-run: deps build
+run: build
 	.build/debug/insigne serve --data-dir data
 
-demo: deps build
+demo: build
 	.build/debug/insigne demo --dir demo
 
 # Unit and API suites run in parallel; the interop suites (official tools, live server, SIGKILL) run one at a
@@ -73,7 +73,7 @@ test: deps
 	$(SWIFT) test --skip-build --filter InteropTests --no-parallel
 
 bench: apt-deps
-	@command -v wrk >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get install -y -qq wrk; }
+	@command -v wrk >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; }
 	$(SWIFT) build -c release
 	.build/release/insigne bench
 	.build/release/insigne bench-server
