@@ -7,6 +7,9 @@ import PackageDescription
 //   OpenBadgesPNG              PNG chunk reader/writer, CRC-32, iTXt, libpng image validation
 //   OpenBadges                 pure core: JSON, OB 2.0 model, JWS, baking, verifier, issuing
 //   OpenBadgesHTTP             HTTP DocumentLoader with SSRF guard (sockets + OpenSSL TLS)
+//   CompetencyFrameworks       pure: competency referentials, Moodle CSV import/export, JSON form
+//   InsigneStore               GRDB database, records, keystore
+//   InsigneServer              Hummingbird service: hosted documents, API, pages, portfolios
 //   InsigneCLI                 the `insigne` command
 let package = Package(
     name: "Insigne",
@@ -50,16 +53,20 @@ let package = Package(
             dependencies: ["OpenBadges", "COpenSSL"]
         ),
         .target(
+            name: "CompetencyFrameworks",
+            dependencies: ["OpenBadges"]
+        ),
+        .target(
             name: "InsigneStore",
             dependencies: [
-                "OpenBadges", "OpenBadgesCrypto", "OpenBadgesPNG",
+                "OpenBadges", "CompetencyFrameworks", "OpenBadgesCrypto", "OpenBadgesPNG",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(
             name: "InsigneServer",
             dependencies: [
-                "OpenBadges", "OpenBadgesCrypto", "OpenBadgesPNG", "OpenBadgesHTTP", "InsigneStore",
+                "OpenBadges", "OpenBadgesCrypto", "OpenBadgesPNG", "OpenBadgesHTTP", "InsigneStore", "CompetencyFrameworks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -71,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "InsigneCLI",
             dependencies: [
-                "OpenBadges", "OpenBadgesHTTP", "OpenBadgesCrypto", "OpenBadgesPNG", "InsigneStore", "InsigneServer",
+                "OpenBadges", "OpenBadgesHTTP", "OpenBadgesCrypto", "OpenBadgesPNG", "InsigneStore", "InsigneServer", "CompetencyFrameworks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -84,6 +91,7 @@ let package = Package(
         .testTarget(name: "OpenBadgesPNGTests", dependencies: ["OpenBadgesPNG", "TestSupport"]),
         .testTarget(name: "OpenBadgesTests", dependencies: ["OpenBadges", "TestSupport"]),
         .testTarget(name: "OpenBadgesHTTPTests", dependencies: ["OpenBadgesHTTP", "TestSupport"]),
+        .testTarget(name: "CompetencyFrameworksTests", dependencies: ["CompetencyFrameworks", "TestSupport"]),
         .testTarget(name: "InsigneStoreTests", dependencies: ["InsigneStore", "TestSupport"]),
         .testTarget(
             name: "InsigneServerTests",
