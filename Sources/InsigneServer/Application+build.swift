@@ -96,6 +96,7 @@ public func buildRouter(_ services: ServerServices) -> Router<AppRequestContext>
         limits.burst = 1_000_000_000
     }
     VerifyController(services: services, limits: limits).register(on: router)
+    ReferentialController(services: services).register(on: router)
     AdminAPIController(services: services).register(on: router)
     WebController(services: services).register(on: router)
     return router

@@ -32,7 +32,7 @@ struct BearerAuthenticator: RouterMiddleware {
             guard let t = try APITokenRecord.fetchOne(db, key: hash) else { return nil }
             return try AccountRecord.fetchOne(db, key: t.accountID)
         }
-        guard let account else {
+        guard let account, account.role != .learner, account.erasedAt == nil else {
             return Self.unauthorized(
                 request, fr: "jeton d'API inconnu ou révoqué", en: "unknown or revoked API token", error: "invalid_token")
         }
@@ -71,7 +71,7 @@ enum Access {
 
     /// True when the account may act for this issuer.
     static func may(_ account: AccountRecord, issuer issuerID: String) -> Bool {
-        account.role == .admin || account.issuerID == issuerID
+        account.role == .admin || (account.role == .staff && account.issuerID == issuerID)
     }
 
     /// The account, when it may act for this issuer (403 otherwise).

@@ -23,6 +23,9 @@ struct DemoSeeder: Sendable {
     /// Seeds when needed; returns the one-time message (sign-in password, API token) to print, or nil.
     func seedIfNeeded(adminToken: String?) async throws -> String? {
         let db = services.db.writer
+        // Later additions to the demo seed themselves once each, on old data directories too.
+        try await seedReferentialsIfNeeded()
+        try await seedPortfolioIfNeeded()
         if try await db.read({ db in try SettingRecord.exists(db, key: "seeded") }) { return nil }
         let issuing = services.issuing
         let now = Date()

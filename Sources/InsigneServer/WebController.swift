@@ -55,6 +55,8 @@ struct WebController: Sendable {
         router.post("/trainer/assertions/{id}/revoke") { req, ctx in
             await page(req, ctx) { try await revoke($0, req, ctx, id: ctx.parameters.get("id") ?? "") }
         }
+        registerReferentialPages(on: router)
+        registerPortfolioPages(on: router)
     }
 
     // MARK: - Request plumbing
@@ -118,6 +120,10 @@ struct WebController: Sendable {
                         status: .forbidden, fr: "Votre session a expiré : reconnectez-vous puis recommencez.",
                         en: "Your session has expired: sign in again and retry.")
                 }
+            } else if env.account?.role == .learner, env.path == "/trainer" || env.path.hasPrefix("/trainer/") {
+                // Learners have their own pages; the trainers' pages are not theirs.
+                response = request.method == .get ? redirect("/portfolio") : errorPage(
+                    env, status: .forbidden, message: env.text(PageError.forbidden().fr, PageError.forbidden().en))
             } else {
                 response = try await body(env)
             }
@@ -151,7 +157,7 @@ struct WebController: Sendable {
         d["otherLang"] = env.english ? "fr" : "en"
         d["langSwitchURL"] = env.path + "?lang=" + (env.english ? "fr" : "en")
         if let a = env.account, let s = env.session {
-            d["account"] = ["displayName": a.displayName, "isAdmin": a.role == .admin]
+            d["account"] = ["displayName": a.displayName, "isAdmin": a.role == .admin, "isLearner": a.role == .learner]
             d["csrf"] = s.csrfToken
         }
         var response = HTTP.html(templates.render(template, d), status: status)
@@ -209,12 +215,13 @@ struct WebController: Sendable {
             switch account.role {
             case .admin: try IssuerRecord.order(Column("name")).fetchAll(db)
             case .staff: try IssuerRecord.filter(Column("id") == (account.issuerID ?? "")).fetchAll(db)
+            case .learner: []
             }
         }
     }
 
     func mayAct(_ account: AccountRecord, issuerID: String) -> Bool {
-        account.role == .admin || (account.issuerID != nil && account.issuerID == issuerID)
+        account.role == .admin || (account.role == .staff && account.issuerID != nil && account.issuerID == issuerID)
     }
 
     /// The badge class, if the account may act for its issuer (404 / 403 pages otherwise).

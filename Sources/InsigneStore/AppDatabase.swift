@@ -124,6 +124,91 @@ public struct AppDatabase: Sendable {
                 t.column("value", .text).notNull()
             }
         }
+        m.registerMigration("v2: referentials, learners, evidence portfolios") { db in
+            try db.create(table: "framework") { t in
+                t.primaryKey("id", .text)  // URL slug, stable across re-imports
+                t.column("idNumber", .text).notNull().unique()
+                t.column("shortName", .text).notNull()
+                t.column("description", .text).notNull()
+                t.column("descriptionFormat", .integer).notNull()
+                t.column("scaleValues", .jsonText).notNull()
+                t.column("scaleConfiguration", .text).notNull()
+                t.column("taxonomies", .jsonText).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+            try db.create(table: "competency") { t in
+                t.column("frameworkID", .text).notNull().references("framework", onDelete: .restrict)
+                t.column("idNumber", .text).notNull()
+                t.column("parentIDNumber", .text)
+                t.column("shortName", .text).notNull()
+                t.column("description", .text).notNull()
+                t.column("descriptionFormat", .integer).notNull()
+                t.column("scaleValues", .jsonText).notNull()
+                t.column("scaleConfiguration", .text).notNull()
+                t.column("ruleType", .text).notNull()
+                t.column("ruleOutcome", .integer).notNull()
+                t.column("ruleConfig", .text).notNull()
+                t.column("relatedIDNumbers", .jsonText).notNull()
+                t.column("exportID", .text).notNull()
+                t.column("position", .integer).notNull()  // tree order in the framework
+                t.column("depth", .integer).notNull()
+                t.column("retiredAt", .datetime)  // gone from the last import; kept so aligned badges keep their URL
+                t.primaryKey(["frameworkID", "idNumber"])
+            }
+            try db.alter(table: "account") { t in
+                t.add(column: "email", .text)  // learners: where their badges are sent
+                t.add(column: "erasedAt", .datetime)
+            }
+            try db.create(table: "invitation") { t in
+                t.primaryKey("tokenHash", .text)
+                t.column("email", .text).notNull()
+                t.column("displayName", .text).notNull()
+                t.column("createdBy", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("expiresAt", .datetime).notNull()
+                t.column("acceptedAt", .datetime)
+                t.column("accountID", .text).references("account", onDelete: .setNull)
+            }
+            try db.create(table: "evidenceBlob") { t in
+                t.primaryKey("sha256", .text)  // content address; the bytes live in <data>/evidence/ab/cdef…
+                t.column("size", .integer).notNull()
+                t.column("mediaType", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "evidence") { t in
+                t.primaryKey("id", .text)
+                t.column("learnerID", .text).notNull().indexed().references("account", onDelete: .cascade)
+                t.column("kind", .text).notNull()  // file | narrative | link
+                t.column("title", .text).notNull()
+                t.column("narrative", .text)
+                t.column("linkURL", .text)
+                t.column("blobSHA256", .text).indexed().references("evidenceBlob", onDelete: .restrict)
+                t.column("fileName", .text)
+                t.column("genre", .text)
+                t.column("status", .text).notNull()  // draft | submitted | accepted | changesRequested
+                t.column("reviewComment", .text)
+                t.column("reviewedBy", .text)
+                t.column("reviewedAt", .datetime)
+                t.column("submittedAt", .datetime)
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+            try db.create(table: "evidenceAlignment") { t in
+                t.column("evidenceID", .text).notNull().references("evidence", onDelete: .cascade)
+                t.column("frameworkID", .text).notNull()
+                t.column("competencyIDNumber", .text).notNull()
+                t.primaryKey(["evidenceID", "frameworkID", "competencyIDNumber"])
+                t.foreignKey(["frameworkID", "competencyIDNumber"], references: "competency", onDelete: .restrict)
+            }
+            try db.create(table: "shareLink") { t in
+                t.primaryKey("tokenHash", .text)
+                t.column("learnerID", .text).notNull().indexed().references("account", onDelete: .cascade)
+                t.column("label", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("revokedAt", .datetime)
+            }
+        }
         return m
     }
 }

@@ -196,8 +196,9 @@ public struct AssertionRecord: Codable, Sendable, Equatable, FetchableRecord, Pe
 /// A person who signs in (trainer, issuer staff, admin).
 public struct AccountRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "account"
-    /// Roles: `admin` sees everything; `staff` is limited to its issuer.
-    public enum Role: String, Codable, Sendable { case admin, staff }
+    /// Roles: `admin` sees everything; `staff` is limited to its issuer (trainers, reviewers); `learner` keeps a
+    /// portfolio of evidence (VAE candidates, stagiaires).
+    public enum Role: String, Codable, Sendable { case admin, staff, learner }
     public var id: String
     public var login: String
     public var displayName: String
@@ -206,12 +207,18 @@ public struct AccountRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
     public var role: Role
     public var issuerID: String?
     public var createdAt: Date
+    /// A learner's email (badges are awarded to it); private.
+    public var email: String?
+    /// Set when the person's data was erased (RGPD): the row stays as a tombstone, emptied.
+    public var erasedAt: Date?
 
     /// Creates a record.
     public init(
         id: String, login: String, displayName: String, passwordHash: String?, role: Role, issuerID: String?,
-        createdAt: Date
+        createdAt: Date, email: String? = nil, erasedAt: Date? = nil
     ) {
+        self.email = email
+        self.erasedAt = erasedAt
         self.id = id
         self.login = login
         self.displayName = displayName

@@ -1,0 +1,5 @@
+// Stub: seeds a demo trainer-reviewer and learner once.
+extension DemoSeeder {
+    /// Seeds the portfolio demo once.
+    func seedPortfolioIfNeeded() async throws {}
+}

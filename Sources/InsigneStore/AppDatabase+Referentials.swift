@@ -1,0 +1,146 @@
+import CompetencyFrameworks
+import Foundation
+import GRDB
+
+/// What an import changed.
+public struct FrameworkImportSummary: Sendable, Equatable {
+    /// The stored framework.
+    public var framework: FrameworkRecord
+    /// True when the id number was new.
+    public var created: Bool
+    /// Competencies added, changed, unchanged, and retired (in the store but no longer in the file).
+    public var added: Int
+    public var updated: Int
+    public var unchanged: Int
+    public var retired: Int
+}
+
+extension AppDatabase {
+    /// Imports (or re-imports) a validated framework in one transaction. A framework is matched by its id number;
+    /// competencies by theirs. Competencies missing from the new file are retired, never deleted, so badge classes
+    /// aligned to them keep working URLs.
+    public func importFramework(_ framework: CompetencyFramework, actor: String, now: Date = Date()) throws
+        -> FrameworkImportSummary
+    {
+        let f = try framework.validated()
+        return try writer.write { db in
+            var created = false
+            var record: FrameworkRecord
+            if let existing = try FrameworkRecord.filter(Column("idNumber") == f.idNumber).fetchOne(db) {
+                record = existing
+            } else {
+                created = true
+                record = FrameworkRecord(
+                    id: try Self.freeFrameworkSlug(for: f.idNumber, db), idNumber: f.idNumber, shortName: "",
+                    description: "", descriptionFormat: 1, scaleValues: [], scaleConfiguration: "", taxonomies: [],
+                    createdAt: now, updatedAt: now)
+            }
+            record.shortName = f.shortName
+            record.description = f.description
+            record.descriptionFormat = f.descriptionFormat
+            record.scaleValues = f.scaleValues
+            record.scaleConfiguration = f.scaleConfiguration
+            record.taxonomies = f.taxonomies
+            record.updatedAt = now
+            try record.save(db)
+
+            var old = [String: CompetencyRecord]()
+            for c in try CompetencyRecord.filter(Column("frameworkID") == record.id).fetchAll(db) { old[c.idNumber] = c }
+            var added = 0, updated = 0, unchanged = 0, retired = 0
+            let tail = f.competencies.count
+            for (position, c) in f.competencies.enumerated() {
+                let new = CompetencyRecord(
+                    frameworkID: record.id, competency: c, position: position, depth: f.depth(of: c.idNumber))
+                if let before = old.removeValue(forKey: c.idNumber) {
+                    if before == new { unchanged += 1; continue }
+                    updated += 1
+                } else {
+                    added += 1
+                }
+                try new.save(db)
+            }
+            for (offset, var gone) in old.values.sorted(by: { $0.position < $1.position }).enumerated() {
+                if gone.retiredAt == nil { retired += 1; gone.retiredAt = now }
+                gone.position = tail + offset
+                try gone.save(db)
+            }
+            var event = AuditEventRecord(
+                at: now, actor: actor, action: created ? "framework.import" : "framework.reimport", subject: record.id,
+                detail: "added \(added), updated \(updated), unchanged \(unchanged), retired \(retired)")
+            try event.insert(db)
+            return FrameworkImportSummary(
+                framework: record, created: created, added: added, updated: updated, unchanged: unchanged,
+                retired: retired)
+        }
+    }
+
+    /// A slug for a new framework: lowercase letters, digits and dashes, unique.
+    static func freeFrameworkSlug(for idNumber: String, _ db: Database) throws -> String {
+        var slug = ""
+        for ch in idNumber.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased() {
+            if ch.isASCII && (ch.isLetter || ch.isNumber) { slug.append(ch) } else if !slug.hasSuffix("-") { slug.append("-") }
+        }
+        slug = String(slug.trimmingCharacters(in: CharacterSet(charactersIn: "-")).prefix(60))
+        if slug.isEmpty { slug = "referentiel" }
+        var candidate = slug
+        var n = 2
+        while try FrameworkRecord.exists(db, key: candidate) {
+            candidate = "\(slug)-\(n)"
+            n += 1
+        }
+        return candidate
+    }
+
+    /// Every framework, by title.
+    public func frameworks() throws -> [FrameworkRecord] {
+        try writer.read { db in try FrameworkRecord.order(Column("shortName").collating(.localizedCaseInsensitiveCompare)).fetchAll(db) }
+    }
+
+    /// One framework by slug.
+    public func framework(id: String) throws -> FrameworkRecord? {
+        try writer.read { db in try FrameworkRecord.fetchOne(db, key: id) }
+    }
+
+    /// A framework's competencies in tree order (retired ones last unless excluded).
+    public func competencies(frameworkID: String, includeRetired: Bool = true) throws -> [CompetencyRecord] {
+        try writer.read { db in
+            var q = CompetencyRecord.filter(Column("frameworkID") == frameworkID)
+            if !includeRetired { q = q.filter(Column("retiredAt") == nil) }
+            return try q.order(Column("position")).fetchAll(db)
+        }
+    }
+
+    /// One competency.
+    public func competency(frameworkID: String, idNumber: String) throws -> CompetencyRecord? {
+        try writer.read { db in
+            try CompetencyRecord.fetchOne(db, key: ["frameworkID": frameworkID, "idNumber": idNumber])
+        }
+    }
+
+    /// The framework as a core value (current competencies only): what export writes.
+    public func coreFramework(id: String) throws -> CompetencyFramework? {
+        guard let f = try framework(id: id) else { return nil }
+        let items = try competencies(frameworkID: id, includeRetired: false).map(\.competency)
+        return CompetencyFramework(
+            idNumber: f.idNumber, shortName: f.shortName, description: f.description,
+            descriptionFormat: f.descriptionFormat, scaleValues: f.scaleValues, scaleConfiguration: f.scaleConfiguration,
+            taxonomies: f.taxonomies, competencies: items)
+    }
+
+    /// Current competencies whose code or words match `query` (every word must appear), at most `limit`.
+    public func searchCompetencies(_ query: String, frameworkID: String? = nil, limit: Int = 50) throws -> [CompetencyRecord] {
+        let words = query.split(whereSeparator: { $0.isWhitespace }).map(String.init).prefix(8)
+        return try writer.read { db in
+            var q = CompetencyRecord.filter(Column("retiredAt") == nil)
+            if let frameworkID { q = q.filter(Column("frameworkID") == frameworkID) }
+            for w in words {
+                let pattern = "%" + w.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                    .replacingOccurrences(of: "_", with: "\\_") + "%"
+                q = q.filter(
+                    sql: "(idNumber LIKE ? ESCAPE '\\' OR shortName LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')",
+                    arguments: [pattern, pattern, pattern])
+            }
+            return try q.order(Column("frameworkID"), Column("position")).limit(limit).fetchAll(db)
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import GRDB
+
+/// An invitation link that creates a learner account; stored as the SHA-256 of its token.
+public struct InvitationRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "invitation"
+    public var tokenHash: String
+    public var email: String
+    public var displayName: String
+    /// The account that invited.
+    public var createdBy: String
+    public var createdAt: Date
+    public var expiresAt: Date
+    public var acceptedAt: Date?
+    /// The learner account created when it was accepted.
+    public var accountID: String?
+
+    /// Creates a record.
+    public init(
+        tokenHash: String, email: String, displayName: String, createdBy: String, createdAt: Date, expiresAt: Date,
+        acceptedAt: Date? = nil, accountID: String? = nil
+    ) {
+        self.tokenHash = tokenHash
+        self.email = email
+        self.displayName = displayName
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.acceptedAt = acceptedAt
+        self.accountID = accountID
+    }
+}
+
+/// Bytes of an evidence file, stored once by content (SHA-256); the file is `<data>/evidence/<2 hex>/<62 hex>`.
+public struct EvidenceBlobRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "evidenceBlob"
+    /// Lowercase hex SHA-256 of the bytes.
+    public var sha256: String
+    public var size: Int
+    /// The sniffed media type (never the one the browser claimed).
+    public var mediaType: String
+    public var createdAt: Date
+
+    /// Creates a record.
+    public init(sha256: String, size: Int, mediaType: String, createdAt: Date) {
+        self.sha256 = sha256
+        self.size = size
+        self.mediaType = mediaType
+        self.createdAt = createdAt
+    }
+}
+
+/// One piece of a learner's evidence: a file, a written narrative or a link. Private by default.
+public struct EvidenceItemRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "evidence"
+    /// Kinds of evidence.
+    public enum Kind: String, Codable, Sendable { case file, narrative, link }
+    /// Review states.
+    public enum Status: String, Codable, Sendable { case draft, submitted, accepted, changesRequested }
+    /// Random UUID; the public-looking URL `/evidence/<id>` still answers 404 to anyone not allowed.
+    public var id: String
+    public var learnerID: String
+    public var kind: Kind
+    public var title: String
+    public var narrative: String?
+    public var linkURL: String?
+    public var blobSHA256: String?
+    public var fileName: String?
+    /// OB 2.0 evidence `genre` (e.g. "Rapport", "Photographie").
+    public var genre: String?
+    public var status: Status
+    public var reviewComment: String?
+    public var reviewedBy: String?
+    public var reviewedAt: Date?
+    public var submittedAt: Date?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    /// Creates a record.
+    public init(
+        id: String, learnerID: String, kind: Kind, title: String, narrative: String? = nil, linkURL: String? = nil,
+        blobSHA256: String? = nil, fileName: String? = nil, genre: String? = nil, status: Status = .draft,
+        createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id
+        self.learnerID = learnerID
+        self.kind = kind
+        self.title = title
+        self.narrative = narrative
+        self.linkURL = linkURL
+        self.blobSHA256 = blobSHA256
+        self.fileName = fileName
+        self.genre = genre
+        self.status = status
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// A tag from a piece of evidence to a competency of a framework.
+public struct EvidenceAlignmentRecord: Codable, Sendable, Equatable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "evidenceAlignment"
+    public var evidenceID: String
+    public var frameworkID: String
+    public var competencyIDNumber: String
+
+    /// Creates a tag.
+    public init(evidenceID: String, frameworkID: String, competencyIDNumber: String) {
+        self.evidenceID = evidenceID
+        self.frameworkID = frameworkID
+        self.competencyIDNumber = competencyIDNumber
+    }
+}
+
+/// A revocable link a learner gives (e.g. to a jury) to open their evidence; stored as the SHA-256 of its token.
+public struct ShareLinkRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "shareLink"
+    public var tokenHash: String
+    public var learnerID: String
+    public var label: String
+    public var createdAt: Date
+    public var revokedAt: Date?
+
+    /// Creates a record.
+    public init(tokenHash: String, learnerID: String, label: String, createdAt: Date, revokedAt: Date? = nil) {
+        self.tokenHash = tokenHash
+        self.learnerID = learnerID
+        self.label = label
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
+}
