@@ -117,8 +117,8 @@ struct Portfolio: Sendable {
 
     /// Creates or updates a piece and its tags in one transaction; blobs left unreferenced are deleted.
     func save(_ item: EvidenceItemRecord, tags: [EvidenceAlignmentRecord], file: StoredFile?) async throws {
-        var item = item
         let orphans = try await db.writer.write { db -> [String] in
+            var item = item
             var candidates: [String] = []
             if let old = try EvidenceItemRecord.fetchOne(db, key: item.id), let sha = old.blobSHA256 {
                 candidates.append(sha)
@@ -132,7 +132,10 @@ struct Portfolio: Sendable {
             }
             try item.save(db)
             try EvidenceAlignmentRecord.filter(Column("evidenceID") == item.id).deleteAll(db)
-            for t in Set(tags) { try t.insert(db) }
+            let mine = tags.map {
+                EvidenceAlignmentRecord(evidenceID: item.id, frameworkID: $0.frameworkID, competencyIDNumber: $0.competencyIDNumber)
+            }
+            for t in Set(mine) { try t.insert(db) }
             return try Self.deleteOrphanBlobs(candidates, db)
         }
         orphans.forEach(files.remove)
@@ -204,7 +207,7 @@ struct Portfolio: Sendable {
     /// Drafts are the learner's alone; reviewers (staff, admin) see the rest; a live share link of the learner
     /// opens their submitted and accepted pieces.
     func visible(id: String, account: AccountRecord?, shareToken: String?) async throws -> (Piece, Viewer)? {
-        guard id.count <= 64, let piece = try await piece(id: id) else { return nil }
+        guard id.count <= 64, let piece = try await self.piece(id: id) else { return nil }
         let item = piece.item
         if let a = account, a.erasedAt == nil {
             if a.role == .learner, a.id == item.learnerID { return (piece, .owner) }
@@ -293,7 +296,7 @@ struct Portfolio: Sendable {
             return c
         }
         return items.map { c in
-            let state: CoverageState = switch states[c.idNumber] {
+            let state: CoverageState = switch states[c.idNumber] ?? "" {
             case "accepted": .accepted
             case "submitted": .submitted
             default: .none
@@ -318,8 +321,8 @@ struct Portfolio: Sendable {
 
     /// Everything stored about a learner, as a ZIP archive.
     func export(_ account: AccountRecord, now: Date = Date()) async throws -> [UInt8] {
-        let pieces = try await pieces(learnerID: account.id)
-        let badges = try await badges(of: account)
+        let pieces = try await self.pieces(learnerID: account.id)
+        let badges = try await self.badges(of: account)
         let (links, audit) = try await db.writer.read { db -> ([ShareLinkRecord], [AuditEventRecord]) in
             let links = try ShareLinkRecord.filter(Column("learnerID") == account.id).order(Column("createdAt")).fetchAll(db)
             var subjects = [account.id] + pieces.map(\.item.id) + badges.map(\.0.id)

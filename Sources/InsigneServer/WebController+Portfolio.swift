@@ -60,7 +60,7 @@ extension WebController {
         router.get("/portfolio/share") { req, ctx in await page(req, ctx) { try await sharePage($0, created: nil) } }
         router.post("/portfolio/share") { req, ctx in
             await page(req, ctx) { env in
-                let form = try await form(req, ctx, env)
+                let form = try await self.form(req, ctx, env)
                 let me = try learner(env)
                 let label = String((form.optional("label") ?? env.text("Lien de partage", "Share link")).prefix(200))
                 let token = try await portfolio.createShareLink(learnerID: me.id, label: label)
@@ -69,7 +69,7 @@ extension WebController {
         }
         router.post("/portfolio/share/revoke") { req, ctx in
             await page(req, ctx) { env in
-                let form = try await form(req, ctx, env)
+                let form = try await self.form(req, ctx, env)
                 guard try await portfolio.revokeShareLink(tokenHash: form["link"], learnerID: try learner(env).id) else {
                     throw PageError.notFound()
                 }
@@ -233,10 +233,10 @@ extension WebController {
         var plain = env
         plain.session = nil
         let form = try await self.form(request, context, plain)
+        guard try await portfolio.openInvitation(token) != nil else { throw invitationGone }
         guard let cookie = request.cookies[Self.loginCSRFCookie]?.value, WebSecurity.equal(form["csrf"], cookie) else {
             throw csrfError
         }
-        guard try await portfolio.openInvitation(token) != nil else { throw invitationGone }
         let password = form["password"]
         guard password.count >= Portfolio.minPasswordLength, password.count <= 1000 else {
             return try await invitationPage(env, request, token: token, error: env.text(
@@ -329,7 +329,7 @@ extension WebController {
                     let key = f.id + "|" + c.idNumber
                     return [
                         "value": key, "code": c.idNumber, "name": c.shortName, "checked": checked.contains(key),
-                        "depth": min(c.depth, 4), "domId": "tag-" + SHA256Digest.hexHash(Array(key.utf8)).prefix(12),
+                        "depth": min(c.depth, 4), "domId": "tag-" + String(SHA256Digest.hexHash(Array(key.utf8)).prefix(12)),
                     ]
                 },
             ])
@@ -360,7 +360,8 @@ extension WebController {
         } catch let e as HTTPError where e.status == .contentTooLarge {
             throw tooLarge
         }
-        let existing = try await id.map { try await ownPiece(env, $0, editable: true) }
+        var existing: Portfolio.Piece?
+        if let id { existing = try await ownPiece(env, id, editable: true) }
         let kind = existing?.item.kind ?? EvidenceItemRecord.Kind(rawValue: request.uri.queryParameters.get("kind") ?? "") ?? .file
         var errors: [String: String] = [:]
         var status: HTTPResponse.Status?
@@ -532,10 +533,11 @@ extension WebController {
     // MARK: - Evidence pages and files
 
     func evidencePage(_ env: Env, _ request: Request, id: String) async throws -> Response {
-        let share = request.uri.queryParameters.get("share").map(String.init)
-        guard let (piece, viewer) = try await portfolio.visible(id: id, account: env.account, shareToken: share) else {
+        let share: String? = request.uri.queryParameters.get("share").map { String($0) }
+        guard let found = try await portfolio.visible(id: id, account: env.account, shareToken: share) else {
             throw PageError.notFound()
         }
+        let (piece, viewer) = found
         let names = try await competencyNames()
         let learnerName = try await services.db.writer.read { db in
             try AccountRecord.fetchOne(db, key: piece.item.learnerID)?.displayName ?? ""
@@ -554,8 +556,8 @@ extension WebController {
     }
 
     func evidenceFile(_ env: Env, _ request: Request, id: String) async throws -> Response {
-        let share = request.uri.queryParameters.get("share").map(String.init)
-        guard let (piece, _) = try await portfolio.visible(id: id, account: env.account, shareToken: share),
+        let share: String? = request.uri.queryParameters.get("share").map { String($0) }
+        guard let piece = try await portfolio.visible(id: id, account: env.account, shareToken: share)?.0,
             let blob = piece.blob, let bytes = portfolio.files.read(blob.sha256)
         else { throw PageError.notFound() }
         let name = Portfolio.safeFileName(piece.item.fileName ?? "fichier", mediaType: blob.mediaType)
@@ -630,6 +632,6 @@ extension WebController {
                 "Wrong password or confirmation box not ticked: nothing was erased."))
         }
         _ = try await portfolio.erase(me)
-        return redirect("/login?erased=1", cookies: [WebSecurity.cookie(WebSessionStore.cookieName, "", maxAge: 0, secure: secureCookies)])
+        return redirect("/login?bye=1", cookies: [WebSecurity.cookie(WebSessionStore.cookieName, "", maxAge: 0, secure: secureCookies)])
     }
 }

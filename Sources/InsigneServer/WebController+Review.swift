@@ -162,7 +162,7 @@ extension WebController {
         let accepted = pieces.filter { $0.item.status == .accepted }
         var data: [String: Any] = [
             "learner": ["id": learner.id, "name": learner.displayName, "email": learner.email ?? ""],
-            "pieces": pieces.sorted { ($0.item.submittedAt ?? .distantPast) < ($1.item.submittedAt ?? .distantPast) }.map { p in
+            "pieces": pieces.sorted { ($0.item.submittedAt ?? .distantPast) < ($1.item.submittedAt ?? .distantPast) }.map { p -> [String: Any] in
                 var d = pieceData(p, env, names: names)
                 d["underReview"] = p.item.status == .submitted
                 return d
