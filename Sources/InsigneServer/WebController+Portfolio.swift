@@ -1,7 +1,637 @@
+import Foundation
+import GRDB
+import HTTPTypes
 import Hummingbird
+import InsigneStore
+import OpenBadges
+import OpenBadgesCrypto
 
-// Stub: the learners' portfolio pages, evidence access, share links, RGPD, and the trainers' review land here.
+/// The learners' pages: invitation, evidence portfolio, coverage, share links, personal data; and the evidence
+/// pages and files, open only to the learner, reviewers and holders of a live share link (404 to anyone else).
 extension WebController {
+    var portfolio: Portfolio { Portfolio(services: services) }
+
     /// Registers the portfolio pages.
-    func registerPortfolioPages(on router: Router<AppRequestContext>) {}
+    func registerPortfolioPages(on router: Router<AppRequestContext>) {
+        registerReviewPages(on: router)
+        router.get("/invitation/{token}") { req, ctx in
+            await page(req, ctx, signedIn: false) { try await invitationPage($0, req, token: ctx.parameters.get("token") ?? "") }
+        }
+        router.post("/invitation/{token}") { req, ctx in
+            await page(req, ctx, signedIn: false) { try await acceptInvitation($0, req, ctx, token: ctx.parameters.get("token") ?? "") }
+        }
+        router.get("/portfolio") { req, ctx in await page(req, ctx) { try await portfolioPage($0, req) } }
+        router.get("/portfolio/evidence/new") { req, ctx in
+            await page(req, ctx) { env in
+                let kind = EvidenceItemRecord.Kind(rawValue: req.uri.queryParameters.get("kind") ?? "") ?? .file
+                return try await evidenceForm(env, existing: nil, kind: kind, form: nil, errors: [:])
+            }
+        }
+        router.post("/portfolio/evidence/new") { req, ctx in
+            await page(req, ctx) { try await saveEvidence($0, req, ctx, id: nil) }
+        }
+        router.get("/portfolio/evidence/{id}/edit") { req, ctx in
+            await page(req, ctx) { env in
+                let item = try await ownPiece(env, ctx.parameters.get("id") ?? "", editable: true)
+                return try await evidenceForm(env, existing: item, kind: item.item.kind, form: nil, errors: [:])
+            }
+        }
+        router.post("/portfolio/evidence/{id}/edit") { req, ctx in
+            await page(req, ctx) { try await saveEvidence($0, req, ctx, id: ctx.parameters.get("id") ?? "") }
+        }
+        router.post("/portfolio/evidence/{id}/delete") { req, ctx in
+            await page(req, ctx) { env in
+                _ = try await form(req, ctx, env)
+                let piece = try await ownPiece(env, ctx.parameters.get("id") ?? "", editable: true)
+                try await portfolio.delete(piece.item)
+                return redirect("/portfolio?deleted=1")
+            }
+        }
+        router.post("/portfolio/submit") { req, ctx in
+            await page(req, ctx) { env in
+                _ = try await form(req, ctx, env)
+                let n = try await portfolio.submitAll(learnerID: try learner(env).id)
+                return redirect("/portfolio?submitted=\(n)")
+            }
+        }
+        router.get("/portfolio/coverage/{fw}") { req, ctx in
+            await page(req, ctx) { try await coveragePage($0, frameworkID: ctx.parameters.get("fw") ?? "") }
+        }
+        router.get("/portfolio/share") { req, ctx in await page(req, ctx) { try await sharePage($0, created: nil) } }
+        router.post("/portfolio/share") { req, ctx in
+            await page(req, ctx) { env in
+                let form = try await self.form(req, ctx, env)
+                let me = try learner(env)
+                let label = String((form.optional("label") ?? env.text("Lien de partage", "Share link")).prefix(200))
+                let token = try await portfolio.createShareLink(learnerID: me.id, label: label)
+                return try await sharePage(env, created: services.urls.base + "/share/" + token)
+            }
+        }
+        router.post("/portfolio/share/revoke") { req, ctx in
+            await page(req, ctx) { env in
+                let form = try await self.form(req, ctx, env)
+                guard try await portfolio.revokeShareLink(tokenHash: form["link"], learnerID: try learner(env).id) else {
+                    throw PageError.notFound()
+                }
+                return redirect("/portfolio/share?revoked=1")
+            }
+        }
+        router.get("/portfolio/data") { req, ctx in await page(req, ctx) { try await dataPage($0, error: nil) } }
+        router.post("/portfolio/data/export") { req, ctx in
+            await page(req, ctx) { env in
+                _ = try await form(req, ctx, env)
+                let me = try learner(env)
+                let zip = try await portfolio.export(me)
+                return HTTP.bytes(zip, contentType: "application/zip", headers: [
+                    .contentDisposition: "attachment; filename=\"insigne-mes-donnees.zip\"",
+                    .cacheControl: "private, no-store",
+                ])
+            }
+        }
+        router.post("/portfolio/data/erase") { req, ctx in await page(req, ctx) { try await erase($0, req, ctx) } }
+        router.get("/evidence/{id}") { req, ctx in
+            await page(req, ctx, signedIn: false) { try await evidencePage($0, req, id: ctx.parameters.get("id") ?? "") }
+        }
+        router.get("/evidence/{id}/file") { req, ctx in
+            await page(req, ctx, signedIn: false) { try await evidenceFile($0, req, id: ctx.parameters.get("id") ?? "") }
+        }
+        router.get("/share/{token}") { req, ctx in
+            await page(req, ctx, signedIn: false) { try await sharedPortfolio($0, token: ctx.parameters.get("token") ?? "") }
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// Renders a portfolio or review page: `en` tells the template which language to show.
+    func renderPortfolio(
+        _ template: String, _ env: Env, title: String, status: HTTPResponse.Status = .ok, _ data: [String: Any] = [:],
+        cookies: [String] = []
+    ) -> Response {
+        var d = data
+        d["en"] = env.english
+        d["portfolioCSS"] = StaticAssets.href("portfolio.css")
+        d["portfolioJS"] = StaticAssets.href("portfolio.js")
+        return render(template, env, title: title, status: status, d, cookies: cookies)
+    }
+
+    /// The signed-in learner; anyone else gets the 404 page (these pages are not theirs).
+    func learner(_ env: Env) throws -> AccountRecord {
+        guard let a = env.account, a.role == .learner, a.erasedAt == nil else { throw PageError.notFound() }
+        return a
+    }
+
+    /// One of the learner's own pieces; 404 otherwise, 409-like message when it may no longer change.
+    func ownPiece(_ env: Env, _ id: String, editable: Bool) async throws -> Portfolio.Piece {
+        let me = try learner(env)
+        guard let piece = try await portfolio.piece(id: id), piece.item.learnerID == me.id else { throw PageError.notFound() }
+        if editable, !(piece.item.status == .draft || piece.item.status == .changesRequested) {
+            throw PageError(
+                status: .conflict, fr: "Cette preuve est en cours d'examen ou déjà acceptée : elle ne peut plus être modifiée.",
+                en: "This piece is under review or already accepted: it can no longer be changed.")
+        }
+        return piece
+    }
+
+    func statusLabel(_ s: EvidenceItemRecord.Status, _ env: Env) -> [String: Any] {
+        let (fr, en, css) = switch s {
+        case .draft: ("Brouillon", "Draft", "neutral")
+        case .submitted: ("Envoyée pour examen", "Submitted for review", "neutral")
+        case .accepted: ("Acceptée", "Accepted", "good")
+        case .changesRequested: ("À reprendre", "Changes requested", "bad")
+        }
+        return ["label": env.text(fr, en), "css": css, "code": s.rawValue]
+    }
+
+    func kindLabel(_ k: EvidenceItemRecord.Kind, _ env: Env) -> String {
+        switch k {
+        case .file: env.text("Fichier", "File")
+        case .narrative: env.text("Récit écrit", "Written narrative")
+        case .link: env.text("Lien", "Link")
+        }
+    }
+
+    /// Competency names by framework and code, for the tags shown.
+    func competencyNames() async throws -> [String: String] {
+        try await services.db.writer.read { db in
+            var out: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT frameworkID, idNumber, shortName FROM competency") {
+                out[(row[0] as String) + "|" + (row[1] as String)] = row[2]
+            }
+            return out
+        }
+    }
+
+    /// Template data for a piece.
+    func pieceData(_ p: Portfolio.Piece, _ env: Env, names: [String: String], share: String? = nil) -> [String: Any] {
+        let i = p.item
+        let suffix = share.map { "?share=" + $0 } ?? ""
+        var d: [String: Any] = [
+            "id": i.id, "title": i.title, "kind": kindLabel(i.kind, env), "status": statusLabel(i.status, env),
+            "url": "/evidence/\(i.id)" + suffix, "isFile": i.kind == .file, "isLink": i.kind == .link,
+            "isNarrative": i.kind == .narrative,
+            "editable": i.status == .draft || i.status == .changesRequested,
+            "created": WebDates.display(i.createdAt, english: env.english, time: false),
+            "tags": p.tags.map { t in
+                ["code": t.competencyIDNumber, "framework": t.frameworkID,
+                 "name": names[t.frameworkID + "|" + t.competencyIDNumber] ?? ""]
+            },
+            "hasTags": !p.tags.isEmpty,
+        ]
+        if let g = i.genre { d["genre"] = g }
+        if let s = i.description { d["description"] = s }
+        if let n = i.narrative { d["narrative"] = n }
+        if let l = i.linkURL { d["linkURL"] = l }
+        if let c = i.reviewComment, !c.isEmpty { d["reviewComment"] = c }
+        if let at = i.reviewedAt { d["reviewed"] = WebDates.display(at, english: env.english) }
+        if let at = i.submittedAt { d["submitted"] = WebDates.display(at, english: env.english) }
+        if let b = p.blob {
+            d["file"] = [
+                "name": i.fileName ?? "", "type": b.mediaType, "size": Self.byteSize(b.size, env),
+                "url": "/evidence/\(i.id)/file" + suffix, "isImage": b.mediaType.hasPrefix("image/"),
+            ] as [String: Any]
+        }
+        return d
+    }
+
+    static func byteSize(_ n: Int, _ env: Env) -> String {
+        if n < 1024 { return env.text("\(n) octets", "\(n) bytes") }
+        if n < 1024 * 1024 { return env.text("\(n / 1024) Ko", "\(n / 1024) KB") }
+        let mb = (Double(n) / 1_048_576 * 10).rounded() / 10
+        return env.english ? "\(mb) MB" : "\(mb) Mo".replacingOccurrences(of: ".", with: ",")
+    }
+
+    /// A token for forms shown before any session (the sign-in form's cookie), and the cookie to set.
+    func preSessionToken(_ request: Request) throws -> (String, [String]) {
+        let token = request.cookies[Self.loginCSRFCookie]?.value ?? ""
+        if token.count == 64 { return (token, []) }
+        let fresh = try SecureRandom.hex(byteCount: 32)
+        return (fresh, [WebSecurity.cookie(Self.loginCSRFCookie, fresh, maxAge: nil, secure: secureCookies)])
+    }
+
+    // MARK: - Invitation
+
+    var invitationGone: PageError {
+        PageError(
+            status: .notFound, fr: "Ce lien d'invitation n'est pas valide : il a expiré ou a déjà servi. Demandez-en un nouveau à votre formateur ou formatrice.",
+            en: "This invitation link is not valid: it has expired or was already used. Ask your trainer for a new one.")
+    }
+
+    func invitationPage(_ env: Env, _ request: Request, token: String, error: String? = nil) async throws -> Response {
+        guard let inv = try await portfolio.openInvitation(token) else { throw invitationGone }
+        let (csrf, cookies) = try preSessionToken(request)
+        var data: [String: Any] = [
+            "token": token, "formCSRF": csrf, "name": inv.displayName, "email": inv.email,
+            "expires": WebDates.display(inv.expiresAt, english: env.english, time: false),
+        ]
+        if let error { data["error"] = error }
+        return renderPortfolio(
+            "portfolio-invitation", env, title: env.text("Créer votre compte", "Create your account"),
+            status: error == nil ? .ok : .unprocessableContent, data, cookies: cookies)
+    }
+
+    func acceptInvitation(_ env: Env, _ request: Request, _ context: AppRequestContext, token: String) async throws -> Response {
+        var plain = env
+        plain.session = nil
+        let form = try await self.form(request, context, plain)
+        guard try await portfolio.openInvitation(token) != nil else { throw invitationGone }
+        guard let cookie = request.cookies[Self.loginCSRFCookie]?.value, WebSecurity.equal(form["csrf"], cookie) else {
+            throw csrfError
+        }
+        let password = form["password"]
+        guard password.count >= Portfolio.minPasswordLength, password.count <= 1000 else {
+            return try await invitationPage(env, request, token: token, error: env.text(
+                "Le mot de passe doit compter au moins \(Portfolio.minPasswordLength) caractères.",
+                "The password must be at least \(Portfolio.minPasswordLength) characters long."))
+        }
+        guard password == form["confirm"] else {
+            return try await invitationPage(env, request, token: token, error: env.text(
+                "Les deux mots de passe ne sont pas identiques.", "The two passwords do not match."))
+        }
+        let hash = try PasswordHash.hash(password)
+        guard let account = try await portfolio.accept(token, passwordHash: hash) else { throw invitationGone }
+        if let old = env.sessionToken { try await sessions.delete(token: old) }
+        let (session, _) = try await sessions.create(accountID: account.id)
+        return redirect("/portfolio?welcome=1", cookies: [
+            WebSecurity.cookie(WebSessionStore.cookieName, session, maxAge: Int(WebSessionStore.lifetime), secure: secureCookies),
+            WebSecurity.cookie(Self.loginCSRFCookie, "", maxAge: 0, secure: secureCookies),
+        ])
+    }
+
+    // MARK: - Portfolio
+
+    func portfolioPage(_ env: Env, _ request: Request) async throws -> Response {
+        let me = try learner(env)
+        let pieces = try await portfolio.pieces(learnerID: me.id)
+        let names = try await competencyNames()
+        let frameworks = try services.db.frameworks()
+        let badges = try await portfolio.badges(of: me)
+        let pending = pieces.filter { $0.item.status == .draft || $0.item.status == .changesRequested }.count
+        var data: [String: Any] = [
+            "pieces": pieces.map { pieceData($0, env, names: names) }, "hasPieces": !pieces.isEmpty,
+            "pendingCount": pending, "canSubmit": pending > 0,
+            "frameworks": frameworks.map { ["id": $0.id, "name": $0.shortName, "code": $0.idNumber] },
+            "hasFrameworks": !frameworks.isEmpty, "name": me.displayName,
+            "badges": badges.map { a, b -> [String: Any] in
+                var d: [String: Any] = [
+                    "name": b?.name ?? a.badgeClassID, "hostedURL": services.urls.assertion(a.id),
+                    "pngURL": services.urls.assertionPNG(a.id),
+                    "issued": WebDates.display(obDate: a.issuedOn, english: env.english) ?? a.issuedOn,
+                ]
+                if a.isRevoked { d["revoked"] = true }
+                return d
+            },
+            "hasBadges": !badges.isEmpty,
+        ]
+        let q = request.uri.queryParameters
+        if q.get("welcome") != nil {
+            data["notice"] = env.text(
+                "Bienvenue ! Votre compte est créé. Ajoutez ici vos preuves (documents, récits, liens), rattachez-les au référentiel, puis envoyez-les pour examen.",
+                "Welcome! Your account is ready. Add your evidence here (documents, narratives, links), tag it to the framework, then submit it for review.")
+        }
+        if let n = q.get("submitted").flatMap(Int.init) {
+            data["notice"] = n == 0
+                ? env.text("Rien à envoyer : aucune preuve en brouillon ou à reprendre.", "Nothing to submit: no draft or piece to rework.")
+                : env.text("\(n) preuve(s) envoyée(s) pour examen.", "\(n) piece(s) submitted for review.")
+        }
+        if q.get("saved") != nil { data["notice"] = env.text("Preuve enregistrée.", "Evidence saved.") }
+        if q.get("deleted") != nil { data["notice"] = env.text("Preuve supprimée.", "Evidence deleted.") }
+        return renderPortfolio("portfolio", env, title: env.text("Mon portfolio", "My portfolio"), data)
+    }
+
+    // MARK: - Evidence form
+
+    static let genres = [
+        ("Rapport d'activité", "Activity report"), ("Photographie", "Photograph"), ("Attestation", "Certificate"),
+        ("Récit d'expérience", "Experience narrative"), ("Projet personnalisé", "Support plan"),
+        ("Compte rendu de réunion", "Meeting minutes"), ("Vidéo", "Video"), ("Enregistrement audio", "Audio recording"),
+    ]
+
+    func evidenceForm(
+        _ env: Env, existing: Portfolio.Piece?, kind: EvidenceItemRecord.Kind, form: WebForm?, errors: [String: String],
+        status: HTTPResponse.Status? = nil
+    ) async throws -> Response {
+        _ = try learner(env)
+        let item = existing?.item
+        var checked = Set((existing?.tags ?? []).map { $0.frameworkID + "|" + $0.competencyIDNumber })
+        if let form { checked = Set(form.values["tag"] ?? []) }
+        var v: [String: String] = [
+            "title": item?.title ?? "", "genre": item?.genre ?? "", "description": item?.description ?? "",
+            "narrative": item?.narrative ?? "", "linkURL": item?.linkURL ?? "", "codes": "",
+        ]
+        if let form { for k in v.keys { v[k] = form[k] } }
+        var groups: [[String: Any]] = []
+        for f in try services.db.frameworks() {
+            let items = try services.db.competencies(frameworkID: f.id, includeRetired: false)
+            guard !items.isEmpty else { continue }
+            groups.append([
+                "id": f.id, "name": f.shortName, "code": f.idNumber,
+                "items": items.map { c -> [String: Any] in
+                    let key = f.id + "|" + c.idNumber
+                    return [
+                        "value": key, "code": c.idNumber, "name": c.shortName, "checked": checked.contains(key),
+                        "depth": min(c.depth, 4), "domId": "tag-" + String(SHA256Digest.hexHash(Array(key.utf8)).prefix(12)),
+                    ]
+                },
+            ])
+        }
+        var data: [String: Any] = [
+            "v": v, "errors": errors, "hasErrors": !errors.isEmpty, "kind": kind.rawValue, "kindLabel": kindLabel(kind, env),
+            "isFile": kind == .file, "isNarrative": kind == .narrative, "isLink": kind == .link,
+            "frameworks": groups, "hasFrameworks": !groups.isEmpty,
+            "genres": Self.genres.map { env.english ? $0.1 : $0.0 },
+            "action": item.map { "/portfolio/evidence/\($0.id)/edit" } ?? "/portfolio/evidence/new?kind=\(kind.rawValue)",
+            "isNew": item == nil, "maxFileSize": EvidenceFiles.maxSize,
+        ]
+        if let item {
+            data["id"] = item.id
+            if let c = item.reviewComment, item.status == .changesRequested { data["reviewComment"] = c }
+            if let b = existing?.blob { data["currentFile"] = ["name": item.fileName ?? "", "type": b.mediaType] }
+        }
+        let title = item == nil ? env.text("Ajouter une preuve", "Add evidence") : env.text("Modifier la preuve", "Edit evidence")
+        return renderPortfolio(
+            "portfolio-evidence-form", env, title: title, status: status ?? (errors.isEmpty ? .ok : .unprocessableContent), data)
+    }
+
+    func saveEvidence(_ env: Env, _ request: Request, _ context: AppRequestContext, id: String?) async throws -> Response {
+        let me = try learner(env)
+        let form: WebForm
+        do {
+            form = try await self.form(request, context, env)
+        } catch let e as HTTPError where e.status == .contentTooLarge {
+            throw tooLarge
+        }
+        var existing: Portfolio.Piece?
+        if let id { existing = try await ownPiece(env, id, editable: true) }
+        let kind = existing?.item.kind ?? EvidenceItemRecord.Kind(rawValue: request.uri.queryParameters.get("kind") ?? "") ?? .file
+        var errors: [String: String] = [:]
+        var status: HTTPResponse.Status?
+        func text(_ name: String, max: Int, required: Bool, fr: String, en: String) -> String? {
+            let v = form[name].trimmingCharacters(in: .whitespacesAndNewlines)
+            if v.isEmpty {
+                if required { errors[name] = env.text(fr, en) }
+                return nil
+            }
+            if v.count > max { errors[name] = env.text("\(max) caractères au plus.", "\(max) characters at most.") }
+            return v
+        }
+        let title = text("title", max: 200, required: true, fr: "Donnez un titre à la preuve.", en: "Give the piece a title.")
+        let genre = text("genre", max: 100, required: false, fr: "", en: "")
+        let description = text("description", max: 2000, required: false, fr: "", en: "")
+        var narrative: String?
+        var link: String?
+        var file: Portfolio.StoredFile?
+        switch kind {
+        case .narrative:
+            narrative = text("narrative", max: 20000, required: true, fr: "Écrivez votre récit.", en: "Write your narrative.")
+        case .link:
+            link = text("linkURL", max: 2000, required: true, fr: "Indiquez l'adresse du lien.", en: "Enter the link's address.")
+            if let l = link, errors["linkURL"] == nil, !Self.isWebLink(l) {
+                errors["linkURL"] = env.text(
+                    "Adresse web complète attendue, commençant par https:// ou http://.",
+                    "A full web address starting with https:// or http:// is expected.")
+            }
+        case .file:
+            if let part = form.files["file"], !part.body.isEmpty {
+                if part.body.count > EvidenceFiles.maxSize {
+                    errors["file"] = env.text(tooLarge.fr, tooLarge.en)
+                    status = .contentTooLarge
+                } else if let type = MediaSniffer.mediaType(part.body) {
+                    if errors.isEmpty {
+                        let sha = try portfolio.files.store(part.body)
+                        let name = String((part.filename ?? "fichier").split(separator: "/").last ?? "fichier").prefix(200)
+                        file = Portfolio.StoredFile(sha256: sha, size: part.body.count, mediaType: type, fileName: String(name))
+                    }
+                } else {
+                    errors["file"] = env.text(Self.unsupportedFile.0, Self.unsupportedFile.1)
+                    status = .unsupportedMediaType
+                }
+            } else if existing?.blob == nil {
+                errors["file"] = env.text("Choisissez un fichier.", "Choose a file.")
+            }
+        }
+        let tags = try await resolveTags(form, env, &errors)
+        guard errors.isEmpty, let title else {
+            return try await evidenceForm(env, existing: existing, kind: kind, form: form, errors: errors, status: status)
+        }
+        let now = Date()
+        var item = existing?.item ?? EvidenceItemRecord(
+            id: UUID().uuidString.lowercased(), learnerID: me.id, kind: kind, title: title, createdAt: now, updatedAt: now)
+        item.title = title
+        item.genre = genre
+        item.description = description
+        item.narrative = narrative
+        item.linkURL = link
+        item.updatedAt = now
+        try await portfolio.save(item, tags: tags, file: file)
+        return redirect("/portfolio?saved=1")
+    }
+
+    static let unsupportedFile = (
+        "Type de fichier refusé. Formats acceptés : PDF, images (PNG, JPEG, GIF, WebP), texte brut, documents OpenDocument ou Microsoft Office, audio MP3 et vidéo MP4. Les pages web, images SVG et programmes ne sont pas acceptés.",
+        "File type refused. Accepted: PDF, images (PNG, JPEG, GIF, WebP), plain text, OpenDocument or Microsoft Office documents, MP3 audio and MP4 video. Web pages, SVG images and programs are not accepted."
+    )
+
+    var tooLarge: PageError {
+        PageError(
+            status: .contentTooLarge, fr: "Fichier trop volumineux : 5 Mo au plus.", en: "File too large: 5 MB at most.")
+    }
+
+    static func isWebLink(_ s: String) -> Bool {
+        guard s.utf8.count <= 2000, !s.unicodeScalars.contains(where: { $0.value <= 0x20 }),
+            let u = URLComponents(string: s), let scheme = u.scheme?.lowercased(), scheme == "https" || scheme == "http",
+            let host = u.host, !host.isEmpty, u.user == nil
+        else { return false }
+        return true
+    }
+
+    /// The tags ticked (`tag` = `framework|code`) and typed (`codes`: codes separated by commas or spaces).
+    func resolveTags(_ form: WebForm, _ env: Env, _ errors: inout [String: String]) async throws -> [EvidenceAlignmentRecord] {
+        let ticked = (form.values["tag"] ?? []).prefix(500)
+        let typed = form["codes"].split(whereSeparator: { $0 == "," || $0 == ";" || $0.isWhitespace }).map(String.init).prefix(200)
+        let (tags, unknown, ambiguous) = try await services.db.writer.read { db -> ([EvidenceAlignmentRecord], [String], [String]) in
+            var tags: [EvidenceAlignmentRecord] = []
+            var unknown: [String] = []
+            var ambiguous: [String] = []
+            for t in ticked {
+                let parts = t.split(separator: "|", maxSplits: 1).map(String.init)
+                guard parts.count == 2,
+                    let c = try CompetencyRecord.fetchOne(db, key: ["frameworkID": parts[0], "idNumber": parts[1]]),
+                    c.retiredAt == nil
+                else { unknown.append(t); continue }
+                tags.append(EvidenceAlignmentRecord(evidenceID: "", frameworkID: c.frameworkID, competencyIDNumber: c.idNumber))
+            }
+            for code in typed {
+                let found = try CompetencyRecord.filter(sql: "idNumber = ? COLLATE NOCASE AND retiredAt IS NULL", arguments: [code])
+                    .fetchAll(db)
+                if found.count == 1 {
+                    tags.append(EvidenceAlignmentRecord(evidenceID: "", frameworkID: found[0].frameworkID, competencyIDNumber: found[0].idNumber))
+                } else if found.isEmpty {
+                    unknown.append(code)
+                } else {
+                    ambiguous.append(code)
+                }
+            }
+            return (tags, unknown, ambiguous)
+        }
+        if !unknown.isEmpty {
+            errors["codes"] = env.text("Code(s) inconnu(s) : ", "Unknown code(s): ") + unknown.prefix(10).joined(separator: ", ")
+        } else if !ambiguous.isEmpty {
+            errors["codes"] = env.text(
+                "Code(s) présent(s) dans plusieurs référentiels, cochez la case voulue : ",
+                "Code(s) found in several frameworks, tick the right box: ") + ambiguous.prefix(10).joined(separator: ", ")
+        }
+        return tags
+    }
+
+    // MARK: - Coverage
+
+    func coveragePage(_ env: Env, frameworkID: String) async throws -> Response {
+        let me = try learner(env)
+        guard let f = try services.db.framework(id: frameworkID) else { throw PageError.notFound() }
+        let rows = try await portfolio.coverage(learnerID: me.id, frameworkID: f.id)
+        var order: [String] = []
+        var totals: [String: (Int, Int)] = [:]
+        var names: [String: String] = [:]
+        for r in rows where r.competency.parentIDNumber == nil { names[r.competency.idNumber] = r.competency.shortName }
+        let hasChildren = Set(rows.compactMap(\.competency.parentIDNumber))
+        for r in rows where !(r.competency.parentIDNumber == nil && hasChildren.contains(r.competency.idNumber)) {
+            if totals[r.domain] == nil { order.append(r.domain) }
+            let t = totals[r.domain] ?? (0, 0)
+            totals[r.domain] = (t.0 + (r.state == .accepted ? 1 : 0), t.1 + 1)
+        }
+        let barMax = 400.0
+        let domains: [[String: Any]] = order.enumerated().map { n, code in
+            let (accepted, total) = totals[code] ?? (0, 0)
+            let share = total == 0 ? 0 : Double(accepted) / Double(total)
+            return [
+                "code": code, "name": names[code] ?? code, "accepted": accepted, "total": total,
+                "percent": Int((share * 100).rounded()), "width": Int((share * barMax).rounded()),
+                "y": n * 44 + 8, "textY": n * 44 + 24, "barY": n * 44 + 30,
+            ]
+        }
+        let accepted = rows.filter { $0.state == .accepted }.count
+        let submitted = rows.filter { $0.state == .submitted }.count
+        let data: [String: Any] = [
+            "framework": ["id": f.id, "name": f.shortName, "code": f.idNumber],
+            "rows": rows.map { r -> [String: Any] in
+                let (fr, en, css) = switch r.state {
+                case .accepted: ("Acceptée", "Accepted", "good")
+                case .submitted: ("En examen", "Under review", "neutral")
+                case .none: ("Aucune preuve", "No evidence", "none")
+                }
+                return [
+                    "code": r.competency.idNumber, "name": r.competency.shortName, "depth": min(r.competency.depth, 4),
+                    "state": env.text(fr, en), "css": css, "stateCode": r.state.rawValue,
+                ]
+            },
+            "domains": domains, "chartHeight": order.count * 44 + 12, "barMax": Int(barMax),
+            "accepted": accepted, "submitted": submitted, "none": rows.count - accepted - submitted, "total": rows.count,
+        ]
+        return renderPortfolio("portfolio-coverage", env, title: env.text("Couverture — ", "Coverage — ") + f.shortName, data)
+    }
+
+    // MARK: - Evidence pages and files
+
+    func evidencePage(_ env: Env, _ request: Request, id: String) async throws -> Response {
+        let share: String? = request.uri.queryParameters.get("share").map { String($0) }
+        guard let found = try await portfolio.visible(id: id, account: env.account, shareToken: share) else {
+            throw PageError.notFound()
+        }
+        let (piece, viewer) = found
+        let names = try await competencyNames()
+        let learnerName = try await services.db.writer.read { db in
+            try AccountRecord.fetchOne(db, key: piece.item.learnerID)?.displayName ?? ""
+        }
+        var data = pieceData(piece, env, names: names, share: viewer == .shareLink ? share : nil)
+        data["learner"] = learnerName
+        switch viewer {
+        case .owner: data["back"] = "/portfolio"; data["isOwner"] = true
+        case .reviewer: data["back"] = "/trainer/learners/\(piece.item.learnerID)"
+        case .shareLink: data["back"] = "/share/" + (share ?? "")
+        }
+        var response = renderPortfolio("portfolio-evidence", env, title: piece.item.title, data)
+        response.headers[.cacheControl] = "private, no-store"
+        if viewer == .shareLink { response.headers[HTTPField.Name("X-Robots-Tag")!] = "noindex, nofollow" }
+        return response
+    }
+
+    func evidenceFile(_ env: Env, _ request: Request, id: String) async throws -> Response {
+        let share: String? = request.uri.queryParameters.get("share").map { String($0) }
+        guard let piece = try await portfolio.visible(id: id, account: env.account, shareToken: share)?.0,
+            let blob = piece.blob, let bytes = portfolio.files.read(blob.sha256)
+        else { throw PageError.notFound() }
+        let name = Portfolio.safeFileName(piece.item.fileName ?? "fichier", mediaType: blob.mediaType)
+        let disposition = MediaSniffer.isInline(blob.mediaType) ? "inline" : "attachment"
+        return HTTP.bytes(bytes, contentType: blob.mediaType, headers: [
+            .contentDisposition: "\(disposition); filename=\"\(name)\"",
+            .contentSecurityPolicy: "sandbox; default-src 'none'",
+            .cacheControl: "private, no-store",
+            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+            HTTPField.Name("X-Robots-Tag")!: "noindex, nofollow",
+        ])
+    }
+
+    // MARK: - Share links
+
+    func sharePage(_ env: Env, created: String?) async throws -> Response {
+        let me = try learner(env)
+        let links = try await services.db.writer.read { db in
+            try ShareLinkRecord.filter(Column("learnerID") == me.id).order(Column("createdAt").desc).fetchAll(db)
+        }
+        var data: [String: Any] = [
+            "links": links.map { l -> [String: Any] in
+                var d: [String: Any] = [
+                    "id": l.tokenHash, "label": l.label, "created": WebDates.display(l.createdAt, english: env.english),
+                ]
+                if let r = l.revokedAt { d["revoked"] = WebDates.display(r, english: env.english) }
+                return d
+            },
+            "hasLinks": !links.isEmpty,
+        ]
+        if let created { data["created"] = created }
+        return renderPortfolio("portfolio-share", env, title: env.text("Partager mon portfolio", "Share my portfolio"), data)
+    }
+
+    func sharedPortfolio(_ env: Env, token: String) async throws -> Response {
+        guard let link = try await portfolio.shareLink(token: token) else { throw PageError.notFound() }
+        let pieces = try await portfolio.pieces(learnerID: link.learnerID, statuses: [.submitted, .accepted])
+        let names = try await competencyNames()
+        let learnerName = try await services.db.writer.read { db in
+            try AccountRecord.fetchOne(db, key: link.learnerID)?.displayName ?? ""
+        }
+        let data: [String: Any] = [
+            "learner": learnerName, "pieces": pieces.map { pieceData($0, env, names: names, share: token) },
+            "hasPieces": !pieces.isEmpty,
+        ]
+        var response = renderPortfolio(
+            "portfolio-shared", env, title: env.text("Portfolio de ", "Portfolio of ") + learnerName, data)
+        response.headers[.cacheControl] = "private, no-store"
+        response.headers[HTTPField.Name("X-Robots-Tag")!] = "noindex, nofollow"
+        return response
+    }
+
+    // MARK: - Personal data
+
+    func dataPage(_ env: Env, error: String?) async throws -> Response {
+        let me = try learner(env)
+        var data: [String: Any] = ["email": me.email ?? "", "login": me.login]
+        if let error { data["error"] = error }
+        return renderPortfolio(
+            "portfolio-data", env, title: env.text("Mes données", "My data"), status: error == nil ? .ok : .unprocessableContent,
+            data)
+    }
+
+    func erase(_ env: Env, _ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let form = try await self.form(request, context, env)
+        let me = try learner(env)
+        guard let hash = me.passwordHash, form["password"].count <= 1000, PasswordHash.verify(form["password"], against: hash),
+            form["confirm"] == "1"
+        else {
+            return try await dataPage(env, error: env.text(
+                "Mot de passe incorrect ou case de confirmation non cochée : rien n'a été effacé.",
+                "Wrong password or confirmation box not ticked: nothing was erased."))
+        }
+        _ = try await portfolio.erase(me)
+        return redirect("/login?bye=1", cookies: [WebSecurity.cookie(WebSessionStore.cookieName, "", maxAge: 0, secure: secureCookies)])
+    }
 }

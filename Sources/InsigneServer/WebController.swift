@@ -299,7 +299,7 @@ struct WebController: Sendable {
             var e = AuditEventRecord(at: Date(), actor: account.id, action: "session.signin", subject: account.id)
             try e.insert(db)
         }
-        return redirect(next, cookies: [
+        return redirect(account.role == .learner ? "/portfolio" : next, cookies: [
             WebSecurity.cookie(WebSessionStore.cookieName, token, maxAge: Int(WebSessionStore.lifetime), secure: secureCookies),
             WebSecurity.cookie(Self.loginCSRFCookie, "", maxAge: 0, secure: secureCookies),
         ])

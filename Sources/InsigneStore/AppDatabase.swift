@@ -209,6 +209,9 @@ public struct AppDatabase: Sendable {
                 t.column("revokedAt", .datetime)
             }
         }
+        m.registerMigration("v3: evidence description") { db in
+            try db.alter(table: "evidence") { t in t.add(column: "description", .text) }
+        }
         return m
     }
 }

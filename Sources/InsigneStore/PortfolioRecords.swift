@@ -68,6 +68,8 @@ public struct EvidenceItemRecord: Codable, Sendable, Equatable, FetchableRecord,
     public var fileName: String?
     /// OB 2.0 evidence `genre` (e.g. "Rapport", "Photographie").
     public var genre: String?
+    /// A short description (OB 2.0 evidence `description`).
+    public var description: String?
     public var status: Status
     public var reviewComment: String?
     public var reviewedBy: String?
@@ -79,9 +81,10 @@ public struct EvidenceItemRecord: Codable, Sendable, Equatable, FetchableRecord,
     /// Creates a record.
     public init(
         id: String, learnerID: String, kind: Kind, title: String, narrative: String? = nil, linkURL: String? = nil,
-        blobSHA256: String? = nil, fileName: String? = nil, genre: String? = nil, status: Status = .draft,
-        createdAt: Date, updatedAt: Date
+        blobSHA256: String? = nil, fileName: String? = nil, genre: String? = nil, description: String? = nil,
+        status: Status = .draft, createdAt: Date, updatedAt: Date
     ) {
+        self.description = description
         self.id = id
         self.learnerID = learnerID
         self.kind = kind

@@ -111,7 +111,9 @@ struct BrowserTests {
         try #require(up, "server did not answer /health; stderr: \(stderr.text.suffix(2000))")
 
         let fm = FileManager.default
-        try? fm.removeItem(at: Self.artifacts)
+        for name in (try? fm.contentsOfDirectory(atPath: Self.artifacts.path)) ?? [] where !name.hasPrefix("portfolio-") {
+            try? fm.removeItem(at: Self.artifacts.appendingPathComponent(name))
+        }
         try fm.createDirectory(at: Self.artifacts, withIntermediateDirectories: true)
 
         let result = try await OfficialTools.runProcess(

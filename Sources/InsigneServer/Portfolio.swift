@@ -1,0 +1,477 @@
+import Foundation
+import GRDB
+import InsigneStore
+import OpenBadges
+import OpenBadgesCrypto
+
+/// The learners' portfolios in the database and on disk: invitations, evidence and its tags, access rules, share
+/// links, review, coverage, and the RGPD export and erasure. Every change is one transaction.
+struct Portfolio: Sendable {
+    let db: AppDatabase
+    let files: EvidenceFiles
+    let urls: PublicURLs
+
+    init(services: ServerServices) {
+        db = services.db
+        files = EvidenceFiles(dataDirectory: services.configuration.dataDirectory)
+        urls = services.urls
+    }
+
+    static let invitationLifetime: TimeInterval = 14 * 86400
+    static let minPasswordLength = 10
+
+    static func hash(_ token: String) -> String { SHA256Digest.hexHash(Array(token.utf8)) }
+
+    // MARK: - Invitations
+
+    /// Creates an invitation; returns the token (shown once, stored hashed).
+    func invite(name: String, email: String, by actor: String, now: Date = Date()) async throws -> String {
+        let token = try SecureRandom.hex(byteCount: 32)
+        let record = InvitationRecord(
+            tokenHash: Self.hash(token), email: email, displayName: name, createdBy: actor, createdAt: now,
+            expiresAt: now.addingTimeInterval(Self.invitationLifetime))
+        try await db.writer.write { db in
+            try record.insert(db)
+            var e = AuditEventRecord(
+                at: now, actor: actor, action: "learner.invite", subject: String(record.tokenHash.prefix(16)))
+            try e.insert(db)
+        }
+        return token
+    }
+
+    /// The invitation of a token if it can still be accepted.
+    func openInvitation(_ token: String, now: Date = Date()) async throws -> InvitationRecord? {
+        guard token.count == 64, token.allSatisfy(\.isHexDigit) else { return nil }
+        return try await db.writer.read { db in
+            guard let i = try InvitationRecord.fetchOne(db, key: Self.hash(token)), i.acceptedAt == nil,
+                i.expiresAt > now, !i.email.isEmpty
+            else { return nil }
+            return i
+        }
+    }
+
+    /// Accepts an invitation once: creates the learner account (login = email). Nil when already used, expired,
+    /// unknown, or when the email is already a login.
+    func accept(_ token: String, passwordHash: String, now: Date = Date()) async throws -> AccountRecord? {
+        guard token.count == 64, token.allSatisfy(\.isHexDigit) else { return nil }
+        let hash = Self.hash(token)
+        return try await db.writer.write { db -> AccountRecord? in
+            guard let inv = try InvitationRecord.fetchOne(db, key: hash), inv.acceptedAt == nil, inv.expiresAt > now,
+                !inv.email.isEmpty
+            else { return nil }
+            if try AccountRecord.filter(sql: "login = ? COLLATE NOCASE", arguments: [inv.email]).fetchCount(db) > 0 {
+                return nil
+            }
+            let account = AccountRecord(
+                id: UUID().uuidString.lowercased(), login: inv.email, displayName: inv.displayName,
+                passwordHash: passwordHash, role: .learner, issuerID: nil, createdAt: now, email: inv.email)
+            try account.insert(db)
+            try db.execute(
+                sql: "UPDATE invitation SET acceptedAt = ?, accountID = ? WHERE tokenHash = ? AND acceptedAt IS NULL",
+                arguments: [now, account.id, hash])
+            guard db.changesCount == 1 else { throw DatabaseError(resultCode: .SQLITE_CONSTRAINT) }
+            var e = AuditEventRecord(at: now, actor: account.id, action: "learner.accept", subject: account.id)
+            try e.insert(db)
+            return account
+        }
+    }
+
+    // MARK: - Evidence
+
+    /// A piece with its tags.
+    struct Piece: Sendable {
+        var item: EvidenceItemRecord
+        var tags: [EvidenceAlignmentRecord]
+        var blob: EvidenceBlobRecord?
+    }
+
+    /// A learner's pieces, newest first, with tags and blobs.
+    func pieces(learnerID: String, statuses: [EvidenceItemRecord.Status]? = nil) async throws -> [Piece] {
+        try await db.writer.read { db in
+            var q = EvidenceItemRecord.filter(Column("learnerID") == learnerID)
+            if let statuses { q = q.filter(statuses.map(\.rawValue).contains(Column("status"))) }
+            let items = try q.order(Column("createdAt").desc).fetchAll(db)
+            return try items.map { try Self.piece($0, db) }
+        }
+    }
+
+    static func piece(_ item: EvidenceItemRecord, _ db: Database) throws -> Piece {
+        let tags = try EvidenceAlignmentRecord.filter(Column("evidenceID") == item.id)
+            .order(Column("frameworkID"), Column("competencyIDNumber")).fetchAll(db)
+        let blob = try item.blobSHA256.flatMap { try EvidenceBlobRecord.fetchOne(db, key: $0) }
+        return Piece(item: item, tags: tags, blob: blob)
+    }
+
+    /// One piece by id.
+    func piece(id: String) async throws -> Piece? {
+        try await db.writer.read { db in try EvidenceItemRecord.fetchOne(db, key: id).map { try Self.piece($0, db) } }
+    }
+
+    /// A new file to attach: its bytes are already on disk under their digest.
+    struct StoredFile: Sendable {
+        var sha256: String
+        var size: Int
+        var mediaType: String
+        var fileName: String
+    }
+
+    /// Creates or updates a piece and its tags in one transaction; blobs left unreferenced are deleted.
+    func save(_ item: EvidenceItemRecord, tags: [EvidenceAlignmentRecord], file: StoredFile?) async throws {
+        let orphans = try await db.writer.write { db -> [String] in
+            var item = item
+            var candidates: [String] = []
+            if let old = try EvidenceItemRecord.fetchOne(db, key: item.id), let sha = old.blobSHA256 {
+                candidates.append(sha)
+            }
+            if let file {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO evidenceBlob (sha256, size, mediaType, createdAt) VALUES (?, ?, ?, ?)",
+                    arguments: [file.sha256, file.size, file.mediaType, Date()])
+                item.blobSHA256 = file.sha256
+                item.fileName = file.fileName
+            }
+            try item.save(db)
+            try EvidenceAlignmentRecord.filter(Column("evidenceID") == item.id).deleteAll(db)
+            let mine = tags.map {
+                EvidenceAlignmentRecord(evidenceID: item.id, frameworkID: $0.frameworkID, competencyIDNumber: $0.competencyIDNumber)
+            }
+            for t in Set(mine) { try t.insert(db) }
+            return try Self.deleteOrphanBlobs(candidates, db)
+        }
+        orphans.forEach(files.remove)
+    }
+
+    /// Deletes a piece (tags follow); its file goes when no other piece uses it.
+    func delete(_ item: EvidenceItemRecord) async throws {
+        let orphans = try await db.writer.write { db -> [String] in
+            _ = try EvidenceItemRecord.deleteOne(db, key: item.id)
+            return try Self.deleteOrphanBlobs(item.blobSHA256.map { [$0] } ?? [], db)
+        }
+        orphans.forEach(files.remove)
+    }
+
+    /// Deletes the blob rows among `candidates` that no piece references; returns their digests.
+    static func deleteOrphanBlobs(_ candidates: [String], _ db: Database) throws -> [String] {
+        var gone: [String] = []
+        for sha in Set(candidates) {
+            try db.execute(
+                sql: "DELETE FROM evidenceBlob WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM evidence WHERE blobSHA256 = ?)",
+                arguments: [sha, sha])
+            if db.changesCount > 0 { gone.append(sha) }
+        }
+        return gone
+    }
+
+    /// Moves the learner's draft and changes-requested pieces to submitted; returns how many moved.
+    func submitAll(learnerID: String, now: Date = Date()) async throws -> Int {
+        try await db.writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE evidence SET status = 'submitted', submittedAt = ?, updatedAt = ?
+                    WHERE learnerID = ? AND status IN ('draft', 'changesRequested')
+                    """, arguments: [now, now, learnerID])
+            let n = db.changesCount
+            if n > 0 {
+                var e = AuditEventRecord(
+                    at: now, actor: learnerID, action: "evidence.submit", subject: learnerID, detail: "\(n) piece(s)")
+                try e.insert(db)
+            }
+            return n
+        }
+    }
+
+    /// Accepts a submitted piece, or asks for changes (comment required by the caller). False when not submitted.
+    func review(id: String, accept: Bool, comment: String?, reviewer: String, now: Date = Date()) async throws -> Bool {
+        try await db.writer.write { db in
+            guard var item = try EvidenceItemRecord.fetchOne(db, key: id), item.status == .submitted else { return false }
+            item.status = accept ? .accepted : .changesRequested
+            item.reviewComment = comment
+            item.reviewedBy = reviewer
+            item.reviewedAt = now
+            item.updatedAt = now
+            try item.update(db)
+            var e = AuditEventRecord(
+                at: now, actor: reviewer, action: accept ? "evidence.accept" : "evidence.request-changes", subject: id,
+                detail: "learner \(item.learnerID)")
+            try e.insert(db)
+            return true
+        }
+    }
+
+    // MARK: - Access
+
+    /// Who may open a piece.
+    enum Viewer: Sendable { case owner, reviewer, shareLink }
+
+    /// The piece if this account or share token may open it; nil otherwise (the caller answers 404 either way).
+    /// Drafts are the learner's alone; reviewers (staff, admin) see the rest; a live share link of the learner
+    /// opens their submitted and accepted pieces.
+    func visible(id: String, account: AccountRecord?, shareToken: String?) async throws -> (Piece, Viewer)? {
+        guard id.count <= 64, let piece = try await self.piece(id: id) else { return nil }
+        let item = piece.item
+        if let a = account, a.erasedAt == nil {
+            if a.role == .learner, a.id == item.learnerID { return (piece, .owner) }
+            if a.role == .staff || a.role == .admin, item.status != .draft { return (piece, .reviewer) }
+        }
+        if let token = shareToken, let link = try await shareLink(token: token), link.learnerID == item.learnerID,
+            item.status == .submitted || item.status == .accepted
+        {
+            return (piece, .shareLink)
+        }
+        return nil
+    }
+
+    // MARK: - Share links
+
+    /// Creates a share link; returns the token (shown in the link, stored hashed).
+    func createShareLink(learnerID: String, label: String, now: Date = Date()) async throws -> String {
+        let token = try SecureRandom.hex(byteCount: 32)
+        try await db.writer.write { db in
+            try ShareLinkRecord(tokenHash: Self.hash(token), learnerID: learnerID, label: label, createdAt: now).insert(db)
+            var e = AuditEventRecord(at: now, actor: learnerID, action: "share.create", subject: learnerID)
+            try e.insert(db)
+        }
+        return token
+    }
+
+    /// The live (not revoked) share link of a token.
+    func shareLink(token: String) async throws -> ShareLinkRecord? {
+        guard token.count == 64, token.allSatisfy(\.isHexDigit) else { return nil }
+        return try await db.writer.read { db in
+            guard let l = try ShareLinkRecord.fetchOne(db, key: Self.hash(token)), l.revokedAt == nil else { return nil }
+            guard let a = try AccountRecord.fetchOne(db, key: l.learnerID), a.erasedAt == nil else { return nil }
+            return l
+        }
+    }
+
+    /// Revokes one of the learner's links.
+    func revokeShareLink(tokenHash: String, learnerID: String, now: Date = Date()) async throws -> Bool {
+        try await db.writer.write { db in
+            try db.execute(
+                sql: "UPDATE shareLink SET revokedAt = ? WHERE tokenHash = ? AND learnerID = ? AND revokedAt IS NULL",
+                arguments: [now, tokenHash, learnerID])
+            guard db.changesCount == 1 else { return false }
+            var e = AuditEventRecord(at: now, actor: learnerID, action: "share.revoke", subject: learnerID)
+            try e.insert(db)
+            return true
+        }
+    }
+
+    // MARK: - Coverage
+
+    /// What a learner's evidence says about one competency.
+    enum CoverageState: String, Sendable { case accepted, submitted, none }
+
+    /// One row of the coverage table.
+    struct CoverageRow: Sendable {
+        var competency: CompetencyRecord
+        var state: CoverageState
+        /// The top-level competency it belongs to (itself at the top).
+        var domain: String
+    }
+
+    /// The learner's coverage of a framework's current competencies, in tree order.
+    func coverage(learnerID: String, frameworkID: String) async throws -> [CoverageRow] {
+        let items = try db.competencies(frameworkID: frameworkID, includeRetired: false)
+        let states = try await db.writer.read { db -> [String: String] in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.competencyIDNumber, e.status FROM evidenceAlignment a JOIN evidence e ON e.id = a.evidenceID
+                    WHERE e.learnerID = ? AND a.frameworkID = ? AND e.status IN ('accepted', 'submitted')
+                    """, arguments: [learnerID, frameworkID])
+            var out: [String: String] = [:]
+            for r in rows {
+                let code: String = r[0]
+                let status: String = r[1]
+                if out[code] != "accepted" { out[code] = status }
+            }
+            return out
+        }
+        let parents = Dictionary(items.map { ($0.idNumber, $0.parentIDNumber) }, uniquingKeysWith: { a, _ in a })
+        func top(_ code: String) -> String {
+            var c = code
+            var seen = 0
+            while let p = parents[c] ?? nil, seen < 64 { c = p; seen += 1 }
+            return c
+        }
+        return items.map { c in
+            let state: CoverageState = switch states[c.idNumber] ?? "" {
+            case "accepted": .accepted
+            case "submitted": .submitted
+            default: .none
+            }
+            return CoverageRow(competency: c, state: state, domain: top(c.idNumber))
+        }
+    }
+
+    // MARK: - Badges
+
+    /// The assertions awarded to the learner's email, newest first.
+    func badges(of account: AccountRecord) async throws -> [(AssertionRecord, BadgeClassRecord?)] {
+        guard let email = account.email, !email.isEmpty else { return [] }
+        let normalized = EmailNormalization.normalize(email)
+        return try await db.writer.read { db in
+            try AssertionRecord.filter(Column("recipientEmail") == normalized).order(Column("createdAt").desc).fetchAll(db)
+                .map { ($0, try BadgeClassRecord.fetchOne(db, key: $0.badgeClassID)) }
+        }
+    }
+
+    // MARK: - RGPD
+
+    /// Everything stored about a learner, as a ZIP archive.
+    func export(_ account: AccountRecord, now: Date = Date()) async throws -> [UInt8] {
+        let pieces = try await self.pieces(learnerID: account.id)
+        let badges = try await self.badges(of: account)
+        let (links, audit) = try await db.writer.read { db -> ([ShareLinkRecord], [AuditEventRecord]) in
+            let links = try ShareLinkRecord.filter(Column("learnerID") == account.id).order(Column("createdAt")).fetchAll(db)
+            var subjects = [account.id] + pieces.map(\.item.id) + badges.map(\.0.id)
+            if let e = account.email { subjects.append(e) }
+            let audit = try AuditEventRecord.filter(subjects.contains(Column("subject")) || Column("actor") == account.id)
+                .order(Column("at")).fetchAll(db)
+            return (links, audit)
+        }
+        let iso = ISO8601DateFormatter()
+        func date(_ d: Date?) -> Any { d.map { iso.string(from: $0) } ?? NSNull() }
+        func json(_ v: Any) throws -> [UInt8] {
+            [UInt8](try JSONSerialization.data(withJSONObject: v, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
+        }
+        var zip = ZIPWriter(date: now)
+        zip.add("README.txt", Array(Self.exportReadme(account, now: iso.string(from: now)).utf8))
+        zip.add("account.json", try json([
+            "id": account.id, "login": account.login, "displayName": account.displayName, "email": account.email as Any,
+            "role": account.role.rawValue, "createdAt": date(account.createdAt),
+        ] as [String: Any]))
+        var fileEntries: [String: String] = [:]
+        var evidence: [[String: Any]] = []
+        for p in pieces {
+            let i = p.item
+            var d: [String: Any] = [
+                "id": i.id, "kind": i.kind.rawValue, "title": i.title, "status": i.status.rawValue,
+                "narrative": i.narrative as Any, "linkURL": i.linkURL as Any, "genre": i.genre as Any,
+                "description": i.description as Any, "reviewComment": i.reviewComment as Any,
+                "reviewedAt": date(i.reviewedAt), "submittedAt": date(i.submittedAt), "createdAt": date(i.createdAt),
+                "updatedAt": date(i.updatedAt), "url": urls.base + "/evidence/" + i.id,
+                "tags": p.tags.map { ["framework": $0.frameworkID, "code": $0.competencyIDNumber] },
+            ]
+            if let blob = p.blob {
+                let name = "files/\(i.id)-\(Self.safeFileName(i.fileName ?? "fichier", mediaType: blob.mediaType))"
+                fileEntries[blob.sha256] = fileEntries[blob.sha256] ?? name
+                d["file"] = [
+                    "path": fileEntries[blob.sha256]!, "sha256": blob.sha256, "size": blob.size, "mediaType": blob.mediaType,
+                    "originalName": i.fileName as Any,
+                ] as [String: Any]
+            }
+            evidence.append(d)
+        }
+        zip.add("evidence.json", try json(evidence))
+        for (sha, name) in fileEntries.sorted(by: { $0.value < $1.value }) {
+            if let bytes = files.read(sha) { zip.add(name, bytes) }
+        }
+        zip.add("badges.json", try json(badges.map { a, b -> [String: Any] in
+            [
+                "id": a.id, "badge": b?.name ?? a.badgeClassID, "hostedURL": urls.assertion(a.id), "issuedOn": a.issuedOn,
+                "expires": a.expires as Any, "revoked": a.isRevoked, "jws": a.jws,
+            ]
+        }))
+        zip.add("share-links.json", try json(links.map { l -> [String: Any] in
+            ["label": l.label, "createdAt": date(l.createdAt), "revokedAt": date(l.revokedAt)]
+        }))
+        zip.add("audit.json", try json(audit.map { e -> [String: Any] in
+            ["at": date(e.at), "actor": e.actor, "action": e.action, "subject": e.subject, "detail": e.detail as Any]
+        }))
+        return zip.finish()
+    }
+
+    static func exportReadme(_ account: AccountRecord, now: String) -> String {
+        """
+        Insigne — vos données personnelles / your personal data
+        Exporté le / exported on: \(now)
+
+        FRANÇAIS
+        Cette archive contient tout ce qu'Insigne conserve à votre sujet :
+          account.json      votre compte (nom, identifiant, courriel, date de création) ;
+          evidence.json     vos preuves, leurs rattachements au référentiel et l'état de leur examen ;
+          files/            les fichiers que vous avez déposés ;
+          badges.json       les badges qui vous ont été attribués (le JWS est la version signée, vérifiable) ;
+          share-links.json  les liens de partage que vous avez créés (les liens eux-mêmes ne sont pas conservés) ;
+          audit.json        le journal des actions qui vous concernent.
+        Vous pouvez effacer ces données depuis « Mes données ». Les badges déjà attribués restent vérifiables :
+        ils ne contiennent qu'une empreinte salée de votre adresse.
+
+        ENGLISH
+        This archive holds everything Insigne keeps about you: your account, your evidence with its tags and review
+        state, your uploaded files, the badges awarded to you (the JWS is the signed, verifiable form), the share
+        links you created (the links themselves are not kept) and the log of actions about you.
+        You can erase this data from "My data". Badges already awarded stay verifiable: they hold only a salted hash
+        of your address.
+
+        """.replacingOccurrences(of: "\n", with: "\r\n")
+    }
+
+    /// A file name safe in an archive: letters, digits, dot, dash, underscore; the sniffed extension.
+    static func safeFileName(_ name: String, mediaType: String) -> String {
+        var base = ""
+        for ch in (name as NSString).deletingPathExtension.folding(options: .diacriticInsensitive, locale: nil) {
+            if ch.isASCII, ch.isLetter || ch.isNumber || ch == "-" || ch == "_" { base.append(ch) } else if !base.hasSuffix("_") { base.append("_") }
+        }
+        base = String(base.prefix(60))
+        if base.isEmpty || base == "_" { base = "fichier" }
+        return base + "." + MediaSniffer.fileExtension(mediaType)
+    }
+
+    /// What an erasure removed.
+    struct Erasure: Sendable {
+        var pieces: Int
+        var files: Int
+        var shareLinks: Int
+        var assertions: Int
+    }
+
+    /// Erases a learner in one transaction: evidence, tags, share links and sessions deleted; invitations, the
+    /// account and the private columns of their assertions blanked (the assertions stay verifiable); unreferenced
+    /// blobs deleted, then their files removed after commit. The audit entry holds no personal data.
+    func erase(_ account: AccountRecord, now: Date = Date()) async throws -> Erasure {
+        let id = account.id
+        let (erasure, orphans) = try await db.writer.write { db -> (Erasure, [String]) in
+            let shas = try String.fetchAll(
+                db, sql: "SELECT DISTINCT blobSHA256 FROM evidence WHERE learnerID = ? AND blobSHA256 IS NOT NULL",
+                arguments: [id])
+            try db.execute(sql: "DELETE FROM evidence WHERE learnerID = ?", arguments: [id])
+            let pieces = db.changesCount
+            try db.execute(sql: "DELETE FROM shareLink WHERE learnerID = ?", arguments: [id])
+            let links = db.changesCount
+            try db.execute(sql: "DELETE FROM webSession WHERE accountID = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM apiToken WHERE accountID = ?", arguments: [id])
+            var assertions = 0
+            if let email = account.email, !email.isEmpty {
+                try db.execute(
+                    sql: "UPDATE invitation SET email = '', displayName = '' WHERE accountID = ? OR email = ? COLLATE NOCASE",
+                    arguments: [id, email])
+                try db.execute(
+                    sql: "UPDATE assertion SET recipientEmail = '', recipientName = NULL WHERE recipientEmail = ?",
+                    arguments: [EmailNormalization.normalize(email)])
+                assertions = db.changesCount
+                // Failed sign-ins are logged under the login typed: that is the email.
+                try db.execute(
+                    sql: "UPDATE auditEvent SET subject = ? WHERE subject = ? COLLATE NOCASE",
+                    arguments: ["erased-\(id)", email])
+            }
+            try db.execute(sql: "UPDATE invitation SET email = '', displayName = '' WHERE accountID = ?", arguments: [id])
+            try db.execute(
+                sql: """
+                    UPDATE account SET login = ?, displayName = '—', email = NULL, passwordHash = NULL, erasedAt = ?
+                    WHERE id = ?
+                    """, arguments: ["erased-\(id)", now, id])
+            let orphans = try Self.deleteOrphanBlobs(shas, db)
+            let erasure = Erasure(pieces: pieces, files: orphans.count, shareLinks: links, assertions: assertions)
+            var e = AuditEventRecord(
+                at: now, actor: id, action: "account.erase", subject: id,
+                detail: "evidence \(pieces), files \(orphans.count), share links \(links), assertions blanked \(assertions)")
+            try e.insert(db)
+            return (erasure, orphans)
+        }
+        orphans.forEach(files.remove)
+        return erasure
+    }
+}

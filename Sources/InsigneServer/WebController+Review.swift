@@ -1,0 +1,266 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import InsigneStore
+import OpenBadges
+import OpenBadgesCrypto
+
+/// The trainers' side of the portfolios: learners and invitations, the review queue, reviewing pieces, and
+/// awarding a badge with accepted pieces as its evidence. Staff and admin accounts only (learners are sent away
+/// by `page`).
+extension WebController {
+    /// Registers the review pages (called from `registerPortfolioPages`).
+    func registerReviewPages(on router: Router<AppRequestContext>) {
+        router.get("/trainer/learners") { req, ctx in await page(req, ctx) { try await learnersPage($0, form: nil, errors: [:]) } }
+        router.post("/trainer/learners/invite") { req, ctx in await page(req, ctx) { try await invite($0, req, ctx) } }
+        router.get("/trainer/reviews") { req, ctx in await page(req, ctx) { try await reviewsPage($0) } }
+        router.get("/trainer/learners/{id}") { req, ctx in
+            await page(req, ctx) { try await learnerPage($0, req, id: ctx.parameters.get("id") ?? "", errors: [:]) }
+        }
+        router.post("/trainer/evidence/{id}/review") { req, ctx in
+            await page(req, ctx) { try await reviewPiece($0, req, ctx, id: ctx.parameters.get("id") ?? "") }
+        }
+        router.post("/trainer/learners/{id}/award") { req, ctx in
+            await page(req, ctx) { try await awardFromPortfolio($0, req, ctx, id: ctx.parameters.get("id") ?? "") }
+        }
+    }
+
+    /// A reviewer (staff or admin).
+    func reviewer(_ env: Env) throws -> AccountRecord {
+        guard let a = env.account, a.role == .staff || a.role == .admin else { throw PageError.notFound() }
+        return a
+    }
+
+    /// A live learner account; 404 otherwise.
+    func learnerAccount(_ id: String) async throws -> AccountRecord {
+        let a = try await services.db.writer.read { db in try AccountRecord.fetchOne(db, key: id) }
+        guard let a, a.role == .learner, a.erasedAt == nil else { throw PageError.notFound() }
+        return a
+    }
+
+    // MARK: - Learners and invitations
+
+    func learnersPage(_ env: Env, form: WebForm?, errors: [String: String], invitationURL: String? = nil) async throws -> Response {
+        _ = try reviewer(env)
+        let (learners, counts, invitations) = try await services.db.writer.read { db in
+            let learners = try AccountRecord.filter(Column("role") == "learner" && Column("erasedAt") == nil)
+                .order(Column("displayName").collating(.localizedCaseInsensitiveCompare)).fetchAll(db)
+            var counts: [String: [String: Int]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT learnerID, status, COUNT(*) FROM evidence GROUP BY learnerID, status") {
+                counts[row[0] as String, default: [:]][row[1] as String] = row[2] as Int
+            }
+            let invitations = try InvitationRecord.filter(Column("acceptedAt") == nil && Column("email") != "")
+                .order(Column("createdAt").desc).limit(50).fetchAll(db)
+            return (learners, counts, invitations)
+        }
+        let now = Date()
+        var data: [String: Any] = [
+            "learners": learners.map { l -> [String: Any] in
+                let c = counts[l.id] ?? [:]
+                return [
+                    "id": l.id, "name": l.displayName, "email": l.email ?? "", "submitted": c["submitted"] ?? 0,
+                    "accepted": c["accepted"] ?? 0, "changes": c["changesRequested"] ?? 0,
+                ]
+            },
+            "hasLearners": !learners.isEmpty,
+            "invitations": invitations.map { i -> [String: Any] in
+                [
+                    "name": i.displayName, "email": i.email, "expired": i.expiresAt <= now,
+                    "expires": WebDates.display(i.expiresAt, english: env.english, time: false),
+                ]
+            },
+            "hasInvitations": !invitations.isEmpty,
+            "v": ["name": form?["name"] ?? "", "email": form?["email"] ?? ""], "errors": errors, "hasErrors": !errors.isEmpty,
+        ]
+        if let invitationURL { data["invitationURL"] = invitationURL }
+        return renderPortfolio(
+            "trainer-learners", env, title: env.text("Apprenants", "Learners"),
+            status: errors.isEmpty ? .ok : .unprocessableContent, data)
+    }
+
+    func invite(_ env: Env, _ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let form = try await self.form(request, context, env)
+        let me = try reviewer(env)
+        var errors: [String: String] = [:]
+        let name = form["name"].trimmingCharacters(in: .whitespacesAndNewlines)
+        let email = form["email"].trimmingCharacters(in: .whitespacesAndNewlines)
+        if name.isEmpty || name.count > 200 {
+            errors["name"] = env.text("Nom obligatoire (200 caractères au plus).", "Name required (200 characters at most).")
+        }
+        let at = email.firstIndex(of: "@")
+        if email.count > 320 || at == nil || at == email.startIndex || email.hasSuffix("@") || email.contains(" ") {
+            errors["email"] = env.text("Adresse électronique invalide.", "Invalid email address.")
+        } else {
+            let taken = try await services.db.writer.read { db in
+                try AccountRecord.filter(sql: "login = ? COLLATE NOCASE OR email = ? COLLATE NOCASE", arguments: [email, email])
+                    .fetchCount(db) > 0
+            }
+            if taken { errors["email"] = env.text("Un compte existe déjà pour cette adresse.", "An account already exists for this address.") }
+        }
+        guard errors.isEmpty else { return try await learnersPage(env, form: form, errors: errors) }
+        let token = try await portfolio.invite(name: name, email: EmailNormalization.normalize(email), by: me.id)
+        return try await learnersPage(env, form: nil, errors: [:], invitationURL: services.urls.base + "/invitation/" + token)
+    }
+
+    // MARK: - Review queue
+
+    func reviewsPage(_ env: Env) async throws -> Response {
+        _ = try reviewer(env)
+        let rows = try await services.db.writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.id, a.displayName, COUNT(*), MIN(e.submittedAt) FROM evidence e JOIN account a ON a.id = e.learnerID
+                    WHERE e.status = 'submitted' AND a.erasedAt IS NULL
+                    GROUP BY a.id ORDER BY MIN(e.submittedAt) ASC
+                    """)
+        }
+        let items: [[String: Any]] = rows.map { r in
+            let since: Date? = r[3]
+            return [
+                "id": r[0] as String, "name": r[1] as String, "count": r[2] as Int,
+                "since": since.map { WebDates.display($0, english: env.english) } ?? "",
+            ]
+        }
+        return renderPortfolio("trainer-reviews", env, title: env.text("Preuves à examiner", "Evidence to review"), [
+            "rows": items, "hasRows": !items.isEmpty,
+        ])
+    }
+
+    // MARK: - One learner
+
+    func learnerPage(_ env: Env, _ request: Request, id: String, errors: [String: String], form: WebForm? = nil) async throws -> Response {
+        let me = try reviewer(env)
+        let learner = try await learnerAccount(id)
+        let pieces = try await portfolio.pieces(learnerID: id, statuses: [.submitted, .accepted, .changesRequested])
+        let names = try await competencyNames()
+        let issuers = try await allowedIssuers(me)
+        let issuerIDs = issuers.map(\.id)
+        let badgesList = try await services.db.writer.read { db in
+            try BadgeClassRecord.filter(issuerIDs.contains(Column("issuerID"))).order(Column("name")).fetchAll(db)
+        }
+        let selectedBadge = form?["badge"] ?? request.uri.queryParameters.get("badge") ?? badgesList.first?.id ?? ""
+        let badge = badgesList.first { $0.id == selectedBadge }
+        let frameworks = try services.db.frameworks()
+        let aligned = Set((badge?.alignment ?? []).compactMap { a -> String? in
+            guard let code = a.targetCode else { return nil }
+            return code.lowercased()
+        })
+        func alignedTo(_ p: Portfolio.Piece) -> Bool {
+            p.tags.contains { t in
+                guard aligned.contains(t.competencyIDNumber.lowercased()) else { return false }
+                let fwNames = frameworks.first { $0.id == t.frameworkID }.map { [$0.id, $0.idNumber, $0.shortName] } ?? []
+                return (badge?.alignment ?? []).contains { a in
+                    a.targetCode?.lowercased() == t.competencyIDNumber.lowercased()
+                        && (a.targetFramework == nil || fwNames.contains(a.targetFramework!)
+                            || a.targetUrl.contains("/" + t.frameworkID + "/"))
+                }
+            }
+        }
+        let tickedByForm = form.map { Set($0.values["evidence"] ?? []) }
+        let accepted = pieces.filter { $0.item.status == .accepted }
+        var data: [String: Any] = [
+            "learner": ["id": learner.id, "name": learner.displayName, "email": learner.email ?? ""],
+            "pieces": pieces.sorted { ($0.item.submittedAt ?? .distantPast) < ($1.item.submittedAt ?? .distantPast) }.map { p -> [String: Any] in
+                var d = pieceData(p, env, names: names)
+                d["underReview"] = p.item.status == .submitted
+                return d
+            },
+            "hasPieces": !pieces.isEmpty,
+            "badges": badgesList.map { ["id": $0.id, "name": $0.name, "selected": $0.id == selectedBadge] },
+            "hasBadges": !badgesList.isEmpty,
+            "accepted": accepted.map { p -> [String: Any] in
+                [
+                    "id": p.item.id, "title": p.item.title, "aligned": alignedTo(p),
+                    "checked": tickedByForm.map { $0.contains(p.item.id) } ?? alignedTo(p),
+                    "tagCodes": p.tags.map(\.competencyIDNumber).joined(separator: ", "), "hasTags": !p.tags.isEmpty,
+                ]
+            },
+            "hasAccepted": !accepted.isEmpty,
+            "narrative": form?["narrative"] ?? "",
+            "nonce": try SecureRandom.hex(byteCount: 16),
+            "errors": errors, "hasErrors": !errors.isEmpty,
+        ]
+        if let badge, !badge.alignment.isEmpty {
+            data["alignment"] = badge.alignment.map { ($0.targetCode ?? "") + " " + $0.targetName }.joined(separator: " · ")
+        }
+        let q = request.uri.queryParameters
+        if q.get("reviewed") != nil { data["notice"] = env.text("Examen enregistré.", "Review saved.") }
+        return renderPortfolio(
+            "trainer-learner", env, title: learner.displayName, status: errors.isEmpty ? .ok : .unprocessableContent, data)
+    }
+
+    func reviewPiece(_ env: Env, _ request: Request, _ context: AppRequestContext, id: String) async throws -> Response {
+        let form = try await self.form(request, context, env)
+        let me = try reviewer(env)
+        guard let piece = try await portfolio.piece(id: id), piece.item.status != .draft else { throw PageError.notFound() }
+        let learner = try await learnerAccount(piece.item.learnerID)
+        let accept = form["decision"] == "accept"
+        let comment = form["comment"].trimmingCharacters(in: .whitespacesAndNewlines)
+        if !accept {
+            guard form["decision"] == "changes" else {
+                throw PageError.badRequest("Décision inconnue.", "Unknown decision.")
+            }
+            guard !comment.isEmpty, comment.count <= 2000 else {
+                return try await learnerPage(env, request, id: learner.id, errors: [
+                    "comment-\(id)": env.text(
+                        "Expliquez ce qu'il faut reprendre (commentaire obligatoire, 2 000 caractères au plus).",
+                        "Explain what needs changing (comment required, 2,000 characters at most)."),
+                ])
+            }
+        }
+        guard try await portfolio.review(id: id, accept: accept, comment: comment.isEmpty ? nil : String(comment.prefix(2000)), reviewer: me.id)
+        else {
+            throw PageError(
+                status: .conflict, fr: "Cette preuve n'est pas (ou plus) en attente d'examen.",
+                en: "This piece is not (or no longer) waiting for review.")
+        }
+        return redirect("/trainer/learners/\(learner.id)?reviewed=1")
+    }
+
+    // MARK: - Award
+
+    func awardFromPortfolio(_ env: Env, _ request: Request, _ context: AppRequestContext, id: String) async throws -> Response {
+        let form = try await self.form(request, context, env)
+        let me = try reviewer(env)
+        let learner = try await learnerAccount(id)
+        let (badge, _) = try await self.badge(form["badge"], for: me)
+        guard let email = learner.email, !email.isEmpty else { throw PageError.notFound() }
+        let chosen = Set(form.values["evidence"] ?? [])
+        let accepted = try await portfolio.pieces(learnerID: id, statuses: [.accepted]).filter { chosen.contains($0.item.id) }
+        var errors: [String: String] = [:]
+        if accepted.count != chosen.count {
+            errors["evidence"] = env.text(
+                "Seules les preuves acceptées de cette personne peuvent être jointes.",
+                "Only this person's accepted pieces can be attached.")
+        }
+        let narrative = form.optional("narrative")
+        if let n = narrative, n.count > 20000 {
+            errors["narrative"] = env.text("20 000 caractères au plus.", "20,000 characters at most.")
+        }
+        guard errors.isEmpty else { return try await learnerPage(env, request, id: id, errors: errors, form: form) }
+        let evidence = accepted.sorted { $0.item.createdAt < $1.item.createdAt }.map { p in
+            EvidenceRecord(
+                id: services.urls.base + "/evidence/" + p.item.id, name: p.item.title,
+                narrative: p.item.kind == .narrative ? p.item.narrative : nil, description: p.item.description,
+                genre: p.item.genre)
+        }
+        let nonce = String(form["nonce"].prefix(64))
+        let material = ([nonce, badge.id, id, narrative ?? ""] + accepted.map(\.item.id).sorted()).joined(separator: "\u{1F}")
+        let awardRequest = AwardRequest(
+            badgeClassID: badge.id, recipientEmail: email, recipientName: learner.displayName, narrative: narrative,
+            evidence: evidence,
+            idempotencyKey: nonce.isEmpty ? nil : "portfolio:" + SHA256Digest.hexHash(Array(material.utf8)))
+        let (record, created) = try await services.issuing.award(awardRequest, actor: me.id)
+        if created {
+            try await services.db.writer.write { db in
+                var e = AuditEventRecord(
+                    at: Date(), actor: me.id, action: "portfolio.award", subject: record.id,
+                    detail: "learner \(id), evidence \(accepted.map(\.item.id).joined(separator: " "))")
+                try e.insert(db)
+            }
+        }
+        return redirect("/trainer/assertions/\(record.id)?awarded=1")
+    }
+}
