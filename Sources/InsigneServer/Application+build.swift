@@ -97,6 +97,7 @@ public func buildRouter(_ services: ServerServices) -> Router<AppRequestContext>
     }
     VerifyController(services: services, limits: limits).register(on: router)
     ReferentialController(services: services).register(on: router)
+    BadgeConnectController(services: services).register(on: router)
     AdminAPIController(services: services).register(on: router)
     WebController(services: services).register(on: router)
     return router

@@ -57,6 +57,7 @@ struct WebController: Sendable {
         }
         registerReferentialPages(on: router)
         registerPortfolioPages(on: router)
+        registerBackpackPages(on: router)
     }
 
     // MARK: - Request plumbing

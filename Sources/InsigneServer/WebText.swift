@@ -13,6 +13,7 @@ enum WebText {
         ("navReviews", "Preuves à examiner", "Evidence to review"),
         ("navPortfolio", "Mon portfolio", "My portfolio"),
         ("navMyData", "Mes données", "My data"),
+        ("navBackpack", "Mes badges", "My badges"),
         ("learnerSpace", "Espace apprenant", "Learners"),
         ("otherLanguage", "English", "Français"),
         ("signOut", "Se déconnecter", "Sign out"),

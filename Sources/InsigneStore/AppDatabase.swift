@@ -212,6 +212,69 @@ public struct AppDatabase: Sendable {
         m.registerMigration("v3: evidence description") { db in
             try db.alter(table: "evidence") { t in t.add(column: "description", .text) }
         }
+        m.registerMigration("v4: backpacks, learner emails, Badge Connect clients and tokens") { db in
+            try db.create(table: "learnerEmail") { t in
+                t.column("accountID", .text).notNull().indexed().references("account", onDelete: .cascade)
+                t.column("email", .text).notNull().unique()  // normalised (EmailNormalization)
+                t.column("verifiedAt", .datetime)
+                t.column("verificationTokenHash", .text)
+                t.column("createdAt", .datetime).notNull()
+                t.primaryKey(["accountID", "email"])
+            }
+            try db.create(table: "backpackBadge") { t in
+                t.primaryKey("id", .text)
+                t.column("learnerID", .text).notNull().indexed().references("account", onDelete: .cascade)
+                t.column("source", .text).notNull()  // file | url | jws | badgeConnect
+                t.column("assertionID", .text).notNull()  // the assertion's own id (URL or urn:uuid)
+                t.column("jws", .text)  // signed assertions
+                t.column("assertionJSON", .text).notNull()  // the assertion as verified
+                t.column("originalData", .blob)  // the baked file as received
+                t.column("originalType", .text)
+                t.column("badgeName", .text).notNull()
+                t.column("issuerName", .text).notNull()
+                t.column("issuedOn", .text)
+                t.column("outcome", .text).notNull()  // VerificationOutcome raw value
+                t.column("reportJSON", .text).notNull()
+                t.column("verifiedAt", .datetime).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.uniqueKey(["learnerID", "assertionID"])
+            }
+            try db.create(table: "backpackSetting") { t in
+                t.primaryKey("accountID", .text).references("account", onDelete: .cascade)
+                t.column("publicSlug", .text).unique()  // opt-in public page /backpacks/<slug>; nil = private
+                t.column("publicSince", .datetime)
+            }
+            try db.create(table: "oauthClient") { t in
+                t.primaryKey("id", .text)
+                t.column("secretHash", .text).notNull()
+                t.column("metadataJSON", .text).notNull()  // the registration as accepted (RFC 7591)
+                t.column("redirectURIs", .jsonText).notNull()
+                t.column("scopes", .text).notNull()  // space-separated, as granted at registration
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "oauthCode") { t in
+                t.primaryKey("codeHash", .text)
+                t.column("clientID", .text).notNull().references("oauthClient", onDelete: .cascade)
+                t.column("accountID", .text).notNull().references("account", onDelete: .cascade)
+                t.column("redirectURI", .text).notNull()
+                t.column("scopes", .text).notNull()
+                t.column("codeChallenge", .text).notNull()
+                t.column("expiresAt", .datetime).notNull()
+                t.column("usedAt", .datetime)
+            }
+            try db.create(table: "oauthToken") { t in
+                t.primaryKey("tokenHash", .text)
+                t.column("kind", .text).notNull()  // access | refresh
+                t.column("clientID", .text).notNull().indexed().references("oauthClient", onDelete: .cascade)
+                t.column("accountID", .text).notNull().indexed().references("account", onDelete: .cascade)
+                t.column("scopes", .text).notNull()
+                t.column("grantID", .text).notNull().indexed()  // tokens of one consent share it (revoked together)
+                t.column("createdAt", .datetime).notNull()
+                t.column("expiresAt", .datetime).notNull()
+                t.column("revokedAt", .datetime)
+            }
+        }
         return m
     }
 }
