@@ -151,6 +151,8 @@ public struct VerificationReport: Sendable, Equatable {
     public var assertion: AssertionSummary?
     /// The compact JWS that was verified, when the badge is signed.
     public var jws: String?
+    /// The assertion document as read (the JWS payload or the hosted JSON), when it was well-formed.
+    public var assertionDocument: JSONValue?
 
     /// Creates a report.
     public init(checks: [VerificationCheck], inputFormat: String? = nil, assertion: AssertionSummary? = nil) {

@@ -156,6 +156,7 @@ public struct Verifier: Sendable {
         await run.start(input)
         var report = VerificationReport(checks: run.checks, inputFormat: run.inputFormat, assertion: run.summary)
         report.jws = run.jws
+        report.assertionDocument = run.assertionDocument
         return report
     }
 }
@@ -173,6 +174,7 @@ final class VerificationRun {
     var inputFormat: String?
     var summary: AssertionSummary?
     var jws: String?
+    var assertionDocument: JSONValue?
     private var documents: [String: Result<LoadedDocument, DocumentLoaderError>] = [:]
 
     init(loader: DocumentLoader, keyCache: PublicKeyCache, modelCache: DecodedDocumentCache, options: VerificationOptions) {
@@ -478,6 +480,7 @@ final class VerificationRun {
     func decodeAssertion(_ json: JSONValue) -> Assertion? {
         do {
             let assertion = try Assertion(document: json)
+            assertionDocument = json
             summarize(assertion)
             pass("assertion.structure", fr: "Assertion Open Badges 2.0 conforme", en: "Conformant Open Badges 2.0 assertion")
             return assertion

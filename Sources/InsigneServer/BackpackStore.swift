@@ -1,0 +1,196 @@
+import Foundation
+import GRDB
+import InsigneStore
+import OpenBadges
+import OpenBadgesCrypto
+
+/// One badge in a learner's backpack: issued here to one of their verified addresses, or stored (imported by the
+/// learner or pushed by a Badge Connect client).
+public struct BackpackEntry: Sendable {
+    /// Where the badge comes from.
+    public enum Origin: Sendable {
+        /// Awarded by this service.
+        case issuedHere(AssertionRecord)
+        /// Imported or pushed, kept with its verification report.
+        case stored(BackpackBadgeRecord)
+    }
+    /// The assertion UUID (issued here) or the backpack record id (stored).
+    public var id: String
+    /// The assertion's own id: the hosted URL for badges issued here, the document's `id` otherwise.
+    public var assertionID: String
+    public var badgeName: String
+    public var issuerName: String
+    public var issuedOn: String?
+    /// The compact JWS, when the badge is signed (always for badges issued here).
+    public var jws: String?
+    /// The assertion document (hosted form for badges issued here).
+    public var assertion: JSONValue
+    /// `VerificationOutcome` raw value: current state for badges issued here, last verification otherwise.
+    public var outcome: String
+    /// Last change (award, revocation, import, re-verification).
+    public var updatedAt: Date
+    public var origin: Origin
+}
+
+/// The result of an import: the stored record and the full report.
+public struct BackpackImport: Sendable {
+    /// The stored (created or updated) record.
+    public var record: BackpackBadgeRecord
+    /// True when the badge was already in the backpack (the record was updated).
+    public var updated: Bool
+    /// The verification report.
+    public var report: VerificationReport
+}
+
+/// Why an import was refused (a verdict on the badge, not a failure of the service).
+public struct BackpackImportError: BilingualError, Equatable {
+    /// Kinds: the badge is for someone else, or it does not verify.
+    public enum Kind: String, Sendable { case recipientMismatch, invalidBadge }
+    public var kind: Kind
+    /// The verifier's outcome (raw value).
+    public var outcome: String
+    public var messageFR: String
+    public var messageEN: String
+}
+
+extension ServerServices {
+    /// The learner's verified addresses, normalised: the primary (from the invitation) first.
+    public func learnerEmails(accountID: String) async throws -> [String] {
+        try await db.writer.read { db in try Self.learnerEmails(accountID: accountID, db) }
+    }
+
+    static func learnerEmails(accountID: String, _ db: Database) throws -> [String] {
+        guard let account = try AccountRecord.fetchOne(db, key: accountID), account.erasedAt == nil else { return [] }
+        var emails: [String] = []
+        if let primary = account.email { emails.append(EmailNormalization.normalize(primary)) }
+        let extra = try LearnerEmailRecord.filter(Column("accountID") == accountID && Column("verifiedAt") != nil)
+            .order(Column("createdAt")).fetchAll(db)
+        for e in extra where !emails.contains(e.email) { emails.append(e.email) }
+        return emails
+    }
+
+    /// Every badge in the learner's backpack, newest change first.
+    public func backpackEntries(learnerID: String) async throws -> [BackpackEntry] {
+        let documents = self.documents
+        let (issued, badges, issuers, stored) = try await db.writer.read { db in
+            let emails = try Self.learnerEmails(accountID: learnerID, db)
+            let issued = emails.isEmpty ? [] : try AssertionRecord.filter(emails.contains(Column("recipientEmail"))).fetchAll(db)
+            let badgeIDs = Set(issued.map(\.badgeClassID))
+            let badges = try BadgeClassRecord.fetchAll(db, keys: Array(badgeIDs))
+            let issuers = try IssuerRecord.fetchAll(db, keys: Array(Set(badges.map(\.issuerID))))
+            let stored = try BackpackBadgeRecord.filter(Column("learnerID") == learnerID).fetchAll(db)
+            return (issued, badges, issuers, stored)
+        }
+        let badgeByID = Dictionary(uniqueKeysWithValues: badges.map { ($0.id, $0) })
+        let issuerByID = Dictionary(uniqueKeysWithValues: issuers.map { ($0.id, $0) })
+        let now = Date()
+        var entries: [BackpackEntry] = issued.map { a in
+            let badge = badgeByID[a.badgeClassID]
+            let outcome: VerificationOutcome =
+                a.isRevoked ? .revoked : (a.expires.flatMap(DateTimeValue.init).map { $0.date < now } ?? false) ? .expired : .valid
+            return BackpackEntry(
+                id: a.id, assertionID: documents.urls.assertion(a.id), badgeName: badge?.name ?? a.badgeClassID,
+                issuerName: badge.flatMap { issuerByID[$0.issuerID]?.name } ?? "", issuedOn: a.issuedOn, jws: a.jws,
+                assertion: documents.hostedAssertion(a).json, outcome: outcome.rawValue,
+                updatedAt: a.revokedAt ?? a.createdAt, origin: .issuedHere(a))
+        }
+        for r in stored {
+            entries.append(
+                BackpackEntry(
+                    id: r.id, assertionID: r.assertionID, badgeName: r.badgeName, issuerName: r.issuerName,
+                    issuedOn: r.issuedOn, jws: r.jws,
+                    assertion: (try? JSONValue(parsing: r.assertionJSON)) ?? .object([:]), outcome: r.outcome,
+                    updatedAt: r.updatedAt, origin: .stored(r)))
+        }
+        return entries.sorted { ($0.updatedAt, $0.id) > ($1.updatedAt, $1.id) }
+    }
+
+    /// Verifies a badge and keeps it in the learner's backpack. The recipient must be one of the learner's verified
+    /// addresses and the badge must verify (revoked or expired badges are kept, with their state); otherwise
+    /// `BackpackImportError` and nothing is stored. A badge already there (same assertion id) is updated.
+    public func importToBackpack(
+        learnerID: String, input: VerificationInput, source: BackpackBadgeRecord.Source, originalData: Data? = nil,
+        originalType: String? = nil, now: Date = Date()
+    ) async throws -> BackpackImport {
+        let emails = try await learnerEmails(accountID: learnerID)
+        let first = await verifier.verify(input, options: VerificationOptions(now: now))
+        guard let document = first.assertionDocument, let assertion = try? Assertion(document: document) else {
+            throw Self.invalid(first)
+        }
+        let recipient = assertion.recipient
+        let match = emails.first { email in
+            guard ["email", "obi:email"].contains(recipient.type) || recipient.type.hasSuffix("openbadges#email") else {
+                return false
+            }
+            return recipient.hashed
+                ? IdentityHash(recipient.identity)?.matches(identifier: email, salt: recipient.salt) ?? false
+                : EmailNormalization.normalize(recipient.identity) == email
+        }
+        guard let match else {
+            throw BackpackImportError(
+                kind: .recipientMismatch, outcome: VerificationOutcome.recipientMismatch.rawValue,
+                messageFR: "Ce badge a été attribué à une autre adresse que les vôtres (ajoutez et confirmez d'abord cette adresse).",
+                messageEN: "This badge was awarded to an address that is not one of yours (add and confirm that address first).")
+        }
+        let report = await verifier.verify(input, options: VerificationOptions(now: now, recipient: RecipientIdentifier(value: match)))
+        let kept: Set<VerificationOutcome> = [.valid, .revoked, .expired]
+        guard kept.contains(report.outcome), let doc = report.assertionDocument else { throw Self.invalid(report) }
+        let assertionID = assertion.id
+        let summary = report.assertion
+        let record = try await db.writer.write { db -> (BackpackBadgeRecord, Bool) in
+            let existing = try BackpackBadgeRecord
+                .filter(Column("learnerID") == learnerID && Column("assertionID") == assertionID).fetchOne(db)
+            var r = BackpackBadgeRecord(
+                id: existing?.id ?? UUID().uuidString.lowercased(), learnerID: learnerID, source: source,
+                assertionID: assertionID, jws: report.jws, assertionJSON: doc.encodedString(),
+                originalData: originalData ?? existing?.originalData, originalType: originalType ?? existing?.originalType,
+                badgeName: summary?.badgeName ?? "", issuerName: summary?.issuerName ?? "", issuedOn: summary?.issuedOn,
+                outcome: report.outcome.rawValue, reportJSON: report.json.encodedString(), verifiedAt: now,
+                createdAt: existing?.createdAt ?? now, updatedAt: now)
+            if existing != nil { r.source = existing!.source }
+            try r.save(db)
+            var event = AuditEventRecord(
+                at: now, actor: learnerID, action: existing == nil ? "backpack.import" : "backpack.update", subject: r.id,
+                detail: source.rawValue)
+            try event.insert(db)
+            return (r, existing != nil)
+        }
+        return BackpackImport(record: record.0, updated: record.1, report: report)
+    }
+
+    /// Verifies a stored badge again (from its JWS, or its hosted URL) and records the new state.
+    public func reverifyBackpackBadge(id: String, learnerID: String, now: Date = Date()) async throws -> BackpackBadgeRecord {
+        guard let r = try await db.writer.read({ db in try BackpackBadgeRecord.fetchOne(db, key: id) }), r.learnerID == learnerID
+        else { throw ServiceError.notFound("Badge", id) }
+        let input: VerificationInput
+        if let jws = r.jws {
+            input = .text(jws)
+        } else if let url = URL(string: r.assertionID), url.scheme == "https" || url.scheme == "http" {
+            input = .url(url)
+        } else if let data = r.originalData {
+            input = .data([UInt8](data))
+        } else {
+            input = .text(r.assertionJSON)
+        }
+        do {
+            return try await importToBackpack(learnerID: learnerID, input: input, source: r.source, now: now).record
+        } catch let e as BackpackImportError {
+            // Keep the badge, with the new (failed) state.
+            return try await db.writer.write { db in
+                var updated = r
+                updated.outcome = e.outcome
+                updated.verifiedAt = now
+                updated.updatedAt = now
+                try updated.save(db)
+                return updated
+            }
+        }
+    }
+
+    static func invalid(_ report: VerificationReport) -> BackpackImportError {
+        BackpackImportError(
+            kind: .invalidBadge, outcome: report.outcome.rawValue,
+            messageFR: "Ce badge ne peut pas être vérifié : " + report.summary.fr,
+            messageEN: "This badge does not verify: " + report.summary.en)
+    }
+}
