@@ -24,10 +24,10 @@ public enum CertificateRenderer {
         try render(c, attachedJWS: c.assertionJWS, infoJWS: c.assertionJWS)
     }
 
-    /// Renders with the attachment and the Info copy of the JWS chosen separately (nil leaves one out): the test
-    /// fixtures use it to build inconsistent documents.
+    /// Renders with the attachment and the Info copy of the JWS chosen separately (nil leaves one out) and the fonts
+    /// optionally not embedded: the test fixtures use it to build small and inconsistent documents.
     static func render(
-        _ c: CertificateContent, attachedJWS: String?, infoJWS: String?
+        _ c: CertificateContent, attachedJWS: String?, infoJWS: String?, embedFonts: Bool = true
     ) throws(CertificateError) -> [UInt8] {
         guard !c.assertionJWS.isEmpty, c.assertionJWS.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             throw CertificateError(
@@ -40,8 +40,8 @@ public enum CertificateRenderer {
         HPDF_UseUTFEncodings(doc.raw)
         HPDF_SetCurrentEncoder(doc.raw, "UTF-8")
         try doc.check("encodage UTF-8")
-        let regular = try doc.trueTypeFont(path: fontDirectory + "/DejaVuSans.ttf")
-        let bold = try doc.trueTypeFont(path: fontDirectory + "/DejaVuSans-Bold.ttf")
+        let regular = try doc.trueTypeFont(path: fontDirectory + "/DejaVuSans.ttf", embed: embedFonts)
+        let bold = try doc.trueTypeFont(path: fontDirectory + "/DejaVuSans-Bold.ttf", embed: embedFonts)
         let image = try c.badgeImagePNG.map { (bytes) throws(CertificateError) in try doc.pngImage(bytes) }
 
         guard let page = HPDF_AddPage(doc.raw) else {
@@ -136,13 +136,13 @@ public enum CertificateRenderer {
 
         // Right column: the QR code and its URL.
         let qrSide: Float = 128
-        let qrX = right - qrSide + 8  // the quiet zone is white: align the visible code with the margin
-        p.qrCode(qr, x: qrX, y: 196, side: qrSide)
+        let qrX = right - qrSide + 12  // the quiet zone is white: align the visible code with the margin
+        p.qrCode(qr, x: qrX, y: 184, side: qrSide)
         let qrCenter = qrX + qrSide / 2
-        p.text(t.scanToVerify, x: qrCenter, y: 332, font: p.bold, size: 9, color: .accent, align: .center)
-        let urlLines = characterLines(c.verificationURL, canvas: p, size: 6.5, maxWidth: 170, maxLines: 3)
+        p.text(t.scanToVerify, x: qrCenter, y: 318, font: p.bold, size: 9, color: .accent, align: .center)
+        let urlLines = characterLines(c.verificationURL, canvas: p, size: 6.5, maxWidth: 128, maxLines: 4)
         for (i, line) in urlLines.enumerated() {
-            p.text(line, x: qrCenter, y: 188 - Float(i) * 8.5, font: p.regular, size: 6.5, color: .muted, align: .center)
+            p.text(line, x: qrCenter, y: 180 - Float(i) * 8.5, font: p.regular, size: 6.5, color: .muted, align: .center)
         }
 
         // Bottom: signature (right), certificate number and attachment note (left).

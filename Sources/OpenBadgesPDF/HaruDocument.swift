@@ -38,14 +38,14 @@ final class HaruDocument {
             en: "libharu: error \(number) (detail \(e.detail)) during \"\(step)\"")
     }
 
-    /// Loads an embedded TrueType font and returns it with the UTF-8 encoder.
-    func trueTypeFont(path: String) throws(CertificateError) -> HPDF_Font {
+    /// Loads a TrueType font (embedded unless `embed` is false) and returns it with the UTF-8 encoder.
+    func trueTypeFont(path: String, embed: Bool = true) throws(CertificateError) -> HPDF_Font {
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw CertificateError(
                 .fontUnavailable, fr: "police introuvable : \(path) (paquet fonts-dejavu-core)",
                 en: "font not found: \(path) (package fonts-dejavu-core)")
         }
-        let name = HPDF_LoadTTFontFromFile(raw, path, HPDF_TRUE)
+        let name = HPDF_LoadTTFontFromFile(raw, path, embed ? HPDF_TRUE : HPDF_FALSE)
         try check("police \(path)", as: .fontUnavailable)
         guard let name, let font = HPDF_GetFont(raw, name, "UTF-8") else {
             throw CertificateError(.fontUnavailable, fr: "police illisible : \(path)", en: "unreadable font: \(path)")
@@ -90,11 +90,14 @@ final class HaruDocument {
             throw CertificateError(.attachmentFailed, fr: "pièce jointe impossible", en: "cannot attach the file")
         }
         try check("pièce jointe")
-        // libharu names the attachment after the full temporary path: rename it (file spec and name tree key),
-        // and type the stream as an embedded file.
-        let mmgr = raw.pointee.mmgr
+        // libharu 2.3.0 names the attachment after the full temporary path and types the file specification
+        // /F: rename it (/F, /UF and the name tree key), fix the type, describe it (UTF-16 text through the
+        // current encoder) and type the stream as an embedded file.
+        let (mmgr, encoder) = (raw.pointee.mmgr, raw.pointee.cur_encoder)
+        HPDF_Dict_AddName(spec, "Type", "Filespec")
         HPDF_Dict_Add(spec, "F", UnsafeMutableRawPointer(HPDF_String_New(mmgr, name, nil)))
-        HPDF_Dict_Add(spec, "Desc", UnsafeMutableRawPointer(HPDF_String_New(mmgr, description, nil)))
+        HPDF_Dict_Add(spec, "UF", UnsafeMutableRawPointer(HPDF_String_New(mmgr, name, encoder)))
+        HPDF_Dict_Add(spec, "Desc", UnsafeMutableRawPointer(HPDF_String_New(mmgr, description, encoder)))
         if let ef = HPDF_Dict_GetItem(spec, "EF", UInt16(HPDF_OCLASS_DICT)) {
             let efDict = ef.assumingMemoryBound(to: HPDF_Dict_Rec.self)
             if let stream = HPDF_Dict_GetItem(efDict, "F", UInt16(HPDF_OCLASS_DICT)) {
