@@ -64,7 +64,8 @@ public enum CertificateRenderer {
             try doc.setCustomInfo(key: infoKey, ascii: infoJWS)
         }
         if let attachedJWS {
-            try doc.attach(name: attachmentName, description: text.attachmentDescription, bytes: Array(attachedJWS.utf8))
+            try doc.attach(
+                name: attachmentName, description: text.attachmentDescription, bytes: Array(attachedJWS.utf8))
         }
         return try doc.save()
     }
@@ -126,7 +127,9 @@ public enum CertificateRenderer {
             let shown = c.competencies.count <= maxCompetencyLines ? c.competencies.count : maxCompetencyLines - 1
             for competency in c.competencies.prefix(shown) {
                 let line = "\(competency.code) — \(competency.title)"
-                p.text(p.truncated(line, font: p.regular, size: 9, maxWidth: columnWidth), x: left, y: y, font: p.regular, size: 9)
+                p.text(
+                    p.truncated(line, font: p.regular, size: 9, maxWidth: columnWidth), x: left, y: y, font: p.regular,
+                    size: 9)
                 y -= 12
             }
             if shown < c.competencies.count {
@@ -142,12 +145,14 @@ public enum CertificateRenderer {
         p.text(t.scanToVerify, x: qrCenter, y: 318, font: p.bold, size: 9, color: .accent, align: .center)
         let urlLines = characterLines(c.verificationURL, canvas: p, size: 6.5, maxWidth: 128, maxLines: 4)
         for (i, line) in urlLines.enumerated() {
-            p.text(line, x: qrCenter, y: 180 - Float(i) * 8.5, font: p.regular, size: 6.5, color: .muted, align: .center)
+            p.text(
+                line, x: qrCenter, y: 180 - Float(i) * 8.5, font: p.regular, size: 6.5, color: .muted, align: .center)
         }
 
         // Bottom: signature (right), certificate number and attachment note (left).
         let signatureX = right
-        p.text(t.signedAt(place: c.signature.place, on: c.issuedOn), x: signatureX, y: 124, font: p.regular, size: 9.5,
+        p.text(
+            t.signedAt(place: c.signature.place, on: c.issuedOn), x: signatureX, y: 124, font: p.regular, size: 9.5,
             align: .right)
         p.line(from: (signatureX - 190, 82), to: (signatureX, 82), width: 0.5, color: .rule)
         let signer = p.truncated(c.signature.name, font: p.bold, size: 11, maxWidth: 260)
@@ -176,7 +181,8 @@ public enum CertificateRenderer {
         if !current.isEmpty { lines.append(current) }
         if lines.count > maxLines {
             let last = lines[maxLines - 1] + lines[maxLines...].joined()
-            lines = Array(lines.prefix(maxLines - 1)) + [p.truncated(last, font: p.regular, size: size, maxWidth: maxWidth)]
+            lines =
+                Array(lines.prefix(maxLines - 1)) + [p.truncated(last, font: p.regular, size: size, maxWidth: maxWidth)]
         }
         return lines
     }

@@ -110,7 +110,9 @@ final class HaruDocument {
         {
             let items = array.assumingMemoryBound(to: HPDF_Array_Rec.self)
             for index in stride(from: 0, to: Int(items.pointee.list.pointee.count), by: 2) {
-                guard let key = HPDF_Array_GetItem(items, HPDF_UINT(index), UInt16(HPDF_OCLASS_STRING)) else { continue }
+                guard let key = HPDF_Array_GetItem(items, HPDF_UINT(index), UInt16(HPDF_OCLASS_STRING)) else {
+                    continue
+                }
                 let string = key.assumingMemoryBound(to: HPDF_String_Rec.self)
                 let current = String(cString: string.pointee.value)
                 if current == file.path { HPDF_String_SetValue(string, name) }

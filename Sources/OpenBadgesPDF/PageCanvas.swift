@@ -154,7 +154,8 @@ struct PageCanvas {
                 let start = column
                 while column < qr.size, qr.isDark(row: row, column: column) { column += 1 }
                 let rowBottom = top - Float(row + 1) * module
-                HPDF_Page_Rectangle(page, left + Float(start) * module, rowBottom, Float(column - start) * module, module)
+                HPDF_Page_Rectangle(
+                    page, left + Float(start) * module, rowBottom, Float(column - start) * module, module)
             }
         }
         HPDF_Page_Fill(page)

@@ -51,7 +51,9 @@ struct CertificateRendererTests {
     @Test func metadataIsUTF8AndCarriesTheJWS() async throws {
         let r = try await S.run("pdfinfo", ["-enc", "UTF-8", file.path])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("Attestation de réussite — Bientraitance : écoute et respect — Éloïse Lefèvre-Garçon"), "\(r.stdout)")
+        #expect(
+            r.stdout.contains("Attestation de réussite — Bientraitance : écoute et respect — Éloïse Lefèvre-Garçon"),
+            "\(r.stdout)")
         #expect(r.stdout.contains("Mutuelle Vivre Ensemble"))
         #expect(r.stdout.contains("841.89 x 595.276 pts (A4)"), "\(r.stdout)")
         let extracted = try PDFAssertionExtractor.extract(from: pdf)
@@ -83,7 +85,8 @@ struct CertificateRendererTests {
         let input = directory.appendingPathComponent("certificate-\(language).pdf")
         try Data(pdf).write(to: input)
         let prefix = directory.appendingPathComponent("page-\(language)").path
-        let render = try await S.run("pdftoppm", ["-r", "150", "-png", "-f", "1", "-l", "1", "-singlefile", input.path, prefix])
+        let render = try await S.run(
+            "pdftoppm", ["-r", "150", "-png", "-f", "1", "-l", "1", "-singlefile", input.path, prefix])
         #expect(render.status == 0, "\(render.stderr)")
         let png = URL(fileURLWithPath: prefix + ".png")
         try FileManager.default.createDirectory(at: S.artifacts, withIntermediateDirectories: true)

@@ -15,10 +15,18 @@ enum CertificateSupport {
     static let competencies: [CertificateContent.Competency] = [
         .init(code: "DC1.1.3", title: "Savoir développer une écoute attentive et bienveillante", framework: "DEAES"),
         .init(code: "DC1.2.1", title: "Repérer les situations à risque de maltraitance", framework: "DEAES"),
-        .init(code: "DC2.1.4", title: "Respecter l’intimité, la pudeur et le rythme de la personne", framework: "DEAES"),
-        .init(code: "DC2.3.2", title: "Adapter sa communication : « faire avec » plutôt que « faire pour »", framework: "DEAES"),
-        .init(code: "DC3.1.1", title: "Transmettre les informations utiles à l’équipe pluriprofessionnelle", framework: "DEAES"),
-        .init(code: "DC3.2.5", title: "Analyser sa pratique au regard des recommandations de bonnes pratiques professionnelles", framework: "DEAES"),
+        .init(
+            code: "DC2.1.4", title: "Respecter l’intimité, la pudeur et le rythme de la personne", framework: "DEAES"),
+        .init(
+            code: "DC2.3.2", title: "Adapter sa communication : « faire avec » plutôt que « faire pour »",
+            framework: "DEAES"),
+        .init(
+            code: "DC3.1.1", title: "Transmettre les informations utiles à l’équipe pluriprofessionnelle",
+            framework: "DEAES"),
+        .init(
+            code: "DC3.2.5",
+            title: "Analyser sa pratique au regard des recommandations de bonnes pratiques professionnelles",
+            framework: "DEAES"),
         .init(code: "DC4.1.2", title: "Contribuer au projet personnalisé", framework: "DEAES"),
         .init(code: "DC4.2.3", title: "Prévenir l’épuisement professionnel", framework: "DEAES"),
     ]
@@ -71,7 +79,8 @@ enum CertificateSupport {
 
     /// A fresh temporary directory.
     static func temporaryDirectory() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("insigne-pdf-tests-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "insigne-pdf-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
     }

@@ -1,8 +1,9 @@
 import Foundation
 import OpenBadges
-@testable import OpenBadgesPDF
 import TestSupport
 import Testing
+
+@testable import OpenBadgesPDF
 
 /// Writes Fixtures/pdf/*.pdf when INSIGNE_WRITE_FIXTURES=1 (run once, commit the files): a valid certificate and
 /// one file per way it can be wrong, read by the pure-core tests (OpenBadgesTests/PDFAssertionExtractorTests).

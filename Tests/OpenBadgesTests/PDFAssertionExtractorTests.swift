@@ -19,7 +19,9 @@ struct PDFAssertionExtractorTests {
     }
 
     static var fixtureJWS: String {
-        get throws { try String(contentsOf: TestPaths.fixtures.appendingPathComponent("pdf/certificate.jws"), encoding: .utf8) }
+        get throws {
+            try String(contentsOf: TestPaths.fixtures.appendingPathComponent("pdf/certificate.jws"), encoding: .utf8)
+        }
     }
 
     // MARK: Extraction
@@ -71,7 +73,8 @@ struct PDFAssertionExtractorTests {
         #expect(extracted == PDFExtractedAssertion(jws: jws, fromAttachment: true, fromInfo: true))
         // Literal string with a line continuation in the middle of the JWS.
         let split = jws.index(jws.startIndex, offsetBy: 40)
-        let literal = "%PDF-1.4\n1 0 obj << /OpenBadgesAssertion (\(jws[..<split])\\\n\(jws[split...])) >> endobj\n"
+        let literal =
+            "%PDF-1.4\n1 0 obj << /OpenBadgesAssertion (\(jws[..<split])\\\n\(jws[split...])) >> endobj\n"
             + "trailer << /Info 1 0 R >>\n%%EOF\n"
         #expect(try PDFAssertionExtractor.extract(from: Array(literal.utf8)).jws == jws)
     }
@@ -98,7 +101,8 @@ struct PDFAssertionExtractorTests {
 
     @Test func verifiesTheCertificate() async throws {
         let report = await S.verify(
-            .data(try Self.pdf("certificate.pdf")), loader: fixture.loader(), now: now, recipient: "marie.dupont@example.org")
+            .data(try Self.pdf("certificate.pdf")), loader: fixture.loader(), now: now,
+            recipient: "marie.dupont@example.org")
         #expect(report.verdict == .valid, "\(S.problems(report))")
         #expect(report.inputFormat == "pdf")
         #expect(report.jws == (try Self.fixtureJWS))

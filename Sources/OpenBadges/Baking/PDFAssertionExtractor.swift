@@ -45,7 +45,8 @@ public enum PDFAssertionExtractor {
                 en: "PDF too large (\(maxPDFBytes >> 20) MiB at most)")
         }
         guard PDFObjectParser.find(Array("%%EOF".utf8), in: Array(bytes.suffix(1024)), from: 0) != nil else {
-            throw malformed(fr: "PDF tronqué (marqueur de fin %%EOF absent)", en: "truncated PDF (no %%EOF end marker)")
+            throw malformed(
+                fr: "PDF tronqué (marqueur de fin %%EOF absent)", en: "truncated PDF (no %%EOF end marker)")
         }
         var parser = PDFObjectParser(bytes)
         do { try parser.parseAll() } catch {
@@ -61,7 +62,9 @@ public enum PDFAssertionExtractor {
         switch (attached.first, info) {
         case (nil, nil):
             throw BakingError(
-                .notBaked, fr: "ce PDF ne contient pas de badge Open Badges (ni pièce jointe assertion.jws, ni entrée OpenBadgesAssertion)",
+                .notBaked,
+                fr: "ce PDF ne contient pas de badge Open Badges "
+                    + "(ni pièce jointe assertion.jws, ni entrée OpenBadgesAssertion)",
                 en: "this PDF carries no Open Badges badge (no assertion.jws attachment, no OpenBadgesAssertion entry)")
         case (let a?, let i?) where a != i:
             throw BakingError(
@@ -86,13 +89,15 @@ public enum PDFAssertionExtractor {
             guard case .dictionary(let ef)? = parser.resolve(spec["EF"]),
                 case .stream(let dict, let range)? = parser.resolve(ef["UF"] ?? ef["F"])
             else {
-                throw malformed(fr: "pièce jointe assertion.jws sans contenu", en: "assertion.jws attachment has no content")
+                throw malformed(
+                    fr: "pièce jointe assertion.jws sans contenu", en: "assertion.jws attachment has no content")
             }
             var data = range
             if case .number(let length)? = parser.resolve(dict["Length"]), length >= 0, Int(length) <= range.count {
                 data = range.lowerBound..<range.lowerBound + Int(length)
             }
-            let jws = try jwsText(try decode(parser.bytes[data], filter: parser.resolve(dict["Filter"]), parser: parser),
+            let jws = try jwsText(
+                try decode(parser.bytes[data], filter: parser.resolve(dict["Filter"]), parser: parser),
                 what: ("la pièce jointe assertion.jws", "the assertion.jws attachment"))
             if !found.contains(jws) { found.append(jws) }
         }
@@ -119,7 +124,8 @@ public enum PDFAssertionExtractor {
             let entry = info[infoKey]
         else { return nil }
         guard case .string(let raw)? = parser.resolve(entry) else {
-            throw malformed(fr: "entrée OpenBadgesAssertion du PDF invalide", en: "invalid OpenBadgesAssertion entry in the PDF")
+            throw malformed(
+                fr: "entrée OpenBadgesAssertion du PDF invalide", en: "invalid OpenBadgesAssertion entry in the PDF")
         }
         guard raw.count <= maxJWSBytes else { throw tooLarge }
         let text = textString(.string(raw)).map { Array($0.utf8) } ?? raw
@@ -146,7 +152,8 @@ public enum PDFAssertionExtractor {
             return data
         }
         guard only == .name("FlateDecode") else {
-            throw malformed(fr: "filtre de flux PDF non pris en charge : \(only)", en: "unsupported PDF stream filter: \(only)")
+            throw malformed(
+                fr: "filtre de flux PDF non pris en charge : \(only)", en: "unsupported PDF stream filter: \(only)")
         }
         do {
             return try Zlib.inflate(data, maxBytes: maxJWSBytes)[...]
@@ -160,7 +167,9 @@ public enum PDFAssertionExtractor {
     static func textString(_ object: PDFObject) -> String? {
         guard case .string(let bytes) = object else { return nil }
         if bytes.starts(with: [0xFE, 0xFF]) {
-            let units = stride(from: 2, to: bytes.count - 1, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }
+            let units = stride(from: 2, to: bytes.count - 1, by: 2).map {
+                UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1])
+            }
             return String(decoding: units, as: UTF16.self)
         }
         return String(decoding: bytes, as: UTF8.self)
@@ -181,5 +190,6 @@ public enum PDFAssertionExtractor {
     static func malformed(fr: String, en: String) -> BakingError { BakingError(.malformedImage, fr: fr, en: en) }
 
     static let tooLarge = BakingError(
-        .imageTooLarge, fr: "badge du PDF trop volumineux (1 Mio au maximum)", en: "PDF badge too large (1 MiB at most)")
+        .imageTooLarge, fr: "badge du PDF trop volumineux (1 Mio au maximum)", en: "PDF badge too large (1 MiB at most)"
+    )
 }

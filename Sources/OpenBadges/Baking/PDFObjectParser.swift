@@ -74,7 +74,9 @@ struct PDFObjectParser {
 
     // MARK: Lexing
 
-    static func isWhitespace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 || b == 0x0C || b == 0 }
+    static func isWhitespace(_ b: UInt8) -> Bool {
+        b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 || b == 0x0C || b == 0
+    }
 
     static func isDelimiter(_ b: UInt8) -> Bool {
         switch b {
