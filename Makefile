@@ -9,6 +9,7 @@ SWIFT ?= swift
 PYTHON ?= python3
 VENV := .venv
 APT_PACKAGES := libssl-dev libpng-dev libsqlite3-dev libhpdf-dev libqrencode-dev fonts-dejavu-core zlib1g-dev pkg-config openssl ca-certificates \
+	qpdf poppler-utils zbar-tools \
 	chromium chromium-driver
 # The official 1EdTech validator and bakery, pinned together (see ../shared/CONFORMANCE.md): installed with --no-deps.
 PY_PACKAGES := openbadges==1.1.2 openbadges-bakery==2.0.0 aniso8601==9.0.1 Click==6.7 future==0.16.0 \

@@ -7,6 +7,7 @@ import PackageDescription
 //   OpenBadgesPNG              PNG chunk reader/writer, CRC-32, iTXt, libpng image validation
 //   OpenBadges                 pure core: JSON, OB 2.0 model, JWS, baking, verifier, issuing
 //   OpenBadgesHTTP             HTTP DocumentLoader with SSRF guard (sockets + OpenSSL TLS)
+//   OpenBadgesPDF              certificate PDF (libharu + libqrencode through CLibHaru, CQREncode)
 //   CompetencyFrameworks       pure: competency referentials, Moodle CSV import/export, JSON form
 //   InsigneStore               GRDB database, records, keystore
 //   InsigneServer              Hummingbird service: hosted documents, API, pages, portfolios
@@ -52,6 +53,12 @@ let package = Package(
             name: "OpenBadgesHTTP",
             dependencies: ["OpenBadges", "COpenSSL"]
         ),
+        .systemLibrary(name: "CLibHaru", providers: [.apt(["libhpdf-dev"])]),
+        .systemLibrary(name: "CQREncode", providers: [.apt(["libqrencode-dev"])]),
+        .target(
+            name: "OpenBadgesPDF",
+            dependencies: ["OpenBadges", "CLibHaru", "CQREncode"]
+        ),
         .target(
             name: "CompetencyFrameworks",
             dependencies: ["OpenBadges"]
@@ -91,6 +98,7 @@ let package = Package(
         .testTarget(name: "OpenBadgesPNGTests", dependencies: ["OpenBadgesPNG", "TestSupport"]),
         .testTarget(name: "OpenBadgesTests", dependencies: ["OpenBadges", "TestSupport"]),
         .testTarget(name: "OpenBadgesHTTPTests", dependencies: ["OpenBadgesHTTP", "TestSupport"]),
+        .testTarget(name: "OpenBadgesPDFTests", dependencies: ["OpenBadgesPDF", "TestSupport"]),
         .testTarget(name: "CompetencyFrameworksTests", dependencies: ["CompetencyFrameworks", "TestSupport"]),
         .testTarget(name: "InsigneStoreTests", dependencies: ["InsigneStore", "TestSupport"]),
         .testTarget(

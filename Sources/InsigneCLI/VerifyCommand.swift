@@ -3,13 +3,13 @@ import Foundation
 import OpenBadges
 import OpenBadgesHTTP
 
-/// `insigne verify`: verifies a baked image, a JWS, assertion JSON or a hosted URL.
+/// `insigne verify`: verifies a baked image, a certificate PDF, a JWS, assertion JSON or a hosted URL.
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Vérifie un badge / verify a badge (exit 0 valid, 1 invalid, 2 could not run or indeterminate).")
 
-    @Argument(help: "Fichier (PNG, SVG, JWS, JSON), adresse http(s) ou JWS / file, URL or JWS.")
+    @Argument(help: "Fichier (PNG, SVG, PDF, JWS, JSON), adresse http(s) ou JWS / file, URL or JWS.")
     var input: String
 
     @Option(help: "Adresse électronique attendue du destinataire / expected recipient email.")

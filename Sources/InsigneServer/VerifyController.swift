@@ -212,7 +212,7 @@ struct VerifyController: Sendable {
         switch mediaType {
         case "multipart/form-data": kind = "multipart"
         case "application/json", "application/ld+json": kind = "json"
-        case "image/png", "image/svg+xml", "application/octet-stream": kind = "raw"
+        case "image/png", "image/svg+xml", "application/pdf", "application/octet-stream": kind = "raw"
         case "":
             throw VerifyInputError(
                 .unsupportedMediaType, fr: "Type de contenu absent : envoyez un fichier (multipart/form-data) ou du JSON.",
@@ -220,8 +220,8 @@ struct VerifyController: Sendable {
         default:
             throw VerifyInputError(
                 .unsupportedMediaType,
-                fr: "Type de contenu non pris en charge (\(mediaType)) : multipart/form-data, application/json, image/png ou image/svg+xml attendu.",
-                en: "Unsupported content type (\(mediaType)): multipart/form-data, application/json, image/png or image/svg+xml expected.")
+                fr: "Type de contenu non pris en charge (\(mediaType)) : multipart/form-data, application/json, image/png, image/svg+xml ou application/pdf attendu.",
+                en: "Unsupported content type (\(mediaType)): multipart/form-data, application/json, image/png, image/svg+xml or application/pdf expected.")
         }
         // Multipart framing adds a little around the file.
         let limit = limits.maxUploadBytes + (kind == "multipart" ? 64 * 1024 : 0)

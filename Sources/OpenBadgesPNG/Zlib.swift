@@ -34,8 +34,8 @@ public enum CRC32 {
     public static var usesCarryLessMultiply: Bool { insigne_crc32_uses_pclmul() == 1 }
 }
 
-/// zlib helpers (internal; exposed through the text chunk and image types).
-enum Zlib {
+/// zlib helpers: compression stays internal (text chunks, images); bounded inflate is public (PDF streams).
+public enum Zlib {
     /// zlib-compresses bytes (level 0–9, -1 = default).
     static func deflate(_ bytes: [UInt8], level: Int32 = -1) throws(PNGError) -> [UInt8] {
         let bound = insigne_deflate_bound(bytes.count)
@@ -53,8 +53,8 @@ enum Zlib {
         return out
     }
 
-    /// Inflates a complete zlib stream, failing beyond `maxBytes` of output.
-    static func inflate(_ bytes: some Collection<UInt8>, maxBytes: Int) throws(PNGError) -> [UInt8] {
+    /// Inflates a complete zlib stream: `.tooLarge` beyond `maxBytes` of output, `.decodeFailed` when corrupt.
+    public static func inflate(_ bytes: some Collection<UInt8>, maxBytes: Int) throws(PNGError) -> [UInt8] {
         var out: UnsafeMutablePointer<UInt8>? = nil
         var outLen = 0
         var msg = [CChar](repeating: 0, count: 256)

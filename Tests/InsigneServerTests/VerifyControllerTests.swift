@@ -153,6 +153,21 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
         }
     }
 
+    @Test func rawPDFBodyIsAccepted() async throws {
+        let f = try await VerifyFixture.make()
+        let pdf = [UInt8](try Data(contentsOf: TestPaths.fixtures.appendingPathComponent("pdf/certificate-no-badge.pdf")))
+        try await f.app().test(.router) { client in
+            try await client.execute(
+                uri: "/verify", method: .post, headers: [.contentType: "application/pdf"], body: ByteBuffer(bytes: pdf)
+            ) { r in
+                #expect(r.status == .ok)
+                let report = try json(r.body)
+                #expect(report["input"]?["format"] == "pdf")
+                #expect(report["outcome"] == "notABadge")
+            }
+        }
+    }
+
     @Test func recipientRightAndWrong() async throws {
         let f = try await VerifyFixture.make()
         let a = try await f.award()

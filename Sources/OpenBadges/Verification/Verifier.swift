@@ -212,7 +212,9 @@ final class VerificationRun {
         case .text(let text):
             await classify(text: text, carrier: nil)
         case .data(let bytes):
-            if let format = BadgeImageFormat.detect(bytes) {
+            if PDFAssertionExtractor.looksLikePDF(bytes) {
+                await verifyPDF(bytes)
+            } else if let format = BadgeImageFormat.detect(bytes) {
                 inputFormat = format.rawValue
                 pass(
                     "input.format", fr: "Image \(format.rawValue.uppercased()) reconnue",
@@ -238,10 +240,34 @@ final class VerificationRun {
                 await classify(text: text, carrier: nil)
             } else {
                 fail(
-                    "input.format", .notABadge, fr: "Format de fichier non reconnu (PNG, SVG, JWS ou JSON attendu)",
-                    en: "Unrecognised file format (PNG, SVG, JWS or JSON expected)")
+                    "input.format", .notABadge, fr: "Format de fichier non reconnu (PNG, SVG, PDF, JWS ou JSON attendu)",
+                    en: "Unrecognised file format (PNG, SVG, PDF, JWS or JSON expected)")
             }
         }
+    }
+
+    /// A certificate PDF: the signed assertion it carries (attachment and/or document information) is verified.
+    func verifyPDF(_ bytes: [UInt8]) async {
+        inputFormat = "pdf"
+        pass("input.format", fr: "Attestation PDF reconnue", en: "PDF certificate recognised")
+        let extracted: PDFExtractedAssertion
+        do {
+            extracted = try PDFAssertionExtractor.extract(from: bytes)
+        } catch {
+            fail("input.extract", error.code == .notBaked ? .notABadge : .malformed, fr: error.messageFR, en: error.messageEN)
+            return
+        }
+        let source: LocalizedText =
+            switch (extracted.fromAttachment, extracted.fromInfo) {
+            case (true, true):
+                LocalizedText(fr: "pièce jointe assertion.jws et métadonnées, identiques", en: "assertion.jws attachment and metadata, identical")
+            case (true, false): LocalizedText(fr: "pièce jointe assertion.jws", en: "assertion.jws attachment")
+            default: LocalizedText(fr: "métadonnées du document", en: "document metadata")
+            }
+        pass(
+            "input.extract", fr: "Badge signé extrait du PDF (\(source.fr))",
+            en: "Signed badge extracted from the PDF (\(source.en))")
+        await verifySigned(jws: extracted.jws)
     }
 
     /// Classifies badge text (DIGEST §2.4): JSON, then URL, then JWS.

@@ -1,0 +1,126 @@
+import Foundation
+import OpenBadges
+import TestSupport
+import Testing
+
+/// The pure PDF extractor and the verifier on certificate PDFs (Fixtures/pdf, written by
+/// `INSIGNE_WRITE_FIXTURES=1 swift test --filter PDFFixtureWriterTests`), over the fixture issuer's documents.
+struct PDFAssertionExtractorTests {
+    typealias S = VerifierTestSupport
+
+    let fixture: BadgeFixture
+    /// 1 January 2027: after the fixtures' issue date, before their expiry.
+    let now = Date(timeIntervalSince1970: 1_798_761_600)
+
+    init() throws { fixture = try BadgeFixture() }
+
+    static func pdf(_ name: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: TestPaths.fixtures.appendingPathComponent("pdf/\(name)")))
+    }
+
+    static var fixtureJWS: String {
+        get throws {
+            try String(contentsOf: TestPaths.fixtures.appendingPathComponent("pdf/certificate.jws"), encoding: .utf8)
+        }
+    }
+
+    // MARK: Extraction
+
+    @Test func extractsTheSameJWSFromAttachmentAndInfo() throws {
+        let extracted = try PDFAssertionExtractor.extract(from: try Self.pdf("certificate.pdf"))
+        #expect(extracted == PDFExtractedAssertion(jws: try Self.fixtureJWS, fromAttachment: true, fromInfo: true))
+    }
+
+    @Test func infoAloneIsEnough() throws {
+        let extracted = try PDFAssertionExtractor.extract(from: try Self.pdf("certificate-info-only.pdf"))
+        #expect(extracted == PDFExtractedAssertion(jws: try Self.fixtureJWS, fromAttachment: false, fromInfo: true))
+    }
+
+    @Test(arguments: [
+        ("certificate-truncated.pdf", BakingError.Code.malformedImage),
+        ("certificate-no-badge.pdf", .notBaked),
+        ("certificate-attachment-info-disagree.pdf", .nonConformant),
+    ])
+    func refusesBrokenCertificates(name: String, code: BakingError.Code) throws {
+        let pdf = try Self.pdf(name)
+        #expect {
+            try PDFAssertionExtractor.extract(from: pdf)
+        } throws: { error in
+            (error as? BakingError)?.code == code
+        }
+    }
+
+    @Test func readsHandWrittenStringsAndStreams() throws {
+        let jws = try Self.fixtureJWS
+        let hex = jws.utf8.map { String(format: "%02X", $0) }.joined()
+        // Hex Info string and an uncompressed attachment with a direct length; the file name given as UTF-16BE.
+        let ufName = "FEFF" + "assertion.jws".utf8.map { String(format: "00%02X", $0) }.joined()
+        let pdf = """
+            %PDF-1.7
+            % comment (with a parenthesis
+            1 0 obj << /Title (A \\(nested\\) \\351t\\351) /OpenBadgesAssertion <\(hex)> >> endobj
+            2 0 obj << /Type /Filespec /UF <\(ufName)> /EF << /F 3 0 R >> >> endobj
+            3 0 obj << /Type /EmbeddedFile /Length \(jws.utf8.count + 1) >>
+            stream
+            \(jws)
+
+            endstream
+            endobj
+            trailer << /Size 4 /Info 1 0 R >>
+            %%EOF
+            """
+        let extracted = try PDFAssertionExtractor.extract(from: Array(pdf.utf8))
+        #expect(extracted == PDFExtractedAssertion(jws: jws, fromAttachment: true, fromInfo: true))
+        // Literal string with a line continuation in the middle of the JWS.
+        let split = jws.index(jws.startIndex, offsetBy: 40)
+        let literal =
+            "%PDF-1.4\n1 0 obj << /OpenBadgesAssertion (\(jws[..<split])\\\n\(jws[split...])) >> endobj\n"
+            + "trailer << /Info 1 0 R >>\n%%EOF\n"
+        #expect(try PDFAssertionExtractor.extract(from: Array(literal.utf8)).jws == jws)
+    }
+
+    @Test func neverCrashesOnMutatedFixtures() throws {
+        let pdf = try Self.pdf("certificate.pdf")
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<100 {
+            var mutated = pdf
+            for _ in 0..<Int.random(in: 1...8, using: &generator) {
+                let i = Int.random(in: 0..<mutated.count, using: &generator)
+                mutated[i] = UInt8.random(in: 0...255, using: &generator)
+            }
+            _ = try? PDFAssertionExtractor.extract(from: mutated)
+        }
+        for cut in stride(from: 0, to: pdf.count, by: 2_999) {
+            _ = try? PDFAssertionExtractor.extract(from: Array(pdf.prefix(cut)))
+        }
+        let deep = "%PDF-1.4\n1 0 obj " + String(repeating: "[", count: 10_000) + "\ntrailer << /Info 1 0 R >>\n%%EOF"
+        #expect(throws: BakingError.self) { try PDFAssertionExtractor.extract(from: Array(deep.utf8)) }
+    }
+
+    // MARK: Verification
+
+    @Test func verifiesTheCertificate() async throws {
+        let report = await S.verify(
+            .data(try Self.pdf("certificate.pdf")), loader: fixture.loader(), now: now,
+            recipient: "marie.dupont@example.org")
+        #expect(report.verdict == .valid, "\(S.problems(report))")
+        #expect(report.inputFormat == "pdf")
+        #expect(report.jws == (try Self.fixtureJWS))
+        #expect(report.check("input.extract")?.status == .passed)
+        #expect(report.check("signature")?.status == .passed)
+        #expect(report.assertion?.badgeName == "Bientraitance")
+    }
+
+    @Test(arguments: [
+        ("certificate-altered-jws.pdf", VerificationOutcome.forged),
+        ("certificate-attachment-info-disagree.pdf", .malformed),
+        ("certificate-truncated.pdf", .malformed),
+        ("certificate-no-badge.pdf", .notABadge),
+    ])
+    func refusesBrokenCertificatesWithAVerdict(name: String, outcome: VerificationOutcome) async throws {
+        let report = await S.verify(.data(try Self.pdf(name)), loader: fixture.loader(), now: now)
+        #expect(report.verdict == .invalid)
+        #expect(report.outcome == outcome, "\(S.problems(report))")
+        #expect(report.inputFormat == "pdf")
+    }
+}
