@@ -58,6 +58,7 @@ struct WebController: Sendable {
         registerReferentialPages(on: router)
         registerPortfolioPages(on: router)
         registerBackpackPages(on: router)
+        registerBadgeConnectPages(on: router)
     }
 
     // MARK: - Request plumbing
@@ -156,7 +157,7 @@ struct WebController: Sendable {
         d["lang"] = env.lang
         d["pageTitle"] = title
         d["otherLang"] = env.english ? "fr" : "en"
-        d["langSwitchURL"] = env.path + "?lang=" + (env.english ? "fr" : "en")
+        d["langSwitchURL"] = data["langSwitchURL"] ?? env.path + "?lang=" + (env.english ? "fr" : "en")
         if let a = env.account, let s = env.session {
             d["account"] = ["displayName": a.displayName, "isAdmin": a.role == .admin, "isLearner": a.role == .learner]
             d["csrf"] = s.csrfToken
@@ -300,7 +301,8 @@ struct WebController: Sendable {
             var e = AuditEventRecord(at: Date(), actor: account.id, action: "session.signin", subject: account.id)
             try e.insert(db)
         }
-        return redirect(account.role == .learner ? "/portfolio" : next, cookies: [
+        let learnerNext = next.hasPrefix("/oauth/authorize?") ? next : "/portfolio"
+        return redirect(account.role == .learner ? learnerNext : next, cookies: [
             WebSecurity.cookie(WebSessionStore.cookieName, token, maxAge: Int(WebSessionStore.lifetime), secure: secureCookies),
             WebSecurity.cookie(Self.loginCSRFCookie, "", maxAge: 0, secure: secureCookies),
         ])

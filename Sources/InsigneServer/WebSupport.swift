@@ -100,9 +100,9 @@ enum WebSecurity {
         return c
     }
 
-    /// A safe local redirect target (only trainer pages), or `/trainer`.
+    /// A safe local redirect target (trainer pages, or a Badge Connect consent request), or `/trainer`.
     static func localNext(_ next: String) -> String {
-        guard next.hasPrefix("/trainer"), !next.contains("//"), !next.contains("\\"),
+        guard next.hasPrefix("/trainer") || next.hasPrefix("/oauth/authorize?"), !next.contains("//"), !next.contains("\\"),
             !next.unicodeScalars.contains(where: { $0.value < 0x20 })
         else { return "/trainer" }
         return next
@@ -191,7 +191,9 @@ struct WebTemplates: Sendable {
         if let base = Bundle.module.resourceURL {
             let dir = base.appendingPathComponent("Templates")
             let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-            for file in files where (file.hasPrefix("trainer-") || file.hasPrefix("portfolio")) && file.hasSuffix(".mustache") {
+            for file in files where (file.hasPrefix("trainer-") || file.hasPrefix("portfolio") || file.hasPrefix("oauth-"))
+                && file.hasSuffix(".mustache")
+            {
                 if let text = try? String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8) {
                     do {
                         try library.register(text, named: String(file.dropLast(".mustache".count)))
