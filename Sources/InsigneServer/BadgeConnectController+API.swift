@@ -50,6 +50,11 @@ extension BadgeConnectController {
         router.get("\(base)/profile") { req, _ in
             await api(req, scope: OAuth.profileRead) { try await getProfile(learner: $0) }
         }
+        for method in [HTTPRequest.Method.get, .post] {
+            router.on(RouterPath(base + "/**"), method: method) { _, _ in
+                Self.envelope(.notFound, "NOT_FOUND", error: "no such Badge Connect endpoint")
+            }
+        }
         for (path, allowed) in [("/assertions", "GET, POST"), ("/profile", "GET")] {
             for method in [HTTPRequest.Method.put, .patch, .delete] + (path == "/profile" ? [.post] : []) {
                 router.on(RouterPath(base + path), method: method) { _, _ in
@@ -80,13 +85,15 @@ extension BadgeConnectController {
     ) async -> Response {
         do {
             guard arrivedOverTLS(request) else {
-                throw BadgeConnectFailure(status: .misdirectedRequest, statusText: "BAD_REQUEST", message: "TLS is required")
+                throw BadgeConnectFailure(
+                    status: .misdirectedRequest, statusText: "BAD_REQUEST", message: "TLS is required")
             }
             let (token, learner) = try await authenticate(request)
             guard OAuth.scopes(token.scopes).contains(scope) else {
                 var f = BadgeConnectFailure(
                     status: .forbidden, statusText: "PERMISSION_DENIED", message: "the token lacks the scope \(scope)")
-                f.headers[.wwwAuthenticate] = "Bearer realm=\"insigne\", error=\"insufficient_scope\", scope=\"\(scope)\""
+                f.headers[.wwwAuthenticate] =
+                    "Bearer realm=\"insigne\", error=\"insufficient_scope\", scope=\"\(scope)\""
                 throw f
             }
             return try await body(learner)
@@ -109,7 +116,10 @@ extension BadgeConnectController {
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer",
             let found = try await store.accessToken(parts[1].trimmingCharacters(in: .whitespaces))
-        else { throw BadgeConnectFailure.unauthenticated("invalid, expired or revoked access token", error: "invalid_token") }
+        else {
+            throw BadgeConnectFailure.unauthenticated(
+                "invalid, expired or revoked access token", error: "invalid_token")
+        }
         return found
     }
 
@@ -121,7 +131,8 @@ extension BadgeConnectController {
         func integer(_ name: String, _ range: ClosedRange<Int>, default value: Int) throws -> Int {
             guard let s = q.get(name) else { return value }
             guard let n = Int(s), range.contains(n) else {
-                throw BadgeConnectFailure.validation("\(name) must be an integer in \(range.lowerBound)…\(range.upperBound)")
+                throw BadgeConnectFailure.validation(
+                    "\(name) must be an integer in \(range.lowerBound)…\(range.upperBound)")
             }
             return n
         }
@@ -142,7 +153,11 @@ extension BadgeConnectController {
         var assertions: [JSONValue] = []
         var signed: [JSONValue] = []
         for e in page {
-            if case .stored = e.origin, let jws = e.jws { signed.append(.string(jws)) } else { assertions.append(e.assertion) }
+            if case .stored = e.origin, let jws = e.jws {
+                signed.append(.string(jws))
+            } else {
+                assertions.append(e.assertion)
+            }
         }
         var r = Self.envelope(.ok, "OK", ["assertions": .array(assertions), "signedAssertions": .array(signed)])
         r.headers[.init("X-Total-Count")!] = String(entries.count)
@@ -242,7 +257,9 @@ extension BadgeConnectController {
         var b = Array(SHA256Digest.hash(Array("insigne-learner:\(accountID)".utf8)).prefix(16))
         b[6] = (b[6] & 0x0F) | 0x80  // version 8 (name-based, custom hash)
         b[8] = (b[8] & 0x3F) | 0x80
-        let u = UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+        let u = UUID(
+            uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15])
+        )
         return "urn:uuid:" + u.uuidString.lowercased()
     }
 }

@@ -30,7 +30,8 @@ struct BadgeConnectController: Sendable {
         router.get("/badge-connect/terms") { req, _ in
             let en = HTTP.prefersEnglish(req)
             return Pages.message(
-                request: req, english: en, title: en ? "Terms of use (Badge Connect)" : "Conditions d'utilisation (Badge Connect)",
+                request: req, english: en,
+                title: en ? "Terms of use (Badge Connect)" : "Conditions d'utilisation (Badge Connect)",
                 text: en ? Self.termsEN : Self.termsFR, status: .ok)
         }
         router.get("/badge-connect/privacy") { req, _ in
@@ -91,8 +92,10 @@ struct BadgeConnectController: Sendable {
         } catch let e as OAuthError {
             return e.response()
         } catch let e as HTTPError where e.status == .contentTooLarge {
-            return OAuthError(code: "invalid_request", description: "request body too large (64 KiB at most)",
-                              status: .contentTooLarge).response()
+            return OAuthError(
+                code: "invalid_request", description: "request body too large (64 KiB at most)",
+                status: .contentTooLarge
+            ).response()
         } catch let e as JSONSyntaxError {
             return OAuthError.invalidClientMetadata("invalid JSON: \(e.reason)").response()
         } catch {

@@ -44,7 +44,8 @@ enum OAuth {
 
     /// An S256 challenge: exactly 43 base64url characters.
     static func isValidChallenge(_ challenge: String) -> Bool {
-        challenge.utf8.count == 43 && challenge.utf8.allSatisfy { isUnreserved($0) && $0 != UInt8(ascii: ".") && $0 != UInt8(ascii: "~") }
+        challenge.utf8.count == 43
+            && challenge.utf8.allSatisfy { isUnreserved($0) && $0 != UInt8(ascii: ".") && $0 != UInt8(ascii: "~") }
     }
 
     /// True when the verifier hashes to the challenge (constant-time comparison).
@@ -54,7 +55,8 @@ enum OAuth {
 
     private static func isUnreserved(_ c: UInt8) -> Bool {
         switch c {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
             true
         case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"): true
         default: false
@@ -103,7 +105,9 @@ struct OAuthError: Error, Sendable, Equatable {
     static func invalidClientMetadata(_ d: String) -> OAuthError {
         OAuthError(code: "invalid_client_metadata", description: d)
     }
-    static func invalidRedirectURI(_ d: String) -> OAuthError { OAuthError(code: "invalid_redirect_uri", description: d) }
+    static func invalidRedirectURI(_ d: String) -> OAuthError {
+        OAuthError(code: "invalid_redirect_uri", description: d)
+    }
     static let invalidClient = OAuthError(
         code: "invalid_client", description: "client authentication failed", status: .unauthorized)
 

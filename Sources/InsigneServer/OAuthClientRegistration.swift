@@ -61,10 +61,14 @@ struct ClientRegistration: Sendable, Equatable {
 
         var host: String?
         func checkHost(_ h: String, _ key: String) throws {
-            if let host, host != h { throw OAuthError.invalidClientMetadata("\(key): every URL must share one host name") }
+            if let host, host != h {
+                throw OAuthError.invalidClientMetadata("\(key): every URL must share one host name")
+            }
             host = h
         }
-        for (key, url) in [("client_uri", clientURI), ("logo_uri", logoURI), ("tos_uri", tosURI), ("policy_uri", policyURI)] {
+        for (key, url) in [
+            ("client_uri", clientURI), ("logo_uri", logoURI), ("tos_uri", tosURI), ("policy_uri", policyURI),
+        ] {
             guard let h = Self.httpsHost(url, loopbackHTTP: false) else {
                 throw OAuthError.invalidClientMetadata("\(key) must be an https URL")
             }
@@ -101,7 +105,9 @@ struct ClientRegistration: Sendable, Equatable {
             scopes = allowed
         case .string(let s)?:
             scopes = OAuth.reduce(OAuth.scopes(s), to: allowed)
-            guard !scopes.isEmpty else { throw OAuthError.invalidClientMetadata("scope: none of the requested scopes is offered") }
+            guard !scopes.isEmpty else {
+                throw OAuthError.invalidClientMetadata("scope: none of the requested scopes is offered")
+            }
         default:
             throw OAuthError.invalidClientMetadata("scope must be a space-separated string")
         }

@@ -70,9 +70,11 @@ struct OAuthStore: Sendable {
         let code = try OAuth.newSecret()
         let record = OAuthCodeRecord(
             codeHash: OAuth.hash(code), clientID: client.id, accountID: accountID, redirectURI: redirectURI,
-            scopes: scopes.joined(separator: " "), codeChallenge: challenge, expiresAt: now.addingTimeInterval(OAuth.codeLifetime))
+            scopes: scopes.joined(separator: " "), codeChallenge: challenge,
+            expiresAt: now.addingTimeInterval(OAuth.codeLifetime))
         try await db.writer.write { db in
-            try db.execute(sql: "DELETE FROM oauthCode WHERE expiresAt < ?", arguments: [now.addingTimeInterval(-86400)])
+            try db.execute(
+                sql: "DELETE FROM oauthCode WHERE expiresAt < ?", arguments: [now.addingTimeInterval(-86400)])
             try record.insert(db)
         }
         return code
@@ -97,19 +99,24 @@ struct OAuthStore: Sendable {
             record.usedAt = now
             try record.update(db)
             guard record.expiresAt > now else { return .failure(.invalidGrant("authorization code expired")) }
-            guard record.redirectURI == redirectURI else { return .failure(.invalidGrant("redirect_uri does not match")) }
+            guard record.redirectURI == redirectURI else {
+                return .failure(.invalidGrant("redirect_uri does not match"))
+            }
             guard OAuth.pkceMatches(verifier: verifier, challenge: record.codeChallenge) else {
                 return .failure(.invalidGrant("code_verifier does not match the code_challenge"))
             }
             let granted = OAuth.scopes(record.scopes)
             var scopes = granted
             if let scope {
-                guard scope.allSatisfy(granted.contains) else { return .failure(.invalidScope("scope exceeds the consent")) }
+                guard scope.allSatisfy(granted.contains) else {
+                    return .failure(.invalidScope("scope exceeds the consent"))
+                }
                 scopes = OAuth.reduce(scope, to: granted)
             }
             return .success(
                 try insertTokens(
-                    db, fresh, client: client, accountID: record.accountID, scopes: scopes, grantID: codeHash, now: now))
+                    db, fresh, client: client, accountID: record.accountID, scopes: scopes, grantID: codeHash, now: now)
+            )
         }
         return try result.get()
     }
@@ -132,7 +139,9 @@ struct OAuthStore: Sendable {
             let granted = OAuth.scopes(record.scopes)
             var scopes = granted
             if let scope {
-                guard scope.allSatisfy(granted.contains) else { return .failure(.invalidScope("scope exceeds the grant")) }
+                guard scope.allSatisfy(granted.contains) else {
+                    return .failure(.invalidScope("scope exceeds the grant"))
+                }
                 scopes = OAuth.reduce(scope, to: granted)
             }
             record.revokedAt = now
@@ -150,7 +159,9 @@ struct OAuthStore: Sendable {
     func revoke(token: String, client: OAuthClientRecord, now: Date = Date()) async throws {
         let hash = OAuth.hash(token)
         try await db.writer.write { db in
-            guard var record = try OAuthTokenRecord.fetchOne(db, key: hash), record.clientID == client.id else { return }
+            guard var record = try OAuthTokenRecord.fetchOne(db, key: hash), record.clientID == client.id else {
+                return
+            }
             switch record.kind {
             case .refresh: try revokeGrant(db, grantID: record.grantID, now: now)
             case .access:
@@ -178,13 +189,16 @@ struct OAuthStore: Sendable {
     /// The learner's live grants, one per client, oldest consent first.
     func grants(accountID: String, now: Date = Date()) async throws -> [OAuthGrantSummary] {
         try await db.writer.read { db in
-            let live = try OAuthTokenRecord
+            let live =
+                try OAuthTokenRecord
                 .filter(Column("accountID") == accountID && Column("revokedAt") == nil && Column("expiresAt") > now)
                 .fetchAll(db)
             var byClient: [String: OAuthGrantSummary] = [:]
             for t in live {
-                let first = try Date.fetchOne(
-                    db, sql: "SELECT MIN(createdAt) FROM oauthToken WHERE grantID = ?", arguments: [t.grantID]) ?? t.createdAt
+                let first =
+                    try Date.fetchOne(
+                        db, sql: "SELECT MIN(createdAt) FROM oauthToken WHERE grantID = ?", arguments: [t.grantID])
+                    ?? t.createdAt
                 if var g = byClient[t.clientID] {
                     g.grantedAt = min(g.grantedAt, first)
                     g.scopes = OAuth.offered.filter { g.scopes.contains($0) || OAuth.scopes(t.scopes).contains($0) }
@@ -203,7 +217,9 @@ struct OAuthStore: Sendable {
     func revokeClient(_ clientID: String, accountID: String, now: Date = Date()) async throws -> Int {
         try await db.writer.write { db in
             try OAuthTokenRecord
-                .filter(Column("clientID") == clientID && Column("accountID") == accountID && Column("revokedAt") == nil)
+                .filter(
+                    Column("clientID") == clientID && Column("accountID") == accountID && Column("revokedAt") == nil
+                )
                 .updateAll(db, Column("revokedAt").set(to: now))
         }
     }
@@ -226,14 +242,16 @@ struct OAuthStore: Sendable {
     ) throws -> OAuthTokenResponse {
         let joined = scopes.joined(separator: " ")
         try OAuthTokenRecord(
-            tokenHash: OAuth.hash(fresh.access), kind: .access, clientID: client.id, accountID: accountID, scopes: joined,
+            tokenHash: OAuth.hash(fresh.access), kind: .access, clientID: client.id, accountID: accountID,
+            scopes: joined,
             grantID: grantID, createdAt: now, expiresAt: now.addingTimeInterval(OAuth.accessLifetime)
         ).insert(db)
         var response = OAuthTokenResponse(accessToken: fresh.access, refreshToken: nil, scopes: scopes)
         if scopes.contains(OAuth.offlineAccess), OAuth.scopes(client.scopes).contains(OAuth.offlineAccess) {
             try OAuthTokenRecord(
                 tokenHash: OAuth.hash(fresh.refresh), kind: .refresh, clientID: client.id, accountID: accountID,
-                scopes: joined, grantID: grantID, createdAt: now, expiresAt: now.addingTimeInterval(OAuth.refreshLifetime)
+                scopes: joined, grantID: grantID, createdAt: now,
+                expiresAt: now.addingTimeInterval(OAuth.refreshLifetime)
             ).insert(db)
             response.refreshToken = fresh.refresh
         }

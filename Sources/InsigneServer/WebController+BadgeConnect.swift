@@ -104,16 +104,20 @@ extension WebController {
         case .success(let a): auth = a
         }
         guard let account = env.account else {
-            let keys = ["response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method"]
+            let keys = [
+                "response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge",
+                "code_challenge_method",
+            ]
             let query = keys.compactMap { k in param(k).map { "\(k)=\(Pages.queryEscape($0))" } }.joined(separator: "&")
             return redirect("/login?next=" + Pages.queryEscape("/oauth/authorize?" + query))
         }
         guard account.role == .learner, account.erasedAt == nil else {
             throw PageError(
                 status: .forbidden,
-                fr: "Seul un compte d'apprenant peut connecter une application à ses badges. Vous êtes connecté(e) avec "
-                    + "un compte de formateur ou d'administration : déconnectez-vous puis connectez-vous avec votre "
-                    + "compte d'apprenant.",
+                fr:
+                    "Seul un compte d'apprenant peut connecter une application à ses badges. Vous êtes "
+                    + "connecté(e) avec un compte de formateur ou d'administration : déconnectez-vous puis "
+                    + "connectez-vous avec votre compte d'apprenant.",
                 en: "Only a learner account can connect an application to its badges. You are signed in with a "
                     + "trainer or administration account: sign out, then sign in with your learner account.")
         }
@@ -135,11 +139,13 @@ extension WebController {
         switch (scope, english) {
         case (OAuth.assertionRead, false): "voir les badges de votre espace Insigne"
         case (OAuth.assertionRead, true): "see the badges in your Insigne space"
-        case (OAuth.assertionCreate, false): "ajouter à votre espace des badges qui vous sont destinés (ils sont vérifiés)"
+        case (OAuth.assertionCreate, false):
+            "ajouter à votre espace des badges qui vous sont destinés (ils sont vérifiés)"
         case (OAuth.assertionCreate, true): "add badges issued to you to your space (they are verified)"
         case (OAuth.profileRead, false): "connaître votre nom et vos adresses électroniques vérifiées"
         case (OAuth.profileRead, true): "know your name and your verified email addresses"
-        case (OAuth.offlineAccess, false): "garder cet accès quand vous n'êtes pas connecté(e), jusqu'à ce que vous le retiriez"
+        case (OAuth.offlineAccess, false):
+            "garder cet accès quand vous n'êtes pas connecté(e), jusqu'à ce que vous le retiriez"
         case (OAuth.offlineAccess, true): "keep this access while you are away, until you withdraw it"
         default: scope
         }
@@ -166,7 +172,8 @@ extension WebController {
         var r = render("oauth-consent", env, title: title, data)
         // The client's logo lives on its own site.
         r.headers[.contentSecurityPolicy] =
-            "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; frame-ancestors 'none'"
+            "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "
+            + "frame-ancestors 'none'"
         return r
     }
 
@@ -185,7 +192,9 @@ extension WebController {
         }
         return render(
             "oauth-apps", env, title: env.text("Applications connectées", "Connected applications"),
-            ["en": env.english, "apps": apps, "hasApps": !apps.isEmpty,
-             "revoked": request.uri.queryParameters.get("revoked") != nil])
+            [
+                "en": env.english, "apps": apps, "hasApps": !apps.isEmpty,
+                "revoked": request.uri.queryParameters.get("revoked") != nil,
+            ])
     }
 }

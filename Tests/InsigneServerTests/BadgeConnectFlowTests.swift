@@ -38,9 +38,16 @@ struct BadgeConnectFlowTests {
             let entry = try #require(manifest.json["badgeConnectAPI"]?.arrayValue?.first)
             #expect(entry["apiBase"]?.stringValue == F.apiBase)
             let path = { (key: String) in String(entry[key]!.stringValue!.dropFirst(F.publicURL.count)) }
+            for (key, type) in [
+                ("image", "image/svg+xml"), ("termsOfServiceUrl", "text/html"), ("privacyPolicyUrl", "text/html"),
+            ] {
+                let r = try await api.call(.get, path(key), token: nil)
+                #expect(r.status == .ok && r.contentType.hasPrefix(type), "\(key)")
+            }
 
             // 2. Registration (RFC 7591).
-            let reg = try await api.call(.post, path("registrationUrl"), token: nil, headers: F.tls, body: F.registration().encoded())
+            let reg = try await api.call(
+                .post, path("registrationUrl"), token: nil, headers: F.tls, body: F.registration().encoded())
             #expect(reg.status == .created)
             #expect(reg.headers[.cacheControl] == "no-store")
             F.expectValid(reg.json, try F.oauthSchema("client-registration-response"))
@@ -53,7 +60,8 @@ struct BadgeConnectFlowTests {
             F.expectValid(bad.json, try F.oauthSchema("error-response"))
 
             // 3. Authorization: sign in, consent (French first), approve.
-            let authorize = path("authorizationUrl") + "?response_type=code&client_id=\(clientID)"
+            let authorize =
+                path("authorizationUrl") + "?response_type=code&client_id=\(clientID)"
                 + "&redirect_uri=\(Pages.queryEscape(F.redirectURI))&scope=\(Pages.queryEscape(F.allScopes))"
                 + "&state=xyz-42&code_challenge=\(F.challenge)&code_challenge_method=S256"
             let toLogin = try await browser.get(authorize)
@@ -72,11 +80,13 @@ struct BadgeConnectFlowTests {
             let english = try await browser.get(next + "&lang=en")
             #expect(english.body.contains("Connect “Carnet de compétences” to your badges?"))
             _ = try await browser.get(next + "&lang=fr")
-            let approved = try await browser.post("/oauth/authorize", [
-                ("response_type", "code"), ("client_id", clientID), ("redirect_uri", F.redirectURI),
-                ("scope", F.allScopes), ("state", "xyz-42"), ("code_challenge", F.challenge),
-                ("code_challenge_method", "S256"), ("decision", "approve"),
-            ])
+            let approved = try await browser.post(
+                "/oauth/authorize",
+                [
+                    ("response_type", "code"), ("client_id", clientID), ("redirect_uri", F.redirectURI),
+                    ("scope", F.allScopes), ("state", "xyz-42"), ("code_challenge", F.challenge),
+                    ("code_challenge_method", "S256"), ("decision", "approve"),
+                ])
             #expect(approved.status == .seeOther)
             let back = try #require(approved.location)
             #expect(back.hasPrefix(F.redirectURI + "?"))
@@ -129,7 +139,8 @@ struct BadgeConnectFlowTests {
             #expect(page1.headers[HTTPField.Name("X-Total-Count")!] == "2")
             let link1 = try #require(page1.headers[HTTPField.Name("Link")!])
             #expect(link1.contains("<\(F.apiBase)/assertions?limit=1&offset=1>; rel=\"next\""))
-            #expect(link1.contains("rel=\"first\"") && link1.contains("rel=\"last\"") && !link1.contains("rel=\"prev\""))
+            #expect(
+                link1.contains("rel=\"first\"") && link1.contains("rel=\"last\"") && !link1.contains("rel=\"prev\""))
             let first = try #require(page1.json["assertions"]?.arrayValue)
             #expect(first.count == 1 && page1.json["signedAssertions"]?.arrayValue?.isEmpty == true)
             #expect(first[0]["id"]?.stringValue?.hasPrefix(F.publicURL + "/assertions/") == true)
@@ -145,6 +156,9 @@ struct BadgeConnectFlowTests {
             #expect(noZone.status == .badRequest)
             #expect(noZone.json["status"]?["statusText"] == "REQUEST_VALIDATION_ERROR")
             F.expectValid(noZone.json, assertionsError)
+            let missing = try await api.badgeConnect(.get, "/badges", token: access)
+            #expect(missing.status == .notFound)
+            F.expectValid(missing.json, assertionsError)
             let put = try await api.badgeConnect(.put, "/assertions", token: access, json: [:])
             #expect(put.status == .methodNotAllowed)
             F.expectValid(put.json, assertionsError)
@@ -177,7 +191,8 @@ struct BadgeConnectFlowTests {
                 path("tokenRevocationUrl"), [("token", refresh2), ("token_type_hint", "refresh_token")],
                 basic: (clientID, secret))
             #expect(revoke.status == .ok)
-            let unknown = try await api.oauthForm(path("tokenRevocationUrl"), [("token", "unknown")], basic: (clientID, secret))
+            let unknown = try await api.oauthForm(
+                path("tokenRevocationUrl"), [("token", "unknown")], basic: (clientID, secret))
             #expect(unknown.status == .ok)
             let anonymous = try await api.oauthForm(path("tokenRevocationUrl"), [("token", refresh2)], basic: nil)
             #expect(anonymous.status == .unauthorized)
@@ -193,14 +208,17 @@ struct BadgeConnectFlowTests {
         let h = try await WebHarness.make(publicURL: F.publicURL)
         let learner = try await h.addLearner()
         let store = OAuthStore(db: h.services.db)
-        let (client, _) = try await store.register(try ClientRegistration(json: F.registration(), allowLoopbackHTTP: false))
+        let (client, _) = try await store.register(
+            try ClientRegistration(json: F.registration(), allowLoopbackHTTP: false))
         let code = try await store.issueCode(
-            client: client, accountID: learner.id, redirectURI: F.redirectURI, scopes: OAuth.offered, challenge: F.challenge)
+            client: client, accountID: learner.id, redirectURI: F.redirectURI, scopes: OAuth.offered,
+            challenge: F.challenge)
         let tokens = try await store.exchange(
             code: code, client: client, redirectURI: F.redirectURI, verifier: F.verifier, scope: nil)
         try await h.run { browser in
             _ = try await browser.get("/login")
-            _ = try await browser.post("/login", [("login", F.learnerLogin), ("password", F.learnerPassword), ("next", "")])
+            _ = try await browser.post(
+                "/login", [("login", F.learnerLogin), ("password", F.learnerPassword), ("next", "")])
             let page = try await browser.get("/backpack/apps")
             #expect(page.body.contains("Carnet de compétences"))
             #expect(page.body.contains("Autorisée le"))

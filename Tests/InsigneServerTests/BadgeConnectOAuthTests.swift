@@ -30,8 +30,10 @@ struct BadgeConnectOAuthTests {
         let registered = [F.redirectURI]
         #expect(OAuth.isRegistered(F.redirectURI, in: registered))
         for near in [
-            F.redirectURI + "/", F.redirectURI + "?x=1", "https://CLIENT.example/callback", "http://client.example/callback",
-            "https://client.example/callback/../callback", "https://client.example/call", "https://client.example.evil/callback",
+            F.redirectURI + "/", F.redirectURI + "?x=1", "https://CLIENT.example/callback",
+            "http://client.example/callback",
+            "https://client.example/callback/../callback", "https://client.example/call",
+            "https://client.example.evil/callback",
         ] {
             #expect(!OAuth.isRegistered(near, in: registered), "\(near)")
         }
@@ -45,7 +47,8 @@ struct BadgeConnectOAuthTests {
         #expect(r.scopes == [OAuth.assertionRead, OAuth.offlineAccess])
         // offline_access needs the refresh_token grant type.
         r = try ClientRegistration(
-            json: F.registration(scope: "\(OAuth.assertionRead) \(OAuth.offlineAccess)", grantTypes: ["authorization_code"]),
+            json: F.registration(
+                scope: "\(OAuth.assertionRead) \(OAuth.offlineAccess)", grantTypes: ["authorization_code"]),
             allowLoopbackHTTP: false)
         #expect(r.scopes == [OAuth.assertionRead])
         // No scope: everything offered.
@@ -90,7 +93,9 @@ struct BadgeConnectOAuthTests {
         }
         #expect(attempt(loopback) == "invalid_redirect_uri")
         #expect(attempt(loopback, loopback: true) == nil)
-        #expect(attempt({ $0["redirect_uris"] = ["http://client.example/callback"] }, loopback: true) == "invalid_redirect_uri")
+        #expect(
+            attempt({ $0["redirect_uris"] = ["http://client.example/callback"] }, loopback: true)
+                == "invalid_redirect_uri")
     }
 
     // MARK: - Codes and tokens (store)
@@ -112,7 +117,8 @@ struct BadgeConnectOAuthTests {
 
     func code(_ s: Setup, scopes: [String] = OAuth.offered, now: Date = Date()) async throws -> String {
         try await s.store.issueCode(
-            client: s.client, accountID: s.learner.id, redirectURI: F.redirectURI, scopes: scopes, challenge: F.challenge,
+            client: s.client, accountID: s.learner.id, redirectURI: F.redirectURI, scopes: scopes,
+            challenge: F.challenge,
             now: now)
     }
 
@@ -120,7 +126,8 @@ struct BadgeConnectOAuthTests {
         async throws -> String?
     {
         do {
-            _ = try await s.store.exchange(code: code, client: s.client, redirectURI: redirect, verifier: verifier, scope: nil)
+            _ = try await s.store.exchange(
+                code: code, client: s.client, redirectURI: redirect, verifier: verifier, scope: nil)
             return nil
         } catch let e as OAuthError {
             return e.code
@@ -139,7 +146,9 @@ struct BadgeConnectOAuthTests {
         #expect(tokens.refreshToken != nil)
         #expect(try await s.store.accessToken(tokens.accessToken) != nil)
         // No secret is stored in clear.
-        let hashes = try await h.services.db.writer.read { db in try String.fetchAll(db, sql: "SELECT tokenHash FROM oauthToken") }
+        let hashes = try await h.services.db.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT tokenHash FROM oauthToken")
+        }
         #expect(Set(hashes) == [OAuth.hash(tokens.accessToken), OAuth.hash(tokens.refreshToken!)])
         // Replaying the code: invalid_grant, and the tokens it gave are revoked.
         #expect(try await exchangeError(s, code) == "invalid_grant")
@@ -196,8 +205,12 @@ struct BadgeConnectOAuthTests {
             try ClientRegistration(json: F.registration(), allowLoopbackHTTP: false))
         #expect(client.secretHash == OAuth.hash(secret))
         #expect(try await store.authenticate(clientID: client.id, secret: secret).id == client.id)
-        await #expect(throws: OAuthError.invalidClient) { try await store.authenticate(clientID: client.id, secret: "x") }
-        await #expect(throws: OAuthError.invalidClient) { try await store.authenticate(clientID: "nope", secret: secret) }
+        await #expect(throws: OAuthError.invalidClient) {
+            try await store.authenticate(clientID: client.id, secret: "x")
+        }
+        await #expect(throws: OAuthError.invalidClient) {
+            try await store.authenticate(clientID: "nope", secret: secret)
+        }
     }
 
     // MARK: - HTTP
@@ -261,7 +274,8 @@ struct BadgeConnectOAuthTests {
     @Test func unknownClientsAndRedirectURIsNeverRedirect() async throws {
         let (h, s) = try await setup()
         try await h.run { browser in
-            let base = "/oauth/authorize?response_type=code&code_challenge_method=S256&code_challenge=\(F.challenge)"
+            let base =
+                "/oauth/authorize?response_type=code&code_challenge_method=S256&code_challenge=\(F.challenge)"
                 + "&scope=\(Pages.queryEscape(OAuth.assertionRead))&state=s1"
             let unknownClient = try await browser.get(
                 base + "&client_id=nope&redirect_uri=\(Pages.queryEscape(F.redirectURI))")
@@ -295,7 +309,8 @@ struct BadgeConnectOAuthTests {
 
     @Test func onlyLearnersMayConsentAndTheFormNeedsItsCSRFToken() async throws {
         let (h, s) = try await setup()
-        let uri = "/oauth/authorize?response_type=code&client_id=\(s.client.id)"
+        let uri =
+            "/oauth/authorize?response_type=code&client_id=\(s.client.id)"
             + "&redirect_uri=\(Pages.queryEscape(F.redirectURI))&scope=\(Pages.queryEscape(OAuth.assertionRead))"
             + "&code_challenge=\(F.challenge)&code_challenge_method=S256&state=abc"
         try await h.run { browser in
@@ -306,12 +321,15 @@ struct BadgeConnectOAuthTests {
         }
         try await h.run { browser in
             _ = try await browser.get("/login")
-            _ = try await browser.post("/login", [("login", F.learnerLogin), ("password", F.learnerPassword), ("next", "")])
+            _ = try await browser.post(
+                "/login", [("login", F.learnerLogin), ("password", F.learnerPassword), ("next", "")])
             let consent = try await browser.get(uri)
             #expect(consent.status == .ok)
-            let fields = [("client_id", s.client.id), ("redirect_uri", F.redirectURI), ("scope", OAuth.assertionRead),
-                          ("code_challenge", F.challenge), ("code_challenge_method", "S256"), ("response_type", "code"),
-                          ("state", "abc"), ("decision", "approve")]
+            let fields = [
+                ("client_id", s.client.id), ("redirect_uri", F.redirectURI), ("scope", OAuth.assertionRead),
+                ("code_challenge", F.challenge), ("code_challenge_method", "S256"), ("response_type", "code"),
+                ("state", "abc"), ("decision", "approve"),
+            ]
             let forged = try await browser.post("/oauth/authorize", fields, csrf: "0123")
             #expect(forged.status == .forbidden)
             #expect(forged.location == nil)

@@ -25,13 +25,16 @@ enum BadgeConnectFixtures {
     /// What the TLS-terminating proxy adds.
     static let tls: HTTPFields = [HTTPField.Name("X-Forwarded-Proto")!: "https"]
 
-    static func registration(scope: String? = nil, grantTypes: [String] = ["authorization_code", "refresh_token"]) -> JSONValue {
+    static func registration(scope: String? = nil, grantTypes: [String] = ["authorization_code", "refresh_token"])
+        -> JSONValue
+    {
         var o: [String: JSONValue] = [
             "client_name": "Carnet de compétences", "client_uri": "https://client.example/",
             "logo_uri": "https://client.example/logo.png", "tos_uri": "https://client.example/cgu",
             "policy_uri": "https://client.example/confidentialite", "software_id": "carnet-competences",
             "software_version": "1.4.2", "redirect_uris": [.string(redirectURI)],
-            "token_endpoint_auth_method": "client_secret_basic", "grant_types": .array(grantTypes.map(JSONValue.string)),
+            "token_endpoint_auth_method": "client_secret_basic",
+            "grant_types": .array(grantTypes.map(JSONValue.string)),
             "response_types": ["code"],
         ]
         if let scope { o["scope"] = .string(scope) }
