@@ -99,7 +99,7 @@ extension BadgeConnectController {
             return try await body(learner)
         } catch let f as BadgeConnectFailure {
             return f.response
-        } catch let e as HTTPError where e.status == .contentTooLarge {
+        } catch let e as any HTTPResponseError where e.status == .contentTooLarge {
             return Self.envelope(.contentTooLarge, "BAD_REQUEST", error: "request body too large")
         } catch let e as JSONSyntaxError {
             return BadgeConnectFailure.validation("invalid JSON: \(e.reason) (byte \(e.offset))").response

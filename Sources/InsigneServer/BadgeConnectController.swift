@@ -91,7 +91,7 @@ struct BadgeConnectController: Sendable {
             return try await body()
         } catch let e as OAuthError {
             return e.response()
-        } catch let e as HTTPError where e.status == .contentTooLarge {
+        } catch let e as any HTTPResponseError where e.status == .contentTooLarge {
             return OAuthError(
                 code: "invalid_request", description: "request body too large (64 KiB at most)",
                 status: .contentTooLarge

@@ -212,11 +212,16 @@ struct OAuthStore: Sendable {
         }
     }
 
-    /// The resource owner withdraws a client's access: every token of theirs for that client is revoked.
+    /// The resource owner withdraws a client's access: every token of theirs for that client is revoked, and codes
+    /// not yet exchanged are spent.
     @discardableResult
     func revokeClient(_ clientID: String, accountID: String, now: Date = Date()) async throws -> Int {
         try await db.writer.write { db in
-            try OAuthTokenRecord
+            try OAuthCodeRecord
+                .filter(Column("clientID") == clientID && Column("accountID") == accountID && Column("usedAt") == nil)
+                .updateAll(db, Column("usedAt").set(to: now))
+            return
+                try OAuthTokenRecord
                 .filter(
                     Column("clientID") == clientID && Column("accountID") == accountID && Column("revokedAt") == nil
                 )

@@ -215,6 +215,9 @@ struct BadgeConnectFlowTests {
             challenge: F.challenge)
         let tokens = try await store.exchange(
             code: code, client: client, redirectURI: F.redirectURI, verifier: F.verifier, scope: nil)
+        let pending = try await store.issueCode(
+            client: client, accountID: learner.id, redirectURI: F.redirectURI, scopes: OAuth.offered,
+            challenge: F.challenge)
         try await h.run { browser in
             _ = try await browser.get("/login")
             _ = try await browser.post(
@@ -231,6 +234,11 @@ struct BadgeConnectFlowTests {
             let refreshed = try await api.oauthForm(
                 "/oauth/token", [("grant_type", "refresh_token"), ("refresh_token", tokens.refreshToken!)], basic: nil)
             #expect(refreshed.status == .unauthorized)  // no client authentication
+            // A code issued before the withdrawal can no longer be exchanged.
+            await #expect(throws: OAuthError.self) {
+                try await store.exchange(
+                    code: pending, client: client, redirectURI: F.redirectURI, verifier: F.verifier, scope: nil)
+            }
         }
     }
 }

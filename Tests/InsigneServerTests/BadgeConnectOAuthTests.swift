@@ -247,6 +247,54 @@ struct BadgeConnectOAuthTests {
         }
     }
 
+    @Test func tokenEndpointAuthenticatesClientsAndAnswersRFCErrors() async throws {
+        let h = try await WebHarness.make(publicURL: F.publicURL)
+        let learner = try await h.addLearner()
+        let store = OAuthStore(db: h.services.db)
+        let (client, secret) = try await store.register(
+            try ClientRegistration(json: F.registration(), allowLoopbackHTTP: false))
+        let errorSchema = try F.oauthSchema("error-response")
+        try await h.run { browser in
+            let api = APIClient(client: browser.client)
+            func error(_ r: APIResponse) -> String? {
+                F.expectValid(r.json, errorSchema)
+                #expect(r.headers[.cacheControl] == "no-store")
+                return r.json["error"]?.stringValue
+            }
+            let code = try await store.issueCode(
+                client: client, accountID: learner.id, redirectURI: F.redirectURI, scopes: [OAuth.assertionRead],
+                challenge: F.challenge)
+            let exchange = [
+                ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", F.redirectURI),
+                ("code_verifier", F.verifier),
+            ]
+            let both = try await api.oauthForm(
+                "/oauth/token", exchange + [("client_secret", secret)], basic: (client.id, secret))
+            #expect(error(both) == "invalid_request")
+            let unsupported = try await api.oauthForm(
+                "/oauth/token", [("grant_type", "password")], basic: (client.id, secret))
+            #expect(error(unsupported) == "unsupported_grant_type")
+            let noVerifier = try await api.oauthForm(
+                "/oauth/token", Array(exchange.dropLast()), basic: (client.id, secret))
+            #expect(error(noVerifier) == "invalid_request")
+            // client_secret_post is accepted too.
+            let posted = try await api.oauthForm(
+                "/oauth/token", exchange + [("client_id", client.id), ("client_secret", secret)], basic: nil)
+            #expect(posted.status == .ok)
+            #expect(posted.json["scope"]?.stringValue == OAuth.assertionRead)
+            #expect(posted.json["refresh_token"] == nil)
+            // Registration bodies are limited to 64 KiB.
+            var big = F.registration().objectValue!
+            big["client_name"] = .string(String(repeating: "x", count: 70_000))
+            let tooBig = try await api.call(
+                .post, "/oauth/register", token: nil, headers: F.tls, body: JSONValue.object(big).encoded())
+            #expect(tooBig.status == .contentTooLarge)
+            let notJSON = try await api.call(
+                .post, "/oauth/register", token: nil, headers: F.tls, body: Array("{".utf8))
+            #expect(error(notJSON) == "invalid_client_metadata")
+        }
+    }
+
     @Test func httpsDeploymentsRefusePlainHTTPRequests() async throws {
         let https = try await WebHarness.make(publicURL: F.publicURL)
         try await https.run { browser in
