@@ -23,6 +23,7 @@ extension AppDatabase {
         -> FrameworkImportSummary
     {
         let f = try framework.validated()
+        try Self.checkTree(f)
         return try writer.write { db in
             var created = false
             var record: FrameworkRecord
@@ -71,6 +72,24 @@ extension AppDatabase {
             return FrameworkImportSummary(
                 framework: record, created: created, added: added, updated: updated, unchanged: unchanged,
                 retired: retired)
+        }
+    }
+
+    /// The store's own guard (whatever the validator let through): id numbers unique, parents present and earlier.
+    static func checkTree(_ f: CompetencyFramework) throws(ReferentialError) {
+        guard !f.idNumber.isEmpty else {
+            throw ReferentialError(line: nil, fr: "le référentiel n'a pas d'identifiant", en: "the framework has no id number")
+        }
+        var seen = Set<String>()
+        for c in f.competencies {
+            if let p = c.parentIDNumber, !seen.contains(p) {
+                throw ReferentialError(
+                    line: nil, fr: "\(c.idNumber) : parent inconnu ou placé après lui (\(p))",
+                    en: "\(c.idNumber): unknown parent, or placed after it (\(p))")
+            }
+            guard seen.insert(c.idNumber).inserted else {
+                throw ReferentialError(line: nil, fr: "identifiant en double : \(c.idNumber)", en: "duplicate id number: \(c.idNumber)")
+            }
         }
     }
 
@@ -141,6 +160,58 @@ extension AppDatabase {
                     arguments: [pattern, pattern, pattern])
             }
             return try q.order(Column("frameworkID"), Column("position")).limit(limit).fetchAll(db)
+        }
+    }
+}
+
+/// How many competencies a framework holds.
+public struct FrameworkCounts: Sendable, Equatable {
+    /// Current (in the last import).
+    public var current: Int = 0
+    /// Retired (kept for aligned badges).
+    public var retired: Int = 0
+    /// Current competencies per depth (index 0: top level).
+    public var byDepth: [Int] = []
+
+    /// Creates counts.
+    public init(current: Int = 0, retired: Int = 0, byDepth: [Int] = []) {
+        self.current = current
+        self.retired = retired
+        self.byDepth = byDepth
+    }
+}
+
+extension AppDatabase {
+    /// Competency counts of every framework, by framework id.
+    public func frameworkCounts() throws -> [String: FrameworkCounts] {
+        try writer.read { db in
+            var out: [String: FrameworkCounts] = [:]
+            let sql = "SELECT frameworkID, depth, retiredAt IS NOT NULL, COUNT(*) FROM competency GROUP BY 1, 2, 3"
+            for row in try Row.fetchAll(db, sql: sql) {
+                let id: String = row[0]
+                let depth: Int = row[1]
+                let retired: Bool = row[2]
+                let n: Int = row[3]
+                var c = out[id] ?? FrameworkCounts()
+                if retired {
+                    c.retired += n
+                } else {
+                    c.current += n
+                    while c.byDepth.count <= depth { c.byDepth.append(0) }
+                    c.byDepth[depth] += n
+                }
+                out[id] = c
+            }
+            return out
+        }
+    }
+
+    /// A framework by slug or, failing that, by id number (case-insensitive): what references and URLs name.
+    public func framework(reference: String) throws -> FrameworkRecord? {
+        try writer.read { db in
+            if let f = try FrameworkRecord.fetchOne(db, key: reference) { return f }
+            return try FrameworkRecord.filter(sql: "idNumber = ? COLLATE NOCASE OR id = ? COLLATE NOCASE",
+                arguments: [reference, reference]).fetchOne(db)
         }
     }
 }
