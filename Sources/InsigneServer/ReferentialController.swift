@@ -155,8 +155,10 @@ struct ReferentialController: Sendable {
         var c = pageContext(request, title: "\(item.idNumber) \(item.shortName)", json: urls.competency(f.id, item.idNumber))
         c["item"] = [
             "code": item.idNumber, "name": item.shortName,
-            "statement": ReferentialDocuments.plain(item.description) ?? item.shortName,
-            "type": ReferentialDocuments.itemType(f, depth: item.depth), "retired": item.retiredAt != nil,
+            "statement": Pages.opt(ReferentialDocuments.plain(item.description).flatMap { plain in
+                plain.trimmingCharacters(in: CharacterSet(charactersIn: ". ")) == item.shortName ? nil : plain
+            }),
+            "type": ReferentialDocuments.itemLabel(f, depth: item.depth, english: english), "retired": item.retiredAt != nil,
             "retiredOn": Pages.opt(item.retiredAt.map { DisplayDate.format($0, english: english) }),
             "url": urls.competency(f.id, item.idNumber),
         ] as [String: Any]

@@ -13,6 +13,20 @@ struct ReferentialDocuments: Sendable {
         depth < f.taxonomies.count ? f.taxonomies[depth] : "level \(depth + 1)"
     }
 
+    /// Moodle's taxonomy names in French (the files carry the English constants).
+    static let frenchTaxonomies = [
+        "behaviour": "comportement", "competency": "compétence", "concept": "concept", "domain": "domaine",
+        "indicator": "indicateur", "level": "niveau", "outcome": "résultat", "practice": "pratique",
+        "proficiency": "maîtrise", "skill": "savoir-faire", "value": "valeur",
+    ]
+
+    /// The level name for people: the taxonomy in the page's language.
+    static func itemLabel(_ f: FrameworkRecord, depth: Int, english: Bool) -> String {
+        guard depth < f.taxonomies.count else { return english ? "level \(depth + 1)" : "niveau \(depth + 1)" }
+        let name = f.taxonomies[depth]
+        return english ? name : frenchTaxonomies[name.lowercased()] ?? name
+    }
+
     /// The plain text of a description (HTML when format 1), or nil when empty.
     static func plain(_ text: String) -> String? {
         let t = CompetencyFramework.plainText(text)

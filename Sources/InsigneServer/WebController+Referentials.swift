@@ -40,7 +40,7 @@ extension WebController {
         let rows: [[String: Any]] = try services.db.frameworks().map { f in
             [
                 "id": f.id, "title": f.shortName, "idNumber": f.idNumber, "count": counts[f.id]?.current ?? 0,
-                "retired": counts[f.id]?.retired ?? 0, "publicHref": "/referentials/\(PublicURLs.segment(f.id))",
+                "retired": Pages.opt((counts[f.id]?.retired).flatMap { $0 > 0 ? $0 : nil }), "publicHref": "/referentials/\(PublicURLs.segment(f.id))",
                 "csv": "/referentials/\(PublicURLs.segment(f.id))/export.csv",
                 "json": "/referentials/\(PublicURLs.segment(f.id))/export.json",
             ]
@@ -128,7 +128,7 @@ extension WebController {
             "issuers": issuers.map { ["id": $0.id, "name": $0.name] }, "hasIssuers": !issuers.isEmpty,
             "levels": counts.byDepth.enumerated().map { depth, n in
                 [
-                    "depth": depth, "label": "\(ReferentialDocuments.itemType(f, depth: depth)) (\(n))",
+                    "depth": depth, "label": "\(ReferentialDocuments.itemLabel(f, depth: depth, english: env.english)) (\(n))",
                     "selected": depth == defaultLevel,
                 ] as [String: Any]
             },
