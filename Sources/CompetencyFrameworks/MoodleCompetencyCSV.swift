@@ -36,7 +36,8 @@ public enum MoodleCompetencyCSV {
             let f = r.fields
             if f[12] == "1" {
                 guard framework == nil else {
-                    throw ReferentialError(line: r.line, fr: "un seul référentiel par fichier", en: "one framework per file")
+                    throw ReferentialError(
+                        line: r.line, fr: "un seul référentiel par fichier", en: "one framework per file")
                 }
                 framework = CompetencyFramework(
                     idNumber: f[1], shortName: f[2], description: f[3], descriptionFormat: Int(f[4]) ?? 1,
@@ -69,7 +70,8 @@ public enum MoodleCompetencyCSV {
     public static func export(_ f: CompetencyFramework) -> Data {
         var rows = [header]
         rows.append([
-            "", f.idNumber, f.shortName, f.description, String(f.descriptionFormat), f.scaleValues.joined(separator: ","),
+            "", f.idNumber, f.shortName, f.description, String(f.descriptionFormat),
+            f.scaleValues.joined(separator: ","),
             f.scaleConfiguration, "", "", "", "", "", "1", f.taxonomies.joined(separator: ","),
         ])
         for c in f.competencies {

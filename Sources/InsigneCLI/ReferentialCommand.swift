@@ -22,7 +22,11 @@ struct DataDirectoryOptions: ParsableArguments {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             return try AppDatabase.open(path: URL(fileURLWithPath: dir).appendingPathComponent("insigne.sqlite").path)
         } catch {
-            exitWith(2, CLIError(fr: "base de données illisible dans \(dir) : \(error)", en: "cannot open the database in \(dir): \(error)"))
+            exitWith(
+                2,
+                CLIError(
+                    fr: "base de données illisible dans \(dir) : \(error)",
+                    en: "cannot open the database in \(dir): \(error)"))
         }
     }
 }
@@ -39,7 +43,9 @@ struct ReferentialImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let bytes: [UInt8]
-        do { bytes = try readFile(file, limit: 5 * 1024 * 1024) } catch { exitWith(2, error as? CLIError ?? CLIError(fr: "\(error)", en: "\(error)")) }
+        do { bytes = try readFile(file, limit: 5 * 1024 * 1024) } catch {
+            exitWith(2, error as? CLIError ?? CLIError(fr: "\(error)", en: "\(error)"))
+        }
         let db = options.open()
         do {
             let framework = try ReferentialFile.parse(Data(bytes))
@@ -91,7 +97,9 @@ struct ReferentialExportCommand: AsyncParsableCommand {
         }
         let data = format == .csv ? MoodleCompetencyCSV.export(framework) : CompetencyFrameworkJSON.encode(framework)
         if let output {
-            do { try writeFile(output, [UInt8](data)) } catch { exitWith(2, error as? CLIError ?? CLIError(fr: "\(error)", en: "\(error)")) }
+            do { try writeFile(output, [UInt8](data)) } catch {
+                exitWith(2, error as? CLIError ?? CLIError(fr: "\(error)", en: "\(error)"))
+            }
         } else {
             FileHandle.standardOutput.write(data)
         }

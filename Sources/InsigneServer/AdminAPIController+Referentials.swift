@@ -52,9 +52,11 @@ extension AdminAPIController {
     func getReferential(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         _ = try Access.account(context)
         let id = try pathID(context)
-        guard let record = try services.db.framework(reference: id), let core = try services.db.coreFramework(id: record.id)
+        guard let record = try services.db.framework(reference: id),
+            let core = try services.db.coreFramework(id: record.id)
         else { throw ServiceError.notFound("Référentiel / referential", id) }
-        guard case .object(var o) = frameworkJSON(record, counts: try services.db.frameworkCounts()[record.id] ?? .init())
+        guard
+            case .object(var o) = frameworkJSON(record, counts: try services.db.frameworkCounts()[record.id] ?? .init())
         else { return HTTP.json(.null) }
         o["framework"] = try JSONValue(parsing: [UInt8](CompetencyFrameworkJSON.encode(core)))
         return HTTP.json(.object(o))
@@ -70,7 +72,8 @@ extension AdminAPIController {
             body = Data(try await request.body.collect(upTo: Self.maxReferentialBytes).readableBytesView)
         } catch is NIOTooManyBytesError {
             throw APIError(
-                status: .contentTooLarge, fr: "fichier trop volumineux (5 Mio au plus)", en: "file too large (5 MiB at most)")
+                status: .contentTooLarge, fr: "fichier trop volumineux (5 Mio au plus)",
+                en: "file too large (5 MiB at most)")
         }
         let mediaType = APIBody.mediaType(request)
         var file = body
@@ -97,7 +100,8 @@ extension AdminAPIController {
             [
                 "created": .bool(summary.created), "added": APIFormat.int(summary.added),
                 "updated": APIFormat.int(summary.updated), "unchanged": APIFormat.int(summary.unchanged),
-                "retired": APIFormat.int(summary.retired), "framework": frameworkJSON(summary.framework, counts: counts),
+                "retired": APIFormat.int(summary.retired),
+                "framework": frameworkJSON(summary.framework, counts: counts),
             ], status: summary.created ? .created : .ok)
         r.headers[.location] = urls.referential(summary.framework.id)
         return r
@@ -141,7 +145,9 @@ extension AdminAPIController {
 
     /// `PUT` replaces the alignment with `{"alignment": [...]}`; `PATCH` takes `{"add": [...], "remove": [...]}`
     /// (remove: target URLs or codes).
-    func changeAlignment(_ endpoint: Endpoint, _ request: Request, _ context: AppRequestContext) async throws -> Response {
+    func changeAlignment(_ endpoint: Endpoint, _ request: Request, _ context: AppRequestContext) async throws
+        -> Response
+    {
         let badge = try await badgeClass(context)
         let account = try Access.account(context)
         let o = try JSONFields(try await APIBody.json(request, context: context))
@@ -153,7 +159,9 @@ extension AdminAPIController {
         } else {
             try o.allowOnly(["add", "remove"])
             let remove = Set(try o.stringArray("remove") ?? [])
-            alignment = badge.alignment.filter { !remove.contains($0.targetUrl) && !remove.contains($0.targetCode ?? "\u{0}") }
+            alignment = badge.alignment.filter {
+                !remove.contains($0.targetUrl) && !remove.contains($0.targetCode ?? "\u{0}")
+            }
             let added = try resolveAlignment(try Self.alignment(try o.objectArray("add") ?? []))
             alignment += added.filter { a in !alignment.contains { $0.targetUrl == a.targetUrl } }
         }
@@ -163,15 +171,20 @@ extension AdminAPIController {
 
     func generateBadges(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let id = try pathID(context)
-        guard let f = try services.db.framework(reference: id) else { throw ServiceError.notFound("Référentiel / referential", id) }
+        guard let f = try services.db.framework(reference: id) else {
+            throw ServiceError.notFound("Référentiel / referential", id)
+        }
         let o = try JSONFields(try await APIBody.json(request, context: context))
         try o.allowOnly(["issuer", "level"])
         let issuerID = try o.requiredString("issuer")
-        guard try await issuing.issuer(id: issuerID) != nil else { throw ServiceError.notFound("Émetteur / issuer", issuerID) }
+        guard try await issuing.issuer(id: issuerID) != nil else {
+            throw ServiceError.notFound("Émetteur / issuer", issuerID)
+        }
         let account = try Access.requireIssuer(context, issuerID)
         let level = try o.int("level") ?? 1
         guard (0...20).contains(level) else {
-            throw Validation.invalid("level", fr: "entier entre 0 et 20 attendu", en: "an integer between 0 and 20 is expected")
+            throw Validation.invalid(
+                "level", fr: "entier entre 0 et 20 attendu", en: "an integer between 0 and 20 is expected")
         }
         let outcome = try await ReferentialBadgeGenerator(services: services)
             .generate(frameworkID: f.id, issuerID: issuerID, depth: level, actor: account.id)

@@ -33,7 +33,8 @@ extension DemoSeeder {
                 _ = try db.importFramework(try MoodleCompetencyCSV.parse(try Data(contentsOf: url)), actor: "seed")
             }
             try await db.writer.write { db in
-                try SettingRecord(key: Self.referentialsKey, value: ISO8601DateFormatter().string(from: Date())).insert(db)
+                try SettingRecord(key: Self.referentialsKey, value: ISO8601DateFormatter().string(from: Date())).insert(
+                    db)
             }
         }
         try await alignDemoBadgeIfNeeded()

@@ -39,7 +39,8 @@ struct ReferentialAlignment: Sendable {
             throw Validation.invalid(
                 field, fr: "référentiel inconnu : \(reference)", en: "unknown referential: \(reference)")
         }
-        let found = try db.competency(frameworkID: f.id, idNumber: code)
+        let found =
+            try db.competency(frameworkID: f.id, idNumber: code)
             ?? db.competencies(frameworkID: f.id).first { $0.idNumber.lowercased() == code.lowercased() }
         guard let c = found else {
             throw Validation.invalid(
@@ -133,12 +134,15 @@ struct ReferentialBadgeGenerator: Sendable {
                 criteria += "."
             } else {
                 criteria += ", dont les indicateurs sont :\n\n"
-                criteria += children.map { "\($0.idNumber) \(ReferentialDocuments.plain($0.description) ?? $0.shortName)" }
-                    .joined(separator: "\n")
+                criteria += children.map {
+                    "\($0.idNumber) \(ReferentialDocuments.plain($0.description) ?? $0.shortName)"
+                }
+                .joined(separator: "\n")
             }
             let domain = top.firstIndex { $0.idNumber == (depth == 0 ? c.idNumber : Self.root(of: c, in: all)) } ?? 0
-            let rank = (all.filter { $0.parentIDNumber == c.parentIDNumber && $0.depth == depth }
-                .firstIndex { $0.idNumber == c.idNumber } ?? 0) + 1
+            let rank =
+                (all.filter { $0.parentIDNumber == c.parentIDNumber && $0.depth == depth }
+                    .firstIndex { $0.idNumber == c.idNumber } ?? 0) + 1
             let badge = BadgeClassRecord(
                 id: id, issuerID: issuerID, name: String("\(c.idNumber) \(c.shortName)".prefix(200)),
                 description: String(description.prefix(5000)), criteriaNarrative: String(criteria.prefix(20000)),

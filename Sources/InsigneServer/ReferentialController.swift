@@ -20,7 +20,9 @@ struct ReferentialController: Sendable {
         router.get("/referentials/:fw/competencies/:code") { req, ctx in
             try await item(req, frameworkID: Self.parameter(ctx, "fw"), code: Self.parameter(ctx, "code"))
         }
-        router.get("/referentials/:fw/export.csv") { req, ctx in try await export(req, id: Self.parameter(ctx, "fw"), csv: true) }
+        router.get("/referentials/:fw/export.csv") { req, ctx in
+            try await export(req, id: Self.parameter(ctx, "fw"), csv: true)
+        }
         router.get("/referentials/:fw/export.json") { req, ctx in
             try await export(req, id: Self.parameter(ctx, "fw"), csv: false)
         }
@@ -67,7 +69,8 @@ struct ReferentialController: Sendable {
                 "downloadCSV": "Download (Moodle CSV)", "downloadJSON": "Download (JSON)", "tree": "Competencies",
                 "code": "Code", "framework": "Framework", "parent": "Part of", "children": "Contains",
                 "retiredTitle": "Retired competency",
-                "retiredText": "This competency is no longer in the current version of the framework; badges aligned to it keep this page.",
+                "retiredText":
+                    "This competency is no longer in the current version of the framework; badges aligned to it keep this page.",
                 "machine": "Machine-readable version (JSON)", "all": "All frameworks", "type": "Level",
             ]
             : [
@@ -77,7 +80,8 @@ struct ReferentialController: Sendable {
                 "downloadCSV": "Télécharger (CSV Moodle)", "downloadJSON": "Télécharger (JSON)", "tree": "Compétences",
                 "code": "Code", "framework": "Référentiel", "parent": "Fait partie de", "children": "Comprend",
                 "retiredTitle": "Compétence retirée",
-                "retiredText": "Cette compétence ne figure plus dans la version actuelle du référentiel ; les badges qui s'y rattachent gardent cette page.",
+                "retiredText":
+                    "Cette compétence ne figure plus dans la version actuelle du référentiel ; les badges qui s'y rattachent gardent cette page.",
                 "machine": "Version lisible par les machines (JSON)", "all": "Tous les référentiels", "type": "Niveau",
             ]
     }
@@ -101,7 +105,8 @@ struct ReferentialController: Sendable {
         c["frameworks"] = frameworks.map { f -> [String: Any] in
             [
                 "title": f.shortName, "idNumber": f.idNumber, "href": local(urls.referential(f.id)),
-                "count": counts[f.id]?.current ?? 0, "description": Pages.opt(ReferentialDocuments.plain(f.description)),
+                "count": counts[f.id]?.current ?? 0,
+                "description": Pages.opt(ReferentialDocuments.plain(f.description)),
             ]
         }
         c["hasFrameworks"] = !frameworks.isEmpty
@@ -126,11 +131,14 @@ struct ReferentialController: Sendable {
         guard HTTP.prefersHTML(request) else { return Self.json(documents.package(f, items: items)) }
         let current = items.filter { $0.retiredAt == nil }
         var c = pageContext(request, title: f.shortName, json: urls.referential(f.id))
-        c["framework"] = [
-            "title": f.shortName, "idNumber": f.idNumber, "description": Pages.opt(ReferentialDocuments.plain(f.description)),
-            "csv": local(urls.referentialCSV(f.id)), "json": local(urls.referentialJSON(f.id)), "count": current.count,
-            "retired": items.count - current.count, "hasRetired": items.count > current.count,
-        ] as [String: Any]
+        c["framework"] =
+            [
+                "title": f.shortName, "idNumber": f.idNumber,
+                "description": Pages.opt(ReferentialDocuments.plain(f.description)),
+                "csv": local(urls.referentialCSV(f.id)), "json": local(urls.referentialJSON(f.id)),
+                "count": current.count,
+                "retired": items.count - current.count, "hasRetired": items.count > current.count,
+            ] as [String: Any]
         c["nodes"] = tree(f, current, parent: nil)
         c["allHref"] = "/referentials"
         return Pages.render("referential", c)
@@ -141,7 +149,9 @@ struct ReferentialController: Sendable {
         else { return notFound(request) }
         let all = try db.competencies(frameworkID: f.id)
         let children = all.filter { $0.parentIDNumber == item.idNumber && $0.retiredAt == nil }
-        guard HTTP.prefersHTML(request) else { return Self.json(documents.item(item, framework: f, children: children)) }
+        guard HTTP.prefersHTML(request) else {
+            return Self.json(documents.item(item, framework: f, children: children))
+        }
         var trail: [CompetencyRecord] = []
         var p = item.parentIDNumber
         while let id = p, let parent = all.first(where: { $0.idNumber == id }), trail.count < 64 {
@@ -152,16 +162,20 @@ struct ReferentialController: Sendable {
             ["code": x.idNumber, "name": x.shortName, "href": local(urls.competency(f.id, x.idNumber))]
         }
         let english = HTTP.prefersEnglish(request)
-        var c = pageContext(request, title: "\(item.idNumber) \(item.shortName)", json: urls.competency(f.id, item.idNumber))
-        c["item"] = [
-            "code": item.idNumber, "name": item.shortName,
-            "statement": Pages.opt(ReferentialDocuments.plain(item.description).flatMap { plain in
-                plain.trimmingCharacters(in: CharacterSet(charactersIn: ". ")) == item.shortName ? nil : plain
-            }),
-            "type": ReferentialDocuments.itemLabel(f, depth: item.depth, english: english), "retired": item.retiredAt != nil,
-            "retiredOn": Pages.opt(item.retiredAt.map { DisplayDate.format($0, english: english) }),
-            "url": urls.competency(f.id, item.idNumber),
-        ] as [String: Any]
+        var c = pageContext(
+            request, title: "\(item.idNumber) \(item.shortName)", json: urls.competency(f.id, item.idNumber))
+        c["item"] =
+            [
+                "code": item.idNumber, "name": item.shortName,
+                "statement": Pages.opt(
+                    ReferentialDocuments.plain(item.description).flatMap { plain in
+                        plain.trimmingCharacters(in: CharacterSet(charactersIn: ". ")) == item.shortName ? nil : plain
+                    }),
+                "type": ReferentialDocuments.itemLabel(f, depth: item.depth, english: english),
+                "retired": item.retiredAt != nil,
+                "retiredOn": Pages.opt(item.retiredAt.map { DisplayDate.format($0, english: english) }),
+                "url": urls.competency(f.id, item.idNumber),
+            ] as [String: Any]
         c["framework"] = ["title": f.shortName, "idNumber": f.idNumber, "href": local(urls.referential(f.id))]
         c["trail"] = trail.map(link)
         c["parent"] = Pages.opt(trail.last.map(link))
@@ -169,7 +183,8 @@ struct ReferentialController: Sendable {
         c["hasChildren"] = !children.isEmpty
         c.merge(
             PublicPages(services: services).openGraph(
-                title: "\(item.idNumber) \(item.shortName)", description: ReferentialDocuments.plain(item.description) ?? item.shortName,
+                title: "\(item.idNumber) \(item.shortName)",
+                description: ReferentialDocuments.plain(item.description) ?? item.shortName,
                 image: nil, url: urls.competency(f.id, item.idNumber), english: english)
         ) { $1 }
         return Pages.render("referential-item", c)
@@ -191,9 +206,11 @@ struct ReferentialController: Sendable {
 
     /// A safe file name from an id number (letters, digits, `.`, `-`, `_`).
     static func fileName(_ idNumber: String) -> String {
-        let kept = String(idNumber.unicodeScalars.map { s -> Character in
-            s.isASCII && (CharacterSet.alphanumerics.contains(s) || "-_.".unicodeScalars.contains(s)) ? Character(s) : "_"
-        })
+        let kept = String(
+            idNumber.unicodeScalars.map { s -> Character in
+                s.isASCII && (CharacterSet.alphanumerics.contains(s) || "-_.".unicodeScalars.contains(s))
+                    ? Character(s) : "_"
+            })
         return kept.isEmpty ? "referentiel" : kept
     }
 }

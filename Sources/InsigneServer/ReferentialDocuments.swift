@@ -80,7 +80,8 @@ struct ReferentialDocuments: Sendable {
     /// The alignment object of a competency: code + short name, item URL, plain description, framework title.
     func alignment(_ c: CompetencyRecord, framework f: FrameworkRecord) -> AlignmentRecord {
         AlignmentRecord(
-            targetName: String("\(c.idNumber) \(c.shortName)".prefix(500)), targetUrl: urls.competency(f.id, c.idNumber),
+            targetName: String("\(c.idNumber) \(c.shortName)".prefix(500)),
+            targetUrl: urls.competency(f.id, c.idNumber),
             targetDescription: Self.plain(c.description), targetFramework: f.shortName, targetCode: c.idNumber)
     }
 }

@@ -17,11 +17,14 @@ extension WebController {
             await page(req, ctx) { try await referentialPage($0, id: ReferentialController.parameter(ctx, "fw")) }
         }
         router.post("/trainer/referentials/{fw}/badges") { req, ctx in
-            await page(req, ctx) { try await generateBadges($0, req, ctx, id: ReferentialController.parameter(ctx, "fw")) }
+            await page(req, ctx) {
+                try await generateBadges($0, req, ctx, id: ReferentialController.parameter(ctx, "fw"))
+            }
         }
         router.get("/trainer/badges/{id}/alignment") { req, ctx in
             await page(req, ctx) { env in
-                try await alignmentPage(env, badgeID: ctx.parameters.get("id") ?? "", saved: req.uri.queryParameters.get("saved") != nil)
+                try await alignmentPage(
+                    env, badgeID: ctx.parameters.get("id") ?? "", saved: req.uri.queryParameters.get("saved") != nil)
             }
         }
         router.post("/trainer/badges/{id}/alignment") { req, ctx in
@@ -40,7 +43,8 @@ extension WebController {
         let rows: [[String: Any]] = try services.db.frameworks().map { f in
             [
                 "id": f.id, "title": f.shortName, "idNumber": f.idNumber, "count": counts[f.id]?.current ?? 0,
-                "retired": Pages.opt((counts[f.id]?.retired).flatMap { $0 > 0 ? $0 : nil }), "publicHref": "/referentials/\(PublicURLs.segment(f.id))",
+                "retired": Pages.opt((counts[f.id]?.retired).flatMap { $0 > 0 ? $0 : nil }),
+                "publicHref": "/referentials/\(PublicURLs.segment(f.id))",
                 "csv": "/referentials/\(PublicURLs.segment(f.id))/export.csv",
                 "json": "/referentials/\(PublicURLs.segment(f.id))/export.json",
             ]
@@ -60,7 +64,8 @@ extension WebController {
                 "file": env.text("Fichier CSV Moodle ou JSON", "Moodle CSV or JSON file"),
                 "fileHelp": env.text(
                     "Export « Référentiel de compétences » de Moodle (14 colonnes) ou JSON d'Insigne ; 5 Mo au plus. Un fichier de même identifiant met à jour le référentiel : les compétences absentes sont retirées, jamais supprimées.",
-                    "Moodle \"competency framework\" export (14 columns) or Insigne JSON; 5 MB at most. A file with the same id number updates the framework: missing competencies are retired, never deleted."),
+                    "Moodle \"competency framework\" export (14 columns) or Insigne JSON; 5 MB at most. A file with the same id number updates the framework: missing competencies are retired, never deleted."
+                ),
                 "import": env.text("Importer", "Import"), "retired": env.text("retirées", "retired"),
             ],
         ]
@@ -68,11 +73,13 @@ extension WebController {
             let f = summary.framework
             data["summary"] = env.text(
                 "« \(f.shortName) » \(summary.created ? "importé" : "réimporté") : \(summary.added) ajoutée(s), \(summary.updated) modifiée(s), \(summary.unchanged) inchangée(s), \(summary.retired) retirée(s).",
-                "\"\(f.shortName)\" \(summary.created ? "imported" : "re-imported"): \(summary.added) added, \(summary.updated) changed, \(summary.unchanged) unchanged, \(summary.retired) retired.")
+                "\"\(f.shortName)\" \(summary.created ? "imported" : "re-imported"): \(summary.added) added, \(summary.updated) changed, \(summary.unchanged) unchanged, \(summary.retired) retired."
+            )
             data["summaryHref"] = "/trainer/referentials/\(PublicURLs.segment(f.id))"
         }
         if let error { data["error"] = error }
-        return render("trainer-referentials", env, title: env.text("Référentiels", "Referentials"), status: status, data)
+        return render(
+            "trainer-referentials", env, title: env.text("Référentiels", "Referentials"), status: status, data)
     }
 
     func importReferential(_ env: Env, _ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -128,19 +135,22 @@ extension WebController {
             "issuers": issuers.map { ["id": $0.id, "name": $0.name] }, "hasIssuers": !issuers.isEmpty,
             "levels": counts.byDepth.enumerated().map { depth, n in
                 [
-                    "depth": depth, "label": "\(ReferentialDocuments.itemLabel(f, depth: depth, english: env.english)) (\(n))",
+                    "depth": depth,
+                    "label": "\(ReferentialDocuments.itemLabel(f, depth: depth, english: env.english)) (\(n))",
                     "selected": depth == defaultLevel,
                 ] as [String: Any]
             },
             "l": [
                 "all": env.text("Tous les référentiels", "All frameworks"),
                 "competencies": env.text("compétences", "competencies"),
-                "public": env.text("Page publique", "Public page"), "csv": env.text("Exporter (CSV Moodle)", "Export (Moodle CSV)"),
+                "public": env.text("Page publique", "Public page"),
+                "csv": env.text("Exporter (CSV Moodle)", "Export (Moodle CSV)"),
                 "json": env.text("Exporter (JSON)", "Export (JSON)"), "tree": env.text("Arborescence", "Tree"),
                 "generateTitle": env.text("Créer un badge par compétence", "Create one badge per competency"),
                 "generateHelp": env.text(
                     "Crée une classe de badge pour chaque élément du niveau choisi, alignée sur lui et sur ses indicateurs. Les badges déjà créés sont laissés tels quels.",
-                    "Creates one badge class for each item of the chosen level, aligned to it and to its indicators. Badges already created are left as they are."),
+                    "Creates one badge class for each item of the chosen level, aligned to it and to its indicators. Badges already created are left as they are."
+                ),
                 "issuer": env.text("Émetteur", "Issuer"), "level": env.text("Niveau", "Level"),
                 "generate": env.text("Créer les badges", "Create the badges"),
                 "noIssuer": env.text("Votre compte n'agit pour aucun émetteur.", "Your account acts for no issuer."),
@@ -150,19 +160,23 @@ extension WebController {
             ],
         ]
         if let outcome {
-            data["outcome"] = [
-                "created": outcome.created.map { ["id": $0.id, "name": $0.name] },
-                "hasCreated": !outcome.created.isEmpty, "skipped": outcome.skipped, "hasSkipped": !outcome.skipped.isEmpty,
-                "summary": env.text(
-                    "\(outcome.created.count) badge(s) créé(s), \(outcome.skipped.count) déjà existant(s).",
-                    "\(outcome.created.count) badge(s) created, \(outcome.skipped.count) already there."),
-            ] as [String: Any]
+            data["outcome"] =
+                [
+                    "created": outcome.created.map { ["id": $0.id, "name": $0.name] },
+                    "hasCreated": !outcome.created.isEmpty, "skipped": outcome.skipped,
+                    "hasSkipped": !outcome.skipped.isEmpty,
+                    "summary": env.text(
+                        "\(outcome.created.count) badge(s) créé(s), \(outcome.skipped.count) déjà existant(s).",
+                        "\(outcome.created.count) badge(s) created, \(outcome.skipped.count) already there."),
+                ] as [String: Any]
         }
         if let error { data["error"] = error }
         return render("trainer-referential", env, title: f.shortName, status: status, data)
     }
 
-    func generateBadges(_ env: Env, _ request: Request, _ context: AppRequestContext, id: String) async throws -> Response {
+    func generateBadges(_ env: Env, _ request: Request, _ context: AppRequestContext, id: String) async throws
+        -> Response
+    {
         let form = try await self.form(request, context, env)
         guard let f = try services.db.framework(id: id) else { throw PageError.notFound() }
         let issuerID = form["issuer"]
@@ -184,13 +198,16 @@ extension WebController {
 
     /// The picker's data: every current competency, grouped by framework, checked when aligned; plus the
     /// alignments that point outside the referentials (kept unless unticked).
-    func alignmentPicker(_ env: Env, form: WebForm?, current: [AlignmentRecord], error: String? = nil) throws -> [String: Any] {
+    func alignmentPicker(_ env: Env, form: WebForm?, current: [AlignmentRecord], error: String? = nil) throws
+        -> [String: Any]
+    {
         let docs = referentialDocuments
         var checked = Set(current.map(\.targetUrl))
         if let form { checked = Set((form.values["align"] ?? []).compactMap { Self.pickedURL($0, docs.urls) }) }
         var known = Set<String>()
         let groups: [[String: Any]] = try services.db.frameworks().map { f in
-            let items: [[String: Any]] = try services.db.competencies(frameworkID: f.id, includeRetired: false).map { c in
+            let items: [[String: Any]] = try services.db.competencies(frameworkID: f.id, includeRetired: false).map {
+                c in
                 let url = docs.urls.competency(f.id, c.idNumber)
                 known.insert(url)
                 return [
@@ -215,7 +232,8 @@ extension WebController {
                 "legend": env.text("Compétences visées (alignement)", "Competencies (alignment)"),
                 "help": env.text(
                     "Cochez les compétences que ce badge atteste ; elles figureront dans le badge avec un lien vers leur page publique.",
-                    "Tick the competencies this badge certifies; the badge will list them with a link to their public page."),
+                    "Tick the competencies this badge certifies; the badge will list them with a link to their public page."
+                ),
                 "search": env.text("Filtrer par code ou mots", "Filter by code or words"),
                 "codes": env.text("Ou saisissez des codes", "Or type codes"),
                 "codesHelp": env.text(
@@ -223,7 +241,8 @@ extension WebController {
                     "One framework per line, for example \"DEES-2007: DC1.1.1, DC1.1.2\", or \"dees-2007/DC1.1.1\"."),
                 "others": env.text("Autres alignements (hors référentiels)", "Other alignments (outside frameworks)"),
                 "none": env.text(
-                    "Aucun référentiel importé : voir « Référentiels ».", "No framework imported yet: see \"Referentials\"."),
+                    "Aucun référentiel importé : voir « Référentiels ».",
+                    "No framework imported yet: see \"Referentials\"."),
             ],
         ]
         if let error { data["error"] = error }
@@ -254,7 +273,8 @@ extension WebController {
     ) async throws -> Response {
         let (b, issuer) = try await badge(badgeID, for: env.user)
         var data: [String: Any] = [
-            "badge": badgeSummary(b, issuer), "picker": try alignmentPicker(env, form: form, current: b.alignment, error: error),
+            "badge": badgeSummary(b, issuer),
+            "picker": try alignmentPicker(env, form: form, current: b.alignment, error: error),
             "refCSS": StaticAssets.href("referentials.css"), "count": b.alignment.count,
             "l": [
                 "title": env.text("Compétences du badge", "Badge competencies"),
@@ -271,14 +291,17 @@ extension WebController {
             status: error == nil ? .ok : .unprocessableContent, data)
     }
 
-    func saveAlignment(_ env: Env, _ request: Request, _ context: AppRequestContext, badgeID: String) async throws -> Response {
+    func saveAlignment(_ env: Env, _ request: Request, _ context: AppRequestContext, badgeID: String) async throws
+        -> Response
+    {
         let form = try await self.form(request, context, env)
         let (b, _) = try await badge(badgeID, for: env.user)
         do {
             let alignment = try alignment(from: form, current: b.alignment)
             _ = try await services.issuing.replaceAlignment(badgeID: b.id, alignment, actor: env.user.id)
         } catch let e as ServiceError where e.kind == .invalid {
-            return try await alignmentPage(env, badgeID: badgeID, form: form, error: e.fieldMessage(english: env.english))
+            return try await alignmentPage(
+                env, badgeID: badgeID, form: form, error: e.fieldMessage(english: env.english))
         }
         return redirect("/trainer/badges/\(WebForm.encode(b.id))/alignment?saved=1")
     }

@@ -47,17 +47,20 @@ struct ReferentialPublicTests {
             #expect(page.text.contains("<html lang=\"en\">"))
             #expect(page.text.contains("href=\"/referentials/dees-2007/competencies/DC1.1.1\""))
             #expect(page.text.contains("/referentials/dees-2007/export.csv"))
-            let package = try await api.get("/referentials/dees-2007", token: nil, headers: [.accept: "application/ld+json"])
+            let package = try await api.get(
+                "/referentials/dees-2007", token: nil, headers: [.accept: "application/ld+json"])
             #expect(try referentialSchema("cf-package").validate(package.json).isEmpty)
             #expect(package.json["CFItems"]?.arrayValue?.count == 102)
             #expect(package.json["CFDocument"]?["idNumber"] == "DEES-2007")
 
-            let item = try await api.get("/referentials/dees-2007/competencies/DC1.1", token: nil, headers: browserAccept)
+            let item = try await api.get(
+                "/referentials/dees-2007/competencies/DC1.1", token: nil, headers: browserAccept)
             #expect(item.status == .ok)
             #expect(item.text.contains("Instaurer une relation"))
             #expect(item.text.contains("href=\"/referentials/dees-2007/competencies/DC1\""))  // breadcrumb / parent
             #expect(item.text.contains("href=\"/referentials/dees-2007/competencies/DC1.1.4\""))  // a child
-            let json = try await api.get("/referentials/dees-2007/competencies/DC1.1", token: nil, headers: [.accept: "application/json"])
+            let json = try await api.get(
+                "/referentials/dees-2007/competencies/DC1.1", token: nil, headers: [.accept: "application/json"])
             #expect(try referentialSchema("cf-item").validate(json.json).isEmpty)
             #expect(json.json["humanCodingScheme"] == "DC1.1")
             #expect(json.json["CFItemType"] == "competency")
@@ -70,7 +73,9 @@ struct ReferentialPublicTests {
     @Test func unknownAnswers404ByNegotiation() async throws {
         let h = try await APIHarness.make()
         try await h.run { api in
-            for path in ["/referentials/nope", "/referentials/dees-2007/competencies/DC9.9", "/referentials/nope/export.csv"] {
+            for path in [
+                "/referentials/nope", "/referentials/dees-2007/competencies/DC9.9", "/referentials/nope/export.csv",
+            ] {
                 let html = try await api.get(path, token: nil, headers: browserAccept)
                 #expect(html.status == .notFound, "\(path)")
                 #expect(html.contentType.hasPrefix("text/html"), "\(path)")
@@ -84,9 +89,12 @@ struct ReferentialPublicTests {
     @Test func oddCodesArePercentEncodedAndResolve() async throws {
         let h = try await APIHarness.make()
         _ = try h.services.db.importFramework(try MoodleCompetencyCSV.parse(Data(tinyCSV.utf8)), actor: "t")
-        #expect(h.services.urls.competency("hyg-1", "H1 bis/2") == "http://127.0.0.1:8080/referentials/hyg-1/competencies/H1%20bis%2F2")
+        #expect(
+            h.services.urls.competency("hyg-1", "H1 bis/2")
+                == "http://127.0.0.1:8080/referentials/hyg-1/competencies/H1%20bis%2F2")
         try await h.run { api in
-            let r = try await api.get("/referentials/hyg-1/competencies/H1%20bis%2F2", token: nil, headers: [.accept: "application/json"])
+            let r = try await api.get(
+                "/referentials/hyg-1/competencies/H1%20bis%2F2", token: nil, headers: [.accept: "application/json"])
             #expect(r.status == .ok)
             #expect(r.json["humanCodingScheme"] == "H1 bis/2")
         }
@@ -133,14 +141,16 @@ struct ReferentialAPITests {
             var lines = tinyCSV.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             lines[1] = lines[1].replacingOccurrences(of: "HYG-1", with: "HYG-2")
             lines[3] = String(lines[3].dropLast(1))
-            let refused = try await api.post("/api/v1/referentials", raw: lines.joined(separator: "\n"), contentType: "text/csv")
+            let refused = try await api.post(
+                "/api/v1/referentials", raw: lines.joined(separator: "\n"), contentType: "text/csv")
             #expect(refused.status == .unprocessableContent)
             #expect(refused.isBilingualProblem)
             #expect(refused.json["line"]?.numberValue == 4)
             #expect(refused.json["i18n"]?["fr"]?["detail"]?.stringValue?.hasPrefix("Ligne 4 : ") == true)
             #expect(try h.services.db.framework(reference: "HYG-2") == nil)
             let tooBig = try await api.post(
-                "/api/v1/referentials", raw: String(repeating: "x", count: 5 * 1024 * 1024 + 1), contentType: "text/csv")
+                "/api/v1/referentials", raw: String(repeating: "x", count: 5 * 1024 * 1024 + 1), contentType: "text/csv"
+            )
             #expect(tooBig.status == .contentTooLarge)
             let list = try await api.get("/api/v1/referentials")
             #expect(list.json["total"]?.numberValue == 5)
@@ -207,7 +217,8 @@ struct ReferentialAPITests {
             #expect(created.count == 19)
             let b = try #require(created.first { $0["id"] == "dees-2007-dc1-1" })
             #expect(b["name"] == "DC1.1 Instaurer une relation")
-            #expect(b["description"]?.stringValue?.contains("DC1 : Accompagnement social et éducatif spécialisé") == true)
+            #expect(
+                b["description"]?.stringValue?.contains("DC1 : Accompagnement social et éducatif spécialisé") == true)
             let criteria = try #require(b["criteria"]?["narrative"]?.stringValue)
             #expect(criteria.contains("\nDC1.1.1 Savoir recueillir"))
             #expect(criteria.contains("\nDC1.1.4 Savoir identifier et réguler son implication personnelle"))
@@ -219,7 +230,8 @@ struct ReferentialAPITests {
             #expect(again.json["created"]?.arrayValue?.isEmpty == true)
             #expect(again.json["skipped"]?.arrayValue?.count == 19)
             // Staff of another issuer may not generate for this one.
-            let staff = try await api.post("/api/v1/referentials/dees-2007/badges", json: body, token: APIHarness.staffToken)
+            let staff = try await api.post(
+                "/api/v1/referentials/dees-2007/badges", json: body, token: APIHarness.staffToken)
             #expect(staff.status == .forbidden)
         }
     }
@@ -250,15 +262,22 @@ struct ReferentialWebTests {
             #expect(ok.body.contains("importé : 3 ajoutée(s)"))
             let bad = try await b.postMultipart(
                 "/trainer/referentials?lang=en", [],
-                files: [.init(field: "file", filename: "bad.csv", contentType: "text/csv",
-                              data: Array(tinyCSV.replacingOccurrences(of: "HYG-1", with: "HYG-3").replacingOccurrences(of: ",2,,\n", with: ",2\n").utf8))])
+                files: [
+                    .init(
+                        field: "file", filename: "bad.csv", contentType: "text/csv",
+                        data: Array(
+                            tinyCSV.replacingOccurrences(of: "HYG-1", with: "HYG-3").replacingOccurrences(
+                                of: ",2,,\n", with: ",2\n"
+                            ).utf8))
+                ])
             #expect(bad.status == .unprocessableContent)
             #expect(bad.body.contains("nothing was stored. Line 4: 14 columns expected"))
             #expect(try h.services.db.framework(reference: "HYG-3") == nil)
             let fw = try await b.get("/trainer/referentials/dees-2007")
             #expect(fw.body.contains("DC4.5.5"))
             #expect(fw.body.contains("competency (19)"))
-            let gen = try await b.post("/trainer/referentials/dees-2007/badges", [("issuer", "foyers-la-maison"), ("level", "1")])
+            let gen = try await b.post(
+                "/trainer/referentials/dees-2007/badges", [("issuer", "foyers-la-maison"), ("level", "1")])
             #expect(gen.status == .ok)
             #expect(gen.body.contains("19 badge(s) created, 0 already there."))
         }
@@ -275,8 +294,11 @@ struct ReferentialWebTests {
             let png = try DemoBadgeArt.png(size: 64)
             let created = try await b.postMultipart(
                 "/trainer/badges/new",
-                [("issuer", "mutuelle-vivre-ensemble"), ("name", "Écoute active"), ("description", "d"), ("criteria", "c"),
-                 ("align", "dees-2007/DC1.1.3"), ("alignCodes", "PIX: 2.1\ndees-2007/DC1.2.4")],
+                [
+                    ("issuer", "mutuelle-vivre-ensemble"), ("name", "Écoute active"), ("description", "d"),
+                    ("criteria", "c"),
+                    ("align", "dees-2007/DC1.1.3"), ("alignCodes", "PIX: 2.1\ndees-2007/DC1.2.4"),
+                ],
                 files: [.init(field: "image", filename: "b.png", contentType: "image/png", data: png)])
             #expect(created.status == .seeOther, "\(created.body)")
             let badge = try #require(try await h.services.issuing.badgeClass(id: "ecoute-active"))
@@ -284,8 +306,10 @@ struct ReferentialWebTests {
 
             let unknown = try await b.postMultipart(
                 "/trainer/badges/new",
-                [("issuer", "mutuelle-vivre-ensemble"), ("name", "Autre"), ("description", "d"), ("criteria", "c"),
-                 ("alignCodes", "DEES-2007: DC1.1.3, DC7.7")],
+                [
+                    ("issuer", "mutuelle-vivre-ensemble"), ("name", "Autre"), ("description", "d"), ("criteria", "c"),
+                    ("alignCodes", "DEES-2007: DC1.1.3, DC7.7"),
+                ],
                 files: [.init(field: "image", filename: "b.png", contentType: "image/png", data: png)])
             #expect(unknown.status == .unprocessableContent)
             #expect(unknown.body.contains("Code inconnu dans DEES-2007 : DC7.7"))
@@ -293,9 +317,12 @@ struct ReferentialWebTests {
 
             let edit = try await b.get("/trainer/badges/bientraitance/alignment")
             #expect(edit.body.contains(#"value="dees-2007/DC1.5.2" checked"#))
-            let saved = try await b.post("/trainer/badges/bientraitance/alignment", [("align", "dees-2007/DC1.5.2"), ("alignCodes", "")])
+            let saved = try await b.post(
+                "/trainer/badges/bientraitance/alignment", [("align", "dees-2007/DC1.5.2"), ("alignCodes", "")])
             #expect(saved.status == .seeOther)
-            #expect(try await h.services.issuing.badgeClass(id: "bientraitance")?.alignment.map(\.targetCode) == ["DC1.5.2"])
+            #expect(
+                try await h.services.issuing.badgeClass(id: "bientraitance")?.alignment.map(\.targetCode) == ["DC1.5.2"]
+            )
         }
     }
 
@@ -310,7 +337,8 @@ struct ReferentialWebTests {
             }
         }
         let h = try await WebHarness.make()
-        #expect(try h.services.db.frameworks().map(\.idNumber).sorted() == ["C2i2ms", "DEES-2007", "DigComp-2.2", "PIX"])
+        #expect(
+            try h.services.db.frameworks().map(\.idNumber).sorted() == ["C2i2ms", "DEES-2007", "DigComp-2.2", "PIX"])
         let badge = try #require(try await h.services.issuing.badgeClass(id: "bientraitance"))
         #expect(badge.alignment.map(\.targetCode) == DemoSeeder.bientraitanceCodes)
         // Seeding again (restart) changes nothing, and a trainer's later choice is kept.

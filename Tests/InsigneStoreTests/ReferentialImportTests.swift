@@ -29,7 +29,8 @@ struct ReferentialImportTests {
         #expect(c.parentIDNumber == "DC1.1")
         #expect(items.first?.idNumber == "DC1")
         #expect(try db.coreFramework(id: "dees-2007") == (try Self.dees()))
-        #expect(try db.frameworkCounts()["dees-2007"] == FrameworkCounts(current: 102, retired: 0, byDepth: [4, 19, 79]))
+        #expect(
+            try db.frameworkCounts()["dees-2007"] == FrameworkCounts(current: 102, retired: 0, byDepth: [4, 19, 79]))
         #expect(try db.framework(reference: "DEES-2007")?.id == "dees-2007")
         #expect(try db.searchCompetencies("écoute attentive").map(\.idNumber) == ["DC1.1.3"])
     }
@@ -55,7 +56,9 @@ struct ReferentialImportTests {
         let gone = try #require(try db.competency(frameworkID: "dees-2007", idNumber: "DC1.1.4"))
         #expect(gone.retiredAt != nil)
         #expect(try db.coreFramework(id: "dees-2007")?.competencies.contains { $0.idNumber == "DC1.1.4" } == false)
-        #expect(try db.competency(frameworkID: "dees-2007", idNumber: "DC1.1.1")?.shortName == "Recueillir et analyser des informations")
+        #expect(
+            try db.competency(frameworkID: "dees-2007", idNumber: "DC1.1.1")?.shortName
+                == "Recueillir et analyser des informations")
         // Importing the original again brings it back.
         let back = try db.importFramework(try Self.dees(), actor: "test")
         #expect(back.retired == 0)
