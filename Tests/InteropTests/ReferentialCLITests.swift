@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `insigne referential import / export / list` against a temporary data directory.
 struct ReferentialCLITests {
@@ -48,7 +48,9 @@ struct ReferentialCLITests {
         #expect(refused.stderr.contains("Ligne 4 : 14 colonnes attendues"))
         #expect(refused.stderr.contains("Line 4: 14 columns expected"))
 
-        let missing = try await run(["referential", "import", dir.appendingPathComponent("nope.csv").path, "--data-dir", data])
+        let missing = try await run([
+            "referential", "import", dir.appendingPathComponent("nope.csv").path, "--data-dir", data,
+        ])
         #expect(missing.status == 2)
         let unknown = try await run(["referential", "export", "nope", "--data-dir", data])
         #expect(unknown.status == 1)
