@@ -7,6 +7,8 @@ import OpenBadges
 enum AlignmentInput: Sendable, Equatable {
     case object(AlignmentRecord)
     case reference(framework: String, code: String)
+    /// A code typed without its framework: accepted when exactly one framework has it.
+    case code(String)
 }
 
 /// Turns alignment requests (objects, `{framework, code}` references, or a codes text) into alignment objects.
@@ -27,14 +29,58 @@ struct ReferentialAlignment: Sendable {
             switch input {
             case .object(let o): a = o
             case .reference(let fw, let code): a = try resolve(framework: fw, code: code, field: field)
+            case .code(let code):
+                let c = try competency(code: code, field: field)
+                guard let f = try db.framework(id: c.frameworkID) else { throw ServiceError.notFound("Référentiel", c.frameworkID) }
+                a = documents.alignment(c, framework: f)
             }
             if !out.contains(where: { $0.targetUrl == a.targetUrl }) { out.append(a) }
         }
         return out
     }
 
+    /// The current competencies a codes text names (see `parseCodes`), in order, without duplicates.
+    func competencies(codes text: String, field: String) throws -> [CompetencyRecord] {
+        var out: [CompetencyRecord] = []
+        for input in try Self.parseCodes(text, field: field) {
+            let c: CompetencyRecord
+            switch input {
+            case .object: continue
+            case .reference(let fw, let code): c = try competency(framework: fw, code: code, field: field).0
+            case .code(let code): c = try competency(code: code, field: field)
+            }
+            if !out.contains(where: { $0.frameworkID == c.frameworkID && $0.idNumber == c.idNumber }) { out.append(c) }
+        }
+        return out
+    }
+
+    /// A code without its framework: exactly one current competency must have it (case-insensitive).
+    func competency(code: String, field: String) throws -> CompetencyRecord {
+        let found = try db.writer.read { db in
+            try CompetencyRecord.filter(sql: "idNumber = ? COLLATE NOCASE AND retiredAt IS NULL", arguments: [code])
+                .fetchAll(db)
+        }
+        guard found.count == 1 else {
+            if found.isEmpty {
+                throw Validation.invalid(field, fr: "code inconnu : \(code)", en: "unknown code: \(code)")
+            }
+            let names = found.map(\.frameworkID).joined(separator: ", ")
+            throw Validation.invalid(
+                field,
+                fr: "« \(code) » existe dans plusieurs référentiels (\(names)) : écrivez par exemple \(found[0].frameworkID)/\(code)",
+                en: "\"\(code)\" exists in several referentials (\(names)): write e.g. \(found[0].frameworkID)/\(code)")
+        }
+        return found[0]
+    }
+
     /// One reference.
     func resolve(framework reference: String, code: String, field: String) throws -> AlignmentRecord {
+        let (c, f) = try competency(framework: reference, code: code, field: field)
+        return documents.alignment(c, framework: f)
+    }
+
+    /// One reference, as the stored competency and its framework.
+    func competency(framework reference: String, code: String, field: String) throws -> (CompetencyRecord, FrameworkRecord) {
         guard let f = try db.framework(reference: reference) else {
             throw Validation.invalid(
                 field, fr: "référentiel inconnu : \(reference)", en: "unknown referential: \(reference)")
@@ -51,10 +97,11 @@ struct ReferentialAlignment: Sendable {
                 field, fr: "\(c.idNumber) ne figure plus dans \(f.idNumber) (retiré)",
                 en: "\(c.idNumber) is no longer in \(f.idNumber) (retired)")
         }
-        return documents.alignment(c, framework: f)
+        return (c, f)
     }
 
-    /// Parses a codes text: one framework per line (`DEES-2007: DC1.1.1, DC1.1.2`) or `dees-2007/DC1.1.1` tokens.
+    /// Parses a codes text: one framework per line (`DEES-2007: DC1.1.1, DC1.1.2`), `dees-2007/DC1.1.1` tokens, or
+    /// bare codes (`DC1.1.1`, resolved when only one framework has them).
     static func parseCodes(_ text: String, field: String) throws -> [AlignmentInput] {
         var out: [AlignmentInput] = []
         let separators: (Character) -> Bool = { $0 == "," || $0 == ";" || $0.isWhitespace }
@@ -70,13 +117,15 @@ struct ReferentialAlignment: Sendable {
                 continue
             }
             for token in line.split(whereSeparator: separators) {
-                guard let slash = token.firstIndex(of: "/"), slash != token.startIndex,
-                    token.index(after: slash) != token.endIndex
-                else {
+                guard let slash = token.firstIndex(of: "/") else {
+                    out.append(.code(String(token)))
+                    continue
+                }
+                guard slash != token.startIndex, token.index(after: slash) != token.endIndex else {
                     throw Validation.invalid(
                         field,
-                        fr: "« \(token) » : indiquez le référentiel (DEES-2007: DC1.1.1 ou dees-2007/DC1.1.1)",
-                        en: "\"\(token)\": give the referential (DEES-2007: DC1.1.1 or dees-2007/DC1.1.1)")
+                        fr: "« \(token) » : écrivez DEES-2007: DC1.1.1 ou dees-2007/DC1.1.1",
+                        en: "\"\(token)\": write DEES-2007: DC1.1.1 or dees-2007/DC1.1.1")
                 }
                 out.append(
                     .reference(framework: String(token[..<slash]), code: String(token[token.index(after: slash)...])))
