@@ -191,7 +191,7 @@ struct WebTemplates: Sendable {
         if let base = Bundle.module.resourceURL {
             let dir = base.appendingPathComponent("Templates")
             let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-            for file in files where (file.hasPrefix("trainer-") || file.hasPrefix("portfolio")) && file.hasSuffix(".mustache") {
+            for file in files where (file.hasPrefix("trainer-") || file.hasPrefix("portfolio") || file.hasPrefix("backpack")) && file.hasSuffix(".mustache") {
                 if let text = try? String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8) {
                     do {
                         try library.register(text, named: String(file.dropLast(".mustache".count)))
