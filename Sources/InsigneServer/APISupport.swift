@@ -12,9 +12,11 @@ struct APIError: Error, Sendable {
     var en: String
     var field: String?
     var headers: HTTPFields = [:]
+    /// Extra members of the problem document (`line` of a refused file…).
+    var extra: [String: JSONValue] = [:]
 
     func response(english: Bool) -> Response {
-        var r = HTTP.problem(status, fr: fr, en: en, field: field, english: english)
+        var r = HTTP.problem(status, fr: fr, en: en, field: field, english: english, extra: extra)
         for h in headers { r.headers.append(h) }
         return r
     }

@@ -27,10 +27,16 @@ struct AdminAPIController: Sendable {
         case createBadgeClass, listBadgeClasses, getBadgeClass
         case createAssertion, createAssertionBatch, getBatch
         case listAssertions, getAssertion, revokeAssertion
+        case replaceBadgeAlignment, updateBadgeAlignment
+        case listReferentials, importReferential, getReferential, generateReferentialBadges, searchCompetencies
 
         var method: HTTPRequest.Method {
             switch self {
-            case .listIssuers, .getIssuer, .listBadgeClasses, .getBadgeClass, .getBatch, .listAssertions, .getAssertion: .get
+            case .listIssuers, .getIssuer, .listBadgeClasses, .getBadgeClass, .getBatch, .listAssertions, .getAssertion,
+                .listReferentials, .getReferential, .searchCompetencies:
+                .get
+            case .replaceBadgeAlignment: .put
+            case .updateBadgeAlignment: .patch
             default: .post
             }
         }
@@ -50,6 +56,11 @@ struct AdminAPIController: Sendable {
             case .listAssertions: "/assertions"
             case .getAssertion: "/assertions/{id}"
             case .revokeAssertion: "/assertions/{id}/revoke"
+            case .replaceBadgeAlignment, .updateBadgeAlignment: "/badges/{id}/alignment"
+            case .listReferentials, .importReferential: "/referentials"
+            case .getReferential: "/referentials/{id}"
+            case .generateReferentialBadges: "/referentials/{id}/badges"
+            case .searchCompetencies: "/competencies"
             }
         }
 
@@ -89,6 +100,12 @@ struct AdminAPIController: Sendable {
         case .listAssertions: try await listAssertions(request, context)
         case .getAssertion: try await getAssertion(request, context)
         case .revokeAssertion: try await revoke(request, context)
+        case .replaceBadgeAlignment, .updateBadgeAlignment: try await changeAlignment(endpoint, request, context)
+        case .listReferentials: try await listReferentials(request, context)
+        case .importReferential: try await importReferential(request, context)
+        case .getReferential: try await getReferential(request, context)
+        case .generateReferentialBadges: try await generateBadges(request, context)
+        case .searchCompetencies: try await searchCompetencies(request, context)
         }
     }
 
@@ -202,13 +219,20 @@ struct AdminAPIController: Sendable {
         ]
     }
 
-    static func alignment(_ items: [JSONFields]) throws -> [AlignmentRecord] {
+    /// Alignment entries: full OB objects, or references `{"framework": "dees-2007", "code": "DC1.1.1"}`.
+    static func alignment(_ items: [JSONFields]) throws -> [AlignmentInput] {
         try items.map { a in
+            if a.object["framework"] != nil || a.object["code"] != nil {
+                try a.allowOnly(["framework", "code"])
+                return .reference(framework: try a.requiredString("framework"), code: try a.requiredString("code"))
+            }
             try a.allowOnly(["targetName", "targetUrl", "targetDescription", "targetFramework", "targetCode"])
-            return AlignmentRecord(
-                targetName: try a.requiredString("targetName"), targetUrl: try a.requiredString("targetUrl"),
-                targetDescription: try a.optionalString("targetDescription"),
-                targetFramework: try a.optionalString("targetFramework"), targetCode: try a.optionalString("targetCode"))
+            return .object(
+                AlignmentRecord(
+                    targetName: try a.requiredString("targetName"), targetUrl: try a.requiredString("targetUrl"),
+                    targetDescription: try a.optionalString("targetDescription"),
+                    targetFramework: try a.optionalString("targetFramework"),
+                    targetCode: try a.optionalString("targetCode")))
         }
     }
 
@@ -218,21 +242,24 @@ struct AdminAPIController: Sendable {
         let account = try Access.requireIssuer(context, issuerID)
         let mediaType = APIBody.mediaType(request)
         var badge: BadgeClassRecord
+        var alignment: [AlignmentInput]
         if mediaType == "multipart/form-data" {
             let form = try MultipartForm(
                 body: try await APIBody.bytes(request, context: context), contentType: request.headers[.contentType] ?? "")
-            badge = try Self.badge(form: form, issuerID: issuerID)
+            (badge, alignment) = try Self.badge(form: form, issuerID: issuerID)
         } else if APIBody.isJSON(mediaType) {
-            badge = try Self.badge(json: try await APIBody.json(request, context: context), issuerID: issuerID)
+            (badge, alignment) = try Self.badge(json: try await APIBody.json(request, context: context), issuerID: issuerID)
         } else {
             throw APIError.unsupportedMediaType("application/json, multipart/form-data")
         }
+        badge.alignment = try resolveAlignment(alignment)
         badge.createdAt = Date()
         let created = try await issuing.createBadgeClass(badge, actor: account.id)
         return Self.created(badgeJSON(created), location: urls.badgeClass(created.id))
     }
 
-    static func badge(json: JSONValue, issuerID: String) throws -> BadgeClassRecord {
+    /// The badge class of a JSON body (alignment left empty) and its alignment entries, still to resolve.
+    static func badge(json: JSONValue, issuerID: String) throws -> (BadgeClassRecord, [AlignmentInput]) {
         let o = try JSONFields(json)
         try o.allowOnly(["id", "name", "description", "criteria", "image", "tags", "alignment", "validityDays"])
         let name = try o.requiredString("name")
@@ -247,12 +274,12 @@ struct AdminAPIController: Sendable {
             criteriaURL = try c.optionalString("id")
         }
         guard let image = try o.optionalString("image") else { throw JSONFields.missing("image") }
-        return BadgeClassRecord(
+        let badge = BadgeClassRecord(
             id: try o.optionalString("id") ?? derivedID(name), issuerID: issuerID, name: name,
             description: try o.requiredString("description"), criteriaNarrative: narrative, criteriaURL: criteriaURL,
             imageData: try APIFormat.imageDataURI(image, field: "image"), imageType: "",
-            tags: try o.stringArray("tags") ?? [], alignment: try alignment(o.objectArray("alignment") ?? []),
-            validityDays: try o.int("validityDays"), createdAt: Date())
+            tags: try o.stringArray("tags") ?? [], validityDays: try o.int("validityDays"), createdAt: Date())
+        return (badge, try alignment(o.objectArray("alignment") ?? []))
     }
 
     static func derivedID(_ name: String) throws -> String {
@@ -269,7 +296,8 @@ struct AdminAPIController: Sendable {
         "image", "tags", "tags[]", "alignment", "validityDays",
     ]
 
-    static func badge(form: MultipartForm, issuerID: String) throws -> BadgeClassRecord {
+    /// The badge class of a multipart body (alignment left empty) and its alignment entries, still to resolve.
+    static func badge(form: MultipartForm, issuerID: String) throws -> (BadgeClassRecord, [AlignmentInput]) {
         if let unknown = form.parts.first(where: { !formFields.contains($0.name) }) {
             throw Validation.invalid(
                 unknown.name, fr: "champ de formulaire inconnu", en: "unknown form field")
@@ -298,7 +326,7 @@ struct AdminAPIController: Sendable {
         for p in form.all("tags") + form.all("tags[]") {
             tags += p.text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
-        var alignment: [AlignmentRecord] = []
+        var alignment: [AlignmentInput] = []
         if let a = form.field("alignment") {
             let value = try JSONValue(parsing: a)
             guard case .array = value else { throw JSONFields.wrongType("alignment", expected: "array", got: value.typeName) }
@@ -309,11 +337,11 @@ struct AdminAPIController: Sendable {
             guard let n = Int(v) else { throw JSONFields.wrongType("validityDays", expected: "integer", got: "string") }
             validityDays = n
         }
-        return BadgeClassRecord(
+        let badge = BadgeClassRecord(
             id: try form.field("id") ?? derivedID(name), issuerID: issuerID, name: name, description: description,
             criteriaNarrative: narrative, criteriaURL: form.field("criteria.id") ?? form.field("criteriaUrl"),
-            imageData: imageData, imageType: "", tags: tags, alignment: alignment, validityDays: validityDays,
-            createdAt: Date())
+            imageData: imageData, imageType: "", tags: tags, validityDays: validityDays, createdAt: Date())
+        return (badge, alignment)
     }
 
     func listBadgeClasses(_ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -75,6 +75,7 @@ struct DemoSeeder: Sendable {
             }
             try SettingRecord(key: "seeded", value: ISO8601DateFormatter().string(from: now)).insert(db)
         }
+        try await alignDemoBadgeIfNeeded()  // the demo badge exists only now on a fresh data directory
         let urls = services.urls
         return """
 

@@ -32,6 +32,29 @@ struct EvidenceFiles: Sendable {
         let final = path(sha)
         var st = stat()
         if stat(final, &st) == 0, Int(st.st_size) == bytes.count { return sha }
+        try Self.writePrivateFile(bytes, to: final, directory: dir)
+        return sha
+    }
+
+    /// The bytes of a stored file, or nil when it is missing.
+    func read(_ sha256: String) -> [UInt8]? {
+        guard Self.isDigest(sha256), let data = FileManager.default.contents(atPath: path(sha256)) else { return nil }
+        return [UInt8](data)
+    }
+
+    /// Removes a stored file (missing files are fine).
+    func remove(_ sha256: String) {
+        guard Self.isDigest(sha256) else { return }
+        unlink(path(sha256))
+    }
+
+    static func isDigest(_ s: String) -> Bool {
+        s.utf8.count == 64 && s.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+
+    /// Writes a 0600 file under a temporary name in `directory`, syncs it, then renames it to `final`: a reader
+    /// never sees half a file.
+    static func writePrivateFile(_ bytes: [UInt8], to final: String, directory dir: String) throws {
         let temp = dir + "/.tmp-" + (try SecureRandom.hex(byteCount: 8))
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw Failure(operation: "open", errno: errno) }
@@ -60,23 +83,6 @@ struct EvidenceFiles: Sendable {
             _ = fsync(dfd)
             close(dfd)
         }
-        return sha
-    }
-
-    /// The bytes of a stored file, or nil when it is missing.
-    func read(_ sha256: String) -> [UInt8]? {
-        guard Self.isDigest(sha256), let data = FileManager.default.contents(atPath: path(sha256)) else { return nil }
-        return [UInt8](data)
-    }
-
-    /// Removes a stored file (missing files are fine).
-    func remove(_ sha256: String) {
-        guard Self.isDigest(sha256) else { return }
-        unlink(path(sha256))
-    }
-
-    static func isDigest(_ s: String) -> Bool {
-        s.utf8.count == 64 && s.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
 
     static func makePrivateDirectory(_ path: String) throws {

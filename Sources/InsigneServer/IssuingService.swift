@@ -172,6 +172,26 @@ public final class IssuingService: Sendable {
         return b
     }
 
+    /// Replaces a badge class's alignment (the only field that changes after creation; audited).
+    public func replaceAlignment(badgeID: String, _ alignment: [AlignmentRecord], actor: String) async throws
+        -> BadgeClassRecord
+    {
+        let b = try await db.writer.write { db in
+            guard var b = try BadgeClassRecord.fetchOne(db, key: badgeID) else {
+                throw ServiceError.notFound("Classe de badge / badge class", badgeID)
+            }
+            b.alignment = alignment
+            try Validation.badgeClass(b)
+            try b.update(db)
+            var event = AuditEventRecord(
+                at: Date(), actor: actor, action: "badge.alignment", subject: b.id, detail: "\(alignment.count) items")
+            try event.insert(db)
+            return b
+        }
+        keys.setBadge(b)
+        return b
+    }
+
     // MARK: Awards
 
     /// Awards a badge: builds and signs the assertion (outside the write transaction), then stores it once.

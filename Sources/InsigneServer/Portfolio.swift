@@ -380,6 +380,8 @@ struct Portfolio: Sendable {
         zip.add("audit.json", try json(audit.map { e -> [String: Any] in
             ["at": date(e.at), "actor": e.actor, "action": e.action, "subject": e.subject, "detail": e.detail as Any]
         }))
+        // The backpack's part (extra addresses, imported badges and their files, public page): Backpack.swift.
+        for (name, bytes) in try await Backpack.personalData(accountID: account.id, db: db) { zip.add(name, bytes) }
         return zip.finish()
     }
 
@@ -395,14 +397,17 @@ struct Portfolio: Sendable {
           files/            les fichiers que vous avez déposés ;
           badges.json       les badges qui vous ont été attribués (le JWS est la version signée, vérifiable) ;
           share-links.json  les liens de partage que vous avez créés (les liens eux-mêmes ne sont pas conservés) ;
-          audit.json        le journal des actions qui vous concernent.
+          audit.json        le journal des actions qui vous concernent ;
+          backpack.json     vos adresses supplémentaires, les badges importés (backpack/ : les fichiers reçus)
+                            et l'état de votre page publique.
         Vous pouvez effacer ces données depuis « Mes données ». Les badges déjà attribués restent vérifiables :
         ils ne contiennent qu'une empreinte salée de votre adresse.
 
         ENGLISH
         This archive holds everything Insigne keeps about you: your account, your evidence with its tags and review
         state, your uploaded files, the badges awarded to you (the JWS is the signed, verifiable form), the share
-        links you created (the links themselves are not kept) and the log of actions about you.
+        links you created (the links themselves are not kept), the log of actions about you, and backpack.json (your
+        extra addresses, the badges you imported, with their files in backpack/, and your public page's state).
         You can erase this data from "My data". Badges already awarded stay verifiable: they hold only a salted hash
         of your address.
 
@@ -434,6 +439,8 @@ struct Portfolio: Sendable {
     func erase(_ account: AccountRecord, now: Date = Date()) async throws -> Erasure {
         let id = account.id
         let (erasure, orphans) = try await db.writer.write { db -> (Erasure, [String]) in
+            // The backpack's part first (it blanks the assertions of the extra addresses): Backpack.swift.
+            let backpackBlanked = try Backpack.erase(accountID: id, db)
             let shas = try String.fetchAll(
                 db, sql: "SELECT DISTINCT blobSHA256 FROM evidence WHERE learnerID = ? AND blobSHA256 IS NOT NULL",
                 arguments: [id])
@@ -443,7 +450,7 @@ struct Portfolio: Sendable {
             let links = db.changesCount
             try db.execute(sql: "DELETE FROM webSession WHERE accountID = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM apiToken WHERE accountID = ?", arguments: [id])
-            var assertions = 0
+            var assertions = backpackBlanked
             if let email = account.email, !email.isEmpty {
                 try db.execute(
                     sql: "UPDATE invitation SET email = '', displayName = '' WHERE accountID = ? OR email = ? COLLATE NOCASE",

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The stable public URLs of everything Insigne hosts, under the configured public URL.
 public struct PublicURLs: Sendable {
     /// Base URL without a trailing slash, e.g. `https://badges.mutuelle-vivre-ensemble.fr`.
@@ -28,6 +30,26 @@ public struct PublicURLs: Sendable {
     public func assertionPNG(_ id: String) -> String { "\(base)/assertions/\(id)/badge.png" }
     /// Baked SVG of an assertion.
     public func assertionSVG(_ id: String) -> String { "\(base)/assertions/\(id)/badge.svg" }
+    /// Referentials list.
+    public var referentials: String { "\(base)/referentials" }
+    /// A referential (framework) page and document.
+    public func referential(_ id: String) -> String { "\(base)/referentials/\(Self.segment(id))" }
+    /// One competency of a referential: the alignment `targetUrl`.
+    public func competency(_ frameworkID: String, _ idNumber: String) -> String {
+        "\(referential(frameworkID))/competencies/\(Self.segment(idNumber))"
+    }
+    /// Moodle CSV export of a referential.
+    public func referentialCSV(_ id: String) -> String { "\(referential(id))/export.csv" }
+    /// JSON export of a referential.
+    public func referentialJSON(_ id: String) -> String { "\(referential(id))/export.json" }
+
+    /// A path segment: unreserved characters kept, everything else percent-encoded (`DC1.1 bis` → `DC1.1%20bis`).
+    public static func segment(_ s: String) -> String {
+        var allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        allowed.insert(charactersIn: "-._~")
+        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+    }
+
     /// Employer verification page.
     public var verifyPage: String { "\(base)/verify" }
 }

@@ -447,38 +447,25 @@ extension WebController {
     /// The tags ticked (`tag` = `framework|code`) and typed (`codes`: codes separated by commas or spaces).
     func resolveTags(_ form: WebForm, _ env: Env, _ errors: inout [String: String]) async throws -> [EvidenceAlignmentRecord] {
         let ticked = (form.values["tag"] ?? []).prefix(500)
-        let typed = form["codes"].split(whereSeparator: { $0 == "," || $0 == ";" || $0.isWhitespace }).map(String.init).prefix(200)
-        let (tags, unknown, ambiguous) = try await services.db.writer.read { db -> ([EvidenceAlignmentRecord], [String], [String]) in
-            var tags: [EvidenceAlignmentRecord] = []
-            var unknown: [String] = []
-            var ambiguous: [String] = []
-            for t in ticked {
-                let parts = t.split(separator: "|", maxSplits: 1).map(String.init)
-                guard parts.count == 2,
-                    let c = try CompetencyRecord.fetchOne(db, key: ["frameworkID": parts[0], "idNumber": parts[1]]),
-                    c.retiredAt == nil
-                else { unknown.append(t); continue }
-                tags.append(EvidenceAlignmentRecord(evidenceID: "", frameworkID: c.frameworkID, competencyIDNumber: c.idNumber))
-            }
-            for code in typed {
-                let found = try CompetencyRecord.filter(sql: "idNumber = ? COLLATE NOCASE AND retiredAt IS NULL", arguments: [code])
-                    .fetchAll(db)
-                if found.count == 1 {
-                    tags.append(EvidenceAlignmentRecord(evidenceID: "", frameworkID: found[0].frameworkID, competencyIDNumber: found[0].idNumber))
-                } else if found.isEmpty {
-                    unknown.append(code)
-                } else {
-                    ambiguous.append(code)
-                }
-            }
-            return (tags, unknown, ambiguous)
+        var tags: [EvidenceAlignmentRecord] = []
+        var unknown: [String] = []
+        for t in ticked {
+            let parts = t.split(separator: "|", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let c = try services.db.competency(frameworkID: parts[0], idNumber: parts[1]),
+                c.retiredAt == nil
+            else { unknown.append(t); continue }
+            tags.append(EvidenceAlignmentRecord(evidenceID: "", frameworkID: c.frameworkID, competencyIDNumber: c.idNumber))
         }
         if !unknown.isEmpty {
             errors["codes"] = env.text("Code(s) inconnu(s) : ", "Unknown code(s): ") + unknown.prefix(10).joined(separator: ", ")
-        } else if !ambiguous.isEmpty {
-            errors["codes"] = env.text(
-                "Code(s) présent(s) dans plusieurs référentiels, cochez la case voulue : ",
-                "Code(s) found in several frameworks, tick the right box: ") + ambiguous.prefix(10).joined(separator: ", ")
+        }
+        do {
+            for c in try ReferentialAlignment(services: services).competencies(codes: form["codes"], field: "codes")
+            where !tags.contains(where: { $0.frameworkID == c.frameworkID && $0.competencyIDNumber == c.idNumber }) {
+                tags.append(EvidenceAlignmentRecord(evidenceID: "", frameworkID: c.frameworkID, competencyIDNumber: c.idNumber))
+            }
+        } catch let e as ServiceError {
+            errors["codes"] = env.english ? e.messageEN : e.messageFR
         }
         return tags
     }

@@ -1,7 +1,308 @@
+import CompetencyFrameworks
+import Foundation
+import HTTPTypes
 import Hummingbird
+import InsigneStore
 
-// Stub: the trainers' referential pages (import, export, alignment picker, badge generation) land here.
+/// The trainers' referential pages: list and import, one framework (tree, exports, badge generation), and the
+/// alignment picker (badge creation and `/trainer/badges/{id}/alignment`).
 extension WebController {
     /// Registers the trainers' referential pages.
-    func registerReferentialPages(on router: Router<AppRequestContext>) {}
+    func registerReferentialPages(on router: Router<AppRequestContext>) {
+        router.get("/trainer/referentials") { req, ctx in await page(req, ctx) { try await referentialsPage($0) } }
+        router.post("/trainer/referentials") { req, ctx in
+            await page(req, ctx) { try await importReferential($0, req, ctx) }
+        }
+        router.get("/trainer/referentials/{fw}") { req, ctx in
+            await page(req, ctx) { try await referentialPage($0, id: ReferentialController.parameter(ctx, "fw")) }
+        }
+        router.post("/trainer/referentials/{fw}/badges") { req, ctx in
+            await page(req, ctx) {
+                try await generateBadges($0, req, ctx, id: ReferentialController.parameter(ctx, "fw"))
+            }
+        }
+        router.get("/trainer/badges/{id}/alignment") { req, ctx in
+            await page(req, ctx) { env in
+                try await alignmentPage(
+                    env, badgeID: ctx.parameters.get("id") ?? "", saved: req.uri.queryParameters.get("saved") != nil)
+            }
+        }
+        router.post("/trainer/badges/{id}/alignment") { req, ctx in
+            await page(req, ctx) { try await saveAlignment($0, req, ctx, badgeID: ctx.parameters.get("id") ?? "") }
+        }
+    }
+
+    var referentialDocuments: ReferentialDocuments { ReferentialDocuments(urls: services.urls) }
+
+    // MARK: - List and import
+
+    func referentialsPage(
+        _ env: Env, summary: FrameworkImportSummary? = nil, error: String? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let counts = try services.db.frameworkCounts()
+        let rows: [[String: Any]] = try services.db.frameworks().map { f in
+            [
+                "id": f.id, "title": f.shortName, "idNumber": f.idNumber, "count": counts[f.id]?.current ?? 0,
+                "retired": Pages.opt((counts[f.id]?.retired).flatMap { $0 > 0 ? $0 : nil }),
+                "publicHref": "/referentials/\(PublicURLs.segment(f.id))",
+                "csv": "/referentials/\(PublicURLs.segment(f.id))/export.csv",
+                "json": "/referentials/\(PublicURLs.segment(f.id))/export.json",
+            ]
+        }
+        var data: [String: Any] = [
+            "frameworks": rows, "hasFrameworks": !rows.isEmpty, "refCSS": StaticAssets.href("referentials.css"),
+            "l": [
+                "title": env.text("Référentiels de compétences", "Competency frameworks"),
+                "intro": env.text(
+                    "Les référentiels servent à rattacher les badges à des compétences (alignement Open Badges).",
+                    "Frameworks let badges point to the competencies they certify (Open Badges alignment)."),
+                "framework": env.text("Référentiel", "Framework"), "idNumber": env.text("Identifiant", "Id number"),
+                "competencies": env.text("Compétences", "Competencies"), "actions": env.text("Actions", "Actions"),
+                "open": env.text("Ouvrir", "Open"), "public": env.text("Page publique", "Public page"),
+                "none": env.text("Aucun référentiel pour l'instant.", "No framework yet."),
+                "importTitle": env.text("Importer un référentiel", "Import a framework"),
+                "file": env.text("Fichier CSV Moodle ou JSON", "Moodle CSV or JSON file"),
+                "fileHelp": env.text(
+                    "Export « Référentiel de compétences » de Moodle (14 colonnes) ou JSON d'Insigne ; 5 Mo au plus. Un fichier de même identifiant met à jour le référentiel : les compétences absentes sont retirées, jamais supprimées.",
+                    "Moodle \"competency framework\" export (14 columns) or Insigne JSON; 5 MB at most. A file with the same id number updates the framework: missing competencies are retired, never deleted."
+                ),
+                "import": env.text("Importer", "Import"), "retired": env.text("retirées", "retired"),
+            ],
+        ]
+        if let summary {
+            let f = summary.framework
+            data["summary"] = env.text(
+                "« \(f.shortName) » \(summary.created ? "importé" : "réimporté") : \(summary.added) ajoutée(s), \(summary.updated) modifiée(s), \(summary.unchanged) inchangée(s), \(summary.retired) retirée(s).",
+                "\"\(f.shortName)\" \(summary.created ? "imported" : "re-imported"): \(summary.added) added, \(summary.updated) changed, \(summary.unchanged) unchanged, \(summary.retired) retired."
+            )
+            data["summaryHref"] = "/trainer/referentials/\(PublicURLs.segment(f.id))"
+        }
+        if let error { data["error"] = error }
+        return render(
+            "trainer-referentials", env, title: env.text("Référentiels", "Referentials"), status: status, data)
+    }
+
+    func importReferential(_ env: Env, _ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let form = try await self.form(request, context, env)
+        guard env.user.role == .admin || env.user.role == .staff else { throw PageError.forbidden() }
+        guard let file = form.files["file"], !file.body.isEmpty else {
+            return try await referentialsPage(
+                env, error: env.text("Choisissez un fichier CSV ou JSON.", "Choose a CSV or JSON file."),
+                status: .unprocessableContent)
+        }
+        guard file.body.count <= AdminAPIController.maxReferentialBytes else {
+            return try await referentialsPage(
+                env, error: env.text("Fichier trop volumineux (5 Mo au plus).", "File too large (5 MB at most)."),
+                status: .contentTooLarge)
+        }
+        do {
+            let framework = try ReferentialFile.parse(Data(file.body))
+            let summary = try services.db.importFramework(framework, actor: env.user.id)
+            return try await referentialsPage(env, summary: summary)
+        } catch let e as ReferentialError {
+            let message = env.text(
+                "Fichier refusé, rien n'a été enregistré. \(e.messageFR)",
+                "File refused, nothing was stored. \(e.messageEN)")
+            return try await referentialsPage(env, error: message, status: .unprocessableContent)
+        }
+    }
+
+    // MARK: - One framework
+
+    func trainerTree(_ items: [CompetencyRecord], parent: String?) -> [[String: Any]] {
+        items.filter { $0.parentIDNumber == parent }.map { c in
+            let children = trainerTree(items, parent: c.idNumber)
+            return ["code": c.idNumber, "name": c.shortName, "children": children, "hasChildren": !children.isEmpty]
+        }
+    }
+
+    func referentialPage(
+        _ env: Env, id: String, outcome: ReferentialBadgeGenerator.Outcome? = nil, error: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        guard let f = try services.db.framework(id: id) else { throw PageError.notFound() }
+        let items = try services.db.competencies(frameworkID: f.id, includeRetired: false)
+        let counts = try services.db.frameworkCounts()[f.id] ?? .init()
+        let issuers = try await allowedIssuers(env.user)
+        let defaultLevel = counts.byDepth.count > 1 ? 1 : 0
+        let seg = PublicURLs.segment(f.id)
+        var data: [String: Any] = [
+            "framework": [
+                "id": f.id, "seg": seg, "title": f.shortName, "idNumber": f.idNumber, "count": counts.current,
+                "description": Pages.opt(ReferentialDocuments.plain(f.description)),
+            ] as [String: Any],
+            "nodes": trainerTree(items, parent: nil), "refCSS": StaticAssets.href("referentials.css"),
+            "issuers": issuers.map { ["id": $0.id, "name": $0.name] }, "hasIssuers": !issuers.isEmpty,
+            "levels": counts.byDepth.enumerated().map { depth, n in
+                [
+                    "depth": depth,
+                    "label": "\(ReferentialDocuments.itemLabel(f, depth: depth, english: env.english)) (\(n))",
+                    "selected": depth == defaultLevel,
+                ] as [String: Any]
+            },
+            "l": [
+                "all": env.text("Tous les référentiels", "All frameworks"),
+                "competencies": env.text("compétences", "competencies"),
+                "public": env.text("Page publique", "Public page"),
+                "csv": env.text("Exporter (CSV Moodle)", "Export (Moodle CSV)"),
+                "json": env.text("Exporter (JSON)", "Export (JSON)"), "tree": env.text("Arborescence", "Tree"),
+                "generateTitle": env.text("Créer un badge par compétence", "Create one badge per competency"),
+                "generateHelp": env.text(
+                    "Crée une classe de badge pour chaque élément du niveau choisi, alignée sur lui et sur ses indicateurs. Les badges déjà créés sont laissés tels quels.",
+                    "Creates one badge class for each item of the chosen level, aligned to it and to its indicators. Badges already created are left as they are."
+                ),
+                "issuer": env.text("Émetteur", "Issuer"), "level": env.text("Niveau", "Level"),
+                "generate": env.text("Créer les badges", "Create the badges"),
+                "noIssuer": env.text("Votre compte n'agit pour aucun émetteur.", "Your account acts for no issuer."),
+                "created": env.text("Badges créés", "Badges created"),
+                "skipped": env.text("Déjà existants (laissés tels quels)", "Already there (left as they are)"),
+                "alignment": env.text("compétences", "competencies"),
+            ],
+        ]
+        if let outcome {
+            data["outcome"] =
+                [
+                    "created": outcome.created.map { ["id": $0.id, "name": $0.name] },
+                    "hasCreated": !outcome.created.isEmpty, "skipped": outcome.skipped,
+                    "hasSkipped": !outcome.skipped.isEmpty,
+                    "summary": env.text(
+                        "\(outcome.created.count) badge(s) créé(s), \(outcome.skipped.count) déjà existant(s).",
+                        "\(outcome.created.count) badge(s) created, \(outcome.skipped.count) already there."),
+                ] as [String: Any]
+        }
+        if let error { data["error"] = error }
+        return render("trainer-referential", env, title: f.shortName, status: status, data)
+    }
+
+    func generateBadges(_ env: Env, _ request: Request, _ context: AppRequestContext, id: String) async throws
+        -> Response
+    {
+        let form = try await self.form(request, context, env)
+        guard let f = try services.db.framework(id: id) else { throw PageError.notFound() }
+        let issuerID = form["issuer"]
+        guard mayAct(env.user, issuerID: issuerID) else { throw PageError.forbidden() }
+        guard let level = Int(form["level"]), (0...20).contains(level) else {
+            throw PageError.badRequest("Niveau invalide.", "Invalid level.")
+        }
+        do {
+            let outcome = try await ReferentialBadgeGenerator(services: services)
+                .generate(frameworkID: f.id, issuerID: issuerID, depth: level, actor: env.user.id)
+            return try await referentialPage(env, id: f.id, outcome: outcome)
+        } catch let e as ServiceError where e.kind == .invalid {
+            return try await referentialPage(
+                env, id: f.id, error: e.fieldMessage(english: env.english), status: .unprocessableContent)
+        }
+    }
+
+    // MARK: - Alignment picker
+
+    /// The picker's data: every current competency, grouped by framework, checked when aligned; plus the
+    /// alignments that point outside the referentials (kept unless unticked).
+    func alignmentPicker(_ env: Env, form: WebForm?, current: [AlignmentRecord], error: String? = nil) throws
+        -> [String: Any]
+    {
+        let docs = referentialDocuments
+        var checked = Set(current.map(\.targetUrl))
+        if let form { checked = Set((form.values["align"] ?? []).compactMap { Self.pickedURL($0, docs.urls) }) }
+        var known = Set<String>()
+        let groups: [[String: Any]] = try services.db.frameworks().map { f in
+            let items: [[String: Any]] = try services.db.competencies(frameworkID: f.id, includeRetired: false).map {
+                c in
+                let url = docs.urls.competency(f.id, c.idNumber)
+                known.insert(url)
+                return [
+                    "value": "\(f.id)/\(c.idNumber)", "code": c.idNumber, "name": c.shortName, "depth": min(c.depth, 3),
+                    "checked": checked.contains(url), "search": "\(c.idNumber) \(c.shortName)".lowercased(),
+                ]
+            }
+            let n = items.count { ($0["checked"] as? Bool) == true }
+            return [
+                "id": f.id, "title": f.shortName, "idNumber": f.idNumber, "items": items, "open": n > 0,
+                "selectedCount": n > 0 ? env.text("\(n) choisie(s)", "\(n) selected") : "",
+            ]
+        }
+        let kept = Set(form?.values["keep"] ?? current.map(\.targetUrl))
+        let others: [[String: Any]] = current.filter { !known.contains($0.targetUrl) }.map {
+            ["url": $0.targetUrl, "name": $0.targetName, "checked": kept.contains($0.targetUrl)]
+        }
+        var data: [String: Any] = [
+            "groups": groups, "hasGroups": !groups.isEmpty, "others": others, "hasOthers": !others.isEmpty,
+            "codes": form?["alignCodes"] ?? "", "js": StaticAssets.href("referentials.js"),
+            "l": [
+                "legend": env.text("Compétences visées (alignement)", "Competencies (alignment)"),
+                "help": env.text(
+                    "Cochez les compétences que ce badge atteste ; elles figureront dans le badge avec un lien vers leur page publique.",
+                    "Tick the competencies this badge certifies; the badge will list them with a link to their public page."
+                ),
+                "search": env.text("Filtrer par code ou mots", "Filter by code or words"),
+                "codes": env.text("Ou saisissez des codes", "Or type codes"),
+                "codesHelp": env.text(
+                    "Un référentiel par ligne, par exemple « DEES-2007: DC1.1.1, DC1.1.2 », ou « dees-2007/DC1.1.1 ».",
+                    "One framework per line, for example \"DEES-2007: DC1.1.1, DC1.1.2\", or \"dees-2007/DC1.1.1\"."),
+                "others": env.text("Autres alignements (hors référentiels)", "Other alignments (outside frameworks)"),
+                "none": env.text(
+                    "Aucun référentiel importé : voir « Référentiels ».",
+                    "No framework imported yet: see \"Referentials\"."),
+            ],
+        ]
+        if let error { data["error"] = error }
+        return data
+    }
+
+    /// The item URL of a picked `framework/code` value.
+    static func pickedURL(_ value: String, _ urls: PublicURLs) -> String? {
+        guard let slash = value.firstIndex(of: "/") else { return nil }
+        return urls.competency(String(value[..<slash]), String(value[value.index(after: slash)...]))
+    }
+
+    /// The alignment a picker form asks for: ticked competencies, typed codes, kept outside alignments.
+    func alignment(from form: WebForm, current: [AlignmentRecord]) throws -> [AlignmentRecord] {
+        var inputs: [AlignmentInput] = []
+        for v in form.values["align"] ?? [] {
+            guard let slash = v.firstIndex(of: "/") else { continue }
+            inputs.append(.reference(framework: String(v[..<slash]), code: String(v[v.index(after: slash)...])))
+        }
+        inputs += try ReferentialAlignment.parseCodes(form["alignCodes"], field: "alignment")
+        let keep = Set(form.values["keep"] ?? [])
+        inputs += current.filter { keep.contains($0.targetUrl) }.map(AlignmentInput.object)
+        return try ReferentialAlignment(services: services).resolve(inputs)
+    }
+
+    func alignmentPage(
+        _ env: Env, badgeID: String, form: WebForm? = nil, error: String? = nil, saved: Bool = false
+    ) async throws -> Response {
+        let (b, issuer) = try await badge(badgeID, for: env.user)
+        var data: [String: Any] = [
+            "badge": badgeSummary(b, issuer),
+            "picker": try alignmentPicker(env, form: form, current: b.alignment, error: error),
+            "refCSS": StaticAssets.href("referentials.css"), "count": b.alignment.count,
+            "l": [
+                "title": env.text("Compétences du badge", "Badge competencies"),
+                "save": env.text("Enregistrer l'alignement", "Save the alignment"),
+                "public": env.text("Voir la page publique du badge", "See the badge's public page"),
+                "saved": env.text(
+                    "Alignement enregistré : \(b.alignment.count) compétence(s).",
+                    "Alignment saved: \(b.alignment.count) competency(ies)."),
+            ],
+        ]
+        if saved { data["saved"] = true }
+        return render(
+            "trainer-badge-alignment", env, title: env.text("Compétences — ", "Competencies — ") + b.name,
+            status: error == nil ? .ok : .unprocessableContent, data)
+    }
+
+    func saveAlignment(_ env: Env, _ request: Request, _ context: AppRequestContext, badgeID: String) async throws
+        -> Response
+    {
+        let form = try await self.form(request, context, env)
+        let (b, _) = try await badge(badgeID, for: env.user)
+        do {
+            let alignment = try alignment(from: form, current: b.alignment)
+            _ = try await services.issuing.replaceAlignment(badgeID: b.id, alignment, actor: env.user.id)
+        } catch let e as ServiceError where e.kind == .invalid {
+            return try await alignmentPage(
+                env, badgeID: badgeID, form: form, error: e.fieldMessage(english: env.english))
+        }
+        return redirect("/trainer/badges/\(WebForm.encode(b.id))/alignment?saved=1")
+    }
 }

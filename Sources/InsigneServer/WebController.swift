@@ -381,6 +381,8 @@ struct WebController: Sendable {
         var values: [String: String] = [:]
         for f in ["id", "name", "description", "criteria", "criteriaURL", "tags", "validityDays"] { values[f] = form?[f] ?? "" }
         data["v"] = values
+        data["picker"] = try alignmentPicker(env, form: form, current: [], error: errors["alignment"])
+        data["refCSS"] = StaticAssets.href("referentials.css")
         return render("trainer-badge-new", env, title: env.t["newBadgeTitle"]!, status: errors.isEmpty && general == nil ? .ok : .unprocessableContent, data)
     }
 
@@ -401,13 +403,19 @@ struct WebController: Sendable {
         if image == nil || image!.body.isEmpty {
             errors["image"] = env.text("Choisissez une image PNG ou SVG.", "Choose a PNG or SVG image.")
         }
+        var alignment: [AlignmentRecord] = []
+        do {
+            alignment = try self.alignment(from: form, current: [])
+        } catch let e as ServiceError where e.kind == .invalid {
+            errors["alignment"] = e.fieldMessage(english: env.english)
+        }
         if errors.isEmpty, let image {
             let record = BadgeClassRecord(
                 id: id, issuerID: issuerID, name: form["name"].trimmingCharacters(in: .whitespacesAndNewlines),
                 description: form["description"].trimmingCharacters(in: .whitespacesAndNewlines),
                 criteriaNarrative: form["criteria"].trimmingCharacters(in: .whitespacesAndNewlines),
                 criteriaURL: form.optional("criteriaURL"), imageData: Data(image.body), imageType: "png", tags: tags,
-                validityDays: validity, createdAt: Date())
+                alignment: alignment, validityDays: validity, createdAt: Date())
             do {
                 _ = try await services.issuing.createBadgeClass(record, actor: env.user.id)
                 return redirect("/trainer?created=" + WebForm.encode(id))

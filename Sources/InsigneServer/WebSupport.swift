@@ -191,9 +191,8 @@ struct WebTemplates: Sendable {
         if let base = Bundle.module.resourceURL {
             let dir = base.appendingPathComponent("Templates")
             let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-            for file in files where (file.hasPrefix("trainer-") || file.hasPrefix("portfolio") || file.hasPrefix("oauth-"))
-                && file.hasSuffix(".mustache")
-            {
+            let prefixes = ["trainer-", "portfolio", "backpack", "oauth-"]
+            for file in files where prefixes.contains(where: file.hasPrefix) && file.hasSuffix(".mustache") {
                 if let text = try? String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8) {
                     do {
                         try library.register(text, named: String(file.dropLast(".mustache".count)))

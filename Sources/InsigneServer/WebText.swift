@@ -37,6 +37,7 @@ enum WebText {
         ("awardOne", "Attribuer", "Award"),
         ("awardBulk", "Attribuer par CSV", "Award from CSV"),
         ("seeAwards", "Voir les attributions", "See awards"),
+        ("editAlignment", "Compétences", "Competencies"),
         ("noBadges", "Aucune classe de badge pour cet émetteur.", "No badge class for this issuer yet."),
         ("newBadge", "Créer une classe de badge", "Create a badge class"),
         ("issuersTitle", "Émetteurs", "Issuers"),

@@ -23,6 +23,7 @@ extension AppDatabase {
         -> FrameworkImportSummary
     {
         let f = try framework.validated()
+        try Self.checkTree(f)
         return try writer.write { db in
             var created = false
             var record: FrameworkRecord
@@ -45,14 +46,22 @@ extension AppDatabase {
             try record.save(db)
 
             var old = [String: CompetencyRecord]()
-            for c in try CompetencyRecord.filter(Column("frameworkID") == record.id).fetchAll(db) { old[c.idNumber] = c }
-            var added = 0, updated = 0, unchanged = 0, retired = 0
+            for c in try CompetencyRecord.filter(Column("frameworkID") == record.id).fetchAll(db) {
+                old[c.idNumber] = c
+            }
+            var added = 0
+            var updated = 0
+            var unchanged = 0
+            var retired = 0
             let tail = f.competencies.count
             for (position, c) in f.competencies.enumerated() {
                 let new = CompetencyRecord(
                     frameworkID: record.id, competency: c, position: position, depth: f.depth(of: c.idNumber))
                 if let before = old.removeValue(forKey: c.idNumber) {
-                    if before == new { unchanged += 1; continue }
+                    if before == new {
+                        unchanged += 1
+                        continue
+                    }
                     updated += 1
                 } else {
                     added += 1
@@ -60,7 +69,10 @@ extension AppDatabase {
                 try new.save(db)
             }
             for (offset, var gone) in old.values.sorted(by: { $0.position < $1.position }).enumerated() {
-                if gone.retiredAt == nil { retired += 1; gone.retiredAt = now }
+                if gone.retiredAt == nil {
+                    retired += 1
+                    gone.retiredAt = now
+                }
                 gone.position = tail + offset
                 try gone.save(db)
             }
@@ -74,11 +86,35 @@ extension AppDatabase {
         }
     }
 
+    /// The store's own guard (whatever the validator let through): id numbers unique, parents present and earlier.
+    static func checkTree(_ f: CompetencyFramework) throws(ReferentialError) {
+        guard !f.idNumber.isEmpty else {
+            throw ReferentialError(
+                line: nil, fr: "le référentiel n'a pas d'identifiant", en: "the framework has no id number")
+        }
+        var seen = Set<String>()
+        for c in f.competencies {
+            if let p = c.parentIDNumber, !seen.contains(p) {
+                throw ReferentialError(
+                    line: nil, fr: "\(c.idNumber) : parent inconnu ou placé après lui (\(p))",
+                    en: "\(c.idNumber): unknown parent, or placed after it (\(p))")
+            }
+            guard seen.insert(c.idNumber).inserted else {
+                throw ReferentialError(
+                    line: nil, fr: "identifiant en double : \(c.idNumber)", en: "duplicate id number: \(c.idNumber)")
+            }
+        }
+    }
+
     /// A slug for a new framework: lowercase letters, digits and dashes, unique.
     static func freeFrameworkSlug(for idNumber: String, _ db: Database) throws -> String {
         var slug = ""
         for ch in idNumber.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased() {
-            if ch.isASCII && (ch.isLetter || ch.isNumber) { slug.append(ch) } else if !slug.hasSuffix("-") { slug.append("-") }
+            if ch.isASCII && (ch.isLetter || ch.isNumber) {
+                slug.append(ch)
+            } else if !slug.hasSuffix("-") {
+                slug.append("-")
+            }
         }
         slug = String(slug.trimmingCharacters(in: CharacterSet(charactersIn: "-")).prefix(60))
         if slug.isEmpty { slug = "referentiel" }
@@ -93,7 +129,9 @@ extension AppDatabase {
 
     /// Every framework, by title.
     public func frameworks() throws -> [FrameworkRecord] {
-        try writer.read { db in try FrameworkRecord.order(Column("shortName").collating(.localizedCaseInsensitiveCompare)).fetchAll(db) }
+        try writer.read { db in
+            try FrameworkRecord.order(Column("shortName").collating(.localizedCaseInsensitiveCompare)).fetchAll(db)
+        }
     }
 
     /// One framework by slug.
@@ -123,24 +161,84 @@ extension AppDatabase {
         let items = try competencies(frameworkID: id, includeRetired: false).map(\.competency)
         return CompetencyFramework(
             idNumber: f.idNumber, shortName: f.shortName, description: f.description,
-            descriptionFormat: f.descriptionFormat, scaleValues: f.scaleValues, scaleConfiguration: f.scaleConfiguration,
+            descriptionFormat: f.descriptionFormat, scaleValues: f.scaleValues,
+            scaleConfiguration: f.scaleConfiguration,
             taxonomies: f.taxonomies, competencies: items)
     }
 
     /// Current competencies whose code or words match `query` (every word must appear), at most `limit`.
-    public func searchCompetencies(_ query: String, frameworkID: String? = nil, limit: Int = 50) throws -> [CompetencyRecord] {
+    public func searchCompetencies(_ query: String, frameworkID: String? = nil, limit: Int = 50) throws
+        -> [CompetencyRecord]
+    {
         let words = query.split(whereSeparator: { $0.isWhitespace }).map(String.init).prefix(8)
         return try writer.read { db in
             var q = CompetencyRecord.filter(Column("retiredAt") == nil)
             if let frameworkID { q = q.filter(Column("frameworkID") == frameworkID) }
             for w in words {
-                let pattern = "%" + w.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                let pattern =
+                    "%"
+                    + w.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                     .replacingOccurrences(of: "_", with: "\\_") + "%"
                 q = q.filter(
-                    sql: "(idNumber LIKE ? ESCAPE '\\' OR shortName LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')",
+                    sql:
+                        "(idNumber LIKE ? ESCAPE '\\' OR shortName LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')",
                     arguments: [pattern, pattern, pattern])
             }
             return try q.order(Column("frameworkID"), Column("position")).limit(limit).fetchAll(db)
+        }
+    }
+}
+
+/// How many competencies a framework holds.
+public struct FrameworkCounts: Sendable, Equatable {
+    /// Current (in the last import).
+    public var current: Int = 0
+    /// Retired (kept for aligned badges).
+    public var retired: Int = 0
+    /// Current competencies per depth (index 0: top level).
+    public var byDepth: [Int] = []
+
+    /// Creates counts.
+    public init(current: Int = 0, retired: Int = 0, byDepth: [Int] = []) {
+        self.current = current
+        self.retired = retired
+        self.byDepth = byDepth
+    }
+}
+
+extension AppDatabase {
+    /// Competency counts of every framework, by framework id.
+    public func frameworkCounts() throws -> [String: FrameworkCounts] {
+        try writer.read { db in
+            var out: [String: FrameworkCounts] = [:]
+            let sql = "SELECT frameworkID, depth, retiredAt IS NOT NULL, COUNT(*) FROM competency GROUP BY 1, 2, 3"
+            for row in try Row.fetchAll(db, sql: sql) {
+                let id: String = row[0]
+                let depth: Int = row[1]
+                let retired: Bool = row[2]
+                let n: Int = row[3]
+                var c = out[id] ?? FrameworkCounts()
+                if retired {
+                    c.retired += n
+                } else {
+                    c.current += n
+                    while c.byDepth.count <= depth { c.byDepth.append(0) }
+                    c.byDepth[depth] += n
+                }
+                out[id] = c
+            }
+            return out
+        }
+    }
+
+    /// A framework by slug or, failing that, by id number (case-insensitive): what references and URLs name.
+    public func framework(reference: String) throws -> FrameworkRecord? {
+        try writer.read { db in
+            if let f = try FrameworkRecord.fetchOne(db, key: reference) { return f }
+            return try FrameworkRecord.filter(
+                sql: "idNumber = ? COLLATE NOCASE OR id = ? COLLATE NOCASE",
+                arguments: [reference, reference]
+            ).fetchOne(db)
         }
     }
 }

@@ -201,8 +201,12 @@ struct PortfolioTests {
             })
             #expect(try await learner.upload(title: "Rapport de stage", data: Samples.pdf, tags: ["dees-test|DC1.1"],
                                              genre: "Rapport d'activité").status == .seeOther)
-            #expect(try await learner.addNarrative(title: "Récit", text: "J'ai accompagné M. B.", codes: "DC1.2").status == .seeOther)
+            #expect(try await learner.addNarrative(title: "Récit", text: "J'ai accompagné M. B.", codes: "dees-test/DC1.2").status == .seeOther)
             #expect(try await learner.addNarrative(title: "Mauvais code", text: "x", codes: "ZZ9").status == .unprocessableContent)
+            // DC1.2 is in the test framework and in the seeded DEES 2007: a bare code must then be qualified.
+            let ambiguous = try await learner.addNarrative(title: "Ambigu", text: "x", codes: "DC1.2")
+            #expect(ambiguous.status == .unprocessableContent)
+            #expect(ambiguous.body.contains("plusieurs référentiels"))
             try await learner.submitAll()
             let pieces = try await h.pieces()
             let report = try #require(pieces.first { $0.title == "Rapport de stage" })

@@ -111,7 +111,7 @@ struct BrowserTests {
         try #require(up, "server did not answer /health; stderr: \(stderr.text.suffix(2000))")
 
         let fm = FileManager.default
-        for name in (try? fm.contentsOfDirectory(atPath: Self.artifacts.path)) ?? [] where !name.hasPrefix("portfolio-") {
+        for name in (try? fm.contentsOfDirectory(atPath: Self.artifacts.path)) ?? [] where !name.hasPrefix("portfolio-") && !name.hasPrefix("backpack-") {
             try? fm.removeItem(at: Self.artifacts.appendingPathComponent(name))
         }
         try fm.createDirectory(at: Self.artifacts, withIntermediateDirectories: true)

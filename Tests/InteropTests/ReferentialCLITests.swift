@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `insigne referential import / export / list` against a temporary data directory.
 struct ReferentialCLITests {
@@ -45,10 +45,12 @@ struct ReferentialCLITests {
         try Data(text.utf8).write(to: bad)
         let refused = try await run(["referential", "import", bad.path, "--data-dir", data])
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("Ligne 4 : 14 colonnes attendues"))
-        #expect(refused.stderr.contains("Line 4: 14 columns expected"))
+        #expect(refused.stderr.contains("Ligne 4 : 13 colonnes au lieu de 14"))
+        #expect(refused.stderr.contains("Line 4: 13 columns instead of 14"))
 
-        let missing = try await run(["referential", "import", dir.appendingPathComponent("nope.csv").path, "--data-dir", data])
+        let missing = try await run([
+            "referential", "import", dir.appendingPathComponent("nope.csv").path, "--data-dir", data,
+        ])
         #expect(missing.status == 2)
         let unknown = try await run(["referential", "export", "nope", "--data-dir", data])
         #expect(unknown.status == 1)

@@ -1,0 +1,150 @@
+import Foundation
+import GRDB
+import InsigneStore
+import OpenBadges
+import OpenBadgesCrypto
+
+/// A learner's extra email addresses: added unverified with a confirmation link written to the mail outbox,
+/// verified when the signed-in learner opens that link, removed at will. The primary address (the invitation's)
+/// is not stored here and cannot be removed. Every change is one transaction.
+struct BackpackEmails: Sendable {
+    let services: ServerServices
+    var db: AppDatabase { services.db }
+
+    /// How long a confirmation link stays valid.
+    static let confirmationLifetime: TimeInterval = 48 * 3600
+    /// Extra addresses one learner may hold (verified or pending).
+    static let maxAddresses = 10
+
+    /// One address as listed on the page.
+    struct Address: Sendable {
+        var email: String
+        var primary: Bool
+        var verifiedAt: Date?
+        var createdAt: Date?
+    }
+
+    /// The primary address first, then the extra ones in the order they were added.
+    func addresses(of account: AccountRecord) async throws -> [Address] {
+        let extra = try await db.writer.read { db in
+            try LearnerEmailRecord.filter(Column("accountID") == account.id).order(Column("createdAt")).fetchAll(db)
+        }
+        var out: [Address] = []
+        if let e = account.email, !e.isEmpty {
+            out.append(Address(email: EmailNormalization.normalize(e), primary: true, verifiedAt: account.createdAt))
+        }
+        for r in extra where r.email != out.first?.email {
+            out.append(Address(email: r.email, primary: false, verifiedAt: r.verifiedAt, createdAt: r.createdAt))
+        }
+        return out
+    }
+
+    /// Why an address cannot be added.
+    enum Refusal: Error, Equatable {
+        case malformed, primary, alreadyYours, takenByAnother, tooMany
+    }
+
+    /// Records an unverified address and returns its confirmation token (stored hashed). A pending claim of the
+    /// same address by another account is replaced (claims prove nothing until confirmed); a verified one, or
+    /// another account's primary address, refuses.
+    func add(_ raw: String, to account: AccountRecord, now: Date = Date()) async throws -> Result<String, Refusal> {
+        let email = EmailNormalization.normalize(raw)
+        guard EmailNormalization.isPlausible(email) else { return .failure(.malformed) }
+        if let p = account.email, EmailNormalization.normalize(p) == email { return .failure(.primary) }
+        let token = try SecureRandom.hex(byteCount: 32)
+        return try await db.writer.write { db -> Result<String, Refusal> in
+            let others = try AccountRecord.filter(
+                sql: "id <> ? AND (email = ? COLLATE NOCASE OR login = ? COLLATE NOCASE)", arguments: [account.id, email, email]
+            ).fetchCount(db)
+            if others > 0 { return .failure(.takenByAnother) }
+            if let existing = try LearnerEmailRecord.filter(Column("email") == email).fetchOne(db) {
+                if existing.verifiedAt != nil {
+                    return .failure(existing.accountID == account.id ? .alreadyYours : .takenByAnother)
+                }
+                try existing.delete(db)
+            }
+            let count = try LearnerEmailRecord.filter(Column("accountID") == account.id).fetchCount(db)
+            if count >= Self.maxAddresses { return .failure(.tooMany) }
+            try LearnerEmailRecord(
+                accountID: account.id, email: email, verifiedAt: nil, verificationTokenHash: Portfolio.hash(token),
+                createdAt: now
+            ).insert(db)
+            var e = AuditEventRecord(at: now, actor: account.id, action: "backpack.email.add", subject: account.id)
+            try e.insert(db)
+            return .success(token)
+        }
+    }
+
+    /// The pending address of a live token, if it belongs to this account.
+    func pending(token: String, accountID: String, now: Date = Date()) async throws -> LearnerEmailRecord? {
+        guard token.count == 64, token.allSatisfy(\.isHexDigit) else { return nil }
+        return try await db.writer.read { db in
+            guard let r = try LearnerEmailRecord.filter(Column("verificationTokenHash") == Portfolio.hash(token)).fetchOne(db),
+                r.accountID == accountID, r.verifiedAt == nil,
+                r.createdAt.addingTimeInterval(Self.confirmationLifetime) > now
+            else { return nil }
+            return r
+        }
+    }
+
+    /// Marks the token's address verified; nil when the token is unknown, expired, used, or someone else's.
+    func confirm(token: String, accountID: String, now: Date = Date()) async throws -> String? {
+        guard try await pending(token: token, accountID: accountID, now: now) != nil else { return nil }
+        return try await db.writer.write { db -> String? in
+            guard var r = try LearnerEmailRecord.filter(Column("verificationTokenHash") == Portfolio.hash(token)).fetchOne(db),
+                r.accountID == accountID, r.verifiedAt == nil
+            else { return nil }
+            let others = try AccountRecord.filter(
+                sql: "id <> ? AND (email = ? COLLATE NOCASE OR login = ? COLLATE NOCASE)", arguments: [accountID, r.email, r.email]
+            ).fetchCount(db)
+            if others > 0 { return nil }
+            r.verifiedAt = now
+            r.verificationTokenHash = nil
+            try r.update(db)
+            var e = AuditEventRecord(at: now, actor: accountID, action: "backpack.email.confirm", subject: accountID)
+            try e.insert(db)
+            return r.email
+        }
+    }
+
+    /// Removes one of the learner's extra addresses (never the primary); false when it is not theirs.
+    func remove(_ raw: String, accountID: String, now: Date = Date()) async throws -> Bool {
+        let email = EmailNormalization.normalize(raw)
+        return try await db.writer.write { db in
+            try LearnerEmailRecord.filter(Column("accountID") == accountID && Column("email") == email).deleteAll(db)
+            guard db.changesCount == 1 else { return false }
+            var e = AuditEventRecord(at: now, actor: accountID, action: "backpack.email.remove", subject: accountID)
+            try e.insert(db)
+            return true
+        }
+    }
+
+    /// Writes the confirmation message to the outbox.
+    func sendConfirmation(to email: String, token: String, learnerName: String) throws {
+        let link = services.urls.base + "/backpack/emails/confirm/" + token
+        let body = """
+            Bonjour \(learnerName),
+
+            Vous avez demandé à ajouter l'adresse \(email) à votre compte Insigne, pour retrouver dans « Mes badges »
+            les badges qui lui ont été attribués. Pour confirmer, connectez-vous puis ouvrez ce lien (valable 48 heures) :
+
+            \(link)
+
+            Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : l'adresse ne sera pas ajoutée.
+
+            ---
+
+            Hello \(learnerName),
+
+            You asked to add the address \(email) to your Insigne account, so that the badges awarded to it show in
+            "My badges". To confirm, sign in and open this link (valid for 48 hours):
+
+            \(link)
+
+            If you did not ask for this, ignore this message: the address will not be added.
+            """
+        let host = URL(string: services.urls.base)?.host ?? "localhost"
+        try MailOutbox(dataDirectory: services.configuration.dataDirectory).send(
+            .init(to: email, subject: "Confirmez votre adresse / Confirm your address — Insigne", body: body), from: host)
+    }
+}

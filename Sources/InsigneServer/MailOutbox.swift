@@ -1,0 +1,55 @@
+import Foundation
+import OpenBadges
+import OpenBadgesCrypto
+
+/// Outgoing mail without a mail server: each message is one RFC 5322 file `<data>/outbox/<time>-<random>.eml`
+/// (directory 0700, file 0600, written whole then renamed) that the operator reads or hands to a mail relay.
+struct MailOutbox: Sendable {
+    /// `<data>/outbox`.
+    let directory: URL
+
+    init(dataDirectory: String) {
+        directory = URL(fileURLWithPath: dataDirectory).appendingPathComponent("outbox", isDirectory: true)
+    }
+
+    /// One plain-text message.
+    struct Message: Sendable {
+        var to: String
+        var subject: String
+        var body: String
+    }
+
+    /// Writes the message; returns the file's path.
+    @discardableResult
+    func send(_ message: Message, from host: String, now: Date = Date()) throws -> String {
+        guard EmailNormalization.isPlausible(message.to) else { throw EvidenceFiles.Failure(operation: "address", errno: EINVAL) }
+        try EvidenceFiles.makePrivateDirectory(directory.path)
+        let stamp = Self.format(now, "yyyyMMdd-HHmmss")
+        let name = stamp + "-" + (try SecureRandom.hex(byteCount: 6)) + ".eml"
+        let path = directory.appendingPathComponent(name).path
+        try EvidenceFiles.writePrivateFile(Array(Self.render(message, from: host, now: now).utf8), to: path, directory: directory.path)
+        return path
+    }
+
+    /// The message as RFC 5322 text with CRLF line ends (UTF-8 body, RFC 2047 subject).
+    static func render(_ m: Message, from host: String, now: Date) -> String {
+        let subject = "=?UTF-8?B?" + Data(m.subject.utf8).base64EncodedString() + "?="
+        let id = (try? SecureRandom.hex(byteCount: 12)) ?? UUID().uuidString
+        let headers = [
+            "From: Insigne <ne-pas-repondre@\(host)>", "To: <\(m.to)>", "Subject: \(subject)",
+            "Date: \(format(now, "EEE, dd MMM yyyy HH:mm:ss +0000"))", "Message-ID: <\(id)@\(host)>", "MIME-Version: 1.0",
+            "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit", "Auto-Submitted: auto-generated",
+        ]
+        let body = m.body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
+        return headers.joined(separator: "\r\n") + "\r\n\r\n" + body + "\r\n"
+    }
+
+    /// A UTC date in a fixed English format.
+    static func format(_ date: Date, _ pattern: String) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = pattern
+        return f.string(from: date)
+    }
+}
