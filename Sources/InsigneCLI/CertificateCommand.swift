@@ -8,7 +8,9 @@ import OpenBadgesPDF
 struct CertificateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "certificate",
-        abstract: "Écrit l'attestation PDF d'un badge attribué / write the PDF certificate of an awarded badge.")
+        abstract:
+            "Écrit l'attestation PDF d'un badge attribué / write the PDF certificate of an awarded badge."
+    )
 
     @Option(help: "Identifiant du badge attribué (UUID) / awarded badge id.")
     var assertion: String
@@ -19,7 +21,9 @@ struct CertificateCommand: AsyncParsableCommand {
     @Option(help: "Langue de l'attestation / certificate language: fr, en.")
     var lang: CertificateContent.Language = .fr
 
-    @Option(help: "Adresse publique du service / public URL (INSIGNE_PUBLIC_URL; by default the award's own).")
+    @Option(
+        help:
+            "Adresse publique du service / public URL (INSIGNE_PUBLIC_URL; by default the award's own).")
     var publicURL: String?
 
     @OptionGroup var options: DataDirectoryOptions
@@ -28,21 +32,29 @@ struct CertificateCommand: AsyncParsableCommand {
         let env = ProcessInfo.processInfo.environment
         let base = publicURL ?? env["INSIGNE_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
         let factory = CertificateFactory(
-            db: options.open(), urls: base.map(PublicURLs.init), signer: CertificateSigner.fromEnvironment(env))
+            db: options.open(), urls: base.map(PublicURLs.init),
+            signer: CertificateSigner.fromEnvironment(env))
         let document: CertificateDocument
         do {
             document = try await factory.document(assertionID: assertion, language: lang)
         } catch let e as CertificateUnavailable {
             exitWith(1, CLIError(fr: e.messageFR, en: e.messageEN))
         } catch let e as CertificateError {
-            exitWith(2, CLIError(fr: "attestation impossible : \(e.messageFR)", en: "cannot render: \(e.messageEN)"))
+            exitWith(
+                2,
+                CLIError(fr: "attestation impossible : \(e.messageFR)", en: "cannot render: \(e.messageEN)")
+            )
         } catch {
-            exitWith(2, CLIError(fr: "attestation impossible : \(error)", en: "cannot make the certificate: \(error)"))
+            exitWith(
+                2,
+                CLIError(
+                    fr: "attestation impossible : \(error)", en: "cannot make the certificate: \(error)"))
         }
         do { try writeFile(output, document.pdf) } catch {
             exitWith(2, error as? CLIError ?? CLIError(fr: "\(error)", en: "\(error)"))
         }
-        print("Attestation écrite / certificate written: \(output) (\(document.pdf.count) octets / bytes)")
+        print(
+            "Attestation écrite / certificate written: \(output) (\(document.pdf.count) octets / bytes)")
     }
 }
 

@@ -8,7 +8,8 @@ struct Insigne: AsyncParsableCommand {
         abstract: "Insigne : émettre et vérifier des Open Badges 2.0 / issue and verify Open Badges 2.0.",
         subcommands: [
             ServeCommand.self, KeygenCommand.self, SignCommand.self, BakeCommand.self, UnbakeCommand.self, VerifyCommand.self,
-            DemoCommand.self, BenchCommand.self, ServerBenchCommand.self, ReferentialCommand.self, CertificateCommand.self,
+            DemoCommand.self, BenchCommand.self, ServerBenchCommand.self, ReferentialCommand.self,
+            CertificateCommand.self,
         ])
 }
 

@@ -16,15 +16,18 @@ public struct CertificateUnavailable: BilingualError, Equatable {
 
     static func notFound(_ id: String) -> CertificateUnavailable {
         CertificateUnavailable(
-            kind: .notFound, messageFR: "badge attribué introuvable : \(id)", messageEN: "awarded badge not found: \(id)")
+            kind: .notFound, messageFR: "badge attribué introuvable : \(id)",
+            messageEN: "awarded badge not found: \(id)")
     }
 
     static func revoked(reason: String?) -> CertificateUnavailable {
         let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         return CertificateUnavailable(
             kind: .revoked,
-            messageFR: "ce badge a été révoqué, il n'a plus d'attestation" + (reason.isEmpty ? "" : " (motif : \(reason))"),
-            messageEN: "this badge has been revoked and has no certificate" + (reason.isEmpty ? "" : " (reason: \(reason))"))
+            messageFR: "ce badge a été révoqué, il n'a plus d'attestation"
+                + (reason.isEmpty ? "" : " (motif : \(reason))"),
+            messageEN: "this badge has been revoked and has no certificate"
+                + (reason.isEmpty ? "" : " (reason: \(reason))"))
     }
 }
 
@@ -89,12 +92,14 @@ public struct CertificateFactory: Sendable {
     }
 
     /// The rendered PDF of an award; throws ``CertificateUnavailable`` when unknown or revoked.
-    public func document(assertionID: String, language: CertificateContent.Language = .fr) async throws
+    public func document(assertionID: String, language: CertificateContent.Language = .fr)
+        async throws
         -> CertificateDocument
     {
         let (content, badgeID) = try await contentAndBadge(assertionID: assertionID, language: language)
         return CertificateDocument(
-            pdf: try CertificateRenderer.render(content), filename: Self.filename(badgeID: badgeID, assertionID: assertionID))
+            pdf: try CertificateRenderer.render(content),
+            filename: Self.filename(badgeID: badgeID, assertionID: assertionID))
     }
 
     /// What the certificate of an award says; throws ``CertificateUnavailable`` when unknown or revoked.
@@ -107,29 +112,37 @@ public struct CertificateFactory: Sendable {
     func contentAndBadge(assertionID: String, language: CertificateContent.Language) async throws
         -> (CertificateContent, String)
     {
-        let found = try await db.writer.read { db -> (AssertionRecord, BadgeClassRecord, IssuerRecord, IssuerRecord?)? in
+        let found = try await db.writer.read {
+            db -> (AssertionRecord, BadgeClassRecord, IssuerRecord, IssuerRecord?)? in
             guard let a = try AssertionRecord.fetchOne(db, key: assertionID),
                 let b = try BadgeClassRecord.fetchOne(db, key: a.badgeClassID),
                 let i = try IssuerRecord.fetchOne(db, key: b.issuerID)
             else { return nil }
             return (a, b, i, try i.parentID.flatMap { try IssuerRecord.fetchOne(db, key: $0) })
         }
-        guard let (a, badge, issuer, parent) = found else { throw CertificateUnavailable.notFound(assertionID) }
+        guard let (a, badge, issuer, parent) = found else {
+            throw CertificateUnavailable.notFound(assertionID)
+        }
         if a.isRevoked { throw CertificateUnavailable.revoked(reason: a.revocationReason) }
         let english = language == .en
         let issuedOn = DateTimeValue(a.issuedOn)?.date ?? a.createdAt
-        let content = CertificateContent(
+        var content = CertificateContent(
             language: language, organisationName: Self.organisationName(issuer, parent: parent),
-            organisationURL: issuer.url, recipientName: Self.recipientName(a.recipientName, english: english),
-            badgeName: badge.name, badgeImagePNG: badge.imageType == "png" ? [UInt8](badge.imageData) : nil,
+            organisationURL: issuer.url,
+            recipientName: Self.recipientName(a.recipientName, english: english),
+            badgeName: badge.name,
+            badgeImagePNG: badge.imageType == "png" ? [UInt8](badge.imageData) : nil,
             issuedOn: issuedOn, expires: a.expires.flatMap(DateTimeValue.init)?.date,
             criteriaSummary: Self.shortened(badge.criteriaNarrative, limit: Self.criteriaLimit),
-            competencies: badge.alignment.map(Self.competency), certificateNumber: Self.number(assertionID),
+            competencies: badge.alignment.map(Self.competency),
+            certificateNumber: Self.number(assertionID),
             verificationURL: Self.verificationURL(assertionID, urls: urls ?? Self.issuedURLs(jws: a.jws)),
             signature: .init(
-                name: signer.name ?? issuer.name, role: signer.role ?? (english ? "Training department" : "Service formation"),
+                name: signer.name ?? issuer.name,
+                role: signer.role ?? (english ? "Training department" : "Service formation"),
                 place: signer.place ?? ""),
             assertionJWS: a.jws)
+        content.reference = assertionID
         return (content, badge.id)
     }
 
@@ -140,7 +153,9 @@ public struct CertificateFactory: Sendable {
 
     /// The issuer's name; an establishment also names its parent organisation unless its name already does.
     static func organisationName(_ issuer: IssuerRecord, parent: IssuerRecord?) -> String {
-        guard let parent, !issuer.name.localizedCaseInsensitiveContains(parent.name) else { return issuer.name }
+        guard let parent, !issuer.name.localizedCaseInsensitiveContains(parent.name) else {
+            return issuer.name
+        }
         return "\(issuer.name) — \(parent.name)"
     }
 
@@ -155,10 +170,22 @@ public struct CertificateFactory: Sendable {
         let code = a.targetCode?.trimmingCharacters(in: .whitespaces) ?? ""
         var title = a.targetName.trimmingCharacters(in: .whitespaces)
         if !code.isEmpty, title.lowercased().hasPrefix(code.lowercased()) {
-            title = String(title.dropFirst(code.count)).trimmingCharacters(in: CharacterSet(charactersIn: " \t-–—:·."))
+            title = String(title.dropFirst(code.count)).trimmingCharacters(
+                in: CharacterSet(charactersIn: " \t-–—:·."))
         }
         if title.isEmpty { title = a.targetName }
-        return .init(code: code.isEmpty ? "•" : code, title: title, framework: a.targetFramework)
+        return .init(
+            code: code.isEmpty ? "•" : code, title: title,
+            framework: a.targetFramework.map(frameworkLabel))
+    }
+
+    /// A framework's short label for the heading: `DEES 2007 - Référentiel de compétences (…)` → `DEES 2007`.
+    static func frameworkLabel(_ name: String) -> String {
+        let head = [" - ", " – ", " — ", " ("].compactMap { name.range(of: $0)?.lowerBound }.min().map {
+            name[..<$0]
+        }
+        let label = (head.map(String.init) ?? name).trimmingCharacters(in: .whitespaces)
+        return label.isEmpty ? name : label
     }
 
     /// `8C1F-2D4E`: the first 8 hex digits of the award's UUID, grouped by four.
@@ -189,7 +216,8 @@ public struct CertificateFactory: Sendable {
     /// The public URLs an award was issued under, read from its signed badge URL (`<base>/badges/<id>`).
     static func issuedURLs(jws: String) -> PublicURLs {
         guard let compact = try? CompactJWS(jws), let json = try? JSONValue(parsing: compact.payload),
-            let badge = json["badge"]?.stringValue, let range = badge.range(of: "/badges/", options: .backwards)
+            let badge = json["badge"]?.stringValue,
+            let range = badge.range(of: "/badges/", options: .backwards)
         else { return PublicURLs(base: ServerConfiguration().publicURL) }
         return PublicURLs(base: String(badge[..<range.lowerBound]))
     }

@@ -16,12 +16,15 @@ import Testing
     func award(_ f: VerifyFixture, name: String? = "Marie Dupont") async throws -> AssertionRecord {
         try await f.services.issuing.award(
             AwardRequest(
-                badgeClassID: "bientraitance", recipientEmail: "marie.dupont@example.org", recipientName: name,
+                badgeClassID: "bientraitance", recipientEmail: "marie.dupont@example.org",
+                recipientName: name,
                 expires: Self.expires), actor: "test"
         ).record
     }
 
-    func certificate(_ client: some TestClientProtocol, _ id: String, query: String = "") async throws -> [UInt8] {
+    func certificate(_ client: some TestClientProtocol, _ id: String, query: String = "") async throws
+        -> [UInt8]
+    {
         try await client.execute(uri: "/assertions/\(id)/certificate.pdf\(query)", method: .get) { r in
             #expect(r.status == .ok)
             return bytes(r.body)
@@ -36,10 +39,13 @@ import Testing
             let etag = try await client.execute(uri: "/assertions/\(a.id)/certificate.pdf", method: .get) { r in
                 #expect(r.status == .ok)
                 #expect(r.headers[.contentType] == "application/pdf")
-                #expect(r.headers[.contentDisposition] == "inline; filename=\"attestation-bientraitance-\(short).pdf\"")
+                #expect(
+                    r.headers[.contentDisposition]
+                        == "inline; filename=\"attestation-bientraitance-\(short).pdf\"")
                 #expect(r.headers[.cacheControl] == "public, max-age=300")
                 #expect(Array(bytes(r.body).prefix(5)) == Array("%PDF-".utf8))
-                let report = await f.services.verifier.verify(.data(bytes(r.body)), options: .init(now: Date()))
+                let report = await f.services.verifier.verify(
+                    .data(bytes(r.body)), options: .init(now: Date()))
                 #expect(report.isValid, "\(report.json.prettyString())")
                 #expect(report.inputFormat == "pdf")
                 #expect(report.assertion?.badgeName == "Bientraitance")
@@ -49,7 +55,8 @@ import Testing
                 return try #require(r.headers[HTTPField.Name("ETag")!])
             }
             try await client.execute(
-                uri: "/assertions/\(a.id)/certificate.pdf", method: .get, headers: [HTTPField.Name("If-None-Match")!: etag]
+                uri: "/assertions/\(a.id)/certificate.pdf", method: .get,
+                headers: [HTTPField.Name("If-None-Match")!: etag]
             ) { r in
                 #expect(r.status == .notModified)
             }
@@ -76,28 +83,38 @@ import Testing
         #expect(c.competencies.map(\.code) == DemoSeeder.bientraitanceCodes)
         // The code is not repeated in the title.
         #expect(c.competencies.first?.title.hasPrefix("Savoir prévenir et repérer") == true)
-        #expect(c.certificateNumber == a.id.prefix(4).uppercased() + "-" + a.id.dropFirst(4).prefix(4).uppercased())
-        #expect(c.verificationURL == "http://127.0.0.1:8080/verify?url=http%3A%2F%2F127.0.0.1%3A8080%2Fassertions%2F\(a.id)")
+        #expect(c.competencies.allSatisfy { $0.framework == "DEES 2007" }, "\(c.competencies)")
+        #expect(c.reference == a.id)
+        #expect(
+            c.certificateNumber == a.id.prefix(4).uppercased() + "-"
+                + a.id.dropFirst(4).prefix(4).uppercased())
+        #expect(
+            c.verificationURL
+                == "http://127.0.0.1:8080/verify?url=http%3A%2F%2F127.0.0.1%3A8080%2Fassertions%2F\(a.id)")
         #expect(c.signature.name == "Mutuelle Vivre Ensemble")
         #expect(c.signature.role == "Service formation")
         // Without a name, the email is never printed.
         let anonymous = try await award(f, name: nil)
         let en = try await factory.content(assertionID: anonymous.id, language: .en)
         #expect(en.recipientName == "Badge holder")
-        #expect(try await factory.content(assertionID: anonymous.id).recipientName == "Titulaire du badge")
+        #expect(
+            try await factory.content(assertionID: anonymous.id).recipientName == "Titulaire du badge")
     }
 
     @Test func revokedIsGoneAndUnknownIsNotFound() async throws {
         let f = try await VerifyFixture.make()
         let a = try await award(f)
-        _ = try await f.services.issuing.revoke(assertionID: a.id, reason: "Attribué par erreur", actor: "test")
+        _ = try await f.services.issuing.revoke(
+            assertionID: a.id, reason: "Attribué par erreur", actor: "test")
         try await f.fullApp().test(.router) { client in
             try await client.execute(uri: "/assertions/\(a.id)/certificate.pdf", method: .get) { r in
                 #expect(r.status == .gone)
                 #expect(text(r.body).contains("Attribué par erreur"))
                 #expect(r.headers[.contentType] != "application/pdf")
             }
-            try await client.execute(uri: "/assertions/\(UUID().uuidString.lowercased())/certificate.pdf", method: .get) {
+            try await client.execute(
+                uri: "/assertions/\(UUID().uuidString.lowercased())/certificate.pdf", method: .get
+            ) {
                 r in
                 #expect(r.status == .notFound)
             }
@@ -114,7 +131,8 @@ import Testing
                 #expect(html.contains("href=\"/assertions/\(a.id)/certificate.pdf\""))
                 #expect(html.contains("Attestation PDF"))
             }
-            try await client.execute(uri: "/assertions/\(a.id)?lang=en", method: .get, headers: browser) { r in
+            try await client.execute(uri: "/assertions/\(a.id)?lang=en", method: .get, headers: browser) {
+                r in
                 #expect(text(r.body).contains("href=\"/assertions/\(a.id)/certificate.pdf?lang=en\""))
             }
             try await client.execute(uri: "/verify", method: .get, headers: browser) { r in
@@ -137,7 +155,9 @@ import Testing
         try await f.fullApp().test(.router) { client in
             let pdf = try await certificate(client, a.id)
             let upload = Multipart.file(pdf, name: "attestation.pdf", type: "application/pdf")
-            try await client.execute(uri: "/verify", method: .post, headers: Multipart.headers(), body: upload) { r in
+            try await client.execute(
+                uri: "/verify", method: .post, headers: Multipart.headers(), body: upload
+            ) { r in
                 #expect(r.status == .ok)
                 let report = try json(r.body)
                 #expect(report["valid"] == true, "\(report.prettyString())")
@@ -152,11 +172,13 @@ import Testing
     @Test func alteredEmbeddedAssertionIsForged() async throws {
         let f = try await VerifyFixture.make()
         let a = try await award(f)
-        var content = try await CertificateFactory(db: f.services.db, urls: f.services.urls).content(assertionID: a.id)
+        var content = try await CertificateFactory(db: f.services.db, urls: f.services.urls).content(
+            assertionID: a.id)
         let parts = a.jws.split(separator: ".").map(String.init)
         let payload = String(decoding: try #require(Base64URL.decode(parts[1])), as: UTF8.self)
         let year = String(a.issuedOn.prefix(4))
-        let altered = payload.replacingOccurrences(of: "\"issuedOn\":\"\(year)", with: "\"issuedOn\":\"2001")
+        let altered = payload.replacingOccurrences(
+            of: "\"issuedOn\":\"\(year)", with: "\"issuedOn\":\"2001")
         #expect(altered != payload)
         content.assertionJWS = [parts[0], Base64URL.encode(altered), parts[2]].joined(separator: ".")
         let forged = try CertificateRenderer.render(content)
@@ -165,7 +187,9 @@ import Testing
         #expect(report.outcome == .forged, "\(report.json.prettyString())")
         try await f.fullApp().test(.router) { client in
             let upload = Multipart.file(forged, name: "attestation.pdf", type: "application/pdf")
-            try await client.execute(uri: "/verify", method: .post, headers: Multipart.headers(), body: upload) { r in
+            try await client.execute(
+                uri: "/verify", method: .post, headers: Multipart.headers(), body: upload
+            ) { r in
                 let report = try json(r.body)
                 #expect(report["valid"] == false)
             }
