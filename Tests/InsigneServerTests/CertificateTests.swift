@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import InsigneStore
 import OpenBadges
+import OpenBadgesCrypto
 import OpenBadgesPDF
 import Testing
 
@@ -60,6 +61,9 @@ import Testing
             ) { r in
                 #expect(r.status == .notModified)
             }
+            // Rendering is deterministic: the same award gives the same bytes, so the ETag is stable.
+            let again = try await certificate(client, a.id)
+            #expect("\"\(SHA256Digest.hexHash(again).prefix(32))\"" == etag)
             // The English certificate carries the same signed badge.
             let english = try await certificate(client, a.id, query: "?lang=en")
             let report = await f.services.verifier.verify(.data(english), options: .init(now: Date()))
