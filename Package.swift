@@ -73,7 +73,8 @@ let package = Package(
         .target(
             name: "InsigneServer",
             dependencies: [
-                "OpenBadges", "OpenBadgesCrypto", "OpenBadgesPNG", "OpenBadgesHTTP", "InsigneStore", "CompetencyFrameworks",
+                "OpenBadges", "OpenBadgesCrypto", "OpenBadgesPNG", "OpenBadgesHTTP", "OpenBadgesPDF", "InsigneStore",
+                "CompetencyFrameworks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -85,7 +86,8 @@ let package = Package(
         .executableTarget(
             name: "InsigneCLI",
             dependencies: [
-                "OpenBadges", "OpenBadgesHTTP", "OpenBadgesCrypto", "OpenBadgesPNG", "InsigneStore", "InsigneServer", "CompetencyFrameworks",
+                "OpenBadges", "OpenBadgesHTTP", "OpenBadgesCrypto", "OpenBadgesPNG", "OpenBadgesPDF", "InsigneStore",
+                "InsigneServer", "CompetencyFrameworks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -104,7 +106,7 @@ let package = Package(
         .testTarget(
             name: "InsigneServerTests",
             dependencies: [
-                "InsigneServer", "InsigneStore", "TestSupport",
+                "InsigneServer", "InsigneStore", "OpenBadgesPDF", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             exclude: ["Screenshots"]

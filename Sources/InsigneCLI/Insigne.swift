@@ -9,6 +9,7 @@ struct Insigne: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, KeygenCommand.self, SignCommand.self, BakeCommand.self, UnbakeCommand.self, VerifyCommand.self,
             DemoCommand.self, BenchCommand.self, ServerBenchCommand.self, ReferentialCommand.self,
+            CertificateCommand.self,
         ])
 }
 

@@ -36,6 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
         config.publicURL = publicURL ?? env["INSIGNE_PUBLIC_URL"] ?? "http://\(config.host):\(config.port)"
         config.adminToken = env["INSIGNE_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         config.seedDemo = !noDemo
+        config.certificateSigner = CertificateSigner.fromEnvironment(env)
         config.allowPrivateNetwork = allowPrivateNetwork || env["INSIGNE_ALLOW_PRIVATE_NETWORK"] == "1"
         guard (1...65535).contains(config.port) else {
             exitWith(2, CLIError(fr: "port invalide : \(config.port)", en: "invalid port: \(config.port)"))

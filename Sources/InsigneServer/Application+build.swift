@@ -25,6 +25,8 @@ public struct ServerConfiguration: Sendable {
     public var allowPrivateNetwork: Bool = false
     /// Verifications per minute allowed to one client on `POST /verify`; nil disables the limit (benchmarks).
     public var verifyRateLimitPerMinute: Int? = 30
+    /// Who signs the certificates of achievement (defaults: the issuer, « Service formation »).
+    public var certificateSigner = CertificateSigner()
 
     /// Defaults.
     public init() {}
@@ -90,6 +92,7 @@ public func buildRouter(_ services: ServerServices) -> Router<AppRequestContext>
     router.add(middleware: SecurityHeadersMiddleware())
     router.get("/health") { _, _ in "ok" }
     PublicDocumentsController(services: services).register(on: router)
+    CertificateController(services: services).register(on: router)
     var limits = VerifyLimits.default
     if services.configuration.verifyRateLimitPerMinute == nil {
         limits.perMinute = 1_000_000_000

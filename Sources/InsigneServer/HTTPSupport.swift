@@ -27,6 +27,12 @@ enum HTTP {
         return html > json
     }
 
+    /// True when the request's `If-None-Match` lists `etag` (answer 304).
+    static func ifNoneMatch(_ request: Request, etag: String) -> Bool {
+        guard let inm = request.headers[.ifNoneMatch] else { return false }
+        return inm.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == etag }
+    }
+
     /// True when the client asked only for plain `application/json` (then that is the content type served).
     static func wantsPlainJSON(_ request: Request) -> Bool {
         guard let accept = request.headers[.accept]?.lowercased() else { return false }

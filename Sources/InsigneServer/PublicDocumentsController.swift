@@ -37,7 +37,7 @@ struct PublicDocumentsController: Sendable {
         headers[.accessControlAllowOrigin] = "*"
         if let etag = doc.etag {
             headers[.eTag] = etag
-            if let inm = request.headers[.ifNoneMatch], inm.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) {
+            if HTTP.ifNoneMatch(request, etag: etag) {
                 return Response(status: .notModified, headers: headers)
             }
         }

@@ -156,9 +156,7 @@ struct StaticAssets: Sendable {
             headers[.eTag] = etag
             headers[.cacheControl] =
                 request.uri.queryParameters.get("v") == asset.version ? "public, max-age=31536000, immutable" : "public, max-age=300"
-            if let inm = request.headers[.ifNoneMatch],
-                inm.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag })
-            {
+            if HTTP.ifNoneMatch(request, etag: etag) {
                 return Response(status: .notModified, headers: headers)
             }
             return HTTP.bytes(asset.bytes, contentType: asset.contentType, headers: headers)
@@ -234,7 +232,8 @@ struct PublicPages: Sendable {
                 "issuedBy": "Issued by", "issuedOn": "Awarded on", "expires": "Expires on", "noExpiry": "Does not expire",
                 "recipientHidden": "Recipient verifiable by their email address, which is not published.",
                 "verify": "Verify this badge", "downloadPNG": "Download (PNG)",
-                "downloadSVG": "Download (SVG)", "revokedTitle": "This badge has been revoked",
+                "downloadSVG": "Download (SVG)", "downloadPDF": "Certificate (PDF)",
+                "revokedTitle": "This badge has been revoked",
                 "revokedText": "Its issuer withdrew it: it is no longer valid.", "reason": "Reason:",
                 "narrative": "Comment", "evidence": "Evidence", "tags": "Keywords", "alignment": "Related frameworks",
                 "website": "Website", "contact": "Contact", "badges": "Badges issued", "noBadges": "No badge published yet.",
@@ -247,7 +246,8 @@ struct PublicPages: Sendable {
                 "issuedBy": "Délivré par", "issuedOn": "Décerné le", "expires": "Expire le", "noExpiry": "Sans date d'expiration",
                 "recipientHidden": "Destinataire vérifiable par son adresse e-mail, qui n'est pas publiée.",
                 "verify": "Vérifier ce badge", "downloadPNG": "Télécharger (PNG)",
-                "downloadSVG": "Télécharger (SVG)", "revokedTitle": "Ce badge a été révoqué",
+                "downloadSVG": "Télécharger (SVG)", "downloadPDF": "Attestation PDF",
+                "revokedTitle": "Ce badge a été révoqué",
                 "revokedText": "Son émetteur l'a retiré : il n'est plus valable.", "reason": "Motif :",
                 "narrative": "Commentaire", "evidence": "Preuves", "tags": "Mots-clés", "alignment": "Référentiels associés",
                 "website": "Site web", "contact": "Contact", "badges": "Badges délivrés", "noBadges": "Aucun badge publié pour l'instant.",
@@ -370,6 +370,11 @@ struct PublicPages: Sendable {
                 downloads.append(["href": localPath(urls.assertionPNG(a.id)), "label": t["downloadPNG"]!, "file": "\(badge.id).png"])
             }
             downloads.append(["href": localPath(urls.assertionSVG(a.id)), "label": t["downloadSVG"]!, "file": "\(badge.id).svg"])
+            downloads.append([
+                "href": localPath(urls.assertionCertificate(a.id)) + (english ? "?lang=en" : ""),
+                "label": t["downloadPDF"]!,
+                "file": CertificateFactory.filename(badgeID: badge.id, assertionID: a.id),
+            ])
             award["downloads"] = downloads
         }
         c["award"] = award

@@ -30,6 +30,8 @@ public struct PublicURLs: Sendable {
     public func assertionPNG(_ id: String) -> String { "\(base)/assertions/\(id)/badge.png" }
     /// Baked SVG of an assertion.
     public func assertionSVG(_ id: String) -> String { "\(base)/assertions/\(id)/badge.svg" }
+    /// Certificate of achievement (PDF) of an assertion.
+    public func assertionCertificate(_ id: String) -> String { "\(base)/assertions/\(id)/certificate.pdf" }
     /// Referentials list.
     public var referentials: String { "\(base)/referentials" }
     /// A referential (framework) page and document.

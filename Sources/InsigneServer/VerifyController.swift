@@ -411,7 +411,9 @@ struct VerifyPage {
             ? [
                 "title": "Verify a digital badge",
                 "lead": "A candidate sent you a badge? Drop the file here to check, in a few seconds, that it is authentic, current, not revoked and really theirs.",
-                "fileLabel": "Badge file", "fileHint": "PNG or SVG image, as received (5 MiB at most).",
+                "fileLabel": "Badge file",
+                "fileHint":
+                    "The file as received: PNG or SVG image, or PDF certificate of achievement (5 MiB at most).",
                 "dropHint": "Drag and drop the file here, or choose it:", "chosen": "Selected file:",
                 "urlLabel": "Or the badge's web address", "urlHint": "The link shown on the badge's page, e.g. https://…/assertions/…",
                 "recipientLabel": "Email address of the person", "optional": "optional",
@@ -427,7 +429,9 @@ struct VerifyPage {
             : [
                 "title": "Vérifier un badge numérique",
                 "lead": "Un candidat vous a transmis un badge ? Déposez le fichier ici pour vérifier en quelques secondes qu'il est authentique, valable, non révoqué et qu'il lui a bien été délivré.",
-                "fileLabel": "Fichier du badge", "fileHint": "Image PNG ou SVG, telle que reçue (5 Mio au maximum).",
+                "fileLabel": "Fichier du badge",
+                "fileHint":
+                    "Le fichier tel que reçu : image PNG ou SVG, ou attestation de réussite PDF (5 Mio au maximum).",
                 "dropHint": "Glissez-déposez le fichier ici, ou choisissez-le :", "chosen": "Fichier choisi :",
                 "urlLabel": "Ou l'adresse web du badge", "urlHint": "Le lien affiché sur la page du badge, par exemple https://…/assertions/…",
                 "recipientLabel": "Adresse e-mail de la personne", "optional": "facultatif",

@@ -666,6 +666,7 @@ struct WebController: Sendable {
             "id": a.id, "email": a.recipientEmail, "badge": badgeSummary(b, issuer),
             "issued": WebDates.display(obDate: a.issuedOn, english: env.english) ?? a.issuedOn,
             "hostedURL": urls.assertion(a.id), "pngURL": urls.assertionPNG(a.id), "svgURL": urls.assertionSVG(a.id),
+            "certificateURL": urls.assertionCertificate(a.id) + (env.english ? "?lang=en" : ""),
             "verifyURL": urls.verifyPage + "?url=" + WebForm.encode(urls.assertion(a.id)),
             "reason": reason,
         ]

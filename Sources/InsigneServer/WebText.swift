@@ -135,6 +135,7 @@ enum WebText {
         ("hostedAssertion", "Badge publié (assertion hébergée)", "Published badge (hosted assertion)"),
         ("downloadPNG", "Télécharger l'image PNG du badge", "Download the badge PNG"),
         ("downloadSVG", "Télécharger l'image SVG du badge", "Download the badge SVG"),
+        ("downloadCertificate", "Télécharger l'attestation PDF", "Download the PDF certificate"),
         ("verifyPage", "Page de vérification (employeurs)", "Verification page (employers)"),
         ("revokedTitle", "Badge révoqué", "Badge revoked"),
         ("revokedBy", "Révoqué par", "Revoked by"),

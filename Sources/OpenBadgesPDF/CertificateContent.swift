@@ -63,6 +63,8 @@ public struct CertificateContent: Sendable {
     public var competencies: [Competency]
     /// The certificate number (e.g. the first group of the assertion UUID).
     public var certificateNumber: String
+    /// A longer reference printed small after the number (e.g. the full assertion UUID); nil prints none.
+    public var reference: String?
     /// The verification address encoded in the QR code and printed under it.
     public var verificationURL: String
     /// The signature block.

@@ -160,7 +160,13 @@ public enum CertificateRenderer {
         let role = p.truncated(c.signature.role, font: p.regular, size: 9, maxWidth: 260)
         p.text(role, x: signatureX, y: 55, font: p.regular, size: 9, color: .muted, align: .right)
 
-        p.text(t.certificateNumber(c.certificateNumber), x: left, y: 68, font: p.bold, size: 9.5)
+        let number = t.certificateNumber(c.certificateNumber)
+        p.text(number, x: left, y: 68, font: p.bold, size: 9.5)
+        if let reference = c.reference {
+            let x = left + p.textWidth(number, font: p.bold, size: 9.5) + 8
+            let shown = p.truncated(reference, font: p.regular, size: 7.5, maxWidth: signatureX - 200 - x)
+            p.text(shown, x: x, y: 68, font: p.regular, size: 7.5, color: .muted)
+        }
         p.text(t.embeddedNote, x: left, y: 55, font: p.regular, size: 7.5, color: .muted)
         _ = h
     }

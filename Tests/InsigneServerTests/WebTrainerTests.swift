@@ -159,6 +159,7 @@ struct WebTrainerTests {
             #expect(page.body.contains("http://127.0.0.1:8080/assertions/\(id)"))
             #expect(page.body.contains("http://127.0.0.1:8080/assertions/\(id)/badge.png"))
             #expect(page.body.contains("http://127.0.0.1:8080/assertions/\(id)/badge.svg"))
+            #expect(page.body.contains("http://127.0.0.1:8080/assertions/\(id)/certificate.pdf"))
             #expect(page.body.contains("http://127.0.0.1:8080/verify?url="))
             // Posting the same form twice (double click, back + resubmit) awards once.
             _ = try await b.get("/trainer/badges/bientraitance/award")

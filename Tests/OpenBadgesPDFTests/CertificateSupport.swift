@@ -58,11 +58,7 @@ enum CertificateSupport {
     }
 
     /// The path of a command-line tool, if installed.
-    static func tool(_ name: String) -> URL? {
-        let dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        return (dirs + ["/usr/bin"]).map { URL(fileURLWithPath: String($0)).appendingPathComponent(name) }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
+    static func tool(_ name: String) -> URL? { OfficialTools.tool(name) }
 
     /// True when qpdf, poppler-utils and zbar-tools are installed (`make deps` installs them).
     static var toolsInstalled: Bool {

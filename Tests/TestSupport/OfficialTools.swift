@@ -93,6 +93,13 @@ public enum OfficialTools {
         }
     }
 
+    /// The path of a command-line tool on `PATH` (or in /usr/bin), if installed.
+    public static func tool(_ name: String) -> URL? {
+        let dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        return (dirs + ["/usr/bin"]).map { URL(fileURLWithPath: String($0)).appendingPathComponent(name) }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
     /// A free TCP port on 127.0.0.1.
     public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
