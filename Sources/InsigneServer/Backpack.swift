@@ -13,10 +13,6 @@ struct Backpack: Sendable {
     /// The largest badge file accepted for import.
     static let maxImportSize = 5 * 1024 * 1024
 
-    /// The PDF certificate of a badge issued here, once the certificate route exists (nil until then).
-    // PDF certificate: set to `{ "/assertions/\($0)/certificate.pdf" }` when OpenBadgesPDF's route lands.
-    static let certificatePath: (@Sendable (String) -> String)? = nil
-
     // MARK: - State
 
     /// A verification state in words, with its CSS tone.

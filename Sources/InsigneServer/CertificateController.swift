@@ -1,11 +1,14 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import InsigneStore
 import OpenBadgesCrypto
 import OpenBadgesPDF
 
 /// Serves `GET /assertions/{id}/certificate.pdf[?lang=en]`: the award's certificate of achievement (French unless
-/// `lang=en`), 404 when unknown, 410 with the reason when revoked.
+/// `lang=en`), 404 when unknown, 410 with the reason when revoked. The recipient's name is personal data: it is
+/// printed only for the recipient (a learner with that address) and the issuer's staff; anyone else gets the same
+/// certificate with « Titulaire du badge », which verifies the same way.
 struct CertificateController: Sendable {
     let services: ServerServices
 
@@ -25,22 +28,43 @@ struct CertificateController: Sendable {
             request.uri.queryParameters.get("lang") == "en" ? .en : .fr
         let factory = CertificateFactory(
             db: services.db, urls: services.urls, signer: services.configuration.certificateSigner)
+        let named = try await viewerMayReadName(request, assertionID: id)
         let document: CertificateDocument
         do {
-            document = try await factory.document(assertionID: id, language: language)
+            document = try await factory.document(assertionID: id, language: language, named: named)
         } catch let e as CertificateUnavailable {
             return HTTP.text(
                 "\(e.messageFR)\n\(e.messageEN)\n", status: e.kind == .revoked ? .gone : .notFound)
         }
         let etag = "\"\(SHA256Digest.hexHash(document.pdf).prefix(32))\""
         var headers: HTTPFields = [
-            .cacheControl: "public, max-age=300", .eTag: etag,
+            .cacheControl: named ? "private, no-store" : "public, max-age=300", .eTag: etag,
             .contentDisposition: "inline; filename=\"\(document.filename)\"",
         ]
-        headers[.accessControlAllowOrigin] = "*"
+        headers[.init("Vary")!] = "Cookie"
+        if !named { headers[.accessControlAllowOrigin] = "*" }
         if HTTP.ifNoneMatch(request, etag: etag) {
             return Response(status: .notModified, headers: headers)
         }
         return HTTP.bytes(document.pdf, contentType: "application/pdf", headers: headers)
+    }
+
+    /// True when the signed-in person is the recipient (one of their verified addresses) or staff of the issuer.
+    func viewerMayReadName(_ request: Request, assertionID: String) async throws -> Bool {
+        guard let token = request.cookies[WebSessionStore.cookieName]?.value,
+            let (account, _) = try await WebSessionStore(db: services.db).find(token: token)
+        else { return false }
+        let found = try await services.db.writer.read { db -> (AssertionRecord, BadgeClassRecord)? in
+            guard let a = try AssertionRecord.fetchOne(db, key: assertionID),
+                let b = try BadgeClassRecord.fetchOne(db, key: a.badgeClassID)
+            else { return nil }
+            return (a, b)
+        }
+        guard let (a, b) = found else { return false }
+        switch account.role {
+        case .admin: return true
+        case .staff: return account.issuerID == b.issuerID
+        case .learner: return try await services.learnerEmails(accountID: account.id).contains(a.recipientEmail)
+        }
     }
 }

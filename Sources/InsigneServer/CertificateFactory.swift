@@ -91,12 +91,13 @@ public struct CertificateFactory: Sendable {
         self.signer = signer
     }
 
-    /// The rendered PDF of an award; throws ``CertificateUnavailable`` when unknown or revoked.
-    public func document(assertionID: String, language: CertificateContent.Language = .fr)
+    /// The rendered PDF of an award; throws ``CertificateUnavailable`` when unknown or revoked. Without `named`, the
+    /// recipient is printed as « Titulaire du badge » / "Badge holder" (public downloads).
+    public func document(assertionID: String, language: CertificateContent.Language = .fr, named: Bool = true)
         async throws
         -> CertificateDocument
     {
-        let (content, badgeID) = try await contentAndBadge(assertionID: assertionID, language: language)
+        let (content, badgeID) = try await contentAndBadge(assertionID: assertionID, language: language, named: named)
         return CertificateDocument(
             pdf: try CertificateRenderer.render(content),
             filename: Self.filename(badgeID: badgeID, assertionID: assertionID))
@@ -106,10 +107,10 @@ public struct CertificateFactory: Sendable {
     public func content(assertionID: String, language: CertificateContent.Language = .fr) async throws
         -> CertificateContent
     {
-        try await contentAndBadge(assertionID: assertionID, language: language).0
+        try await contentAndBadge(assertionID: assertionID, language: language, named: true).0
     }
 
-    func contentAndBadge(assertionID: String, language: CertificateContent.Language) async throws
+    func contentAndBadge(assertionID: String, language: CertificateContent.Language, named: Bool) async throws
         -> (CertificateContent, String)
     {
         let found = try await db.writer.read {
@@ -129,7 +130,7 @@ public struct CertificateFactory: Sendable {
         var content = CertificateContent(
             language: language, organisationName: Self.organisationName(issuer, parent: parent),
             organisationURL: issuer.url,
-            recipientName: Self.recipientName(a.recipientName, english: english),
+            recipientName: Self.recipientName(named ? a.recipientName : nil, english: english),
             badgeName: badge.name,
             badgeImagePNG: badge.imageType == "png" ? [UInt8](badge.imageData) : nil,
             issuedOn: issuedOn, expires: a.expires.flatMap(DateTimeValue.init)?.date,

@@ -138,7 +138,9 @@ extension WebController {
             d["png"] = "/assertions/\(a.id)/badge.png"
             d["svg"] = "/assertions/\(a.id)/badge.svg"
             d["view"] = "/assertions/\(a.id)"
-            if let pdf = Backpack.certificatePath { d["pdf"] = pdf(a.id) }
+            if !a.isRevoked {
+                d["pdf"] = String(urls.assertionCertificate(a.id).dropFirst(urls.base.count)) + (env.english ? "?lang=en" : "")
+            }
             d["origin"] = env.text("Attribué par Insigne", "Awarded through Insigne")
         case .stored(let r):
             d["image"] = (publicSlug.map { "/backpacks/\($0)/badges/\(e.id)/" } ?? own) + "image"

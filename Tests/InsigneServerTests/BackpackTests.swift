@@ -96,6 +96,12 @@ struct BackpackTests {
             #expect(page.body.components(separatedBy: #"data-state="valid""#).count - 1 == 2)
             #expect(page.body.contains("/assertions/\(first.id)/badge.png") && page.body.contains("/assertions/\(first.id)/badge.svg"))
             #expect(page.body.contains("/backpack/badges/\(first.id)/assertion.json"))
+            #expect(page.body.contains("/assertions/\(first.id)/certificate.pdf"))
+            #expect(!page.body.contains("/assertions/\(revoked.id)/certificate.pdf"))
+            // The learner's own download carries their name (private); it verifies like the badge.
+            let (pdfStatus, pdfHeaders, pdf) = try await lea.bytes("/assertions/\(first.id)/certificate.pdf")
+            #expect(pdfStatus == .ok && pdfHeaders[.cacheControl] == "private, no-store")
+            #expect(await h.services.verifier.verify(.data(pdf), options: .init(now: Date())).isValid)
             #expect(page.body.contains("Bientraitance"))
             let english = try await lea.get("/backpack?lang=en")
             #expect(english.body.contains("revoked") && english.body.contains("My badges"))

@@ -7,6 +7,7 @@ import OpenBadges
 import OpenBadgesCrypto
 import OpenBadgesPDF
 import Testing
+import TestSupport
 
 @testable import InsigneServer
 
@@ -29,6 +30,48 @@ import Testing
         try await client.execute(uri: "/assertions/\(id)/certificate.pdf\(query)", method: .get) { r in
             #expect(r.status == .ok)
             return bytes(r.body)
+        }
+    }
+
+    @Test func theNameIsPrintedOnlyForTheRecipientAndTheIssuersStaff() async throws {
+        let f = try await VerifyFixture.make()
+        let a = try await award(f)
+        let admin = try await WebSessionStore(db: f.services.db).create(accountID: "admin")
+        try await f.fullApp().test(.router) { client in
+            let uri = "/assertions/\(a.id)/certificate.pdf"
+            let anonymous = try await client.execute(uri: uri, method: .get) { r in
+                #expect(r.headers[.cacheControl] == "public, max-age=300")
+                return bytes(r.body)
+            }
+            let named = try await client.execute(
+                uri: uri, method: .get, headers: [.cookie: "\(WebSessionStore.cookieName)=\(admin.token)"]
+            ) { r in
+                #expect(r.headers[.cacheControl] == "private, no-store")
+                return bytes(r.body)
+            }
+            #expect(anonymous != named)
+            for pdf in [anonymous, named] {
+                #expect(await f.services.verifier.verify(.data(pdf), options: .init(now: Date())).isValid)
+            }
+            if let pdftotext = OfficialTools.tool("pdftotext") {
+                func text(_ pdf: [UInt8]) throws -> String {
+                    let file = FileManager.default.temporaryDirectory.appendingPathComponent("cert-\(UUID()).pdf")
+                    try Data(pdf).write(to: file)
+                    defer { try? FileManager.default.removeItem(at: file) }
+                    let p = Process()
+                    p.executableURL = pdftotext
+                    p.arguments = [file.path, "-"]
+                    let out = Pipe()
+                    p.standardOutput = out
+                    try p.run()
+                    let data = out.fileHandleForReading.readDataToEndOfFile()
+                    p.waitUntilExit()
+                    return String(decoding: data, as: UTF8.self)
+                }
+                let publicText = try text(anonymous)
+                #expect(!publicText.contains("Marie Dupont") && publicText.contains("Titulaire du badge"))
+                #expect(try text(named).contains("Marie Dupont"))
+            }
         }
     }
 
