@@ -7,11 +7,7 @@ import TestSupport
 /// import and the public page. The server is started as in `BrowserTests`. Screenshots go to
 /// `artifacts/browser/backpack-*.png`. An extension of `BrowserTests`, so the browser runs never overlap.
 extension BrowserTests {
-    @Test(
-        .enabled(
-            if: BrowserTests.browserInstalled,
-            "needs /usr/bin/chromium, /usr/bin/chromedriver and .venv-browser (run `make deps`)"),
-        .timeLimit(.minutes(5)))
+    @Test(.browserInstalled, .timeLimit(.minutes(5)))
     func learnerUsesTheBackpackInARealBrowser() async throws {
         try await Self.runBrowserScript(
             "backpack_browser_test.py", name: "backpack browser test", screenshotPrefix: "backpack-", minScreenshots: 6)

@@ -143,3 +143,12 @@ extension BrowserTests {
         return summary
     }
 }
+
+extension Trait where Self == ConditionTrait {
+    /// Runs a browser test only where Chromium, chromedriver and `.venv-browser` are installed.
+    static var browserInstalled: Self {
+        .enabled(
+            if: BrowserTests.browserInstalled,
+            "needs /usr/bin/chromium, /usr/bin/chromedriver and .venv-browser (run `make deps`)")
+    }
+}

@@ -19,11 +19,7 @@ struct BrowserTests {
             && fm.isExecutableFile(atPath: python.path)
     }
 
-    @Test(
-        .enabled(
-            if: BrowserTests.browserInstalled,
-            "needs /usr/bin/chromium, /usr/bin/chromedriver and .venv-browser (run `make deps`)"),
-        .timeLimit(.minutes(5)))
+    @Test(.browserInstalled, .timeLimit(.minutes(5)))
     func trainerAwardsAndEmployerVerifiesInARealBrowser() async throws {
         // Its screenshots have no prefix; the downloaded badge is checked as a PNG too.
         try await Self.runBrowserScript(

@@ -9,11 +9,7 @@ import TestSupport
 /// started as in `BrowserTests`; a small DEES-like framework is imported into its database first. Screenshots go to
 /// `artifacts/browser/portfolio-*.png`. An extension of `BrowserTests`, so the two browser runs never overlap.
 extension BrowserTests {
-    @Test(
-        .enabled(
-            if: BrowserTests.browserInstalled,
-            "needs /usr/bin/chromium, /usr/bin/chromedriver and .venv-browser (run `make deps`)"),
-        .timeLimit(.minutes(5)))
+    @Test(.browserInstalled, .timeLimit(.minutes(5)))
     func learnerAndTrainerGoThroughThePortfolioInARealBrowser() async throws {
         try await Self.runBrowserScript(
             "portfolio_browser_test.py", name: "portfolio browser test", screenshotPrefix: "portfolio-", minScreenshots: 10
