@@ -10,95 +10,23 @@ Saves one PNG screenshot per step into DIR, prints one JSON summary line at the 
 (with the step and a clear message on stderr; a screenshot of the failing page is saved as failure.png).
 """
 
-import argparse
-import json
 import os
 import sys
-import time
 import urllib.parse
 import urllib.request
 
-from selenium import webdriver
-from selenium.common.exceptions import TimeoutException, WebDriverException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
+import browser_support
+
 RECIPIENT = "stagiaire.navigateur@example.org"
 RECIPIENT_NAME = "Camille Navigateur"
 OTHER_EMAIL = "quelqu.un.d.autre@example.org"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-class StepFailure(Exception):
-    pass
-
-
-class Run:
-    def __init__(self, base, password, out):
-        self.base = base.rstrip("/")
-        self.password = password
-        self.out = out
-        self.step = "start"
-        self.screenshots = []
-        self.driver = None
-
-    # -- helpers ---------------------------------------------------------------------------------------
-
-    def start_browser(self):
-        options = webdriver.ChromeOptions()
-        options.binary_location = CHROMIUM
-        for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900",
-                    "--lang=fr-FR", "--disable-gpu", "--no-first-run", "--disable-extensions",
-                    "--disable-background-networking", "--disable-sync", "--disable-component-update",
-                    "--disable-default-apps", "--metrics-recording-only", "--no-default-browser-check"):
-            options.add_argument(arg)
-        # French first, as a French-speaking trainer's browser would send; English is then chosen with ?lang=en.
-        options.add_experimental_option("prefs", {"intl.accept_languages": "fr-FR,fr"})
-        self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-        self.driver.set_window_size(1280, 900)
-        self.driver.set_page_load_timeout(30)
-
-    def url(self, path):
-        return self.base + path
-
-    def wait(self, condition, what, timeout=15):
-        try:
-            return WebDriverWait(self.driver, timeout).until(condition)
-        except TimeoutException:
-            raise StepFailure(f"timed out waiting for {what} (page {self.driver.current_url!r}, "
-                              f"title {self.driver.title!r})")
-
-    def find(self, css, what=None):
-        return self.wait(EC.presence_of_element_located((By.CSS_SELECTOR, css)), what or css)
-
-    def text(self, css):
-        return self.find(css).text.strip()
-
-    def expect(self, condition, message):
-        if not condition:
-            raise StepFailure(message)
-
-    def expect_in(self, needle, haystack, where):
-        if needle not in haystack:
-            raise StepFailure(f"{where}: expected to contain {needle!r}, got {haystack[:400]!r}")
-
-    def shot(self, name):
-        path = os.path.join(self.out, f"{len(self.screenshots) + 1:02d}-{name}.png")
-        if not self.driver.save_screenshot(path):
-            raise StepFailure(f"could not save screenshot {path}")
-        self.screenshots.append(os.path.basename(path))
-
-    def submit(self, form_css):
-        button = self.find(f"{form_css} button[type=submit]", f"submit button of {form_css}")
-        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
-        old = self.driver.find_element(By.TAG_NAME, "html")
-        button.click()
-        self.wait(EC.staleness_of(old), f"the page after submitting {form_css}", timeout=30)
-
+class Run(browser_support.Run):
     def show_result(self):
         """Scrolls the verdict into view so the screenshot shows it."""
         result = self.find("#result", "the verdict (#result)")
@@ -107,7 +35,7 @@ class Run:
 
     # -- the scenario ----------------------------------------------------------------------------------
 
-    def sign_in(self):
+    def sign_in_page(self):
         self.step = "sign in page"
         self.driver.get(self.url("/trainer"))
         self.wait(EC.url_contains("/login"), "the redirect of /trainer to /login")
@@ -236,57 +164,16 @@ class Run:
         self.expect(headline == "Not issued to this person", f"English mismatch headline {headline!r}")
         self.expect_in("was not issued to the email address you entered", result.text, "English mismatch explanation")
 
-    def main(self):
-        started = time.monotonic()
-        self.step = "start Chromium"
-        self.start_browser()
-        self.sign_in()
+    def scenario(self):
+        self.sign_in_page()
         png_href, verify_href = self.award()
         path, size = self.download(png_href)
         self.check_verify_link(verify_href)
         valid = self.verify_valid(path)
         mismatch = self.verify_mismatch(path)
         self.english(path)
-        return {
-            "ok": True, "png": os.path.basename(path), "pngBytes": size, "valid": valid, "mismatch": mismatch,
-            "screenshots": self.screenshots, "seconds": round(time.monotonic() - started, 1),
-        }
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--base", required=True, help="the running server, e.g. http://127.0.0.1:8080")
-    parser.add_argument("--password", required=True, help="the admin password printed at first start")
-    parser.add_argument("--out", required=True, help="directory for the screenshots and the downloaded badge")
-    args = parser.parse_args()
-    os.makedirs(args.out, exist_ok=True)
-    for path in (CHROMIUM, CHROMEDRIVER):
-        if not os.access(path, os.X_OK):
-            print(json.dumps({"ok": False, "step": "setup", "error": f"{path} missing (make deps)"}))
-            return 1
-
-    run = Run(args.base, args.password, args.out)
-    try:
-        summary = run.main()
-    except (StepFailure, WebDriverException, OSError) as error:
-        message = f"{type(error).__name__}: {error}".strip()
-        print(f"browser test FAILED at step '{run.step}': {message}", file=sys.stderr)
-        if run.driver is not None:
-            try:
-                run.driver.save_screenshot(os.path.join(args.out, "failure.png"))
-            except WebDriverException:
-                pass
-        print(json.dumps({"ok": False, "step": run.step, "error": message[:1000], "screenshots": run.screenshots}))
-        return 1
-    finally:
-        if run.driver is not None:
-            try:
-                run.driver.quit()
-            except WebDriverException:
-                pass
-    print(json.dumps(summary, ensure_ascii=False))
-    return 0
+        return {"png": os.path.basename(path), "pngBytes": size, "valid": valid, "mismatch": mismatch}
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(browser_support.main(Run, __doc__, "browser test", "directory for the screenshots and the downloaded badge"))

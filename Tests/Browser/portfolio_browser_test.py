@@ -12,21 +12,13 @@ Saves one PNG screenshot per step into DIR as portfolio-NN-step.png, prints one 
 1 on any failure (with the step and a clear message on stderr; the failing page is saved as portfolio-failure.png).
 """
 
-import argparse
-import json
 import os
 import sys
-import time
 
-from selenium import webdriver
-from selenium.common.exceptions import TimeoutException, WebDriverException
-from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
+import browser_support
+
 LEARNER = "alex.stagiaire@example.org"
 LEARNER_NAME = "Alex Stagiaire"
 LEARNER_PASSWORD = "une longue phrase de passe"
@@ -36,99 +28,8 @@ PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << 
        b"endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 
 
-class StepFailure(Exception):
-    pass
-
-
-class Run:
-    def __init__(self, base, password, out):
-        self.base = base.rstrip("/")
-        self.password = password
-        self.out = out
-        self.step = "start"
-        self.screenshots = []
-        self.driver = None
-
-    # -- helpers ---------------------------------------------------------------------------------------
-
-    def start_browser(self):
-        options = webdriver.ChromeOptions()
-        options.binary_location = CHROMIUM
-        for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900",
-                    "--lang=fr-FR", "--disable-gpu", "--no-first-run", "--disable-extensions",
-                    "--disable-background-networking", "--disable-sync", "--disable-component-update",
-                    "--disable-default-apps", "--metrics-recording-only", "--no-default-browser-check"):
-            options.add_argument(arg)
-        options.add_experimental_option("prefs", {"intl.accept_languages": "fr-FR,fr"})
-        self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-        self.driver.set_window_size(1280, 900)
-        self.driver.set_page_load_timeout(30)
-
-    def url(self, path):
-        return self.base + path
-
-    def wait(self, condition, what, timeout=15):
-        try:
-            return WebDriverWait(self.driver, timeout).until(condition)
-        except TimeoutException:
-            raise StepFailure(f"timed out waiting for {what} (page {self.driver.current_url!r}, "
-                              f"title {self.driver.title!r})")
-
-    def find(self, css, what=None):
-        return self.wait(EC.presence_of_element_located((By.CSS_SELECTOR, css)), what or css)
-
-    def text(self, css):
-        return self.find(css).text.strip()
-
-    def expect(self, condition, message):
-        if not condition:
-            raise StepFailure(message)
-
-    def expect_in(self, needle, haystack, where):
-        if needle not in haystack:
-            raise StepFailure(f"{where}: expected to contain {needle!r}, got {haystack[:400]!r}")
-
-    def shot(self, name, full=False):
-        path = os.path.join(self.out, f"portfolio-{len(self.screenshots) + 1:02d}-{name}.png")
-        if full:
-            height = self.driver.execute_script("return document.documentElement.scrollHeight")
-            self.driver.set_window_size(1280, min(max(900, height), 4000))
-        ok = self.driver.save_screenshot(path)
-        if full:
-            self.driver.set_window_size(1280, 900)
-        if not ok:
-            raise StepFailure(f"could not save screenshot {path}")
-        self.screenshots.append(os.path.basename(path))
-
-    def click_and_wait(self, element, what):
-        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
-        old = self.driver.find_element(By.TAG_NAME, "html")
-        element.click()
-
-        def replaced(_driver):
-            # Chromium reports a node of a replaced document either as stale or as an inspector error.
-            try:
-                old.is_enabled()
-                return False
-            except WebDriverException:
-                return True
-
-        self.wait(replaced, f"the page after {what}", timeout=30)
-
-    def submit(self, form_css, button_css="button[type=submit]"):
-        self.click_and_wait(self.find(f"{form_css} {button_css}", f"submit button of {form_css}"), f"submitting {form_css}")
-
-    def no_error(self, where):
-        errors = self.driver.find_elements(By.CSS_SELECTOR, "p.alert.error")
-        self.expect(not errors, f"{where}: error shown: {errors[0].text if errors else ''}")
-
-    def sign_in(self, login, password, landing):
-        self.driver.delete_all_cookies()
-        self.driver.get(self.url("/login"))
-        self.find("#login").send_keys(login)
-        self.find("#password").send_keys(password)
-        self.submit("form[action='/login']")
-        self.wait(EC.url_contains(landing), f"{landing} after signing in as {login}")
+class Run(browser_support.Run):
+    prefix = "portfolio-"
 
     # -- the scenario ----------------------------------------------------------------------------------
 
@@ -251,10 +152,7 @@ class Run:
         self.expect_in("My portfolio", self.text("h1"), "English portfolio title")
         self.shot("portfolio-english", full=True)
 
-    def main(self):
-        started = time.monotonic()
-        self.step = "start Chromium"
-        self.start_browser()
+    def scenario(self):
         pdf_path = os.path.abspath(os.path.join(self.out, "portfolio-rapport.pdf"))
         with open(pdf_path, "wb") as f:
             f.write(PDF)
@@ -264,43 +162,7 @@ class Run:
         self.submit_for_review()
         self.review_and_award()
         self.learner_sees_badge()
-        return {"ok": True, "screenshots": self.screenshots, "seconds": round(time.monotonic() - started, 1)}
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--base", required=True, help="the running server, e.g. http://127.0.0.1:8080")
-    parser.add_argument("--password", required=True, help="the admin password printed at first start")
-    parser.add_argument("--out", required=True, help="directory for the screenshots")
-    args = parser.parse_args()
-    os.makedirs(args.out, exist_ok=True)
-    for path in (CHROMIUM, CHROMEDRIVER):
-        if not os.access(path, os.X_OK):
-            print(json.dumps({"ok": False, "step": "setup", "error": f"{path} missing (make deps)"}))
-            return 1
-
-    run = Run(args.base, args.password, args.out)
-    try:
-        summary = run.main()
-    except (StepFailure, WebDriverException, OSError) as error:
-        message = f"{type(error).__name__}: {error}".strip()
-        print(f"portfolio browser test FAILED at step '{run.step}': {message}", file=sys.stderr)
-        if run.driver is not None:
-            try:
-                run.driver.save_screenshot(os.path.join(args.out, "portfolio-failure.png"))
-            except WebDriverException:
-                pass
-        print(json.dumps({"ok": False, "step": run.step, "error": message[:1000], "screenshots": run.screenshots}))
-        return 1
-    finally:
-        if run.driver is not None:
-            try:
-                run.driver.quit()
-            except WebDriverException:
-                pass
-    print(json.dumps(summary, ensure_ascii=False))
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(browser_support.main(Run, __doc__, "portfolio browser test"))
