@@ -8,6 +8,7 @@ import PackageDescription
 //   OpenBadges                 pure core: JSON, OB 2.0 model, JWS, baking, verifier, issuing
 //   OpenBadgesHTTP             HTTP DocumentLoader with SSRF guard (sockets + OpenSSL TLS)
 //   OpenBadgesPDF              certificate PDF (libharu + libqrencode through CLibHaru, CQREncode)
+//   CSVText                    pure: RFC 4180 CSV reader and writer (Foundation only)
 //   CompetencyFrameworks       pure: competency referentials, Moodle CSV import/export, JSON form
 //   InsigneStore               GRDB database, records, keystore
 //   InsigneServer              Hummingbird service: hosted documents, API, pages, portfolios
@@ -59,9 +60,10 @@ let package = Package(
             name: "OpenBadgesPDF",
             dependencies: ["OpenBadges", "CLibHaru", "CQREncode"]
         ),
+        .target(name: "CSVText"),
         .target(
             name: "CompetencyFrameworks",
-            dependencies: ["OpenBadges"]
+            dependencies: ["OpenBadges", "CSVText"]
         ),
         .target(
             name: "InsigneStore",
@@ -74,7 +76,7 @@ let package = Package(
             name: "InsigneServer",
             dependencies: [
                 "OpenBadges", "OpenBadgesCrypto", "OpenBadgesPNG", "OpenBadgesHTTP", "OpenBadgesPDF", "InsigneStore",
-                "CompetencyFrameworks",
+                "CompetencyFrameworks", "CSVText",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -101,6 +103,7 @@ let package = Package(
         .testTarget(name: "OpenBadgesTests", dependencies: ["OpenBadges", "TestSupport"]),
         .testTarget(name: "OpenBadgesHTTPTests", dependencies: ["OpenBadgesHTTP", "TestSupport"]),
         .testTarget(name: "OpenBadgesPDFTests", dependencies: ["OpenBadgesPDF", "TestSupport"]),
+        .testTarget(name: "CSVTextTests", dependencies: ["CSVText", "TestSupport"]),
         .testTarget(name: "CompetencyFrameworksTests", dependencies: ["CompetencyFrameworks", "TestSupport"]),
         .testTarget(name: "InsigneStoreTests", dependencies: ["InsigneStore", "TestSupport"]),
         .testTarget(

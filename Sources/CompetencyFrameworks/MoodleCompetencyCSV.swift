@@ -1,3 +1,4 @@
+import CSVText
 import Foundation
 import OpenBadges
 
@@ -34,32 +35,16 @@ public enum MoodleCompetencyCSV {
     /// Reads a framework and checks it (`CompetencyFramework.validated()`); competencies come out in tree order.
     /// Errors carry the physical line (1-based) where the faulty record starts.
     public static func parse(_ data: Data) throws(ReferentialError) -> CompetencyFramework {
-        if data.count > maxBytes {
-            throw ReferentialError(
-                line: nil,
-                fr: "fichier trop gros (\(data.count) octets) : au plus 5 Mio (\(maxBytes) octets)",
-                en: "file too large (\(data.count) bytes): at most 5 MiB (\(maxBytes) bytes)")
-        }
-        var bytes = [UInt8](data)
-        let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF])
-        if bom { bytes.removeFirst(3) }
-        try checkUTF8(bytes, offsetInFile: bom ? 3 : 0)
-        var reader = try headerReader(bytes)
+        let options = CSVReader.Options(
+            delimiters: [UInt8(ascii: ",")], maxBytes: maxBytes, maxRecords: maxRows + 1,
+            allowsQuotesInUnquotedFields: true, readsQuotedCRLFAsLF: true)
+        let input = try reading { () throws(CSVReadError) in try CSVReader(data, options: options) }
+        var reader = try headerReader(input)
         var frameworkRow: CSVRecord?
         var competencies: [Competency] = []
         var lines: [Int] = []
-        var rows = 0
-        while let record = try reader.next() {
+        while let record = try reading({ () throws(CSVReadError) in try reader.next() }) {
             if record.isBlank { continue }
-            rows += 1
-            if rows > maxRows {
-                throw ReferentialError(
-                    line: record.line,
-                    fr: "trop de lignes : au plus \(maxRows.formatted(grouping: " ")) (le référentiel et "
-                        + "\(CompetencyFramework.maxCompetencies.formatted(grouping: " ")) compétences)",
-                    en: "too many rows: at most \(maxRows.formatted(grouping: ",")) (the framework and "
-                        + "\(CompetencyFramework.maxCompetencies.formatted(grouping: ",")) competencies)")
-            }
             let fields = record.fields
             guard fields.count == header.count else {
                 throw ReferentialError(
@@ -102,6 +87,35 @@ public enum MoodleCompetencyCSV {
         return try framework.validated(frameworkLine: row.line, competencyLines: lines)
     }
 
+    /// Runs a reader step, its fault reworded as a `ReferentialError`.
+    private static func reading<T>(_ step: () throws(CSVReadError) -> T) throws(ReferentialError) -> T {
+        do {
+            return try step()
+        } catch {
+            throw referentialError(error)
+        }
+    }
+
+    /// The reader's faults in this format's words (size and row limits name what they stand for).
+    private static func referentialError(_ error: CSVReadError) -> ReferentialError {
+        switch error.reason {
+        case .tooLarge(let bytes, _):
+            return ReferentialError(
+                line: nil,
+                fr: "fichier trop gros (\(bytes) octets) : au plus 5 Mio (\(maxBytes) octets)",
+                en: "file too large (\(bytes) bytes): at most 5 MiB (\(maxBytes) bytes)")
+        case .tooManyRecords:
+            return ReferentialError(
+                line: error.line,
+                fr: "trop de lignes : au plus \(maxRows.formatted(grouping: " ")) (le référentiel et "
+                    + "\(CompetencyFramework.maxCompetencies.formatted(grouping: " ")) compétences)",
+                en: "too many rows: at most \(maxRows.formatted(grouping: ",")) (the framework and "
+                    + "\(CompetencyFramework.maxCompetencies.formatted(grouping: ",")) competencies)")
+        default:
+            return ReferentialError(line: error.line, fr: error.fr, en: error.en)
+        }
+    }
+
     /// Writes a framework: header, framework row, then competencies in tree order.
     /// A framework refused by `validated()` is written as well as possible but may not read back.
     public static func export(_ framework: CompetencyFramework) -> Data {
@@ -126,14 +140,7 @@ public enum MoodleCompetencyCSV {
     // MARK: - Rows
 
     private static func appendRow(_ fields: [String], to out: inout String) {
-        out += fields.map(quoted).joined(separator: ",")
-        out += "\n"
-    }
-
-    private static func quoted(_ field: String) -> String {
-        let special = field.utf8.contains { $0 == UInt8(ascii: ",") || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }
-        guard special else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        out += CSVWriter.record(fields)
     }
 
     private static func trimmed(_ s: String) -> String { s.trimmingCharacters(in: .whitespaces) }
@@ -184,12 +191,12 @@ public enum MoodleCompetencyCSV {
             relatedIDNumbers: list(f[Column.related]), exportID: f[Column.exportID])
     }
 
-    // MARK: - Header and encoding
+    // MARK: - Header
 
     /// Reads the header (choosing the delimiter) and returns the reader positioned after it.
-    private static func headerReader(_ bytes: [UInt8]) throws(ReferentialError) -> CSVReader {
-        var comma = CSVReader(bytes: bytes, delimiter: UInt8(ascii: ","))
-        var semicolon = CSVReader(bytes: bytes, delimiter: UInt8(ascii: ";"))
+    private static func headerReader(_ reader: CSVReader) throws(ReferentialError) -> CSVReader {
+        var comma = reader
+        var semicolon = reader.rereading(with: UInt8(ascii: ";"))
         let byComma: CSVRecord?
         do {
             byComma = try comma.nextNonBlank()
@@ -199,7 +206,7 @@ public enum MoodleCompetencyCSV {
                 try checkHeader(header)
                 return semicolon
             }
-            throw error
+            throw referentialError(error)
         }
         guard let byComma else {
             throw ReferentialError(line: nil, fr: "fichier vide", en: "empty file")
@@ -235,135 +242,5 @@ public enum MoodleCompetencyCSV {
                 fr: "en-tête absent : la première ligne ressemble à une ligne de données ; " + expected,
                 en: "missing header: the first line looks like a data row; " + expectedEN)
         }
-    }
-
-    /// Refuses bytes that are not UTF-8, with the line of the first bad byte.
-    private static func checkUTF8(_ bytes: [UInt8], offsetInFile: Int) throws(ReferentialError) {
-        var parser = Unicode.UTF8.ForwardParser()
-        var iterator = bytes.makeIterator()
-        var offset = 0
-        while true {
-            switch parser.parseScalar(from: &iterator) {
-            case .valid(let scalar):
-                offset += scalar.count
-            case .emptyInput:
-                return
-            case .error:
-                let line = 1 + bytes[..<offset].count { $0 == 0x0A }
-                let byte = "0x" + String(bytes[offset], radix: 16, uppercase: true)
-                throw ReferentialError(
-                    line: line,
-                    fr: "le fichier n'est pas en UTF-8 (octet \(byte) à la position \(offset + offsetInFile)) ; "
-                        + "l'enregistrer en UTF-8",
-                    en: "the file is not UTF-8 (byte \(byte) at offset \(offset + offsetInFile)); save it as UTF-8")
-            }
-        }
-    }
-}
-
-/// One CSV record: its fields and the physical line (1-based) where it starts.
-struct CSVRecord {
-    var line: Int
-    var fields: [String]
-
-    /// Every field empty or spaces only.
-    var isBlank: Bool { fields.allSatisfy { $0.allSatisfy { $0 == " " || $0 == "\t" } } }
-}
-
-/// RFC 4180 record reader over UTF-8 bytes, counting physical lines (LF, CRLF or a lone CR end a line).
-struct CSVReader {
-    let bytes: [UInt8]
-    let delimiter: UInt8
-    private var i = 0
-    private var line = 1
-
-    private static let quote = UInt8(ascii: "\""), cr: UInt8 = 0x0D, lf: UInt8 = 0x0A
-    private static let space = UInt8(ascii: " "), tab: UInt8 = 0x09
-
-    init(bytes: [UInt8], delimiter: UInt8) {
-        self.bytes = bytes
-        self.delimiter = delimiter
-    }
-
-    /// The next record that is not blank, or nil at the end.
-    mutating func nextNonBlank() throws(ReferentialError) -> CSVRecord? {
-        while let record = try next() {
-            if !record.isBlank { return record }
-        }
-        return nil
-    }
-
-    /// The next record, or nil at the end of the input.
-    mutating func next() throws(ReferentialError) -> CSVRecord? {
-        guard i < bytes.count else { return nil }
-        let start = line
-        var fields: [String] = []
-        var field: [UInt8] = []
-        while true {
-            if i < bytes.count && bytes[i] == Self.quote {
-                try readQuoted(into: &field)
-            } else {
-                while i < bytes.count, bytes[i] != delimiter, bytes[i] != Self.cr, bytes[i] != Self.lf {
-                    field.append(bytes[i])
-                    i += 1
-                }
-            }
-            fields.append(String(decoding: field, as: UTF8.self))
-            field.removeAll(keepingCapacity: true)
-            guard i < bytes.count else { break }
-            if bytes[i] == delimiter {
-                i += 1
-                continue
-            }
-            skipLineEnd()
-            break
-        }
-        return CSVRecord(line: start, fields: fields)
-    }
-
-    /// Reads a quoted field, `i` at its opening quote; leaves `i` after the closing quote (and any spaces).
-    private mutating func readQuoted(into field: inout [UInt8]) throws(ReferentialError) {
-        let opening = line
-        i += 1
-        while true {
-            guard i < bytes.count else {
-                throw ReferentialError(
-                    line: opening,
-                    fr: "guillemet ouvert jamais refermé (champ commencé ligne \(opening))",
-                    en: "unterminated quote (field opened on line \(opening))")
-            }
-            let b = bytes[i]
-            if b == Self.quote {
-                if i + 1 < bytes.count && bytes[i + 1] == Self.quote {
-                    field.append(Self.quote)
-                    i += 2
-                    continue
-                }
-                i += 1
-                break
-            }
-            if b == Self.cr || b == Self.lf {
-                // A line break inside the field: CRLF and LF are kept as LF, a lone CR as CR.
-                field.append(b == Self.cr && (i + 1 >= bytes.count || bytes[i + 1] != Self.lf) ? Self.cr : Self.lf)
-                skipLineEnd()
-                continue
-            }
-            field.append(b)
-            i += 1
-        }
-        while i < bytes.count && (bytes[i] == Self.space || bytes[i] == Self.tab) { i += 1 }
-        if i < bytes.count && bytes[i] != delimiter && bytes[i] != Self.cr && bytes[i] != Self.lf {
-            throw ReferentialError(
-                line: line,
-                fr: "caractère inattendu après un guillemet fermant (doubler les guillemets dans un champ : \"\")",
-                en: "unexpected character after a closing quote (double quotes inside a field: \"\")")
-        }
-    }
-
-    /// Steps over CRLF, LF or CR at `i`, counting one line.
-    private mutating func skipLineEnd() {
-        if bytes[i] == Self.cr && i + 1 < bytes.count && bytes[i + 1] == Self.lf { i += 1 }
-        i += 1
-        line += 1
     }
 }

@@ -1,3 +1,4 @@
+import CSVText
 import Foundation
 import InsigneStore
 import OpenBadges
@@ -82,19 +83,7 @@ struct BatchAwarding: Sendable {
     /// multi-line quoted fields), UTF-8 with or without BOM. Blank lines are skipped. A malformed file throws; a
     /// malformed row is returned with its `problem`.
     static func parseCSV(_ input: [UInt8]) throws -> [BatchRow] {
-        guard input.count <= maxCSVBytes else {
-            throw ServiceError(
-                .tooLarge, field: "csv", fr: "fichier CSV trop volumineux (4 Mo au plus)", en: "CSV file too large (4 MB at most)")
-        }
-        var bytes = input[...]
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-        guard String(validating: bytes, as: UTF8.self) != nil else {
-            throw ServiceError(
-                .invalid, field: "csv",
-                fr: "le fichier n'est pas en UTF-8 : enregistrez-le au format « CSV UTF-8 »",
-                en: "the file is not UTF-8: save it as \"CSV UTF-8\"")
-        }
-        let records = try tokenize(Array(bytes))
+        let records = try readCSV(input)
         guard let header = records.first else {
             throw ServiceError(.invalid, field: "csv", fr: "fichier CSV vide", en: "empty CSV file")
         }
@@ -126,11 +115,6 @@ struct BatchAwarding: Sendable {
         var rows: [BatchRow] = []
         for record in records.dropFirst() {
             if record.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
-            guard rows.count < maxRows else {
-                throw ServiceError(
-                    .tooLarge, field: "csv", fr: "trop de lignes (\(maxRows) au plus par lot)",
-                    en: "too many rows (\(maxRows) at most per batch)")
-            }
             var values: [String: String] = [:]
             for (i, f) in record.fields.enumerated() {
                 if let c = mapping[i] {
@@ -159,89 +143,32 @@ struct BatchAwarding: Sendable {
         return rows
     }
 
-    /// Splits CSV bytes into records (with the line where each starts). The separator is `;` when the header line
-    /// has more semicolons than commas outside quotes, `,` otherwise.
-    static func tokenize(_ b: [UInt8]) throws -> [(line: Int, fields: [String])] {
-        let quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
-        var commas = 0, semicolons = 0, q = false
-        for c in b {
-            if c == quote { q.toggle() } else if !q, c == cr || c == lf { break } else if !q, c == UInt8(ascii: ",") {
-                commas += 1
-            } else if !q, c == UInt8(ascii: ";") { semicolons += 1 }
-        }
-        let sep = semicolons > commas ? UInt8(ascii: ";") : UInt8(ascii: ",")
-
-        var records: [(line: Int, fields: [String])] = []
-        var fields: [String] = []
-        var field: [UInt8] = []
-        var inQuotes = false, wasQuoted = false
-        var line = 1, recordLine = 1
-        var i = 0
-        func endField() {
-            fields.append(String(decoding: field, as: UTF8.self))
-            field.removeAll(keepingCapacity: true)
-            wasQuoted = false
-        }
-        while i < b.count {
-            let c = b[i]
-            if inQuotes {
-                if c == quote {
-                    if i + 1 < b.count, b[i + 1] == quote {
-                        field.append(quote)
-                        i += 2
-                        continue
-                    }
-                    inQuotes = false
-                    wasQuoted = true
-                    i += 1
-                    continue
-                }
-                if c == lf || (c == cr && !(i + 1 < b.count && b[i + 1] == lf)) { line += 1 }
-                field.append(c)
-                i += 1
-                continue
+    /// Splits CSV bytes into records (empty lines included) with `CSVReader`: at most `maxCSVBytes` and a header
+    /// plus `maxRows` non-blank rows; the separator is `;` when the header line has more semicolons than commas.
+    static func readCSV(_ input: [UInt8]) throws -> [CSVRecord] {
+        let options = CSVReader.Options(
+            maxBytes: maxCSVBytes, maxRecords: maxRows + 1, allowsQuotesInUnquotedFields: true)
+        do {
+            return try CSVReader.records(input, options: options).records
+        } catch {
+            switch error.reason {
+            case .tooLarge:
+                throw ServiceError(
+                    .tooLarge, field: "csv", fr: "fichier CSV trop volumineux (4 Mo au plus)",
+                    en: "CSV file too large (4 MB at most)")
+            case .invalidUTF8:
+                throw ServiceError(
+                    .invalid, field: "csv",
+                    fr: "le fichier n'est pas en UTF-8 : enregistrez-le au format « CSV UTF-8 »",
+                    en: "the file is not UTF-8: save it as \"CSV UTF-8\"")
+            case .tooManyRecords:
+                throw ServiceError(
+                    .tooLarge, field: "csv", fr: "trop de lignes (\(maxRows) au plus par lot)",
+                    en: "too many rows (\(maxRows) at most per batch)")
+            default:
+                throw csvError(line: error.line ?? 1, fr: error.fr, en: error.en)
             }
-            if c == sep {
-                endField()
-                i += 1
-                continue
-            }
-            if c == cr || c == lf {
-                if c == cr, i + 1 < b.count, b[i + 1] == lf { i += 1 }
-                endField()
-                records.append((recordLine, fields))
-                fields.removeAll()
-                line += 1
-                recordLine = line
-                i += 1
-                continue
-            }
-            if wasQuoted {
-                if c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") {
-                    i += 1
-                    continue
-                }
-                throw csvError(
-                    line: line, fr: "caractère inattendu après un guillemet fermant",
-                    en: "unexpected character after a closing quote")
-            }
-            if c == quote, field.allSatisfy({ $0 == UInt8(ascii: " ") }) {
-                field.removeAll()
-                inQuotes = true
-                i += 1
-                continue
-            }
-            field.append(c)
-            i += 1
         }
-        if inQuotes {
-            throw csvError(line: recordLine, fr: "guillemet non fermé", en: "unterminated quoted field")
-        }
-        if !fields.isEmpty || !field.isEmpty || wasQuoted {
-            endField()
-            records.append((recordLine, fields))
-        }
-        return records
     }
 
     /// Reads one award object `{recipient: {email, name?}, narrative?, evidence?, expires?, idempotencyKey?}`.
