@@ -30,6 +30,9 @@ public struct BackpackEntry: Sendable {
     /// Last change (award, revocation, import, re-verification).
     public var updatedAt: Date
     public var origin: Origin
+    /// For a badge issued here that the learner also imported (or a client pushed back): that stored copy. The badge
+    /// is listed once, in its live form.
+    public var importedCopy: BackpackBadgeRecord? = nil
 }
 
 /// The result of an import: the stored record and the full report.
@@ -69,7 +72,7 @@ extension ServerServices {
         return emails
     }
 
-    /// Every badge in the learner's backpack, newest change first.
+    /// Every badge in the learner's backpack, once each, newest change first.
     public func backpackEntries(learnerID: String) async throws -> [BackpackEntry] {
         let documents = self.documents
         let (issued, badges, issuers, stored) = try await db.writer.read { db in
@@ -94,7 +97,16 @@ extension ServerServices {
                 assertion: documents.hostedAssertion(a).json, outcome: outcome.rawValue,
                 updatedAt: a.revokedAt ?? a.createdAt, origin: .issuedHere(a))
         }
-        for r in stored {
+        var issuedIndex: [String: Int] = [:]
+        for (i, e) in entries.enumerated() {
+            issuedIndex[e.assertionID] = i
+            issuedIndex["urn:uuid:" + e.id] = i
+        }
+        for r in stored.sorted(by: { $0.updatedAt < $1.updatedAt }) {
+            if let i = issuedIndex[r.assertionID] {
+                entries[i].importedCopy = r
+                continue
+            }
             entries.append(
                 BackpackEntry(
                     id: r.id, assertionID: r.assertionID, badgeName: r.badgeName, issuerName: r.issuerName,

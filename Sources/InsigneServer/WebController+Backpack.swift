@@ -142,7 +142,15 @@ extension WebController {
                 d["pdf"] = String(urls.assertionCertificate(a.id).dropFirst(urls.base.count)) + (env.english ? "?lang=en" : "")
             }
             d["origin"] = env.text("Attribué par Insigne", "Awarded through Insigne")
+            if let copy = e.importedCopy, publicSlug == nil {
+                // Also imported: one card, with the actions on the imported copy.
+                d["origin"] = env.text("Attribué par Insigne, aussi importé", "Awarded through Insigne, also imported")
+                d["stored"] = true
+                d["storedID"] = copy.id
+                d["mergedCopy"] = true
+            }
         case .stored(let r):
+            d["storedID"] = e.id
             d["image"] = (publicSlug.map { "/backpacks/\($0)/badges/\(e.id)/" } ?? own) + "image"
             d["png"] = own + "badge.png"
             d["svg"] = own + "badge.svg"
@@ -199,7 +207,7 @@ extension WebController {
     /// `badge.png`, `badge.svg`, `assertion.json` or `image` of one of the learner's entries.
     func backpackFile(_ env: Env, id: String, file: String) async throws -> Response {
         let me = try learner(env)
-        guard let entry = try await services.backpackEntries(learnerID: me.id).first(where: { $0.id == id }) else {
+        guard let entry = try await services.backpackEntries(learnerID: me.id).first(where: { $0.id == id || $0.importedCopy?.id == id }) else {
             throw PageError.notFound()
         }
         return try await badgeFile(entry, file: file, download: file != "image")

@@ -235,6 +235,9 @@ struct BackpackTests {
             // Imported badges offer their files, re-verification and removal; a revocation shows on re-verify.
             let page = try await lea.get("/backpack")
             #expect(page.body.contains("/backpack/badges/\(hosted.id)/reverify"))
+            // Both were issued here to Léa's addresses: one card each, not a second "imported" card.
+            #expect(page.body.components(separatedBy: "class=\"backpack-badge card\"").count - 1 == 2)
+            #expect(page.body.components(separatedBy: "aussi importé").count - 1 == 2)
             let (s1, _, bakedAgain) = try await lea.bytes("/backpack/badges/\(stored[0].id)/badge.png")
             #expect(s1 == .ok)
             let report = await h.services.verifier.verify(.data(bakedAgain), options: .init(now: Date()))
