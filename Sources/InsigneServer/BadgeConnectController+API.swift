@@ -34,8 +34,8 @@ struct BadgeConnectFailure: Error, Sendable {
 ///
 /// `GET /assertions` lists each badge once, newest change first: badges issued here in their hosted JSON-LD form
 /// (`assertions`; live, so a revocation shows), stored badges that came signed as their JWS (`signedAssertions`),
-/// other stored badges as the JSON-LD that was verified (`assertions`). A signed badge issued here and pushed back
-/// by a client is listed once, as the hosted form.
+/// other stored badges as the JSON-LD that was verified (`assertions`). A badge issued here and pushed back by a
+/// client is listed once, as the hosted form (`backpackEntries` merges the copy).
 extension BadgeConnectController {
     static let pageLimit = 100
 
@@ -146,7 +146,7 @@ extension BadgeConnectController {
         } else {
             since = nil
         }
-        let entries = Self.listed(try await services.backpackEntries(learnerID: learner.id))
+        let entries = try await services.backpackEntries(learnerID: learner.id)
             .filter { since == nil || $0.updatedAt > since! }
         let pageSize = min(limit, Self.pageLimit)
         let page = offset < entries.count ? Array(entries[offset..<min(entries.count, offset + pageSize)]) : []
@@ -165,18 +165,6 @@ extension BadgeConnectController {
             r.headers[.init("Link")!] = link
         }
         return r
-    }
-
-    /// One entry per badge: a stored copy of a badge issued here (its signed `urn:uuid` form) is left out.
-    static func listed(_ entries: [BackpackEntry]) -> [BackpackEntry] {
-        var issuedHere: Set<String> = []
-        for e in entries {
-            if case .issuedHere(let a) = e.origin { issuedHere.formUnion([e.assertionID, "urn:uuid:\(a.id)"]) }
-        }
-        return entries.filter { e in
-            if case .stored = e.origin { return !issuedHere.contains(e.assertionID) }
-            return true
-        }
     }
 
     /// RFC 8288 links `first`, `last`, `next` (when more follow) and `prev` (when offset > 0).
