@@ -24,7 +24,7 @@ BROWSER_VENV := .venv-browser
 BROWSER_PY_PACKAGES := selenium<4.52
 BROWSER_VENV_STAMP := $(BROWSER_VENV)/.installed-$(shell echo "$(BROWSER_PY_PACKAGES)" | cksum | cut -d' ' -f1)
 
-.PHONY: deps apt-deps py-deps browser-deps build run demo test bench clean
+.PHONY: deps apt-deps py-deps browser-deps build run demo test lint format bench clean
 
 deps: apt-deps py-deps browser-deps
 
@@ -68,10 +68,18 @@ demo: build
 
 # Unit and API suites run in parallel; the interop suites (official tools, live server, SIGKILL) run one at a
 # time afterwards so their timing is not distorted by the rest of the suite.
-test: deps
+test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --skip InteropTests
 	$(SWIFT) test --skip-build --filter InteropTests --no-parallel
+
+# Formatting (swift format, shipped with the toolchain; rules in .swift-format): `make format` rewrites,
+# `make lint` fails on any difference.
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+
+format:
+	$(SWIFT) format format --in-place --recursive Sources Tests Package.swift
 
 bench: apt-deps
 	@command -v wrk >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; }

@@ -66,7 +66,8 @@ public struct CSVReadError: Error, Sendable, Equatable {
             fr = "caractère inattendu après un guillemet fermant (doubler les guillemets dans un champ : \"\")"
             en = "unexpected character after a closing quote (double quotes inside a field: \"\")"
         case .quoteInUnquotedField:
-            fr = "guillemet inattendu au milieu d'un champ (mettre le champ entre guillemets "
+            fr =
+                "guillemet inattendu au milieu d'un champ (mettre le champ entre guillemets "
                 + "et doubler les siens : \"\")"
             en = "unexpected quote inside a field (quote the field and double the quotes it holds: \"\")"
         case .tooManyRecords(let limit):
@@ -167,7 +168,8 @@ public struct CSVReader: Sendable {
     /// The next record, or nil at the end of the input.
     public mutating func next() throws(CSVReadError) -> CSVRecord? {
         guard i < bytes.count else { return nil }
-        let start = line, startIndex = i
+        let start = line
+        let startIndex = i
         var fields: [String] = []
         var field: [UInt8] = []
         while true {

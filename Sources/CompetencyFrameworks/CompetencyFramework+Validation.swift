@@ -62,7 +62,7 @@ extension CompetencyFramework {
 }
 
 /// Runs the checks of `CompetencyFramework.validated()` and builds the errors.
-fileprivate struct Checker {
+private struct Checker {
     let framework: CompetencyFramework
     let frameworkLine: Int?
     let competencyLines: [Int]?
@@ -106,8 +106,9 @@ fileprivate struct Checker {
             let id = item.map { framework.competencies[$0].idNumber } ?? framework.idNumber
             if let earlier = seen[id] {
                 if let earlierLine = line(earlier) {
-                    throw fail(item, "Id number « \(id) » déjà utilisé ligne \(earlierLine)",
-                               "Id number “\(id)” already used on line \(earlierLine)")
+                    throw fail(
+                        item, "Id number « \(id) » déjà utilisé ligne \(earlierLine)",
+                        "Id number “\(id)” already used on line \(earlierLine)")
                 }
                 throw fail(item, "Id number « \(id) » utilisé deux fois", "Id number “\(id)” used twice")
             }
@@ -117,12 +118,15 @@ fileprivate struct Checker {
         for case let index? in items {
             guard let parent = framework.competencies[index].parentIDNumber, !ids.contains(parent) else { continue }
             if parent == framework.idNumber {
-                throw fail(index, "le parent « \(parent) » est le référentiel lui-même ; au premier niveau, "
-                           + "laisser le parent vide",
-                           "parent “\(parent)” is the framework itself; leave the parent empty at the top level")
+                throw fail(
+                    index,
+                    "le parent « \(parent) » est le référentiel lui-même ; au premier niveau, "
+                        + "laisser le parent vide",
+                    "parent “\(parent)” is the framework itself; leave the parent empty at the top level")
             }
-            throw fail(index, "le parent « \(parent) » ne correspond à aucune compétence",
-                       "parent “\(parent)” matches no competency")
+            throw fail(
+                index, "le parent « \(parent) » ne correspond à aucune compétence",
+                "parent “\(parent)” matches no competency")
         }
         try checkCycles()
     }
@@ -149,8 +153,9 @@ fileprivate struct Checker {
         let first = cycle.min { (line($0) ?? $0, $0) < (line($1) ?? $1, $1) }!
         let rotated = Array(cycle.drop { $0 != first }) + Array(cycle.prefix { $0 != first }) + [first]
         let chain = rotated.map { competencies[$0].idNumber }.joined(separator: " → ")
-        throw fail(first, "les parents forment une boucle (\(chain), chaque compétence suivie de son parent)",
-                   "parents form a cycle (\(chain), each competency followed by its parent)")
+        throw fail(
+            first, "les parents forment une boucle (\(chain), chaque compétence suivie de son parent)",
+            "parents form a cycle (\(chain), each competency followed by its parent)")
     }
 
     func checkFields(_ item: Int?) throws(ReferentialError) {
@@ -160,8 +165,9 @@ fileprivate struct Checker {
         let shortName = c?.shortName ?? f.shortName
         if idNumber.isEmpty { throw fail(item, "Id number vide", "empty Id number") }
         if idNumber.trimmingCharacters(in: .whitespacesAndNewlines) != idNumber {
-            throw fail(item, "l'Id number « \(idNumber) » commence ou finit par une espace",
-                       "Id number “\(idNumber)” starts or ends with a space")
+            throw fail(
+                item, "l'Id number « \(idNumber) » commence ou finit par une espace",
+                "Id number “\(idNumber)” starts or ends with a space")
         }
         try checkPlain(item, idNumber, "Id number")
         try checkLength(item, idNumber, "Id number", CompetencyFramework.maxIDNumberLength)
@@ -186,9 +192,10 @@ fileprivate struct Checker {
             do {
                 _ = try JSONValue(parsing: scaleConfiguration)
             } catch {
-                throw fail(item,
-                           "Scale configuration n'est pas du JSON valide (\(error.reason), octet \(error.offset))",
-                           "Scale configuration is not valid JSON (\(error.reason), byte \(error.offset))")
+                throw fail(
+                    item,
+                    "Scale configuration n'est pas du JSON valide (\(error.reason), octet \(error.offset))",
+                    "Scale configuration is not valid JSON (\(error.reason), byte \(error.offset))")
             }
         }
         guard let c else {
@@ -209,8 +216,9 @@ fileprivate struct Checker {
     func checkLength(_ item: Int?, _ value: String, _ column: String, _ limit: Int) throws(ReferentialError) {
         let length = value.unicodeScalars.count
         if length > limit {
-            throw fail(item, "\(column) trop long (\(length) caractères, au plus \(limit))",
-                       "\(column) too long (\(length) characters, at most \(limit))")
+            throw fail(
+                item, "\(column) trop long (\(length) caractères, au plus \(limit))",
+                "\(column) too long (\(length) characters, at most \(limit))")
         }
     }
 
@@ -239,8 +247,9 @@ fileprivate struct Checker {
         for value in values {
             try checkPlain(item, value, column)
             if value.isEmpty || value.contains(",") || value.trimmingCharacters(in: .whitespaces) != value {
-                throw fail(item, "élément « \(value) » invalide dans \(column) (vide, avec virgule ou espaces autour)",
-                           "invalid item “\(value)” in \(column) (empty, with a comma or surrounding spaces)")
+                throw fail(
+                    item, "élément « \(value) » invalide dans \(column) (vide, avec virgule ou espaces autour)",
+                    "invalid item “\(value)” in \(column) (empty, with a comma or surrounding spaces)")
             }
         }
     }

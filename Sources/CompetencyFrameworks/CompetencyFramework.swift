@@ -112,11 +112,20 @@ extension CompetencyFramework {
         var out = ""
         var inTag = false
         for ch in description {
-            if ch == "<" { inTag = true; continue }
-            if ch == ">" && inTag { inTag = false; out.append(" "); continue }
+            if ch == "<" {
+                inTag = true
+                continue
+            }
+            if ch == ">" && inTag {
+                inTag = false
+                out.append(" ")
+                continue
+            }
             if !inTag { out.append(ch) }
         }
-        let entities = ["&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#39;": "'", "&apos;": "'", "&nbsp;": " "]
+        let entities = [
+            "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#39;": "'", "&apos;": "'", "&nbsp;": " ",
+        ]
         for (k, v) in entities { out = out.replacingOccurrences(of: k, with: v) }
         return out.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }

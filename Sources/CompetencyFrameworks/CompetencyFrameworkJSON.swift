@@ -28,8 +28,9 @@ public enum CompetencyFrameworkJSON {
             framework = try JSONDecoder().decode(CompetencyFramework.self, from: data)
         } catch let error as DecodingError {
             let (fr, en) = describe(error)
-            throw ReferentialError(line: nil, fr: "JSON de référentiel invalide : \(fr)",
-                                   en: "invalid framework JSON: \(en)")
+            throw ReferentialError(
+                line: nil, fr: "JSON de référentiel invalide : \(fr)",
+                en: "invalid framework JSON: \(en)")
         } catch {
             throw ReferentialError(line: nil, fr: "JSON invalide : \(error)", en: "invalid JSON: \(error)")
         }
@@ -47,8 +48,10 @@ public enum CompetencyFrameworkJSON {
             return ("champ \(at) absent", "missing field \(at)")
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
             let at = path(context.codingPath)
-            return ("type inattendu en \(at) (\(context.debugDescription))",
-                    "unexpected type at \(at) (\(context.debugDescription))")
+            return (
+                "type inattendu en \(at) (\(context.debugDescription))",
+                "unexpected type at \(at) (\(context.debugDescription))"
+            )
         case .dataCorrupted(let context):
             return ("syntaxe invalide (\(context.debugDescription))", "bad syntax (\(context.debugDescription))")
         @unknown default:

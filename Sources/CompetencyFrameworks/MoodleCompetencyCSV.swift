@@ -121,18 +121,20 @@ public enum MoodleCompetencyCSV {
     public static func export(_ framework: CompetencyFramework) -> Data {
         var out = ""
         appendRow(header, to: &out)
-        appendRow([
-            "", framework.idNumber, framework.shortName, framework.description, String(framework.descriptionFormat),
-            framework.scaleValues.joined(separator: ","), framework.scaleConfiguration, "", "", "", "", "", "1",
-            framework.taxonomies.joined(separator: ","),
-        ], to: &out)
+        appendRow(
+            [
+                "", framework.idNumber, framework.shortName, framework.description, String(framework.descriptionFormat),
+                framework.scaleValues.joined(separator: ","), framework.scaleConfiguration, "", "", "", "", "", "1",
+                framework.taxonomies.joined(separator: ","),
+            ], to: &out)
         for i in CompetencyFramework.treeOrder(framework.competencies) {
             let c = framework.competencies[i]
-            appendRow([
-                c.parentIDNumber ?? "", c.idNumber, c.shortName, c.description, String(c.descriptionFormat),
-                c.scaleValues.joined(separator: ","), c.scaleConfiguration, c.ruleType, String(c.ruleOutcome),
-                c.ruleConfig, c.relatedIDNumbers.joined(separator: ","), c.exportID, "", "",
-            ], to: &out)
+            appendRow(
+                [
+                    c.parentIDNumber ?? "", c.idNumber, c.shortName, c.description, String(c.descriptionFormat),
+                    c.scaleValues.joined(separator: ","), c.scaleConfiguration, c.ruleType, String(c.ruleOutcome),
+                    c.ruleConfig, c.relatedIDNumbers.joined(separator: ","), c.exportID, "", "",
+                ], to: &out)
         }
         return Data(out.utf8)
     }

@@ -1,14 +1,15 @@
 import ArgumentParser
 import Foundation
+import InsigneServer
 import OpenBadges
 import OpenBadgesCrypto
-import InsigneServer
 
 /// `insigne bench`: issue and verify throughput, each as a ratio to raw OpenSSL measured in the same run.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Mesure les débits d'émission et de vérification / measure issue and verify throughput (release build).")
+        abstract:
+            "Mesure les débits d'émission et de vérification / measure issue and verify throughput (release build).")
 
     @Option(help: "Durée de chaque mesure en secondes / seconds per measurement.")
     var duration: Double = 5
@@ -18,17 +19,22 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         #if DEBUG
-            FileHandle.standardError.write(Data("Attention : build de débogage, utilisez `make bench` / debug build, use `make bench`\n".utf8))
+            FileHandle.standardError.write(
+                Data("Attention : build de débogage, utilisez `make bench` / debug build, use `make bench`\n".utf8))
         #endif
         let key = try PrivateKey.generate(.rsa2048)
         let image = try DemoBadgeArt.png(size: 256)
         let set = IssuerDocumentSet(
-            baseURL: "https://badges.example.org", issuerSlug: "bench", issuerName: "Bench", issuerURL: "https://example.org",
-            issuerEmail: "bench@example.org", publicKeyPEM: key.publicKey.spkiPEM, badgeSlug: "bench", badgeName: "Bench",
-            badgeDescription: "Benchmark badge", criteria: "None", badgeImage: "https://badges.example.org/badges/bench/image.png")
+            baseURL: "https://badges.example.org", issuerSlug: "bench", issuerName: "Bench",
+            issuerURL: "https://example.org",
+            issuerEmail: "bench@example.org", publicKeyPEM: key.publicKey.spkiPEM, badgeSlug: "bench",
+            badgeName: "Bench",
+            badgeDescription: "Benchmark badge", criteria: "None",
+            badgeImage: "https://badges.example.org/badges/bench/image.png")
         let signer = try BadgeSigner(key: key, keyID: set.key.id!)
         let request = AssertionRequest(
-            badgeClassID: set.badgeClass.id, recipientEmail: "marie.dupont@example.org", issuedOn: Date(timeIntervalSinceNow: -60),
+            badgeClassID: set.badgeClass.id, recipientEmail: "marie.dupont@example.org",
+            issuedOn: Date(timeIntervalSinceNow: -60),
             narrative: "Formation suivie au foyer La Maison.")
 
         // Baseline input: a real signing input of the same size as Insigne's.
@@ -47,7 +53,9 @@ struct BenchCommand: AsyncParsableCommand {
         let options = VerificationOptions(now: Date())
         let check = await verifier.verify(.data(baked), options: options)
         guard check.isValid else {
-            throw CLIError(fr: "le badge de référence n'est pas valide", en: "the reference badge is not valid: \(check.json.encodedString())")
+            throw CLIError(
+                fr: "le badge de référence n'est pas valide",
+                en: "the reference badge is not valid: \(check.json.encodedString())")
         }
 
         // Baseline and Insigne alternate in short slices, so a change of machine load affects both alike.
@@ -73,9 +81,12 @@ struct BenchCommand: AsyncParsableCommand {
             ("Insigne verify (unbake+JWS+checks)", verify, String(format: "%.3f", verify / rawVerify)),
         ]
         print("Insigne bench — \(String(format: "%.1f", duration)) s per measurement, RSA-2048, 256×256 PNG")
-        print("operation".padding(toLength: 38, withPad: " ", startingAt: 0) + "ops/s".leftPad(12) + "ratio".leftPad(10))
+        print(
+            "operation".padding(toLength: 38, withPad: " ", startingAt: 0) + "ops/s".leftPad(12) + "ratio".leftPad(10))
         for (name, rate, ratio) in rows {
-            print(name.padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: "%.0f", rate).leftPad(12) + ratio.leftPad(10))
+            print(
+                name.padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: "%.0f", rate).leftPad(12)
+                    + ratio.leftPad(10))
         }
         let result: JSONValue = [
             "raw_sign_per_s": .number(rawSign.rounded()), "issue_per_s": .number(issue.rounded()),

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import InsigneServer
 import OpenBadges
 import OpenBadgesCrypto
-import InsigneServer
 
 /// `insigne demo`: the end-to-end round trip, visibly: key, documents, award, sign, bake, verify.
 struct DemoCommand: AsyncParsableCommand {
@@ -58,18 +58,22 @@ struct DemoCommand: AsyncParsableCommand {
         try writeFile(path("badge.svg"), Array(DemoBadgeArt.svg.utf8))
         let set = IssuerDocumentSet(
             baseURL: baseURL, issuerSlug: "mutuelle-vivre-ensemble", issuerName: "Mutuelle Vivre Ensemble",
-            issuerURL: "https://www.mutuelle-vivre-ensemble.example", issuerEmail: "formation@mutuelle-vivre-ensemble.example",
+            issuerURL: "https://www.mutuelle-vivre-ensemble.example",
+            issuerEmail: "formation@mutuelle-vivre-ensemble.example",
             publicKeyPEM: key.publicKey.spkiPEM, badgeSlug: "bientraitance", badgeName: "Bientraitance",
             badgeDescription: "Formation obligatoire à la bientraitance des personnes accompagnées.",
             criteria: "Avoir suivi la formation « Bientraitance » (7 heures) et validé l'étude de cas finale.",
-            badgeImage: "data:image/png;base64," + Data(image).base64EncodedString(), tags: ["bientraitance", "formation"])
+            badgeImage: "data:image/png;base64," + Data(image).base64EncodedString(),
+            tags: ["bientraitance", "formation"])
         for (n, d) in zip(["issuer", "key", "revocation-list", "badgeclass"], set.documents) {
             let file = (docsDir as NSString).appendingPathComponent("\(n).json")
             try writeFile(file, Array((d.json.prettyString() + "\n").utf8))
             print("   \(file)  →  \(d.url)")
         }
 
-        step(3, "Attribution et signature (RS256, sel aléatoire, courriel haché)", "Award and signature (RS256, random salt, hashed email)")
+        step(
+            3, "Attribution et signature (RS256, sel aléatoire, courriel haché)",
+            "Award and signature (RS256, random salt, hashed email)")
         let signer = try BadgeSigner(key: key, keyID: set.key.id!)
         let recipient = "marie.dupont@example.org"
         let signed = try signer.issue(
@@ -89,7 +93,9 @@ struct DemoCommand: AsyncParsableCommand {
         print("   \(path("badge-baked.png")) (\(png.count) octets / bytes)")
         print("   \(path("badge-baked.svg")) (\(svg.count) octets / bytes)")
 
-        step(5, "Vérification (documents servis hors ligne depuis \(docsDir))", "Verification (documents served offline from \(docsDir))")
+        step(
+            5, "Vérification (documents servis hors ligne depuis \(docsDir))",
+            "Verification (documents served offline from \(docsDir))")
         let verifier = Verifier(loader: set.loader())
         let report = await verifier.verify(
             .data(png), options: VerificationOptions(now: Date(), recipient: RecipientIdentifier(value: recipient)))
@@ -97,7 +103,8 @@ struct DemoCommand: AsyncParsableCommand {
 
         step(6, "Ce que voit un employeur dans d'autres cas", "What an employer sees in other cases")
         let wrong = await verifier.verify(
-            .data(png), options: VerificationOptions(now: Date(), recipient: RecipientIdentifier(value: "paul@example.org")))
+            .data(png),
+            options: VerificationOptions(now: Date(), recipient: RecipientIdentifier(value: "paul@example.org")))
         print("   autre personne / other person:  \(wrong.verdict.rawValue) — \(wrong.summary.fr)")
         var tampered = signed.assertion
         tampered.issuedOn = DateTimeValue(Date(timeIntervalSinceNow: -86400 * 400))
@@ -106,10 +113,14 @@ struct DemoCommand: AsyncParsableCommand {
         let forged = await verifier.verify(.text(forgedJWS), options: VerificationOptions(now: Date()))
         print("   contenu modifié / altered:      \(forged.verdict.rawValue) — \(forged.summary.fr)")
         var revokedSet = set
-        revokedSet.revocationList.revokedAssertions = [.init(id: signed.assertion.id, revocationReason: "Attribué par erreur")]
-        let revoked = await Verifier(loader: revokedSet.loader()).verify(.data(png), options: VerificationOptions(now: Date()))
+        revokedSet.revocationList.revokedAssertions = [
+            .init(id: signed.assertion.id, revocationReason: "Attribué par erreur")
+        ]
+        let revoked = await Verifier(loader: revokedSet.loader()).verify(
+            .data(png), options: VerificationOptions(now: Date()))
         print("   révoqué / revoked:              \(revoked.verdict.rawValue) — \(revoked.summary.fr)")
-        let expired = await verifier.verify(.data(png), options: VerificationOptions(now: Date(timeIntervalSinceNow: -3600)))
+        let expired = await verifier.verify(
+            .data(png), options: VerificationOptions(now: Date(timeIntervalSinceNow: -3600)))
         print("   horloge en retard / early clock: \(expired.verdict.rawValue) — \(expired.summary.fr)")
 
         print(

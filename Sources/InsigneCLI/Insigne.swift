@@ -7,7 +7,8 @@ struct Insigne: AsyncParsableCommand {
         commandName: "insigne",
         abstract: "Insigne : émettre et vérifier des Open Badges 2.0 / issue and verify Open Badges 2.0.",
         subcommands: [
-            ServeCommand.self, KeygenCommand.self, SignCommand.self, BakeCommand.self, UnbakeCommand.self, VerifyCommand.self,
+            ServeCommand.self, KeygenCommand.self, SignCommand.self, BakeCommand.self, UnbakeCommand.self,
+            VerifyCommand.self,
             DemoCommand.self, BenchCommand.self, ServerBenchCommand.self, ReferentialCommand.self,
             CertificateCommand.self,
         ])
@@ -33,7 +34,8 @@ func readFile(_ path: String, limit: Int = 16 * 1024 * 1024) throws -> [UInt8] {
         throw CLIError(fr: "fichier introuvable : \(path)", en: "file not found: \(path)")
     }
     if let size = attrs[.size] as? Int, size > limit {
-        throw CLIError(fr: "fichier trop volumineux (\(size) octets) : \(path)", en: "file too large (\(size) bytes): \(path)")
+        throw CLIError(
+            fr: "fichier trop volumineux (\(size) octets) : \(path)", en: "file too large (\(size) bytes): \(path)")
     }
     do { return [UInt8](try Data(contentsOf: url)) } catch {
         throw CLIError(fr: "lecture impossible : \(path)", en: "cannot read: \(path)")

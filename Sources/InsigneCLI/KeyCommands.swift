@@ -79,7 +79,8 @@ struct SignCommand: ParsableCommand {
                     en: "Open Badges 2.0 requires an RSA key (RS256), not \(privateKey.algorithm)")
             }
             let json: JSONValue
-            do { json = try JSONValue(parsing: try readFile(assertion, limit: 1 << 20)) } catch let e as JSONSyntaxError {
+            do { json = try JSONValue(parsing: try readFile(assertion, limit: 1 << 20)) } catch let e as JSONSyntaxError
+            {
                 throw CLIError(fr: "assertion : \(e)", en: "assertion: \(e)")
             }
             let parsed: Assertion

@@ -7,7 +7,9 @@ import InsigneServer
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Démarre le service / start the service (options or INSIGNE_HOST, INSIGNE_PORT, INSIGNE_DATA_DIR, INSIGNE_PUBLIC_URL).")
+        abstract:
+            "Démarre le service / start the service (options or INSIGNE_HOST, INSIGNE_PORT, INSIGNE_DATA_DIR, INSIGNE_PUBLIC_URL)."
+    )
 
     @Option(help: "Interface d'écoute / listen address (INSIGNE_HOST).")
     var host: String?

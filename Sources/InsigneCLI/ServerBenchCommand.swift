@@ -11,7 +11,8 @@ import OpenBadgesCrypto
 /// Load comes from `wrk` (Debian package) in a second process, on loopback only.
 struct ServerBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-server", abstract: "Mesure le service HTTP / benchmark the HTTP service (release build, needs wrk).")
+        commandName: "bench-server",
+        abstract: "Mesure le service HTTP / benchmark the HTTP service (release build, needs wrk).")
 
     @Option(help: "Secondes par mesure HTTP / seconds per HTTP measurement.")
     var duration: Int = 5
@@ -35,7 +36,8 @@ struct ServerBenchCommand: AsyncParsableCommand {
         let (award, _) = try await services.issuing.award(
             AwardRequest(badgeClassID: "bientraitance", recipientEmail: "marie.dupont@example.org"), actor: "bench")
         let app = Application(
-            router: buildRouter(services), configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "Insigne"))
+            router: buildRouter(services),
+            configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "Insigne"))
         let server = Task { try await app.run() }
         defer { server.cancel() }
         try await Task.sleep(for: .milliseconds(500))
@@ -57,7 +59,8 @@ struct ServerBenchCommand: AsyncParsableCommand {
 
         // Batch: a CSV of `batch` recipients through the same path as the API's batch endpoint.
         let key = try PrivateKey.generate(.rsa2048)
-        let rawSign = RawOpenSSLBenchmark.rs256SignsPerSecond(key: key, message: Array(repeating: 0x41, count: 900), duration: 2)
+        let rawSign = RawOpenSSLBenchmark.rs256SignsPerSecond(
+            key: key, message: Array(repeating: 0x41, count: 900), duration: 2)
         var csv = "email,name,narrative,expires,evidence\n"
         for n in 0..<batch { csv += "stagiaire\(n)@example.org,Stagiaire \(n),Formation bientraitance,,\n" }
         let start = DispatchTime.now().uptimeNanoseconds
@@ -73,7 +76,9 @@ struct ServerBenchCommand: AsyncParsableCommand {
         print("trivial GET /health            \(Int(trivial)) req/s")
         print("GET hosted assertion            \(Int(hosted)) req/s   ratio \(ratio(hosted, trivial))")
         print("POST /verify (baked PNG)        \(Int(verify)) req/s   ratio \(ratio(verify, trivial))")
-        print("batch award \(batch)           \(Int(batchRate)) awards/s   ratio to 2× raw sign (\(Int(2 * rawSign))/s) \(ratio(batchRate, 2 * rawSign))")
+        print(
+            "batch award \(batch)           \(Int(batchRate)) awards/s   ratio to 2× raw sign (\(Int(2 * rawSign))/s) \(ratio(batchRate, 2 * rawSign))"
+        )
         print("RSS idle \(rssIdle) MiB, under GET load \(rssLoad) MiB, after verify load \(rssAfterVerify) MiB")
         let result: JSONValue = [
             "trivial_rps": .number(trivial.rounded()), "hosted_get_rps": .number(hosted.rounded()),
@@ -147,7 +152,9 @@ struct ServerBenchCommand: AsyncParsableCommand {
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
         return Int(UInt16(bigEndian: addr.sin_port))
     }
 }

@@ -85,10 +85,14 @@ struct VerifyCommand: AsyncParsableCommand {
         var lines = ["\(english ? "Verdict" : "Verdict") : \(verdict) — \(t(r.summary))"]
         if let a = r.assertion {
             if let name = a.badgeName { lines.append("  Badge : \(name)") }
-            if let issuer = a.issuerName ?? a.issuerID { lines.append("  \(english ? "Issuer" : "Émetteur") : \(issuer)") }
+            if let issuer = a.issuerName ?? a.issuerID {
+                lines.append("  \(english ? "Issuer" : "Émetteur") : \(issuer)")
+            }
             if let d = a.issuedOn { lines.append("  \(english ? "Issued on" : "Émis le") : \(d)") }
             if let d = a.expires { lines.append("  \(english ? "Expires" : "Expire le") : \(d)") }
-            if let reason = a.revocationReason { lines.append("  \(english ? "Revocation reason" : "Motif de révocation") : \(reason)") }
+            if let reason = a.revocationReason {
+                lines.append("  \(english ? "Revocation reason" : "Motif de révocation") : \(reason)")
+            }
         }
         lines.append(english ? "Checks:" : "Contrôles :")
         let width = r.checks.map(\.id.count).max() ?? 0

@@ -110,7 +110,9 @@ struct JSONFields {
         switch object[key] {
         case nil, .null?: return nil
         case .number(let n)? where n == n.rounded() && abs(n) < 1e15: return Int(n)
-        case let v?: throw JSONFields.wrongType(name(key), expected: "integer", got: v.typeName == "number" ? "number" : v.typeName)
+        case let v?:
+            throw JSONFields.wrongType(
+                name(key), expected: "integer", got: v.typeName == "number" ? "number" : v.typeName)
         }
     }
 
@@ -189,13 +191,17 @@ enum APIFormat {
     static func slug(from name: String) -> String? {
         var out = ""
         var dash = false
-        let special: [Character: String] = ["œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "ı": "i", "þ": "th"]
+        let special: [Character: String] = [
+            "œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "ı": "i", "þ": "th",
+        ]
         for ch in name.lowercased().decomposedStringWithCanonicalMapping {
             var piece: String
             if let s = special[ch] {
                 piece = s
             } else {
-                piece = String(String.UnicodeScalarView(ch.unicodeScalars.filter { $0.properties.generalCategory != .nonspacingMark }))
+                piece = String(
+                    String.UnicodeScalarView(
+                        ch.unicodeScalars.filter { $0.properties.generalCategory != .nonspacingMark }))
             }
             piece = String(piece.unicodeScalars.filter { $0.isASCII }.map(Character.init))
             for c in piece {
@@ -218,7 +224,8 @@ enum APIFormat {
     static func imageDataURI(_ uri: String, field: String) throws -> Data {
         guard uri.count <= Validation.maxImageBytes * 4 / 3 + 200 else {
             throw ServiceError(
-                .tooLarge, field: field, fr: "image trop volumineuse (2 Mo au plus)", en: "image too large (2 MB at most)")
+                .tooLarge, field: field, fr: "image trop volumineuse (2 Mo au plus)",
+                en: "image too large (2 MB at most)")
         }
         guard uri.lowercased().hasPrefix("data:"), let comma = uri.firstIndex(of: ",") else {
             throw Validation.invalid(
@@ -231,7 +238,8 @@ enum APIFormat {
         let type = params.first ?? ""
         guard type == "image/png" || type == "image/svg+xml" else {
             throw Validation.invalid(
-                field, fr: "seules les images PNG ou SVG sont acceptées (reçu : \(type.isEmpty ? "type absent" : type))",
+                field,
+                fr: "seules les images PNG ou SVG sont acceptées (reçu : \(type.isEmpty ? "type absent" : type))",
                 en: "only PNG or SVG images are accepted (got: \(type.isEmpty ? "no type" : type))")
         }
         if params.contains("base64") {
@@ -264,7 +272,8 @@ enum APIFormat {
     static func int(_ n: Int) -> JSONValue { .number(Double(n)) }
 
     /// A query parameter as a positive integer within bounds (400 otherwise).
-    static func queryInt(_ request: Request, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+    static func queryInt(_ request: Request, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int
+    {
         guard let s = request.uri.queryParameters.get(name) else { return value }
         guard let n = Int(s), range.contains(n) else {
             throw Validation.invalid(

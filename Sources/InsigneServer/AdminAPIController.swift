@@ -153,7 +153,9 @@ struct AdminAPIController: Sendable {
 
     func getIssuer(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let id = try pathID(context)
-        guard let issuer = try await issuing.issuer(id: id) else { throw ServiceError.notFound("Émetteur / issuer", id) }
+        guard let issuer = try await issuing.issuer(id: id) else {
+            throw ServiceError.notFound("Émetteur / issuer", id)
+        }
         try Access.requireIssuer(context, id)
         return HTTP.json(issuerJSON(issuer, keys: try await issuing.keys(issuerID: id)))
     }
@@ -179,10 +181,12 @@ struct AdminAPIController: Sendable {
         }
         let parent = try o.optionalString("parent")
         if let parent, try await issuing.issuer(id: parent) == nil {
-            throw Validation.invalid("parent", fr: "émetteur parent inconnu : \(parent)", en: "unknown parent issuer: \(parent)")
+            throw Validation.invalid(
+                "parent", fr: "émetteur parent inconnu : \(parent)", en: "unknown parent issuer: \(parent)")
         }
         let record = IssuerRecord(
-            id: id, parentID: parent, name: name, url: url, email: email, description: description, imageData: imageData,
+            id: id, parentID: parent, name: name, url: url, email: email, description: description,
+            imageData: imageData,
             imageType: imageType, createdAt: Date())
         let issuer = try await issuing.createIssuer(record, actor: account.id)
         return Self.created(issuerJSON(issuer, keys: try await issuing.keys(issuerID: id)), location: urls.issuer(id))
@@ -202,7 +206,8 @@ struct AdminAPIController: Sendable {
     func badgeJSON(_ b: BadgeClassRecord) -> JSONValue {
         [
             "id": .string(b.id), "url": .string(urls.badgeClass(b.id)), "issuer": .string(b.issuerID),
-            "issuerUrl": .string(urls.issuer(b.issuerID)), "name": .string(b.name), "description": .string(b.description),
+            "issuerUrl": .string(urls.issuer(b.issuerID)), "name": .string(b.name),
+            "description": .string(b.description),
             "criteria": ["narrative": .string(b.criteriaNarrative), "id": APIFormat.optional(b.criteriaURL)],
             "image": .string(urls.badgeImage(b.id)), "imageType": .string(b.imageType),
             "tags": .array(b.tags.map(JSONValue.string)),
@@ -238,17 +243,21 @@ struct AdminAPIController: Sendable {
 
     func createBadgeClass(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let issuerID = try pathID(context)
-        guard try await issuing.issuer(id: issuerID) != nil else { throw ServiceError.notFound("Émetteur / issuer", issuerID) }
+        guard try await issuing.issuer(id: issuerID) != nil else {
+            throw ServiceError.notFound("Émetteur / issuer", issuerID)
+        }
         let account = try Access.requireIssuer(context, issuerID)
         let mediaType = APIBody.mediaType(request)
         var badge: BadgeClassRecord
         var alignment: [AlignmentInput]
         if mediaType == "multipart/form-data" {
             let form = try MultipartForm(
-                body: try await APIBody.bytes(request, context: context), contentType: request.headers[.contentType] ?? "")
+                body: try await APIBody.bytes(request, context: context),
+                contentType: request.headers[.contentType] ?? "")
             (badge, alignment) = try Self.badge(form: form, issuerID: issuerID)
         } else if APIBody.isJSON(mediaType) {
-            (badge, alignment) = try Self.badge(json: try await APIBody.json(request, context: context), issuerID: issuerID)
+            (badge, alignment) = try Self.badge(
+                json: try await APIBody.json(request, context: context), issuerID: issuerID)
         } else {
             throw APIError.unsupportedMediaType("application/json, multipart/form-data")
         }
@@ -292,7 +301,8 @@ struct AdminAPIController: Sendable {
     }
 
     static let formFields: Set<String> = [
-        "id", "name", "description", "criteria", "criteria.narrative", "criteriaNarrative", "criteria.id", "criteriaUrl",
+        "id", "name", "description", "criteria", "criteria.narrative", "criteriaNarrative", "criteria.id",
+        "criteriaUrl",
         "image", "tags", "tags[]", "alignment", "validityDays",
     ]
 
@@ -307,14 +317,17 @@ struct AdminAPIController: Sendable {
         }
         guard let name = form.field("name") else { throw JSONFields.missing("name") }
         guard let description = form.field("description") else { throw JSONFields.missing("description") }
-        guard let narrative = form.field("criteria.narrative") ?? form.field("criteriaNarrative") ?? form.field("criteria")
+        guard
+            let narrative = form.field("criteria.narrative") ?? form.field("criteriaNarrative")
+                ?? form.field("criteria")
         else { throw JSONFields.missing("criteria.narrative") }
         let imageData: Data
         if let part = form.part("image"), part.filename != nil || !part.text.hasPrefix("data:") {
             guard !part.body.isEmpty else { throw JSONFields.missing("image") }
             guard part.body.count <= Validation.maxImageBytes else {
                 throw ServiceError(
-                    .tooLarge, field: "image", fr: "image trop volumineuse (2 Mo au plus)", en: "image too large (2 MB at most)")
+                    .tooLarge, field: "image", fr: "image trop volumineuse (2 Mo au plus)",
+                    en: "image too large (2 MB at most)")
             }
             imageData = Data(part.body)
         } else if let uri = form.field("image") {
@@ -329,7 +342,9 @@ struct AdminAPIController: Sendable {
         var alignment: [AlignmentInput] = []
         if let a = form.field("alignment") {
             let value = try JSONValue(parsing: a)
-            guard case .array = value else { throw JSONFields.wrongType("alignment", expected: "array", got: value.typeName) }
+            guard case .array = value else {
+                throw JSONFields.wrongType("alignment", expected: "array", got: value.typeName)
+            }
             alignment = try Self.alignment(try JSONFields(["alignment": value]).objectArray("alignment") ?? [])
         }
         var validityDays: Int?
@@ -377,7 +392,8 @@ struct AdminAPIController: Sendable {
         var o: [String: JSONValue] = [
             "id": .string(a.id), "badge": .string(a.badgeClassID), "badgeUrl": .string(urls.badgeClass(a.badgeClassID)),
             "recipient": ["email": .string(a.recipientEmail), "name": APIFormat.optional(a.recipientName)],
-            "issuedOn": .string(a.issuedOn), "expires": APIFormat.optional(a.expires), "narrative": APIFormat.optional(a.narrative),
+            "issuedOn": .string(a.issuedOn), "expires": APIFormat.optional(a.expires),
+            "narrative": APIFormat.optional(a.narrative),
             "revoked": .bool(a.isRevoked), "revokedAt": a.revokedAt.map(APIFormat.date) ?? .null,
             "revocationReason": APIFormat.optional(a.revocationReason), "url": .string(urls.assertion(a.id)),
             "png": .string(urls.assertionPNG(a.id)), "svg": .string(urls.assertionSVG(a.id)),
@@ -388,7 +404,8 @@ struct AdminAPIController: Sendable {
                 a.evidence.map {
                     [
                         "id": APIFormat.optional($0.id), "name": APIFormat.optional($0.name),
-                        "narrative": APIFormat.optional($0.narrative), "description": APIFormat.optional($0.description),
+                        "narrative": APIFormat.optional($0.narrative),
+                        "description": APIFormat.optional($0.description),
                         "genre": APIFormat.optional($0.genre),
                     ]
                 })
@@ -401,7 +418,8 @@ struct AdminAPIController: Sendable {
     func createAssertion(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let badge = try await badgeClass(context)
         let account = try Access.account(context)
-        var row = try BatchAwarding.row(fromJSON: try await APIBody.json(request, context: context), line: 1, allowKey: false)
+        var row = try BatchAwarding.row(
+            fromJSON: try await APIBody.json(request, context: context), line: 1, allowKey: false)
         if let key = request.headers[Self.idempotencyHeader] {
             try Validation.text(key, field: "Idempotency-Key", max: 200)
             row.idempotencyKey = key
@@ -486,7 +504,8 @@ struct AdminAPIController: Sendable {
             rows = try BatchAwarding.parseCSV(try await APIBody.bytes(request, context: context))
         case "multipart/form-data":
             let form = try MultipartForm(
-                body: try await APIBody.bytes(request, context: context), contentType: request.headers[.contentType] ?? "")
+                body: try await APIBody.bytes(request, context: context),
+                contentType: request.headers[.contentType] ?? "")
             guard let file = form.part("file") ?? form.part("csv") else { throw JSONFields.missing("file") }
             rows = try BatchAwarding.parseCSV(file.body)
         case let m where APIBody.isJSON(m):

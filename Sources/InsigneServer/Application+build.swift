@@ -64,7 +64,8 @@ public struct ServerServices: Sendable {
         var http = HTTPLoaderConfiguration()
         http.addressPolicy = configuration.allowPrivateNetwork ? .allowAll : .publicOnly
         resolver = PublicDocumentResolver(db: db, documents: documents, carriers: CarrierCache())
-        verifier = Verifier(loader: DatabaseDocumentLoader(resolver: resolver, fallback: HTTPDocumentLoader(configuration: http)))
+        verifier = Verifier(
+            loader: DatabaseDocumentLoader(resolver: resolver, fallback: HTTPDocumentLoader(configuration: http)))
     }
 }
 
@@ -107,7 +108,9 @@ public func buildRouter(_ services: ServerServices) -> Router<AppRequestContext>
 }
 
 /// Builds the application: opens storage, seeds demo data once, and serves.
-public func buildApplication(_ configuration: ServerConfiguration, logger: Logger? = nil) async throws -> some ApplicationProtocol {
+public func buildApplication(_ configuration: ServerConfiguration, logger: Logger? = nil) async throws
+    -> some ApplicationProtocol
+{
     let services = try ServerServices(configuration: configuration)
     var log = logger ?? Logger(label: "insigne")
     log.logLevel = .info
@@ -127,7 +130,9 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         var response = try await next(request, context)
         response.headers[.init("X-Content-Type-Options")!] = "nosniff"
         response.headers[.init("Referrer-Policy")!] = "same-origin"

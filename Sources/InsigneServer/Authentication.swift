@@ -11,7 +11,9 @@ struct BearerAuthenticator: RouterMiddleware {
     typealias Context = AppRequestContext
     let db: AppDatabase
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         guard let header = request.headers[.authorization] else {
             return Self.unauthorized(
                 request, fr: "jeton d'API requis (en-tête Authorization: Bearer <jeton>)",
@@ -25,7 +27,8 @@ struct BearerAuthenticator: RouterMiddleware {
         }
         let token = parts[1].trimmingCharacters(in: .whitespaces)
         guard !token.isEmpty, token.utf8.count <= 512 else {
-            return Self.unauthorized(request, fr: "jeton d'API invalide", en: "invalid API token", error: "invalid_token")
+            return Self.unauthorized(
+                request, fr: "jeton d'API invalide", en: "invalid API token", error: "invalid_token")
         }
         let hash = SHA256Digest.hexHash(Array(token.utf8))
         let account = try await db.writer.read { db -> AccountRecord? in
@@ -34,7 +37,8 @@ struct BearerAuthenticator: RouterMiddleware {
         }
         guard let account, account.role != .learner, account.erasedAt == nil else {
             return Self.unauthorized(
-                request, fr: "jeton d'API inconnu ou révoqué", en: "unknown or revoked API token", error: "invalid_token")
+                request, fr: "jeton d'API inconnu ou révoqué", en: "unknown or revoked API token",
+                error: "invalid_token")
         }
         var context = context
         context.account = account

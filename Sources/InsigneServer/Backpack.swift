@@ -30,7 +30,9 @@ struct Backpack: Sendable {
         case .revoked?: State(code: "revoked", fr: "révoqué", en: "revoked", css: "bad")
         case .expired?: State(code: "expired", fr: "expiré", en: "expired", css: "neutral")
         case .unverifiable?:
-            State(code: "unverifiable", fr: "vérification impossible pour l'instant", en: "cannot be checked now", css: "neutral")
+            State(
+                code: "unverifiable", fr: "vérification impossible pour l'instant", en: "cannot be checked now",
+                css: "neutral")
         default: State(code: "invalid", fr: "non valide", en: "invalid", css: "bad")
         }
     }
@@ -67,7 +69,8 @@ struct Backpack: Sendable {
     /// The badge class image named in the stored report: a data: URI, or a URL fetched through the verifier's
     /// loader (own documents from the database, others over HTTP behind the SSRF guard).
     func classImage(_ r: BackpackBadgeRecord) async -> [UInt8]? {
-        guard let report = try? JSONValue(parsing: r.reportJSON), case .string(let src)? = report["assertion"]?["badgeImage"]
+        guard let report = try? JSONValue(parsing: r.reportJSON),
+            case .string(let src)? = report["assertion"]?["badgeImage"]
         else { return nil }
         if src.hasPrefix("data:") {
             guard let comma = src.firstIndex(of: ","), src[..<comma].hasSuffix(";base64"),
@@ -89,7 +92,8 @@ struct Backpack: Sendable {
         zip.add("LISEZMOI-README.txt", Array(Self.readme(learnerName, count: entries.count).utf8))
         var index: [JSONValue] = []
         for (n, e) in entries.enumerated() {
-            let stem = String(format: "badges/%02d-", n + 1)
+            let stem =
+                String(format: "badges/%02d-", n + 1)
                 + String(Portfolio.safeFileName(e.badgeName, mediaType: "image/png").dropLast(".png".count))
             var item: [String: JSONValue] = [
                 "name": .string(e.badgeName), "issuer": .string(e.issuerName), "assertionId": .string(e.assertionID),
@@ -141,7 +145,8 @@ struct Backpack: Sendable {
         if let (year, month) = yearMonth(e.issuedOn) { q += [("issueYear", year), ("issueMonth", month)] }
         if let url = certificateURL(e, urls: urls) { q.append(("certUrl", url)) }
         q.append(("certId", e.isIssuedHere ? e.id : e.assertionID))
-        return "https://www.linkedin.com/profile/add?" + q.map { "\($0.0)=\(Pages.queryEscape($0.1))" }.joined(separator: "&")
+        return "https://www.linkedin.com/profile/add?"
+            + q.map { "\($0.0)=\(Pages.queryEscape($0.1))" }.joined(separator: "&")
     }
 
     /// Where someone can check the badge: the hosted assertion, for badges that have one.
@@ -182,13 +187,15 @@ struct Backpack: Sendable {
     func setPublic(_ open: Bool, accountID: String, now: Date = Date()) async throws -> String? {
         let fresh = try SecureRandom.hex(byteCount: 16)
         return try await services.db.writer.write { db -> String? in
-            var s = try BackpackSettingRecord.fetchOne(db, key: accountID) ?? BackpackSettingRecord(accountID: accountID)
+            var s =
+                try BackpackSettingRecord.fetchOne(db, key: accountID) ?? BackpackSettingRecord(accountID: accountID)
             if open, s.publicSlug != nil { return s.publicSlug }
             s.publicSlug = open ? fresh : nil
             s.publicSince = open ? now : nil
             try s.save(db)
             var e = AuditEventRecord(
-                at: now, actor: accountID, action: open ? "backpack.public.open" : "backpack.public.close", subject: accountID)
+                at: now, actor: accountID, action: open ? "backpack.public.open" : "backpack.public.close",
+                subject: accountID)
             try e.insert(db)
             return s.publicSlug
         }
@@ -212,7 +219,8 @@ struct Backpack: Sendable {
         let (emails, badges, setting) = try await db.writer.read { db in
             (
                 try LearnerEmailRecord.filter(Column("accountID") == accountID).order(Column("createdAt")).fetchAll(db),
-                try BackpackBadgeRecord.filter(Column("learnerID") == accountID).order(Column("createdAt")).fetchAll(db),
+                try BackpackBadgeRecord.filter(Column("learnerID") == accountID).order(Column("createdAt")).fetchAll(
+                    db),
                 try BackpackSettingRecord.fetchOne(db, key: accountID)
             )
         }
@@ -237,9 +245,10 @@ struct Backpack: Sendable {
             return .object(o)
         }
         let doc: JSONValue = [
-            "emails": .array(emails.map { e in
-                ["email": .string(e.email), "verifiedAt": date(e.verifiedAt), "addedAt": date(e.createdAt)]
-            }),
+            "emails": .array(
+                emails.map { e in
+                    ["email": .string(e.email), "verifiedAt": date(e.verifiedAt), "addedAt": date(e.createdAt)]
+                }),
             "publicPage": ["open": .bool(setting?.publicSlug != nil), "since": date(setting?.publicSince)],
             "importedBadges": .array(imported),
         ]
@@ -251,7 +260,8 @@ struct Backpack: Sendable {
     /// imported badges, extra addresses and settings are deleted. Returns the number of assertions blanked.
     static func erase(accountID: String, _ db: Database) throws -> Int {
         let verified = try String.fetchAll(
-            db, sql: "SELECT email FROM learnerEmail WHERE accountID = ? AND verifiedAt IS NOT NULL", arguments: [accountID])
+            db, sql: "SELECT email FROM learnerEmail WHERE accountID = ? AND verifiedAt IS NOT NULL",
+            arguments: [accountID])
         var blanked = 0
         for email in verified {
             try db.execute(

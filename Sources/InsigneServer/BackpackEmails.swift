@@ -54,7 +54,8 @@ struct BackpackEmails: Sendable {
         let token = try SecureRandom.hex(byteCount: 32)
         return try await db.writer.write { db -> Result<String, Refusal> in
             let others = try AccountRecord.filter(
-                sql: "id <> ? AND (email = ? COLLATE NOCASE OR login = ? COLLATE NOCASE)", arguments: [account.id, email, email]
+                sql: "id <> ? AND (email = ? COLLATE NOCASE OR login = ? COLLATE NOCASE)",
+                arguments: [account.id, email, email]
             ).fetchCount(db)
             if others > 0 { return .failure(.takenByAnother) }
             if let existing = try LearnerEmailRecord.filter(Column("email") == email).fetchOne(db) {
@@ -79,7 +80,9 @@ struct BackpackEmails: Sendable {
     func pending(token: String, accountID: String, now: Date = Date()) async throws -> LearnerEmailRecord? {
         guard token.count == 64, token.allSatisfy(\.isHexDigit) else { return nil }
         return try await db.writer.read { db in
-            guard let r = try LearnerEmailRecord.filter(Column("verificationTokenHash") == Portfolio.hash(token)).fetchOne(db),
+            guard
+                let r = try LearnerEmailRecord.filter(Column("verificationTokenHash") == Portfolio.hash(token))
+                    .fetchOne(db),
                 r.accountID == accountID, r.verifiedAt == nil,
                 r.createdAt.addingTimeInterval(Self.confirmationLifetime) > now
             else { return nil }
@@ -91,11 +94,14 @@ struct BackpackEmails: Sendable {
     func confirm(token: String, accountID: String, now: Date = Date()) async throws -> String? {
         guard try await pending(token: token, accountID: accountID, now: now) != nil else { return nil }
         return try await db.writer.write { db -> String? in
-            guard var r = try LearnerEmailRecord.filter(Column("verificationTokenHash") == Portfolio.hash(token)).fetchOne(db),
+            guard
+                var r = try LearnerEmailRecord.filter(Column("verificationTokenHash") == Portfolio.hash(token))
+                    .fetchOne(db),
                 r.accountID == accountID, r.verifiedAt == nil
             else { return nil }
             let others = try AccountRecord.filter(
-                sql: "id <> ? AND (email = ? COLLATE NOCASE OR login = ? COLLATE NOCASE)", arguments: [accountID, r.email, r.email]
+                sql: "id <> ? AND (email = ? COLLATE NOCASE OR login = ? COLLATE NOCASE)",
+                arguments: [accountID, r.email, r.email]
             ).fetchCount(db)
             if others > 0 { return nil }
             r.verifiedAt = now
@@ -145,6 +151,7 @@ struct BackpackEmails: Sendable {
             """
         let host = URL(string: services.urls.base)?.host ?? "localhost"
         try MailOutbox(dataDirectory: services.configuration.dataDirectory).send(
-            .init(to: email, subject: "Confirmez votre adresse / Confirm your address — Insigne", body: body), from: host)
+            .init(to: email, subject: "Confirmez votre adresse / Confirm your address — Insigne", body: body),
+            from: host)
     }
 }

@@ -77,7 +77,8 @@ extension ServerServices {
         let documents = self.documents
         let (issued, badges, issuers, stored) = try await db.writer.read { db in
             let emails = try Self.learnerEmails(accountID: learnerID, db)
-            let issued = emails.isEmpty ? [] : try AssertionRecord.filter(emails.contains(Column("recipientEmail"))).fetchAll(db)
+            let issued =
+                emails.isEmpty ? [] : try AssertionRecord.filter(emails.contains(Column("recipientEmail"))).fetchAll(db)
             let badgeIDs = Set(issued.map(\.badgeClassID))
             let badges = try BadgeClassRecord.fetchAll(db, keys: Array(badgeIDs))
             let issuers = try IssuerRecord.fetchAll(db, keys: Array(Set(badges.map(\.issuerID))))
@@ -90,7 +91,8 @@ extension ServerServices {
         var entries: [BackpackEntry] = issued.map { a in
             let badge = badgeByID[a.badgeClassID]
             let outcome: VerificationOutcome =
-                a.isRevoked ? .revoked : (a.expires.flatMap(DateTimeValue.init).map { $0.date < now } ?? false) ? .expired : .valid
+                a.isRevoked
+                ? .revoked : (a.expires.flatMap(DateTimeValue.init).map { $0.date < now } ?? false) ? .expired : .valid
             return BackpackEntry(
                 id: a.id, assertionID: documents.urls.assertion(a.id), badgeName: badge?.name ?? a.badgeClassID,
                 issuerName: badge.flatMap { issuerByID[$0.issuerID]?.name } ?? "", issuedOn: a.issuedOn, jws: a.jws,
@@ -141,28 +143,35 @@ extension ServerServices {
         guard let match else {
             throw BackpackImportError(
                 kind: .recipientMismatch, outcome: VerificationOutcome.recipientMismatch.rawValue,
-                messageFR: "Ce badge a été attribué à une autre adresse que les vôtres (ajoutez et confirmez d'abord cette adresse).",
-                messageEN: "This badge was awarded to an address that is not one of yours (add and confirm that address first).")
+                messageFR:
+                    "Ce badge a été attribué à une autre adresse que les vôtres (ajoutez et confirmez d'abord cette adresse).",
+                messageEN:
+                    "This badge was awarded to an address that is not one of yours (add and confirm that address first)."
+            )
         }
-        let report = await verifier.verify(input, options: VerificationOptions(now: now, recipient: RecipientIdentifier(value: match)))
+        let report = await verifier.verify(
+            input, options: VerificationOptions(now: now, recipient: RecipientIdentifier(value: match)))
         let kept: Set<VerificationOutcome> = [.valid, .revoked, .expired]
         guard kept.contains(report.outcome), let doc = report.assertionDocument else { throw Self.invalid(report) }
         let assertionID = assertion.id
         let summary = report.assertion
         let record = try await db.writer.write { db -> (BackpackBadgeRecord, Bool) in
-            let existing = try BackpackBadgeRecord
+            let existing =
+                try BackpackBadgeRecord
                 .filter(Column("learnerID") == learnerID && Column("assertionID") == assertionID).fetchOne(db)
             var r = BackpackBadgeRecord(
                 id: existing?.id ?? UUID().uuidString.lowercased(), learnerID: learnerID, source: source,
                 assertionID: assertionID, jws: report.jws, assertionJSON: doc.encodedString(),
-                originalData: originalData ?? existing?.originalData, originalType: originalType ?? existing?.originalType,
+                originalData: originalData ?? existing?.originalData,
+                originalType: originalType ?? existing?.originalType,
                 badgeName: summary?.badgeName ?? "", issuerName: summary?.issuerName ?? "", issuedOn: summary?.issuedOn,
                 outcome: report.outcome.rawValue, reportJSON: report.json.encodedString(), verifiedAt: now,
                 createdAt: existing?.createdAt ?? now, updatedAt: now)
             if existing != nil { r.source = existing!.source }
             try r.save(db)
             var event = AuditEventRecord(
-                at: now, actor: learnerID, action: existing == nil ? "backpack.import" : "backpack.update", subject: r.id,
+                at: now, actor: learnerID, action: existing == nil ? "backpack.import" : "backpack.update",
+                subject: r.id,
                 detail: source.rawValue)
             try event.insert(db)
             return (r, existing != nil)
@@ -171,8 +180,11 @@ extension ServerServices {
     }
 
     /// Verifies a stored badge again (from its JWS, or its hosted URL) and records the new state.
-    public func reverifyBackpackBadge(id: String, learnerID: String, now: Date = Date()) async throws -> BackpackBadgeRecord {
-        guard let r = try await db.writer.read({ db in try BackpackBadgeRecord.fetchOne(db, key: id) }), r.learnerID == learnerID
+    public func reverifyBackpackBadge(id: String, learnerID: String, now: Date = Date()) async throws
+        -> BackpackBadgeRecord
+    {
+        guard let r = try await db.writer.read({ db in try BackpackBadgeRecord.fetchOne(db, key: id) }),
+            r.learnerID == learnerID
         else { throw ServiceError.notFound("Badge", id) }
         let input: VerificationInput
         if let jws = r.jws {

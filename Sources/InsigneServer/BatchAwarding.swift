@@ -94,15 +94,18 @@ struct BatchAwarding: Sendable {
             guard let column = column(forHeader: name) else {
                 if i == 0, name.contains("@") {
                     throw csvError(
-                        line: header.line, fr: "ligne d'en-tête manquante (colonnes : \(columns.joined(separator: ",")))",
+                        line: header.line,
+                        fr: "ligne d'en-tête manquante (colonnes : \(columns.joined(separator: ",")))",
                         en: "header row missing (columns: \(columns.joined(separator: ",")))")
                 }
                 throw csvError(
-                    line: header.line, fr: "colonne inconnue « \(name) » (colonnes admises : \(columns.joined(separator: ", ")))",
+                    line: header.line,
+                    fr: "colonne inconnue « \(name) » (colonnes admises : \(columns.joined(separator: ", ")))",
                     en: "unknown column \"\(name)\" (allowed columns: \(columns.joined(separator: ", ")))")
             }
             guard !mapping.values.contains(column) else {
-                throw csvError(line: header.line, fr: "colonne « \(column) » en double", en: "duplicate column \"\(column)\"")
+                throw csvError(
+                    line: header.line, fr: "colonne « \(column) » en double", en: "duplicate column \"\(column)\"")
             }
             mapping[i] = column
         }
@@ -119,21 +122,26 @@ struct BatchAwarding: Sendable {
             for (i, f) in record.fields.enumerated() {
                 if let c = mapping[i] {
                     let t = f.trimmingCharacters(in: .whitespacesAndNewlines)
-                    if !t.isEmpty { values[c] = c == "narrative" ? f.trimmingCharacters(in: .whitespacesAndNewlines) : t }
+                    if !t.isEmpty {
+                        values[c] = c == "narrative" ? f.trimmingCharacters(in: .whitespacesAndNewlines) : t
+                    }
                 }
             }
             var row = BatchRow(
                 line: record.line, email: values["email"] ?? "", name: values["name"], narrative: values["narrative"],
                 expires: values["expires"], idempotencyKey: values["idempotencyKey"])
             if let ev = values["evidence"] {
-                row.evidence = ev.split(whereSeparator: { $0.isWhitespace || $0 == "|" }).map { EvidenceRecord(id: String($0)) }
+                row.evidence = ev.split(whereSeparator: { $0.isWhitespace || $0 == "|" }).map {
+                    EvidenceRecord(id: String($0))
+                }
             }
             if record.fields.count > width,
                 record.fields[width...].contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty })
             {
                 row.problem = ServiceError(
                     .invalid, field: "csv",
-                    fr: "\(record.fields.count) champs pour \(width) colonnes (un séparateur ou un guillemet manque-t-il ?)",
+                    fr:
+                        "\(record.fields.count) champs pour \(width) colonnes (un séparateur ou un guillemet manque-t-il ?)",
                     en: "\(record.fields.count) fields for \(width) columns (a missing quote or separator?)")
             } else if row.email.isEmpty {
                 row.problem = Validation.invalid("email", fr: "adresse manquante", en: "address missing")
@@ -175,7 +183,10 @@ struct BatchAwarding: Sendable {
     /// Throws a 400 naming the field when the shape or a type is wrong.
     static func row(fromJSON value: JSONValue, line: Int, allowKey: Bool) throws -> BatchRow {
         let o = try JSONFields(value, field: allowKey ? "[\(line - 1)]" : "")
-        try o.allowOnly(allowKey ? ["recipient", "narrative", "evidence", "expires", "idempotencyKey"] : ["recipient", "narrative", "evidence", "expires"])
+        try o.allowOnly(
+            allowKey
+                ? ["recipient", "narrative", "evidence", "expires", "idempotencyKey"]
+                : ["recipient", "narrative", "evidence", "expires"])
         guard let r = try o.nested("recipient") else { throw JSONFields.missing(o.name("recipient")) }
         try r.allowOnly(["email", "name"])
         let key: String? = try allowKey ? o.optionalString("idempotencyKey") : nil
@@ -231,10 +242,15 @@ struct BatchAwarding: Sendable {
     /// `row:` + SHA-256 of badge id, normalised email, narrative, expiry instant and evidence.
     static func idempotencyKey(for row: BatchRow, badgeID: String) -> String {
         if let k = row.idempotencyKey { return explicitKey(k, badgeID: badgeID) }
-        let expires = row.expires.flatMap { DateTimeValue($0.trimmingCharacters(in: .whitespaces)) }.map { DateTimeValue($0.date).text }
+        let expires =
+            row.expires.flatMap { DateTimeValue($0.trimmingCharacters(in: .whitespaces)) }.map {
+                DateTimeValue($0.date).text
+            }
             ?? row.expires ?? ""
-        let evidence = row.evidence.map { [$0.id, $0.name, $0.narrative, $0.description, $0.genre].map { $0 ?? "" }.joined(separator: "\u{1E}") }
-            .joined(separator: "\u{1D}")
+        let evidence = row.evidence.map {
+            [$0.id, $0.name, $0.narrative, $0.description, $0.genre].map { $0 ?? "" }.joined(separator: "\u{1E}")
+        }
+        .joined(separator: "\u{1D}")
         let parts = [
             badgeID, EmailNormalization.normalize(row.email),
             (row.narrative ?? "").trimmingCharacters(in: .whitespacesAndNewlines), expires, evidence,
@@ -306,7 +322,9 @@ struct BatchAwarding: Sendable {
     /// Rows awarded at the same time: enough to keep two cores signing while others wait on the database.
     static let parallelRows = 4
 
-    private func runOne(_ row: BatchRow, badgeID: String, dryRun: Bool, actor: String, seen: inout Set<String>) async -> BatchRowResult {
+    private func runOne(_ row: BatchRow, badgeID: String, dryRun: Bool, actor: String, seen: inout Set<String>) async
+        -> BatchRowResult
+    {
         let email = row.email.isEmpty ? nil : EmailNormalization.normalize(row.email)
         var result = BatchRowResult(line: row.line, status: .error, email: email)
         do {
@@ -331,7 +349,8 @@ struct BatchAwarding: Sendable {
             result.error = e
         } catch {
             result.error = ServiceError(
-                .serverError, fr: "erreur interne pour cette ligne ; réessayez le lot", en: "internal error for this row; retry the batch")
+                .serverError, fr: "erreur interne pour cette ligne ; réessayez le lot",
+                en: "internal error for this row; retry the batch")
         }
         return result
     }
@@ -364,7 +383,8 @@ actor BatchRegistry {
             let finished = batches.values.filter(\.done).sorted { $0.startedAt < $1.startedAt }
             for s in finished.prefix(batches.count - capacity + 1) { batches[s.id] = nil }
         }
-        let s = State(id: UUID().uuidString.lowercased(), accountID: accountID, badgeID: badgeID, total: total, startedAt: Date())
+        let s = State(
+            id: UUID().uuidString.lowercased(), accountID: accountID, badgeID: badgeID, total: total, startedAt: Date())
         batches[s.id] = s
         return s
     }
@@ -391,9 +411,12 @@ actor BatchRegistry {
 
 extension ServerServices {
     /// Awards every row of a CSV the way the API's batch endpoint does; returns the counts (benchmarks, scripts).
-    public func awardBatch(csv: [UInt8], badgeID: String, actor: String) async throws -> (created: Int, skipped: Int, errors: Int) {
+    public func awardBatch(csv: [UInt8], badgeID: String, actor: String) async throws -> (
+        created: Int, skipped: Int, errors: Int
+    ) {
         let rows = try BatchAwarding.parseCSV(csv)
-        let results = await BatchAwarding(issuing: issuing, urls: urls).run(rows: rows, badgeID: badgeID, dryRun: false, actor: actor)
+        let results = await BatchAwarding(issuing: issuing, urls: urls).run(
+            rows: rows, badgeID: badgeID, dryRun: false, actor: actor)
         return (
             results.count { $0.status == .created }, results.count { $0.status == .skipped },
             results.count { $0.status == .error }

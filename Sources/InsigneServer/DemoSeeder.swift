@@ -34,16 +34,19 @@ struct DemoSeeder: Sendable {
                 IssuerRecord(
                     id: Self.issuerID, name: "Mutuelle Vivre Ensemble", url: "https://www.mutuelle-vivre-ensemble.fr",
                     email: "formation@mutuelle-vivre-ensemble.fr",
-                    description: "Foyers d'hébergement, ESAT et maison médicale : la formation des équipes et des stagiaires.",
+                    description:
+                        "Foyers d'hébergement, ESAT et maison médicale : la formation des équipes et des stagiaires.",
                     createdAt: now), actor: "seed")
         }
         if !(try await db.read({ db in try IssuerRecord.exists(db, key: Self.establishmentID) })) {
             _ = try await issuing.createIssuer(
                 IssuerRecord(
-                    id: Self.establishmentID, parentID: Self.issuerID, name: "Foyers La Maison (Mutuelle Vivre Ensemble)",
+                    id: Self.establishmentID, parentID: Self.issuerID,
+                    name: "Foyers La Maison (Mutuelle Vivre Ensemble)",
                     url: "https://www.mutuelle-vivre-ensemble.fr/foyers-la-maison",
                     email: "foyers-la-maison@mutuelle-vivre-ensemble.fr",
-                    description: "Établissement d'hébergement de la Mutuelle Vivre Ensemble.", createdAt: now), actor: "seed")
+                    description: "Établissement d'hébergement de la Mutuelle Vivre Ensemble.", createdAt: now),
+                actor: "seed")
         }
         if !(try await db.read({ db in try BadgeClassRecord.exists(db, key: Self.badgeID) })) {
             _ = try await issuing.createBadgeClass(
@@ -65,11 +68,13 @@ struct DemoSeeder: Sendable {
         try await db.write { db in
             if try AccountRecord.filter(Column("login") == "admin").fetchCount(db) == 0 {
                 try AccountRecord(
-                    id: "admin", login: "admin", displayName: "Administrateur", passwordHash: passwordHash, role: .admin,
+                    id: "admin", login: "admin", displayName: "Administrateur", passwordHash: passwordHash,
+                    role: .admin,
                     issuerID: nil, createdAt: now
                 ).insert(db)
                 try APITokenRecord(
-                    tokenHash: SHA256Digest.hexHash(Array(token.utf8)), accountID: "admin", label: "initial admin token",
+                    tokenHash: SHA256Digest.hexHash(Array(token.utf8)), accountID: "admin",
+                    label: "initial admin token",
                     createdAt: now
                 ).insert(db)
             }

@@ -44,7 +44,8 @@ public struct DocumentFactory: Sendable {
             entries.append(.init(id: "urn:uuid:\(a.id)", revocationReason: a.revocationReason))
             entries.append(.init(id: urls.assertion(a.id), revocationReason: a.revocationReason))
         }
-        return RevocationList(id: urls.revocationList(issuerID), issuer: urls.issuer(issuerID), revokedAssertions: entries)
+        return RevocationList(
+            id: urls.revocationList(issuerID), issuer: urls.issuer(issuerID), revokedAssertions: entries)
     }
 
     /// The hosted form of an award: same recipient hash, badge and dates as the signed form, `id` = its URL,
@@ -52,7 +53,8 @@ public struct DocumentFactory: Sendable {
     public func hostedAssertion(_ a: AssertionRecord) -> Assertion {
         var assertion = Assertion(
             id: urls.assertion(a.id),
-            recipient: IdentityObject(type: "email", identity: a.recipientIdentity, hashed: true, salt: a.recipientSalt),
+            recipient: IdentityObject(
+                type: "email", identity: a.recipientIdentity, hashed: true, salt: a.recipientSalt),
             badge: urls.badgeClass(a.badgeClassID), verification: VerificationObject(type: ["HostedBadge"]),
             issuedOn: DateTimeValue(a.issuedOn) ?? DateTimeValue(a.createdAt),
             expires: a.expires.flatMap(DateTimeValue.init), evidence: a.evidence.map(Self.evidence),

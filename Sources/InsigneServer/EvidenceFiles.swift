@@ -2,7 +2,7 @@ import Foundation
 import OpenBadgesCrypto
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Evidence files on disk, stored once by content: `<data>/evidence/<first 2 hex>/<other 62 hex>` of their
@@ -164,7 +164,9 @@ enum MediaSniffer {
         if names.contains("word/document.xml") {
             return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         }
-        if names.contains("xl/workbook.xml") { return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }
+        if names.contains("xl/workbook.xml") {
+            return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        }
         if names.contains("ppt/presentation.xml") {
             return "application/vnd.openxmlformats-officedocument.presentationml.presentation"
         }
@@ -179,7 +181,10 @@ enum MediaSniffer {
         var eocd = -1
         var i = b.count - 22
         while i >= max(0, b.count - 22 - 65_535) {
-            if b[i] == 0x50, b[i + 1] == 0x4B, b[i + 2] == 5, b[i + 3] == 6 { eocd = i; break }
+            if b[i] == 0x50, b[i + 1] == 0x4B, b[i + 2] == 5, b[i + 3] == 6 {
+                eocd = i
+                break
+            }
             i -= 1
         }
         guard eocd >= 0 else { return [] }
@@ -188,7 +193,9 @@ enum MediaSniffer {
         var names: [String] = []
         for _ in 0..<min(count, 10_000) {
             guard p + 46 <= b.count, u32(p) == 0x0201_4B50 else { break }
-            let n = u16(p + 28), m = u16(p + 30), k = u16(p + 32)
+            let n = u16(p + 28)
+            let m = u16(p + 30)
+            let k = u16(p + 32)
             guard p + 46 + n <= b.count else { break }
             names.append(String(decoding: b[(p + 46)..<(p + 46 + n)], as: UTF8.self))
             p += 46 + n + m + k
@@ -206,7 +213,8 @@ enum MediaSniffer {
         let head = text.prefix(2048).lowercased()
         let trimmed = head.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
         if trimmed.hasPrefix("<") { return false }
-        for marker in ["<!doctype", "<html", "<svg", "<script", "<?xml", "<body", "<iframe"] where head.contains(marker) {
+        for marker in ["<!doctype", "<html", "<svg", "<script", "<?xml", "<body", "<iframe"] where head.contains(marker)
+        {
             return false
         }
         return true

@@ -48,7 +48,9 @@ enum HTTP {
     }
 
     /// A response with bytes.
-    static func bytes(_ body: [UInt8], status: HTTPResponse.Status = .ok, contentType: String, headers extra: HTTPFields = [:]) -> Response {
+    static func bytes(
+        _ body: [UInt8], status: HTTPResponse.Status = .ok, contentType: String, headers extra: HTTPFields = [:]
+    ) -> Response {
         var headers = extra
         headers[.contentType] = contentType
         headers[.contentLength] = String(body.count)
@@ -56,7 +58,9 @@ enum HTTP {
     }
 
     /// A JSON response (deterministic encoding).
-    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, contentType: String = "application/json; charset=utf-8") -> Response {
+    static func json(
+        _ value: JSONValue, status: HTTPResponse.Status = .ok, contentType: String = "application/json; charset=utf-8"
+    ) -> Response {
         bytes(value.encoded(), status: status, contentType: contentType)
     }
 
@@ -128,14 +132,20 @@ enum Problem {
         case let e as ServiceError:
             return HTTP.problem(status(e.kind), fr: e.messageFR, en: e.messageEN, field: e.field, english: english)
         case let e as JSONSyntaxError:
-            return HTTP.problem(.badRequest, fr: "JSON invalide : \(e.reason) (octet \(e.offset))", en: "Invalid JSON: \(e.reason) (byte \(e.offset))", english: english)
+            return HTTP.problem(
+                .badRequest, fr: "JSON invalide : \(e.reason) (octet \(e.offset))",
+                en: "Invalid JSON: \(e.reason) (byte \(e.offset))", english: english)
         case let e as HTTPError where e.status == .contentTooLarge:
-            return HTTP.problem(.contentTooLarge, fr: "Contenu trop volumineux", en: "Content too large", english: english)
+            return HTTP.problem(
+                .contentTooLarge, fr: "Contenu trop volumineux", en: "Content too large", english: english)
         case let e as HTTPError:
-            return HTTP.problem(e.status, fr: e.body ?? Problem.frenchTitle(e.status), en: e.body ?? e.status.reasonPhrase, english: english)
+            return HTTP.problem(
+                e.status, fr: e.body ?? Problem.frenchTitle(e.status), en: e.body ?? e.status.reasonPhrase,
+                english: english)
         default:
             return HTTP.problem(
-                .internalServerError, fr: "Erreur interne ; réessayez plus tard.", en: "Internal error; please try again later.",
+                .internalServerError, fr: "Erreur interne ; réessayez plus tard.",
+                en: "Internal error; please try again later.",
                 english: english)
         }
     }
@@ -145,7 +155,9 @@ enum Problem {
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         do {
             return try await next(request, context)
         } catch {

@@ -9,7 +9,9 @@ import OpenBadgesPNG
 /// English message.
 public struct ServiceError: BilingualError, Equatable {
     /// What went wrong.
-    public enum Kind: String, Sendable { case invalid, notFound, conflict, forbidden, unauthorized, tooLarge, serverError }
+    public enum Kind: String, Sendable {
+        case invalid, notFound, conflict, forbidden, unauthorized, tooLarge, serverError
+    }
     /// The kind.
     public var kind: Kind
     /// The field at fault, if any.
@@ -113,12 +115,15 @@ public final class IssuingService: Sendable {
             id: keyID, issuerID: issuerID, algorithm: "RSA-2048", publicKeyPEM: key.publicKey.spkiPEM,
             privateKeyFile: file, createdAt: now)
         try await db.writer.write { db in
-            guard try IssuerRecord.exists(db, key: issuerID) else { throw ServiceError.notFound("Émetteur / issuer", issuerID) }
+            guard try IssuerRecord.exists(db, key: issuerID) else {
+                throw ServiceError.notFound("Émetteur / issuer", issuerID)
+            }
             try db.execute(
-                sql: "UPDATE signingKey SET retiredAt = ? WHERE issuerID = ? AND retiredAt IS NULL", arguments: [now, issuerID])
+                sql: "UPDATE signingKey SET retiredAt = ? WHERE issuerID = ? AND retiredAt IS NULL",
+                arguments: [now, issuerID])
             try record.insert(db)
             var event = AuditEventRecord(at: now, actor: actor, action: "key.rotate", subject: keyID)
-                try event.insert(db)
+            try event.insert(db)
         }
         keys.clearActive(issuerID)
         return record
@@ -134,7 +139,8 @@ public final class IssuingService: Sendable {
         guard let record else {
             throw ServiceError(.conflict, fr: "l'émetteur n'a pas de clé active", en: "the issuer has no active key")
         }
-        let signer = try keys.get(record.id)
+        let signer =
+            try keys.get(record.id)
             ?? BadgeSigner(key: try keystore.load(record.privateKeyFile), keyID: documents.urls.key(record.id))
         keys.put(record.id, signer)
         keys.setActive(issuerID, (record, signer))
@@ -167,7 +173,7 @@ public final class IssuingService: Sendable {
             }
             try b.insert(db)
             var event = AuditEventRecord(at: Date(), actor: actor, action: "badge.create", subject: b.id)
-                try event.insert(db)
+            try event.insert(db)
         }
         return b
     }
@@ -265,8 +271,9 @@ public final class IssuingService: Sendable {
             a.revokedBy = actor
             a.revocationReason = reason
             try a.update(db)
-            var event = AuditEventRecord(at: a.revokedAt!, actor: actor, action: "assertion.revoke", subject: a.id, detail: reason)
-                try event.insert(db)
+            var event = AuditEventRecord(
+                at: a.revokedAt!, actor: actor, action: "assertion.revoke", subject: a.id, detail: reason)
+            try event.insert(db)
             return a
         }
     }
@@ -282,7 +289,9 @@ final class KeyCache: @unchecked Sendable {
     func get(_ id: String) -> BadgeSigner? { lock.withLock { signers[id] } }
     func put(_ id: String, _ signer: BadgeSigner) { lock.withLock { signers[id] = signer } }
     func active(_ issuerID: String) -> (SigningKeyRecord, BadgeSigner)? { lock.withLock { activeKeys[issuerID] } }
-    func setActive(_ issuerID: String, _ value: (SigningKeyRecord, BadgeSigner)) { lock.withLock { activeKeys[issuerID] = value } }
+    func setActive(_ issuerID: String, _ value: (SigningKeyRecord, BadgeSigner)) {
+        lock.withLock { activeKeys[issuerID] = value }
+    }
     func clearActive(_ issuerID: String) { lock.withLock { activeKeys[issuerID] = nil } }
     func badge(_ id: String) -> BadgeClassRecord? { lock.withLock { badges[id] } }
 
@@ -325,7 +334,8 @@ extension IssuingService {
     /// The keys of an issuer (active and retired), oldest first.
     public func keys(issuerID: String) async throws -> [SigningKeyRecord] {
         try await db.writer.read { db in
-            try SigningKeyRecord.filter(Column("issuerID") == issuerID).order(Column("createdAt"), Column("id")).fetchAll(db)
+            try SigningKeyRecord.filter(Column("issuerID") == issuerID).order(Column("createdAt"), Column("id"))
+                .fetchAll(db)
         }
     }
 
@@ -364,7 +374,9 @@ extension IssuingService {
             conditions.append("assertion.recipientEmail = ?")
             _ = arguments.append(contentsOf: [EmailNormalization.normalize(e)])
         }
-        if let r = q.revoked { conditions.append(r ? "assertion.revokedAt IS NOT NULL" : "assertion.revokedAt IS NULL") }
+        if let r = q.revoked {
+            conditions.append(r ? "assertion.revokedAt IS NOT NULL" : "assertion.revokedAt IS NULL")
+        }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let from = "FROM assertion JOIN badgeClass ON badgeClass.id = assertion.badgeClassID \(whereClause)"
         let perPage = max(1, q.perPage)

@@ -22,12 +22,15 @@ struct MailOutbox: Sendable {
     /// Writes the message; returns the file's path.
     @discardableResult
     func send(_ message: Message, from host: String, now: Date = Date()) throws -> String {
-        guard EmailNormalization.isPlausible(message.to) else { throw EvidenceFiles.Failure(operation: "address", errno: EINVAL) }
+        guard EmailNormalization.isPlausible(message.to) else {
+            throw EvidenceFiles.Failure(operation: "address", errno: EINVAL)
+        }
         try EvidenceFiles.makePrivateDirectory(directory.path)
         let stamp = Self.format(now, "yyyyMMdd-HHmmss")
         let name = stamp + "-" + (try SecureRandom.hex(byteCount: 6)) + ".eml"
         let path = directory.appendingPathComponent(name).path
-        try EvidenceFiles.writePrivateFile(Array(Self.render(message, from: host, now: now).utf8), to: path, directory: directory.path)
+        try EvidenceFiles.writePrivateFile(
+            Array(Self.render(message, from: host, now: now).utf8), to: path, directory: directory.path)
         return path
     }
 
@@ -37,8 +40,10 @@ struct MailOutbox: Sendable {
         let id = (try? SecureRandom.hex(byteCount: 12)) ?? UUID().uuidString
         let headers = [
             "From: Insigne <ne-pas-repondre@\(host)>", "To: <\(m.to)>", "Subject: \(subject)",
-            "Date: \(format(now, "EEE, dd MMM yyyy HH:mm:ss +0000"))", "Message-ID: <\(id)@\(host)>", "MIME-Version: 1.0",
-            "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit", "Auto-Submitted: auto-generated",
+            "Date: \(format(now, "EEE, dd MMM yyyy HH:mm:ss +0000"))", "Message-ID: <\(id)@\(host)>",
+            "MIME-Version: 1.0",
+            "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit",
+            "Auto-Submitted: auto-generated",
         ]
         let body = m.body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + body + "\r\n"

@@ -26,7 +26,9 @@ enum MultipartFormData {
             guard let eq = p.firstIndex(of: "=") else { continue }
             guard p[..<eq].trimmingCharacters(in: .whitespaces).lowercased() == "boundary" else { continue }
             var value = p[p.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+                value = String(value.dropFirst().dropLast())
+            }
             guard (1...70).contains(value.utf8.count), value.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F || $0 == 0x20 }),
                 !value.hasSuffix(" ")
             else { return nil }
@@ -53,7 +55,9 @@ enum MultipartFormData {
             // After a delimiter: "--" closes the body, CRLF starts a part (transport padding tolerated).
             if body.count >= pos + 2, body[pos] == 0x2D, body[pos + 1] == 0x2D { return parts }
             while pos < body.count, body[pos] == 0x20 || body[pos] == 0x09 { pos += 1 }
-            guard body.count >= pos + 2, body[pos] == 13, body[pos + 1] == 10 else { throw Malformed(reason: "bad delimiter line") }
+            guard body.count >= pos + 2, body[pos] == 13, body[pos + 1] == 10 else {
+                throw Malformed(reason: "bad delimiter line")
+            }
             pos += 2
             guard parts.count < maxParts else { throw Malformed(reason: "too many parts") }
             guard let headerEnd = find([13, 10, 13, 10], in: body, from: pos, limit: maxHeaderBytes) else {
@@ -62,25 +66,37 @@ enum MultipartFormData {
             }
             let headers = try parseHeaders(Array(body[pos..<headerEnd]))
             let start = headerEnd + 4
-            guard let end = find(delimiter, in: body, from: start) else { throw Malformed(reason: "no closing boundary") }
-            guard let disposition = headers["content-disposition"] else { throw Malformed(reason: "missing Content-Disposition") }
+            guard let end = find(delimiter, in: body, from: start) else {
+                throw Malformed(reason: "no closing boundary")
+            }
+            guard let disposition = headers["content-disposition"] else {
+                throw Malformed(reason: "missing Content-Disposition")
+            }
             let (kind, params) = parseParameters(disposition)
             guard kind.lowercased() == "form-data", let name = params["name"] else {
                 throw Malformed(reason: "Content-Disposition must be form-data with a name")
             }
             parts.append(
-                MultipartPart(name: name, filename: params["filename"], contentType: headers["content-type"], body: Array(body[start..<end])))
+                MultipartPart(
+                    name: name, filename: params["filename"], contentType: headers["content-type"],
+                    body: Array(body[start..<end])))
             pos = end + delimiter.count
         }
     }
 
     static func parseHeaders(_ bytes: [UInt8]) throws(Malformed) -> [String: String] {
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw Malformed(reason: "part headers are not UTF-8") }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw Malformed(reason: "part headers are not UTF-8")
+        }
         var headers: [String: String] = [:]
         for line in text.components(separatedBy: "\r\n") where !line.isEmpty {
-            guard let colon = line.firstIndex(of: ":"), colon != line.startIndex else { throw Malformed(reason: "bad header line") }
+            guard let colon = line.firstIndex(of: ":"), colon != line.startIndex else {
+                throw Malformed(reason: "bad header line")
+            }
             let name = line[..<colon].lowercased()
-            guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else { throw Malformed(reason: "bad header name") }
+            guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
+                throw Malformed(reason: "bad header name")
+            }
             headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
         return headers

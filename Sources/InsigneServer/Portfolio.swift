@@ -133,7 +133,8 @@ struct Portfolio: Sendable {
             try item.save(db)
             try EvidenceAlignmentRecord.filter(Column("evidenceID") == item.id).deleteAll(db)
             let mine = tags.map {
-                EvidenceAlignmentRecord(evidenceID: item.id, frameworkID: $0.frameworkID, competencyIDNumber: $0.competencyIDNumber)
+                EvidenceAlignmentRecord(
+                    evidenceID: item.id, frameworkID: $0.frameworkID, competencyIDNumber: $0.competencyIDNumber)
             }
             for t in Set(mine) { try t.insert(db) }
             return try Self.deleteOrphanBlobs(candidates, db)
@@ -155,7 +156,8 @@ struct Portfolio: Sendable {
         var gone: [String] = []
         for sha in Set(candidates) {
             try db.execute(
-                sql: "DELETE FROM evidenceBlob WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM evidence WHERE blobSHA256 = ?)",
+                sql:
+                    "DELETE FROM evidenceBlob WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM evidence WHERE blobSHA256 = ?)",
                 arguments: [sha, sha])
             if db.changesCount > 0 { gone.append(sha) }
         }
@@ -183,7 +185,9 @@ struct Portfolio: Sendable {
     /// Accepts a submitted piece, or asks for changes (comment required by the caller). False when not submitted.
     func review(id: String, accept: Bool, comment: String?, reviewer: String, now: Date = Date()) async throws -> Bool {
         try await db.writer.write { db in
-            guard var item = try EvidenceItemRecord.fetchOne(db, key: id), item.status == .submitted else { return false }
+            guard var item = try EvidenceItemRecord.fetchOne(db, key: id), item.status == .submitted else {
+                return false
+            }
             item.status = accept ? .accepted : .changesRequested
             item.reviewComment = comment
             item.reviewedBy = reviewer
@@ -227,7 +231,8 @@ struct Portfolio: Sendable {
     func createShareLink(learnerID: String, label: String, now: Date = Date()) async throws -> String {
         let token = try SecureRandom.hex(byteCount: 32)
         try await db.writer.write { db in
-            try ShareLinkRecord(tokenHash: Self.hash(token), learnerID: learnerID, label: label, createdAt: now).insert(db)
+            try ShareLinkRecord(tokenHash: Self.hash(token), learnerID: learnerID, label: label, createdAt: now).insert(
+                db)
             var e = AuditEventRecord(at: now, actor: learnerID, action: "share.create", subject: learnerID)
             try e.insert(db)
         }
@@ -238,7 +243,9 @@ struct Portfolio: Sendable {
     func shareLink(token: String) async throws -> ShareLinkRecord? {
         guard token.count == 64, token.allSatisfy(\.isHexDigit) else { return nil }
         return try await db.writer.read { db in
-            guard let l = try ShareLinkRecord.fetchOne(db, key: Self.hash(token)), l.revokedAt == nil else { return nil }
+            guard let l = try ShareLinkRecord.fetchOne(db, key: Self.hash(token)), l.revokedAt == nil else {
+                return nil
+            }
             guard let a = try AccountRecord.fetchOne(db, key: l.learnerID), a.erasedAt == nil else { return nil }
             return l
         }
@@ -292,15 +299,19 @@ struct Portfolio: Sendable {
         func top(_ code: String) -> String {
             var c = code
             var seen = 0
-            while let p = parents[c] ?? nil, seen < 64 { c = p; seen += 1 }
+            while let p = parents[c] ?? nil, seen < 64 {
+                c = p
+                seen += 1
+            }
             return c
         }
         return items.map { c in
-            let state: CoverageState = switch states[c.idNumber] ?? "" {
-            case "accepted": .accepted
-            case "submitted": .submitted
-            default: .none
-            }
+            let state: CoverageState =
+                switch states[c.idNumber] ?? "" {
+                case "accepted": .accepted
+                case "submitted": .submitted
+                default: .none
+                }
             return CoverageRow(competency: c, state: state, domain: top(c.idNumber))
         }
     }
@@ -312,8 +323,10 @@ struct Portfolio: Sendable {
         guard let email = account.email, !email.isEmpty else { return [] }
         let normalized = EmailNormalization.normalize(email)
         return try await db.writer.read { db in
-            try AssertionRecord.filter(Column("recipientEmail") == normalized).order(Column("createdAt").desc).fetchAll(db)
-                .map { ($0, try BadgeClassRecord.fetchOne(db, key: $0.badgeClassID)) }
+            try AssertionRecord.filter(Column("recipientEmail") == normalized).order(Column("createdAt").desc).fetchAll(
+                db
+            )
+            .map { ($0, try BadgeClassRecord.fetchOne(db, key: $0.badgeClassID)) }
         }
     }
 
@@ -324,24 +337,33 @@ struct Portfolio: Sendable {
         let pieces = try await self.pieces(learnerID: account.id)
         let badges = try await self.badges(of: account)
         let (links, audit) = try await db.writer.read { db -> ([ShareLinkRecord], [AuditEventRecord]) in
-            let links = try ShareLinkRecord.filter(Column("learnerID") == account.id).order(Column("createdAt")).fetchAll(db)
+            let links = try ShareLinkRecord.filter(Column("learnerID") == account.id).order(Column("createdAt"))
+                .fetchAll(db)
             var subjects = [account.id] + pieces.map(\.item.id) + badges.map(\.0.id)
             if let e = account.email { subjects.append(e) }
-            let audit = try AuditEventRecord.filter(subjects.contains(Column("subject")) || Column("actor") == account.id)
-                .order(Column("at")).fetchAll(db)
+            let audit = try AuditEventRecord.filter(
+                subjects.contains(Column("subject")) || Column("actor") == account.id
+            )
+            .order(Column("at")).fetchAll(db)
             return (links, audit)
         }
         let iso = ISO8601DateFormatter()
         func date(_ d: Date?) -> Any { d.map { iso.string(from: $0) } ?? NSNull() }
         func json(_ v: Any) throws -> [UInt8] {
-            [UInt8](try JSONSerialization.data(withJSONObject: v, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
+            [UInt8](
+                try JSONSerialization.data(
+                    withJSONObject: v, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
         }
         var zip = ZIPWriter(date: now)
         zip.add("README.txt", Array(Self.exportReadme(account, now: iso.string(from: now)).utf8))
-        zip.add("account.json", try json([
-            "id": account.id, "login": account.login, "displayName": account.displayName, "email": account.email as Any,
-            "role": account.role.rawValue, "createdAt": date(account.createdAt),
-        ] as [String: Any]))
+        zip.add(
+            "account.json",
+            try json(
+                [
+                    "id": account.id, "login": account.login, "displayName": account.displayName,
+                    "email": account.email as Any,
+                    "role": account.role.rawValue, "createdAt": date(account.createdAt),
+                ] as [String: Any]))
         var fileEntries: [String: String] = [:]
         var evidence: [[String: Any]] = []
         for p in pieces {
@@ -357,10 +379,12 @@ struct Portfolio: Sendable {
             if let blob = p.blob {
                 let name = "files/\(i.id)-\(Self.safeFileName(i.fileName ?? "fichier", mediaType: blob.mediaType))"
                 fileEntries[blob.sha256] = fileEntries[blob.sha256] ?? name
-                d["file"] = [
-                    "path": fileEntries[blob.sha256]!, "sha256": blob.sha256, "size": blob.size, "mediaType": blob.mediaType,
-                    "originalName": i.fileName as Any,
-                ] as [String: Any]
+                d["file"] =
+                    [
+                        "path": fileEntries[blob.sha256]!, "sha256": blob.sha256, "size": blob.size,
+                        "mediaType": blob.mediaType,
+                        "originalName": i.fileName as Any,
+                    ] as [String: Any]
             }
             evidence.append(d)
         }
@@ -368,18 +392,31 @@ struct Portfolio: Sendable {
         for (sha, name) in fileEntries.sorted(by: { $0.value < $1.value }) {
             if let bytes = files.read(sha) { zip.add(name, bytes) }
         }
-        zip.add("badges.json", try json(badges.map { a, b -> [String: Any] in
-            [
-                "id": a.id, "badge": b?.name ?? a.badgeClassID, "hostedURL": urls.assertion(a.id), "issuedOn": a.issuedOn,
-                "expires": a.expires as Any, "revoked": a.isRevoked, "jws": a.jws,
-            ]
-        }))
-        zip.add("share-links.json", try json(links.map { l -> [String: Any] in
-            ["label": l.label, "createdAt": date(l.createdAt), "revokedAt": date(l.revokedAt)]
-        }))
-        zip.add("audit.json", try json(audit.map { e -> [String: Any] in
-            ["at": date(e.at), "actor": e.actor, "action": e.action, "subject": e.subject, "detail": e.detail as Any]
-        }))
+        zip.add(
+            "badges.json",
+            try json(
+                badges.map { a, b -> [String: Any] in
+                    [
+                        "id": a.id, "badge": b?.name ?? a.badgeClassID, "hostedURL": urls.assertion(a.id),
+                        "issuedOn": a.issuedOn,
+                        "expires": a.expires as Any, "revoked": a.isRevoked, "jws": a.jws,
+                    ]
+                }))
+        zip.add(
+            "share-links.json",
+            try json(
+                links.map { l -> [String: Any] in
+                    ["label": l.label, "createdAt": date(l.createdAt), "revokedAt": date(l.revokedAt)]
+                }))
+        zip.add(
+            "audit.json",
+            try json(
+                audit.map { e -> [String: Any] in
+                    [
+                        "at": date(e.at), "actor": e.actor, "action": e.action, "subject": e.subject,
+                        "detail": e.detail as Any,
+                    ]
+                }))
         // The backpack's part (extra addresses, imported badges and their files, public page): Backpack.swift.
         for (name, bytes) in try await Backpack.personalData(accountID: account.id, db: db) { zip.add(name, bytes) }
         return zip.finish()
@@ -418,7 +455,11 @@ struct Portfolio: Sendable {
     static func safeFileName(_ name: String, mediaType: String) -> String {
         var base = ""
         for ch in (name as NSString).deletingPathExtension.folding(options: .diacriticInsensitive, locale: nil) {
-            if ch.isASCII, ch.isLetter || ch.isNumber || ch == "-" || ch == "_" { base.append(ch) } else if !base.hasSuffix("_") { base.append("_") }
+            if ch.isASCII, ch.isLetter || ch.isNumber || ch == "-" || ch == "_" {
+                base.append(ch)
+            } else if !base.hasSuffix("_") {
+                base.append("_")
+            }
         }
         base = String(base.prefix(60))
         if base.isEmpty || base == "_" { base = "fichier" }
@@ -453,7 +494,8 @@ struct Portfolio: Sendable {
             var assertions = backpackBlanked
             if let email = account.email, !email.isEmpty {
                 try db.execute(
-                    sql: "UPDATE invitation SET email = '', displayName = '' WHERE accountID = ? OR email = ? COLLATE NOCASE",
+                    sql:
+                        "UPDATE invitation SET email = '', displayName = '' WHERE accountID = ? OR email = ? COLLATE NOCASE",
                     arguments: [id, email])
                 try db.execute(
                     sql: "UPDATE assertion SET recipientEmail = '', recipientName = NULL WHERE recipientEmail = ?",
@@ -464,7 +506,8 @@ struct Portfolio: Sendable {
                     sql: "UPDATE auditEvent SET subject = ? WHERE subject = ? COLLATE NOCASE",
                     arguments: ["erased-\(id)", email])
             }
-            try db.execute(sql: "UPDATE invitation SET email = '', displayName = '' WHERE accountID = ?", arguments: [id])
+            try db.execute(
+                sql: "UPDATE invitation SET email = '', displayName = '' WHERE accountID = ?", arguments: [id])
             try db.execute(
                 sql: """
                     UPDATE account SET login = ?, displayName = '—', email = NULL, passwordHash = NULL, erasedAt = ?
@@ -474,7 +517,9 @@ struct Portfolio: Sendable {
             let erasure = Erasure(pieces: pieces, files: orphans.count, shareLinks: links, assertions: assertions)
             var e = AuditEventRecord(
                 at: now, actor: id, action: "account.erase", subject: id,
-                detail: "evidence \(pieces), files \(orphans.count), share links \(links), assertions blanked \(assertions)")
+                detail:
+                    "evidence \(pieces), files \(orphans.count), share links \(links), assertions blanked \(assertions)"
+            )
             try e.insert(db)
             return (erasure, orphans)
         }

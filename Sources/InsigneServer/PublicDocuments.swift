@@ -59,7 +59,8 @@ public struct PublicDocumentResolver: Sendable {
         case 2 where parts[0] == "issuers":
             let found = try await db.read { db -> (IssuerRecord, [SigningKeyRecord])? in
                 guard let i = try IssuerRecord.fetchOne(db, key: parts[1]) else { return nil }
-                let keys = try SigningKeyRecord.filter(Column("issuerID") == i.id).order(Column("createdAt")).fetchAll(db)
+                let keys = try SigningKeyRecord.filter(Column("issuerID") == i.id).order(Column("createdAt")).fetchAll(
+                    db)
                 return (i, keys)
             }
             guard let (issuer, keys) = found else { return nil }
@@ -82,16 +83,24 @@ public struct PublicDocumentResolver: Sendable {
             else { return nil }
             return image([UInt8](data), type: issuer.imageType ?? "png")
         case 2 where parts[0] == "keys":
-            guard let key = try await db.read({ db in try SigningKeyRecord.fetchOne(db, key: parts[1]) }) else { return nil }
+            guard let key = try await db.read({ db in try SigningKeyRecord.fetchOne(db, key: parts[1]) }) else {
+                return nil
+            }
             return json(documents.key(key).json)
         case 2 where parts[0] == "badges":
-            guard let badge = try await db.read({ db in try BadgeClassRecord.fetchOne(db, key: parts[1]) }) else { return nil }
+            guard let badge = try await db.read({ db in try BadgeClassRecord.fetchOne(db, key: parts[1]) }) else {
+                return nil
+            }
             return json(documents.badgeClass(badge).json())
         case 3 where parts[0] == "badges" && parts[2] == "image":
-            guard let badge = try await db.read({ db in try BadgeClassRecord.fetchOne(db, key: parts[1]) }) else { return nil }
+            guard let badge = try await db.read({ db in try BadgeClassRecord.fetchOne(db, key: parts[1]) }) else {
+                return nil
+            }
             return image([UInt8](badge.imageData), type: badge.imageType)
         case 2 where parts[0] == "assertions":
-            guard let a = try await db.read({ db in try AssertionRecord.fetchOne(db, key: parts[1]) }) else { return nil }
+            guard let a = try await db.read({ db in try AssertionRecord.fetchOne(db, key: parts[1]) }) else {
+                return nil
+            }
             if a.isRevoked { return json(documents.revokedAssertionBody(a), status: 410) }
             return json(documents.hostedAssertion(a).json)
         case 3 where parts[0] == "assertions" && (parts[2] == "badge.png" || parts[2] == "badge.svg"):
@@ -104,7 +113,8 @@ public struct PublicDocumentResolver: Sendable {
             guard let (assertion, badge) = found else { return nil }
             let bytes = try baked(assertion, badge: badge, svg: parts[2] == "badge.svg")
             return PublicDocument(
-                status: 200, contentType: parts[2] == "badge.svg" ? "image/svg+xml" : "image/png", body: bytes, json: nil,
+                status: 200, contentType: parts[2] == "badge.svg" ? "image/svg+xml" : "image/png", body: bytes,
+                json: nil,
                 etag: "\"\(SHA256Digest.hexHash(bytes).prefix(32))\"")
         default:
             return nil
@@ -158,7 +168,12 @@ final class ResolvedDocumentCache: @unchecked Sendable {
 
     var generation: Int { lock.withLock { current } }
 
-    func bump() { lock.withLock { current += 1; entries.removeAll(keepingCapacity: true) } }
+    func bump() {
+        lock.withLock {
+            current += 1
+            entries.removeAll(keepingCapacity: true)
+        }
+    }
 
     func get(_ path: String, generation: Int) -> PublicDocument? {
         lock.withLock {

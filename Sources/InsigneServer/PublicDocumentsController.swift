@@ -22,7 +22,9 @@ struct PublicDocumentsController: Sendable {
 
     func serve(_ request: Request, context: AppRequestContext) async throws -> Response {
         let path = request.uri.path
-        if HTTP.prefersHTML(request), let page = try await PublicPages(services: services).render(path: path, request: request) {
+        if HTTP.prefersHTML(request),
+            let page = try await PublicPages(services: services).render(path: path, request: request)
+        {
             return page
         }
         let doc: PublicDocument?

@@ -25,7 +25,8 @@ enum Pages {
             throw CocoaError(.fileNoSuchFile)
         }
         var library = MustacheLibrary()
-        let files = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasSuffix(".mustache") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasSuffix(".mustache") }
+            .sorted()
         for file in files {
             let text = try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
             try library.register(text, named: String(file.dropLast(".mustache".count)))
@@ -66,7 +67,8 @@ enum Pages {
                 "switchTitle": english ? "Lire cette page en français" : "Read this page in English",
                 "footer": english
                     ? "Insigne issues and verifies Open Badges 2.0. No personal data is shown on public pages."
-                    : "Insigne délivre et vérifie des badges ouverts (Open Badges 2.0). Aucune donnée personnelle n'est affichée sur les pages publiques.",
+                    : "Insigne délivre et vérifie des badges ouverts (Open Badges 2.0). Aucune donnée personnelle n'est affichée sur les pages publiques."
+                    ,
             ] as [String: Any],
         ]
     }
@@ -78,12 +80,14 @@ enum Pages {
             items = (components.queryItems ?? []).filter { $0.name != "lang" }
         }
         items.append(URLQueryItem(name: "lang", value: lang))
-        return request.uri.path + "?" + items.map { "\(queryEscape($0.name))=\(queryEscape($0.value ?? ""))" }.joined(separator: "&")
+        return request.uri.path + "?"
+            + items.map { "\(queryEscape($0.name))=\(queryEscape($0.value ?? ""))" }.joined(separator: "&")
     }
 
     /// Percent-encodes a query component (unreserved characters kept).
     static func queryEscape(_ s: String) -> String {
-        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
+        var allowed = CharacterSet.alphanumerics.intersection(
+            CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
         allowed.insert(charactersIn: "-._~")
         return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
@@ -118,10 +122,13 @@ struct StaticAssets: Sendable {
             let files = try? FileManager.default.contentsOfDirectory(atPath: root.path)
         {
             for name in files where !name.hasPrefix(".") {
-                guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(name).path) else { continue }
+                guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(name).path) else {
+                    continue
+                }
                 let bytes = [UInt8](data)
                 found[name] = Asset(
-                    bytes: bytes, contentType: Self.contentType(name), version: String(SHA256Digest.hexHash(bytes).prefix(12)))
+                    bytes: bytes, contentType: Self.contentType(name),
+                    version: String(SHA256Digest.hexHash(bytes).prefix(12)))
             }
         }
         assets = found
@@ -150,12 +157,15 @@ struct StaticAssets: Sendable {
     static func register(on router: Router<AppRequestContext>) {
         router.get("/static/:name") { request, context in
             let name = context.parameters.get("name") ?? ""
-            guard let asset = shared.assets[name] else { return HTTP.text("introuvable / not found\n", status: .notFound) }
+            guard let asset = shared.assets[name] else {
+                return HTTP.text("introuvable / not found\n", status: .notFound)
+            }
             var headers: HTTPFields = [:]
             let etag = "\"\(asset.version)\""
             headers[.eTag] = etag
             headers[.cacheControl] =
-                request.uri.queryParameters.get("v") == asset.version ? "public, max-age=31536000, immutable" : "public, max-age=300"
+                request.uri.queryParameters.get("v") == asset.version
+                ? "public, max-age=31536000, immutable" : "public, max-age=300"
             if HTTP.ifNoneMatch(request, etag: etag) {
                 return Response(status: .notModified, headers: headers)
             }
@@ -167,10 +177,12 @@ struct StaticAssets: Sendable {
 /// Dates for people: "23 novembre 2026" / "23 November 2026", in the organisation's time zone.
 enum DisplayDate {
     static let frMonths = [
-        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
+        "décembre",
     ]
     static let enMonths = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+        "December",
     ]
     static let calendar: Calendar = {
         var c = Calendar(identifier: .gregorian)
@@ -229,31 +241,38 @@ struct PublicPages: Sendable {
         english
             ? [
                 "badge": "Badge", "assertion": "Awarded badge", "issuer": "Issuer", "criteria": "How it is earned",
-                "issuedBy": "Issued by", "issuedOn": "Awarded on", "expires": "Expires on", "noExpiry": "Does not expire",
+                "issuedBy": "Issued by", "issuedOn": "Awarded on", "expires": "Expires on",
+                "noExpiry": "Does not expire",
                 "recipientHidden": "Recipient verifiable by their email address, which is not published.",
                 "verify": "Verify this badge", "downloadPNG": "Download (PNG)",
                 "downloadSVG": "Download (SVG)", "downloadPDF": "Certificate (PDF)",
                 "revokedTitle": "This badge has been revoked",
                 "revokedText": "Its issuer withdrew it: it is no longer valid.", "reason": "Reason:",
                 "narrative": "Comment", "evidence": "Evidence", "tags": "Keywords", "alignment": "Related frameworks",
-                "website": "Website", "contact": "Contact", "badges": "Badges issued", "noBadges": "No badge published yet.",
+                "website": "Website", "contact": "Contact", "badges": "Badges issued",
+                "noBadges": "No badge published yet.",
                 "partOf": "Part of", "establishments": "Establishments", "moreCriteria": "Full criteria",
                 "downloads": "Files", "machine": "Machine-readable version (Open Badges 2.0 JSON-LD)",
-                "details": "Details", "verifyHint": "Anyone can check that this badge is authentic, current and not revoked.",
+                "details": "Details",
+                "verifyHint": "Anyone can check that this badge is authentic, current and not revoked.",
             ]
             : [
                 "badge": "Badge", "assertion": "Badge décerné", "issuer": "Émetteur", "criteria": "Comment l'obtenir",
-                "issuedBy": "Délivré par", "issuedOn": "Décerné le", "expires": "Expire le", "noExpiry": "Sans date d'expiration",
+                "issuedBy": "Délivré par", "issuedOn": "Décerné le", "expires": "Expire le",
+                "noExpiry": "Sans date d'expiration",
                 "recipientHidden": "Destinataire vérifiable par son adresse e-mail, qui n'est pas publiée.",
                 "verify": "Vérifier ce badge", "downloadPNG": "Télécharger (PNG)",
                 "downloadSVG": "Télécharger (SVG)", "downloadPDF": "Attestation PDF",
                 "revokedTitle": "Ce badge a été révoqué",
                 "revokedText": "Son émetteur l'a retiré : il n'est plus valable.", "reason": "Motif :",
-                "narrative": "Commentaire", "evidence": "Preuves", "tags": "Mots-clés", "alignment": "Référentiels associés",
-                "website": "Site web", "contact": "Contact", "badges": "Badges délivrés", "noBadges": "Aucun badge publié pour l'instant.",
+                "narrative": "Commentaire", "evidence": "Preuves", "tags": "Mots-clés",
+                "alignment": "Référentiels associés",
+                "website": "Site web", "contact": "Contact", "badges": "Badges délivrés",
+                "noBadges": "Aucun badge publié pour l'instant.",
                 "partOf": "Fait partie de", "establishments": "Établissements", "moreCriteria": "Critères détaillés",
                 "downloads": "Fichiers", "machine": "Version lisible par les machines (JSON-LD Open Badges 2.0)",
-                "details": "Détails", "verifyHint": "Chacun peut vérifier que ce badge est authentique, valable et non révoqué.",
+                "details": "Détails",
+                "verifyHint": "Chacun peut vérifier que ce badge est authentique, valable et non révoqué.",
             ]
     }
 
@@ -276,12 +295,15 @@ struct PublicPages: Sendable {
     /// Paragraphs of a plain-text narrative (blank lines separate them).
     static func paragraphs(_ text: String?) -> [String] {
         guard let text else { return [] }
-        return text.components(separatedBy: "\n\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        return text.components(separatedBy: "\n\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter {
+            !$0.isEmpty
+        }
     }
 
     /// A link target that is safe to put in `href`: http(s) only.
     static func safeLink(_ s: String?) -> String? {
-        guard let s, let u = URL(string: s), ["http", "https"].contains(u.scheme?.lowercased() ?? ""), u.host != nil else { return nil }
+        guard let s, let u = URL(string: s), ["http", "https"].contains(u.scheme?.lowercased() ?? ""), u.host != nil
+        else { return nil }
         return s
     }
 
@@ -319,7 +341,8 @@ struct PublicPages: Sendable {
             return (b, try IssuerRecord.fetchOne(db, key: b.issuerID))
         }
         guard let (badge, issuer) = found else { return notFound(request, english: english) }
-        var c = Pages.layoutContext(request: request, english: english, title: "\(badge.name) — \(english ? "badge" : "badge")")
+        var c = Pages.layoutContext(
+            request: request, english: english, title: "\(badge.name) — \(english ? "badge" : "badge")")
         c["t"] = strings(english: english)
         c["badge"] = badgeContext(badge, issuer: issuer, english: english)
         c["jsonHref"] = urls.badgeClass(badge.id)
@@ -333,13 +356,15 @@ struct PublicPages: Sendable {
 
     func assertionPage(id: String, request: Request, english: Bool) async throws -> Response {
         let found = try await services.db.writer.read { db -> (AssertionRecord, BadgeClassRecord, IssuerRecord?)? in
-            guard let a = try AssertionRecord.fetchOne(db, key: id), let b = try BadgeClassRecord.fetchOne(db, key: a.badgeClassID)
+            guard let a = try AssertionRecord.fetchOne(db, key: id),
+                let b = try BadgeClassRecord.fetchOne(db, key: a.badgeClassID)
             else { return nil }
             return (a, b, try IssuerRecord.fetchOne(db, key: b.issuerID))
         }
         guard let (a, badge, issuer) = found else { return notFound(request, english: english) }
         let t = strings(english: english)
-        var c = Pages.layoutContext(request: request, english: english, title: "\(badge.name) — \(t["assertion"] as! String)")
+        var c = Pages.layoutContext(
+            request: request, english: english, title: "\(badge.name) — \(t["assertion"] as! String)")
         c["t"] = t
         c["badge"] = badgeContext(badge, issuer: issuer, english: english)
         var award: [String: Any] = [
@@ -367,9 +392,13 @@ struct PublicPages: Sendable {
         } else {
             var downloads: [[String: Any]] = []
             if badge.imageType == "png" {
-                downloads.append(["href": localPath(urls.assertionPNG(a.id)), "label": t["downloadPNG"]!, "file": "\(badge.id).png"])
+                downloads.append([
+                    "href": localPath(urls.assertionPNG(a.id)), "label": t["downloadPNG"]!, "file": "\(badge.id).png",
+                ])
             }
-            downloads.append(["href": localPath(urls.assertionSVG(a.id)), "label": t["downloadSVG"]!, "file": "\(badge.id).svg"])
+            downloads.append([
+                "href": localPath(urls.assertionSVG(a.id)), "label": t["downloadSVG"]!, "file": "\(badge.id).svg",
+            ])
             downloads.append([
                 "href": localPath(urls.assertionCertificate(a.id)) + (english ? "?lang=en" : ""),
                 "label": t["downloadPDF"]!,
@@ -385,14 +414,16 @@ struct PublicPages: Sendable {
             : (english ? "Badge “\(badge.name)”" : "Badge « \(badge.name) »") + (issuer.map { " — \($0.name)" } ?? "")
         c.merge(
             openGraph(
-                title: ogTitle, description: badge.description, image: urls.badgeImage(badge.id), url: urls.assertion(a.id),
+                title: ogTitle, description: badge.description, image: urls.badgeImage(badge.id),
+                url: urls.assertion(a.id),
                 english: english)
         ) { $1 }
         return Pages.render("assertion", c, status: a.isRevoked ? .gone : .ok)
     }
 
     func issuerPage(id: String, request: Request, english: Bool) async throws -> Response {
-        let found = try await services.db.writer.read { db -> (IssuerRecord, IssuerRecord?, [IssuerRecord], [BadgeClassRecord])? in
+        let found = try await services.db.writer.read {
+            db -> (IssuerRecord, IssuerRecord?, [IssuerRecord], [BadgeClassRecord])? in
             guard let i = try IssuerRecord.fetchOne(db, key: id) else { return nil }
             let parent = try i.parentID.flatMap { try IssuerRecord.fetchOne(db, key: $0) }
             let children = try IssuerRecord.filter(Column("parentID") == id).order(Column("name")).fetchAll(db)
@@ -415,7 +446,10 @@ struct PublicPages: Sendable {
         i["children"] = children.map { ["name": $0.name, "href": localPath(urls.issuer($0.id))] }
         i["hasChildren"] = !children.isEmpty
         i["badges"] = badges.map {
-            ["name": $0.name, "description": $0.description, "href": localPath(urls.badgeClass($0.id)), "image": localPath(urls.badgeImage($0.id))]
+            [
+                "name": $0.name, "description": $0.description, "href": localPath(urls.badgeClass($0.id)),
+                "image": localPath(urls.badgeImage($0.id)),
+            ]
         }
         i["hasBadges"] = !badges.isEmpty
         c["issuer"] = i
@@ -423,7 +457,8 @@ struct PublicPages: Sendable {
         c.merge(
             openGraph(
                 title: issuer.name, description: issuer.description ?? issuer.name,
-                image: issuer.imageData != nil ? urls.issuerImage(issuer.id) : badges.first.map { urls.badgeImage($0.id) },
+                image: issuer.imageData != nil
+                    ? urls.issuerImage(issuer.id) : badges.first.map { urls.badgeImage($0.id) },
                 url: urls.issuer(issuer.id), english: english)
         ) { $1 }
         return Pages.render("issuer", c)

@@ -31,7 +31,9 @@ struct ReferentialAlignment: Sendable {
             case .reference(let fw, let code): a = try resolve(framework: fw, code: code, field: field)
             case .code(let code):
                 let c = try competency(code: code, field: field)
-                guard let f = try db.framework(id: c.frameworkID) else { throw ServiceError.notFound("Référentiel", c.frameworkID) }
+                guard let f = try db.framework(id: c.frameworkID) else {
+                    throw ServiceError.notFound("Référentiel", c.frameworkID)
+                }
                 a = documents.alignment(c, framework: f)
             }
             if !out.contains(where: { $0.targetUrl == a.targetUrl }) { out.append(a) }
@@ -67,7 +69,8 @@ struct ReferentialAlignment: Sendable {
             let names = found.map(\.frameworkID).joined(separator: ", ")
             throw Validation.invalid(
                 field,
-                fr: "« \(code) » existe dans plusieurs référentiels (\(names)) : écrivez par exemple \(found[0].frameworkID)/\(code)",
+                fr:
+                    "« \(code) » existe dans plusieurs référentiels (\(names)) : écrivez par exemple \(found[0].frameworkID)/\(code)",
                 en: "\"\(code)\" exists in several referentials (\(names)): write e.g. \(found[0].frameworkID)/\(code)")
         }
         return found[0]
@@ -80,7 +83,9 @@ struct ReferentialAlignment: Sendable {
     }
 
     /// One reference, as the stored competency and its framework.
-    func competency(framework reference: String, code: String, field: String) throws -> (CompetencyRecord, FrameworkRecord) {
+    func competency(framework reference: String, code: String, field: String) throws -> (
+        CompetencyRecord, FrameworkRecord
+    ) {
         guard let f = try db.framework(reference: reference) else {
             throw Validation.invalid(
                 field, fr: "référentiel inconnu : \(reference)", en: "unknown referential: \(reference)")

@@ -14,21 +14,27 @@ enum Validation {
     /// A URL slug: lowercase letters, digits and dashes.
     static func slug(_ value: String, field: String) throws {
         guard value.range(of: "^[a-z0-9][a-z0-9-]{0,62}$", options: .regularExpression) != nil else {
-            throw invalid(field, fr: "lettres minuscules, chiffres et tirets (64 au plus)", en: "lowercase letters, digits and dashes (64 at most)")
+            throw invalid(
+                field, fr: "lettres minuscules, chiffres et tirets (64 au plus)",
+                en: "lowercase letters, digits and dashes (64 at most)")
         }
     }
 
     static func text(_ value: String, field: String, max: Int, required: Bool = true) throws {
         let t = value.trimmingCharacters(in: .whitespacesAndNewlines)
         if required, t.isEmpty { throw invalid(field, fr: "obligatoire", en: "required") }
-        if value.count > max { throw invalid(field, fr: "trop long (\(max) caractères au plus)", en: "too long (\(max) characters at most)") }
+        if value.count > max {
+            throw invalid(
+                field, fr: "trop long (\(max) caractères au plus)", en: "too long (\(max) characters at most)")
+        }
         if value.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t" }) {
             throw invalid(field, fr: "caractères de contrôle interdits", en: "control characters are not allowed")
         }
     }
 
     static func httpURL(_ value: String, field: String) throws {
-        guard let c = URLComponents(string: value), let scheme = c.scheme?.lowercased(), scheme == "http" || scheme == "https",
+        guard let c = URLComponents(string: value), let scheme = c.scheme?.lowercased(),
+            scheme == "http" || scheme == "https",
             let host = c.host, !host.isEmpty, value.count <= 2000
         else { throw invalid(field, fr: "adresse http(s) attendue", en: "an http(s) URL is expected") }
     }
@@ -54,7 +60,9 @@ enum Validation {
         try text(b.criteriaNarrative, field: "criteria.narrative", max: 20000)
         if let u = b.criteriaURL { try httpURL(u, field: "criteria.id") }
         guard b.tags.count <= 30, b.tags.allSatisfy({ !$0.isEmpty && $0.count <= 60 }) else {
-            throw invalid("tags", fr: "30 mots-clés au plus, non vides, 60 caractères chacun", en: "at most 30 non-empty tags of 60 characters")
+            throw invalid(
+                "tags", fr: "30 mots-clés au plus, non vides, 60 caractères chacun",
+                en: "at most 30 non-empty tags of 60 characters")
         }
         for a in b.alignment {
             try text(a.targetName, field: "alignment.targetName", max: 500)
@@ -69,13 +77,15 @@ enum Validation {
     static func badgeImage(_ data: Data) throws -> (Data, String) {
         guard data.count <= maxImageBytes else {
             throw ServiceError(
-                .tooLarge, field: "image", fr: "image trop volumineuse (2 Mo au plus)", en: "image too large (2 MB at most)")
+                .tooLarge, field: "image", fr: "image trop volumineuse (2 Mo au plus)",
+                en: "image too large (2 MB at most)")
         }
         let bytes = [UInt8](data)
         do {
             switch BadgeImageFormat.detect(bytes) {
             case .png:
-                _ = try PreparedPNG(bytes, limits: PNGImageLimits(maxBytes: maxImageBytes, maxWidth: 2048, maxHeight: 2048))
+                _ = try PreparedPNG(
+                    bytes, limits: PNGImageLimits(maxBytes: maxImageBytes, maxWidth: 2048, maxHeight: 2048))
                 return (data, "png")
             case .svg:
                 return (Data(try SVGBaker.sanitize(svg: bytes)), "svg")
@@ -97,11 +107,15 @@ enum Validation {
         for e in r.evidence {
             if let id = e.id { try httpURL(id, field: "evidence.id") }
             guard e.id != nil || e.narrative != nil || e.name != nil || e.description != nil else {
-                throw invalid("evidence", fr: "chaque preuve a un lien, un nom ou un récit", en: "each evidence item needs an id, name or narrative")
+                throw invalid(
+                    "evidence", fr: "chaque preuve a un lien, un nom ou un récit",
+                    en: "each evidence item needs an id, name or narrative")
             }
         }
         if let exp = r.expires, exp <= Date() {
-            throw invalid("expires", fr: "la date d'expiration doit être dans le futur", en: "the expiry date must be in the future")
+            throw invalid(
+                "expires", fr: "la date d'expiration doit être dans le futur",
+                en: "the expiry date must be in the future")
         }
         if let k = r.idempotencyKey { try text(k, field: "idempotencyKey", max: 200) }
     }

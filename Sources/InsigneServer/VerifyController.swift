@@ -70,7 +70,9 @@ final class RateLimiter: @unchecked Sendable {
 
     /// Forgets buckets that have refilled (they behave exactly like new ones); if none has, forgets all.
     private func prune(now: Date) {
-        buckets = buckets.filter { $0.value.tokens + now.timeIntervalSince($0.value.updated) * refillPerSecond < capacity }
+        buckets = buckets.filter {
+            $0.value.tokens + now.timeIntervalSince($0.value.updated) * refillPerSecond < capacity
+        }
         if buckets.count >= maxKeys { buckets.removeAll(keepingCapacity: true) }
     }
 }
@@ -124,16 +126,20 @@ struct VerifyController: Sendable {
     func get(_ request: Request, context: AppRequestContext) async -> Response {
         let english = HTTP.prefersEnglish(request)
         let url = request.uri.queryParameters.get("url")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        let recipient = request.uri.queryParameters.get("recipient")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let recipient =
+            request.uri.queryParameters.get("recipient")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         guard !url.isEmpty else {
             return VerifyPage(request: request, english: english).render()
         }
         // `?url=` runs the verification: a browser gets the page with the result, other clients the JSON report.
         let html = HTTP.prefersHTML(request) || request.headers[.accept] == nil
-        if let retry = limiter.take(limits.clientKey(request, context)) { return tooManyRequests(request, retry: retry, html: html, english: english) }
+        if let retry = limiter.take(limits.clientKey(request, context)) {
+            return tooManyRequests(request, retry: retry, html: html, english: english)
+        }
         do {
             let submission = Submission(
-                input: try Self.urlInput(url), recipient: try Self.recipient(recipient.isEmpty ? nil : recipient), url: url)
+                input: try Self.urlInput(url), recipient: try Self.recipient(recipient.isEmpty ? nil : recipient),
+                url: url)
             return await verify(submission, request: request, html: html, english: english)
         } catch let e as VerifyInputError {
             return failure(e, request: request, html: html, english: english, url: url, recipient: recipient)
@@ -164,7 +170,8 @@ struct VerifyController: Sendable {
         .badRequest, fr: "Requête illisible.", en: "Unreadable request.")
 
     func verify(_ s: Submission, request: Request, html: Bool, english: Bool) async -> Response {
-        let options = VerificationOptions(now: Date(), recipient: s.recipient.map { RecipientIdentifier(type: "email", value: $0) })
+        let options = VerificationOptions(
+            now: Date(), recipient: s.recipient.map { RecipientIdentifier(type: "email", value: $0) })
         let report = await services.verifier.verify(s.input, options: options)
         if html {
             var page = VerifyPage(request: request, english: english)
@@ -207,7 +214,8 @@ struct VerifyController: Sendable {
 
     func parse(_ request: Request) async throws -> Submission {
         let contentType = request.headers[.contentType] ?? ""
-        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let mediaType =
+            contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         let kind: String
         switch mediaType {
         case "multipart/form-data": kind = "multipart"
@@ -215,13 +223,17 @@ struct VerifyController: Sendable {
         case "image/png", "image/svg+xml", "application/pdf", "application/octet-stream": kind = "raw"
         case "":
             throw VerifyInputError(
-                .unsupportedMediaType, fr: "Type de contenu absent : envoyez un fichier (multipart/form-data) ou du JSON.",
+                .unsupportedMediaType,
+                fr: "Type de contenu absent : envoyez un fichier (multipart/form-data) ou du JSON.",
                 en: "Missing content type: send a file (multipart/form-data) or JSON.")
         default:
             throw VerifyInputError(
                 .unsupportedMediaType,
-                fr: "Type de contenu non pris en charge (\(mediaType)) : multipart/form-data, application/json, image/png, image/svg+xml ou application/pdf attendu.",
-                en: "Unsupported content type (\(mediaType)): multipart/form-data, application/json, image/png, image/svg+xml or application/pdf expected.")
+                fr:
+                    "Type de contenu non pris en charge (\(mediaType)) : multipart/form-data, application/json, image/png, image/svg+xml ou application/pdf attendu.",
+                en:
+                    "Unsupported content type (\(mediaType)): multipart/form-data, application/json, image/png, image/svg+xml or application/pdf expected."
+            )
         }
         // Multipart framing adds a little around the file.
         let limit = limits.maxUploadBytes + (kind == "multipart" ? 64 * 1024 : 0)
@@ -234,13 +246,16 @@ struct VerifyController: Sendable {
             throw tooLarge
         }
         guard !body.isEmpty else {
-            throw VerifyInputError(fr: "Requête vide : aucun badge à vérifier.", en: "Empty request: no badge to verify.")
+            throw VerifyInputError(
+                fr: "Requête vide : aucun badge à vérifier.", en: "Empty request: no badge to verify.")
         }
         switch kind {
         case "multipart": return try parseMultipart(body, contentType: contentType)
         case "json": return try parseJSON(body)
         default:
-            return Submission(input: .data(body), recipient: try Self.recipient(request.uri.queryParameters.get("recipient").map { String($0) }))
+            return Submission(
+                input: .data(body),
+                recipient: try Self.recipient(request.uri.queryParameters.get("recipient").map { String($0) }))
         }
     }
 
@@ -249,29 +264,34 @@ struct VerifyController: Sendable {
         let size = mib > 0 ? "\(mib) Mio" : "\(limits.maxUploadBytes / 1024) Kio"
         let sizeEN = mib > 0 ? "\(mib) MiB" : "\(limits.maxUploadBytes / 1024) KiB"
         return VerifyInputError(
-            .contentTooLarge, fr: "Fichier trop volumineux : \(size) au maximum.", en: "File too large: \(sizeEN) at most.",
+            .contentTooLarge, fr: "Fichier trop volumineux : \(size) au maximum.",
+            en: "File too large: \(sizeEN) at most.",
             field: "file")
     }
 
     func parseMultipart(_ body: [UInt8], contentType: String) throws -> Submission {
         guard let boundary = MultipartFormData.boundary(contentType: contentType) else {
             throw VerifyInputError(
-                fr: "Formulaire mal formé : délimiteur (boundary) absent ou invalide.", en: "Malformed form: missing or invalid boundary.")
+                fr: "Formulaire mal formé : délimiteur (boundary) absent ou invalide.",
+                en: "Malformed form: missing or invalid boundary.")
         }
         let parts: [MultipartPart]
         do { parts = try MultipartFormData.parse(body, boundary: boundary) } catch {
-            throw VerifyInputError(fr: "Formulaire mal formé (\(error.reason)).", en: "Malformed form (\(error.reason)).")
+            throw VerifyInputError(
+                fr: "Formulaire mal formé (\(error.reason)).", en: "Malformed form (\(error.reason)).")
         }
         func text(_ name: String) throws -> String? {
             guard let part = parts.first(where: { $0.name == name }) else { return nil }
             guard part.body.count <= 4096, let s = String(validating: part.body, as: UTF8.self) else {
-                throw VerifyInputError(fr: "Champ « \(name) » illisible.", en: "Unreadable field \"\(name)\".", field: name)
+                throw VerifyInputError(
+                    fr: "Champ « \(name) » illisible.", en: "Unreadable field \"\(name)\".", field: name)
             }
             let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
             return t.isEmpty ? nil : t
         }
         for part in parts where !["file", "recipient", "url", "lang"].contains(part.name) {
-            throw VerifyInputError(fr: "Champ inconnu : « \(part.name) ».", en: "Unknown field: \"\(part.name)\".", field: part.name)
+            throw VerifyInputError(
+                fr: "Champ inconnu : « \(part.name) ».", en: "Unknown field: \"\(part.name)\".", field: part.name)
         }
         let recipient = try Self.recipient(try text("recipient"))
         if let file = parts.first(where: { $0.name == "file" }), !file.body.isEmpty {
@@ -290,7 +310,8 @@ struct VerifyController: Sendable {
         let json: JSONValue
         do { json = try JSONValue(parsing: body, maxDepth: 64) } catch {
             throw VerifyInputError(
-                fr: "JSON invalide : \(error.reason) (octet \(error.offset)).", en: "Invalid JSON: \(error.reason) (byte \(error.offset)).")
+                fr: "JSON invalide : \(error.reason) (octet \(error.offset)).",
+                en: "Invalid JSON: \(error.reason) (byte \(error.offset)).")
         }
         guard let object = json.objectValue else {
             throw VerifyInputError(
@@ -334,14 +355,18 @@ struct VerifyController: Sendable {
         case ("assertion", .string(let s)):
             guard s.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("{") else {
                 throw VerifyInputError(
-                    fr: "« assertion » doit être l'objet JSON de l'assertion.", en: "\"assertion\" must be the assertion JSON object.",
+                    fr: "« assertion » doit être l'objet JSON de l'assertion.",
+                    en: "\"assertion\" must be the assertion JSON object.",
                     field: "assertion")
             }
             input = .text(s)
         default:
             throw VerifyInputError(
-                fr: "Type incorrect pour « \(key) » : \(key == "assertion" ? "objet" : "chaîne") attendu, \(value.typeName) reçu.",
-                en: "Wrong type for \"\(key)\": \(key == "assertion" ? "object" : "string") expected, got \(value.typeName).", field: key)
+                fr:
+                    "Type incorrect pour « \(key) » : \(key == "assertion" ? "objet" : "chaîne") attendu, \(value.typeName) reçu.",
+                en:
+                    "Wrong type for \"\(key)\": \(key == "assertion" ? "object" : "string") expected, got \(value.typeName).",
+                field: key)
         }
         return Submission(input: input, recipient: recipient, url: url)
     }
@@ -349,11 +374,13 @@ struct VerifyController: Sendable {
     /// An http(s) URL to verify.
     static func urlInput(_ s: String) throws -> VerificationInput {
         let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard t.utf8.count <= 2048, let url = URL(string: t), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+        guard t.utf8.count <= 2048, let url = URL(string: t),
+            ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
             url.host?.isEmpty == false
         else {
             throw VerifyInputError(
-                fr: "Adresse invalide : une adresse http(s) de badge est attendue.", en: "Invalid address: an http(s) badge URL is expected.",
+                fr: "Adresse invalide : une adresse http(s) de badge est attendue.",
+                en: "Invalid address: an http(s) badge URL is expected.",
                 field: "url")
         }
         return .url(url)
@@ -369,7 +396,8 @@ struct VerifyController: Sendable {
             !t.contains(where: { $0.isWhitespace || $0.isNewline })
         else {
             throw VerifyInputError(
-                fr: "Adresse e-mail du destinataire invalide.", en: "Invalid recipient email address.", field: "recipient")
+                fr: "Adresse e-mail du destinataire invalide.", en: "Invalid recipient email address.",
+                field: "recipient")
         }
         return t
     }
@@ -410,14 +438,17 @@ struct VerifyPage {
         english
             ? [
                 "title": "Verify a digital badge",
-                "lead": "A candidate sent you a badge? Drop the file here to check, in a few seconds, that it is authentic, current, not revoked and really theirs.",
+                "lead":
+                    "A candidate sent you a badge? Drop the file here to check, in a few seconds, that it is authentic, current, not revoked and really theirs.",
                 "fileLabel": "Badge file",
                 "fileHint":
                     "The file as received: PNG or SVG image, or PDF certificate of achievement (5 MiB at most).",
                 "dropHint": "Drag and drop the file here, or choose it:", "chosen": "Selected file:",
-                "urlLabel": "Or the badge's web address", "urlHint": "The link shown on the badge's page, e.g. https://…/assertions/…",
+                "urlLabel": "Or the badge's web address",
+                "urlHint": "The link shown on the badge's page, e.g. https://…/assertions/…",
                 "recipientLabel": "Email address of the person", "optional": "optional",
-                "recipientHint": "To confirm the badge was issued to them. It is only used for this check and is not stored.",
+                "recipientHint":
+                    "To confirm the badge was issued to them. It is only used for this check and is not stored.",
                 "submit": "Verify the badge", "again": "Verify another badge",
                 "howTitle": "What is checked",
                 "how1": "the signature of the issuing organisation (the badge has not been altered);",
@@ -428,14 +459,17 @@ struct VerifyPage {
             ]
             : [
                 "title": "Vérifier un badge numérique",
-                "lead": "Un candidat vous a transmis un badge ? Déposez le fichier ici pour vérifier en quelques secondes qu'il est authentique, valable, non révoqué et qu'il lui a bien été délivré.",
+                "lead":
+                    "Un candidat vous a transmis un badge ? Déposez le fichier ici pour vérifier en quelques secondes qu'il est authentique, valable, non révoqué et qu'il lui a bien été délivré.",
                 "fileLabel": "Fichier du badge",
                 "fileHint":
                     "Le fichier tel que reçu : image PNG ou SVG, ou attestation de réussite PDF (5 Mio au maximum).",
                 "dropHint": "Glissez-déposez le fichier ici, ou choisissez-le :", "chosen": "Fichier choisi :",
-                "urlLabel": "Ou l'adresse web du badge", "urlHint": "Le lien affiché sur la page du badge, par exemple https://…/assertions/…",
+                "urlLabel": "Ou l'adresse web du badge",
+                "urlHint": "Le lien affiché sur la page du badge, par exemple https://…/assertions/…",
                 "recipientLabel": "Adresse e-mail de la personne", "optional": "facultatif",
-                "recipientHint": "Pour confirmer que le badge lui a été délivré. Elle sert uniquement à cette vérification et n'est pas conservée.",
+                "recipientHint":
+                    "Pour confirmer que le badge lui a été délivré. Elle sert uniquement à cette vérification et n'est pas conservée.",
                 "submit": "Vérifier le badge", "again": "Vérifier un autre badge",
                 "howTitle": "Ce qui est vérifié",
                 "how1": "la signature de l'organisme émetteur (le badge n'a pas été modifié) ;",
@@ -469,9 +503,12 @@ struct VerifyPage {
                 ? "It is authentic, current, and its issuer has not revoked it."
                 : "Il est authentique, en cours de validité, et son émetteur ne l'a pas révoqué."
         case .revoked:
-            english ? "Its issuer withdrew it: it is no longer valid." : "Son émetteur l'a retiré : il n'est plus valable."
+            english
+                ? "Its issuer withdrew it: it is no longer valid." : "Son émetteur l'a retiré : il n'est plus valable."
         case .expired:
-            english ? "It was issued, but its validity date has passed." : "Il a bien été délivré, mais sa date de validité est dépassée."
+            english
+                ? "It was issued, but its validity date has passed."
+                : "Il a bien été délivré, mais sa date de validité est dépassée."
         case .forged:
             english
                 ? "Its signature does not match the issuer, or its content was altered: do not accept it."
@@ -489,7 +526,8 @@ struct VerifyPage {
                 ? "One of the issuer's documents could not be reached. Try again in a few minutes."
                 : "Un document de l'émetteur est inaccessible. Réessayez dans quelques minutes."
         case .malformed, .notYetValid, .invalid:
-            (english ? outcome.summary.en : outcome.summary.fr) + (english ? " See the details of the checks." : " Consultez le détail des vérifications.")
+            (english ? outcome.summary.en : outcome.summary.fr)
+                + (english ? " See the details of the checks." : " Consultez le détail des vérifications.")
         }
     }
 
@@ -517,7 +555,8 @@ struct VerifyPage {
         guard let src else { return nil }
         if let base = urls?.base, src.hasPrefix(base + "/") { return String(src.dropFirst(base.count)) }
         let lower = src.prefix(32).lowercased()
-        if (lower.hasPrefix("data:image/png;") || lower.hasPrefix("data:image/svg+xml;") || lower.hasPrefix("data:image/svg+xml,"))
+        if (lower.hasPrefix("data:image/png;") || lower.hasPrefix("data:image/svg+xml;")
+            || lower.hasPrefix("data:image/svg+xml,"))
             && src.utf8.count <= 2 * 1024 * 1024
         {
             return src
@@ -540,24 +579,28 @@ struct VerifyPage {
                 ]
                 : [
                     "reason": "Motif :", "issuer": "Délivré par", "issuedOn": "Décerné le", "expires": "Expire le",
-                    "noExpiry": "Sans date d'expiration", "page": "Voir la page du badge", "checks": "Détail des vérifications",
+                    "noExpiry": "Sans date d'expiration", "page": "Voir la page du badge",
+                    "checks": "Détail des vérifications",
                     "passed": "réussies",
                 ],
         ]
-        if outcome == .revoked, let reason = report.assertion?.revocationReason, !reason.isEmpty { r["reason"] = reason }
+        if outcome == .revoked, let reason = report.assertion?.revocationReason, !reason.isEmpty {
+            r["reason"] = reason
+        }
         if let a = report.assertion, a.badgeName != nil || a.issuerName != nil {
             let name = a.badgeName ?? (english ? "Badge" : "Badge")
-            r["badge"] = [
-                "name": name,
-                "description": Pages.opt(a.badgeDescription),
-                "image": Pages.opt(displayImage(a.badgeImage)),
-                "imageAlt": english ? "Badge image: \(name)" : "Image du badge : \(name)",
-                "issuerName": Pages.opt(a.issuerName),
-                "issuedOn": Pages.opt(DisplayDate.format(a.issuedOn, english: english)),
-                "expires": Pages.opt(DisplayDate.format(a.expires, english: english)),
-                "noExpiry": a.expires == nil,
-                "page": Pages.opt(ownPage(a)),
-            ] as [String: Any]
+            r["badge"] =
+                [
+                    "name": name,
+                    "description": Pages.opt(a.badgeDescription),
+                    "image": Pages.opt(displayImage(a.badgeImage)),
+                    "imageAlt": english ? "Badge image: \(name)" : "Image du badge : \(name)",
+                    "issuerName": Pages.opt(a.issuerName),
+                    "issuedOn": Pages.opt(DisplayDate.format(a.issuedOn, english: english)),
+                    "expires": Pages.opt(DisplayDate.format(a.expires, english: english)),
+                    "noExpiry": a.expires == nil,
+                    "page": Pages.opt(ownPage(a)),
+                ] as [String: Any]
         }
         if let check = report.check("recipient"), outcome == .valid || outcome == .recipientMismatch {
             switch check.status {
@@ -567,7 +610,8 @@ struct VerifyPage {
                     ? "You did not give an email address: the badge is authentic, but nothing shows it belongs to the person presenting it. Enter their address to check."
                     : "Vous n'avez pas indiqué d'adresse e-mail : le badge est authentique, mais rien ne montre qu'il appartient à la personne qui le présente. Indiquez son adresse pour le vérifier."
             case .passed:
-                r["recipientNote"] = english ? "Issued to \(recipient ?? "this address")." : "Délivré à \(recipient ?? "cette adresse")."
+                r["recipientNote"] =
+                    english ? "Issued to \(recipient ?? "this address")." : "Délivré à \(recipient ?? "cette adresse")."
             case .failed:
                 break
             }

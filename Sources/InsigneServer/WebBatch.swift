@@ -98,7 +98,8 @@ enum WebBatchBuilder {
             columns[name] = i
         }
         guard columns["email"] != nil else {
-            throw WebCSV.Failure(line: 1, fr: "la colonne « email » est obligatoire", en: "the \"email\" column is required")
+            throw WebCSV.Failure(
+                line: 1, fr: "la colonne « email » est obligatoire", en: "the \"email\" column is required")
         }
         guard parsed.rows.count > 1 else {
             throw WebCSV.Failure(line: 2, fr: "aucune ligne après l'en-tête", en: "no rows after the header")
@@ -110,15 +111,20 @@ enum WebBatchBuilder {
                 guard let i = columns[n], i < r.fields.count else { return "" }
                 return r.fields[i].trimmingCharacters(in: .whitespacesAndNewlines)
             }
-            let email = col("email"), name = col("name"), narrative = col("narrative"), expires = col("expires"),
-                evidence = col("evidence")
+            let email = col("email")
+            let name = col("name")
+            let narrative = col("narrative")
+            let expires = col("expires")
+            let evidence = col("evidence")
             var row = WebBatchRow(line: r.line, email: email, name: name)
             func fail(_ fr: String, _ en: String) {
                 row.errorFR = fr.prefix(1).uppercased() + fr.dropFirst()
                 row.errorEN = en.prefix(1).uppercased() + en.dropFirst()
             }
             if r.fields.count > header.fields.count {
-                fail("trop de colonnes (\(r.fields.count) pour \(header.fields.count))", "too many columns (\(r.fields.count) for \(header.fields.count))")
+                fail(
+                    "trop de colonnes (\(r.fields.count) pour \(header.fields.count))",
+                    "too many columns (\(r.fields.count) for \(header.fields.count))")
                 out.append(row)
                 continue
             }
@@ -126,7 +132,9 @@ enum WebBatchBuilder {
             if !expires.isEmpty {
                 expiry = WebDates.endOfDayParis(expires) ?? DateTimeValue(expires)?.date
                 if expiry == nil {
-                    fail("date d'expiration invalide « \(expires) » (AAAA-MM-JJ attendu)", "invalid expiry date \"\(expires)\" (YYYY-MM-DD expected)")
+                    fail(
+                        "date d'expiration invalide « \(expires) » (AAAA-MM-JJ attendu)",
+                        "invalid expiry date \"\(expires)\" (YYYY-MM-DD expected)")
                     out.append(row)
                     continue
                 }
@@ -134,20 +142,27 @@ enum WebBatchBuilder {
             var evidenceRecords: [EvidenceRecord] = []
             if !evidence.isEmpty {
                 let lower = evidence.lowercased()
-                evidenceRecords = [lower.hasPrefix("http://") || lower.hasPrefix("https://") ? EvidenceRecord(id: evidence) : EvidenceRecord(narrative: evidence)]
+                evidenceRecords = [
+                    lower.hasPrefix("http://") || lower.hasPrefix("https://")
+                        ? EvidenceRecord(id: evidence) : EvidenceRecord(narrative: evidence)
+                ]
             }
             let normalized = EmailNormalization.normalize(email)
             // The same derivation as the API's batch endpoint: one CSV sent both ways never awards twice.
             let key = BatchAwarding.idempotencyKey(
                 for: BatchRow(
-                    line: r.line, email: email, name: name.isEmpty ? nil : name, narrative: narrative.isEmpty ? nil : narrative,
+                    line: r.line, email: email, name: name.isEmpty ? nil : name,
+                    narrative: narrative.isEmpty ? nil : narrative,
                     expires: expires.isEmpty ? nil : expires, evidence: evidenceRecords),
                 badgeID: badgeID)
             let request = AwardRequest(
                 badgeClassID: badgeID, recipientEmail: email, recipientName: name.isEmpty ? nil : name,
-                narrative: narrative.isEmpty ? nil : narrative, evidence: evidenceRecords, expires: expiry, idempotencyKey: key)
+                narrative: narrative.isEmpty ? nil : narrative, evidence: evidenceRecords, expires: expiry,
+                idempotencyKey: key)
             do {
-                if email.isEmpty { throw ServiceError(.invalid, fr: "adresse électronique manquante", en: "missing email address") }
+                if email.isEmpty {
+                    throw ServiceError(.invalid, fr: "adresse électronique manquante", en: "missing email address")
+                }
                 try Validation.award(request)
                 if let first = seen[normalized] {
                     fail("même adresse qu'à la ligne \(first)", "same address as line \(first)")

@@ -68,7 +68,9 @@ extension WebController {
             await page(req, ctx) { env in
                 let me = try learner(env)
                 let token = ctx.parameters.get("token") ?? ""
-                guard let r = try await backpackEmails.pending(token: token, accountID: me.id) else { throw confirmationGone }
+                guard let r = try await backpackEmails.pending(token: token, accountID: me.id) else {
+                    throw confirmationGone
+                }
                 return renderBackpack(
                     "backpack-email-confirm", env, title: env.text("Confirmer une adresse", "Confirm an address"),
                     ["email": r.email, "token": token])
@@ -78,13 +80,16 @@ extension WebController {
             await page(req, ctx) { env in
                 _ = try await form(req, ctx, env)
                 let me = try learner(env)
-                guard try await backpackEmails.confirm(token: ctx.parameters.get("token") ?? "", accountID: me.id) != nil
+                guard
+                    try await backpackEmails.confirm(token: ctx.parameters.get("token") ?? "", accountID: me.id) != nil
                 else { throw confirmationGone }
                 return redirect("/backpack/emails?confirmed=1")
             }
         }
         router.get("/backpacks/{slug}") { req, ctx in
-            await page(req, ctx, signedIn: false) { try await publicBackpack($0, slug: ctx.parameters.get("slug") ?? "") }
+            await page(req, ctx, signedIn: false) {
+                try await publicBackpack($0, slug: ctx.parameters.get("slug") ?? "")
+            }
         }
         router.get("/backpacks/{slug}/badges/{id}/{file}") { req, ctx in
             await page(req, ctx, signedIn: false) { env in
@@ -98,8 +103,11 @@ extension WebController {
     var confirmationGone: PageError {
         PageError(
             status: .notFound,
-            fr: "Ce lien de confirmation n'est pas valide : il a expiré, a déjà servi, ou a été demandé depuis un autre compte.",
-            en: "This confirmation link is not valid: it has expired, was already used, or was requested from another account.")
+            fr:
+                "Ce lien de confirmation n'est pas valide : il a expiré, a déjà servi, ou a été demandé depuis un autre compte.",
+            en:
+                "This confirmation link is not valid: it has expired, was already used, or was requested from another account."
+        )
     }
 
     // MARK: - The backpack
@@ -139,7 +147,8 @@ extension WebController {
             d["svg"] = "/assertions/\(a.id)/badge.svg"
             d["view"] = "/assertions/\(a.id)"
             if !a.isRevoked {
-                d["pdf"] = String(urls.assertionCertificate(a.id).dropFirst(urls.base.count)) + (env.english ? "?lang=en" : "")
+                d["pdf"] =
+                    String(urls.assertionCertificate(a.id).dropFirst(urls.base.count)) + (env.english ? "?lang=en" : "")
             }
             d["origin"] = env.text("Attribué par Insigne", "Awarded through Insigne")
             if let copy = e.importedCopy, publicSlug == nil {
@@ -156,12 +165,13 @@ extension WebController {
             d["svg"] = own + "badge.svg"
             d["stored"] = true
             d["checked"] = WebDates.display(r.verifiedAt, english: env.english)
-            d["origin"] = switch r.source {
-            case .file: env.text("Importé (fichier)", "Imported (file)")
-            case .url: env.text("Importé (adresse web)", "Imported (web address)")
-            case .jws: env.text("Importé (badge signé collé)", "Imported (pasted signed badge)")
-            case .badgeConnect: env.text("Reçu par Badge Connect", "Received through Badge Connect")
-            }
+            d["origin"] =
+                switch r.source {
+                case .file: env.text("Importé (fichier)", "Imported (file)")
+                case .url: env.text("Importé (adresse web)", "Imported (web address)")
+                case .jws: env.text("Importé (badge signé collé)", "Imported (pasted signed badge)")
+                case .badgeConnect: env.text("Reçu par Badge Connect", "Received through Badge Connect")
+                }
         }
         d["json"] = own + "assertion.json"
         if let v = Backpack.verifyURL(e, urls: urls) {
@@ -183,15 +193,24 @@ extension WebController {
         ]
         if let slug { data["publicURL"] = services.urls.base + "/backpacks/" + slug }
         let q = request.uri.queryParameters
-        if q.get("imported") != nil { data["notice"] = env.text("Badge vérifié et ajouté.", "Badge verified and added.") }
+        if q.get("imported") != nil {
+            data["notice"] = env.text("Badge vérifié et ajouté.", "Badge verified and added.")
+        }
         if q.get("updated") != nil {
             data["notice"] = env.text(
-                "Ce badge était déjà dans votre sac : il a été mis à jour.", "This badge was already in your backpack: it was updated.")
+                "Ce badge était déjà dans votre sac : il a été mis à jour.",
+                "This badge was already in your backpack: it was updated.")
         }
         if q.get("reverified") != nil { data["notice"] = env.text("Badge vérifié à nouveau.", "Badge verified again.") }
-        if q.get("deleted") != nil { data["notice"] = env.text("Badge retiré de votre sac.", "Badge removed from your backpack.") }
-        if q.get("public") == "on" { data["notice"] = env.text("Votre page publique est ouverte.", "Your public page is open.") }
-        if q.get("public") == "off" { data["notice"] = env.text("Votre page publique est fermée.", "Your public page is closed.") }
+        if q.get("deleted") != nil {
+            data["notice"] = env.text("Badge retiré de votre sac.", "Badge removed from your backpack.")
+        }
+        if q.get("public") == "on" {
+            data["notice"] = env.text("Votre page publique est ouverte.", "Your public page is open.")
+        }
+        if q.get("public") == "off" {
+            data["notice"] = env.text("Votre page publique est fermée.", "Your public page is closed.")
+        }
         return renderBackpack("backpack", env, title: env.text("Mes badges", "My badges"), data)
     }
 
@@ -199,15 +218,22 @@ extension WebController {
         let me = try learner(env)
         let entries = try await services.backpackEntries(learnerID: me.id)
         let zip = await backpack.exportZIP(entries, learnerName: me.displayName)
-        return HTTP.bytes(zip, contentType: "application/zip", headers: [
-            .contentDisposition: "attachment; filename=\"insigne-mes-badges.zip\"", .cacheControl: "private, no-store",
-        ])
+        return HTTP.bytes(
+            zip, contentType: "application/zip",
+            headers: [
+                .contentDisposition: "attachment; filename=\"insigne-mes-badges.zip\"",
+                .cacheControl: "private, no-store",
+            ])
     }
 
     /// `badge.png`, `badge.svg`, `assertion.json` or `image` of one of the learner's entries.
     func backpackFile(_ env: Env, id: String, file: String) async throws -> Response {
         let me = try learner(env)
-        guard let entry = try await services.backpackEntries(learnerID: me.id).first(where: { $0.id == id || $0.importedCopy?.id == id }) else {
+        guard
+            let entry = try await services.backpackEntries(learnerID: me.id).first(where: {
+                $0.id == id || $0.importedCopy?.id == id
+            })
+        else {
             throw PageError.notFound()
         }
         return try await badgeFile(entry, file: file, download: file != "image")
@@ -220,7 +246,8 @@ extension WebController {
         switch file {
         case "badge.png": (bytes, type) = (await backpack.bakedImage(e, svg: false), "image/png")
         case "badge.svg": (bytes, type) = (await backpack.bakedImage(e, svg: true), "image/svg+xml")
-        case "assertion.json": (bytes, type) = (Array(e.assertion.encodedString().utf8), "application/ld+json; charset=utf-8")
+        case "assertion.json":
+            (bytes, type) = (Array(e.assertion.encodedString().utf8), "application/ld+json; charset=utf-8")
         case "image":
             let shown = await backpack.displayImage(e)
             (bytes, type) = (shown?.bytes, shown?.type ?? "")
@@ -228,12 +255,14 @@ extension WebController {
         }
         guard let bytes else {
             throw PageError(
-                status: .notFound, fr: "Ce fichier ne peut pas être produit pour ce badge (image du badge indisponible).",
+                status: .notFound,
+                fr: "Ce fichier ne peut pas être produit pour ce badge (image du badge indisponible).",
                 en: "This file cannot be produced for this badge (badge image unavailable).")
         }
         let ext = file == "assertion.json" ? "json" : (type == "image/png" ? "png" : "svg")
         var headers: HTTPFields = [
-            .cacheControl: "private, no-store", .contentSecurityPolicy: "sandbox; default-src 'none'; style-src 'unsafe-inline'",
+            .cacheControl: "private, no-store",
+            .contentSecurityPolicy: "sandbox; default-src 'none'; style-src 'unsafe-inline'",
             HTTPField.Name("X-Content-Type-Options")!: "nosniff",
         ]
         if download { headers[.contentDisposition] = "attachment; filename=\"\(stem).\(ext)\"" }
@@ -268,10 +297,13 @@ extension WebController {
 
     // MARK: - Import
 
-    func importPage(_ env: Env, error: String?, status: HTTPResponse.Status = .ok, form: WebForm? = nil) async throws -> Response {
+    func importPage(_ env: Env, error: String?, status: HTTPResponse.Status = .ok, form: WebForm? = nil) async throws
+        -> Response
+    {
         let me = try learner(env)
         var data: [String: Any] = [
-            "emails": try await services.learnerEmails(accountID: me.id), "url": form?["url"] ?? "", "jws": form?["jws"] ?? "",
+            "emails": try await services.learnerEmails(accountID: me.id), "url": form?["url"] ?? "",
+            "jws": form?["jws"] ?? "",
         ]
         if let error { data["error"] = error }
         return renderBackpack(
@@ -294,7 +326,8 @@ extension WebController {
             }
             guard let format = BadgeImageFormat.detect(part.body) else {
                 return try await importPage(
-                    env, error: env.text(
+                    env,
+                    error: env.text(
                         "Ce fichier n'est pas une image de badge : choisissez le fichier PNG ou SVG du badge tel que vous l'avez reçu.",
                         "This file is not a badge image: choose the badge's PNG or SVG file as you received it."),
                     status: .unsupportedMediaType, form: form)
@@ -310,7 +343,8 @@ extension WebController {
         } else if let jws = form.optional("jws") {
             guard jws.utf8.count <= 64 * 1024, CompactJWS.looksLikeJWS(jws) else {
                 return try await importPage(
-                    env, error: env.text(
+                    env,
+                    error: env.text(
                         "Ce texte n'est pas un badge signé (JWS compact : trois parties séparées par des points).",
                         "This text is not a signed badge (compact JWS: three parts separated by dots)."),
                     status: .unprocessableContent, form: form)
@@ -318,7 +352,8 @@ extension WebController {
             (input, source) = (.text(jws), .jws)
         } else {
             return try await importPage(
-                env, error: env.text(
+                env,
+                error: env.text(
                     "Choisissez un fichier, indiquez une adresse web ou collez un badge signé.",
                     "Choose a file, enter a web address or paste a signed badge."),
                 status: .unprocessableContent, form: form)
@@ -328,7 +363,8 @@ extension WebController {
                 learnerID: me.id, input: input, source: source, originalData: original, originalType: originalType)
             return redirect("/backpack?\(result.updated ? "updated" : "imported")=1#badge-\(result.record.id)")
         } catch let e as BackpackImportError {
-            return try await importPage(env, error: env.text(e.messageFR, e.messageEN), status: .unprocessableContent, form: form)
+            return try await importPage(
+                env, error: env.text(e.messageFR, e.messageEN), status: .unprocessableContent, form: form)
         }
     }
 
@@ -340,7 +376,9 @@ extension WebController {
         var data: [String: Any] = [
             "addresses": list.map { a -> [String: Any] in
                 var d: [String: Any] = ["email": a.email, "primary": a.primary, "verified": a.verifiedAt != nil]
-                if let at = a.verifiedAt, !a.primary { d["since"] = WebDates.display(at, english: env.english, time: false) }
+                if let at = a.verifiedAt, !a.primary {
+                    d["since"] = WebDates.display(at, english: env.english, time: false)
+                }
                 return d
             },
             "value": value, "max": BackpackEmails.maxAddresses,
@@ -369,24 +407,30 @@ extension WebController {
         let raw = String(form["email"].prefix(320))
         switch try await backpackEmails.add(raw, to: me) {
         case .success(let token):
-            try backpackEmails.sendConfirmation(to: EmailNormalization.normalize(raw), token: token, learnerName: me.displayName)
+            try backpackEmails.sendConfirmation(
+                to: EmailNormalization.normalize(raw), token: token, learnerName: me.displayName)
             return redirect("/backpack/emails?sent=1")
         case .failure(let refusal):
-            let (fr, en) = switch refusal {
-            case .malformed: ("Adresse électronique invalide.", "Invalid email address.")
-            case .primary: ("C'est déjà votre adresse principale.", "This is already your main address.")
-            case .alreadyYours: ("Cette adresse est déjà confirmée sur votre compte.", "This address is already confirmed on your account.")
-            case .takenByAnother:
-                (
-                    "Cette adresse est déjà rattachée à un autre compte : elle ne peut pas être ajoutée.",
-                    "This address already belongs to another account: it cannot be added."
-                )
-            case .tooMany:
-                (
-                    "Vous avez atteint le nombre maximal d'adresses (\(BackpackEmails.maxAddresses)) : retirez-en une d'abord.",
-                    "You have reached the maximum number of addresses (\(BackpackEmails.maxAddresses)): remove one first."
-                )
-            }
+            let (fr, en) =
+                switch refusal {
+                case .malformed: ("Adresse électronique invalide.", "Invalid email address.")
+                case .primary: ("C'est déjà votre adresse principale.", "This is already your main address.")
+                case .alreadyYours:
+                    (
+                        "Cette adresse est déjà confirmée sur votre compte.",
+                        "This address is already confirmed on your account."
+                    )
+                case .takenByAnother:
+                    (
+                        "Cette adresse est déjà rattachée à un autre compte : elle ne peut pas être ajoutée.",
+                        "This address already belongs to another account: it cannot be added."
+                    )
+                case .tooMany:
+                    (
+                        "Vous avez atteint le nombre maximal d'adresses (\(BackpackEmails.maxAddresses)) : retirez-en une d'abord.",
+                        "You have reached the maximum number of addresses (\(BackpackEmails.maxAddresses)): remove one first."
+                    )
+                }
             return try await emailsPage(env, request, error: env.text(fr, en), value: raw)
         }
     }

@@ -15,10 +15,14 @@ extension WebController {
     func registerPortfolioPages(on router: Router<AppRequestContext>) {
         registerReviewPages(on: router)
         router.get("/invitation/{token}") { req, ctx in
-            await page(req, ctx, signedIn: false) { try await invitationPage($0, req, token: ctx.parameters.get("token") ?? "") }
+            await page(req, ctx, signedIn: false) {
+                try await invitationPage($0, req, token: ctx.parameters.get("token") ?? "")
+            }
         }
         router.post("/invitation/{token}") { req, ctx in
-            await page(req, ctx, signedIn: false) { try await acceptInvitation($0, req, ctx, token: ctx.parameters.get("token") ?? "") }
+            await page(req, ctx, signedIn: false) {
+                try await acceptInvitation($0, req, ctx, token: ctx.parameters.get("token") ?? "")
+            }
         }
         router.get("/portfolio") { req, ctx in await page(req, ctx) { try await portfolioPage($0, req) } }
         router.get("/portfolio/evidence/new") { req, ctx in
@@ -70,7 +74,8 @@ extension WebController {
         router.post("/portfolio/share/revoke") { req, ctx in
             await page(req, ctx) { env in
                 let form = try await self.form(req, ctx, env)
-                guard try await portfolio.revokeShareLink(tokenHash: form["link"], learnerID: try learner(env).id) else {
+                guard try await portfolio.revokeShareLink(tokenHash: form["link"], learnerID: try learner(env).id)
+                else {
                     throw PageError.notFound()
                 }
                 return redirect("/portfolio/share?revoked=1")
@@ -82,21 +87,29 @@ extension WebController {
                 _ = try await form(req, ctx, env)
                 let me = try learner(env)
                 let zip = try await portfolio.export(me)
-                return HTTP.bytes(zip, contentType: "application/zip", headers: [
-                    .contentDisposition: "attachment; filename=\"insigne-mes-donnees.zip\"",
-                    .cacheControl: "private, no-store",
-                ])
+                return HTTP.bytes(
+                    zip, contentType: "application/zip",
+                    headers: [
+                        .contentDisposition: "attachment; filename=\"insigne-mes-donnees.zip\"",
+                        .cacheControl: "private, no-store",
+                    ])
             }
         }
         router.post("/portfolio/data/erase") { req, ctx in await page(req, ctx) { try await erase($0, req, ctx) } }
         router.get("/evidence/{id}") { req, ctx in
-            await page(req, ctx, signedIn: false) { try await evidencePage($0, req, id: ctx.parameters.get("id") ?? "") }
+            await page(req, ctx, signedIn: false) {
+                try await evidencePage($0, req, id: ctx.parameters.get("id") ?? "")
+            }
         }
         router.get("/evidence/{id}/file") { req, ctx in
-            await page(req, ctx, signedIn: false) { try await evidenceFile($0, req, id: ctx.parameters.get("id") ?? "") }
+            await page(req, ctx, signedIn: false) {
+                try await evidenceFile($0, req, id: ctx.parameters.get("id") ?? "")
+            }
         }
         router.get("/share/{token}") { req, ctx in
-            await page(req, ctx, signedIn: false) { try await sharedPortfolio($0, token: ctx.parameters.get("token") ?? "") }
+            await page(req, ctx, signedIn: false) {
+                try await sharedPortfolio($0, token: ctx.parameters.get("token") ?? "")
+            }
         }
     }
 
@@ -123,22 +136,26 @@ extension WebController {
     /// One of the learner's own pieces; 404 otherwise, 409-like message when it may no longer change.
     func ownPiece(_ env: Env, _ id: String, editable: Bool) async throws -> Portfolio.Piece {
         let me = try learner(env)
-        guard let piece = try await portfolio.piece(id: id), piece.item.learnerID == me.id else { throw PageError.notFound() }
+        guard let piece = try await portfolio.piece(id: id), piece.item.learnerID == me.id else {
+            throw PageError.notFound()
+        }
         if editable, !(piece.item.status == .draft || piece.item.status == .changesRequested) {
             throw PageError(
-                status: .conflict, fr: "Cette preuve est en cours d'examen ou déjà acceptée : elle ne peut plus être modifiée.",
+                status: .conflict,
+                fr: "Cette preuve est en cours d'examen ou déjà acceptée : elle ne peut plus être modifiée.",
                 en: "This piece is under review or already accepted: it can no longer be changed.")
         }
         return piece
     }
 
     func statusLabel(_ s: EvidenceItemRecord.Status, _ env: Env) -> [String: Any] {
-        let (fr, en, css) = switch s {
-        case .draft: ("Brouillon", "Draft", "neutral")
-        case .submitted: ("Envoyée pour examen", "Submitted for review", "neutral")
-        case .accepted: ("Acceptée", "Accepted", "good")
-        case .changesRequested: ("À reprendre", "Changes requested", "bad")
-        }
+        let (fr, en, css) =
+            switch s {
+            case .draft: ("Brouillon", "Draft", "neutral")
+            case .submitted: ("Envoyée pour examen", "Submitted for review", "neutral")
+            case .accepted: ("Acceptée", "Accepted", "good")
+            case .changesRequested: ("À reprendre", "Changes requested", "bad")
+            }
         return ["label": env.text(fr, en), "css": css, "code": s.rawValue]
     }
 
@@ -172,8 +189,10 @@ extension WebController {
             "editable": i.status == .draft || i.status == .changesRequested,
             "created": WebDates.display(i.createdAt, english: env.english, time: false),
             "tags": p.tags.map { t in
-                ["code": t.competencyIDNumber, "framework": t.frameworkID,
-                 "name": names[t.frameworkID + "|" + t.competencyIDNumber] ?? ""]
+                [
+                    "code": t.competencyIDNumber, "framework": t.frameworkID,
+                    "name": names[t.frameworkID + "|" + t.competencyIDNumber] ?? "",
+                ]
             },
             "hasTags": !p.tags.isEmpty,
         ]
@@ -185,10 +204,11 @@ extension WebController {
         if let at = i.reviewedAt { d["reviewed"] = WebDates.display(at, english: env.english) }
         if let at = i.submittedAt { d["submitted"] = WebDates.display(at, english: env.english) }
         if let b = p.blob {
-            d["file"] = [
-                "name": i.fileName ?? "", "type": b.mediaType, "size": Self.byteSize(b.size, env),
-                "url": "/evidence/\(i.id)/file" + suffix, "isImage": b.mediaType.hasPrefix("image/"),
-            ] as [String: Any]
+            d["file"] =
+                [
+                    "name": i.fileName ?? "", "type": b.mediaType, "size": Self.byteSize(b.size, env),
+                    "url": "/evidence/\(i.id)/file" + suffix, "isImage": b.mediaType.hasPrefix("image/"),
+                ] as [String: Any]
         }
         return d
     }
@@ -212,8 +232,11 @@ extension WebController {
 
     var invitationGone: PageError {
         PageError(
-            status: .notFound, fr: "Ce lien d'invitation n'est pas valide : il a expiré ou a déjà servi. Demandez-en un nouveau à votre formateur ou formatrice.",
-            en: "This invitation link is not valid: it has expired or was already used. Ask your trainer for a new one.")
+            status: .notFound,
+            fr:
+                "Ce lien d'invitation n'est pas valide : il a expiré ou a déjà servi. Demandez-en un nouveau à votre formateur ou formatrice.",
+            en: "This invitation link is not valid: it has expired or was already used. Ask your trainer for a new one."
+        )
     }
 
     func invitationPage(_ env: Env, _ request: Request, token: String, error: String? = nil) async throws -> Response {
@@ -229,7 +252,9 @@ extension WebController {
             status: error == nil ? .ok : .unprocessableContent, data, cookies: cookies)
     }
 
-    func acceptInvitation(_ env: Env, _ request: Request, _ context: AppRequestContext, token: String) async throws -> Response {
+    func acceptInvitation(_ env: Env, _ request: Request, _ context: AppRequestContext, token: String) async throws
+        -> Response
+    {
         var plain = env
         plain.session = nil
         let form = try await self.form(request, context, plain)
@@ -239,22 +264,29 @@ extension WebController {
         }
         let password = form["password"]
         guard password.count >= Portfolio.minPasswordLength, password.count <= 1000 else {
-            return try await invitationPage(env, request, token: token, error: env.text(
-                "Le mot de passe doit compter au moins \(Portfolio.minPasswordLength) caractères.",
-                "The password must be at least \(Portfolio.minPasswordLength) characters long."))
+            return try await invitationPage(
+                env, request, token: token,
+                error: env.text(
+                    "Le mot de passe doit compter au moins \(Portfolio.minPasswordLength) caractères.",
+                    "The password must be at least \(Portfolio.minPasswordLength) characters long."))
         }
         guard password == form["confirm"] else {
-            return try await invitationPage(env, request, token: token, error: env.text(
-                "Les deux mots de passe ne sont pas identiques.", "The two passwords do not match."))
+            return try await invitationPage(
+                env, request, token: token,
+                error: env.text(
+                    "Les deux mots de passe ne sont pas identiques.", "The two passwords do not match."))
         }
         let hash = try PasswordHash.hash(password)
         guard let account = try await portfolio.accept(token, passwordHash: hash) else { throw invitationGone }
         if let old = env.sessionToken { try await sessions.delete(token: old) }
         let (session, _) = try await sessions.create(accountID: account.id)
-        return redirect("/portfolio?welcome=1", cookies: [
-            WebSecurity.cookie(WebSessionStore.cookieName, session, maxAge: Int(WebSessionStore.lifetime), secure: secureCookies),
-            WebSecurity.cookie(Self.loginCSRFCookie, "", maxAge: 0, secure: secureCookies),
-        ])
+        return redirect(
+            "/portfolio?welcome=1",
+            cookies: [
+                WebSecurity.cookie(
+                    WebSessionStore.cookieName, session, maxAge: Int(WebSessionStore.lifetime), secure: secureCookies),
+                WebSecurity.cookie(Self.loginCSRFCookie, "", maxAge: 0, secure: secureCookies),
+            ])
     }
 
     // MARK: - Portfolio
@@ -286,11 +318,15 @@ extension WebController {
         if q.get("welcome") != nil {
             data["notice"] = env.text(
                 "Bienvenue ! Votre compte est créé. Ajoutez ici vos preuves (documents, récits, liens), rattachez-les au référentiel, puis envoyez-les pour examen.",
-                "Welcome! Your account is ready. Add your evidence here (documents, narratives, links), tag it to the framework, then submit it for review.")
+                "Welcome! Your account is ready. Add your evidence here (documents, narratives, links), tag it to the framework, then submit it for review."
+            )
         }
         if let n = q.get("submitted").flatMap(Int.init) {
-            data["notice"] = n == 0
-                ? env.text("Rien à envoyer : aucune preuve en brouillon ou à reprendre.", "Nothing to submit: no draft or piece to rework.")
+            data["notice"] =
+                n == 0
+                ? env.text(
+                    "Rien à envoyer : aucune preuve en brouillon ou à reprendre.",
+                    "Nothing to submit: no draft or piece to rework.")
                 : env.text("\(n) preuve(s) envoyée(s) pour examen.", "\(n) piece(s) submitted for review.")
         }
         if q.get("saved") != nil { data["notice"] = env.text("Preuve enregistrée.", "Evidence saved.") }
@@ -329,17 +365,20 @@ extension WebController {
                     let key = f.id + "|" + c.idNumber
                     return [
                         "value": key, "code": c.idNumber, "name": c.shortName, "checked": checked.contains(key),
-                        "depth": min(c.depth, 4), "domId": "tag-" + String(SHA256Digest.hexHash(Array(key.utf8)).prefix(12)),
+                        "depth": min(c.depth, 4),
+                        "domId": "tag-" + String(SHA256Digest.hexHash(Array(key.utf8)).prefix(12)),
                     ]
                 },
             ])
         }
         var data: [String: Any] = [
-            "v": v, "errors": errors, "hasErrors": !errors.isEmpty, "kind": kind.rawValue, "kindLabel": kindLabel(kind, env),
+            "v": v, "errors": errors, "hasErrors": !errors.isEmpty, "kind": kind.rawValue,
+            "kindLabel": kindLabel(kind, env),
             "isFile": kind == .file, "isNarrative": kind == .narrative, "isLink": kind == .link,
             "frameworks": groups, "hasFrameworks": !groups.isEmpty,
             "genres": Self.genres.map { env.english ? $0.1 : $0.0 },
-            "action": item.map { "/portfolio/evidence/\($0.id)/edit" } ?? "/portfolio/evidence/new?kind=\(kind.rawValue)",
+            "action": item.map { "/portfolio/evidence/\($0.id)/edit" }
+                ?? "/portfolio/evidence/new?kind=\(kind.rawValue)",
             "isNew": item == nil, "maxFileSize": EvidenceFiles.maxSize,
         ]
         if let item {
@@ -347,12 +386,17 @@ extension WebController {
             if let c = item.reviewComment, item.status == .changesRequested { data["reviewComment"] = c }
             if let b = existing?.blob { data["currentFile"] = ["name": item.fileName ?? "", "type": b.mediaType] }
         }
-        let title = item == nil ? env.text("Ajouter une preuve", "Add evidence") : env.text("Modifier la preuve", "Edit evidence")
+        let title =
+            item == nil
+            ? env.text("Ajouter une preuve", "Add evidence") : env.text("Modifier la preuve", "Edit evidence")
         return renderPortfolio(
-            "portfolio-evidence-form", env, title: title, status: status ?? (errors.isEmpty ? .ok : .unprocessableContent), data)
+            "portfolio-evidence-form", env, title: title,
+            status: status ?? (errors.isEmpty ? .ok : .unprocessableContent), data)
     }
 
-    func saveEvidence(_ env: Env, _ request: Request, _ context: AppRequestContext, id: String?) async throws -> Response {
+    func saveEvidence(_ env: Env, _ request: Request, _ context: AppRequestContext, id: String?) async throws
+        -> Response
+    {
         let me = try learner(env)
         let form: WebForm
         do {
@@ -362,7 +406,9 @@ extension WebController {
         }
         var existing: Portfolio.Piece?
         if let id { existing = try await ownPiece(env, id, editable: true) }
-        let kind = existing?.item.kind ?? EvidenceItemRecord.Kind(rawValue: request.uri.queryParameters.get("kind") ?? "") ?? .file
+        let kind =
+            existing?.item.kind ?? EvidenceItemRecord.Kind(rawValue: request.uri.queryParameters.get("kind") ?? "")
+            ?? .file
         var errors: [String: String] = [:]
         var status: HTTPResponse.Status?
         func text(_ name: String, max: Int, required: Bool, fr: String, en: String) -> String? {
@@ -374,7 +420,8 @@ extension WebController {
             if v.count > max { errors[name] = env.text("\(max) caractères au plus.", "\(max) characters at most.") }
             return v
         }
-        let title = text("title", max: 200, required: true, fr: "Donnez un titre à la preuve.", en: "Give the piece a title.")
+        let title = text(
+            "title", max: 200, required: true, fr: "Donnez un titre à la preuve.", en: "Give the piece a title.")
         let genre = text("genre", max: 100, required: false, fr: "", en: "")
         let description = text("description", max: 2000, required: false, fr: "", en: "")
         var narrative: String?
@@ -382,9 +429,12 @@ extension WebController {
         var file: Portfolio.StoredFile?
         switch kind {
         case .narrative:
-            narrative = text("narrative", max: 20000, required: true, fr: "Écrivez votre récit.", en: "Write your narrative.")
+            narrative = text(
+                "narrative", max: 20000, required: true, fr: "Écrivez votre récit.", en: "Write your narrative.")
         case .link:
-            link = text("linkURL", max: 2000, required: true, fr: "Indiquez l'adresse du lien.", en: "Enter the link's address.")
+            link = text(
+                "linkURL", max: 2000, required: true, fr: "Indiquez l'adresse du lien.", en: "Enter the link's address."
+            )
             if let l = link, errors["linkURL"] == nil, !Self.isWebLink(l) {
                 errors["linkURL"] = env.text(
                     "Adresse web complète attendue, commençant par https:// ou http://.",
@@ -398,8 +448,10 @@ extension WebController {
                 } else if let type = MediaSniffer.mediaType(part.body) {
                     if errors.isEmpty {
                         let sha = try portfolio.files.store(part.body)
-                        let name = String((part.filename ?? "fichier").split(separator: "/").last ?? "fichier").prefix(200)
-                        file = Portfolio.StoredFile(sha256: sha, size: part.body.count, mediaType: type, fileName: String(name))
+                        let name = String((part.filename ?? "fichier").split(separator: "/").last ?? "fichier").prefix(
+                            200)
+                        file = Portfolio.StoredFile(
+                            sha256: sha, size: part.body.count, mediaType: type, fileName: String(name))
                     }
                 } else {
                     errors["file"] = env.text(Self.unsupportedFile.0, Self.unsupportedFile.1)
@@ -411,11 +463,15 @@ extension WebController {
         }
         let tags = try await resolveTags(form, env, &errors)
         guard errors.isEmpty, let title else {
-            return try await evidenceForm(env, existing: existing, kind: kind, form: form, errors: errors, status: status)
+            return try await evidenceForm(
+                env, existing: existing, kind: kind, form: form, errors: errors, status: status)
         }
         let now = Date()
-        var item = existing?.item ?? EvidenceItemRecord(
-            id: UUID().uuidString.lowercased(), learnerID: me.id, kind: kind, title: title, createdAt: now, updatedAt: now)
+        var item =
+            existing?.item
+            ?? EvidenceItemRecord(
+                id: UUID().uuidString.lowercased(), learnerID: me.id, kind: kind, title: title, createdAt: now,
+                updatedAt: now)
         item.title = title
         item.genre = genre
         item.description = description
@@ -433,19 +489,23 @@ extension WebController {
 
     var tooLarge: PageError {
         PageError(
-            status: .contentTooLarge, fr: "Fichier trop volumineux : 5 Mo au plus.", en: "File too large: 5 MB at most.")
+            status: .contentTooLarge, fr: "Fichier trop volumineux : 5 Mo au plus.", en: "File too large: 5 MB at most."
+        )
     }
 
     static func isWebLink(_ s: String) -> Bool {
         guard s.utf8.count <= 2000, !s.unicodeScalars.contains(where: { $0.value <= 0x20 }),
-            let u = URLComponents(string: s), let scheme = u.scheme?.lowercased(), scheme == "https" || scheme == "http",
+            let u = URLComponents(string: s), let scheme = u.scheme?.lowercased(),
+            scheme == "https" || scheme == "http",
             let host = u.host, !host.isEmpty, u.user == nil
         else { return false }
         return true
     }
 
     /// The tags ticked (`tag` = `framework|code`) and typed (`codes`: codes separated by commas or spaces).
-    func resolveTags(_ form: WebForm, _ env: Env, _ errors: inout [String: String]) async throws -> [EvidenceAlignmentRecord] {
+    func resolveTags(_ form: WebForm, _ env: Env, _ errors: inout [String: String]) async throws
+        -> [EvidenceAlignmentRecord]
+    {
         let ticked = (form.values["tag"] ?? []).prefix(500)
         var tags: [EvidenceAlignmentRecord] = []
         var unknown: [String] = []
@@ -453,16 +513,22 @@ extension WebController {
             let parts = t.split(separator: "|", maxSplits: 1).map(String.init)
             guard parts.count == 2, let c = try services.db.competency(frameworkID: parts[0], idNumber: parts[1]),
                 c.retiredAt == nil
-            else { unknown.append(t); continue }
-            tags.append(EvidenceAlignmentRecord(evidenceID: "", frameworkID: c.frameworkID, competencyIDNumber: c.idNumber))
+            else {
+                unknown.append(t)
+                continue
+            }
+            tags.append(
+                EvidenceAlignmentRecord(evidenceID: "", frameworkID: c.frameworkID, competencyIDNumber: c.idNumber))
         }
         if !unknown.isEmpty {
-            errors["codes"] = env.text("Code(s) inconnu(s) : ", "Unknown code(s): ") + unknown.prefix(10).joined(separator: ", ")
+            errors["codes"] =
+                env.text("Code(s) inconnu(s) : ", "Unknown code(s): ") + unknown.prefix(10).joined(separator: ", ")
         }
         do {
             for c in try ReferentialAlignment(services: services).competencies(codes: form["codes"], field: "codes")
             where !tags.contains(where: { $0.frameworkID == c.frameworkID && $0.competencyIDNumber == c.idNumber }) {
-                tags.append(EvidenceAlignmentRecord(evidenceID: "", frameworkID: c.frameworkID, competencyIDNumber: c.idNumber))
+                tags.append(
+                    EvidenceAlignmentRecord(evidenceID: "", frameworkID: c.frameworkID, competencyIDNumber: c.idNumber))
             }
         } catch let e as ServiceError {
             errors["codes"] = env.english ? e.messageEN : e.messageFR
@@ -501,20 +567,23 @@ extension WebController {
         let data: [String: Any] = [
             "framework": ["id": f.id, "name": f.shortName, "code": f.idNumber],
             "rows": rows.map { r -> [String: Any] in
-                let (fr, en, css) = switch r.state {
-                case .accepted: ("Acceptée", "Accepted", "good")
-                case .submitted: ("En examen", "Under review", "neutral")
-                case .none: ("Aucune preuve", "No evidence", "none")
-                }
+                let (fr, en, css) =
+                    switch r.state {
+                    case .accepted: ("Acceptée", "Accepted", "good")
+                    case .submitted: ("En examen", "Under review", "neutral")
+                    case .none: ("Aucune preuve", "No evidence", "none")
+                    }
                 return [
                     "code": r.competency.idNumber, "name": r.competency.shortName, "depth": min(r.competency.depth, 4),
                     "state": env.text(fr, en), "css": css, "stateCode": r.state.rawValue,
                 ]
             },
             "domains": domains, "chartHeight": order.count * 44 + 12, "barMax": Int(barMax),
-            "accepted": accepted, "submitted": submitted, "none": rows.count - accepted - submitted, "total": rows.count,
+            "accepted": accepted, "submitted": submitted, "none": rows.count - accepted - submitted,
+            "total": rows.count,
         ]
-        return renderPortfolio("portfolio-coverage", env, title: env.text("Couverture — ", "Coverage — ") + f.shortName, data)
+        return renderPortfolio(
+            "portfolio-coverage", env, title: env.text("Couverture — ", "Coverage — ") + f.shortName, data)
     }
 
     // MARK: - Evidence pages and files
@@ -532,7 +601,9 @@ extension WebController {
         var data = pieceData(piece, env, names: names, share: viewer == .shareLink ? share : nil)
         data["learner"] = learnerName
         switch viewer {
-        case .owner: data["back"] = "/portfolio"; data["isOwner"] = true
+        case .owner:
+            data["back"] = "/portfolio"
+            data["isOwner"] = true
         case .reviewer: data["back"] = "/trainer/learners/\(piece.item.learnerID)"
         case .shareLink: data["back"] = "/share/" + (share ?? "")
         }
@@ -549,13 +620,15 @@ extension WebController {
         else { throw PageError.notFound() }
         let name = Portfolio.safeFileName(piece.item.fileName ?? "fichier", mediaType: blob.mediaType)
         let disposition = MediaSniffer.isInline(blob.mediaType) ? "inline" : "attachment"
-        return HTTP.bytes(bytes, contentType: blob.mediaType, headers: [
-            .contentDisposition: "\(disposition); filename=\"\(name)\"",
-            .contentSecurityPolicy: "sandbox; default-src 'none'",
-            .cacheControl: "private, no-store",
-            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
-            HTTPField.Name("X-Robots-Tag")!: "noindex, nofollow",
-        ])
+        return HTTP.bytes(
+            bytes, contentType: blob.mediaType,
+            headers: [
+                .contentDisposition: "\(disposition); filename=\"\(name)\"",
+                .contentSecurityPolicy: "sandbox; default-src 'none'",
+                .cacheControl: "private, no-store",
+                HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+                HTTPField.Name("X-Robots-Tag")!: "noindex, nofollow",
+            ])
     }
 
     // MARK: - Share links
@@ -576,7 +649,8 @@ extension WebController {
             "hasLinks": !links.isEmpty,
         ]
         if let created { data["created"] = created }
-        return renderPortfolio("portfolio-share", env, title: env.text("Partager mon portfolio", "Share my portfolio"), data)
+        return renderPortfolio(
+            "portfolio-share", env, title: env.text("Partager mon portfolio", "Share my portfolio"), data)
     }
 
     func sharedPortfolio(_ env: Env, token: String) async throws -> Response {
@@ -604,21 +678,27 @@ extension WebController {
         var data: [String: Any] = ["email": me.email ?? "", "login": me.login]
         if let error { data["error"] = error }
         return renderPortfolio(
-            "portfolio-data", env, title: env.text("Mes données", "My data"), status: error == nil ? .ok : .unprocessableContent,
+            "portfolio-data", env, title: env.text("Mes données", "My data"),
+            status: error == nil ? .ok : .unprocessableContent,
             data)
     }
 
     func erase(_ env: Env, _ request: Request, _ context: AppRequestContext) async throws -> Response {
         let form = try await self.form(request, context, env)
         let me = try learner(env)
-        guard let hash = me.passwordHash, form["password"].count <= 1000, PasswordHash.verify(form["password"], against: hash),
+        guard let hash = me.passwordHash, form["password"].count <= 1000,
+            PasswordHash.verify(form["password"], against: hash),
             form["confirm"] == "1"
         else {
-            return try await dataPage(env, error: env.text(
-                "Mot de passe incorrect ou case de confirmation non cochée : rien n'a été effacé.",
-                "Wrong password or confirmation box not ticked: nothing was erased."))
+            return try await dataPage(
+                env,
+                error: env.text(
+                    "Mot de passe incorrect ou case de confirmation non cochée : rien n'a été effacé.",
+                    "Wrong password or confirmation box not ticked: nothing was erased."))
         }
         _ = try await portfolio.erase(me)
-        return redirect("/login?bye=1", cookies: [WebSecurity.cookie(WebSessionStore.cookieName, "", maxAge: 0, secure: secureCookies)])
+        return redirect(
+            "/login?bye=1",
+            cookies: [WebSecurity.cookie(WebSessionStore.cookieName, "", maxAge: 0, secure: secureCookies)])
     }
 }

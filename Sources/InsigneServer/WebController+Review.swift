@@ -12,7 +12,9 @@ import OpenBadgesCrypto
 extension WebController {
     /// Registers the review pages (called from `registerPortfolioPages`).
     func registerReviewPages(on router: Router<AppRequestContext>) {
-        router.get("/trainer/learners") { req, ctx in await page(req, ctx) { try await learnersPage($0, form: nil, errors: [:]) } }
+        router.get("/trainer/learners") { req, ctx in
+            await page(req, ctx) { try await learnersPage($0, form: nil, errors: [:]) }
+        }
         router.post("/trainer/learners/invite") { req, ctx in await page(req, ctx) { try await invite($0, req, ctx) } }
         router.get("/trainer/reviews") { req, ctx in await page(req, ctx) { try await reviewsPage($0) } }
         router.get("/trainer/learners/{id}") { req, ctx in
@@ -41,13 +43,17 @@ extension WebController {
 
     // MARK: - Learners and invitations
 
-    func learnersPage(_ env: Env, form: WebForm?, errors: [String: String], invitationURL: String? = nil) async throws -> Response {
+    func learnersPage(_ env: Env, form: WebForm?, errors: [String: String], invitationURL: String? = nil) async throws
+        -> Response
+    {
         _ = try reviewer(env)
         let (learners, counts, invitations) = try await services.db.writer.read { db in
             let learners = try AccountRecord.filter(Column("role") == "learner" && Column("erasedAt") == nil)
                 .order(Column("displayName").collating(.localizedCaseInsensitiveCompare)).fetchAll(db)
             var counts: [String: [String: Int]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT learnerID, status, COUNT(*) FROM evidence GROUP BY learnerID, status") {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT learnerID, status, COUNT(*) FROM evidence GROUP BY learnerID, status")
+            {
                 counts[row[0] as String, default: [:]][row[1] as String] = row[2] as Int
             }
             let invitations = try InvitationRecord.filter(Column("acceptedAt") == nil && Column("email") != "")
@@ -71,7 +77,8 @@ extension WebController {
                 ]
             },
             "hasInvitations": !invitations.isEmpty,
-            "v": ["name": form?["name"] ?? "", "email": form?["email"] ?? ""], "errors": errors, "hasErrors": !errors.isEmpty,
+            "v": ["name": form?["name"] ?? "", "email": form?["email"] ?? ""], "errors": errors,
+            "hasErrors": !errors.isEmpty,
         ]
         if let invitationURL { data["invitationURL"] = invitationURL }
         return renderPortfolio(
@@ -86,21 +93,28 @@ extension WebController {
         let name = form["name"].trimmingCharacters(in: .whitespacesAndNewlines)
         let email = form["email"].trimmingCharacters(in: .whitespacesAndNewlines)
         if name.isEmpty || name.count > 200 {
-            errors["name"] = env.text("Nom obligatoire (200 caractères au plus).", "Name required (200 characters at most).")
+            errors["name"] = env.text(
+                "Nom obligatoire (200 caractères au plus).", "Name required (200 characters at most).")
         }
         let at = email.firstIndex(of: "@")
         if email.count > 320 || at == nil || at == email.startIndex || email.hasSuffix("@") || email.contains(" ") {
             errors["email"] = env.text("Adresse électronique invalide.", "Invalid email address.")
         } else {
             let taken = try await services.db.writer.read { db in
-                try AccountRecord.filter(sql: "login = ? COLLATE NOCASE OR email = ? COLLATE NOCASE", arguments: [email, email])
-                    .fetchCount(db) > 0
+                try AccountRecord.filter(
+                    sql: "login = ? COLLATE NOCASE OR email = ? COLLATE NOCASE", arguments: [email, email]
+                )
+                .fetchCount(db) > 0
             }
-            if taken { errors["email"] = env.text("Un compte existe déjà pour cette adresse.", "An account already exists for this address.") }
+            if taken {
+                errors["email"] = env.text(
+                    "Un compte existe déjà pour cette adresse.", "An account already exists for this address.")
+            }
         }
         guard errors.isEmpty else { return try await learnersPage(env, form: form, errors: errors) }
         let token = try await portfolio.invite(name: name, email: EmailNormalization.normalize(email), by: me.id)
-        return try await learnersPage(env, form: nil, errors: [:], invitationURL: services.urls.base + "/invitation/" + token)
+        return try await learnersPage(
+            env, form: nil, errors: [:], invitationURL: services.urls.base + "/invitation/" + token)
     }
 
     // MARK: - Review queue
@@ -123,14 +137,18 @@ extension WebController {
                 "since": since.map { WebDates.display($0, english: env.english) } ?? "",
             ]
         }
-        return renderPortfolio("trainer-reviews", env, title: env.text("Preuves à examiner", "Evidence to review"), [
-            "rows": items, "hasRows": !items.isEmpty,
-        ])
+        return renderPortfolio(
+            "trainer-reviews", env, title: env.text("Preuves à examiner", "Evidence to review"),
+            [
+                "rows": items, "hasRows": !items.isEmpty,
+            ])
     }
 
     // MARK: - One learner
 
-    func learnerPage(_ env: Env, _ request: Request, id: String, errors: [String: String], form: WebForm? = nil) async throws -> Response {
+    func learnerPage(_ env: Env, _ request: Request, id: String, errors: [String: String], form: WebForm? = nil)
+        async throws -> Response
+    {
         let me = try reviewer(env)
         let learner = try await learnerAccount(id)
         let pieces = try await portfolio.pieces(learnerID: id, statuses: [.submitted, .accepted, .changesRequested])
@@ -143,14 +161,16 @@ extension WebController {
         let selectedBadge = form?["badge"] ?? request.uri.queryParameters.get("badge") ?? badgesList.first?.id ?? ""
         let badge = badgesList.first { $0.id == selectedBadge }
         let frameworks = try services.db.frameworks()
-        let aligned = Set((badge?.alignment ?? []).compactMap { a -> String? in
-            guard let code = a.targetCode else { return nil }
-            return code.lowercased()
-        })
+        let aligned = Set(
+            (badge?.alignment ?? []).compactMap { a -> String? in
+                guard let code = a.targetCode else { return nil }
+                return code.lowercased()
+            })
         func alignedTo(_ p: Portfolio.Piece) -> Bool {
             p.tags.contains { t in
                 guard aligned.contains(t.competencyIDNumber.lowercased()) else { return false }
-                let fwNames = frameworks.first { $0.id == t.frameworkID }.map { [$0.id, $0.idNumber, $0.shortName] } ?? []
+                let fwNames =
+                    frameworks.first { $0.id == t.frameworkID }.map { [$0.id, $0.idNumber, $0.shortName] } ?? []
                 return (badge?.alignment ?? []).contains { a in
                     a.targetCode?.lowercased() == t.competencyIDNumber.lowercased()
                         && (a.targetFramework == nil || fwNames.contains(a.targetFramework!)
@@ -162,11 +182,12 @@ extension WebController {
         let accepted = pieces.filter { $0.item.status == .accepted }
         var data: [String: Any] = [
             "learner": ["id": learner.id, "name": learner.displayName, "email": learner.email ?? ""],
-            "pieces": pieces.sorted { ($0.item.submittedAt ?? .distantPast) < ($1.item.submittedAt ?? .distantPast) }.map { p -> [String: Any] in
-                var d = pieceData(p, env, names: names)
-                d["underReview"] = p.item.status == .submitted
-                return d
-            },
+            "pieces": pieces.sorted { ($0.item.submittedAt ?? .distantPast) < ($1.item.submittedAt ?? .distantPast) }
+                .map { p -> [String: Any] in
+                    var d = pieceData(p, env, names: names)
+                    d["underReview"] = p.item.status == .submitted
+                    return d
+                },
             "hasPieces": !pieces.isEmpty,
             "badges": badgesList.map { ["id": $0.id, "name": $0.name, "selected": $0.id == selectedBadge] },
             "hasBadges": !badgesList.isEmpty,
@@ -183,18 +204,23 @@ extension WebController {
             "errors": errors, "hasErrors": !errors.isEmpty,
         ]
         if let badge, !badge.alignment.isEmpty {
-            data["alignment"] = badge.alignment.map { ($0.targetCode ?? "") + " " + $0.targetName }.joined(separator: " · ")
+            data["alignment"] = badge.alignment.map { ($0.targetCode ?? "") + " " + $0.targetName }.joined(
+                separator: " · ")
         }
         let q = request.uri.queryParameters
         if q.get("reviewed") != nil { data["notice"] = env.text("Examen enregistré.", "Review saved.") }
         return renderPortfolio(
-            "trainer-learner", env, title: learner.displayName, status: errors.isEmpty ? .ok : .unprocessableContent, data)
+            "trainer-learner", env, title: learner.displayName, status: errors.isEmpty ? .ok : .unprocessableContent,
+            data)
     }
 
-    func reviewPiece(_ env: Env, _ request: Request, _ context: AppRequestContext, id: String) async throws -> Response {
+    func reviewPiece(_ env: Env, _ request: Request, _ context: AppRequestContext, id: String) async throws -> Response
+    {
         let form = try await self.form(request, context, env)
         let me = try reviewer(env)
-        guard let piece = try await portfolio.piece(id: id), piece.item.status != .draft else { throw PageError.notFound() }
+        guard let piece = try await portfolio.piece(id: id), piece.item.status != .draft else {
+            throw PageError.notFound()
+        }
         let learner = try await learnerAccount(piece.item.learnerID)
         let accept = form["decision"] == "accept"
         let comment = form["comment"].trimmingCharacters(in: .whitespacesAndNewlines)
@@ -203,14 +229,18 @@ extension WebController {
                 throw PageError.badRequest("Décision inconnue.", "Unknown decision.")
             }
             guard !comment.isEmpty, comment.count <= 2000 else {
-                return try await learnerPage(env, request, id: learner.id, errors: [
-                    "comment-\(id)": env.text(
-                        "Expliquez ce qu'il faut reprendre (commentaire obligatoire, 2 000 caractères au plus).",
-                        "Explain what needs changing (comment required, 2,000 characters at most)."),
-                ])
+                return try await learnerPage(
+                    env, request, id: learner.id,
+                    errors: [
+                        "comment-\(id)": env.text(
+                            "Expliquez ce qu'il faut reprendre (commentaire obligatoire, 2 000 caractères au plus).",
+                            "Explain what needs changing (comment required, 2,000 characters at most).")
+                    ])
             }
         }
-        guard try await portfolio.review(id: id, accept: accept, comment: comment.isEmpty ? nil : String(comment.prefix(2000)), reviewer: me.id)
+        guard
+            try await portfolio.review(
+                id: id, accept: accept, comment: comment.isEmpty ? nil : String(comment.prefix(2000)), reviewer: me.id)
         else {
             throw PageError(
                 status: .conflict, fr: "Cette preuve n'est pas (ou plus) en attente d'examen.",
@@ -221,14 +251,18 @@ extension WebController {
 
     // MARK: - Award
 
-    func awardFromPortfolio(_ env: Env, _ request: Request, _ context: AppRequestContext, id: String) async throws -> Response {
+    func awardFromPortfolio(_ env: Env, _ request: Request, _ context: AppRequestContext, id: String) async throws
+        -> Response
+    {
         let form = try await self.form(request, context, env)
         let me = try reviewer(env)
         let learner = try await learnerAccount(id)
         let (badge, _) = try await self.badge(form["badge"], for: me)
         guard let email = learner.email, !email.isEmpty else { throw PageError.notFound() }
         let chosen = Set(form.values["evidence"] ?? [])
-        let accepted = try await portfolio.pieces(learnerID: id, statuses: [.accepted]).filter { chosen.contains($0.item.id) }
+        let accepted = try await portfolio.pieces(learnerID: id, statuses: [.accepted]).filter {
+            chosen.contains($0.item.id)
+        }
         var errors: [String: String] = [:]
         if accepted.count != chosen.count {
             errors["evidence"] = env.text(
@@ -247,7 +281,8 @@ extension WebController {
                 genre: p.item.genre)
         }
         let nonce = String(form["nonce"].prefix(64))
-        let material = ([nonce, badge.id, id, narrative ?? ""] + accepted.map(\.item.id).sorted()).joined(separator: "\u{1F}")
+        let material = ([nonce, badge.id, id, narrative ?? ""] + accepted.map(\.item.id).sorted()).joined(
+            separator: "\u{1F}")
         let awardRequest = AwardRequest(
             badgeClassID: badge.id, recipientEmail: email, recipientName: learner.displayName, narrative: narrative,
             evidence: evidence,

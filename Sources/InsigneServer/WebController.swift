@@ -21,17 +21,22 @@ struct WebController: Sendable {
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/static/trainer.css") { _, _ in
-            HTTP.bytes(templates.css, contentType: "text/css; charset=utf-8", headers: [.cacheControl: "public, max-age=3600"])
+            HTTP.bytes(
+                templates.css, contentType: "text/css; charset=utf-8", headers: [.cacheControl: "public, max-age=3600"])
         }
         router.get("/login") { req, ctx in await page(req, ctx, signedIn: false) { try await loginPage($0, req) } }
         router.post("/login") { req, ctx in await page(req, ctx, signedIn: false) { try await signIn($0, req, ctx) } }
         router.post("/logout") { req, ctx in await page(req, ctx) { try await signOut($0, req, ctx) } }
         router.get("/trainer") { req, ctx in await page(req, ctx) { try await dashboard($0, req) } }
         router.get("/trainer/issuers") { req, ctx in await page(req, ctx) { try await issuersPage($0) } }
-        router.get("/trainer/badges/new") { req, ctx in await page(req, ctx) { try await newBadgePage($0, req, form: nil, errors: [:]) } }
+        router.get("/trainer/badges/new") { req, ctx in
+            await page(req, ctx) { try await newBadgePage($0, req, form: nil, errors: [:]) }
+        }
         router.post("/trainer/badges/new") { req, ctx in await page(req, ctx) { try await createBadge($0, req, ctx) } }
         router.get("/trainer/badges/{id}/award") { req, ctx in
-            await page(req, ctx) { try await awardPage($0, badgeID: ctx.parameters.get("id") ?? "", form: nil, errors: [:]) }
+            await page(req, ctx) {
+                try await awardPage($0, badgeID: ctx.parameters.get("id") ?? "", form: nil, errors: [:])
+            }
         }
         router.post("/trainer/badges/{id}/award") { req, ctx in
             await page(req, ctx) { try await award($0, req, ctx, badgeID: ctx.parameters.get("id") ?? "") }
@@ -50,7 +55,9 @@ struct WebController: Sendable {
         }
         router.get("/trainer/assertions") { req, ctx in await page(req, ctx) { try await assertionsPage($0, req) } }
         router.get("/trainer/assertions/{id}") { req, ctx in
-            await page(req, ctx) { try await assertionPage($0, req, id: ctx.parameters.get("id") ?? "", reasonError: nil) }
+            await page(req, ctx) {
+                try await assertionPage($0, req, id: ctx.parameters.get("id") ?? "", reasonError: nil)
+            }
         }
         router.post("/trainer/assertions/{id}/revoke") { req, ctx in
             await page(req, ctx) { try await revoke($0, req, ctx, id: ctx.parameters.get("id") ?? "") }
@@ -91,7 +98,9 @@ struct WebController: Sendable {
         static func notFound() -> PageError {
             PageError(status: .notFound, fr: "Cette page n'existe pas ou plus.", en: "This page does not exist.")
         }
-        static func badRequest(_ fr: String, _ en: String) -> PageError { PageError(status: .badRequest, fr: fr, en: en) }
+        static func badRequest(_ fr: String, _ en: String) -> PageError {
+            PageError(status: .badRequest, fr: fr, en: en)
+        }
     }
 
     /// Runs a page handler: language, session (redirect to sign-in when required), errors as HTML pages.
@@ -108,7 +117,9 @@ struct WebController: Sendable {
         env.t = WebText.table(english: env.english)
         var response: Response
         do {
-            if let token = request.cookies[WebSessionStore.cookieName]?.value, let found = try await sessions.find(token: token) {
+            if let token = request.cookies[WebSessionStore.cookieName]?.value,
+                let found = try await sessions.find(token: token)
+            {
                 env.account = found.0
                 env.session = found.1
                 env.sessionToken = token
@@ -124,8 +135,11 @@ struct WebController: Sendable {
                 }
             } else if env.account?.role == .learner, env.path == "/trainer" || env.path.hasPrefix("/trainer/") {
                 // Learners have their own pages; the trainers' pages are not theirs.
-                response = request.method == .get ? redirect("/portfolio") : errorPage(
-                    env, status: .forbidden, message: env.text(PageError.forbidden().fr, PageError.forbidden().en))
+                response =
+                    request.method == .get
+                    ? redirect("/portfolio")
+                    : errorPage(
+                        env, status: .forbidden, message: env.text(PageError.forbidden().fr, PageError.forbidden().en))
             } else {
                 response = try await body(env)
             }
@@ -134,10 +148,14 @@ struct WebController: Sendable {
         } catch let e as ServiceError {
             response = errorPage(env, status: Problem.status(e.kind), message: e.fieldMessage(english: env.english))
         } catch let e as HTTPError where e.status == .contentTooLarge {
-            response = errorPage(env, status: .contentTooLarge, message: env.text("Fichier trop volumineux (8 Mo au plus).", "File too large (8 MB at most)."))
+            response = errorPage(
+                env, status: .contentTooLarge,
+                message: env.text("Fichier trop volumineux (8 Mo au plus).", "File too large (8 MB at most)."))
         } catch {
             context.logger.error("trainer page \(request.uri.path): \(error)")
-            response = errorPage(env, status: .internalServerError, message: env.text("Erreur interne ; réessayez plus tard.", "Internal error; please try again later."))
+            response = errorPage(
+                env, status: .internalServerError,
+                message: env.text("Erreur interne ; réessayez plus tard.", "Internal error; please try again later."))
         }
         if let c = env.langCookie { response.headers.append(HTTPField(name: .setCookie, value: c)) }
         response.headers[.cacheControl] = response.headers[.cacheControl] ?? "no-store"
@@ -151,7 +169,10 @@ struct WebController: Sendable {
     }
 
     /// Renders a page inside the layout.
-    func render(_ template: String, _ env: Env, title: String, status: HTTPResponse.Status = .ok, _ data: [String: Any] = [:], cookies: [String] = []) -> Response {
+    func render(
+        _ template: String, _ env: Env, title: String, status: HTTPResponse.Status = .ok, _ data: [String: Any] = [:],
+        cookies: [String] = []
+    ) -> Response {
         var d = data
         d["t"] = env.t
         d["lang"] = env.lang
@@ -191,12 +212,16 @@ struct WebController: Sendable {
                     }
                 }
             } catch {
-                throw PageError.badRequest("Formulaire illisible ; rechargez la page et recommencez.", "Unreadable form; reload the page and try again.")
+                throw PageError.badRequest(
+                    "Formulaire illisible ; rechargez la page et recommencez.",
+                    "Unreadable form; reload the page and try again.")
             }
         } else if contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") || contentType.isEmpty {
             form = WebForm(urlEncoded: bytes)
         } else {
-            throw PageError(status: .unsupportedMediaType, fr: "Type de formulaire non pris en charge.", en: "Unsupported form type.")
+            throw PageError(
+                status: .unsupportedMediaType, fr: "Type de formulaire non pris en charge.",
+                en: "Unsupported form type.")
         }
         if let session = env.session {
             guard WebSecurity.equal(form["csrf"], session.csrfToken) else { throw csrfError }
@@ -206,7 +231,8 @@ struct WebController: Sendable {
 
     var csrfError: PageError {
         PageError(
-            status: .forbidden, fr: "Jeton de sécurité du formulaire absent ou invalide : rechargez la page et recommencez.",
+            status: .forbidden,
+            fr: "Jeton de sécurité du formulaire absent ou invalide : rechargez la page et recommencez.",
             en: "Missing or invalid form security token: reload the page and try again.")
     }
 
@@ -229,7 +255,9 @@ struct WebController: Sendable {
     /// The badge class, if the account may act for its issuer (404 / 403 pages otherwise).
     func badge(_ id: String, for account: AccountRecord) async throws -> (BadgeClassRecord, IssuerRecord) {
         let found = try await services.db.writer.read { db -> (BadgeClassRecord, IssuerRecord)? in
-            guard let b = try BadgeClassRecord.fetchOne(db, key: id), let i = try IssuerRecord.fetchOne(db, key: b.issuerID) else { return nil }
+            guard let b = try BadgeClassRecord.fetchOne(db, key: id),
+                let i = try IssuerRecord.fetchOne(db, key: b.issuerID)
+            else { return nil }
             return (b, i)
         }
         guard let found else { throw PageError.notFound() }
@@ -239,7 +267,9 @@ struct WebController: Sendable {
 
     // MARK: - Sign in / out
 
-    func loginPage(_ env: Env, _ request: Request, login: String = "", error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+    func loginPage(
+        _ env: Env, _ request: Request, login: String = "", error: String? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         if env.account != nil, request.method == .get { return redirect("/trainer") }
         var cookies: [String] = []
         var token = request.cookies[Self.loginCSRFCookie]?.value ?? ""
@@ -267,14 +297,16 @@ struct WebController: Sendable {
         let password = form["password"]
         let next = WebSecurity.localNext(form["next"])
         guard !login.isEmpty, login.count <= 200, password.count <= 1000 else {
-            return try await loginPage(env, request, login: String(login.prefix(200)), error: env.t["badCredentials"], status: .unauthorized)
+            return try await loginPage(
+                env, request, login: String(login.prefix(200)), error: env.t["badCredentials"], status: .unauthorized)
         }
         if let wait = await throttle.waitTime(login: login) {
             let minutes = Int((wait / 60).rounded(.up))
             return try await loginPage(
                 env, request, login: login,
-                error: env.text("Trop de tentatives pour cet identifiant : réessayez dans \(minutes) minute(s).",
-                                "Too many attempts for this login: try again in \(minutes) minute(s)."),
+                error: env.text(
+                    "Trop de tentatives pour cet identifiant : réessayez dans \(minutes) minute(s).",
+                    "Too many attempts for this login: try again in \(minutes) minute(s)."),
                 status: .tooManyRequests)
         }
         let account = try await services.db.writer.read { db in
@@ -290,10 +322,12 @@ struct WebController: Sendable {
         guard ok, let account else {
             await throttle.recordFailure(login: login)
             try await services.db.writer.write { db in
-                var e = AuditEventRecord(at: Date(), actor: "web", action: "session.signin-failed", subject: String(login.prefix(200)))
+                var e = AuditEventRecord(
+                    at: Date(), actor: "web", action: "session.signin-failed", subject: String(login.prefix(200)))
                 try e.insert(db)
             }
-            return try await loginPage(env, request, login: login, error: env.t["badCredentials"], status: .unauthorized)
+            return try await loginPage(
+                env, request, login: login, error: env.t["badCredentials"], status: .unauthorized)
         }
         await throttle.reset(login: login)
         let (token, _) = try await sessions.create(accountID: account.id)
@@ -302,18 +336,24 @@ struct WebController: Sendable {
             try e.insert(db)
         }
         let learnerNext = next.hasPrefix("/oauth/authorize?") ? next : "/portfolio"
-        return redirect(account.role == .learner ? learnerNext : next, cookies: [
-            WebSecurity.cookie(WebSessionStore.cookieName, token, maxAge: Int(WebSessionStore.lifetime), secure: secureCookies),
-            WebSecurity.cookie(Self.loginCSRFCookie, "", maxAge: 0, secure: secureCookies),
-        ])
+        return redirect(
+            account.role == .learner ? learnerNext : next,
+            cookies: [
+                WebSecurity.cookie(
+                    WebSessionStore.cookieName, token, maxAge: Int(WebSessionStore.lifetime), secure: secureCookies),
+                WebSecurity.cookie(Self.loginCSRFCookie, "", maxAge: 0, secure: secureCookies),
+            ])
     }
 
-    static let dummyHash = "scrypt$15$8$1$00000000000000000000000000000000$0000000000000000000000000000000000000000000000000000000000000000"
+    static let dummyHash =
+        "scrypt$15$8$1$00000000000000000000000000000000$0000000000000000000000000000000000000000000000000000000000000000"
 
     func signOut(_ env: Env, _ request: Request, _ context: AppRequestContext) async throws -> Response {
         _ = try await form(request, context, env)
         if let token = env.sessionToken { try await sessions.delete(token: token) }
-        return redirect("/login?bye=1", cookies: [WebSecurity.cookie(WebSessionStore.cookieName, "", maxAge: 0, secure: secureCookies)])
+        return redirect(
+            "/login?bye=1",
+            cookies: [WebSecurity.cookie(WebSessionStore.cookieName, "", maxAge: 0, secure: secureCookies)])
     }
 
     // MARK: - Dashboard and issuers
@@ -322,7 +362,8 @@ struct WebController: Sendable {
         let issuers = try await allowedIssuers(env.user)
         let ids = issuers.map(\.id)
         let rows = try await services.db.writer.read { db in
-            let badges = try BadgeClassRecord.filter(ids.contains(Column("issuerID"))).order(Column("name")).fetchAll(db)
+            let badges = try BadgeClassRecord.filter(ids.contains(Column("issuerID"))).order(Column("name")).fetchAll(
+                db)
             var counts: [String: (Int, Int)] = [:]
             let sql = "SELECT badgeClassID, COUNT(*), COUNT(revokedAt) FROM assertion GROUP BY badgeClassID"
             for row in try Row.fetchAll(db, sql: sql) {
@@ -340,9 +381,12 @@ struct WebController: Sendable {
             }
             return ["id": issuer.id, "name": issuer.name, "badges": badges, "hasBadges": !badges.isEmpty]
         }
-        var data: [String: Any] = ["issuers": issuerData, "hasIssuers": !issuers.isEmpty, "displayName": env.user.displayName]
+        var data: [String: Any] = [
+            "issuers": issuerData, "hasIssuers": !issuers.isEmpty, "displayName": env.user.displayName,
+        ]
         if let created = request.uri.queryParameters.get("created"), let b = rows.0.first(where: { $0.id == created }) {
-            data["created"] = env.text("La classe de badge « \(b.name) » a été créée.", "Badge class \"\(b.name)\" created.")
+            data["created"] = env.text(
+                "La classe de badge « \(b.name) » a été créée.", "Badge class \"\(b.name)\" created.")
         }
         return render("trainer-dashboard", env, title: env.t["dashboardTitle"]!, data)
     }
@@ -353,7 +397,9 @@ struct WebController: Sendable {
         let names = Dictionary(all.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let counts = try await services.db.writer.read { db in
             try Dictionary(
-                Row.fetchAll(db, sql: "SELECT issuerID, COUNT(*) FROM badgeClass GROUP BY issuerID").map { ($0[0] as String, $0[1] as Int) },
+                Row.fetchAll(db, sql: "SELECT issuerID, COUNT(*) FROM badgeClass GROUP BY issuerID").map {
+                    ($0[0] as String, $0[1] as Int)
+                },
                 uniquingKeysWith: { a, _ in a })
         }
         let data: [[String: Any]] = issuers.map { i in
@@ -369,7 +415,9 @@ struct WebController: Sendable {
 
     // MARK: - New badge class
 
-    func newBadgePage(_ env: Env, _ request: Request, form: WebForm?, errors: [String: String], general: String? = nil) async throws -> Response {
+    func newBadgePage(_ env: Env, _ request: Request, form: WebForm?, errors: [String: String], general: String? = nil)
+        async throws -> Response
+    {
         let issuers = try await allowedIssuers(env.user)
         guard !issuers.isEmpty else { throw PageError.forbidden() }
         let selected = form?["issuer"] ?? request.uri.queryParameters.get("issuer") ?? issuers[0].id
@@ -379,11 +427,15 @@ struct WebController: Sendable {
         ]
         if let general { data["general"] = general }
         var values: [String: String] = [:]
-        for f in ["id", "name", "description", "criteria", "criteriaURL", "tags", "validityDays"] { values[f] = form?[f] ?? "" }
+        for f in ["id", "name", "description", "criteria", "criteriaURL", "tags", "validityDays"] {
+            values[f] = form?[f] ?? ""
+        }
         data["v"] = values
         data["picker"] = try alignmentPicker(env, form: form, current: [], error: errors["alignment"])
         data["refCSS"] = StaticAssets.href("referentials.css")
-        return render("trainer-badge-new", env, title: env.t["newBadgeTitle"]!, status: errors.isEmpty && general == nil ? .ok : .unprocessableContent, data)
+        return render(
+            "trainer-badge-new", env, title: env.t["newBadgeTitle"]!,
+            status: errors.isEmpty && general == nil ? .ok : .unprocessableContent, data)
     }
 
     func createBadge(_ env: Env, _ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -397,7 +449,12 @@ struct WebController: Sendable {
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
         var validity: Int?
         if let v = form.optional("validityDays") {
-            if let n = Int(v) { validity = n } else { errors["validityDays"] = env.text("Nombre entier de jours attendu.", "A whole number of days is expected.") }
+            if let n = Int(v) {
+                validity = n
+            } else {
+                errors["validityDays"] = env.text(
+                    "Nombre entier de jours attendu.", "A whole number of days is expected.")
+            }
         }
         let image = form.files["image"]
         if image == nil || image!.body.isEmpty {
@@ -420,16 +477,18 @@ struct WebController: Sendable {
                 _ = try await services.issuing.createBadgeClass(record, actor: env.user.id)
                 return redirect("/trainer?created=" + WebForm.encode(id))
             } catch let e as ServiceError where e.kind != .serverError {
-                let field: String? = switch e.field {
-                case "criteria.narrative": "criteria"
-                case "criteria.id": "criteriaURL"
-                case let f?: ["id", "name", "description", "tags", "validityDays", "image"].contains(f) ? f : nil
-                case nil: nil
-                }
+                let field: String? =
+                    switch e.field {
+                    case "criteria.narrative": "criteria"
+                    case "criteria.id": "criteriaURL"
+                    case let f?: ["id", "name", "description", "tags", "validityDays", "image"].contains(f) ? f : nil
+                    case nil: nil
+                    }
                 if let field {
                     errors[field] = e.fieldMessage(english: env.english)
                 } else {
-                    return try await newBadgePage(env, request, form: form, errors: errors, general: e.fieldMessage(english: env.english))
+                    return try await newBadgePage(
+                        env, request, form: form, errors: errors, general: e.fieldMessage(english: env.english))
                 }
             }
         }
@@ -438,10 +497,16 @@ struct WebController: Sendable {
 
     /// A slug from a name: lowercase ASCII letters, digits and dashes.
     static func slug(_ name: String) -> String {
-        let folded = name.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "fr_FR")).lowercased()
+        let folded = name.folding(
+            options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "fr_FR")
+        ).lowercased()
         var out = ""
         for s in folded.unicodeScalars {
-            if ("a"..."z").contains(s) || ("0"..."9").contains(s) { out.unicodeScalars.append(s) } else if !out.hasSuffix("-"), !out.isEmpty { out += "-" }
+            if ("a"..."z").contains(s) || ("0"..."9").contains(s) {
+                out.unicodeScalars.append(s)
+            } else if !out.hasSuffix("-"), !out.isEmpty {
+                out += "-"
+            }
         }
         while out.hasSuffix("-") { out.removeLast() }
         return String(out.prefix(63))
@@ -450,23 +515,33 @@ struct WebController: Sendable {
     // MARK: - Award one
 
     func badgeSummary(_ b: BadgeClassRecord, _ issuer: IssuerRecord) -> [String: Any] {
-        ["id": b.id, "name": b.name, "description": b.description, "issuerName": issuer.name, "imageURL": "/badges/\(b.id)/image"]
+        [
+            "id": b.id, "name": b.name, "description": b.description, "issuerName": issuer.name,
+            "imageURL": "/badges/\(b.id)/image",
+        ]
     }
 
-    func awardPage(_ env: Env, badgeID: String, form: WebForm?, errors: [String: String], general: String? = nil) async throws -> Response {
+    func awardPage(_ env: Env, badgeID: String, form: WebForm?, errors: [String: String], general: String? = nil)
+        async throws -> Response
+    {
         let (b, issuer) = try await badge(badgeID, for: env.user)
         var values: [String: String] = [:]
         for f in ["email", "name", "narrative", "expires", "evidence"] { values[f] = form?[f] ?? "" }
         let freshNonce = try SecureRandom.hex(byteCount: 16)
         values["nonce"] = form?["nonce"] ?? freshNonce
         var data: [String: Any] = [
-            "badge": badgeSummary(b, issuer), "v": values, "errors": errors, "hasErrors": !errors.isEmpty || general != nil,
+            "badge": badgeSummary(b, issuer), "v": values, "errors": errors,
+            "hasErrors": !errors.isEmpty || general != nil,
             "today": WebDates.todayParis(),
         ]
-        if let d = b.validityDays { data["validity"] = env.text("Sans date, le badge expire après \(d) jours.", "Without a date, the badge expires after \(d) days.") }
+        if let d = b.validityDays {
+            data["validity"] = env.text(
+                "Sans date, le badge expire après \(d) jours.", "Without a date, the badge expires after \(d) days.")
+        }
         if let general { data["general"] = general }
-        return render("trainer-award", env, title: env.t["awardTitle"]! + " — " + b.name,
-                      status: errors.isEmpty && general == nil ? .ok : .unprocessableContent, data)
+        return render(
+            "trainer-award", env, title: env.t["awardTitle"]! + " — " + b.name,
+            status: errors.isEmpty && general == nil ? .ok : .unprocessableContent, data)
     }
 
     func award(_ env: Env, _ request: Request, _ context: AppRequestContext, badgeID: String) async throws -> Response {
@@ -476,7 +551,9 @@ struct WebController: Sendable {
         var expires: Date?
         if let e = form.optional("expires") {
             expires = WebDates.endOfDayParis(e)
-            if expires == nil { errors["expires"] = env.text("Date invalide (AAAA-MM-JJ).", "Invalid date (YYYY-MM-DD).") }
+            if expires == nil {
+                errors["expires"] = env.text("Date invalide (AAAA-MM-JJ).", "Invalid date (YYYY-MM-DD).")
+            }
         }
         let email = form["email"].trimmingCharacters(in: .whitespacesAndNewlines)
         if email.isEmpty { errors["email"] = env.text("Adresse électronique obligatoire.", "Email address required.") }
@@ -484,54 +561,72 @@ struct WebController: Sendable {
         if let e = form.optional("evidence") { evidence = [EvidenceRecord(id: e)] }
         guard errors.isEmpty else { return try await awardPage(env, badgeID: badgeID, form: form, errors: errors) }
         let nonce = String(form["nonce"].prefix(64))
-        let material = [nonce, badgeID, EmailNormalization.normalize(email), form["name"], form["narrative"], form["expires"], form["evidence"]]
-            .joined(separator: "\u{1F}")
+        let material = [
+            nonce, badgeID, EmailNormalization.normalize(email), form["name"], form["narrative"], form["expires"],
+            form["evidence"],
+        ]
+        .joined(separator: "\u{1F}")
         let awardRequest = AwardRequest(
-            badgeClassID: badgeID, recipientEmail: email, recipientName: form.optional("name"), narrative: form.optional("narrative"),
-            evidence: evidence, expires: expires, idempotencyKey: nonce.isEmpty ? nil : "web:" + SHA256Digest.hexHash(Array(material.utf8)))
+            badgeClassID: badgeID, recipientEmail: email, recipientName: form.optional("name"),
+            narrative: form.optional("narrative"),
+            evidence: evidence, expires: expires,
+            idempotencyKey: nonce.isEmpty ? nil : "web:" + SHA256Digest.hexHash(Array(material.utf8)))
         do {
             let (record, _) = try await services.issuing.award(awardRequest, actor: env.user.id)
             return redirect("/trainer/assertions/\(record.id)?awarded=1")
         } catch let e as ServiceError where e.kind == .invalid {
-            let field: String? = switch e.field {
-            case "recipient.email": "email"
-            case "recipient.name": "name"
-            case "narrative": "narrative"
-            case "expires": "expires"
-            case "evidence", "evidence.id": "evidence"
-            default: nil
-            }
+            let field: String? =
+                switch e.field {
+                case "recipient.email": "email"
+                case "recipient.name": "name"
+                case "narrative": "narrative"
+                case "expires": "expires"
+                case "evidence", "evidence.id": "evidence"
+                default: nil
+                }
             if let field { errors[field] = e.fieldMessage(english: env.english) }
-            return try await awardPage(env, badgeID: badgeID, form: form, errors: errors,
-                                       general: field == nil ? e.fieldMessage(english: env.english) : nil)
+            return try await awardPage(
+                env, badgeID: badgeID, form: form, errors: errors,
+                general: field == nil ? e.fieldMessage(english: env.english) : nil)
         }
     }
 
     // MARK: - Bulk award
 
-    func bulkPage(_ env: Env, badgeID: String, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+    func bulkPage(_ env: Env, badgeID: String, error: String?, status: HTTPResponse.Status = .ok) async throws
+        -> Response
+    {
         let (b, issuer) = try await badge(badgeID, for: env.user)
         var data: [String: Any] = ["badge": badgeSummary(b, issuer)]
         if let error { data["error"] = error }
         return render("trainer-bulk", env, title: env.t["bulkTitle"]! + " — " + b.name, status: status, data)
     }
 
-    func bulkUpload(_ env: Env, _ request: Request, _ context: AppRequestContext, badgeID: String) async throws -> Response {
+    func bulkUpload(_ env: Env, _ request: Request, _ context: AppRequestContext, badgeID: String) async throws
+        -> Response
+    {
         let form = try await self.form(request, context, env)
         _ = try await badge(badgeID, for: env.user)
         var csv = form.files["csv"]?.body ?? []
         if csv.isEmpty { csv = Array(form["csvText"].utf8) }
         guard !csv.trimmingWhitespaceIsEmpty else {
-            return try await bulkPage(env, badgeID: badgeID, error: env.text("Choisissez un fichier CSV ou collez son contenu.", "Choose a CSV file or paste its content."), status: .unprocessableContent)
+            return try await bulkPage(
+                env, badgeID: badgeID,
+                error: env.text(
+                    "Choisissez un fichier CSV ou collez son contenu.", "Choose a CSV file or paste its content."),
+                status: .unprocessableContent)
         }
         let rows: [WebBatchRow]
         do {
             rows = try WebBatchBuilder.rows(csv: csv, badgeID: badgeID)
         } catch let e as WebCSV.Failure {
-            let where_ = e.line > 0 ? env.text("Ligne \(e.line) : ", "Line \(e.line): ") : ""
-            return try await bulkPage(env, badgeID: badgeID, error: where_ + env.text(e.fr, e.en), status: .unprocessableContent)
+            let location = e.line > 0 ? env.text("Ligne \(e.line) : ", "Line \(e.line): ") : ""
+            return try await bulkPage(
+                env, badgeID: badgeID, error: location + env.text(e.fr, e.en), status: .unprocessableContent)
         }
-        let batch = WebBatch(id: try SecureRandom.hex(byteCount: 12), accountID: env.user.id, badgeID: badgeID, createdAt: Date(), rows: rows)
+        let batch = WebBatch(
+            id: try SecureRandom.hex(byteCount: 12), accountID: env.user.id, badgeID: badgeID, createdAt: Date(),
+            rows: rows)
         await batches.add(batch)
         return try await batchView(env, batch)
     }
@@ -549,8 +644,12 @@ struct WebController: Sendable {
             if let fr = r.errorFR { d["error"] = env.english ? (r.errorEN ?? fr) : fr } else { d["valid"] = true }
             switch r.outcome {
             case .pending: break
-            case .created(let id): d["created"] = true; d["assertionID"] = id
-            case .existing(let id): d["existing"] = true; d["assertionID"] = id
+            case .created(let id):
+                d["created"] = true
+                d["assertionID"] = id
+            case .existing(let id):
+                d["existing"] = true
+                d["assertionID"] = id
             case .failed(let fr, let en): d["failed"] = env.english ? en : fr
             }
             return d
@@ -559,21 +658,26 @@ struct WebController: Sendable {
         let created = batch.rows.filter { if case .created = $0.outcome { true } else { false } }.count
         let existing = batch.rows.filter { if case .existing = $0.outcome { true } else { false } }.count
         var data: [String: Any] = [
-            "badge": badgeSummary(b, issuer), "batchID": batch.id, "rows": rows, "total": batch.rows.count, "validCount": valid,
-            "invalidCount": batch.rows.count - valid, "processed": batch.processed, "createdCount": created, "existingCount": existing,
+            "badge": badgeSummary(b, issuer), "batchID": batch.id, "rows": rows, "total": batch.rows.count,
+            "validCount": valid,
+            "invalidCount": batch.rows.count - valid, "processed": batch.processed, "createdCount": created,
+            "existingCount": existing,
             "preview": batch.state == .preview, "running": batch.state == .running, "done": batch.state == .done,
             "canConfirm": batch.state == .preview && valid > 0, "progressMax": max(valid, 1),
         ]
         if batch.state == .running { data["refresh"] = "1" }
-        let title = switch batch.state {
-        case .preview: env.t["previewTitle"]!
-        case .running: env.t["batchTitle"]!
-        case .done: env.t["batchDoneTitle"]!
-        }
+        let title =
+            switch batch.state {
+            case .preview: env.t["previewTitle"]!
+            case .running: env.t["batchTitle"]!
+            case .done: env.t["batchDoneTitle"]!
+            }
         return render("trainer-batch", env, title: title, data)
     }
 
-    func confirmBatch(_ env: Env, _ request: Request, _ context: AppRequestContext, batchID: String) async throws -> Response {
+    func confirmBatch(_ env: Env, _ request: Request, _ context: AppRequestContext, batchID: String) async throws
+        -> Response
+    {
         _ = try await form(request, context, env)
         guard let batch = await batches.get(batchID) else { throw PageError.notFound() }
         guard batch.accountID == env.user.id else { throw PageError.forbidden() }
@@ -612,18 +716,22 @@ struct WebController: Sendable {
         let state = request.uri.queryParameters.get("state") ?? "all"
         let pageNumber = max(1, min(100_000, Int(request.uri.queryParameters.get("page") ?? "1") ?? 1))
         let (badges, total, items) = try await services.db.writer.read { db in
-            let badges = try BadgeClassRecord.filter(issuerIDs.contains(Column("issuerID"))).order(Column("name")).fetchAll(db)
+            let badges = try BadgeClassRecord.filter(issuerIDs.contains(Column("issuerID"))).order(Column("name"))
+                .fetchAll(db)
             var query = AssertionRecord.filter(badges.map(\.id).contains(Column("badgeClassID")))
             if !badgeFilter.isEmpty { query = query.filter(Column("badgeClassID") == badgeFilter) }
             if state == "active" { query = query.filter(Column("revokedAt") == nil) }
             if state == "revoked" { query = query.filter(Column("revokedAt") != nil) }
             if !q.isEmpty {
                 query = query.filter(
-                    sql: "(instr(lower(recipientEmail), lower(?)) > 0 OR instr(lower(coalesce(recipientName, '')), lower(?)) > 0)",
+                    sql:
+                        "(instr(lower(recipientEmail), lower(?)) > 0 OR instr(lower(coalesce(recipientName, '')), lower(?)) > 0)",
                     arguments: [q, q])
             }
             let total = try query.fetchCount(db)
-            let items = try query.order(Column("createdAt").desc).limit(Self.pageSize, offset: (pageNumber - 1) * Self.pageSize).fetchAll(db)
+            let items = try query.order(Column("createdAt").desc).limit(
+                Self.pageSize, offset: (pageNumber - 1) * Self.pageSize
+            ).fetchAll(db)
             return (badges, total, items)
         }
         let badgeNames = Dictionary(badges.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
@@ -643,16 +751,21 @@ struct WebController: Sendable {
         var data: [String: Any] = [
             "rows": rows, "hasRows": !rows.isEmpty, "q": q, "total": total, "page": pageNumber, "pages": pages,
             "badges": badges.map { ["id": $0.id, "name": $0.name, "selected": $0.id == badgeFilter] },
-            "stateAll": state != "active" && state != "revoked", "stateActive": state == "active", "stateRevoked": state == "revoked",
+            "stateAll": state != "active" && state != "revoked", "stateActive": state == "active",
+            "stateRevoked": state == "revoked",
         ]
         if pageNumber > 1 { data["prev"] = link(pageNumber - 1) }
         if pageNumber < pages { data["next"] = link(pageNumber + 1) }
         return render("trainer-assertions", env, title: env.t["assertionsTitle"]!, data)
     }
 
-    func assertionPage(_ env: Env, _ request: Request, id: String, reasonError: String?, reason: String = "") async throws -> Response {
-        let found = try await services.db.writer.read { db -> (AssertionRecord, BadgeClassRecord, IssuerRecord, String?)? in
-            guard let a = try AssertionRecord.fetchOne(db, key: id), let b = try BadgeClassRecord.fetchOne(db, key: a.badgeClassID),
+    func assertionPage(_ env: Env, _ request: Request, id: String, reasonError: String?, reason: String = "")
+        async throws -> Response
+    {
+        let found = try await services.db.writer.read {
+            db -> (AssertionRecord, BadgeClassRecord, IssuerRecord, String?)? in
+            guard let a = try AssertionRecord.fetchOne(db, key: id),
+                let b = try BadgeClassRecord.fetchOne(db, key: a.badgeClassID),
                 let i = try IssuerRecord.fetchOne(db, key: b.issuerID)
             else { return nil }
             let revoker = try a.revokedBy.flatMap { try AccountRecord.fetchOne(db, key: $0)?.displayName }
@@ -689,7 +802,9 @@ struct WebController: Sendable {
         if let reasonError { data["reasonError"] = reasonError }
         if request.uri.queryParameters.get("awarded") != nil { data["awarded"] = true }
         if request.uri.queryParameters.get("revokedNow") != nil { data["revokedNow"] = true }
-        return render("trainer-assertion", env, title: env.t["assertionTitle"]!, status: reasonError == nil ? .ok : .unprocessableContent, data)
+        return render(
+            "trainer-assertion", env, title: env.t["assertionTitle"]!,
+            status: reasonError == nil ? .ok : .unprocessableContent, data)
     }
 
     func revoke(_ env: Env, _ request: Request, _ context: AppRequestContext, id: String) async throws -> Response {
@@ -703,7 +818,8 @@ struct WebController: Sendable {
         do {
             _ = try await services.issuing.revoke(assertionID: id, reason: form["reason"], actor: env.user.id)
         } catch let e as ServiceError where e.kind == .invalid {
-            return try await assertionPage(env, request, id: id, reasonError: e.fieldMessage(english: env.english), reason: form["reason"])
+            return try await assertionPage(
+                env, request, id: id, reasonError: e.fieldMessage(english: env.english), reason: form["reason"])
         }
         return redirect("/trainer/assertions/\(id)?revokedNow=1")
     }

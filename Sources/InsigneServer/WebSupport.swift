@@ -56,7 +56,8 @@ struct WebForm: Sendable {
             let c = part[i]
             if c == UInt8(ascii: "+") {
                 out.append(0x20)
-            } else if c == UInt8(ascii: "%"), let a = part.index(i, offsetBy: 1, limitedBy: part.endIndex), a != part.endIndex,
+            } else if c == UInt8(ascii: "%"), let a = part.index(i, offsetBy: 1, limitedBy: part.endIndex),
+                a != part.endIndex,
                 let b = part.index(a, offsetBy: 1, limitedBy: part.endIndex), b != part.endIndex,
                 let h = hex(part[a]), let l = hex(part[b])
             {
@@ -102,7 +103,8 @@ enum WebSecurity {
 
     /// A safe local redirect target (trainer pages, or a Badge Connect consent request), or `/trainer`.
     static func localNext(_ next: String) -> String {
-        guard next.hasPrefix("/trainer") || next.hasPrefix("/oauth/authorize?"), !next.contains("//"), !next.contains("\\"),
+        guard next.hasPrefix("/trainer") || next.hasPrefix("/oauth/authorize?"), !next.contains("//"),
+            !next.contains("\\"),
             !next.unicodeScalars.contains(where: { $0.value < 0x20 })
         else { return "/trainer" }
         return next
@@ -171,7 +173,9 @@ actor SignInThrottle {
     }
 
     func recordFailure(login: String, now: Date = Date()) {
-        if failures.count > 10_000 { failures = failures.filter { now.timeIntervalSince($0.value.last ?? now) < window } }
+        if failures.count > 10_000 {
+            failures = failures.filter { now.timeIntervalSince($0.value.last ?? now) < window }
+        }
         failures[login.lowercased(), default: []].append(now)
     }
 
@@ -208,7 +212,8 @@ struct WebTemplates: Sendable {
     }
 
     func render(_ name: String, _ data: [String: Any]) -> String {
-        library.render(data, withTemplate: name) ?? "<!doctype html><title>Insigne</title><p>Template \(name) missing.</p>"
+        library.render(data, withTemplate: name)
+            ?? "<!doctype html><title>Insigne</title><p>Template \(name) missing.</p>"
     }
 }
 
@@ -222,7 +227,9 @@ enum WebDates {
         let t = text.trimmingCharacters(in: .whitespaces)
         guard t.range(of: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", options: .regularExpression) != nil else { return nil }
         let p = t.split(separator: "-").compactMap { Int($0) }
-        guard p.count == 3, (1...12).contains(p[1]), (1...31).contains(p[2]), (1970...9999).contains(p[0]) else { return nil }
+        guard p.count == 3, (1...12).contains(p[1]), (1...31).contains(p[2]), (1970...9999).contains(p[0]) else {
+            return nil
+        }
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = paris
         let c = DateComponents(year: p[0], month: p[1], day: p[2], hour: 23, minute: 59, second: 59)

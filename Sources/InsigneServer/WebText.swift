@@ -17,10 +17,16 @@ enum WebText {
         ("learnerSpace", "Espace apprenant", "Learners"),
         ("otherLanguage", "English", "Français"),
         ("signOut", "Se déconnecter", "Sign out"),
-        ("footer", "Insigne — badges numériques Open Badges 2.0 de la Mutuelle Vivre Ensemble.", "Insigne — Open Badges 2.0 digital badges of Mutuelle Vivre Ensemble."),
+        (
+            "footer", "Insigne — badges numériques Open Badges 2.0 de la Mutuelle Vivre Ensemble.",
+            "Insigne — Open Badges 2.0 digital badges of Mutuelle Vivre Ensemble."
+        ),
         ("backToDashboard", "Retour au tableau de bord", "Back to the dashboard"),
         ("signInTitle", "Connexion", "Sign in"),
-        ("signInIntro", "Espace réservé aux formateurs et aux équipes qui attribuent les badges.", "For trainers and staff who award badges."),
+        (
+            "signInIntro", "Espace réservé aux formateurs et aux équipes qui attribuent les badges.",
+            "For trainers and staff who award badges."
+        ),
         ("login", "Identifiant", "Login"),
         ("password", "Mot de passe", "Password"),
         ("signIn", "Se connecter", "Sign in"),
@@ -28,8 +34,14 @@ enum WebText {
         ("signedOut", "Vous êtes déconnecté(e).", "You are signed out."),
         ("dashboardTitle", "Tableau de bord", "Dashboard"),
         ("hello", "Bonjour", "Hello"),
-        ("dashboardIntro", "Choisissez un badge à attribuer, une personne à la fois ou à partir d'un fichier CSV.", "Pick a badge to award, one person at a time or from a CSV file."),
-        ("noIssuer", "Votre compte n'est rattaché à aucun émetteur : contactez l'administrateur.", "Your account is not linked to an issuer: contact the administrator."),
+        (
+            "dashboardIntro", "Choisissez un badge à attribuer, une personne à la fois ou à partir d'un fichier CSV.",
+            "Pick a badge to award, one person at a time or from a CSV file."
+        ),
+        (
+            "noIssuer", "Votre compte n'est rattaché à aucun émetteur : contactez l'administrateur.",
+            "Your account is not linked to an issuer: contact the administrator."
+        ),
         ("badge", "Badge", "Badge"),
         ("activeAwards", "Attribués", "Awarded"),
         ("revokedAwards", "Révoqués", "Revoked"),
@@ -52,7 +64,10 @@ enum WebText {
         ("required", "(obligatoire)", "(required)"),
         ("badgeName", "Nom du badge", "Badge name"),
         ("badgeID", "Identifiant dans l'adresse", "Identifier in the URL"),
-        ("badgeIDHelp", "Lettres minuscules, chiffres et tirets. Laissé vide, il est déduit du nom.", "Lowercase letters, digits and dashes. Left empty, it is derived from the name."),
+        (
+            "badgeIDHelp", "Lettres minuscules, chiffres et tirets. Laissé vide, il est déduit du nom.",
+            "Lowercase letters, digits and dashes. Left empty, it is derived from the name."
+        ),
         ("description", "Description", "Description"),
         ("criteria", "Critères d'obtention", "Criteria"),
         ("criteriaURL", "Page des critères (adresse, facultatif)", "Criteria page (URL, optional)"),
@@ -61,17 +76,29 @@ enum WebText {
         ("validityDays", "Durée de validité (jours, facultatif)", "Validity (days, optional)"),
         ("validityHelp", "Date d'expiration par défaut des badges attribués.", "Default expiry of awarded badges."),
         ("image", "Image du badge", "Badge image"),
-        ("imageHelp", "PNG ou SVG, carré, 2 Mo au plus (2048 × 2048 pixels au plus).", "PNG or SVG, square, 2 MB at most (2048 × 2048 pixels at most)."),
+        (
+            "imageHelp", "PNG ou SVG, carré, 2 Mo au plus (2048 × 2048 pixels au plus).",
+            "PNG or SVG, square, 2 MB at most (2048 × 2048 pixels at most)."
+        ),
         ("createBadge", "Créer la classe de badge", "Create the badge class"),
         ("awardTitle", "Attribuer un badge", "Award a badge"),
         ("recipientEmail", "Adresse électronique du ou de la bénéficiaire", "Recipient's email address"),
         ("recipientName", "Nom du ou de la bénéficiaire", "Recipient's name"),
-        ("recipientNameHelp", "Pour vos listes seulement : le nom ne figure pas dans le badge publié.", "For your lists only: the name is not part of the published badge."),
+        (
+            "recipientNameHelp", "Pour vos listes seulement : le nom ne figure pas dans le badge publié.",
+            "For your lists only: the name is not part of the published badge."
+        ),
         ("narrative", "Commentaire", "Narrative"),
-        ("narrativeHelp", "Publié dans le badge : contexte de la formation, sans donnée sensible.", "Published in the badge: training context, no sensitive data."),
+        (
+            "narrativeHelp", "Publié dans le badge : contexte de la formation, sans donnée sensible.",
+            "Published in the badge: training context, no sensitive data."
+        ),
         ("evidenceURL", "Preuve (adresse, facultatif)", "Evidence (URL, optional)"),
         ("expires", "Date d'expiration", "Expiry date"),
-        ("expiresHelp", "Facultatif ; le badge expire à la fin de ce jour (heure de Paris).", "Optional; the badge expires at the end of that day (Paris time)."),
+        (
+            "expiresHelp", "Facultatif ; le badge expire à la fin de ce jour (heure de Paris).",
+            "Optional; the badge expires at the end of that day (Paris time)."
+        ),
         ("awardSubmit", "Attribuer le badge", "Award the badge"),
         ("orBulk", "ou attribuer à partir d'un fichier CSV", "or award from a CSV file"),
         ("bulkTitle", "Attribution par fichier CSV", "Award from a CSV file"),
@@ -81,14 +108,22 @@ enum WebText {
         ("step3", "3. Attribution", "3. Award"),
         ("csvFile", "Fichier CSV", "CSV file"),
         ("csvPaste", "ou collez le contenu du fichier", "or paste the file's content"),
-        ("csvHelp", "Première ligne : les noms de colonnes email, name, narrative, expires (AAAA-MM-JJ), evidence ; seule email est obligatoire. Séparateur virgule ou point-virgule (export Excel), encodage UTF-8.", "First line: the column names email, name, narrative, expires (YYYY-MM-DD), evidence; only email is required. Comma or semicolon separator (Excel export), UTF-8 encoding."),
+        (
+            "csvHelp",
+            "Première ligne : les noms de colonnes email, name, narrative, expires (AAAA-MM-JJ), evidence ; seule email est obligatoire. Séparateur virgule ou point-virgule (export Excel), encodage UTF-8.",
+            "First line: the column names email, name, narrative, expires (YYYY-MM-DD), evidence; only email is required. Comma or semicolon separator (Excel export), UTF-8 encoding."
+        ),
         ("previewSubmit", "Vérifier le fichier", "Check the file"),
         ("previewTitle", "Vérification du fichier", "File check"),
         ("batchTitle", "Attribution en cours", "Awarding"),
         ("rowsRead", "lignes lues", "rows read"),
         ("rowsValid", "valides", "valid"),
         ("rowsInvalid", "en erreur (ignorées)", "with errors (skipped)"),
-        ("confirmHelp", "Rien n'a encore été attribué. Les lignes en erreur seront ignorées ; vous pourrez les corriger et renvoyer le fichier : les badges déjà attribués ne le seront pas deux fois.", "Nothing has been awarded yet. Rows with errors are skipped; you can fix them and upload the file again: badges already awarded are never awarded twice."),
+        (
+            "confirmHelp",
+            "Rien n'a encore été attribué. Les lignes en erreur seront ignorées ; vous pourrez les corriger et renvoyer le fichier : les badges déjà attribués ne le seront pas deux fois.",
+            "Nothing has been awarded yet. Rows with errors are skipped; you can fix them and upload the file again: badges already awarded are never awarded twice."
+        ),
         ("confirmSubmit", "Confirmer l'attribution", "Confirm the award"),
         ("uploadAgain", "Envoyer un autre fichier", "Upload another file"),
         ("nothingToAward", "Aucune ligne valide : rien à attribuer.", "No valid row: nothing to award."),
@@ -127,7 +162,11 @@ enum WebText {
         ("previous", "Précédents", "Previous"),
         ("next", "Suivants", "Next"),
         ("assertionTitle", "Badge attribué", "Awarded badge"),
-        ("awardedNotice", "Le badge a été attribué. Transmettez l'image du badge ou le lien ci-dessous à son ou sa bénéficiaire.", "The badge has been awarded. Send the badge image or the link below to its recipient."),
+        (
+            "awardedNotice",
+            "Le badge a été attribué. Transmettez l'image du badge ou le lien ci-dessous à son ou sa bénéficiaire.",
+            "The badge has been awarded. Send the badge image or the link below to its recipient."
+        ),
         ("revokedNotice", "Le badge a été révoqué.", "The badge has been revoked."),
         ("noExpiry", "Sans expiration", "Does not expire"),
         ("evidence", "Preuves", "Evidence"),
@@ -143,7 +182,11 @@ enum WebText {
         ("reasonLabel", "Motif :", "Reason:"),
         ("batchDoneTitle", "Attribution terminée", "Award finished"),
         ("revokeTitle", "Révoquer ce badge", "Revoke this badge"),
-        ("revokeHelp", "La révocation est définitive et publique : le motif apparaît dans la liste de révocation de l'émetteur.", "Revocation is final and public: the reason appears in the issuer's revocation list."),
+        (
+            "revokeHelp",
+            "La révocation est définitive et publique : le motif apparaît dans la liste de révocation de l'émetteur.",
+            "Revocation is final and public: the reason appears in the issuer's revocation list."
+        ),
         ("revokeSubmit", "Révoquer le badge", "Revoke the badge"),
     ]
 

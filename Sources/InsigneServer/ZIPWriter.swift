@@ -75,6 +75,12 @@ struct ZIPWriter {
 }
 
 extension [UInt8] {
-    fileprivate mutating func le16(_ v: UInt16) { append(UInt8(v & 0xFF)); append(UInt8(v >> 8)) }
-    fileprivate mutating func le32(_ v: UInt32) { le16(UInt16(v & 0xFFFF)); le16(UInt16(v >> 16)) }
+    fileprivate mutating func le16(_ v: UInt16) {
+        append(UInt8(v & 0xFF))
+        append(UInt8(v >> 8))
+    }
+    fileprivate mutating func le32(_ v: UInt32) {
+        le16(UInt16(v & 0xFFFF))
+        le16(UInt16(v >> 16))
+    }
 }

@@ -12,7 +12,9 @@ public struct LearnerEmailRecord: Codable, Sendable, Equatable, FetchableRecord,
     public var createdAt: Date
 
     /// Creates a record.
-    public init(accountID: String, email: String, verifiedAt: Date?, verificationTokenHash: String? = nil, createdAt: Date) {
+    public init(
+        accountID: String, email: String, verifiedAt: Date?, verificationTokenHash: String? = nil, createdAt: Date
+    ) {
         self.accountID = accountID
         self.email = email
         self.verifiedAt = verifiedAt
@@ -97,7 +99,9 @@ public struct OAuthClientRecord: Codable, Sendable, Equatable, FetchableRecord, 
     public var createdAt: Date
 
     /// Creates a record.
-    public init(id: String, secretHash: String, metadataJSON: String, redirectURIs: [String], scopes: String, createdAt: Date) {
+    public init(
+        id: String, secretHash: String, metadataJSON: String, redirectURIs: [String], scopes: String, createdAt: Date
+    ) {
         self.id = id
         self.secretHash = secretHash
         self.metadataJSON = metadataJSON

@@ -131,7 +131,10 @@ public struct EvidenceRecord: Codable, Sendable, Equatable {
     public var genre: String?
 
     /// Creates evidence.
-    public init(id: String? = nil, name: String? = nil, narrative: String? = nil, description: String? = nil, genre: String? = nil) {
+    public init(
+        id: String? = nil, name: String? = nil, narrative: String? = nil, description: String? = nil,
+        genre: String? = nil
+    ) {
         self.id = id
         self.name = name
         self.narrative = narrative

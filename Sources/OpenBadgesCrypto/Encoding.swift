@@ -1,7 +1,8 @@
 /// Small, dependency-free encoders used for PEM, JWK and hex output.
 enum ByteEncoding {
     private static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-    private static let base64URLAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    private static let base64URLAlphabet = Array(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Standard base64 with padding.
@@ -57,7 +58,10 @@ enum ByteEncoding {
             let value = UInt32(bytes[index]) << 16
             out.append(alphabet[Int(value >> 18 & 0x3f)])
             out.append(alphabet[Int(value >> 12 & 0x3f)])
-            if pad { out.append(UInt8(ascii: "=")); out.append(UInt8(ascii: "=")) }
+            if pad {
+                out.append(UInt8(ascii: "="))
+                out.append(UInt8(ascii: "="))
+            }
         } else if remaining == 2 {
             let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
             out.append(alphabet[Int(value >> 18 & 0x3f)])

@@ -144,7 +144,8 @@ public struct PrivateKey: Sendable {
         }
         guard let loaded else {
             if called != 0 {
-                let message = passphrase == nil || passphrase == ""
+                let message =
+                    passphrase == nil || passphrase == ""
                     ? "the private key is encrypted and no passphrase was given"
                     : "wrong passphrase for the encrypted private key"
                 throw CryptoError.openSSL(.wrongPassphrase, message)
@@ -274,7 +275,9 @@ enum KeyInspection {
             }
             let group = String(decoding: name.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
             guard group == "prime256v1" || group == "P-256" || group == "secp256r1" else {
-                throw CryptoError(code: .unsupportedKey, message: "only the P-256 curve is supported (got \(group.isEmpty ? "unknown" : group))")
+                throw CryptoError(
+                    code: .unsupportedKey,
+                    message: "only the P-256 curve is supported (got \(group.isEmpty ? "unknown" : group))")
             }
             return .p256
         }

@@ -21,7 +21,8 @@ public enum PasswordHash {
             let salt = hexDecode(parts[4]),
             let expected = hexDecode(parts[5]), expected.count >= 16
         else { return false }
-        guard let derived = try? scrypt(Array(password.utf8), salt: salt, logN: logN, r: r, p: p, length: expected.count)
+        guard
+            let derived = try? scrypt(Array(password.utf8), salt: salt, logN: logN, r: r, p: p, length: expected.count)
         else { return false }
         return derived.withUnsafeBytes { a in
             expected.withUnsafeBytes { b in CRYPTO_memcmp(a.baseAddress, b.baseAddress, a.count) == 0 }

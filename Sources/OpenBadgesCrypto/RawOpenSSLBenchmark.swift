@@ -13,9 +13,11 @@ public enum RawOpenSSLBenchmark {
                 timedLoop(duration: duration) {
                     guard let ctx = EVP_MD_CTX_new() else { return false }
                     var length = capacity
-                    let ok = EVP_DigestSignInit(ctx, nil, EVP_sha256(), nil, pkey) == 1
-                        && EVP_DigestSign(ctx, signatureBuffer.baseAddress, &length,
-                                          messageBuffer.baseAddress, messageBuffer.count) == 1
+                    let ok =
+                        EVP_DigestSignInit(ctx, nil, EVP_sha256(), nil, pkey) == 1
+                        && EVP_DigestSign(
+                            ctx, signatureBuffer.baseAddress, &length,
+                            messageBuffer.baseAddress, messageBuffer.count) == 1
                     EVP_MD_CTX_free(ctx)
                     return ok
                 }
@@ -24,16 +26,20 @@ public enum RawOpenSSLBenchmark {
     }
 
     /// RS256 verifications per second over raw EVP_DigestVerify for about `duration` seconds (0 if the key is not RSA or a verification fails).
-    public static func rs256VerifiesPerSecond(key: PublicKey, signature: [UInt8], message: [UInt8], duration: Double) -> Double {
+    public static func rs256VerifiesPerSecond(key: PublicKey, signature: [UInt8], message: [UInt8], duration: Double)
+        -> Double
+    {
         guard case .rsa = key.algorithm else { return 0 }
         let pkey = key.backing.pointer
         return message.withUnsafeBufferPointer { messageBuffer in
             signature.withUnsafeBufferPointer { signatureBuffer in
                 timedLoop(duration: duration) {
                     guard let ctx = EVP_MD_CTX_new() else { return false }
-                    let ok = EVP_DigestVerifyInit(ctx, nil, EVP_sha256(), nil, pkey) == 1
-                        && EVP_DigestVerify(ctx, signatureBuffer.baseAddress, signatureBuffer.count,
-                                            messageBuffer.baseAddress, messageBuffer.count) == 1
+                    let ok =
+                        EVP_DigestVerifyInit(ctx, nil, EVP_sha256(), nil, pkey) == 1
+                        && EVP_DigestVerify(
+                            ctx, signatureBuffer.baseAddress, signatureBuffer.count,
+                            messageBuffer.baseAddress, messageBuffer.count) == 1
                     EVP_MD_CTX_free(ctx)
                     return ok
                 }

@@ -93,7 +93,8 @@ enum ECDSASignatureCoding {
         let ok = raw.withUnsafeMutableBufferPointer { buffer -> Bool in
             guard let base = buffer.baseAddress else { return false }
             return BN_bn2binpad(ECDSA_SIG_get0_r(parsed), base, Int32(componentSize)) == Int32(componentSize)
-                && BN_bn2binpad(ECDSA_SIG_get0_s(parsed), base + componentSize, Int32(componentSize)) == Int32(componentSize)
+                && BN_bn2binpad(ECDSA_SIG_get0_s(parsed), base + componentSize, Int32(componentSize))
+                    == Int32(componentSize)
         }
         guard ok else {
             throw CryptoError.openSSL(.signing, "ECDSA signature component too large")

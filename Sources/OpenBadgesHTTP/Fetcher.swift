@@ -46,9 +46,9 @@ struct RequestTarget {
         } else {
             host = host.lowercased()
             guard host.utf8.count <= 253,
-                  host.utf8.allSatisfy({ b in
-                      (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b == 0x2d || b == 0x2e || b == 0x5f
-                  })
+                host.utf8.allSatisfy({ b in
+                    (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b == 0x2d || b == 0x2e || b == 0x5f
+                })
             else {
                 throw Failure(.invalidURL, "invalid host name \"\(host.prefix(64))\"")
             }
@@ -78,7 +78,8 @@ struct RequestTarget {
 func checkRedirect(from current: RequestTarget, to next: URL) throws(Failure) {
     let scheme = next.scheme?.lowercased() ?? ""
     if current.isHTTPS && scheme == "http" {
-        throw Failure(.unsupportedScheme, "refusing to follow a redirect from https to http (\(next.absoluteString.prefix(200)))")
+        throw Failure(
+            .unsupportedScheme, "refusing to follow a redirect from https to http (\(next.absoluteString.prefix(200)))")
     }
 }
 
@@ -92,9 +93,10 @@ struct Fetcher {
     func run(_ url: URL, accept: String) throws -> LoadedDocument {
         let deadline = Instant.now().adding(seconds: configuration.totalTimeout)
         guard !accept.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f }),
-              !configuration.userAgent.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f })
+            !configuration.userAgent.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f })
         else {
-            throw DocumentLoaderError(.invalidURL, url: url.absoluteString, message: "Accept or User-Agent contains control characters")
+            throw DocumentLoaderError(
+                .invalidURL, url: url.absoluteString, message: "Accept or User-Agent contains control characters")
         }
         var current = url
         var redirects = 0
@@ -114,7 +116,9 @@ struct Fetcher {
                     current = next
                     continue
                 }
-                return LoadedDocument(url: current, statusCode: head.statusCode, contentType: head.first("content-type"), body: body ?? [])
+                return LoadedDocument(
+                    url: current, statusCode: head.statusCode, contentType: head.first("content-type"), body: body ?? []
+                )
             } catch let failure as Failure {
                 throw DocumentLoaderError(failure.code, url: current.absoluteString, message: failure.message)
             }
@@ -142,7 +146,9 @@ struct Fetcher {
             }
         }
         guard !permitted.isEmpty else {
-            let subject = target.ipLiteral == nil ? "\(target.host) resolves only to forbidden addresses: " : "refusing to connect: "
+            let subject =
+                target.ipLiteral == nil
+                ? "\(target.host) resolves only to forbidden addresses: " : "refusing to connect: "
             throw Failure(.forbiddenAddress, subject + refusals.joined(separator: "; "))
         }
 
@@ -176,8 +182,11 @@ struct Fetcher {
         if Self.redirectStatuses.contains(head.statusCode) && head.first("location") != nil {
             return (head, nil)
         }
-        if let coding = head.first("content-encoding")?.trimmingSpaces().lowercased(), !coding.isEmpty, coding != "identity" {
-            throw Failure(.malformedResponse, "unsupported Content-Encoding \"\(coding.prefix(40))\" (identity was requested)")
+        if let coding = head.first("content-encoding")?.trimmingSpaces().lowercased(), !coding.isEmpty,
+            coding != "identity"
+        {
+            throw Failure(
+                .malformedResponse, "unsupported Content-Encoding \"\(coding.prefix(40))\" (identity was requested)")
         }
         let framing = try BodyFraming.decide(for: head, maxBodyBytes: configuration.maxBodyBytes)
         let body = try reader.readBody(framing)

@@ -1,9 +1,10 @@
 import Foundation
 import OpenBadges
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Limits and policy for `HTTPDocumentLoader`.
@@ -124,7 +125,8 @@ final class RequestContext: @unchecked Sendable {
         self.url = url
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else {
-            throw DocumentLoaderError(.connectionFailed, url: url, message: "cannot create wake-up pipe: \(errnoString())")
+            throw DocumentLoaderError(
+                .connectionFailed, url: url, message: "cannot create wake-up pipe: \(errnoString())")
         }
         for fd in fds {
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
@@ -142,7 +144,8 @@ final class RequestContext: @unchecked Sendable {
     }
 
     var isAborted: Bool {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return aborted
     }
 

@@ -5,7 +5,8 @@ struct HTTPHead: Equatable {
     var headers: [(name: String, value: String)]
 
     static func == (a: HTTPHead, b: HTTPHead) -> Bool {
-        a.statusCode == b.statusCode && a.headers.elementsEqual(b.headers) { $0.name == $1.name && $0.value == $1.value }
+        a.statusCode == b.statusCode
+            && a.headers.elementsEqual(b.headers) { $0.name == $1.name && $0.value == $1.value }
     }
 
     func values(_ name: String) -> [String] {
@@ -62,10 +63,11 @@ struct HTTPHead: Equatable {
             guard value.allSatisfy({ $0 >= 0x20 && $0 != 0x7f || $0 == 0x09 }) else {
                 throw Failure(.malformedResponse, "control character in header value")
             }
-            headers.append((
-                name: String(decoding: name, as: UTF8.self).lowercased(),
-                value: String(String.UnicodeScalarView(value.map { Unicode.Scalar($0) }))  // Latin-1
-            ))
+            headers.append(
+                (
+                    name: String(decoding: name, as: UTF8.self).lowercased(),
+                    value: String(String.UnicodeScalarView(value.map { Unicode.Scalar($0) }))  // Latin-1
+                ))
         }
         return HTTPHead(statusCode: status, headers: headers)
     }
@@ -75,10 +77,10 @@ struct HTTPHead: Equatable {
         let bytes = Array(line)
         let prefix = Array("HTTP/1.".utf8)
         guard bytes.count >= 12, bytes.starts(with: prefix),
-              bytes[7] == UInt8(ascii: "0") || bytes[7] == UInt8(ascii: "1"),
-              bytes[8] == 0x20,
-              bytes[9...11].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-              bytes.count == 12 || bytes[12] == 0x20
+            bytes[7] == UInt8(ascii: "0") || bytes[7] == UInt8(ascii: "1"),
+            bytes[8] == 0x20,
+            bytes[9...11].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+            bytes.count == 12 || bytes[12] == 0x20
         else {
             let shown = String(decoding: bytes.prefix(40), as: UTF8.self)
             throw Failure(.malformedResponse, "invalid status line \"\(shown)\"")
@@ -98,7 +100,7 @@ struct HTTPHead: Equatable {
     static func isTokenByte(_ b: UInt8) -> Bool {
         switch b {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"):
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true
         default:
             return Array("!#$%&'*+-.^_`|~".utf8).contains(b)
@@ -124,7 +126,8 @@ enum BodyFraming: Equatable {
             .filter { !$0.isEmpty && $0 != "identity" }
         if !head.values("transfer-encoding").isEmpty && !transferCodings.isEmpty {
             guard transferCodings == ["chunked"] else {
-                throw Failure(.malformedResponse, "unsupported transfer-coding \"\(transferCodings.joined(separator: ", "))\"")
+                throw Failure(
+                    .malformedResponse, "unsupported transfer-coding \"\(transferCodings.joined(separator: ", "))\"")
             }
             return .chunked
         }
@@ -247,7 +250,7 @@ final class ResponseReader {
         switch framing {
         case .none:
             return []
-        case let .contentLength(length):
+        case .contentLength(let length):
             guard length <= maxBodyBytes else {
                 throw Failure(.tooLarge, "Content-Length \(length) exceeds the limit of \(maxBodyBytes) bytes")
             }
@@ -327,7 +330,9 @@ final class ResponseReader {
                 case 0x41...0x46: digit = Int(b - 0x41 + 10)
                 case 0x61...0x66: digit = Int(b - 0x61 + 10)
                 default:
-                    throw Failure(.malformedResponse, "invalid chunk size \"\(String(decoding: sizeField.prefix(20), as: UTF8.self))\"")
+                    throw Failure(
+                        .malformedResponse,
+                        "invalid chunk size \"\(String(decoding: sizeField.prefix(20), as: UTF8.self))\"")
                 }
                 let (shifted, overflow) = size.multipliedReportingOverflow(by: 16)
                 guard !overflow, shifted <= Int.max - digit else {

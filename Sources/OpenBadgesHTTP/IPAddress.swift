@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A parsed IPv4 or IPv6 address with a classification used by the SSRF guard.
@@ -56,8 +56,8 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
     /// The address bytes in network order (4 or 16 bytes).
     public var bytes: [UInt8] {
         switch self {
-        case let .v4(a, b, c, d): return [a, b, c, d]
-        case let .v6(bytes): return bytes
+        case .v4(let a, let b, let c, let d): return [a, b, c, d]
+        case .v6(let bytes): return bytes
         }
     }
 
@@ -70,9 +70,9 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
     /// Canonical text form (`"127.0.0.1"`, `"::1"`, RFC 5952 for IPv6).
     public var description: String {
         switch self {
-        case let .v4(a, b, c, d):
+        case .v4(let a, let b, let c, let d):
             return "\(a).\(b).\(c).\(d)"
-        case let .v6(bytes):
+        case .v6(let bytes):
             guard bytes.count == 16 else { return "<invalid IPv6>" }
             var storage = in6_addr()
             withUnsafeMutableBytes(of: &storage) { raw in
@@ -114,13 +114,13 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
     /// 6to4 `2002::/16`) are classified by the embedded IPv4 address.
     public var category: Category {
         switch self {
-        case let .v4(a, b, c, d):
+        case .v4(let a, let b, let c, let d):
             return Self.classifyV4(a, b, c, d)
-        case let .v6(x):
+        case .v6(let x):
             guard x.count == 16 else { return .invalid }
             if x.allSatisfy({ $0 == 0 }) { return .unspecified }
             if x[0..<15].allSatisfy({ $0 == 0 }) && x[15] == 1 { return .loopback }
-            if let embedded = embeddedIPv4, case let .v4(a, b, c, d) = embedded {
+            if let embedded = embeddedIPv4, case .v4(let a, let b, let c, let d) = embedded {
                 return Self.classifyV4(a, b, c, d)
             }
             if x[0] == 0xff { return .multicast }
@@ -151,7 +151,7 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
     /// The IPv4 address embedded in an IPv4-mapped, IPv4-compatible, NAT64 (64:ff9b::/96) or
     /// 6to4 (2002::/16) IPv6 address, if any.
     public var embeddedIPv4: IPAddress? {
-        guard case let .v6(x) = self, x.count == 16 else { return nil }
+        guard case .v6(let x) = self, x.count == 16 else { return nil }
         // ::ffff:a.b.c.d (mapped)
         if x[0..<10].allSatisfy({ $0 == 0 }) && x[10] == 0xff && x[11] == 0xff {
             return .v4(x[12], x[13], x[14], x[15])
@@ -236,8 +236,9 @@ public struct AddressPolicy: Sendable {
         let category = address.category
         if category == .publicUnicast { return nil }
         // `::` and `::1` are classified directly, not by their IPv4-compatible reading.
-        if case let .v6(x) = address, let embedded = address.embeddedIPv4,
-           !(x[0..<15].allSatisfy { $0 == 0 } && x[15] <= 1) {
+        if case .v6(let x) = address, let embedded = address.embeddedIPv4,
+            !(x[0..<15].allSatisfy { $0 == 0 } && x[15] <= 1)
+        {
             return "\(address) embeds \(embedded), a \(category.rawValue) address"
         }
         return "\(address) is a \(category.rawValue) address"

@@ -1,10 +1,11 @@
 import COpenSSL
 import Foundation
 import OpenBadges
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An internal failure; the fetcher attaches the URL of the hop that failed.
@@ -128,7 +129,9 @@ func withSocketAddress<R>(_ address: IPAddress, port: UInt16, _ body: (UnsafePoi
         sin6.sin6_port = port.bigEndian
         withUnsafeMutableBytes(of: &sin6.sin6_addr) { $0.copyBytes(from: address.bytes) }
         return withUnsafePointer(to: &sin6) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                body($0, socklen_t(MemoryLayout<sockaddr_in6>.size))
+            }
         }
     }
 }
@@ -144,7 +147,9 @@ func connectToFirst(
     var allTimedOut = true
     for address in addresses {
         let family = address.isIPv4 ? AF_INET : AF_INET6
-        let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), Int32(IPPROTO_TCP))
+        let fd = socket(
+            family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue),
+            Int32(IPPROTO_TCP))
         guard fd >= 0 else {
             problems.append("\(address): socket: \(errnoString())")
             allTimedOut = false
@@ -296,7 +301,9 @@ final class Connection {
                 }
                 if error == SSL_ERROR_SYSCALL {
                     let code = errno
-                    let detail = ERR_peek_last_error() != 0 ? lastOpenSSLError()
+                    let detail =
+                        ERR_peek_last_error() != 0
+                        ? lastOpenSSLError()
                         : (code == 0 ? "connection closed by peer" : errnoString(code))
                     throw Failure(.tlsFailed, "TLS handshake failed: \(detail)")
                 }
@@ -328,7 +335,9 @@ final class Connection {
                     case SSL_ERROR_WANT_READ: try wait(POLLIN, "sending the request")
                     case SSL_ERROR_WANT_WRITE: try wait(POLLOUT, "sending the request")
                     case SSL_ERROR_SYSCALL:
-                        throw Failure(.connectionFailed, "cannot send request: \(errno == 0 ? "connection closed" : errnoString())")
+                        throw Failure(
+                            .connectionFailed,
+                            "cannot send request: \(errno == 0 ? "connection closed" : errnoString())")
                     default:
                         throw Failure(.tlsFailed, "cannot send request: \(lastOpenSSLError())")
                     }
@@ -344,7 +353,9 @@ final class Connection {
                     } else if n < 0 && code == EINTR {
                         continue
                     } else {
-                        throw Failure(.connectionFailed, "cannot send request: \(n == 0 ? "connection closed" : errnoString(code))")
+                        throw Failure(
+                            .connectionFailed,
+                            "cannot send request: \(n == 0 ? "connection closed" : errnoString(code))")
                     }
                 }
             }
@@ -368,7 +379,8 @@ final class Connection {
                 case SSL_ERROR_SYSCALL:
                     let code = errno
                     if code == 0 && ERR_peek_last_error() == 0 { return 0 }
-                    throw Failure(.connectionFailed, "read failed: \(code == 0 ? lastOpenSSLError() : errnoString(code))")
+                    throw Failure(
+                        .connectionFailed, "read failed: \(code == 0 ? lastOpenSSLError() : errnoString(code))")
                 default:
                     throw Failure(.tlsFailed, "TLS read failed: \(lastOpenSSLError())")
                 }

@@ -60,8 +60,10 @@ public struct PNGChunk: Sendable, Equatable {
 /// The four big-endian bytes of a 32-bit value.
 @inline(__always)
 func bigEndianBytes(_ v: UInt32) -> [UInt8] {
-    [UInt8(truncatingIfNeeded: v >> 24), UInt8(truncatingIfNeeded: v >> 16),
-     UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v)]
+    [
+        UInt8(truncatingIfNeeded: v >> 24), UInt8(truncatingIfNeeded: v >> 16),
+        UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v),
+    ]
 }
 
 /// Hex text of a 32-bit value, e.g. 0x6F199C94.

@@ -125,63 +125,81 @@ public struct PNGDatastream: Sendable, Equatable {
         var sawIEND = false
         while pos < count {
             if sawIEND {
-                throw PNGError(.dataAfterIEND, "\(count - pos) bytes follow the IEND chunk at offset \(pos)",
-                               chunkType: "IEND", offset: pos)
+                throw PNGError(
+                    .dataAfterIEND, "\(count - pos) bytes follow the IEND chunk at offset \(pos)",
+                    chunkType: "IEND", offset: pos)
             }
             if index >= limits.maxChunks {
-                throw PNGError(.tooManyChunks, "more than \(limits.maxChunks) chunks (chunk \(index + 1) at offset \(pos))",
-                               offset: pos)
+                throw PNGError(
+                    .tooManyChunks, "more than \(limits.maxChunks) chunks (chunk \(index + 1) at offset \(pos))",
+                    offset: pos)
             }
             let remaining = count - pos
             if remaining < 8 {
-                throw PNGError(.truncated, "input ends inside a chunk header at offset \(pos) (\(remaining) of 8 bytes present)",
-                               offset: pos)
+                throw PNGError(
+                    .truncated, "input ends inside a chunk header at offset \(pos) (\(remaining) of 8 bytes present)",
+                    offset: pos)
             }
-            let length = UInt32(buf[pos]) << 24 | UInt32(buf[pos + 1]) << 16 | UInt32(buf[pos + 2]) << 8 | UInt32(buf[pos + 3])
-            let t0 = buf[pos + 4], t1 = buf[pos + 5], t2 = buf[pos + 6], t3 = buf[pos + 7]
+            let length =
+                UInt32(buf[pos]) << 24 | UInt32(buf[pos + 1]) << 16 | UInt32(buf[pos + 2]) << 8 | UInt32(buf[pos + 3])
+            let t0 = buf[pos + 4]
+            let t1 = buf[pos + 5]
+            let t2 = buf[pos + 6]
+            let t3 = buf[pos + 7]
             guard PNGChunk.isTypeLetter(t0), PNGChunk.isTypeLetter(t1),
-                  PNGChunk.isTypeLetter(t2), PNGChunk.isTypeLetter(t3) else {
+                PNGChunk.isTypeLetter(t2), PNGChunk.isTypeLetter(t3)
+            else {
                 let shown = [t0, t1, t2, t3].map { b in
                     (0x20...0x7E).contains(b) ? String(Character(Unicode.Scalar(b))) : "\\x" + String(b, radix: 16)
                 }.joined()
-                throw PNGError(.invalidChunkType, "chunk at offset \(pos) has invalid type \"\(shown)\" (must be 4 ASCII letters)",
-                               offset: pos)
+                throw PNGError(
+                    .invalidChunkType, "chunk at offset \(pos) has invalid type \"\(shown)\" (must be 4 ASCII letters)",
+                    offset: pos)
             }
             let type = String(decoding: [t0, t1, t2, t3], as: UTF8.self)
             if length > 0x7FFF_FFFF {
-                throw PNGError(.chunkTooLarge, "\(type) chunk at offset \(pos) declares length \(length), above 2^31-1",
-                               chunkType: type, offset: pos)
+                throw PNGError(
+                    .chunkTooLarge, "\(type) chunk at offset \(pos) declares length \(length), above 2^31-1",
+                    chunkType: type, offset: pos)
             }
             let len = Int(length)
             if remaining < 12 || len > remaining - 12 {
-                throw PNGError(.truncated,
-                               "\(type) chunk at offset \(pos) declares \(len) data bytes; with its CRC that needs \(len + 4) bytes after the header but only \(remaining - 8) remain",
-                               chunkType: type, offset: pos)
+                throw PNGError(
+                    .truncated,
+                    "\(type) chunk at offset \(pos) declares \(len) data bytes; with its CRC that needs \(len + 4) bytes after the header but only \(remaining - 8) remain",
+                    chunkType: type, offset: pos)
             }
             let dataStart = pos + 8
             let dataEnd = dataStart + len
-            let stored = UInt32(buf[dataEnd]) << 24 | UInt32(buf[dataEnd + 1]) << 16 | UInt32(buf[dataEnd + 2]) << 8 | UInt32(buf[dataEnd + 3])
-            let computed = CRC32.update(0, with: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buf[(pos + 4)..<dataEnd])))
+            let stored =
+                UInt32(buf[dataEnd]) << 24 | UInt32(buf[dataEnd + 1]) << 16 | UInt32(buf[dataEnd + 2]) << 8
+                | UInt32(buf[dataEnd + 3])
+            let computed = CRC32.update(
+                0, with: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buf[(pos + 4)..<dataEnd])))
             if stored != computed {
-                throw PNGError(.badCRC,
-                               "\(type) chunk at offset \(pos) has CRC \(hex32(stored)), expected \(hex32(computed))",
-                               chunkType: type, offset: pos)
+                throw PNGError(
+                    .badCRC,
+                    "\(type) chunk at offset \(pos) has CRC \(hex32(stored)), expected \(hex32(computed))",
+                    chunkType: type, offset: pos)
             }
             if index == 0 {
                 if type != "IHDR" {
-                    throw PNGError(.missingIHDR, "first chunk (offset \(pos)) is \(type), not IHDR", chunkType: type, offset: pos)
+                    throw PNGError(
+                        .missingIHDR, "first chunk (offset \(pos)) is \(type), not IHDR", chunkType: type, offset: pos)
                 }
                 if len != 13 {
-                    throw PNGError(.invalidIHDR, "IHDR chunk at offset \(pos) has \(len) data bytes, expected 13",
-                                   chunkType: type, offset: pos)
+                    throw PNGError(
+                        .invalidIHDR, "IHDR chunk at offset \(pos) has \(len) data bytes, expected 13",
+                        chunkType: type, offset: pos)
                 }
             } else if type == "IHDR" {
                 throw PNGError(.invalidIHDR, "second IHDR chunk at offset \(pos)", chunkType: type, offset: pos)
             }
             if type == "IEND" {
                 if len != 0 {
-                    throw PNGError(.missingIEND, "IEND chunk at offset \(pos) has \(len) data bytes, it must be empty",
-                                   chunkType: type, offset: pos)
+                    throw PNGError(
+                        .missingIEND, "IEND chunk at offset \(pos) has \(len) data bytes, it must be empty",
+                        chunkType: type, offset: pos)
                 }
                 sawIEND = true
             }

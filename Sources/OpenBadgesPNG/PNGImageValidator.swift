@@ -65,7 +65,8 @@ public enum PNGImageValidator {
         try checkDimensions(header, limits: limits)
         var cHeader = insigne_png_header()
         var msg = [CChar](repeating: 0, count: 512)
-        let maxW = UInt32(clamping: limits.maxWidth), maxH = UInt32(clamping: limits.maxHeight)
+        let maxW = UInt32(clamping: limits.maxWidth)
+        let maxH = UInt32(clamping: limits.maxHeight)
         let status = bytes.withUnsafeBufferPointer { buf in
             msg.withUnsafeMutableBufferPointer { m in
                 insigne_png_decode_check(buf.baseAddress, buf.count, maxW, maxH, &cHeader, m.baseAddress, m.count)
@@ -84,17 +85,20 @@ public enum PNGImageValidator {
     /// Rejects zero, invalid or over-limit IHDR dimensions.
     static func checkDimensions(_ header: PNGImageInfo, limits: PNGImageLimits) throws(PNGError) {
         if header.width == 0 || header.height == 0 {
-            throw PNGError(.decodeFailed, "IHDR declares \(header.width)x\(header.height): dimensions must be at least 1",
-                           chunkType: "IHDR", offset: 8)
+            throw PNGError(
+                .decodeFailed, "IHDR declares \(header.width)x\(header.height): dimensions must be at least 1",
+                chunkType: "IHDR", offset: 8)
         }
         if header.width > 0x7FFF_FFFF || header.height > 0x7FFF_FFFF {
-            throw PNGError(.decodeFailed, "IHDR declares \(header.width)x\(header.height): dimensions must be at most 2^31-1",
-                           chunkType: "IHDR", offset: 8)
+            throw PNGError(
+                .decodeFailed, "IHDR declares \(header.width)x\(header.height): dimensions must be at most 2^31-1",
+                chunkType: "IHDR", offset: 8)
         }
         if header.width > limits.maxWidth || header.height > limits.maxHeight {
-            throw PNGError(.dimensionsTooLarge,
-                           "IHDR declares \(header.width)x\(header.height), the limit is \(limits.maxWidth)x\(limits.maxHeight)",
-                           chunkType: "IHDR", offset: 8)
+            throw PNGError(
+                .dimensionsTooLarge,
+                "IHDR declares \(header.width)x\(header.height), the limit is \(limits.maxWidth)x\(limits.maxHeight)",
+                chunkType: "IHDR", offset: 8)
         }
     }
 }

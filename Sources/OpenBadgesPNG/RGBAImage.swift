@@ -24,7 +24,10 @@ public struct RGBAImage: Sendable, Equatable {
             px.withUnsafeMutableBufferPointer { buf in
                 var i = 0
                 while i < size {
-                    buf[i] = fill.r; buf[i + 1] = fill.g; buf[i + 2] = fill.b; buf[i + 3] = fill.a
+                    buf[i] = fill.r
+                    buf[i + 1] = fill.g
+                    buf[i + 2] = fill.b
+                    buf[i + 3] = fill.a
                     i += 4
                 }
             }
@@ -50,9 +53,11 @@ public struct RGBAImage: Sendable, Equatable {
         let header = try PNGDatastream.checkStructure(bytes, limits: PNGLimits(maxFileBytes: limits.maxBytes))
         try PNGImageValidator.checkDimensions(header, limits: limits)
         var out: UnsafeMutablePointer<UInt8>? = nil
-        var w: UInt32 = 0, h: UInt32 = 0
+        var w: UInt32 = 0
+        var h: UInt32 = 0
         var msg = [CChar](repeating: 0, count: 512)
-        let maxW = UInt32(clamping: limits.maxWidth), maxH = UInt32(clamping: limits.maxHeight)
+        let maxW = UInt32(clamping: limits.maxWidth)
+        let maxH = UInt32(clamping: limits.maxHeight)
         let status = bytes.withUnsafeBufferPointer { buf in
             msg.withUnsafeMutableBufferPointer { m in
                 insigne_png_decode_rgba(buf.baseAddress, buf.count, maxW, maxH, &out, &w, &h, m.baseAddress, m.count)
@@ -106,8 +111,11 @@ public struct RGBAImage: Sendable, Equatable {
     }
 
     /// Fills the axis-aligned rectangle (clipped to the image).
-    public mutating func fillRect(x: Int, y: Int, width w: Int, height h: Int, color: (r: UInt8, g: UInt8, b: UInt8, a: UInt8)) {
-        let x0 = max(0, x), y0 = max(0, y)
+    public mutating func fillRect(
+        x: Int, y: Int, width w: Int, height h: Int, color: (r: UInt8, g: UInt8, b: UInt8, a: UInt8)
+    ) {
+        let x0 = max(0, x)
+        let y0 = max(0, y)
         let x1 = min(width, x.addingReportingOverflow(w).overflow ? width : x + w)
         let y1 = min(height, y.addingReportingOverflow(h).overflow ? height : y + h)
         guard x0 < x1, y0 < y1 else { return }
@@ -115,7 +123,9 @@ public struct RGBAImage: Sendable, Equatable {
     }
 
     /// Fills a disc of the given radius (clipped to the image).
-    public mutating func fillCircle(centerX cx: Double, centerY cy: Double, radius r: Double, color: (r: UInt8, g: UInt8, b: UInt8, a: UInt8)) {
+    public mutating func fillCircle(
+        centerX cx: Double, centerY cy: Double, radius r: Double, color: (r: UInt8, g: UInt8, b: UInt8, a: UInt8)
+    ) {
         guard r > 0, r.isFinite, cx.isFinite, cy.isFinite else { return }
         let y0 = max(0, Int(max(-1, (cy - r).rounded(.down))))
         let y1 = min(height - 1, Int(min(Double(height), (cy + r).rounded(.up))))
@@ -138,10 +148,12 @@ public struct RGBAImage: Sendable, Equatable {
             throw PNGError(.invalidIHDR, "cannot encode a \(width)x\(height) image: dimensions must be at least 1")
         }
         guard width <= 0x7FFF_FFFF, height <= 0x7FFF_FFFF else {
-            throw PNGError(.dimensionsTooLarge, "cannot encode a \(width)x\(height) image: dimensions must be at most 2^31-1")
+            throw PNGError(
+                .dimensionsTooLarge, "cannot encode a \(width)x\(height) image: dimensions must be at most 2^31-1")
         }
         guard let size = RGBAImage.byteCount(width: width, height: height), pixels.count == size,
-              size <= RGBAImage.maxPixelBytes else {
+            size <= RGBAImage.maxPixelBytes
+        else {
             throw PNGError(.dimensionsTooLarge, "pixel buffer has \(pixels.count) bytes, expected \(width)x\(height)x4")
         }
         let rowBytes = width * 4
@@ -158,7 +170,7 @@ public struct RGBAImage: Sendable, Equatable {
         }
         let compressed = try Zlib.deflate(raw, level: 9)
         var ihdr = bigEndianBytes(UInt32(width)) + bigEndianBytes(UInt32(height))
-        ihdr += [8, 6, 0, 0, 0] // bit depth 8, RGBA, deflate, adaptive filtering, no interlace
+        ihdr += [8, 6, 0, 0, 0]  // bit depth 8, RGBA, deflate, adaptive filtering, no interlace
         var chunks = [PNGChunk(type: "IHDR", data: ihdr)]
         // Split IDAT data into ≤ 1 MiB chunks.
         let step = 1 << 20

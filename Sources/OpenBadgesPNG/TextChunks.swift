@@ -66,7 +66,9 @@ public struct InternationalTextChunk: Sendable, Equatable {
     }
 
     /// Chunk with every field given; compresses the text with zlib when `compressed`. Validates the keyword and language tag.
-    public init(keyword: String, languageTag: String = "", translatedKeyword: String = "", text: String, compressed: Bool) throws(PNGError) {
+    public init(
+        keyword: String, languageTag: String = "", translatedKeyword: String = "", text: String, compressed: Bool
+    ) throws(PNGError) {
         guard let kw = PNGText.validKeywordBytes(keyword) else {
             let problem = PNGText.keywordProblem(PNGText.latin1Bytes(keyword)) ?? "keyword is not Latin-1"
             throw PNGError(.invalidTextChunk, "iTXt \(problem)", chunkType: "iTXt")
@@ -166,7 +168,8 @@ public struct InternationalTextChunk: Sendable, Equatable {
             do {
                 raw = try Zlib.inflate(textBytes, maxBytes: maxBytes)
             } catch {
-                throw PNGError(.invalidTextChunk, "iTXt \"\(keyword)\": compressed text: \(error.message)", chunkType: "iTXt")
+                throw PNGError(
+                    .invalidTextChunk, "iTXt \"\(keyword)\": compressed text: \(error.message)", chunkType: "iTXt")
             }
         }
         guard let s = String(validating: raw, as: UTF8.self) else {
@@ -195,7 +198,8 @@ public struct LatinTextChunk: Sendable, Equatable {
             PNGError(.invalidTextChunk, "tEXt: " + message, chunkType: "tEXt")
         }
         guard let kwEnd = chunkData.prefix(80).firstIndex(of: 0) else {
-            throw fail(chunkData.isEmpty ? "chunk data is empty" : "missing NUL separator after the keyword (within 80 bytes)")
+            throw fail(
+                chunkData.isEmpty ? "chunk data is empty" : "missing NUL separator after the keyword (within 80 bytes)")
         }
         let kwBytes = chunkData[0..<kwEnd]
         if let problem = PNGText.keywordProblem(kwBytes) { throw fail(problem) }

@@ -3,7 +3,8 @@ import Foundation
 import TestSupport
 import Testing
 
-private let comma = UInt8(ascii: ","), semicolon = UInt8(ascii: ";")
+private let comma = UInt8(ascii: ",")
+private let semicolon = UInt8(ascii: ";")
 
 /// Every record of `text` read with `options`.
 private func read(_ text: String, _ options: CSVReader.Options = .init()) throws -> [CSVRecord] {

@@ -5,7 +5,8 @@ import Testing
 struct CompetencyFrameworkJSONTests {
     /// A small framework as JSON, written by hand; `competencies` is spliced in.
     func json(competencies: String) -> Data {
-        Data("""
+        Data(
+            """
             {"idNumber": "F", "shortName": "Framework", "description": "", "descriptionFormat": 1,
              "scaleValues": ["No", "Yes"], "scaleConfiguration": "", "taxonomies": ["domain"],
              "competencies": [\(competencies)]}
@@ -30,8 +31,9 @@ struct CompetencyFrameworkJSONTests {
     }
 
     @Test func decodesHandWrittenJSONIntoTreeOrder() throws {
-        let data = json(competencies: [competency("A.1", parent: "A"), competency("B"), competency("A")]
-            .joined(separator: ","))
+        let data = json(
+            competencies: [competency("A.1", parent: "A"), competency("B"), competency("A")]
+                .joined(separator: ","))
         let framework = try CompetencyFrameworkJSON.decode(data)
         #expect(framework.competencies.map(\.idNumber) == ["B", "A", "A.1"])
         #expect(framework.competencies[2].parentIDNumber == "A")
@@ -39,8 +41,10 @@ struct CompetencyFrameworkJSONTests {
     }
 
     @Test func encodesWithSortedKeysAndNoParentAtTheTop() throws {
-        let text = String(decoding: CompetencyFrameworkJSON.encode(try CompetencyFrameworkJSON.decode(
-            json(competencies: competency("A") + "," + competency("A.1", parent: "A")))), as: UTF8.self)
+        let text = String(
+            decoding: CompetencyFrameworkJSON.encode(
+                try CompetencyFrameworkJSON.decode(
+                    json(competencies: competency("A") + "," + competency("A.1", parent: "A")))), as: UTF8.self)
         #expect(text.components(separatedBy: "parentIDNumber").count == 2)
         let keys = ["competencies", "description", "descriptionFormat", "idNumber", "scaleConfiguration"]
         let positions = keys.map { text.range(of: "\"\($0)\"")!.lowerBound }
@@ -49,8 +53,9 @@ struct CompetencyFrameworkJSONTests {
     }
 
     @Test func refusesADuplicateID() throws {
-        let data = json(competencies: [competency("A"), competency("A.1", parent: "A"), competency("A.1")]
-            .joined(separator: ","))
+        let data = json(
+            competencies: [competency("A"), competency("A.1", parent: "A"), competency("A.1")]
+                .joined(separator: ","))
         let error = try #require(throws: ReferentialError.self) { try CompetencyFrameworkJSON.decode(data) }
         #expect(error.line == nil)
         #expect(error.messageEN.contains("“A.1” used twice"), "\(error.messageEN)")
@@ -73,8 +78,9 @@ struct CompetencyFrameworkJSONTests {
     }
 
     @Test func refusesACycle() throws {
-        let data = json(competencies: competency("A", parent: "C") + "," + competency("B", parent: "A") + ","
-            + competency("C", parent: "B"))
+        let data = json(
+            competencies: competency("A", parent: "C") + "," + competency("B", parent: "A") + ","
+                + competency("C", parent: "B"))
         let error = try #require(throws: ReferentialError.self) { try CompetencyFrameworkJSON.decode(data) }
         #expect(error.messageEN.contains("A → C → B → A"), "\(error.messageEN)")
     }

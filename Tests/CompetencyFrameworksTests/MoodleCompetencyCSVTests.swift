@@ -187,10 +187,12 @@ struct MoodleCompetencyCSVTests {
             descriptionFormat: 0, scaleValues: ["Pas encore", "Acquis", "Expert"],
             scaleConfiguration: #"[{"scaleid":"3"}]"#, taxonomies: [],
             competencies: [
-                Competency(idNumber: "1", shortName: "\"", description: "\n", ruleOutcome: 3, ruleConfig: "",
-                           relatedIDNumbers: ["2", "x y"], exportID: "e,1"),
-                Competency(idNumber: "2", parentIDNumber: "1", shortName: "é,", scaleValues: ["a b"],
-                           scaleConfiguration: "null", ruleType: "t"),
+                Competency(
+                    idNumber: "1", shortName: "\"", description: "\n", ruleOutcome: 3, ruleConfig: "",
+                    relatedIDNumbers: ["2", "x y"], exportID: "e,1"),
+                Competency(
+                    idNumber: "2", parentIDNumber: "1", shortName: "é,", scaleValues: ["a b"],
+                    scaleConfiguration: "null", ruleType: "t"),
             ])
         // A CR inside a description is refused: use the LF form for the round trip.
         var lf = framework
@@ -201,7 +203,8 @@ struct MoodleCompetencyCSVTests {
     }
 
     @Test func acceptsEmptyFormatAndOutcomeAsDefaults() throws {
-        let csv = MoodleCompetencyCSV.header.joined(separator: ",") + "\n"
+        let csv =
+            MoodleCompetencyCSV.header.joined(separator: ",") + "\n"
             + ",F,Framework,,,Yes,,,,,,,1,\n"
             + ",C,Competency,,,,,,,,,,0,\n"
         let f = try MoodleCompetencyCSV.parse(Data(csv.utf8))
@@ -218,11 +221,12 @@ struct MoodleCompetencyCSVTests {
     }
 
     @Test func hasMoodlesFourteenColumns() {
-        #expect(MoodleCompetencyCSV.header.joined(separator: ",") == """
-            Parent id number,Id number,Shortname,Description,Description format,Scale values,Scale configuration,\
-            Rule type (optional),Rule outcome (optional),Rule config (optional),\
-            Cross referenced competency id numbers,Exported id (optional),Is framework,Taxonomy
-            """)
+        #expect(
+            MoodleCompetencyCSV.header.joined(separator: ",") == """
+                Parent id number,Id number,Shortname,Description,Description format,Scale values,Scale configuration,\
+                Rule type (optional),Rule outcome (optional),Rule config (optional),\
+                Cross referenced competency id numbers,Exported id (optional),Is framework,Taxonomy
+                """)
     }
 
     @Test func coversEveryBadFile() throws {
@@ -266,7 +270,8 @@ struct MoodleCompetencyCSVTests {
     }
 
     @Test func reportsTheLineWhereAMultiLineRecordStarts() throws {
-        let csv = MoodleCompetencyCSV.header.joined(separator: ",") + "\n,F,Framework,\"a\nb\nc\",1,Yes,,,,,,,1,\n"
+        let csv =
+            MoodleCompetencyCSV.header.joined(separator: ",") + "\n,F,Framework,\"a\nb\nc\",1,Yes,,,,,,,1,\n"
             + "\n,C,Competency,\"x\r\ny\",1,,,,0,null,,,,\n,C,Again,,1,,,,0,null,,,,\n"
         let error = try #require(throws: ReferentialError.self) { try MoodleCompetencyCSV.parse(Data(csv.utf8)) }
         #expect(error.line == 8)

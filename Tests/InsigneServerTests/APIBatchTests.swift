@@ -35,7 +35,8 @@ struct APIBatchTests {
             #expect(bad["line"]?.numberValue == 2)
             #expect(bad["error"]?["fr"]?.stringValue?.isEmpty == false)
             #expect(bad["error"]?["en"]?.stringValue?.contains("email") == true)
-            #expect(r.json["rows"]?.arrayValue?[0]["url"]?.stringValue?.hasPrefix("\(APIHarness.base)/assertions/") == true)
+            #expect(
+                r.json["rows"]?.arrayValue?[0]["url"]?.stringValue?.hasPrefix("\(APIHarness.base)/assertions/") == true)
             #expect(try await h.assertionCount() == 3)
             // The explicit key is shared with the single award's Idempotency-Key.
             let single = try await api.award("c@example.org", headers: [HTTPField.Name("Idempotency-Key")!: "row-c"])
@@ -50,7 +51,8 @@ struct APIBatchTests {
     @Test func csvBatchDryRunThenRunThenRetry() async throws {
         let h = try await APIHarness.make()
         try await h.run { api in
-            let csv = "\u{FEFF}email;name;narrative;expires;evidence\r\n"
+            let csv =
+                "\u{FEFF}email;name;narrative;expires;evidence\r\n"
                 + "alice@example.org;Alice Durand;\"Étude de cas :\r\n« très bien ; rigoureuse »\";2099-12-31T23:59:59+01:00;https://lms.example.org/p/1\r\n"
                 + "bad-address;Bob;;;\r\n"
                 + "claire@example.org;\"Claire \"\"Clo\"\" Petit\";;;\r\n"
@@ -71,7 +73,8 @@ struct APIBatchTests {
             #expect(alice.json["narrative"]?.stringValue == "Étude de cas :\r\n« très bien ; rigoureuse »")
             #expect(alice.json["recipient"]?["name"]?.stringValue == "Alice Durand")
             let claire = try await api.get("/api/v1/assertions?recipient=claire@example.org")
-            #expect(claire.json["items"]?.arrayValue?.first?["recipient"]?["name"]?.stringValue == "Claire \"Clo\" Petit")
+            #expect(
+                claire.json["items"]?.arrayValue?.first?["recipient"]?["name"]?.stringValue == "Claire \"Clo\" Petit")
 
             let retry = try await api.post(Self.path, raw: csv, contentType: "text/csv")
             #expect(Self.statuses(retry) == ["skipped", "error", "skipped", "error"])
@@ -87,16 +90,20 @@ struct APIBatchTests {
             #expect(broken.json["detail"]?.stringValue?.contains("ligne 2") == true)
             let noHeader = try await api.post(Self.path, raw: "x@example.org,X\n", contentType: "text/csv")
             #expect(noHeader.status == .badRequest)
-            #expect(try await api.post(Self.path, raw: "a,b", contentType: "application/xml").status == .unsupportedMediaType)
+            #expect(
+                try await api.post(Self.path, raw: "a,b", contentType: "application/xml").status
+                    == .unsupportedMediaType)
         }
     }
 
     @Test func csvUploadAsMultipart() async throws {
         let h = try await APIHarness.make()
         try await h.run { api in
-            let body = "--b0\r\nContent-Disposition: form-data; name=\"file\"; filename=\"liste.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+            let body =
+                "--b0\r\nContent-Disposition: form-data; name=\"file\"; filename=\"liste.csv\"\r\nContent-Type: text/csv\r\n\r\n"
                 + "email,name\nm1@example.org,M1\nm2@example.org,M2\n\r\n--b0--\r\n"
-            let r = try await api.call(.post, Self.path, contentType: "multipart/form-data; boundary=b0", body: Array(body.utf8))
+            let r = try await api.call(
+                .post, Self.path, contentType: "multipart/form-data; boundary=b0", body: Array(body.utf8))
             #expect(r.status == .ok, "\(r.text)")
             #expect(Self.statuses(r) == ["created", "created"])
         }

@@ -22,7 +22,8 @@ struct APIEndpointsTests {
             let bad = try await api.get("/api/v1/issuers", token: "not-a-token")
             #expect(bad.status == .unauthorized)
             #expect(bad.isBilingualProblem)
-            let basic = try await api.call(.get, "/api/v1/assertions", token: nil, headers: [.authorization: "Basic YTpi"])
+            let basic = try await api.call(
+                .get, "/api/v1/assertions", token: nil, headers: [.authorization: "Basic YTpi"])
             #expect(basic.status == .unauthorized)
             let ok = try await api.get("/api/v1/issuers")
             #expect(ok.status == .ok)
@@ -35,33 +36,44 @@ struct APIEndpointsTests {
             let staff = APIHarness.staffToken
             // Admin-only operations.
             let issuer = try await api.post(
-                "/api/v1/issuers", json: ["name": "X", "url": "https://x.example.org", "email": "x@example.org"], token: staff)
+                "/api/v1/issuers", json: ["name": "X", "url": "https://x.example.org", "email": "x@example.org"],
+                token: staff)
             #expect(issuer.status == .forbidden)
             #expect(issuer.isBilingualProblem)
-            #expect(try await api.post("/api/v1/issuers/foyers-la-maison/keys/rotate", json: [:], token: staff).status == .forbidden)
+            #expect(
+                try await api.post("/api/v1/issuers/foyers-la-maison/keys/rotate", json: [:], token: staff).status
+                    == .forbidden)
             // Another issuer's badge: no award, no badge class creation, no listing.
             let award = try await api.post(
-                "/api/v1/badges/bientraitance/assertions", json: ["recipient": ["email": "a@example.org"]], token: staff)
+                "/api/v1/badges/bientraitance/assertions", json: ["recipient": ["email": "a@example.org"]], token: staff
+            )
             #expect(award.status == .forbidden)
             #expect(award.isBilingualProblem)
             let png = try Fixtures.pngDataURI()
             #expect(
-                try await api.post("/api/v1/issuers/mutuelle-vivre-ensemble/badges", json: Fixtures.badge(image: png), token: staff)
-                    .status == .forbidden)
+                try await api.post(
+                    "/api/v1/issuers/mutuelle-vivre-ensemble/badges", json: Fixtures.badge(image: png), token: staff
+                )
+                .status == .forbidden)
             #expect(try await api.get("/api/v1/assertions?badge=bientraitance", token: staff).status == .forbidden)
-            #expect(try await api.get("/api/v1/assertions?issuer=mutuelle-vivre-ensemble", token: staff).status == .forbidden)
+            #expect(
+                try await api.get("/api/v1/assertions?issuer=mutuelle-vivre-ensemble", token: staff).status
+                    == .forbidden)
             // An award by the admin on the other issuer is invisible to staff.
             let other = try await api.award("someone@example.org")
             let otherID = try #require(other.json["id"]?.stringValue)
             #expect(try await api.get("/api/v1/assertions/\(otherID)", token: staff).status == .forbidden)
             #expect(
-                try await api.post("/api/v1/assertions/\(otherID)/revoke", json: ["reason": "x"], token: staff).status == .forbidden)
+                try await api.post("/api/v1/assertions/\(otherID)/revoke", json: ["reason": "x"], token: staff).status
+                    == .forbidden)
             // Its own issuer: allowed.
             let badge = try await api.post(
-                "/api/v1/issuers/foyers-la-maison/badges", json: Fixtures.badge(id: "accueil", image: png), token: staff)
+                "/api/v1/issuers/foyers-la-maison/badges", json: Fixtures.badge(id: "accueil", image: png), token: staff
+            )
             #expect(badge.status == .created)
             let mine = try await api.post(
-                "/api/v1/badges/accueil/assertions", json: ["recipient": ["email": "staff-made@example.org"]], token: staff)
+                "/api/v1/badges/accueil/assertions", json: ["recipient": ["email": "staff-made@example.org"]],
+                token: staff)
             #expect(mine.status == .created)
             let list = try await api.get("/api/v1/assertions", token: staff)
             #expect(list.status == .ok)
@@ -83,21 +95,27 @@ struct APIEndpointsTests {
                 "/api/v1/issuers",
                 json: [
                     "name": "Établissement Œuvre Sainte-Thérèse", "url": "https://sainte-therese.example.org",
-                    "email": "contact@sainte-therese.example.org", "description": "ESAT", "image": .string(try Fixtures.pngDataURI()),
+                    "email": "contact@sainte-therese.example.org", "description": "ESAT",
+                    "image": .string(try Fixtures.pngDataURI()),
                 ])
             #expect(r.status == .created)
             #expect(r.json["id"]?.stringValue == "etablissement-oeuvre-sainte-therese")
-            #expect(r.json["profileUrl"]?.stringValue == "\(APIHarness.base)/issuers/etablissement-oeuvre-sainte-therese")
+            #expect(
+                r.json["profileUrl"]?.stringValue == "\(APIHarness.base)/issuers/etablissement-oeuvre-sainte-therese")
             #expect(r.headers[.location] == r.json["profileUrl"]?.stringValue)
             let again = try await api.post(
                 "/api/v1/issuers",
-                json: ["name": "Établissement Œuvre Sainte-Thérèse", "url": "https://x.example.org", "email": "a@example.org"])
+                json: [
+                    "name": "Établissement Œuvre Sainte-Thérèse", "url": "https://x.example.org",
+                    "email": "a@example.org",
+                ])
             #expect(again.status == .conflict)
             #expect(again.isBilingualProblem)
             let list = try await api.get("/api/v1/issuers")
             #expect(list.json["items"]?.arrayValue?.count == 3)
 
-            let rotated = try await api.post("/api/v1/issuers/etablissement-oeuvre-sainte-therese/keys/rotate", json: [:])
+            let rotated = try await api.post(
+                "/api/v1/issuers/etablissement-oeuvre-sainte-therese/keys/rotate", json: [:])
             #expect(rotated.status == .ok)
             let keys = try #require(rotated.json["keys"]?.arrayValue)
             #expect(keys.count == 2)
@@ -120,7 +138,8 @@ struct APIEndpointsTests {
             #expect(badEmail.status == .badRequest)
             #expect(badEmail.isBilingualProblem)
             #expect(badEmail.json["field"]?.stringValue == "email")
-            let missing = try await api.post("/api/v1/issuers", json: ["url": "https://y.example.org", "email": "y@example.org"])
+            let missing = try await api.post(
+                "/api/v1/issuers", json: ["url": "https://y.example.org", "email": "y@example.org"])
             #expect(missing.status == .badRequest)
             #expect(missing.json["field"]?.stringValue == "name")
             let wrongType = try await api.post(
@@ -133,7 +152,8 @@ struct APIEndpointsTests {
             let notObject = try await api.post("/api/v1/issuers", raw: "[1,2]")
             #expect(notObject.status == .badRequest)
             let unknown = try await api.post(
-                "/api/v1/issuers", json: ["name": "Y", "url": "https://y.example.org", "email": "y@example.org", "colour": "red"])
+                "/api/v1/issuers",
+                json: ["name": "Y", "url": "https://y.example.org", "email": "y@example.org", "colour": "red"])
             #expect(unknown.status == .badRequest)
             #expect(unknown.json["field"]?.stringValue == "colour")
             let xml = try await api.post("/api/v1/issuers", raw: "<issuer/>", contentType: "application/xml")
@@ -148,7 +168,8 @@ struct APIEndpointsTests {
         let h = try await APIHarness.make()
         try await h.run { api in
             let png = try Fixtures.pngDataURI()
-            let r = try await api.post("/api/v1/issuers/mutuelle-vivre-ensemble/badges", json: Fixtures.badge(image: png))
+            let r = try await api.post(
+                "/api/v1/issuers/mutuelle-vivre-ensemble/badges", json: Fixtures.badge(image: png))
             #expect(r.status == .created)
             #expect(r.json["id"]?.stringValue == "premiers-secours")
             #expect(r.json["url"]?.stringValue == "\(APIHarness.base)/badges/premiers-secours")
@@ -158,9 +179,11 @@ struct APIEndpointsTests {
             #expect(hosted.json["name"]?.stringValue == "Premiers secours")
 
             // SVG as a UTF-8 data URI: sanitised and stored.
-            let svgURI = "data:image/svg+xml;utf8," + Fixtures.svg.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let svgURI =
+                "data:image/svg+xml;utf8," + Fixtures.svg.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
             let svg = try await api.post(
-                "/api/v1/issuers/mutuelle-vivre-ensemble/badges", json: Fixtures.badge(id: "svg-badge", name: "SVG", image: svgURI))
+                "/api/v1/issuers/mutuelle-vivre-ensemble/badges",
+                json: Fixtures.badge(id: "svg-badge", name: "SVG", image: svgURI))
             #expect(svg.status == .created)
             #expect(svg.json["imageType"]?.stringValue == "svg")
 
@@ -168,7 +191,8 @@ struct APIEndpointsTests {
             let boundary = "----insigne-test-boundary"
             var body: [UInt8] = []
             func field(_ name: String, _ value: String) {
-                body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+                body += Array(
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
             }
             field("id", "hygiene")
             field("name", "Hygiène des mains")
@@ -182,7 +206,8 @@ struct APIEndpointsTests {
             body += try DemoBadgeArt.png()
             body += Array("\r\n--\(boundary)--\r\n".utf8)
             let mp = try await api.call(
-                .post, "/api/v1/issuers/mutuelle-vivre-ensemble/badges", contentType: "multipart/form-data; boundary=\(boundary)",
+                .post, "/api/v1/issuers/mutuelle-vivre-ensemble/badges",
+                contentType: "multipart/form-data; boundary=\(boundary)",
                 body: body)
             #expect(mp.status == .created, "\(mp.text)")
             #expect(mp.json["criteria"]?["narrative"]?.stringValue == "Avoir suivi l'atelier\r\net réussi le quiz.")
@@ -192,7 +217,10 @@ struct APIEndpointsTests {
             #expect(Array(image.body) == (try DemoBadgeArt.png()))
 
             let list = try await api.get("/api/v1/badges?issuer=mutuelle-vivre-ensemble")
-            #expect(list.json["items"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == ["bientraitance", "hygiene", "premiers-secours", "svg-badge"])
+            #expect(
+                list.json["items"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [
+                    "bientraitance", "hygiene", "premiers-secours", "svg-badge",
+                ])
             #expect(try await api.get("/api/v1/badges?issuer=foyers-la-maison").json["total"]?.numberValue == 0)
             #expect(try await api.get("/api/v1/badges?issuer=unknown").status == .notFound)
             #expect(try await api.get("/api/v1/badges/hygiene").json["name"]?.stringValue == "Hygiène des mains")
@@ -204,18 +232,22 @@ struct APIEndpointsTests {
         let h = try await APIHarness.make()
         try await h.run { api in
             let path = "/api/v1/issuers/mutuelle-vivre-ensemble/badges"
-            let gif = try await api.post(path, json: Fixtures.badge(image: "data:image/gif;base64,R0lGODlhAQABAAAAACw="))
+            let gif = try await api.post(
+                path, json: Fixtures.badge(image: "data:image/gif;base64,R0lGODlhAQABAAAAACw="))
             #expect(gif.status == .badRequest)
             #expect(gif.isBilingualProblem)
             #expect(gif.json["field"]?.stringValue == "image")
             // GIF bytes labelled as PNG are refused by the content check.
             let disguised = try await api.post(
-                path, json: Fixtures.badge(image: "data:image/png;base64," + Data("GIF89a\u{1}\u{0}".utf8).base64EncodedString()))
+                path,
+                json: Fixtures.badge(
+                    image: "data:image/png;base64," + Data("GIF89a\u{1}\u{0}".utf8).base64EncodedString()))
             #expect(disguised.status == .badRequest)
             #expect(disguised.isBilingualProblem)
             var big = try DemoBadgeArt.png()
             big += [UInt8](repeating: 0, count: 2 * 1024 * 1024)
-            let oversized = try await api.post(path, json: Fixtures.badge(image: "data:image/png;base64," + Data(big).base64EncodedString()))
+            let oversized = try await api.post(
+                path, json: Fixtures.badge(image: "data:image/png;base64," + Data(big).base64EncodedString()))
             #expect(oversized.status == .contentTooLarge)
             #expect(oversized.isBilingualProblem)
             let noImage = try await api.post(
@@ -224,17 +256,27 @@ struct APIEndpointsTests {
             #expect(noImage.json["field"]?.stringValue == "image")
             let tagsWrong = try await api.post(
                 path,
-                json: ["name": "X", "description": "Y", "criteria": ["narrative": "Z"], "image": .string(try Fixtures.pngDataURI()),
-                       "tags": "a,b"])
+                json: [
+                    "name": "X", "description": "Y", "criteria": ["narrative": "Z"],
+                    "image": .string(try Fixtures.pngDataURI()),
+                    "tags": "a,b",
+                ])
             #expect(tagsWrong.status == .badRequest)
             #expect(tagsWrong.json["field"]?.stringValue == "tags")
             let badAlignment = try await api.post(
                 path,
-                json: ["name": "X", "description": "Y", "criteria": ["narrative": "Z"], "image": .string(try Fixtures.pngDataURI()),
-                       "alignment": [["targetName": "A", "targetUrl": "ftp://x"]]])
+                json: [
+                    "name": "X", "description": "Y", "criteria": ["narrative": "Z"],
+                    "image": .string(try Fixtures.pngDataURI()),
+                    "alignment": [["targetName": "A", "targetUrl": "ftp://x"]],
+                ])
             #expect(badAlignment.status == .badRequest)
-            #expect(try await api.post("/api/v1/issuers/nope/badges", json: Fixtures.badge(image: try Fixtures.pngDataURI())).status == .notFound)
-            let duplicate = try await api.post(path, json: Fixtures.badge(id: "bientraitance", image: try Fixtures.pngDataURI()))
+            #expect(
+                try await api.post(
+                    "/api/v1/issuers/nope/badges", json: Fixtures.badge(image: try Fixtures.pngDataURI())
+                ).status == .notFound)
+            let duplicate = try await api.post(
+                path, json: Fixtures.badge(id: "bientraitance", image: try Fixtures.pngDataURI()))
             #expect(duplicate.status == .conflict)
             let badMultipart = try await api.call(
                 .post, path, contentType: "multipart/form-data; boundary=zz", body: Array("--zz\r\nbroken".utf8))
@@ -291,17 +333,27 @@ struct APIEndpointsTests {
                 if let field { #expect(r.json["field"]?.stringValue == field, comment) }
             }
             expectInvalid(try await api.award("not-an-email"), field: "recipient.email")
-            expectInvalid(try await api.award("a@example.org", extra: ["expires": "2099-06-30T23:59:59"]), field: "expires")
-            expectInvalid(try await api.award("a@example.org", extra: ["expires": "2001-06-30T23:59:59Z"]), field: "expires")
-            expectInvalid(try await api.award("a@example.org", extra: ["narrative": 12]), field: "narrative")
-            expectInvalid(try await api.award("a@example.org", extra: ["evidence": "https://x.example.org"]), field: "evidence")
-            expectInvalid(try await api.award("a@example.org", extra: ["evidence": [["id": "javascript:alert(1)"]]]), field: "evidence.id")
-            expectInvalid(try await api.post("/api/v1/badges/bientraitance/assertions", json: ["narrative": "x"]), field: "recipient")
             expectInvalid(
-                try await api.post("/api/v1/badges/bientraitance/assertions", json: ["recipient": "a@example.org"]), field: "recipient")
-            expectInvalid(try await api.post("/api/v1/badges/bientraitance/assertions", raw: "{\"recipient\": {"), field: nil)
+                try await api.award("a@example.org", extra: ["expires": "2099-06-30T23:59:59"]), field: "expires")
+            expectInvalid(
+                try await api.award("a@example.org", extra: ["expires": "2001-06-30T23:59:59Z"]), field: "expires")
+            expectInvalid(try await api.award("a@example.org", extra: ["narrative": 12]), field: "narrative")
+            expectInvalid(
+                try await api.award("a@example.org", extra: ["evidence": "https://x.example.org"]), field: "evidence")
+            expectInvalid(
+                try await api.award("a@example.org", extra: ["evidence": [["id": "javascript:alert(1)"]]]),
+                field: "evidence.id")
+            expectInvalid(
+                try await api.post("/api/v1/badges/bientraitance/assertions", json: ["narrative": "x"]),
+                field: "recipient")
+            expectInvalid(
+                try await api.post("/api/v1/badges/bientraitance/assertions", json: ["recipient": "a@example.org"]),
+                field: "recipient")
+            expectInvalid(
+                try await api.post("/api/v1/badges/bientraitance/assertions", raw: "{\"recipient\": {"), field: nil)
             expectInvalid(try await api.post("/api/v1/badges/bientraitance/assertions", raw: ""), field: nil)
-            let unknown = try await api.post("/api/v1/badges/unknown/assertions", json: ["recipient": ["email": "a@example.org"]])
+            let unknown = try await api.post(
+                "/api/v1/badges/unknown/assertions", json: ["recipient": ["email": "a@example.org"]])
             #expect(unknown.status == .notFound)
             #expect(unknown.isBilingualProblem)
             // English when asked.
@@ -358,11 +410,14 @@ struct APIEndpointsTests {
             #expect(ids.contains("urn:uuid:\(id)"))
             #expect(ids.contains("\(APIHarness.base)/assertions/\(id)"))
             let audit = try await h.services.db.writer.read { db in
-                try AuditEventRecord.filter(Column("action") == "assertion.revoke" && Column("subject") == id).fetchOne(db)
+                try AuditEventRecord.filter(Column("action") == "assertion.revoke" && Column("subject") == id).fetchOne(
+                    db)
             }
             #expect(audit?.actor == "admin")
             #expect(
-                try await api.post("/api/v1/assertions/00000000-0000-0000-0000-000000000000/revoke", json: ["reason": "x"]).status
+                try await api.post(
+                    "/api/v1/assertions/00000000-0000-0000-0000-000000000000/revoke", json: ["reason": "x"]
+                ).status
                     == .notFound)
         }
     }
@@ -384,9 +439,13 @@ struct APIEndpointsTests {
             #expect(item["recipient"]?["email"]?.stringValue == "target@example.org")
             #expect(item["revoked"]?.boolValue == true)
             #expect(item["revocationReason"]?.stringValue == "Erreur")
-            for key in ["id", "badge", "issuedOn", "expires", "url", "png", "svg"] { #expect(item[key] != nil, "\(key)") }
+            for key in ["id", "badge", "issuedOn", "expires", "url", "png", "svg"] {
+                #expect(item[key] != nil, "\(key)")
+            }
             #expect(try await api.get("/api/v1/assertions?revoked=true").json["total"]?.numberValue == 1)
-            #expect(try await api.get("/api/v1/assertions?revoked=false&badge=bientraitance").json["total"]?.numberValue == 5)
+            #expect(
+                try await api.get("/api/v1/assertions?revoked=false&badge=bientraitance").json["total"]?.numberValue
+                    == 5)
             #expect(try await api.get("/api/v1/assertions?perPage=1000").status == .badRequest)
             #expect(try await api.get("/api/v1/assertions?revoked=maybe").status == .badRequest)
             #expect(try await api.get("/api/v1/assertions?badge=unknown").status == .notFound)

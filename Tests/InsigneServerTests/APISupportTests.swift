@@ -20,14 +20,16 @@ struct APIHarness: Sendable {
 
     static func make() async throws -> APIHarness {
         var config = ServerConfiguration()
-        config.dataDirectory = FileManager.default.temporaryDirectory
+        config.dataDirectory =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("insigne-api-tests-\(UUID().uuidString)").path
         config.publicURL = base
         let services = try ServerServices(configuration: config, db: try AppDatabase.inMemory())
         _ = try await DemoSeeder(services: services).seedIfNeeded(adminToken: adminToken)
         try await services.db.writer.write { db in
             try AccountRecord(
-                id: "staff-foyers", login: "staff-foyers", displayName: "Équipe Foyers", passwordHash: nil, role: .staff,
+                id: "staff-foyers", login: "staff-foyers", displayName: "Équipe Foyers", passwordHash: nil,
+                role: .staff,
                 issuerID: "foyers-la-maison", createdAt: Date()
             ).insert(db)
             try APITokenRecord(
@@ -81,7 +83,9 @@ struct APIClient: Sendable {
         return APIResponse(status: r.status, headers: r.headers, body: Array(r.body.readableBytesView))
     }
 
-    func get(_ uri: String, token: String? = APIHarness.adminToken, headers: HTTPFields = [:]) async throws -> APIResponse {
+    func get(_ uri: String, token: String? = APIHarness.adminToken, headers: HTTPFields = [:]) async throws
+        -> APIResponse
+    {
         try await call(.get, uri, token: token, headers: headers)
     }
 
@@ -98,7 +102,8 @@ struct APIClient: Sendable {
     }
 
     /// Awards the demo badge.
-    func award(_ email: String, headers: HTTPFields = [:], extra: [String: JSONValue] = [:]) async throws -> APIResponse {
+    func award(_ email: String, headers: HTTPFields = [:], extra: [String: JSONValue] = [:]) async throws -> APIResponse
+    {
         var o = extra
         o["recipient"] = ["email": .string(email), "name": "Camille Martin"]
         return try await post("/api/v1/badges/bientraitance/assertions", json: .object(o), headers: headers)
@@ -137,7 +142,8 @@ struct APIBuildingBlocksTests {
     }
 
     @Test func csvWithBOMSemicolonsAndMultilineQuotes() throws {
-        let csv = "\u{FEFF}email;name;narrative;expires;evidence\r\n"
+        let csv =
+            "\u{FEFF}email;name;narrative;expires;evidence\r\n"
             + "a@example.org;Alice;\"Ligne 1\r\nLigne 2 avec \"\"guillemets\"\"; et point-virgule\";;https://example.org/p/1\r\n"
             + "\r\n"
             + "b@example.org;Bob;;2099-01-01T00:00:00+01:00;\n"
@@ -160,7 +166,9 @@ struct APIBuildingBlocksTests {
         #expect(throws: ServiceError.self) { try BatchAwarding.parseCSV(Array("a@example.org,Alice\n".utf8)) }
         #expect(throws: ServiceError.self) { try BatchAwarding.parseCSV(Array("email,colour\n".utf8)) }
         #expect(throws: ServiceError.self) { try BatchAwarding.parseCSV(Array("email,name\n\"open,x\n".utf8)) }
-        #expect(throws: ServiceError.self) { try BatchAwarding.parseCSV([0x65, 0x6D, 0x61, 0x69, 0x6C, 0x0A, 0xE9, 0x0A]) }
+        #expect(throws: ServiceError.self) {
+            try BatchAwarding.parseCSV([0x65, 0x6D, 0x61, 0x69, 0x6C, 0x0A, 0xE9, 0x0A])
+        }
         let rows = try BatchAwarding.parseCSV(Array("email,name\na@example.org,A,extra\n".utf8))
         #expect(rows.first?.problem != nil)
     }
@@ -168,15 +176,19 @@ struct APIBuildingBlocksTests {
     @Test func derivedIdempotencyKeysIgnoreCaseAndZoneSpelling() {
         let a = BatchRow(line: 2, email: "Alice@Example.org ", narrative: "x", expires: "2099-01-01T00:00:00Z")
         let b = BatchRow(line: 9, email: "alice@example.org", narrative: "x", expires: "2099-01-01T01:00:00+01:00")
-        #expect(BatchAwarding.idempotencyKey(for: a, badgeID: "b") == BatchAwarding.idempotencyKey(for: b, badgeID: "b"))
-        #expect(BatchAwarding.idempotencyKey(for: a, badgeID: "b") != BatchAwarding.idempotencyKey(for: a, badgeID: "c"))
+        #expect(
+            BatchAwarding.idempotencyKey(for: a, badgeID: "b") == BatchAwarding.idempotencyKey(for: b, badgeID: "b"))
+        #expect(
+            BatchAwarding.idempotencyKey(for: a, badgeID: "b") != BatchAwarding.idempotencyKey(for: a, badgeID: "c"))
         var c = b
         c.narrative = "y"
-        #expect(BatchAwarding.idempotencyKey(for: c, badgeID: "b") != BatchAwarding.idempotencyKey(for: b, badgeID: "b"))
+        #expect(
+            BatchAwarding.idempotencyKey(for: c, badgeID: "b") != BatchAwarding.idempotencyKey(for: b, badgeID: "b"))
     }
 
     @Test func multipartParsing() throws {
-        let body = "preamble\r\n--XyZ\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nPremiers secours\r\n"
+        let body =
+            "preamble\r\n--XyZ\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nPremiers secours\r\n"
             + "--XyZ\r\nContent-Disposition: form-data; name=\"image\"; filename=\"b;a.png\"\r\nContent-Type: image/png\r\n\r\n"
             + "\u{1}\u{2}\r\n--XyZ--\r\n"
         let form = try MultipartForm(body: Array(body.utf8), contentType: "multipart/form-data; boundary=\"XyZ\"")
@@ -185,14 +197,18 @@ struct APIBuildingBlocksTests {
         #expect(form.part("image")?.filename == "b;a.png")
         #expect(form.part("image")?.body == [1, 2])
         #expect(throws: ServiceError.self) {
-            try MultipartForm(body: Array("--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx".utf8), contentType: "multipart/form-data; boundary=XyZ")
+            try MultipartForm(
+                body: Array("--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx".utf8),
+                contentType: "multipart/form-data; boundary=XyZ")
         }
         #expect(throws: ServiceError.self) { try MultipartForm(body: [], contentType: "multipart/form-data") }
     }
 
     @Test func dataURIs() throws {
         #expect(try APIFormat.imageDataURI("data:image/svg+xml;utf8,%3Csvg%3E", field: "image") == Data("<svg>".utf8))
-        #expect(throws: ServiceError.self) { try APIFormat.imageDataURI("data:image/gif;base64,R0lGODlh", field: "image") }
+        #expect(throws: ServiceError.self) {
+            try APIFormat.imageDataURI("data:image/gif;base64,R0lGODlh", field: "image")
+        }
         #expect(throws: ServiceError.self) { try APIFormat.imageDataURI("https://example.org/x.png", field: "image") }
     }
 }

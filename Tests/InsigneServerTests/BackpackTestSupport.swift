@@ -15,9 +15,10 @@ extension WebHarness {
     func learner(_ trainer: WebBrowser, name: String, email: String) async throws -> (WebBrowser, AccountRecord) {
         let browser = WebBrowser(client: trainer.client)
         try await browser.accept(try await trainer.invite(name: name, email: email))
-        let account = try #require(try await services.db.writer.read { db in
-            try AccountRecord.filter(Column("email") == EmailNormalization.normalize(email)).fetchOne(db)
-        })
+        let account = try #require(
+            try await services.db.writer.read { db in
+                try AccountRecord.filter(Column("email") == EmailNormalization.normalize(email)).fetchOne(db)
+            })
         return (browser, account)
     }
 
@@ -72,7 +73,8 @@ extension WebBrowser {
     }
 
     /// Imports a badge through the page: a file, a URL or a JWS.
-    func importBadge(file: [UInt8]? = nil, filename: String = "badge.png", url: String = "", jws: String = "") async throws
+    func importBadge(file: [UInt8]? = nil, filename: String = "badge.png", url: String = "", jws: String = "")
+        async throws
         -> Page
     {
         _ = try await get("/backpack/import")

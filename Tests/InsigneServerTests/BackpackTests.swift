@@ -39,7 +39,8 @@ struct BackpackTests {
             #expect(messages.count == 1)
             #expect(messages[0].contains("Subject: =?UTF-8?B?"))
             let file = try #require(try FileManager.default.contentsOfDirectory(atPath: h.outbox.path).first)
-            let attributes = try FileManager.default.attributesOfItem(atPath: h.outbox.appendingPathComponent(file).path)
+            let attributes = try FileManager.default.attributesOfItem(
+                atPath: h.outbox.appendingPathComponent(file).path)
             #expect((attributes[.posixPermissions] as? Int) == 0o600)
             #expect(!(try await alex.get("/backpack")).body.contains("badge-\(other.id)"))
 
@@ -51,13 +52,15 @@ struct BackpackTests {
             #expect(try await sam.post("/backpack/emails/confirm/\(token)", []).status == .notFound)
 
             #expect(try await alex.get("/backpack/emails/confirm/\(token)").body.contains("alex.perso@example.net"))
-            #expect(try await alex.post("/backpack/emails/confirm/\(token)", []).location == "/backpack/emails?confirmed=1")
+            #expect(
+                try await alex.post("/backpack/emails/confirm/\(token)", []).location == "/backpack/emails?confirmed=1")
             #expect(try await alex.post("/backpack/emails/confirm/\(token)", []).status == .notFound)  // used
             let after = try await alex.get("/backpack")
             #expect(after.body.contains("badge-\(primary.id)") && after.body.contains("badge-\(other.id)"))
-            #expect(try await h.services.learnerEmails(accountID: alexAccount.id) == [
-                "alex@example.org", "alex.perso@example.net",
-            ])
+            #expect(
+                try await h.services.learnerEmails(accountID: alexAccount.id) == [
+                    "alex@example.org", "alex.perso@example.net",
+                ])
 
             for taken in ["alex.perso@example.net", "ALEX@example.org"] {
                 _ = try await sam.get("/backpack/emails")
@@ -67,12 +70,15 @@ struct BackpackTests {
             }
             #expect(try h.messages(to: "alex.perso@example.net").count == 1)
             _ = try await sam.get("/backpack/emails")
-            #expect(try await sam.post("/backpack/emails", [("email", "pas-une-adresse")]).status == .unprocessableContent)
+            #expect(
+                try await sam.post("/backpack/emails", [("email", "pas-une-adresse")]).status == .unprocessableContent)
 
             // Removing the extra address hides its badge again; the primary cannot be removed.
             _ = try await alex.get("/backpack/emails")
             #expect(try await alex.post("/backpack/emails/remove", [("email", "alex@example.org")]).status == .notFound)
-            #expect(try await alex.post("/backpack/emails/remove", [("email", "alex.perso@example.net")]).status == .seeOther)
+            #expect(
+                try await alex.post("/backpack/emails/remove", [("email", "alex.perso@example.net")]).status
+                    == .seeOther)
             #expect(!(try await alex.get("/backpack")).body.contains("badge-\(other.id)"))
         }
     }
@@ -94,7 +100,9 @@ struct BackpackTests {
             for a in [first, second, revoked] { #expect(page.body.contains("badge-\(a.id)")) }
             #expect(page.body.contains(#"data-state="revoked""#) && page.body.contains("révoqué"))
             #expect(page.body.components(separatedBy: #"data-state="valid""#).count - 1 == 2)
-            #expect(page.body.contains("/assertions/\(first.id)/badge.png") && page.body.contains("/assertions/\(first.id)/badge.svg"))
+            #expect(
+                page.body.contains("/assertions/\(first.id)/badge.png")
+                    && page.body.contains("/assertions/\(first.id)/badge.svg"))
             #expect(page.body.contains("/backpack/badges/\(first.id)/assertion.json"))
             #expect(page.body.contains("/assertions/\(first.id)/certificate.pdf"))
             #expect(!page.body.contains("/assertions/\(revoked.id)/certificate.pdf"))
@@ -142,7 +150,8 @@ struct BackpackTests {
             let (lea, _) = try await h.learner(trainer, name: "Léa Roux", email: "lea@example.org")
             let a = try await h.award("lea@example.org")
             let page = try await lea.get("/backpack")
-            let r = try #require(page.body.range(of: #"https://www\.linkedin\.com/profile/add\?[^"]+"#, options: .regularExpression))
+            let r = try #require(
+                page.body.range(of: #"https://www\.linkedin\.com/profile/add\?[^"]+"#, options: .regularExpression))
             let href = String(page.body[r]).replacingOccurrences(of: "&amp;", with: "&")
             let items = try #require(URLComponents(string: href)?.queryItems)
             var q: [String: String] = [:]
@@ -226,7 +235,8 @@ struct BackpackTests {
             // A second badge by its hosted URL (answered from the database, no network).
             let b = try await h.award("lea@example.org")
             let byURL = try await lea.importBadge(url: h.services.urls.assertion(b.id))
-            #expect(byURL.location?.hasPrefix("/backpack?imported=1") == true, "\(byURL.status) \(byURL.body.prefix(300))")
+            #expect(
+                byURL.location?.hasPrefix("/backpack?imported=1") == true, "\(byURL.status) \(byURL.body.prefix(300))")
             stored = try await h.storedBadges()
             #expect(stored.count == 2)
             let hosted = try #require(stored.first { $0.source == .url })
@@ -304,7 +314,8 @@ struct BackpackTests {
             #expect(zip[file]?.data == png)
 
             _ = try await lea.get("/portfolio/data")
-            let erased = try await lea.post("/portfolio/data/erase", [("password", WebHarness.learnerPassword), ("confirm", "1")])
+            let erased = try await lea.post(
+                "/portfolio/data/erase", [("password", WebHarness.learnerPassword), ("confirm", "1")])
             #expect(erased.status == .seeOther)
             let counts = try await h.services.db.writer.read { db in
                 [
@@ -315,7 +326,8 @@ struct BackpackTests {
                 ]
             }
             #expect(counts == [0, 0, 0, 0])
-            let blanked = try #require(try await h.services.db.writer.read { db in try AssertionRecord.fetchOne(db, key: extra.id) })
+            let blanked = try #require(
+                try await h.services.db.writer.read { db in try AssertionRecord.fetchOne(db, key: extra.id) })
             #expect(await h.services.verifier.verify(.text(blanked.jws), options: .init(now: Date())).isValid)
         }
     }

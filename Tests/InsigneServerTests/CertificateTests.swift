@@ -6,8 +6,8 @@ import InsigneStore
 import OpenBadges
 import OpenBadgesCrypto
 import OpenBadgesPDF
-import Testing
 import TestSupport
+import Testing
 
 @testable import InsigneServer
 

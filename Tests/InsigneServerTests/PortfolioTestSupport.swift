@@ -19,7 +19,8 @@ extension WebHarness {
     func importFramework() throws {
         let f = CompetencyFramework(
             idNumber: "DEES-TEST", shortName: "DEES (test)", scaleValues: ["Non acquis", "Acquis"],
-            scaleConfiguration: "", competencies: [
+            scaleConfiguration: "",
+            competencies: [
                 Competency(idNumber: "DC1", shortName: "Accompagnement social et éducatif spécialisé"),
                 Competency(idNumber: "DC1.1", parentIDNumber: "DC1", shortName: "Relation éducative"),
                 Competency(idNumber: "DC1.2", parentIDNumber: "DC1", shortName: "Projet personnalisé"),
@@ -88,7 +89,8 @@ enum Samples {
     static let elf: [UInt8] = [0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0] + [UInt8](repeating: 0, count: 56)
     static let html = Array("<!doctype html><html><script>alert(1)</script></html>".utf8)
     static let svg = Array(#"<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>"#.utf8)
-    static let text = Array("Compte rendu de la réunion d'équipe du 3 mars.\nPoints abordés : projet personnalisé.\n".utf8)
+    static let text = Array(
+        "Compte rendu de la réunion d'équipe du 3 mars.\nPoints abordés : projet personnalisé.\n".utf8)
 }
 
 /// A small ZIP reader for the tests: walks the central directory and checks each local header and CRC.
@@ -116,13 +118,16 @@ struct TestZIP {
             let method = u16(p + 10)
             let crc = u32(p + 16)
             let size = Int(u32(p + 20))
-            let n = u16(p + 28), m = u16(p + 30), k = u16(p + 32)
+            let n = u16(p + 28)
+            let m = u16(p + 30)
+            let k = u16(p + 32)
             let offset = Int(u32(p + 42))
             let name = String(decoding: b[(p + 46)..<(p + 46 + n)], as: UTF8.self)
             #expect(method == 0)
             try #require(u32(offset) == 0x0403_4B50, "local header signature of \(name)")
             #expect(u32(offset + 14) == crc, "local CRC of \(name)")
-            let ln = u16(offset + 26), lm = u16(offset + 28)
+            let ln = u16(offset + 26)
+            let lm = u16(offset + 28)
             #expect(String(decoding: b[(offset + 30)..<(offset + 30 + ln)], as: UTF8.self) == name)
             let start = offset + 30 + ln + lm
             let data = Array(b[start..<(start + size)])

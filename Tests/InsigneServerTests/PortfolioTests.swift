@@ -35,9 +35,10 @@ struct PortfolioTests {
             let home = try await learner.follow(ok)
             #expect(home.status == .ok)
             #expect(home.body.contains("Mon portfolio"))
-            let account = try #require(try await h.services.db.writer.read { db in
-                try AccountRecord.filter(Column("role") == "learner").fetchOne(db)
-            })
+            let account = try #require(
+                try await h.services.db.writer.read { db in
+                    try AccountRecord.filter(Column("role") == "learner").fetchOne(db)
+                })
             #expect(account.login == "camille.martin@example.org")
             #expect(account.email == "camille.martin@example.org")
             #expect(account.passwordHash?.hasPrefix("scrypt$") == true)
@@ -46,7 +47,10 @@ struct PortfolioTests {
             let again = WebBrowser(client: trainer.client)
             #expect(try await again.get("/invitation/\(token)").status == .notFound)
             #expect(try await again.accept(token, password: "un autre mot de passe").status == .notFound)
-            #expect(try await h.services.db.writer.read { db in try AccountRecord.filter(Column("role") == "learner").fetchCount(db) } == 1)
+            #expect(
+                try await h.services.db.writer.read { db in
+                    try AccountRecord.filter(Column("role") == "learner").fetchCount(db)
+                } == 1)
 
             // The learner signs in at /login and lands on the portfolio; trainer pages send them back there.
             let fresh = WebBrowser(client: trainer.client)
@@ -74,8 +78,9 @@ struct PortfolioTests {
             try await learner.accept(try await trainer.invite(name: "Léa", email: "lea@example.org"))
 
             // A PDF declared as HTML is stored as a PDF.
-            let r = try await learner.upload(title: "Rapport", data: Samples.pdf, filename: "rapport.html", declared: "text/html",
-                                             tags: ["dees-test|DC1.1"])
+            let r = try await learner.upload(
+                title: "Rapport", data: Samples.pdf, filename: "rapport.html", declared: "text/html",
+                tags: ["dees-test|DC1.1"])
             #expect(r.status == .seeOther)
             let blobs = try await h.services.db.writer.read { db in try EvidenceBlobRecord.fetchAll(db) }
             #expect(blobs.count == 1)
@@ -83,7 +88,8 @@ struct PortfolioTests {
             #expect(blobs[0].sha256 == SHA256Digest.hexHash(Samples.pdf))
 
             for (bytes, name) in [(Samples.elf, "a.pdf"), (Samples.html, "page.html"), (Samples.svg, "image.svg")] {
-                let refused = try await learner.upload(title: "X", data: bytes, filename: name, declared: "application/pdf")
+                let refused = try await learner.upload(
+                    title: "X", data: bytes, filename: name, declared: "application/pdf")
                 #expect(refused.status == .unsupportedMediaType, "\(name)")
                 #expect(refused.body.contains("Type de fichier refusé"))
             }
@@ -92,7 +98,8 @@ struct PortfolioTests {
             #expect(try await h.pieces().count == 1)
 
             // Text is accepted; the same PDF twice is one blob and one file, 0600 in a 0700 directory.
-            #expect(try await learner.upload(title: "Notes", data: Samples.text, filename: "notes.txt").status == .seeOther)
+            #expect(
+                try await learner.upload(title: "Notes", data: Samples.text, filename: "notes.txt").status == .seeOther)
             #expect(try await learner.upload(title: "Rapport bis", data: Samples.pdf).status == .seeOther)
             let after = try await h.services.db.writer.read { db in try EvidenceBlobRecord.fetchAll(db) }
             #expect(after.count == 2)
@@ -119,10 +126,11 @@ struct PortfolioTests {
         }
     }
 
-    @Test(arguments: [
-        ("%PDF-1.7", "application/pdf"), ("GIF89a..", "image/gif"), ("<html>", nil), ("<?xml version", nil),
-        ("#!/bin/sh\nrm -rf /", "text/plain; charset=utf-8"),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("%PDF-1.7", "application/pdf"), ("GIF89a..", "image/gif"), ("<html>", nil), ("<?xml version", nil),
+            ("#!/bin/sh\nrm -rf /", "text/plain; charset=utf-8"),
+        ] as [(String, String?)])
     func sniffer(_ head: String, _ expected: String?) {
         #expect(MediaSniffer.mediaType(Array(head.utf8)) == expected)
     }
@@ -165,7 +173,9 @@ struct PortfolioTests {
             for path in [page, file] {
                 let anon = try await anonymous.get(path)
                 #expect(anon.status == .notFound, "anonymous \(path)")
-                #expect(Self.withoutLangLink(anon.body) == Self.withoutLangLink(unknown.body), "the same 404 as an unknown id")
+                #expect(
+                    Self.withoutLangLink(anon.body) == Self.withoutLangLink(unknown.body),
+                    "the same 404 as an unknown id")
                 #expect(try await other.get(path).status == .notFound, "another learner \(path)")
                 #expect(try await owner.get(path).status == .ok, "owner \(path)")
                 #expect(try await trainer.get(path).status == .ok, "reviewer \(path)")
@@ -196,13 +206,21 @@ struct PortfolioTests {
             try await trainer.signIn()
             let learner = WebBrowser(client: trainer.client)
             try await learner.accept(try await trainer.invite(name: "Sam Dupuis", email: "sam@example.org"))
-            let learnerID = try #require(try await h.services.db.writer.read { db in
-                try AccountRecord.filter(Column("role") == "learner").fetchOne(db)?.id
-            })
-            #expect(try await learner.upload(title: "Rapport de stage", data: Samples.pdf, tags: ["dees-test|DC1.1"],
-                                             genre: "Rapport d'activité").status == .seeOther)
-            #expect(try await learner.addNarrative(title: "Récit", text: "J'ai accompagné M. B.", codes: "dees-test/DC1.2").status == .seeOther)
-            #expect(try await learner.addNarrative(title: "Mauvais code", text: "x", codes: "ZZ9").status == .unprocessableContent)
+            let learnerID = try #require(
+                try await h.services.db.writer.read { db in
+                    try AccountRecord.filter(Column("role") == "learner").fetchOne(db)?.id
+                })
+            #expect(
+                try await learner.upload(
+                    title: "Rapport de stage", data: Samples.pdf, tags: ["dees-test|DC1.1"],
+                    genre: "Rapport d'activité"
+                ).status == .seeOther)
+            #expect(
+                try await learner.addNarrative(title: "Récit", text: "J'ai accompagné M. B.", codes: "dees-test/DC1.2")
+                    .status == .seeOther)
+            #expect(
+                try await learner.addNarrative(title: "Mauvais code", text: "x", codes: "ZZ9").status
+                    == .unprocessableContent)
             // DC1.2 is in the test framework and in the seeded DEES 2007: a bare code must then be qualified.
             let ambiguous = try await learner.addNarrative(title: "Ambigu", text: "x", codes: "DC1.2")
             #expect(ambiguous.status == .unprocessableContent)
@@ -216,14 +234,18 @@ struct PortfolioTests {
             let queue = try await trainer.get("/trainer/reviews")
             #expect(queue.body.contains("/trainer/learners/\(learnerID)"))
             _ = try await trainer.get("/trainer/learners/\(learnerID)")
-            let empty = try await trainer.post("/trainer/evidence/\(story.id)/review", [("decision", "changes"), ("comment", " ")])
+            let empty = try await trainer.post(
+                "/trainer/evidence/\(story.id)/review", [("decision", "changes"), ("comment", " ")])
             #expect(empty.status == .unprocessableContent)
             _ = try await trainer.get("/trainer/learners/\(learnerID)")
             let changes = try await trainer.post(
-                "/trainer/evidence/\(story.id)/review", [("decision", "changes"), ("comment", "Précisez la date et le lieu.")])
+                "/trainer/evidence/\(story.id)/review",
+                [("decision", "changes"), ("comment", "Précisez la date et le lieu.")])
             #expect(changes.status == .seeOther)
             _ = try await trainer.get("/trainer/learners/\(learnerID)")
-            #expect(try await trainer.post("/trainer/evidence/\(report.id)/review", [("decision", "accept")]).status == .seeOther)
+            #expect(
+                try await trainer.post("/trainer/evidence/\(report.id)/review", [("decision", "accept")]).status
+                    == .seeOther)
 
             let home = try await learner.get("/portfolio")
             #expect(home.body.contains("Précisez la date et le lieu."))
@@ -244,16 +266,22 @@ struct PortfolioTests {
             // Award: only accepted pieces may be attached.
             let page = try await trainer.get("/trainer/learners/\(learnerID)")
             #expect(page.body.contains(#"value="\#(report.id)""#))
-            let nonce = try #require(page.body.range(of: #"name="nonce" value="[0-9a-f]+""#, options: .regularExpression))
+            let nonce = try #require(
+                page.body.range(of: #"name="nonce" value="[0-9a-f]+""#, options: .regularExpression))
             let nonceValue = String(page.body[nonce].split(separator: "\"")[3])
-            let refused = try await trainer.post("/trainer/learners/\(learnerID)/award", [
-                ("badge", "bientraitance"), ("evidence", report.id), ("evidence", story.id), ("nonce", nonceValue),
-            ])
+            let refused = try await trainer.post(
+                "/trainer/learners/\(learnerID)/award",
+                [
+                    ("badge", "bientraitance"), ("evidence", report.id), ("evidence", story.id), ("nonce", nonceValue),
+                ])
             #expect(refused.status == .unprocessableContent)
             _ = try await trainer.get("/trainer/learners/\(learnerID)")
-            let awarded = try await trainer.post("/trainer/learners/\(learnerID)/award", [
-                ("badge", "bientraitance"), ("evidence", report.id), ("narrative", "Stage validé."), ("nonce", nonceValue),
-            ])
+            let awarded = try await trainer.post(
+                "/trainer/learners/\(learnerID)/award",
+                [
+                    ("badge", "bientraitance"), ("evidence", report.id), ("narrative", "Stage validé."),
+                    ("nonce", nonceValue),
+                ])
             #expect(awarded.status == .seeOther)
             let assertion = try #require(try await h.services.db.writer.read { db in try AssertionRecord.fetchOne(db) })
             #expect(assertion.recipientEmail == "sam@example.org")
@@ -266,8 +294,10 @@ struct PortfolioTests {
             let report2 = await h.services.verifier.verify(.text(assertion.jws), options: .init(now: Date()))
             #expect(report2.isValid)
             let audit = try await h.services.db.writer.read { db in
-                try AuditEventRecord.filter(["evidence.accept", "evidence.request-changes", "portfolio.award"].contains(Column("action")))
-                    .fetchCount(db)
+                try AuditEventRecord.filter(
+                    ["evidence.accept", "evidence.request-changes", "portfolio.award"].contains(Column("action"))
+                )
+                .fetchCount(db)
             }
             #expect(audit == 3)
             #expect(try await learner.get("/portfolio").body.contains("Bientraitance"))
@@ -279,7 +309,8 @@ struct PortfolioTests {
     }
 
     static func payload(_ jws: String) throws -> [String: Any] {
-        var b64 = String(jws.split(separator: ".")[1]).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        var b64 = String(jws.split(separator: ".")[1]).replacingOccurrences(of: "-", with: "+").replacingOccurrences(
+            of: "_", with: "/")
         while b64.count % 4 != 0 { b64 += "=" }
         let data = try #require(Data(base64Encoded: b64))
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -294,8 +325,11 @@ struct PortfolioTests {
             try await trainer.signIn()
             let learner = WebBrowser(client: trainer.client)
             try await learner.accept(try await trainer.invite(name: "Zoé Lefèvre", email: "zoe@example.org"))
-            #expect(try await learner.upload(title: "Photo d'atelier", data: Samples.pdf, filename: "été.pdf",
-                                             tags: ["dees-test|DC2.1"]).status == .seeOther)
+            #expect(
+                try await learner.upload(
+                    title: "Photo d'atelier", data: Samples.pdf, filename: "été.pdf",
+                    tags: ["dees-test|DC2.1"]
+                ).status == .seeOther)
             #expect(try await learner.addNarrative(title: "Récit", text: "Texte du récit").status == .seeOther)
             _ = try await learner.get("/portfolio/share")
             _ = try await learner.post("/portfolio/share", [("label", "Jury")])
@@ -316,9 +350,11 @@ struct PortfolioTests {
                 #expect(CRC32.checksum(e.data) == e.crc, "CRC of \(e.name)")
                 #expect(e.utf8Flag)
             }
-            let account = try #require(try JSONSerialization.jsonObject(with: Data(zip["account.json"]!.data)) as? [String: Any])
+            let account = try #require(
+                try JSONSerialization.jsonObject(with: Data(zip["account.json"]!.data)) as? [String: Any])
             #expect(account["email"] as? String == "zoe@example.org")
-            let evidence = try #require(try JSONSerialization.jsonObject(with: Data(zip["evidence.json"]!.data)) as? [[String: Any]])
+            let evidence = try #require(
+                try JSONSerialization.jsonObject(with: Data(zip["evidence.json"]!.data)) as? [[String: Any]])
             #expect(evidence.count == 2)
             let tagged = try #require(evidence.first { $0["title"] as? String == "Photo d'atelier" })
             #expect((tagged["tags"] as? [[String: String]])?.first?["code"] == "DC2.1")
@@ -326,7 +362,8 @@ struct PortfolioTests {
             #expect(String(decoding: zip["README.txt"]!.data, as: UTF8.self).contains("vos données personnelles"))
 
             // The official reader agrees.
-            let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("insigne-export-\(UUID().uuidString).zip")
+            let tmp = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "insigne-export-\(UUID().uuidString).zip")
             try Data(bytes).write(to: tmp)
             defer { try? FileManager.default.removeItem(at: tmp) }
             let p = Process()
@@ -337,7 +374,9 @@ struct PortfolioTests {
             p.standardError = out
             try p.run()
             p.waitUntilExit()
-            #expect(p.terminationStatus == 0, "\(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))")
+            #expect(
+                p.terminationStatus == 0,
+                "\(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))")
         }
     }
 
@@ -358,26 +397,32 @@ struct PortfolioTests {
             try await trainer.signIn()
             let learner = WebBrowser(client: trainer.client)
             try await learner.accept(try await trainer.invite(name: "Noé Garnier", email: "noe@example.org"))
-            let learnerID = try #require(try await h.services.db.writer.read { db in
-                try AccountRecord.filter(Column("role") == "learner").fetchOne(db)?.id
-            })
-            #expect(try await learner.upload(title: "Attestation", data: Samples.pdf, tags: ["dees-test|DC1.1"]).status == .seeOther)
+            let learnerID = try #require(
+                try await h.services.db.writer.read { db in
+                    try AccountRecord.filter(Column("role") == "learner").fetchOne(db)?.id
+                })
+            #expect(
+                try await learner.upload(title: "Attestation", data: Samples.pdf, tags: ["dees-test|DC1.1"]).status
+                    == .seeOther)
             try await learner.submitAll()
             let piece = try #require(try await h.pieces().first)
             _ = try await trainer.get("/trainer/learners/\(learnerID)")
             _ = try await trainer.post("/trainer/evidence/\(piece.id)/review", [("decision", "accept")])
             _ = try await trainer.get("/trainer/learners/\(learnerID)")
-            _ = try await trainer.post("/trainer/learners/\(learnerID)/award", [("badge", "bientraitance"), ("evidence", piece.id)])
+            _ = try await trainer.post(
+                "/trainer/learners/\(learnerID)/award", [("badge", "bientraitance"), ("evidence", piece.id)])
             _ = try await learner.get("/portfolio/share")
             _ = try await learner.post("/portfolio/share", [("label", "Jury")])
             let path = h.files.path(try #require(piece.blobSHA256))
             #expect(FileManager.default.fileExists(atPath: path))
 
             _ = try await learner.get("/portfolio/data")
-            let wrong = try await learner.post("/portfolio/data/erase", [("password", "pas le bon mot"), ("confirm", "1")])
+            let wrong = try await learner.post(
+                "/portfolio/data/erase", [("password", "pas le bon mot"), ("confirm", "1")])
             #expect(wrong.status == .unprocessableContent)
             #expect(try await h.pieces().count == 1)
-            let erased = try await learner.post("/portfolio/data/erase", [("password", WebHarness.learnerPassword), ("confirm", "1")])
+            let erased = try await learner.post(
+                "/portfolio/data/erase", [("password", WebHarness.learnerPassword), ("confirm", "1")])
             #expect(erased.status == .seeOther)
             #expect(erased.location?.hasPrefix("/login") == true)
 
@@ -408,13 +453,15 @@ struct PortfolioTests {
             let invitations = try await h.services.db.writer.read { db in try InvitationRecord.fetchAll(db) }
             #expect(invitations.allSatisfy { $0.email.isEmpty && $0.displayName.isEmpty })
             let anywhere = try await h.services.db.writer.read { db in
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM auditEvent WHERE subject LIKE '%noe@%' OR detail LIKE '%noe@%'")
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM auditEvent WHERE subject LIKE '%noe@%' OR detail LIKE '%noe@%'")
             }
             #expect(anywhere == 0)
 
             // The session is gone, and the old credentials no longer work.
             #expect(try await learner.get("/portfolio").location?.hasPrefix("/login") == true)
-            let again = try await WebBrowser(client: trainer.client).signIn("noe@example.org", WebHarness.learnerPassword)
+            let again = try await WebBrowser(client: trainer.client).signIn(
+                "noe@example.org", WebHarness.learnerPassword)
             #expect(again.status == .unauthorized)
             #expect(try await trainer.get("/trainer/learners/\(learnerID)").status == .notFound)
         }

@@ -2,8 +2,8 @@ import Foundation
 import InsigneServer
 import InsigneStore
 import OpenBadges
-import Testing
 import TestSupport
+import Testing
 
 /// Hosted documents are served from memory until a change is committed to a published table.
 struct PublicDocumentCacheTests {
@@ -24,7 +24,8 @@ struct PublicDocumentCacheTests {
         _ = try await services.issuing.revoke(assertionID: award.id, reason: "Erreur", actor: "test")
         let revoked = try #require(try await services.resolver.resolve(path: path))
         #expect(revoked.status == 410)
-        let list = try #require(try await services.resolver.resolve(path: "/issuers/mutuelle-vivre-ensemble/revocations"))
+        let list = try #require(
+            try await services.resolver.resolve(path: "/issuers/mutuelle-vivre-ensemble/revocations"))
         #expect(String(decoding: list.body, as: UTF8.self).contains(award.id))
 
         let before = try #require(try await services.resolver.resolve(path: "/issuers/mutuelle-vivre-ensemble"))

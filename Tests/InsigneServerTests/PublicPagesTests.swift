@@ -19,9 +19,13 @@ import Testing
                 #expect(r.headers[.contentType] == "text/html; charset=utf-8")
                 let html = text(r.body)
                 #expect(html.contains("<h1>Bientraitance</h1>"))
-                #expect(html.contains("<meta property=\"og:title\" content=\"Bientraitance — Mutuelle Vivre Ensemble\">"))
-                #expect(html.contains("<meta property=\"og:image\" content=\"http://127.0.0.1:8080/badges/bientraitance/image\">"))
-                #expect(html.contains("<meta property=\"og:url\" content=\"http://127.0.0.1:8080/badges/bientraitance\">"))
+                #expect(
+                    html.contains("<meta property=\"og:title\" content=\"Bientraitance — Mutuelle Vivre Ensemble\">"))
+                #expect(
+                    html.contains(
+                        "<meta property=\"og:image\" content=\"http://127.0.0.1:8080/badges/bientraitance/image\">"))
+                #expect(
+                    html.contains("<meta property=\"og:url\" content=\"http://127.0.0.1:8080/badges/bientraitance\">"))
                 #expect(html.contains("<meta property=\"og:type\" content=\"website\">"))
                 #expect(html.contains("og:description"))
                 #expect(html.contains("Comment l&#39;obtenir"))
@@ -49,10 +53,15 @@ import Testing
                 #expect(!html.contains("example.org"))
                 #expect(html.contains("Destinataire vérifiable par son adresse"))
                 #expect(html.contains("og:title"))
-                #expect(html.contains("<meta property=\"og:url\" content=\"http://127.0.0.1:8080/assertions/\(a.id)\">"))
-                #expect(html.contains("<meta property=\"og:image\" content=\"http://127.0.0.1:8080/badges/bientraitance/image\">"))
+                #expect(
+                    html.contains("<meta property=\"og:url\" content=\"http://127.0.0.1:8080/assertions/\(a.id)\">"))
+                #expect(
+                    html.contains(
+                        "<meta property=\"og:image\" content=\"http://127.0.0.1:8080/badges/bientraitance/image\">"))
                 #expect(html.contains("Vérifier ce badge"))
-                #expect(html.contains("href=\"/verify?url=http%3A%2F%2F127.0.0.1%3A8080%2Fassertions%2F\(a.id)&amp;lang=fr\""))
+                #expect(
+                    html.contains(
+                        "href=\"/verify?url=http%3A%2F%2F127.0.0.1%3A8080%2Fassertions%2F\(a.id)&amp;lang=fr\""))
                 #expect(html.contains("href=\"/assertions/\(a.id)/badge.png\" download=\"bientraitance.png\""))
                 #expect(html.contains("href=\"/assertions/\(a.id)/badge.svg\""))
                 #expect(html.contains(DisplayDate.format(Date(), english: false)))
@@ -87,7 +96,9 @@ import Testing
                 #expect(html.contains("<h1>Mutuelle Vivre Ensemble</h1>"))
                 #expect(html.contains("href=\"/badges/bientraitance\""))
                 #expect(html.contains("href=\"/issuers/foyers-la-maison\""))
-                #expect(html.contains("<meta property=\"og:url\" content=\"http://127.0.0.1:8080/issuers/mutuelle-vivre-ensemble\">"))
+                #expect(
+                    html.contains(
+                        "<meta property=\"og:url\" content=\"http://127.0.0.1:8080/issuers/mutuelle-vivre-ensemble\">"))
                 #expect(html.contains("og:image"))
             }
             try await client.execute(uri: "/issuers/foyers-la-maison", method: .get, headers: browser) { r in
@@ -126,7 +137,8 @@ import Testing
                 #expect(r.status == .notFound)
                 #expect(text(r.body).contains("Page introuvable"))
             }
-            try await client.execute(uri: "/assertions/nope", method: .get, headers: [.accept: "application/ld+json"]) { r in
+            try await client.execute(uri: "/assertions/nope", method: .get, headers: [.accept: "application/ld+json"]) {
+                r in
                 #expect(r.status == .notFound)
                 #expect(r.headers[.contentType] == "text/plain; charset=utf-8")
             }
@@ -137,7 +149,8 @@ import Testing
         let f = try await VerifyFixture.make()
         let pages = PublicPages(services: f.services)
         let request = Request(
-            head: HTTPRequest(method: .get, scheme: "http", authority: "x", path: "/keys/k"), body: .init(buffer: ByteBuffer()))
+            head: HTTPRequest(method: .get, scheme: "http", authority: "x", path: "/keys/k"),
+            body: .init(buffer: ByteBuffer()))
         for path in ["/keys/k", "/issuers/mutuelle-vivre-ensemble/revocations", "/badges/bientraitance/image", "/"] {
             #expect(try await pages.render(path: path, request: request) == nil)
         }

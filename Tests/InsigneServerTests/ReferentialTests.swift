@@ -203,7 +203,8 @@ struct ReferentialAPITests {
                 body: JSONValue.object(["add": [["framework": "pix", "code": "2.2"]], "remove": ["2.1"]]).encoded())
             #expect(patch.json["alignment"]?.arrayValue?.map { $0["targetCode"] } == ["2.2"])
             let after = try await api.get("/badges/ecoute", token: nil, headers: [.accept: "application/ld+json"])
-            #expect(after.json["alignment"]?.arrayValue?.first?["targetCode"] == "2.2")  // the hosted cache saw the change
+            // The hosted cache saw the change.
+            #expect(after.json["alignment"]?.arrayValue?.first?["targetCode"] == "2.2")
         }
     }
 

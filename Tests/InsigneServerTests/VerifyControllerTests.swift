@@ -4,10 +4,10 @@ import Hummingbird
 import HummingbirdTesting
 import InsigneStore
 import OpenBadges
+import TestSupport
 import Testing
 
 @testable import InsigneServer
-import TestSupport
 
 /// A seeded service with an in-memory database, and helpers to call it.
 struct VerifyFixture {
@@ -15,7 +15,8 @@ struct VerifyFixture {
 
     static func make() async throws -> VerifyFixture {
         var config = ServerConfiguration()
-        config.dataDirectory = FileManager.default.temporaryDirectory
+        config.dataDirectory =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("insigne-webverify-\(UUID().uuidString)").path
         config.publicURL = "http://127.0.0.1:8080"
         let services = try ServerServices(configuration: config, db: try AppDatabase.inMemory())
@@ -24,7 +25,9 @@ struct VerifyFixture {
     }
 
     func award(_ email: String = "marie.dupont@example.org") async throws -> AssertionRecord {
-        try await services.issuing.award(AwardRequest(badgeClassID: "bientraitance", recipientEmail: email), actor: "test").record
+        try await services.issuing.award(
+            AwardRequest(badgeClassID: "bientraitance", recipientEmail: email), actor: "test"
+        ).record
     }
 
     func app(limits: VerifyLimits = VerifyLimits()) -> some ApplicationProtocol {
@@ -64,7 +67,9 @@ enum Multipart {
         return ByteBuffer(bytes: out)
     }
 
-    static func file(_ bytes: [UInt8], name: String = "badge.png", type: String = "image/png", recipient: String? = nil) -> ByteBuffer {
+    static func file(_ bytes: [UInt8], name: String = "badge.png", type: String = "image/png", recipient: String? = nil)
+        -> ByteBuffer
+    {
         var fields = [Field(name: "file", filename: name, contentType: type, body: bytes)]
         if let recipient { fields.append(Field(name: "recipient", body: Array(recipient.utf8))) }
         return body(fields)
@@ -104,7 +109,9 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
         let a = try await f.award()
         try await f.app().test(.router) { client in
             let png = try await fetch(client, "/assertions/\(a.id)/badge.png")
-            try await client.execute(uri: "/verify", method: .post, headers: Multipart.headers(), body: Multipart.file(png)) { r in
+            try await client.execute(
+                uri: "/verify", method: .post, headers: Multipart.headers(), body: Multipart.file(png)
+            ) { r in
                 #expect(r.status == .ok)
                 #expect(r.headers[.contentType]?.hasPrefix("application/json") == true)
                 let report = try json(r.body)
@@ -142,20 +149,24 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
         try await f.app().test(.router) { client in
             let png = try await fetch(client, "/assertions/\(a.id)/badge.png")
             try await client.execute(
-                uri: "/verify?recipient=marie.dupont%40example.org", method: .post, headers: [.contentType: "image/png"],
+                uri: "/verify?recipient=marie.dupont%40example.org", method: .post,
+                headers: [.contentType: "image/png"],
                 body: ByteBuffer(bytes: png)
             ) { r in
                 #expect(r.status == .ok)
                 let report = try json(r.body)
                 #expect(report["valid"] == true)
-                #expect(report["checks"]?.arrayValue?.contains { $0["id"] == "recipient" && $0["status"] == "passed" } == true)
+                #expect(
+                    report["checks"]?.arrayValue?.contains { $0["id"] == "recipient" && $0["status"] == "passed" }
+                        == true)
             }
         }
     }
 
     @Test func rawPDFBodyIsAccepted() async throws {
         let f = try await VerifyFixture.make()
-        let pdf = [UInt8](try Data(contentsOf: TestPaths.fixtures.appendingPathComponent("pdf/certificate-no-badge.pdf")))
+        let pdf = [UInt8](
+            try Data(contentsOf: TestPaths.fixtures.appendingPathComponent("pdf/certificate-no-badge.pdf")))
         try await f.app().test(.router) { client in
             try await client.execute(
                 uri: "/verify", method: .post, headers: [.contentType: "application/pdf"], body: ByteBuffer(bytes: pdf)
@@ -199,7 +210,9 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
         let f = try await VerifyFixture.make()
         try await f.app().test(.router) { client in
             let plain = try await fetch(client, "/badges/bientraitance/image")
-            try await client.execute(uri: "/verify", method: .post, headers: Multipart.headers(), body: Multipart.file(plain)) { r in
+            try await client.execute(
+                uri: "/verify", method: .post, headers: Multipart.headers(), body: Multipart.file(plain)
+            ) { r in
                 #expect(r.status == .ok)
                 let report = try json(r.body)
                 #expect(report["outcome"] == "notABadge")
@@ -224,10 +237,13 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
     @Test func revokedBadgeReportsTheReason() async throws {
         let f = try await VerifyFixture.make()
         let a = try await f.award()
-        _ = try await f.services.issuing.revoke(assertionID: a.id, reason: "Formation non suivie en entier", actor: "test")
+        _ = try await f.services.issuing.revoke(
+            assertionID: a.id, reason: "Formation non suivie en entier", actor: "test")
         try await f.app().test(.router) { client in
             let png = try await fetch(client, "/assertions/\(a.id)/badge.png")
-            try await client.execute(uri: "/verify", method: .post, headers: Multipart.headers(), body: Multipart.file(png)) { r in
+            try await client.execute(
+                uri: "/verify", method: .post, headers: Multipart.headers(), body: Multipart.file(png)
+            ) { r in
                 let report = try json(r.body)
                 #expect(report["outcome"] == "revoked")
                 #expect(report["valid"] == false)
@@ -242,7 +258,9 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
         let f = try await VerifyFixture.make()
         try await f.app().test(.router) { client in
             let big = [UInt8](repeating: 0x41, count: 5 * 1024 * 1024 + 70 * 1024)
-            try await client.execute(uri: "/verify", method: .post, headers: Multipart.headers(), body: Multipart.file(big)) { r in
+            try await client.execute(
+                uri: "/verify", method: .post, headers: Multipart.headers(), body: Multipart.file(big)
+            ) { r in
                 #expect(r.status == .contentTooLarge)
                 #expect(r.headers[.contentType]?.hasPrefix("application/problem+json") == true)
                 let p = try json(r.body)
@@ -266,7 +284,9 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
 }
 
 @Suite struct VerifyJSONTests {
-    func post(_ client: some TestClientProtocol, _ body: String, headers: HTTPFields = jsonHeaders) async throws -> (HTTPResponse.Status, JSONValue) {
+    func post(_ client: some TestClientProtocol, _ body: String, headers: HTTPFields = jsonHeaders) async throws -> (
+        HTTPResponse.Status, JSONValue
+    ) {
         try await client.execute(uri: "/verify", method: .post, headers: headers, body: ByteBuffer(string: body)) { r in
             (r.status, try json(r.body))
         }
@@ -277,7 +297,9 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
         let a = try await f.award()
         let url = f.services.urls.assertion(a.id)
         try await f.app().test(.router) { client in
-            let (s1, r1) = try await post(client, JSONValue.object(["jws": .string(a.jws), "recipient": "marie.dupont@example.org"]).encodedString())
+            let (s1, r1) = try await post(
+                client,
+                JSONValue.object(["jws": .string(a.jws), "recipient": "marie.dupont@example.org"]).encodedString())
             #expect(s1 == .ok)
             #expect(r1["valid"] == true, "\(r1.prettyString())")
             #expect(r1["input"]?["format"] == "jws")
@@ -290,7 +312,9 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
             #expect(r2["assertion"]?["verificationType"] == "HostedBadge")
             try expectSchemaValid(r2)
 
-            let hosted = try await client.execute(uri: "/assertions/\(a.id)", method: .get, headers: [.accept: "application/ld+json"]) { r in
+            let hosted = try await client.execute(
+                uri: "/assertions/\(a.id)", method: .get, headers: [.accept: "application/ld+json"]
+            ) { r in
                 try json(r.body)
             }
             let (s3, r3) = try await post(client, JSONValue.object(["assertion": hosted]).encodedString())
@@ -299,7 +323,8 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
             #expect(r3["input"]?["format"] == "json")
             try expectSchemaValid(r3)
 
-            let (_, r4) = try await post(client, JSONValue.object(["url": .string(url), "recipient": "autre@example.org"]).encodedString())
+            let (_, r4) = try await post(
+                client, JSONValue.object(["url": .string(url), "recipient": "autre@example.org"]).encodedString())
             #expect(r4["outcome"] == "recipientMismatch")
         }
     }
@@ -309,7 +334,8 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
         let a = try await f.award()
         _ = try await f.services.issuing.revoke(assertionID: a.id, reason: "Erreur de saisie", actor: "test")
         try await f.app().test(.router) { client in
-            let (_, r) = try await post(client, JSONValue.object(["url": .string(f.services.urls.assertion(a.id))]).encodedString())
+            let (_, r) = try await post(
+                client, JSONValue.object(["url": .string(f.services.urls.assertion(a.id))]).encodedString())
             #expect(r["outcome"] == "revoked", "\(r.prettyString())")
             #expect(r["valid"] == false)
             try expectSchemaValid(r)
@@ -355,11 +381,13 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
             }
             // Multipart: no boundary, broken framing, no file, unknown field.
             try await client.execute(
-                uri: "/verify", method: .post, headers: [.contentType: "multipart/form-data"], body: ByteBuffer(string: "x")
+                uri: "/verify", method: .post, headers: [.contentType: "multipart/form-data"],
+                body: ByteBuffer(string: "x")
             ) { r in #expect(r.status == .badRequest) }
             try await client.execute(
                 uri: "/verify", method: .post, headers: Multipart.headers(),
-                body: ByteBuffer(string: "--\(Multipart.boundary)\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc")
+                body: ByteBuffer(
+                    string: "--\(Multipart.boundary)\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc")
             ) { r in #expect(r.status == .badRequest) }
             try await client.execute(
                 uri: "/verify", method: .post, headers: Multipart.headers(),
@@ -416,11 +444,14 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
             var headers = jsonHeaders
             headers[.init("X-Test-Client")!] = "one"
             for _ in 0..<3 {
-                try await client.execute(uri: "/verify", method: .post, headers: headers, body: ByteBuffer(string: body)) { r in
+                try await client.execute(
+                    uri: "/verify", method: .post, headers: headers, body: ByteBuffer(string: body)
+                ) { r in
                     #expect(r.status == .ok)
                 }
             }
-            try await client.execute(uri: "/verify", method: .post, headers: headers, body: ByteBuffer(string: body)) { r in
+            try await client.execute(uri: "/verify", method: .post, headers: headers, body: ByteBuffer(string: body)) {
+                r in
                 #expect(r.status == .tooManyRequests)
                 // One token every 20 s; a slow machine may already have refilled part of it.
                 let wait = Int(r.headers[.retryAfter] ?? "") ?? -1
@@ -428,13 +459,16 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
                 #expect(jsonOrNull(r.body)["status"] == 429)
             }
             // GET /verify?url= counts too; the page itself does not.
-            try await client.execute(uri: "/verify?url=http%3A%2F%2F127.0.0.1%3A8080%2Fassertions%2Fnope", method: .get, headers: headers) { r in
+            try await client.execute(
+                uri: "/verify?url=http%3A%2F%2F127.0.0.1%3A8080%2Fassertions%2Fnope", method: .get, headers: headers
+            ) { r in
                 #expect(r.status == .tooManyRequests)
             }
             try await client.execute(uri: "/verify", method: .get, headers: headers) { r in #expect(r.status == .ok) }
             // Another client has its own bucket.
             headers[.init("X-Test-Client")!] = "two"
-            try await client.execute(uri: "/verify", method: .post, headers: headers, body: ByteBuffer(string: body)) { r in
+            try await client.execute(uri: "/verify", method: .post, headers: headers, body: ByteBuffer(string: body)) {
+                r in
                 #expect(r.status == .ok)
             }
         }
@@ -493,7 +527,9 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
                 let today = DisplayDate.format(Date(), english: false)
                 #expect(page.contains(today))
             }
-            let revoked = try await client.execute(uri: "/assertions/\(b.id)/badge.png", method: .get) { bytes($0.body) }
+            let revoked = try await client.execute(uri: "/assertions/\(b.id)/badge.png", method: .get) {
+                bytes($0.body)
+            }
             try await client.execute(
                 uri: "/verify", method: .post, headers: Multipart.headers(accept: html), body: Multipart.file(revoked)
             ) { r in
@@ -505,7 +541,9 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
             // Errors from the form are shown on the page, not as JSON.
             try await client.execute(
                 uri: "/verify", method: .post, headers: Multipart.headers(accept: html),
-                body: Multipart.body([.init(name: "file", filename: "", contentType: "application/octet-stream", body: [])])
+                body: Multipart.body([
+                    .init(name: "file", filename: "", contentType: "application/octet-stream", body: [])
+                ])
             ) { r in
                 #expect(r.status == .badRequest)
                 #expect(r.headers[.contentType] == "text/html; charset=utf-8")
@@ -519,7 +557,8 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
                 #expect(page.contains("Valid badge"))
                 #expect(page.contains("You did not give an email address"))
             }
-            try await client.execute(uri: "/verify?url=\(url)", method: .get, headers: [.accept: "application/json"]) { r in
+            try await client.execute(uri: "/verify?url=\(url)", method: .get, headers: [.accept: "application/json"]) {
+                r in
                 #expect(jsonOrNull(r.body)["valid"] == true)
             }
         }
@@ -537,7 +576,9 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
                 #expect(text(r.body).contains(".verdict-ok"))
                 return r.headers[HTTPField.Name("ETag")!]
             }
-            try await client.execute(uri: "/static/insigne.css", method: .get, headers: [HTTPField.Name("If-None-Match")!: etag ?? ""]) { r in
+            try await client.execute(
+                uri: "/static/insigne.css", method: .get, headers: [HTTPField.Name("If-None-Match")!: etag ?? ""]
+            ) { r in
                 #expect(r.status == .notModified)
                 #expect(r.headers[.cacheControl] == "public, max-age=300")
             }
@@ -558,7 +599,8 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
                 .utf8)
         let parts = try MultipartFormData.parse(body, boundary: "XyZ")
         #expect(parts.count == 2)
-        #expect(parts[0] == MultipartPart(name: "recipient", filename: nil, contentType: nil, body: Array("a@b.c".utf8)))
+        #expect(
+            parts[0] == MultipartPart(name: "recipient", filename: nil, contentType: nil, body: Array("a@b.c".utf8)))
         #expect(parts[1].filename == "a \"b\".png")
         #expect(parts[1].contentType == "image/png")
         #expect(parts[1].body == Array("\u{1}\r\n--X".utf8))
@@ -566,10 +608,13 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
 
     @Test func boundaryParameter() {
         #expect(MultipartFormData.boundary(contentType: "multipart/form-data; boundary=abc") == "abc")
-        #expect(MultipartFormData.boundary(contentType: "Multipart/Form-Data; charset=utf-8; BOUNDARY=\"a b\"") == "a b")
+        #expect(
+            MultipartFormData.boundary(contentType: "Multipart/Form-Data; charset=utf-8; BOUNDARY=\"a b\"") == "a b")
         #expect(MultipartFormData.boundary(contentType: "multipart/mixed; boundary=abc") == nil)
         #expect(MultipartFormData.boundary(contentType: "multipart/form-data") == nil)
-        #expect(MultipartFormData.boundary(contentType: "multipart/form-data; boundary=" + String(repeating: "a", count: 71)) == nil)
+        #expect(
+            MultipartFormData.boundary(
+                contentType: "multipart/form-data; boundary=" + String(repeating: "a", count: 71)) == nil)
     }
 
     @Test func rejectsMalformedBodies() {
@@ -583,9 +628,16 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
             "--XyZ garbage",
         ]
         for b in bad {
-            #expect(throws: MultipartFormData.Malformed.self, "\(b)") { try MultipartFormData.parse(Array(b.utf8), boundary: "XyZ") }
+            #expect(throws: MultipartFormData.Malformed.self, "\(b)") {
+                try MultipartFormData.parse(Array(b.utf8), boundary: "XyZ")
+            }
         }
-        let many = (0...MultipartFormData.maxParts).map { "--XyZ\r\nContent-Disposition: form-data; name=\"f\($0)\"\r\n\r\nx\r\n" }.joined() + "--XyZ--"
-        #expect(throws: MultipartFormData.Malformed.self) { try MultipartFormData.parse(Array(many.utf8), boundary: "XyZ") }
+        let many =
+            (0...MultipartFormData.maxParts).map {
+                "--XyZ\r\nContent-Disposition: form-data; name=\"f\($0)\"\r\n\r\nx\r\n"
+            }.joined() + "--XyZ--"
+        #expect(throws: MultipartFormData.Malformed.self) {
+            try MultipartFormData.parse(Array(many.utf8), boundary: "XyZ")
+        }
     }
 }

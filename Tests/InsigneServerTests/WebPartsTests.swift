@@ -55,9 +55,16 @@ struct WebPartsTests {
         #expect(parts[1].contentType == "image/png")
         #expect(parts[1].body == Array("\u{0}\r\n--X\r\n".utf8))
         #expect(MultipartFormData.boundary(contentType: "text/plain; boundary=x") == nil)
-        #expect(throws: MultipartFormData.Malformed.self) { try MultipartFormData.parse(Array("--XyZ\r\nContent-Disposition: form-data; name=a\r\n\r\nno end".utf8), boundary: "XyZ") }
-        #expect(throws: MultipartFormData.Malformed.self) { try MultipartFormData.parse(Array("--XyZ\r\nX: y\r\n\r\nv\r\n--XyZ--".utf8), boundary: "XyZ") }
-        #expect(throws: MultipartFormData.Malformed.self) { try MultipartFormData.parse(Array("garbage".utf8), boundary: "XyZ") }
+        #expect(throws: MultipartFormData.Malformed.self) {
+            try MultipartFormData.parse(
+                Array("--XyZ\r\nContent-Disposition: form-data; name=a\r\n\r\nno end".utf8), boundary: "XyZ")
+        }
+        #expect(throws: MultipartFormData.Malformed.self) {
+            try MultipartFormData.parse(Array("--XyZ\r\nX: y\r\n\r\nv\r\n--XyZ--".utf8), boundary: "XyZ")
+        }
+        #expect(throws: MultipartFormData.Malformed.self) {
+            try MultipartFormData.parse(Array("garbage".utf8), boundary: "XyZ")
+        }
     }
 
     @Test func expiryIsEndOfDayInParis() throws {

@@ -14,7 +14,9 @@ struct WebSnapshotTests {
         let h = try await WebHarness.make()
         for i in 0..<3 {
             _ = try await h.services.issuing.award(
-                AwardRequest(badgeClassID: "bientraitance", recipientEmail: "stagiaire\(i)@example.fr", recipientName: "Stagiaire \(i)"),
+                AwardRequest(
+                    badgeClassID: "bientraitance", recipientEmail: "stagiaire\(i)@example.fr",
+                    recipientName: "Stagiaire \(i)"),
                 actor: "admin")
         }
         try await h.run { b in
@@ -29,15 +31,19 @@ struct WebSnapshotTests {
             try save("issuers", try await b.get("/trainer/issuers"))
             try save("badge-new", try await b.get("/trainer/badges/new"))
             _ = try await b.get("/trainer/badges/bientraitance/award")
-            try save("award-errors", try await b.post(
-                "/trainer/badges/bientraitance/award", [("email", "marie.durand@"), ("name", "Marie Durand"), ("expires", "2020-01-01"), ("nonce", "x")]))
+            try save(
+                "award-errors",
+                try await b.post(
+                    "/trainer/badges/bientraitance/award",
+                    [("email", "marie.durand@"), ("name", "Marie Durand"), ("expires", "2020-01-01"), ("nonce", "x")]))
             try save("award", try await b.get("/trainer/badges/bientraitance/award"))
             try save("bulk", try await b.get("/trainer/badges/bientraitance/bulk"))
             let preview = try await b.postMultipart(
                 "/trainer/badges/bientraitance/bulk", [],
                 files: [.init(field: "csv", filename: "s.csv", contentType: "text/csv", data: WebTrainerTests.csv)])
             try save("bulk-preview", preview)
-            let action = try #require(preview.body.range(of: #"/trainer/batches/[0-9a-f]+/confirm"#, options: .regularExpression))
+            let action = try #require(
+                preview.body.range(of: #"/trainer/batches/[0-9a-f]+/confirm"#, options: .regularExpression))
             let r = try await b.post(String(preview.body[action]), [])
             var done = try await b.get(r.location ?? "/")
             for _ in 0..<100 where done.body.contains("http-equiv") {
@@ -47,7 +53,8 @@ struct WebSnapshotTests {
             try save("bulk-done", done)
             let list = try await b.get("/trainer/assertions")
             try save("assertions", list)
-            let idRange = try #require(list.body.range(of: #"/trainer/assertions/[0-9a-f-]{36}"#, options: .regularExpression))
+            let idRange = try #require(
+                list.body.range(of: #"/trainer/assertions/[0-9a-f-]{36}"#, options: .regularExpression))
             let detail = String(list.body[idRange])
             try save("assertion", try await b.get(detail + "?awarded=1"))
             _ = try await b.post(detail + "/revoke", [("reason", "Attribué par erreur (doublon)")])

@@ -16,7 +16,8 @@ struct WebHarness: Sendable {
 
     static func make(publicURL: String = "http://127.0.0.1:8080") async throws -> WebHarness {
         var config = ServerConfiguration()
-        config.dataDirectory = FileManager.default.temporaryDirectory
+        config.dataDirectory =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("insigne-web-\(UUID().uuidString)").path
         config.publicURL = publicURL
         config.allowPrivateNetwork = true
@@ -73,10 +74,14 @@ final class WebBrowser: @unchecked Sendable {
         var setCookies: [String] { headers[values: .setCookie] }
     }
 
-    private func send(_ uri: String, method: HTTPRequest.Method, headers: HTTPFields = [:], body: ByteBuffer? = nil) async throws -> Page {
+    private func send(_ uri: String, method: HTTPRequest.Method, headers: HTTPFields = [:], body: ByteBuffer? = nil)
+        async throws -> Page
+    {
         var h = headers
         let jar = lock.withLock { cookies }
-        if !jar.isEmpty { h[.cookie] = jar.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+        if !jar.isEmpty {
+            h[.cookie] = jar.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+        }
         let r = try await client.executeRequest(uri: uri, method: method, headers: h, body: body)
         let page = Page(status: r.status, headers: r.headers, body: String(buffer: r.body))
         lock.withLock {
@@ -93,7 +98,9 @@ final class WebBrowser: @unchecked Sendable {
     }
 
     static func hiddenCSRF(_ html: String) -> String? {
-        guard let r = html.range(of: #"name="csrf" value="([0-9a-f]+)""#, options: .regularExpression) else { return nil }
+        guard let r = html.range(of: #"name="csrf" value="([0-9a-f]+)""#, options: .regularExpression) else {
+            return nil
+        }
         let m = html[r]
         return String(m.dropFirst(#"name="csrf" value=""#.count).dropLast())
     }
@@ -111,7 +118,8 @@ final class WebBrowser: @unchecked Sendable {
         all.append(("csrf", csrf ?? self.csrf))
         let body = all.map { "\(WebForm.encode($0.0))=\(WebForm.encode($0.1))" }.joined(separator: "&")
         return try await send(
-            uri, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: body))
+            uri, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+            body: ByteBuffer(string: body))
     }
 
     func postRaw(_ uri: String, contentType: String, body: [UInt8]) async throws -> Page {
@@ -132,7 +140,9 @@ final class WebBrowser: @unchecked Sendable {
             body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(k)\"\r\n\r\n\(v)\r\n".utf8)
         }
         for f in files {
-            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(f.field)\"; filename=\"\(f.filename)\"\r\nContent-Type: \(f.contentType)\r\n\r\n".utf8)
+            body += Array(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(f.field)\"; filename=\"\(f.filename)\"\r\nContent-Type: \(f.contentType)\r\n\r\n"
+                    .utf8)
             body += f.data + Array("\r\n".utf8)
         }
         body += Array("--\(boundary)--\r\n".utf8)

@@ -86,7 +86,8 @@ struct WebTrainerTests {
         try await h.run { b in
             // The sign-in form itself carries a token.
             _ = try await b.get("/login")
-            let noLoginToken = try await b.post("/login", [("login", "admin"), ("password", WebHarness.adminPassword)], csrf: "")
+            let noLoginToken = try await b.post(
+                "/login", [("login", "admin"), ("password", WebHarness.adminPassword)], csrf: "")
             #expect(noLoginToken.status == .forbidden)
             try await b.signIn()
             _ = try await b.get("/trainer/badges/bientraitance/award")
@@ -97,7 +98,8 @@ struct WebTrainerTests {
             #expect(missing.status == .forbidden)
             #expect(missing.body.contains("Jeton de sécurité"))
             #expect(missing.headers[.contentType]?.hasPrefix("text/html") == true)
-            let wrong = try await b.post("/trainer/badges/bientraitance/award", fields, csrf: String(repeating: "0", count: 64))
+            let wrong = try await b.post(
+                "/trainer/badges/bientraitance/award", fields, csrf: String(repeating: "0", count: 64))
             #expect(wrong.status == .forbidden)
             let logout = try await b.post("/logout", [], csrf: "nope")
             #expect(logout.status == .forbidden)
@@ -117,12 +119,15 @@ struct WebTrainerTests {
             #expect(try await h.assertionCount() == 0)
             // After sign-in, back to the page asked for; open redirects are refused.
             _ = try await b.get("/login?next=%2Ftrainer%2Fassertions")
-            let ok = try await b.post("/login", [("login", "admin"), ("password", WebHarness.adminPassword), ("next", "/trainer/assertions")])
+            let ok = try await b.post(
+                "/login", [("login", "admin"), ("password", WebHarness.adminPassword), ("next", "/trainer/assertions")])
             #expect(ok.location == "/trainer/assertions")
             _ = try await b.get("/trainer")
             #expect(try await b.post("/logout", []).status == .seeOther)
             _ = try await b.get("/login")
-            let evil = try await b.post("/login", [("login", "admin"), ("password", WebHarness.adminPassword), ("next", "https://evil.example/")])
+            let evil = try await b.post(
+                "/login",
+                [("login", "admin"), ("password", WebHarness.adminPassword), ("next", "https://evil.example/")])
             #expect(evil.location == "/trainer")
         }
     }
@@ -134,10 +139,12 @@ struct WebTrainerTests {
             let form = try await b.get("/trainer/badges/bientraitance/award")
             #expect(form.status == .ok)
             #expect(form.body.contains(#"type="date""#))
-            let nonce = try #require(form.body.range(of: #"name="nonce" value="[0-9a-f]+""#, options: .regularExpression))
+            let nonce = try #require(
+                form.body.range(of: #"name="nonce" value="[0-9a-f]+""#, options: .regularExpression))
             let nonceValue = String(form.body[nonce].split(separator: "\"")[3])
             let fields = [
-                ("email", " Marie.Durand@Example.fr "), ("name", "Marie Durand"), ("narrative", "Session du 12 mars, foyer Les Tilleuls"),
+                ("email", " Marie.Durand@Example.fr "), ("name", "Marie Durand"),
+                ("narrative", "Session du 12 mars, foyer Les Tilleuls"),
                 ("expires", "2031-06-15"), ("evidence", ""), ("nonce", nonceValue),
             ]
             let r = try await b.post("/trainer/badges/bientraitance/award", fields)
@@ -146,7 +153,8 @@ struct WebTrainerTests {
             #expect(location.hasPrefix("/trainer/assertions/"))
             #expect(location.hasSuffix("?awarded=1"))
             let id = String(location.dropFirst("/trainer/assertions/".count).prefix(36))
-            let a = try #require(try await h.services.db.writer.read { db in try AssertionRecord.fetchOne(db, key: id) })
+            let a = try #require(
+                try await h.services.db.writer.read { db in try AssertionRecord.fetchOne(db, key: id) })
             #expect(a.recipientEmail == "marie.durand@example.fr")
             #expect(a.recipientName == "Marie Durand")
             #expect(a.expires == "2031-06-15T21:59:59Z")  // end of day, Paris summer time
@@ -176,13 +184,17 @@ struct WebTrainerTests {
             _ = try await b.get("/trainer/badges/bientraitance/award")
             let r = try await b.post(
                 "/trainer/badges/bientraitance/award",
-                [("email", "pas-une-adresse"), ("name", "Jean <Martin>"), ("narrative", "x"), ("expires", "2020-13-45"), ("nonce", "abc")])
+                [
+                    ("email", "pas-une-adresse"), ("name", "Jean <Martin>"), ("narrative", "x"),
+                    ("expires", "2020-13-45"), ("nonce", "abc"),
+                ])
             #expect(r.status == .unprocessableContent)
             #expect(r.body.contains("Date invalide"))
             #expect(r.body.contains("Jean &lt;Martin&gt;"))
             #expect(r.body.contains(#"value="pas-une-adresse""#))
             let past = try await b.post(
-                "/trainer/badges/bientraitance/award", [("email", "pas-une-adresse"), ("expires", ""), ("nonce", "abc")])
+                "/trainer/badges/bientraitance/award",
+                [("email", "pas-une-adresse"), ("expires", ""), ("nonce", "abc")])
             #expect(past.status == .unprocessableContent)
             #expect(past.body.contains("Adresse électronique invalide"))
             #expect(past.body.contains(#"id="email-error""#))
@@ -205,7 +217,8 @@ struct WebTrainerTests {
     }
 
     func confirmAndWait(_ b: WebBrowser, _ preview: WebBrowser.Page) async throws -> WebBrowser.Page {
-        let action = try #require(preview.body.range(of: #"/trainer/batches/[0-9a-f]+/confirm"#, options: .regularExpression))
+        let action = try #require(
+            preview.body.range(of: #"/trainer/batches/[0-9a-f]+/confirm"#, options: .regularExpression))
         let r = try await b.post(String(preview.body[action]), [])
         #expect(r.status == .seeOther)
         let batchURL = try #require(r.location)
@@ -239,15 +252,17 @@ struct WebTrainerTests {
             #expect(done.body.contains("Terminé"))
             #expect(done.body.contains("2 badge(s) attribué(s)"))
             #expect(try await h.assertionCount() == 2)
-            let jean = try #require(try await h.services.db.writer.read { db in
-                try AssertionRecord.filter(Column("recipientEmail") == "jean.martin@example.fr").fetchOne(db)
-            })
+            let jean = try #require(
+                try await h.services.db.writer.read { db in
+                    try AssertionRecord.filter(Column("recipientEmail") == "jean.martin@example.fr").fetchOne(db)
+                })
             #expect(jean.recipientName == "Martin; Jean")
             #expect(jean.narrative == "Stage, \"foyer\" Les Tilleuls")
             #expect(jean.evidence.first?.id == "https://intranet.example.fr/att/42")
 
             // Re-confirming the same batch does nothing; uploading the same file again awards nothing twice.
-            let batchAction = try #require(preview.body.range(of: #"/trainer/batches/[0-9a-f]+/confirm"#, options: .regularExpression))
+            let batchAction = try #require(
+                preview.body.range(of: #"/trainer/batches/[0-9a-f]+/confirm"#, options: .regularExpression))
             _ = try await b.post(String(preview.body[batchAction]), [])
             let second = try await uploadCSV(b)
             let done2 = try await confirmAndWait(b, second)
@@ -283,11 +298,15 @@ struct WebTrainerTests {
         let h = try await WebHarness.make()
         for i in 0..<30 {
             _ = try await h.services.issuing.award(
-                AwardRequest(badgeClassID: "bientraitance", recipientEmail: "stagiaire\(i)@example.fr", recipientName: "Stagiaire \(i)"),
+                AwardRequest(
+                    badgeClassID: "bientraitance", recipientEmail: "stagiaire\(i)@example.fr",
+                    recipientName: "Stagiaire \(i)"),
                 actor: "admin")
         }
         _ = try await h.services.issuing.award(
-            AwardRequest(badgeClassID: "bientraitance", recipientEmail: "marie.durand@example.fr", recipientName: "Marie Durand"), actor: "admin")
+            AwardRequest(
+                badgeClassID: "bientraitance", recipientEmail: "marie.durand@example.fr", recipientName: "Marie Durand"),
+            actor: "admin")
         try await h.run { b in
             try await b.signIn()
             let all = try await b.get("/trainer/assertions")
@@ -319,19 +338,24 @@ struct WebTrainerTests {
             let empty = try await b.post("/trainer/assertions/\(a.id)/revoke", [("reason", "   ")])
             #expect(empty.status == .unprocessableContent)
             #expect(empty.body.contains("Le motif de révocation est obligatoire"))
-            #expect(try await h.services.db.writer.read { db in try AssertionRecord.fetchOne(db, key: a.id)?.revokedAt } == nil)
+            #expect(
+                try await h.services.db.writer.read { db in try AssertionRecord.fetchOne(db, key: a.id)?.revokedAt }
+                    == nil)
             let ok = try await b.post("/trainer/assertions/\(a.id)/revoke", [("reason", "Attribué par erreur")])
             #expect(ok.status == .seeOther)
             let shown = try await b.follow(ok)
             #expect(shown.body.contains("Révoqué par"))
             #expect(shown.body.contains("Administrateur"))
             #expect(shown.body.contains("Attribué par erreur"))
-            let revoked = try #require(try await h.services.db.writer.read { db in try AssertionRecord.fetchOne(db, key: a.id) })
+            let revoked = try #require(
+                try await h.services.db.writer.read { db in try AssertionRecord.fetchOne(db, key: a.id) })
             #expect(revoked.revokedBy == "admin")
             #expect(revoked.revocationReason == "Attribué par erreur")
-            let event = try #require(try await h.services.db.writer.read { db in
-                try AuditEventRecord.filter(Column("action") == "assertion.revoke" && Column("subject") == a.id).fetchOne(db)
-            })
+            let event = try #require(
+                try await h.services.db.writer.read { db in
+                    try AuditEventRecord.filter(Column("action") == "assertion.revoke" && Column("subject") == a.id)
+                        .fetchOne(db)
+                })
             #expect(event.actor == "admin")
             #expect(event.detail == "Attribué par erreur")
             #expect(abs(event.at.timeIntervalSinceNow) < 60)
@@ -357,7 +381,8 @@ struct WebTrainerTests {
             let list = try await b.get("/trainer/assertions")
             #expect(!list.body.contains("paul@example.fr"))
             _ = try await b.get("/trainer")
-            let award = try await b.post("/trainer/badges/bientraitance/award", [("email", "x@example.fr"), ("nonce", "1")])
+            let award = try await b.post(
+                "/trainer/badges/bientraitance/award", [("email", "x@example.fr"), ("nonce", "1")])
             #expect(award.status == .forbidden)
             #expect(award.body.contains("Accès refusé"))
             let revoke = try await b.post("/trainer/assertions/\(a.id)/revoke", [("reason", "non")])
@@ -366,10 +391,14 @@ struct WebTrainerTests {
             let create = try await b.postMultipart(
                 "/trainer/badges/new",
                 [("issuer", DemoSeeder.issuerID), ("name", "Hygiène"), ("description", "d"), ("criteria", "c")],
-                files: [.init(field: "image", filename: "b.png", contentType: "image/png", data: try DemoBadgeArt.png())])
+                files: [
+                    .init(field: "image", filename: "b.png", contentType: "image/png", data: try DemoBadgeArt.png())
+                ])
             #expect(create.status == .forbidden)
             #expect(try await h.assertionCount() == 1)
-            #expect(try await h.services.db.writer.read { db in try AssertionRecord.fetchOne(db, key: a.id)?.revokedAt } == nil)
+            #expect(
+                try await h.services.db.writer.read { db in try AssertionRecord.fetchOne(db, key: a.id)?.revokedAt }
+                    == nil)
         }
     }
 
@@ -381,30 +410,52 @@ struct WebTrainerTests {
             #expect(form.body.contains(#"enctype="multipart/form-data""#))
             let bad = try await b.postMultipart(
                 "/trainer/badges/new",
-                [("issuer", DemoSeeder.establishmentID), ("name", "Hygiène des mains"), ("description", ""), ("criteria", "Suivre l'atelier"), ("validityDays", "douze")],
-                files: [.init(field: "image", filename: "b.png", contentType: "image/png", data: Array("not an image".utf8))])
+                [
+                    ("issuer", DemoSeeder.establishmentID), ("name", "Hygiène des mains"), ("description", ""),
+                    ("criteria", "Suivre l'atelier"), ("validityDays", "douze"),
+                ],
+                files: [
+                    .init(field: "image", filename: "b.png", contentType: "image/png", data: Array("not an image".utf8))
+                ])
             #expect(bad.status == .unprocessableContent)
             #expect(bad.body.contains("Nombre entier de jours"))
             #expect(bad.body.contains(#"value="Hygiène des mains""#))
             #expect(bad.body.contains("Suivre l&#39;atelier"))
             let noDesc = try await b.postMultipart(
                 "/trainer/badges/new",
-                [("issuer", DemoSeeder.establishmentID), ("name", "Hygiène des mains"), ("description", ""), ("criteria", "c")],
-                files: [.init(field: "image", filename: "b.png", contentType: "image/png", data: Array("not an image".utf8))])
+                [
+                    ("issuer", DemoSeeder.establishmentID), ("name", "Hygiène des mains"), ("description", ""),
+                    ("criteria", "c"),
+                ],
+                files: [
+                    .init(field: "image", filename: "b.png", contentType: "image/png", data: Array("not an image".utf8))
+                ])
             #expect(noDesc.body.contains(#"id="description-error""#))
             let badImage = try await b.postMultipart(
                 "/trainer/badges/new",
-                [("issuer", DemoSeeder.establishmentID), ("name", "Hygiène des mains"), ("description", "d"), ("criteria", "c")],
-                files: [.init(field: "image", filename: "b.png", contentType: "image/png", data: Array("not an image".utf8))])
+                [
+                    ("issuer", DemoSeeder.establishmentID), ("name", "Hygiène des mains"), ("description", "d"),
+                    ("criteria", "c"),
+                ],
+                files: [
+                    .init(field: "image", filename: "b.png", contentType: "image/png", data: Array("not an image".utf8))
+                ])
             #expect(badImage.body.contains(#"id="image-error""#))
             #expect(badImage.body.contains("PNG ou SVG attendu"))
             let ok = try await b.postMultipart(
                 "/trainer/badges/new",
-                [("issuer", DemoSeeder.establishmentID), ("name", "Hygiène des mains"), ("description", "Atelier"), ("criteria", "Suivre l'atelier"), ("tags", "hygiène, soins"), ("validityDays", "365")],
-                files: [.init(field: "image", filename: "b.png", contentType: "image/png", data: try DemoBadgeArt.png())])
+                [
+                    ("issuer", DemoSeeder.establishmentID), ("name", "Hygiène des mains"), ("description", "Atelier"),
+                    ("criteria", "Suivre l'atelier"), ("tags", "hygiène, soins"), ("validityDays", "365"),
+                ],
+                files: [
+                    .init(field: "image", filename: "b.png", contentType: "image/png", data: try DemoBadgeArt.png())
+                ])
             #expect(ok.status == .seeOther)
             #expect(ok.location == "/trainer?created=hygiene-des-mains")
-            let created = try #require(try await h.services.db.writer.read { db in try BadgeClassRecord.fetchOne(db, key: "hygiene-des-mains") })
+            let created = try #require(
+                try await h.services.db.writer.read { db in try BadgeClassRecord.fetchOne(db, key: "hygiene-des-mains")
+                })
             #expect(created.issuerID == DemoSeeder.establishmentID)
             #expect(created.tags == ["hygiène", "soins"])
             #expect(created.validityDays == 365)
@@ -440,7 +491,8 @@ struct WebTrainerTests {
             let token = b.csrf
             let targets = [
                 "/trainer/badges/new", "/trainer/badges/bientraitance/award", "/trainer/badges/bientraitance/bulk",
-                "/trainer/badges/nope/award", "/trainer/batches/zzz/confirm", "/trainer/assertions/nope/revoke", "/login",
+                "/trainer/badges/nope/award", "/trainer/batches/zzz/confirm", "/trainer/assertions/nope/revoke",
+                "/login",
             ]
             let bodies: [(String, [UInt8])] = [
                 ("application/x-www-form-urlencoded", Array("csrf=\(token)&%%%=%ZZ&email=%FF%FE&&=&nonce=\u{0}".utf8)),
@@ -448,7 +500,12 @@ struct WebTrainerTests {
                 ("multipart/form-data; boundary=xyz", Array("--xyz\r\nContent-Disposition: form-data\r\n\r\nx".utf8)),
                 ("multipart/form-data", Array("nothing".utf8)),
                 ("application/json", Array("{}".utf8)),
-                ("multipart/form-data; boundary=b", Array("--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(token)\r\n--b\r\nContent-Disposition: form-data; name=\"image\"; filename=\"x\"\r\n\r\n\u{1}\u{2}\r\n--b--".utf8)),
+                (
+                    "multipart/form-data; boundary=b",
+                    Array(
+                        "--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(token)\r\n--b\r\nContent-Disposition: form-data; name=\"image\"; filename=\"x\"\r\n\r\n\u{1}\u{2}\r\n--b--"
+                            .utf8)
+                ),
             ]
             for t in targets {
                 for (type, body) in bodies {
@@ -457,7 +514,10 @@ struct WebTrainerTests {
                     #expect(!r.body.contains("Error(") && !r.body.contains(".swift"))
                 }
             }
-            for path in ["/trainer/assertions/%00", "/trainer/batches/..%2f", "/trainer/badges/%FF/award", "/trainer/assertions?page=99999999999999999999"] {
+            for path in [
+                "/trainer/assertions/%00", "/trainer/batches/..%2f", "/trainer/badges/%FF/award",
+                "/trainer/assertions?page=99999999999999999999",
+            ] {
                 let r = try await b.get(path)
                 #expect(r.status.code < 500, "\(path) → \(r.status)")
             }

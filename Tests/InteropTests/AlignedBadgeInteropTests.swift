@@ -2,8 +2,8 @@ import Foundation
 import InsigneServer
 import InsigneStore
 import OpenBadges
-import Testing
 import TestSupport
+import Testing
 
 /// A badge aligned to referential items and awarded with evidence, checked by the official validator on the
 /// live service: 0 errors, 0 warnings; every alignment `targetUrl` answers.
@@ -12,7 +12,8 @@ struct AlignedBadgeInteropTests {
     @Test func validatorAcceptsAnAlignedBadgeWithEvidence() async throws {
         let server = try await ServiceInteropTests.LiveServer.start()
         defer { server.stop() }
-        let badgeJSON = try JSONValue(parsing: try #require(try await OfficialTools.httpGet(server.services.urls.badgeClass("bientraitance"))))
+        let badgeJSON = try JSONValue(
+            parsing: try #require(try await OfficialTools.httpGet(server.services.urls.badgeClass("bientraitance"))))
         let alignment = try #require(badgeJSON["alignment"]?.arrayValue)
         #expect(!alignment.isEmpty, "the demo badge is aligned to DEES items")
         for a in alignment {
@@ -32,7 +33,8 @@ struct AlignedBadgeInteropTests {
         ]
         let (award, _) = try await server.services.issuing.award(
             AwardRequest(
-                badgeClassID: "bientraitance", recipientEmail: "camille.martin@example.org", recipientName: "Camille Martin",
+                badgeClassID: "bientraitance", recipientEmail: "camille.martin@example.org",
+                recipientName: "Camille Martin",
                 evidence: evidence),
             actor: "test")
         let dir = try OfficialTools.temporaryDirectory()
@@ -49,7 +51,8 @@ struct AlignedBadgeInteropTests {
         // The signed assertion carries the evidence as given.
         let report = await server.services.verifier.verify(.data(pngBytes), options: VerificationOptions(now: Date()))
         #expect(report.outcome == .valid)
-        let hosted = try JSONValue(parsing: try #require(try await OfficialTools.httpGet(server.services.urls.assertion(award.id))))
+        let hosted = try JSONValue(
+            parsing: try #require(try await OfficialTools.httpGet(server.services.urls.assertion(award.id))))
         let ev = try #require(hosted["evidence"]?.arrayValue)
         #expect(ev.count == 2)
         #expect(ev.first?["genre"]?.stringValue == "Rapport d'activité")

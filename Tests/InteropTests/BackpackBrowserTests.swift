@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The backpack in a real browser: `Tests/Browser/backpack_browser_test.py` drives headless Chromium through an
 /// invitation and two awards, the learner's "Mes badges" page, the ZIP download, the LinkedIn link, a badge file

@@ -1,9 +1,10 @@
 import Foundation
-@testable import InsigneServer
 import InsigneStore
 import OpenBadges
-import Testing
 import TestSupport
+import Testing
+
+@testable import InsigneServer
 
 /// A badge baked by the official `openbadges-bakery` imports into a learner's backpack, verified, with the file
 /// kept as received.
@@ -18,7 +19,8 @@ struct BackpackInteropTests {
         let services = try ServerServices(configuration: config, db: try AppDatabase.inMemory())
         _ = try await DemoSeeder(services: services).seedIfNeeded(adminToken: "t")
         let learner = AccountRecord(
-            id: "learner-1", login: "lea@example.org", displayName: "Léa", passwordHash: nil, role: .learner, issuerID: nil,
+            id: "learner-1", login: "lea@example.org", displayName: "Léa", passwordHash: nil, role: .learner,
+            issuerID: nil,
             createdAt: Date(), email: "lea@example.org")
         try await services.db.writer.write { db in try learner.insert(db) }
         let awarded = try await services.issuing.award(
@@ -26,7 +28,8 @@ struct BackpackInteropTests {
         ).record
 
         // The bakery bakes Insigne's signed assertion into the badge class image (PNG) or a test SVG.
-        let carrier: [UInt8] = format == "png"
+        let carrier: [UInt8] =
+            format == "png"
             ? try #require(try await services.resolver.resolve(path: "/badges/bientraitance/image")?.body)
             : [UInt8](try Data(contentsOf: TestPaths.fixtures.appendingPathComponent("images/test-badge.svg")))
         #expect(BadgeImageFormat.detect(carrier)?.rawValue == format)

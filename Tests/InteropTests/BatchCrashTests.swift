@@ -3,8 +3,8 @@ import GRDB
 import InsigneStore
 import OpenBadges
 import OpenBadgesHTTP
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -20,7 +20,9 @@ struct BatchCrashTests {
         let bin = try #require(CLITests.binary, "build the insigne executable first")
         let p = Process()
         p.executableURL = bin
-        p.arguments = ["serve", "--data-dir", dataDir.path, "--port", String(port), "--public-url", "http://127.0.0.1:\(port)"]
+        p.arguments = [
+            "serve", "--data-dir", dataDir.path, "--port", String(port), "--public-url", "http://127.0.0.1:\(port)",
+        ]
         p.environment = ProcessInfo.processInfo.environment.merging(["INSIGNE_ADMIN_TOKEN": Self.token]) { $1 }
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
@@ -36,7 +38,9 @@ struct BatchCrashTests {
         Issue.record("server did not start")
     }
 
-    func request(_ method: String, _ url: String, body: Data? = nil, contentType: String? = nil) async throws -> (Int, JSONValue?) {
+    func request(_ method: String, _ url: String, body: Data? = nil, contentType: String? = nil) async throws -> (
+        Int, JSONValue?
+    ) {
         var r = URLRequest(url: URL(string: url)!)
         r.httpMethod = method
         r.setValue("Bearer \(Self.token)", forHTTPHeaderField: "Authorization")
@@ -71,9 +75,12 @@ struct BatchCrashTests {
         let base = "http://127.0.0.1:\(port)"
 
         var csv = "email,name,narrative,expires,evidence\n"
-        for n in 0..<1000 { csv += "stagiaire\(n)@example.org,Stagiaire \(n),\"Formation du \(n % 28 + 1) novembre\",,\n" }
+        for n in 0..<1000 {
+            csv += "stagiaire\(n)@example.org,Stagiaire \(n),\"Formation du \(n % 28 + 1) novembre\",,\n"
+        }
         let (status, accepted) = try await request(
-            "POST", "\(base)/api/v1/badges/bientraitance/assertions/batch", body: Data(csv.utf8), contentType: "text/csv")
+            "POST", "\(base)/api/v1/badges/bientraitance/assertions/batch", body: Data(csv.utf8),
+            contentType: "text/csv")
         #expect(status == 202)
         let batchID = try #require(accepted?["id"]?.stringValue)
 
@@ -115,7 +122,8 @@ struct BatchCrashTests {
         defer { kill(server.processIdentifier, SIGKILL) }
         try await waitUntilUp(port)
         let (status2, accepted2) = try await request(
-            "POST", "\(base)/api/v1/badges/bientraitance/assertions/batch", body: Data(csv.utf8), contentType: "text/csv")
+            "POST", "\(base)/api/v1/badges/bientraitance/assertions/batch", body: Data(csv.utf8),
+            contentType: "text/csv")
         #expect(status2 == 202)
         let batch2 = try #require(accepted2?["id"]?.stringValue)
         var final: JSONValue?

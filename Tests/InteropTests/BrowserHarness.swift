@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// What the three real-browser tests share: a live `insigne serve` on a fresh data directory, one run of a
 /// `Tests/Browser/*.py` script against it (support code in `Tests/Browser/browser_support.py`), and the checks of its
@@ -45,7 +45,9 @@ extension BrowserTests {
     static func password(in output: String) -> String? {
         for line in output.split(separator: "\n") where line.contains("mot de passe / password") {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            if let word = line[line.index(after: colon)...].split(separator: " ").first, !word.isEmpty { return String(word) }
+            if let word = line[line.index(after: colon)...].split(separator: " ").first, !word.isEmpty {
+                return String(word)
+            }
         }
         return nil
     }
@@ -100,7 +102,8 @@ extension BrowserTests {
             try await Task.sleep(for: .milliseconds(50))
         }
         let pw = try #require(
-            password, "no password line from `insigne serve`; stdout: \(stdout.text.suffix(2000)) stderr: \(stderr.text.suffix(2000))",
+            password,
+            "no password line from `insigne serve`; stdout: \(stdout.text.suffix(2000)) stderr: \(stderr.text.suffix(2000))",
             sourceLocation: sourceLocation)
         var up = false
         for _ in 0..<400 {
@@ -110,13 +113,15 @@ extension BrowserTests {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        try #require(up, "server did not answer /health; stderr: \(stderr.text.suffix(2000))", sourceLocation: sourceLocation)
+        try #require(
+            up, "server did not answer /health; stderr: \(stderr.text.suffix(2000))", sourceLocation: sourceLocation)
 
         try seed(dataDir)
 
         let fm = FileManager.default
         try fm.createDirectory(at: artifacts, withIntermediateDirectories: true)
-        for file in (try? fm.contentsOfDirectory(atPath: artifacts.path)) ?? [] where owns(file, prefix: screenshotPrefix) {
+        for file in (try? fm.contentsOfDirectory(atPath: artifacts.path)) ?? []
+        where owns(file, prefix: screenshotPrefix) {
             try? fm.removeItem(at: artifacts.appendingPathComponent(file))
         }
 
@@ -124,21 +129,31 @@ extension BrowserTests {
         let result = try await OfficialTools.runProcess(
             python, [scriptURL.path, "--base", base, "--password", pw, "--out", artifacts.path],
             cwd: TestPaths.packageRoot,
-            environment: ["NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost", "PYTHONUNBUFFERED": "1"])
-        let report = "exit \(result.status)\nstdout: \(result.stdout.suffix(3000))\nstderr: \(result.stderr.suffix(3000))"
-        #expect(result.status == 0, "\(name) failed (screenshots in \(artifacts.path)):\n\(report)", sourceLocation: sourceLocation)
+            environment: [
+                "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost", "PYTHONUNBUFFERED": "1",
+            ])
+        let report =
+            "exit \(result.status)\nstdout: \(result.stdout.suffix(3000))\nstderr: \(result.stderr.suffix(3000))"
+        #expect(
+            result.status == 0, "\(name) failed (screenshots in \(artifacts.path)):\n\(report)",
+            sourceLocation: sourceLocation)
 
         let last = result.stdout.split(separator: "\n").last.map(String.init) ?? ""
         let summary = try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any]
         #expect(summary?["ok"] as? Bool == true, "summary line: \(last)", sourceLocation: sourceLocation)
         let screenshots = summary?["screenshots"] as? [String] ?? []
         #expect(
-            screenshots.count >= minScreenshots, "expected a screenshot per step, got \(screenshots)", sourceLocation: sourceLocation)
+            screenshots.count >= minScreenshots, "expected a screenshot per step, got \(screenshots)",
+            sourceLocation: sourceLocation)
         let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
         for file in screenshots + files {
             let bytes = (try? Data(contentsOf: artifacts.appendingPathComponent(file))).map { [UInt8]($0) } ?? []
-            #expect(bytes.count > 1000, "\(file) is missing or nearly empty (\(bytes.count) bytes)", sourceLocation: sourceLocation)
-            #expect(bytes.prefix(8).elementsEqual(pngSignature), "\(file) is not a PNG file", sourceLocation: sourceLocation)
+            #expect(
+                bytes.count > 1000, "\(file) is missing or nearly empty (\(bytes.count) bytes)",
+                sourceLocation: sourceLocation)
+            #expect(
+                bytes.prefix(8).elementsEqual(pngSignature), "\(file) is not a PNG file", sourceLocation: sourceLocation
+            )
         }
         return summary
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A real browser against a real server: `Tests/Browser/browser_test.py` drives headless Chromium (Selenium,
 /// in `.venv-browser`) through sign-in, awarding, downloading the baked PNG and verifying it on `/verify`.

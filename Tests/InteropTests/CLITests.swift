@@ -1,7 +1,7 @@
 import Foundation
 import OpenBadges
-import Testing
 import TestSupport
+import Testing
 
 /// The `insigne` command as a user runs it: exit codes, files written, JSON report.
 struct CLITests {
@@ -30,12 +30,15 @@ struct CLITests {
         let baked = dir.appendingPathComponent("demo/badge-baked.png").path
         let docs = dir.appendingPathComponent("demo/documents").path
 
-        let valid = try await run(["verify", baked, "--documents", docs, "--recipient", "marie.dupont@example.org", "--json"])
+        let valid = try await run([
+            "verify", baked, "--documents", docs, "--recipient", "marie.dupont@example.org", "--json",
+        ])
         #expect(valid.status == 0)
         let report = try JSONValue(parsing: valid.stdout)
         #expect(report["valid"] == .bool(true))
         #expect((report["checks"]?.arrayValue?.count ?? 0) > 5)
-        let schema = try JSONSchemaValidator(schemaFile: TestPaths.schemas.appendingPathComponent("ob2/verification-report.schema.json"))
+        let schema = try JSONSchemaValidator(
+            schemaFile: TestPaths.schemas.appendingPathComponent("ob2/verification-report.schema.json"))
         #expect(schema.validate(report).isEmpty)
 
         let other = try await run(["verify", baked, "--documents", docs, "--recipient", "paul@example.org"])
@@ -84,12 +87,15 @@ struct CLITests {
             ])
             #expect(bake.status == 0, "\(bake.stderr)")
             let unbake = try await run(["unbake", out])
-            #expect(unbake.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == signed.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+            #expect(
+                unbake.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                    == signed.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         // An assertion JSON that declares SignedBadge is baked as its JWS, never as bare JSON.
         let refused = try await run([
             "bake", "--image", dir.appendingPathComponent("demo/badge.png").path, "--assertion",
-            dir.appendingPathComponent("demo/assertion.json").path, "--output", dir.appendingPathComponent("x.png").path,
+            dir.appendingPathComponent("demo/assertion.json").path, "--output",
+            dir.appendingPathComponent("x.png").path,
         ])
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("signez-la"))

@@ -1,7 +1,7 @@
 import Foundation
 import OpenBadges
-import Testing
 import TestSupport
+import Testing
 
 /// Interop with the official 1EdTech tools (openbadges 1.1.2 validator, openbadges-bakery 2.0.0), run offline.
 @Suite(.enabled(if: OfficialTools.isInstalled, "run `make deps` to install the official tools"))
@@ -41,7 +41,8 @@ struct OfficialToolsInteropTests {
         #expect(try BadgeBaker.extract(from: bytes).text == signed.jws)
         let report = await fixture.verifier().verify(
             .data(bytes),
-            options: VerificationOptions(now: Date(), recipient: RecipientIdentifier(value: "marie.dupont@example.org")))
+            options: VerificationOptions(now: Date(), recipient: RecipientIdentifier(value: "marie.dupont@example.org"))
+        )
         #expect(report.verdict == .valid, "\(report.checks.filter { $0.status != .passed })")
         #expect(report.inputFormat == format)
     }
@@ -66,7 +67,8 @@ struct OfficialToolsInteropTests {
         let fixture = try BadgeFixture(baseURL: "http://127.0.0.1:\(port)")
         let signed = try fixture.issue()
         let baked = try BadgeBaker.bake(image: format == "png" ? fixture.image : svgImage, jws: signed.jws).bytes
-        let result = try await validate(fixture, port: port, image: baked, format: format, recipient: "marie.dupont@example.org")
+        let result = try await validate(
+            fixture, port: port, image: baked, format: format, recipient: "marie.dupont@example.org")
         #expect(result.valid, "\(result.messages)")
         #expect(result.errors == 0, "\(result.messages)")
         #expect(result.warnings == 0, "\(result.messages)")
@@ -130,7 +132,9 @@ struct OfficialToolsInteropTests {
         let port = try OfficialTools.freePort()
         var fixture = try BadgeFixture(baseURL: "http://127.0.0.1:\(port)")
         let signed = try fixture.issue()
-        fixture.documents.revocationList.revokedAssertions = [.init(id: signed.assertion.id, revocationReason: "Doublon")]
+        fixture.documents.revocationList.revokedAssertions = [
+            .init(id: signed.assertion.id, revocationReason: "Doublon")
+        ]
         let baked = try BadgeBaker.bake(image: fixture.image, jws: signed.jws).bytes
         let result = try await validate(fixture, port: port, image: baked, format: "png", recipient: nil)
         #expect(result.valid, "the reference validator is expected to miss a one-entry list: \(result.messages)")
@@ -151,15 +155,23 @@ struct OfficialToolsInteropTests {
         let dir = try OfficialTools.temporaryDirectory()
         try fixture.writeServedFiles(
             to: dir.appendingPathComponent("www"),
-            extra: [(path: "/assertions/unsigned", file: "unsigned.json", bytes: json, type: "application/ld+json", status: 200)])
+            extra: [
+                (
+                    path: "/assertions/unsigned", file: "unsigned.json", bytes: json, type: "application/ld+json",
+                    status: 200
+                )
+            ])
         let result = OfficialTools.summary(
             try await OfficialTools.run([
-                "validate", "--input", assertion.id, "--serve", dir.appendingPathComponent("www").path, "--port", String(port),
+                "validate", "--input", assertion.id, "--serve", dir.appendingPathComponent("www").path, "--port",
+                String(port),
             ]))
         #expect(result.valid, "the reference validator is expected to be lax here: \(result.messages)")
         var loader = fixture.loader()
         loader.add(assertion.id, json: assertion.json)
-        for input: VerificationInput in [.url(URL(string: assertion.id)!), .text(String(decoding: json, as: UTF8.self))] {
+        for input: VerificationInput in [
+            .url(URL(string: assertion.id)!), .text(String(decoding: json, as: UTF8.self)),
+        ] {
             let report = await fixture.verifier(loader).verify(input, options: VerificationOptions(now: Date()))
             #expect(report.verdict == .invalid, "\(report.checks.filter { $0.status != .passed })")
         }

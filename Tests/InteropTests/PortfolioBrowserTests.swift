@@ -1,8 +1,8 @@
 import CompetencyFrameworks
 import Foundation
 import InsigneStore
-import Testing
 import TestSupport
+import Testing
 
 /// The portfolio in a real browser: `Tests/Browser/portfolio_browser_test.py` drives headless Chromium through an
 /// invitation, an upload tagged to a framework item, review, award, and the learner seeing the badge. The server is
@@ -12,14 +12,16 @@ extension BrowserTests {
     @Test(.browserInstalled, .timeLimit(.minutes(5)))
     func learnerAndTrainerGoThroughThePortfolioInARealBrowser() async throws {
         try await Self.runBrowserScript(
-            "portfolio_browser_test.py", name: "portfolio browser test", screenshotPrefix: "portfolio-", minScreenshots: 10
+            "portfolio_browser_test.py", name: "portfolio browser test", screenshotPrefix: "portfolio-",
+            minScreenshots: 10
         ) { dataDir in
             // The framework the learner tags against, written into the running server's database (WAL: shared safely).
             let db = try AppDatabase.open(path: dataDir.appendingPathComponent("insigne.sqlite").path)
             _ = try db.importFramework(
                 CompetencyFramework(
                     idNumber: "DEES-TEST", shortName: "DEES (extrait de test)", scaleValues: ["Non acquis", "Acquis"],
-                    scaleConfiguration: "", competencies: [
+                    scaleConfiguration: "",
+                    competencies: [
                         Competency(idNumber: "DC1", shortName: "Accompagnement social et éducatif spécialisé"),
                         Competency(idNumber: "DC1.1", parentIDNumber: "DC1", shortName: "Relation éducative"),
                         Competency(idNumber: "DC1.2", parentIDNumber: "DC1", shortName: "Projet personnalisé"),

@@ -3,8 +3,8 @@ import GRDB
 import InsigneServer
 import InsigneStore
 import OpenBadges
-import Testing
 import TestSupport
+import Testing
 
 /// Many awards and verifications at once on the on-disk (WAL) database: no error, no "database is locked",
 /// every award stored exactly once.
@@ -30,7 +30,8 @@ struct ServiceConcurrencyTests {
                     return created && !a.jws.isEmpty
                 }
                 group.addTask {
-                    let report = await services.verifier.verify(.text(first.jws), options: VerificationOptions(now: Date()))
+                    let report = await services.verifier.verify(
+                        .text(first.jws), options: VerificationOptions(now: Date()))
                     return report.isValid
                 }
             }

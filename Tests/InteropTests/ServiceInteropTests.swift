@@ -3,8 +3,8 @@ import Hummingbird
 import InsigneServer
 import InsigneStore
 import OpenBadges
-import Testing
 import TestSupport
+import Testing
 
 /// The running service on 127.0.0.1, checked by the official 1EdTech validator: baked PNG/SVG and hosted URL,
 /// then a revocation seen by the validator and by Insigne's own verifier.
@@ -55,7 +55,9 @@ struct ServiceInteropTests {
         let server = try await LiveServer.start()
         defer { server.stop() }
         let (award, _) = try await server.services.issuing.award(
-            AwardRequest(badgeClassID: "bientraitance", recipientEmail: "Marie.Dupont@example.org", recipientName: "Marie Dupont"),
+            AwardRequest(
+                badgeClassID: "bientraitance", recipientEmail: "Marie.Dupont@example.org", recipientName: "Marie Dupont"
+            ),
             actor: "test")
         let dir = try OfficialTools.temporaryDirectory()
         let png = try await download(server.services.urls.assertionPNG(award.id), to: dir, name: "badge.png")
@@ -72,11 +74,14 @@ struct ServiceInteropTests {
         let hostedJSON = String(decoding: try #require(try await OfficialTools.httpGet(hosted)), as: UTF8.self)
         #expect(!hostedJSON.lowercased().contains("marie.dupont"))
 
-        _ = try await server.services.issuing.revoke(assertionID: award.id, reason: "Attribué par erreur", actor: "test")
+        _ = try await server.services.issuing.revoke(
+            assertionID: award.id, reason: "Attribué par erreur", actor: "test")
         // Signed form: the validator reads the revocation list and reports the reason.
         let signed = try await validator(["--input", png, "--unbake"])
         #expect(!signed.valid)
-        #expect(signed.messages.contains("revoked") && signed.messages.contains("Attribué par erreur"), "\(signed.messages)")
+        #expect(
+            signed.messages.contains("revoked") && signed.messages.contains("Attribué par erreur"), "\(signed.messages)"
+        )
         // Hosted form: the validator ignores HTTP 410 and `revoked: true` (openbadges 1.1.2 never reads them);
         // it only rejects the 410 body as an incomplete assertion. Insigne reports the revocation itself (below).
         let hostedAfter = try await validator(["--input", hosted])
@@ -85,7 +90,8 @@ struct ServiceInteropTests {
             .data([UInt8](try Data(contentsOf: URL(fileURLWithPath: png)))), options: VerificationOptions(now: Date()))
         #expect(report.outcome == .revoked)
         #expect(report.assertion?.revocationReason == "Attribué par erreur")
-        let hostedReport = await server.services.verifier.verify(.url(URL(string: hosted)!), options: VerificationOptions(now: Date()))
+        let hostedReport = await server.services.verifier.verify(
+            .url(URL(string: hosted)!), options: VerificationOptions(now: Date()))
         #expect(hostedReport.outcome == .revoked)
         #expect(hostedReport.summary.fr.contains("Attribué par erreur"))
     }

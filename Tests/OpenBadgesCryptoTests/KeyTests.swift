@@ -69,7 +69,8 @@ struct PEMTests {
         // The PBES2 parameters are inside the DER; AES-256-CBC's OID 2.16.840.1.101.3.4.1.42 ends 01 2a.
         let pem = try GeneratedKeys.key(.p256).pkcs8PEM(passphrase: "pw")
         let body = pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
-        let der = try #require(base64URLDecode(body.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")))
+        let der = try #require(
+            base64URLDecode(body.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")))
         let aes256cbc: [UInt8] = [0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01, 0x2a]
         let pbes2: [UInt8] = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d]
         #expect(der.firstRange(of: aes256cbc) != nil)
@@ -186,8 +187,10 @@ struct PEMTests {
 
 struct ErrorReportingTests {
     @Test func sampleErrorText() {
-        for body in [{ _ = try PrivateKey(pem: "hello") }, { _ = try PublicKey(pem: "") },
-                     { _ = try PrivateKey(pem: CryptoFixtures.text("keys/crypto-encrypted-ed25519.pem"), passphrase: "x") }] as [() throws -> Void] {
+        for body in [
+            { _ = try PrivateKey(pem: "hello") }, { _ = try PublicKey(pem: "") },
+            { _ = try PrivateKey(pem: CryptoFixtures.text("keys/crypto-encrypted-ed25519.pem"), passphrase: "x") },
+        ] as [() throws -> Void] {
             let error = cryptoError(body)
             #expect(error?.openSSLErrors.isEmpty == false)
         }

@@ -20,7 +20,8 @@ struct KnownAnswerTests {
         #expect(publicKey == key.publicKey)
         #expect(publicKey.isValidSignature(published, for: message, algorithm: .rs256))
         #expect(key.publicKey.isValidSignature(published, for: message, algorithm: .rs256))
-        #expect(publicKey.jwk["n"]?.hasPrefix("ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd_wWJcyQoTbji9k0l8W26mPddxHmfHQp") == true)
+        #expect(
+            publicKey.jwk["n"]?.hasPrefix("ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd_wWJcyQoTbji9k0l8W26mPddxHmfHQp") == true)
         #expect(publicKey.jwk["e"] == "AQAB")
     }
 

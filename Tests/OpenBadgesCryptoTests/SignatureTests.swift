@@ -33,10 +33,12 @@ struct SignatureTests {
         #expect(!key.publicKey.isValidSignature(Array(signature.dropLast()), for: message, algorithm: algorithm))
         #expect(!key.publicKey.isValidSignature(signature + [0], for: message, algorithm: algorithm))
         #expect(!key.publicKey.isValidSignature([], for: message, algorithm: algorithm))
-        #expect(!key.publicKey.isValidSignature(
-            [UInt8](repeating: 0, count: signature.count), for: message, algorithm: algorithm))
-        #expect(!key.publicKey.isValidSignature(
-            [UInt8](repeating: 0xff, count: signature.count), for: message, algorithm: algorithm))
+        #expect(
+            !key.publicKey.isValidSignature(
+                [UInt8](repeating: 0, count: signature.count), for: message, algorithm: algorithm))
+        #expect(
+            !key.publicKey.isValidSignature(
+                [UInt8](repeating: 0xff, count: signature.count), for: message, algorithm: algorithm))
 
         // Another key of the same type rejects it.
         let other = try PrivateKey.generate(type == .rsa3072 ? .rsa2048 : type)
@@ -79,9 +81,11 @@ struct SignatureTests {
         }
         // A valid RS256 signature presented to an EC key under RS256, and a 64-byte ES256 signature to an Ed25519 key.
         let rsaSignature = try GeneratedKeys.key(.rsa2048).signature(for: message, algorithm: .rs256)
-        #expect(!(try GeneratedKeys.key(.p256)).publicKey.isValidSignature(rsaSignature, for: message, algorithm: .rs256))
+        #expect(
+            !(try GeneratedKeys.key(.p256)).publicKey.isValidSignature(rsaSignature, for: message, algorithm: .rs256))
         let ecSignature = try GeneratedKeys.key(.p256).signature(for: message, algorithm: .es256)
-        #expect(!(try GeneratedKeys.key(.ed25519)).publicKey.isValidSignature(ecSignature, for: message, algorithm: .edDSA))
+        #expect(
+            !(try GeneratedKeys.key(.ed25519)).publicKey.isValidSignature(ecSignature, for: message, algorithm: .edDSA))
     }
 
     @Test func es256RejectsDEREncodedSignatures() throws {
@@ -122,9 +126,11 @@ struct SignatureTests {
         let message = Array("benchmark".utf8)
         let signature = try key.signature(for: message, algorithm: .rs256)
         #expect(RawOpenSSLBenchmark.rs256SignsPerSecond(key: key, message: message, duration: 0.05) > 0)
-        #expect(RawOpenSSLBenchmark.rs256VerifiesPerSecond(
-            key: key.publicKey, signature: signature, message: message, duration: 0.05) > 0)
-        #expect(RawOpenSSLBenchmark.rs256VerifiesPerSecond(
-            key: key.publicKey, signature: signature, message: [0], duration: 0.05) == 0)
+        #expect(
+            RawOpenSSLBenchmark.rs256VerifiesPerSecond(
+                key: key.publicKey, signature: signature, message: message, duration: 0.05) > 0)
+        #expect(
+            RawOpenSSLBenchmark.rs256VerifiesPerSecond(
+                key: key.publicKey, signature: signature, message: [0], duration: 0.05) == 0)
     }
 }

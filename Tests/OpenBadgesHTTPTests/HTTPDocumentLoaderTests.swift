@@ -1,11 +1,14 @@
 import Foundation
 import OpenBadges
 import Testing
+
 @testable import OpenBadgesHTTP
 
 /// Loads and returns the loader error (failing the test when the load succeeds).
-func loadError(_ loader: HTTPDocumentLoader, _ url: String, accept: String = "application/json",
-               sourceLocation: SourceLocation = #_sourceLocation) async -> DocumentLoaderError? {
+func loadError(
+    _ loader: HTTPDocumentLoader, _ url: String, accept: String = "application/json",
+    sourceLocation: SourceLocation = #_sourceLocation
+) async -> DocumentLoaderError? {
     guard let parsed = URL(string: url) else {
         Issue.record("bad test URL \(url)", sourceLocation: sourceLocation)
         return nil
@@ -47,8 +50,9 @@ struct HTTPDocumentLoaderTests {
 
     @Test func fetchesChunkedBody() async throws {
         let server = try TestServer { _ in
-            .text("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n"
-                + "4\r\n{\"a\"\r\nA;ext=1\r\n:[1,2,3,4]\r\n1\r\n}\r\n0\r\nX-Trailer: yes\r\n\r\n")
+            .text(
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n"
+                    + "4\r\n{\"a\"\r\nA;ext=1\r\n:[1,2,3,4]\r\n1\r\n}\r\n0\r\nX-Trailer: yes\r\n\r\n")
         }
         let document = try await allowAllLoader.load(URL(string: server.baseURL + "/")!, accept: "*/*")
         #expect(String(decoding: document.body, as: UTF8.self) == #"{"a":[1,2,3,4]}"#)
@@ -62,7 +66,9 @@ struct HTTPDocumentLoaderTests {
 
     @Test func skipsInterimResponses() async throws {
         let server = try TestServer { _ in
-            .text("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            .text(
+                "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+            )
         }
         let document = try await allowAllLoader.load(URL(string: server.baseURL + "/")!, accept: "*/*")
         #expect(document.statusCode == 200 && document.body == Array("ok".utf8))
@@ -80,7 +86,8 @@ struct HTTPDocumentLoaderTests {
         let server = try TestServer { request in
             switch request.path {
             case "/start": return .response("301 Moved Permanently", headers: ["Location: next?x=1"])
-            case "/next?x=1": return .response("302 Found", headers: ["Location: http://127.0.0.1:\(request.port)/third"])
+            case "/next?x=1":
+                return .response("302 Found", headers: ["Location: http://127.0.0.1:\(request.port)/third"])
             case "/third": return .response("307 Temporary Redirect", headers: ["Location: /final"], body: "ignored")
             case "/final": return .response(body: "done")
             default: return .response("404 Not Found")
@@ -125,12 +132,17 @@ struct HTTPDocumentLoaderTests {
         let declared = try TestServer { _ in .response(body: big) }
         #expect(await loadError(loader, declared.baseURL + "/")?.code == .tooLarge)
         let chunked = try TestServer { _ in
-            .text("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + String(repeating: "100\r\n" + String(repeating: "y", count: 256) + "\r\n", count: 20) + "0\r\n\r\n")
+            .text(
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + String(repeating: "100\r\n" + String(repeating: "y", count: 256) + "\r\n", count: 20)
+                    + "0\r\n\r\n")
         }
         #expect(await loadError(loader, chunked.baseURL + "/")?.code == .tooLarge)
         let untilClose = try TestServer { _ in .text("HTTP/1.1 200 OK\r\n\r\n" + big) }
         #expect(await loadError(loader, untilClose.baseURL + "/")?.code == .tooLarge)
-        let hugeChunk = try TestServer { _ in .text("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFFFFF\r\n") }
+        let hugeChunk = try TestServer { _ in
+            .text("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFFFFF\r\n")
+        }
         #expect(await loadError(loader, hugeChunk.baseURL + "/")?.code == .tooLarge)
     }
 
@@ -221,7 +233,8 @@ struct HTTPDocumentLoaderTests {
         let silent = try TestServer(lifetime: 60) { _ in .silence(60) }
         var configuration = testConfiguration
         configuration.totalTimeout = 0.5
-        let timeout = await loadError(HTTPDocumentLoader(configuration: configuration), "https://localhost:\(silent.port)/")
+        let timeout = await loadError(
+            HTTPDocumentLoader(configuration: configuration), "https://localhost:\(silent.port)/")
         #expect(timeout?.code == .timeout || timeout?.code == .connectionFailed, "\(timeout?.description ?? "")")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import OpenBadges
 import Testing
+
 @testable import OpenBadgesHTTP
 
 struct RequestTargetTests {
@@ -16,7 +17,9 @@ struct RequestTargetTests {
         #expect(c.ipLiteral == IPAddress("::1") && c.hostHeader == "[::1]:81")
     }
 
-    @Test(arguments: ["http://user:pw@example.com/", "http://@example.com/", "http://example.com:0/", "http:///x", "http:/x"])
+    @Test(arguments: [
+        "http://user:pw@example.com/", "http://@example.com/", "http://example.com:0/", "http:///x", "http:/x",
+    ])
     func rejectsInvalidURLs(text: String) throws {
         let url = try #require(URL(string: text))
         #expect(throws: (any Error).self) { try RequestTarget.make(url) }
@@ -40,9 +43,11 @@ struct RequestTargetTests {
         #expect(ok.statusCode == 200)
         #expect(ok.first("content-type") == "text/plain")
         #expect(try HTTPHead.parse(ArraySlice("HTTP/1.0 404".utf8)).statusCode == 404)
-        for bad in ["HTTP/2 200 OK", "HTTP/1.1 20 OK", "HTTP/1.1 999 Nope", "ICY 200 OK", "HTTP/1.1 200 OK\r\n folded",
-                    "HTTP/1.1 200 OK\r\nBad Name: x", "HTTP/1.1 200 OK\r\nNoColon", "HTTP/1.1 200 OK\nX: y",
-                    "HTTP/1.1 200 OK\r\nX: a\u{1}b", "HTTP/1.1 200OK"] {
+        for bad in [
+            "HTTP/2 200 OK", "HTTP/1.1 20 OK", "HTTP/1.1 999 Nope", "ICY 200 OK", "HTTP/1.1 200 OK\r\n folded",
+            "HTTP/1.1 200 OK\r\nBad Name: x", "HTTP/1.1 200 OK\r\nNoColon", "HTTP/1.1 200 OK\nX: y",
+            "HTTP/1.1 200 OK\r\nX: a\u{1}b", "HTTP/1.1 200OK",
+        ] {
             #expect(throws: (any Error).self, "\(bad)") { try HTTPHead.parse(ArraySlice(bad.utf8)) }
         }
     }
@@ -52,8 +57,12 @@ struct RequestTargetTests {
             HTTPHead(statusCode: status, headers: headers.map { (name: $0.0, value: $0.1) })
         }
         #expect(try BodyFraming.decide(for: head([("content-length", "12")]), maxBodyBytes: 100) == .contentLength(12))
-        #expect(try BodyFraming.decide(for: head([("content-length", "12"), ("content-length", "12")]), maxBodyBytes: 100) == .contentLength(12))
-        #expect(try BodyFraming.decide(for: head([("transfer-encoding", "chunked"), ("content-length", "5")]), maxBodyBytes: 100) == .chunked)
+        #expect(
+            try BodyFraming.decide(for: head([("content-length", "12"), ("content-length", "12")]), maxBodyBytes: 100)
+                == .contentLength(12))
+        #expect(
+            try BodyFraming.decide(
+                for: head([("transfer-encoding", "chunked"), ("content-length", "5")]), maxBodyBytes: 100) == .chunked)
         #expect(try BodyFraming.decide(for: head([]), maxBodyBytes: 100) == .untilClose)
         #expect(try BodyFraming.decide(for: head([("content-length", "5")], status: 204), maxBodyBytes: 100) == .none)
         let failures: [([(String, String)], DocumentLoaderError.Code)] = [

@@ -1,6 +1,7 @@
 import Foundation
 import OpenBadges
 import Testing
+
 @testable import OpenBadgesHTTP
 
 /// With the default policy, non-public destinations are refused before any connection.
@@ -51,7 +52,8 @@ struct SSRFTests {
             .response("302 Found", headers: ["Location: http://127.0.0.2:\(target.port)/internal"])
         }
         let policy = AddressPolicy.custom { $0 == .v4(127, 0, 0, 1) }
-        let loader = HTTPDocumentLoader(configuration: HTTPLoaderConfiguration(connectTimeout: 0.2, totalTimeout: 2, addressPolicy: policy))
+        let loader = HTTPDocumentLoader(
+            configuration: HTTPLoaderConfiguration(connectTimeout: 0.2, totalTimeout: 2, addressPolicy: policy))
         let error = await loadError(loader, entry.baseURL + "/start")
         #expect(error?.code == .forbiddenAddress)
         #expect(error?.url == "http://127.0.0.2:\(target.port)/internal")
@@ -61,15 +63,21 @@ struct SSRFTests {
     }
 
     @Test func redirectToPrivateNetworkIsRefused() async throws {
-        let entry = try TestServer { _ in .response("301 Moved Permanently", headers: ["Location: http://10.0.0.1/admin"]) }
+        let entry = try TestServer { _ in
+            .response("301 Moved Permanently", headers: ["Location: http://10.0.0.1/admin"])
+        }
         let loopbackOnly = AddressPolicy.custom { $0.category == .loopback }
-        let loader = HTTPDocumentLoader(configuration: HTTPLoaderConfiguration(connectTimeout: 0.05, totalTimeout: 1, addressPolicy: loopbackOnly))
+        let loader = HTTPDocumentLoader(
+            configuration: HTTPLoaderConfiguration(connectTimeout: 0.05, totalTimeout: 1, addressPolicy: loopbackOnly))
         let error = await loadError(loader, entry.baseURL + "/")
         #expect(error?.code == .forbiddenAddress)
         #expect(error?.message.contains("10.0.0.1") == true)
     }
 
-    @Test(arguments: ["file:///etc/passwd", "ftp://example.com/x", "gopher://127.0.0.1:70/_x", "data:text/plain,hi", "javascript:alert(1)"])
+    @Test(arguments: [
+        "file:///etc/passwd", "ftp://example.com/x", "gopher://127.0.0.1:70/_x", "data:text/plain,hi",
+        "javascript:alert(1)",
+    ])
     func refusesOtherSchemes(url: String) async throws {
         let error = await loadError(strict, url)
         #expect(error?.code == .unsupportedScheme)

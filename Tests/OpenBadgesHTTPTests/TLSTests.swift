@@ -1,12 +1,16 @@
 import Foundation
 import OpenBadges
 import Testing
+
 @testable import OpenBadgesHTTP
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
-private let opensslPath = ["/usr/bin/openssl", "/usr/local/bin/openssl"].first { FileManager.default.isExecutableFile(atPath: $0) }
+private let opensslPath = ["/usr/bin/openssl", "/usr/local/bin/openssl"].first {
+    FileManager.default.isExecutableFile(atPath: $0)
+}
 
 /// A real TLS server on 127.0.0.1: `openssl s_server -www` with a throw-away self-signed
 /// certificate. Killed (by its own process handle) when the fixture is released.
@@ -24,9 +28,11 @@ private final class OpenSSLServer {
         let keyPath = directory.appendingPathComponent("key.pem").path
         let generate = Process()
         generate.executableURL = URL(fileURLWithPath: openssl)
-        generate.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                              "-keyout", keyPath, "-out", certificatePath, "-days", "1", "-subj", "/CN=insigne-test",
-                              "-addext", "subjectAltName=\(subjectAltName)"]
+        generate.arguments = [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", keyPath, "-out", certificatePath, "-days", "1", "-subj", "/CN=insigne-test",
+            "-addext", "subjectAltName=\(subjectAltName)",
+        ]
         generate.standardOutput = FileHandle.nullDevice
         generate.standardError = FileHandle.nullDevice
         try generate.run()
@@ -37,8 +43,10 @@ private final class OpenSSLServer {
         // Children inherit the test runner's blocked signal mask (SIGTERM included), so the
         // server is stopped with SIGKILL (by its own pid).
         process.executableURL = URL(fileURLWithPath: openssl)
-        process.arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificatePath, "-key", keyPath,
-                             "-www", "-quiet"]
+        process.arguments = [
+            "s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificatePath, "-key", keyPath,
+            "-www", "-quiet",
+        ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
@@ -89,7 +97,9 @@ private final class OpenSSLServer {
         address.sin_port = port.bigEndian
         inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
         return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
         }
     }
 }
@@ -100,7 +110,8 @@ struct TLSTests {
         let server = try OpenSSLServer(subjectAltName: "DNS:localhost,IP:127.0.0.1")
         defer { server.stop() }
         let configuration = HTTPLoaderConfiguration(
-            connectTimeout: 1, totalTimeout: 5, addressPolicy: .allowAll, trustedCertificatesFile: server.certificatePath
+            connectTimeout: 1, totalTimeout: 5, addressPolicy: .allowAll,
+            trustedCertificatesFile: server.certificatePath
         )
         let loader = HTTPDocumentLoader(configuration: configuration)
         let byIP = try await loader.load(URL(string: "https://127.0.0.1:\(server.port)/")!, accept: "*/*")
@@ -113,7 +124,8 @@ struct TLSTests {
     @Test func rejectsUntrustedCertificate() async throws {
         let server = try OpenSSLServer(subjectAltName: "DNS:localhost,IP:127.0.0.1")
         defer { server.stop() }
-        let loader = HTTPDocumentLoader(configuration: HTTPLoaderConfiguration(connectTimeout: 1, totalTimeout: 5, addressPolicy: .allowAll))
+        let loader = HTTPDocumentLoader(
+            configuration: HTTPLoaderConfiguration(connectTimeout: 1, totalTimeout: 5, addressPolicy: .allowAll))
         let error = await loadError(loader, "https://127.0.0.1:\(server.port)/")
         #expect(error?.code == .tlsFailed)
         #expect(error?.message.contains("self-signed") == true, "\(error?.description ?? "")")
@@ -123,7 +135,8 @@ struct TLSTests {
         let server = try OpenSSLServer(subjectAltName: "DNS:other.example")
         defer { server.stop() }
         let configuration = HTTPLoaderConfiguration(
-            connectTimeout: 1, totalTimeout: 5, addressPolicy: .allowAll, trustedCertificatesFile: server.certificatePath
+            connectTimeout: 1, totalTimeout: 5, addressPolicy: .allowAll,
+            trustedCertificatesFile: server.certificatePath
         )
         let loader = HTTPDocumentLoader(configuration: configuration)
         let byIP = await loadError(loader, "https://127.0.0.1:\(server.port)/")

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A scripted HTTP server on a loopback address for tests. It serves on a background thread and
@@ -59,8 +60,10 @@ final class TestServer: @unchecked Sendable {
     var clientClosedDuringSilence: Bool { lock.withLock { _clientClosedDuringSilence } }
     var baseURL: String { "http://\(host):\(port)" }
 
-    init(host: String = "127.0.0.1", lifetime: Double = 10, maxConnections: Int = 16,
-         handler: @escaping @Sendable (Request) -> Reply) throws {
+    init(
+        host: String = "127.0.0.1", lifetime: Double = 10, maxConnections: Int = 16,
+        handler: @escaping @Sendable (Request) -> Reply
+    ) throws {
         self.host = host
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
@@ -71,7 +74,9 @@ final class TestServer: @unchecked Sendable {
         address.sin_port = 0
         inet_pton(AF_INET, host, &address.sin_addr)
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(fd, 16) == 0 else {
             close(fd)
@@ -126,14 +131,14 @@ final class TestServer: @unchecked Sendable {
         let request = Request(raw: raw, path: path, port: port)
         lock.withLock { _requests.append(request) }
         switch handler(request) {
-        case let .bytes(bytes):
+        case .bytes(let bytes):
             var offset = 0
             while offset < bytes.count {
                 let n = bytes[offset...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
                 if n <= 0 { break }
                 offset += n
             }
-        case let .silence(seconds):
+        case .silence(let seconds):
             let stopAt = min(end, Date().addingTimeInterval(seconds))
             while Date() < stopAt {
                 var pfd = pollfd(fd: client, events: Int16(POLLIN), revents: 0)

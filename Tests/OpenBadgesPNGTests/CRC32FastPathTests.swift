@@ -21,7 +21,9 @@ struct CRC32FastPathTests {
 
     @Test func knownVectorsOnLongInputs() {
         #expect(CRC32.checksum(Array(repeating: 0, count: 4096)) == 0xC71C_0011)
-        #expect(CRC32.checksum(Array(repeating: 0xFF, count: 256)) == CRC32.zlibChecksum(Array(repeating: 0xFF, count: 256)))
+        #expect(
+            CRC32.checksum(Array(repeating: 0xFF, count: 256)) == CRC32.zlibChecksum(Array(repeating: 0xFF, count: 256))
+        )
         let text = Array(String(repeating: "123456789", count: 20).utf8)
         #expect(CRC32.checksum(text) == CRC32.zlibChecksum(text))
     }

@@ -9,23 +9,29 @@ struct CRCTests {
     }
 
     @Test func incrementalMatchesOneShot() {
-        let a = Array("1234".utf8), b = Array("56789".utf8)
+        let a = Array("1234".utf8)
+        let b = Array("56789".utf8)
         let part = a.withUnsafeBytes { CRC32.update(0, with: $0) }
         let whole = b.withUnsafeBytes { CRC32.update(part, with: $0) }
         #expect(whole == 0xCBF4_3926)
     }
 
     @Test func iendCRC() {
-        #expect(PNGChunk(type: "IEND", data: []).serialized() == [0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82])
+        #expect(
+            PNGChunk(type: "IEND", data: []).serialized() == [
+                0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+            ])
     }
 }
 
 struct ChunkTests {
-    static let openbadgesVector = Fixtures.hex("""
+    static let openbadgesVector = Fixtures.hex(
+        """
         00 00 00 27 69 54 58 74 6f 70 65 6e 62 61 64 67 65 73 00 00 00 00 00
         68 65 61 64 65 72 2e 70 61 79 6c 6f 61 64 2e 73 69 67 6e 61 74 75 72 65  6f 19 9c 94
         """)
-    static let credentialVector = Fixtures.hex("""
+    static let credentialVector = Fixtures.hex(
+        """
         00 00 00 30 69 54 58 74 6f 70 65 6e 62 61 64 67 65 63 72 65 64 65 6e 74 69 61 6c 00 00 00 00 00
         68 65 61 64 65 72 2e 70 61 79 6c 6f 61 64 2e 73 69 67 6e 61 74 75 72 65  99 ca 68 8f
         """)

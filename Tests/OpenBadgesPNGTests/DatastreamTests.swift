@@ -84,7 +84,8 @@ struct DatastreamTests {
 
     @Test func bakeAfterIHDR() throws {
         var stream = try PNGDatastream(parsing: Fixtures.minimalPNG)
-        stream.chunks.insert(InternationalTextChunk(keyword: "openbadges", text: "header.payload.signature").chunk(), at: 1)
+        stream.chunks.insert(
+            InternationalTextChunk(keyword: "openbadges", text: "header.payload.signature").chunk(), at: 1)
         let baked = stream.serialized()
         #expect(baked.count == 68 + 51)
         #expect(Array(baked[33..<84]) == ChunkTests.openbadgesVector)
@@ -145,9 +146,15 @@ struct DatastreamTests {
 
     @Test func limits() throws {
         let bytes = try Fixtures.bytes("images", "baked-itxt-after-idat.png")
-        #expect(errorCode { () throws(PNGError) in try PNGDatastream(parsing: bytes, limits: PNGLimits(maxFileBytes: 100)) } == .tooLarge)
-        #expect(errorCode { () throws(PNGError) in try PNGDatastream(parsing: bytes, limits: PNGLimits(maxChunks: 3)) } == .tooManyChunks)
-        #expect(errorCode { () throws(PNGError) in try PNGDatastream(parsing: bytes, limits: PNGLimits(maxChunks: 5)) } == nil)
+        #expect(
+            errorCode { () throws(PNGError) in try PNGDatastream(parsing: bytes, limits: PNGLimits(maxFileBytes: 100)) }
+                == .tooLarge)
+        #expect(
+            errorCode { () throws(PNGError) in try PNGDatastream(parsing: bytes, limits: PNGLimits(maxChunks: 3)) }
+                == .tooManyChunks)
+        #expect(
+            errorCode { () throws(PNGError) in try PNGDatastream(parsing: bytes, limits: PNGLimits(maxChunks: 5)) }
+                == nil)
     }
 
     /// Every truncation and every single-byte corruption of a valid file is rejected or accepted without crashing.

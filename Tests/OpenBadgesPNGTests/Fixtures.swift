@@ -10,7 +10,8 @@ enum Fixtures {
             if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
             url = url.deletingLastPathComponent()
         }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }()
 
     /// URL of Fixtures/<folder>/<name>.

@@ -10,14 +10,18 @@ struct ImageValidatorTests {
     }
 
     @Test func reportsHeaderFields() throws {
-        #expect(try PNGImageValidator.validate(Fixtures.minimalPNG)
-            == PNGImageInfo(width: 1, height: 1, bitDepth: 8, colorType: 6, isInterlaced: false))
-        #expect(try PNGImageValidator.validate(Fixtures.bytes("images", "interlaced-rgba-9x7.png"))
-            == PNGImageInfo(width: 9, height: 7, bitDepth: 8, colorType: 6, isInterlaced: true))
-        #expect(try PNGImageValidator.validate(Fixtures.bytes("images", "palette-4bit-8x8.png"))
-            == PNGImageInfo(width: 8, height: 8, bitDepth: 4, colorType: 3, isInterlaced: false))
-        #expect(try PNGImageValidator.validate(Fixtures.bytes("images", "test-256.png"))
-            == PNGImageInfo(width: 256, height: 256, bitDepth: 8, colorType: 6, isInterlaced: false))
+        #expect(
+            try PNGImageValidator.validate(Fixtures.minimalPNG)
+                == PNGImageInfo(width: 1, height: 1, bitDepth: 8, colorType: 6, isInterlaced: false))
+        #expect(
+            try PNGImageValidator.validate(Fixtures.bytes("images", "interlaced-rgba-9x7.png"))
+                == PNGImageInfo(width: 9, height: 7, bitDepth: 8, colorType: 6, isInterlaced: true))
+        #expect(
+            try PNGImageValidator.validate(Fixtures.bytes("images", "palette-4bit-8x8.png"))
+                == PNGImageInfo(width: 8, height: 8, bitDepth: 4, colorType: 3, isInterlaced: false))
+        #expect(
+            try PNGImageValidator.validate(Fixtures.bytes("images", "test-256.png"))
+                == PNGImageInfo(width: 256, height: 256, bitDepth: 8, colorType: 6, isInterlaced: false))
     }
 
     @Test(arguments: MalformedCase.all)
@@ -39,9 +43,18 @@ struct ImageValidatorTests {
 
     @Test func limits() throws {
         let bytes = try Fixtures.bytes("images", "test-256.png")
-        #expect(errorCode { () throws(PNGError) in try PNGImageValidator.validate(bytes, limits: PNGImageLimits(maxWidth: 255)) } == .dimensionsTooLarge)
-        #expect(errorCode { () throws(PNGError) in try PNGImageValidator.validate(bytes, limits: PNGImageLimits(maxHeight: 100)) } == .dimensionsTooLarge)
-        #expect(errorCode { () throws(PNGError) in try PNGImageValidator.validate(bytes, limits: PNGImageLimits(maxBytes: 1000)) } == .tooLarge)
+        #expect(
+            errorCode { () throws(PNGError) in
+                try PNGImageValidator.validate(bytes, limits: PNGImageLimits(maxWidth: 255))
+            } == .dimensionsTooLarge)
+        #expect(
+            errorCode { () throws(PNGError) in
+                try PNGImageValidator.validate(bytes, limits: PNGImageLimits(maxHeight: 100))
+            } == .dimensionsTooLarge)
+        #expect(
+            errorCode { () throws(PNGError) in
+                try PNGImageValidator.validate(bytes, limits: PNGImageLimits(maxBytes: 1000))
+            } == .tooLarge)
     }
 }
 
@@ -80,15 +93,24 @@ struct RGBAImageTests {
         #expect(image[2, 1] == (9, 8, 7, 6))
         #expect(image[3, 0] == (0, 0, 0, 0))
         #expect(image[-1, 0] == (0, 0, 0, 0))
-        image[5, 5] = (1, 1, 1, 1) // ignored
+        image[5, 5] = (1, 1, 1, 1)  // ignored
         let decoded = try RGBAImage(pngData: image.pngData())
         #expect(decoded == image)
     }
 
     @Test func invalidSizesThrowInsteadOfCrashing() {
-        #expect(errorCode { () throws(PNGError) in try RGBAImage(width: 0, height: 5, fill: (r: 0, g: 0, b: 0, a: 0)).pngData() } != nil)
-        #expect(errorCode { () throws(PNGError) in try RGBAImage(width: -3, height: 5, fill: (r: 0, g: 0, b: 0, a: 0)).pngData() } != nil)
-        #expect(errorCode { () throws(PNGError) in try RGBAImage(width: Int.max, height: Int.max, fill: (r: 0, g: 0, b: 0, a: 0)).pngData() } != nil)
+        #expect(
+            errorCode { () throws(PNGError) in
+                try RGBAImage(width: 0, height: 5, fill: (r: 0, g: 0, b: 0, a: 0)).pngData()
+            } != nil)
+        #expect(
+            errorCode { () throws(PNGError) in
+                try RGBAImage(width: -3, height: 5, fill: (r: 0, g: 0, b: 0, a: 0)).pngData()
+            } != nil)
+        #expect(
+            errorCode { () throws(PNGError) in
+                try RGBAImage(width: Int.max, height: Int.max, fill: (r: 0, g: 0, b: 0, a: 0)).pngData()
+            } != nil)
         var broken = RGBAImage(width: 2, height: 2, fill: (r: 0, g: 0, b: 0, a: 0))
         broken.pixels.removeLast()
         #expect(errorCode { () throws(PNGError) in try broken.pngData() } != nil)
@@ -129,7 +151,9 @@ struct DecoderRobustnessTests {
             }
             for n in 0..<count {
                 let bytes = Self.withChunk(stream, idat) { $0.removeLast(count - n) }
-                #expect(errorCode { () throws(PNGError) in try PNGImageValidator.validate(bytes) } == .decodeFailed, "\(name) IDAT cut to \(n)")
+                #expect(
+                    errorCode { () throws(PNGError) in try PNGImageValidator.validate(bytes) } == .decodeFailed,
+                    "\(name) IDAT cut to \(n)")
             }
         }
     }
@@ -160,12 +184,16 @@ struct DecoderRobustnessTests {
         let cases: [(UInt32, UInt32, PNGError.Code?)] = [
             (0, 1, .decodeFailed), (1, 0, .decodeFailed), (0xFFFF_FFFF, 1, .decodeFailed),
             (0x8000_0000, 0x8000_0000, .decodeFailed), (4097, 1, .dimensionsTooLarge), (1, 4097, .dimensionsTooLarge),
-            (4096, 4096, .decodeFailed), // allowed size, but the 1×1 IDAT holds too little data
+            (4096, 4096, .decodeFailed),  // allowed size, but the 1×1 IDAT holds too little data
         ]
         for (w, h, expected) in cases {
             let bytes = Self.withChunk(stream, 0) { data in
-                data.replaceSubrange(0..<8, with: [UInt8(w >> 24), UInt8(w >> 16 & 0xFF), UInt8(w >> 8 & 0xFF), UInt8(w & 0xFF),
-                                                   UInt8(h >> 24), UInt8(h >> 16 & 0xFF), UInt8(h >> 8 & 0xFF), UInt8(h & 0xFF)])
+                data.replaceSubrange(
+                    0..<8,
+                    with: [
+                        UInt8(w >> 24), UInt8(w >> 16 & 0xFF), UInt8(w >> 8 & 0xFF), UInt8(w & 0xFF),
+                        UInt8(h >> 24), UInt8(h >> 16 & 0xFF), UInt8(h >> 8 & 0xFF), UInt8(h & 0xFF),
+                    ])
             }
             #expect(errorCode { () throws(PNGError) in try PNGImageValidator.validate(bytes) } == expected, "\(w)x\(h)")
         }

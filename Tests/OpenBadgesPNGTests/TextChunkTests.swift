@@ -3,7 +3,8 @@ import Testing
 
 struct TextChunkTests {
     @Test func languageTagAndTranslatedKeyword() throws {
-        let data: [UInt8] = Array("openbadges".utf8) + [0, 0, 0] + Array("en-GB".utf8) + [0]
+        let data: [UInt8] =
+            Array("openbadges".utf8) + [0, 0, 0] + Array("en-GB".utf8) + [0]
             + Array("Abzeichen ü".utf8) + [0] + Array("{\"a\":1}".utf8)
         let itxt = try InternationalTextChunk(chunkData: data)
         #expect(itxt.keyword == "openbadges")
@@ -30,8 +31,9 @@ struct TextChunkTests {
 
     @Test func compressedRoundTrip() throws {
         let text = String(repeating: "{\"badge\":\"é✓\"}", count: 200)
-        let itxt = try InternationalTextChunk(keyword: "openbadges", languageTag: "fr", translatedKeyword: "badges ouverts",
-                                              text: text, compressed: true)
+        let itxt = try InternationalTextChunk(
+            keyword: "openbadges", languageTag: "fr", translatedKeyword: "badges ouverts",
+            text: text, compressed: true)
         #expect(itxt.isCompressed)
         #expect(itxt.textBytes.count < text.utf8.count)
         let data = itxt.chunkData()
@@ -46,32 +48,40 @@ struct TextChunkTests {
     @Test func uncompressedValidatingInit() throws {
         let itxt = try InternationalTextChunk(keyword: "openbadges", text: "abc", compressed: false)
         #expect(itxt == InternationalTextChunk(keyword: "openbadges", text: "abc"))
-        #expect(errorCode { () throws(PNGError) in try InternationalTextChunk(keyword: " bad", text: "", compressed: false) } == .invalidTextChunk)
-        #expect(errorCode { () throws(PNGError) in try InternationalTextChunk(keyword: "ok", languageTag: "é", text: "", compressed: false) } == .invalidTextChunk)
+        #expect(
+            errorCode { () throws(PNGError) in try InternationalTextChunk(keyword: " bad", text: "", compressed: false)
+            } == .invalidTextChunk)
+        #expect(
+            errorCode { () throws(PNGError) in
+                try InternationalTextChunk(keyword: "ok", languageTag: "é", text: "", compressed: false)
+            } == .invalidTextChunk)
     }
 
-    @Test(arguments: [
-        ("empty data", [UInt8]()),
-        ("no NUL", Array("openbadges".utf8)),
-        ("empty keyword", [0, 0, 0, 0, 0]),
-        ("80-byte keyword", [UInt8](repeating: 0x61, count: 80) + [0, 0, 0, 0, 0]),
-        ("leading space", Array(" ob".utf8) + [0, 0, 0, 0, 0]),
-        ("trailing space", Array("ob ".utf8) + [0, 0, 0, 0, 0]),
-        ("double space", Array("o  b".utf8) + [0, 0, 0, 0, 0]),
-        ("control char", Array("o\u{7}b".utf8) + [0, 0, 0, 0, 0]),
-        ("byte 0x80", [0x6F, 0x80, 0, 0, 0, 0, 0]),
-        ("no flag", Array("ob".utf8) + [0]),
-        ("no method", Array("ob".utf8) + [0, 0]),
-        ("flag 2", Array("ob".utf8) + [0, 2, 0, 0, 0]),
-        ("flag 255", Array("ob".utf8) + [0, 255, 0, 0, 0]),
-        ("compressed method 1", Array("ob".utf8) + [0, 1, 1, 0, 0]),
-        ("no language NUL", Array("ob".utf8) + [0, 0, 0] + Array("en".utf8)),
-        ("no translated NUL", Array("ob".utf8) + [0, 0, 0, 0] + Array("x".utf8)),
-        ("non-ASCII language", Array("ob".utf8) + [0, 0, 0, 0xC3, 0xA9, 0, 0]),
-        ("bad UTF-8 translated keyword", Array("ob".utf8) + [0, 0, 0, 0, 0xFF, 0]),
-    ] as [(String, [UInt8])])
+    @Test(
+        arguments: [
+            ("empty data", [UInt8]()),
+            ("no NUL", Array("openbadges".utf8)),
+            ("empty keyword", [0, 0, 0, 0, 0]),
+            ("80-byte keyword", [UInt8](repeating: 0x61, count: 80) + [0, 0, 0, 0, 0]),
+            ("leading space", Array(" ob".utf8) + [0, 0, 0, 0, 0]),
+            ("trailing space", Array("ob ".utf8) + [0, 0, 0, 0, 0]),
+            ("double space", Array("o  b".utf8) + [0, 0, 0, 0, 0]),
+            ("control char", Array("o\u{7}b".utf8) + [0, 0, 0, 0, 0]),
+            ("byte 0x80", [0x6F, 0x80, 0, 0, 0, 0, 0]),
+            ("no flag", Array("ob".utf8) + [0]),
+            ("no method", Array("ob".utf8) + [0, 0]),
+            ("flag 2", Array("ob".utf8) + [0, 2, 0, 0, 0]),
+            ("flag 255", Array("ob".utf8) + [0, 255, 0, 0, 0]),
+            ("compressed method 1", Array("ob".utf8) + [0, 1, 1, 0, 0]),
+            ("no language NUL", Array("ob".utf8) + [0, 0, 0] + Array("en".utf8)),
+            ("no translated NUL", Array("ob".utf8) + [0, 0, 0, 0] + Array("x".utf8)),
+            ("non-ASCII language", Array("ob".utf8) + [0, 0, 0, 0xC3, 0xA9, 0, 0]),
+            ("bad UTF-8 translated keyword", Array("ob".utf8) + [0, 0, 0, 0, 0xFF, 0]),
+        ] as [(String, [UInt8])])
     func invalidITXt(label: String, data: [UInt8]) {
-        #expect(errorCode { () throws(PNGError) in try InternationalTextChunk(chunkData: data) } == .invalidTextChunk, "\(label)")
+        #expect(
+            errorCode { () throws(PNGError) in try InternationalTextChunk(chunkData: data) } == .invalidTextChunk,
+            "\(label)")
     }
 
     @Test func latin1KeywordAccepted() throws {
@@ -100,9 +110,13 @@ struct TextChunkTests {
     }
 
     @Test func invalidLatinText() {
-        for data: [UInt8] in [[], Array("ob".utf8), [0, 0x61], Array("ob".utf8) + [0, 0x61, 0, 0x62], Array("a  b".utf8) + [0]] {
+        for data: [UInt8] in [
+            [], Array("ob".utf8), [0, 0x61], Array("ob".utf8) + [0, 0x61, 0, 0x62], Array("a  b".utf8) + [0],
+        ] {
             #expect(errorCode { () throws(PNGError) in try LatinTextChunk(chunkData: data) } == .invalidTextChunk)
         }
-        #expect(errorCode { () throws(PNGError) in try LatinTextChunk(chunk: PNGChunk(type: "iTXt", data: [0x61, 0])) } == .invalidTextChunk)
+        #expect(
+            errorCode { () throws(PNGError) in try LatinTextChunk(chunk: PNGChunk(type: "iTXt", data: [0x61, 0])) }
+                == .invalidTextChunk)
     }
 }

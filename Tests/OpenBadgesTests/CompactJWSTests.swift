@@ -78,10 +78,15 @@ struct CompactJWSTests {
     @Test func hmacHelperMatchesRFC4231() {
         // RFC 4231 test case 2, and case 6 (key longer than the block size).
         let mac = S.hmacSHA256(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8))
-        #expect(mac.map { String(format: "%02x", $0) }.joined() == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        #expect(
+            mac.map { String(format: "%02x", $0) }.joined()
+                == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
         let long = S.hmacSHA256(
-            key: [UInt8](repeating: 0xAA, count: 131), message: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8))
-        #expect(long.map { String(format: "%02x", $0) }.joined() == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
+            key: [UInt8](repeating: 0xAA, count: 131),
+            message: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8))
+        #expect(
+            long.map { String(format: "%02x", $0) }.joined()
+                == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
     }
 
     // MARK: Verifier verdicts
@@ -198,7 +203,8 @@ struct CompactJWSTests {
         let signed = try fixture.issue()
         var a = signed.assertion
         a.recipient = IdentityObject(
-            type: "email", identity: IdentityHash.compute(identifier: "mallory@example.org", salt: "s").text, hashed: true, salt: "s")
+            type: "email", identity: IdentityHash.compute(identifier: "mallory@example.org", salt: "s").text,
+            hashed: true, salt: "s")
         let parts = signed.jws.split(separator: ".").map(String.init)
         let jws = parts[0] + "." + Base64URL.encode(a.json.encoded()) + "." + parts[2]
         let report = await S.verify(.text(jws), loader: fixture.loader(), recipient: "mallory@example.org")
@@ -212,7 +218,11 @@ struct CompactJWSTests {
         let signer = try BadgeSigner(key: fixture.key, keyID: rogueKeyID)
         let signed = try signer.issue(fixture.request())
         var loader = fixture.loader()
-        loader.add(rogueKeyID, json: CryptographicKey(id: rogueKeyID, owner: fixture.documents.profile.id, publicKeyPem: fixture.key.publicKey.spkiPEM).json)
+        loader.add(
+            rogueKeyID,
+            json: CryptographicKey(
+                id: rogueKeyID, owner: fixture.documents.profile.id, publicKeyPem: fixture.key.publicKey.spkiPEM
+            ).json)
         let counting = CountingLoader(loader)
         let report = await S.verify(.text(signed.jws), loader: counting)
         #expect(report.verdict == .invalid)

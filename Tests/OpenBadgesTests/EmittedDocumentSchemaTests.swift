@@ -10,9 +10,11 @@ struct EmittedDocumentSchemaTests {
         try JSONSchemaValidator(schemaFile: TestPaths.schemas.appendingPathComponent("ob2/\(name).schema.json"))
     }
 
-    func expectValid(_ document: JSONValue, _ schema: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectValid(_ document: JSONValue, _ schema: String, sourceLocation: SourceLocation = #_sourceLocation) throws
+    {
         let violations = try Self.validator(schema).validate(document)
-        #expect(violations.isEmpty, "\(schema): \(violations)\n\(document.prettyString())", sourceLocation: sourceLocation)
+        #expect(
+            violations.isEmpty, "\(schema): \(violations)\n\(document.prettyString())", sourceLocation: sourceLocation)
     }
 
     @Test func signedAssertionsValidate() throws {
@@ -20,10 +22,14 @@ struct EmittedDocumentSchemaTests {
         let now = Date()
         let requests = [
             fixture.request(),
-            fixture.request(email: "  Jean.Martin@Example.ORG ", issuedOn: now.addingTimeInterval(-86400), expires: now.addingTimeInterval(365 * 86400)),
+            fixture.request(
+                email: "  Jean.Martin@Example.ORG ", issuedOn: now.addingTimeInterval(-86400),
+                expires: now.addingTimeInterval(365 * 86400)),
             AssertionRequest(
                 badgeClassID: fixture.documents.badgeClass.id, recipientEmail: "a@example.com", issuedOn: now,
-                evidence: [Evidence(id: "https://portfolio.example/work/1", narrative: "Étude de cas", name: "Cas n°1")],
+                evidence: [
+                    Evidence(id: "https://portfolio.example/work/1", narrative: "Étude de cas", name: "Cas n°1")
+                ],
                 narrative: "A suivi **toute** la formation.", image: fixture.baseURL + "/images/baked/1.png"),
         ]
         for request in requests {
@@ -52,7 +58,8 @@ struct EmittedDocumentSchemaTests {
         let a = Assertion(
             id: fixture.baseURL + "/assertions/42",
             recipient: IdentityObject(
-                type: "email", identity: IdentityHash.compute(identifier: "a@example.org", salt: salt).text, hashed: true, salt: salt),
+                type: "email", identity: IdentityHash.compute(identifier: "a@example.org", salt: salt).text,
+                hashed: true, salt: salt),
             badge: fixture.documents.badgeClass.id, verification: VerificationObject(type: ["HostedBadge"]),
             issuedOn: DateTimeValue(Date()))
         try expectValid(a.json, "assertion")
@@ -70,14 +77,17 @@ struct EmittedDocumentSchemaTests {
     @Test func badgeClassWithAlignmentTagsAndSVGValidates() throws {
         let key = try BadgeFixture.testKey()
         let docs = IssuerDocumentSet(
-            baseURL: "https://open.example.fr", issuerSlug: "ifsi", issuerName: "IFSI de Lyon", issuerURL: "https://ifsi.example.fr",
+            baseURL: "https://open.example.fr", issuerSlug: "ifsi", issuerName: "IFSI de Lyon",
+            issuerURL: "https://ifsi.example.fr",
             issuerEmail: "contact@ifsi.example.fr", publicKeyPEM: key.publicKey.spkiPEM, badgeSlug: "hygiene-des-mains",
             badgeName: "Hygiène des mains", badgeDescription: "Friction hydro-alcoolique en 7 étapes.",
             criteria: "Réussir l'évaluation pratique.", badgeImage: "https://open.example.fr/images/hygiene.svg",
             tags: ["hygiène", "soins"],
             alignment: [
-                AlignmentObject(targetName: "Compétence 3", targetUrl: "https://referentiel.example.fr/c3", targetDescription: "Soins",
-                                targetFramework: "Référentiel infirmier 2009", targetCode: "C3"),
+                AlignmentObject(
+                    targetName: "Compétence 3", targetUrl: "https://referentiel.example.fr/c3",
+                    targetDescription: "Soins",
+                    targetFramework: "Référentiel infirmier 2009", targetCode: "C3"),
                 AlignmentObject(targetName: "Hygiène", targetUrl: "https://referentiel.example.fr/h"),
             ])
         try expectValid(docs.badgeClass.json(), "badgeclass")

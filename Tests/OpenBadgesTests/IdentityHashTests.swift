@@ -33,12 +33,16 @@ struct IdentityHashTests {
     }
 
     @Test func emptySaltIsTheSameAsNoSalt() {
-        #expect(IdentityHash.compute(identifier: "mayze", salt: "").text == IdentityHash.compute(identifier: "mayze", salt: nil).text)
+        #expect(
+            IdentityHash.compute(identifier: "mayze", salt: "").text
+                == IdentityHash.compute(identifier: "mayze", salt: nil).text)
     }
 
     @Test func computesAndMatchesMD5Form() throws {
         // md5("mayze") and md5("a@example.com" + "Kosher"), computed independently (Python hashlib).
-        #expect(IdentityHash.compute(identifier: "mayze", salt: nil, algorithm: .md5).text == "md5$5e36a192d84cbdde83e633fce5540cb9")
+        #expect(
+            IdentityHash.compute(identifier: "mayze", salt: nil, algorithm: .md5).text
+                == "md5$5e36a192d84cbdde83e633fce5540cb9")
         let h = try #require(IdentityHash("md5$DDD142639A792E74751EE7E129237EFA"))
         #expect(h.algorithm == .md5)
         #expect(h.matches(identifier: "a@example.com", salt: "Kosher"))
@@ -116,7 +120,8 @@ struct IdentityHashTests {
 
     @Test(arguments: [
         "", "   ", "nobody", "a@b", "@example.org", "marie@", "marie@.example.org", "marie@example.org.",
-        "marie@@example.org", "ma rie@example.org", "marie@exa mple.org", "<marie@example.org>", "marie@example.org\u{0}",
+        "marie@@example.org", "ma rie@example.org", "marie@exa mple.org", "<marie@example.org>",
+        "marie@example.org\u{0}",
         "a@b@example.org",
     ])
     func signerRefusesInvalidEmails(_ email: String) throws {
@@ -127,12 +132,15 @@ struct IdentityHashTests {
     @Test func signerRefusesExpiryNotAfterIssue() throws {
         let fixture = try BadgeFixture()
         let issued = Date(timeIntervalSince1970: 1_700_000_000)
-        for expires in [issued, issued.addingTimeInterval(-1), issued.addingTimeInterval(0.5), issued.addingTimeInterval(-86400)] {
+        for expires in [
+            issued, issued.addingTimeInterval(-1), issued.addingTimeInterval(0.5), issued.addingTimeInterval(-86400),
+        ] {
             #expect(throws: IssuingError.self) {
                 try fixture.signer.makeAssertion(fixture.request(issuedOn: issued, expires: expires))
             }
         }
-        let ok = try fixture.signer.makeAssertion(fixture.request(issuedOn: issued, expires: issued.addingTimeInterval(1)))
+        let ok = try fixture.signer.makeAssertion(
+            fixture.request(issuedOn: issued, expires: issued.addingTimeInterval(1)))
         #expect(ok.expires?.text == "2023-11-14T22:13:21Z")
         #expect(ok.issuedOn.text == "2023-11-14T22:13:20Z")
     }

@@ -16,7 +16,9 @@ struct JSONValueTests {
         #expect(throws: JSONSyntaxError.self) { try JSONValue(parsing: text) }
     }
 
-    @Test(arguments: ["\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"", "\"\\ud800x\"", "\"\\udbff\\ud800\"", "\"a\\udfff\""])
+    @Test(arguments: [
+        "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"", "\"\\ud800x\"", "\"\\udbff\\ud800\"", "\"a\\udfff\"",
+    ])
     func refusesLoneSurrogateEscapes(_ text: String) {
         #expect(throws: JSONSyntaxError.self) { try JSONValue(parsing: text) }
     }
@@ -76,7 +78,9 @@ struct JSONValueTests {
     @Test func acceptsByteOrderMarkOnlyAtTheStart() throws {
         let v = try JSONValue(parsing: [0xEF, 0xBB, 0xBF] + Array(#"{"a":true}"#.utf8))
         #expect(v == ["a": true])
-        #expect(throws: JSONSyntaxError.self) { try JSONValue(parsing: Array(" ".utf8) + [0xEF, 0xBB, 0xBF] + Array("1".utf8)) }
+        #expect(throws: JSONSyntaxError.self) {
+            try JSONValue(parsing: Array(" ".utf8) + [0xEF, 0xBB, 0xBF] + Array("1".utf8))
+        }
     }
 
     @Test func acceptsInsignificantWhitespace() throws {
@@ -162,9 +166,11 @@ struct JSONValueTests {
         .number(9_007_199_254_740_992), .number(-1e-300), .number(3.141592653589793),
         "", "plain", "quote\" backslash\\ slash/", "controls\u{0}\u{1}\u{1F}\n\t", "unicode é € 😀 𝄞 \u{FEFF}",
         [], [:], [nil, true, 1, "x", [], [:]],
-        ["@context": "https://w3id.org/openbadges/v2", "id": "urn:uuid:1", "type": ["Assertion", "x:Y"],
-         "recipient": ["type": "email", "hashed": true, "identity": "sha256$00", "salt": "s"],
-         "deep": [[[["k": [1, [2, [3]]]]]]], "": "empty key", "k\u{0}": "nul key"],
+        [
+            "@context": "https://w3id.org/openbadges/v2", "id": "urn:uuid:1", "type": ["Assertion", "x:Y"],
+            "recipient": ["type": "email", "hashed": true, "identity": "sha256$00", "salt": "s"],
+            "deep": [[[["k": [1, [2, [3]]]]]]], "": "empty key", "k\u{0}": "nul key",
+        ],
     ]
 
     @Test(arguments: roundTripValues)

@@ -14,8 +14,10 @@ struct ModelDecodingTests {
         "@context": "https://w3id.org/openbadges/v2",
         "type": "Assertion",
         "id": "https://example.org/assertions/1",
-        "recipient": ["type": "email", "hashed": true, "salt": "deadsea",
-                      "identity": "sha256$ecf5409f3f4b91ab60cc5ef4c02aef7032354375e70cf4d8e43f6a1d29891942"],
+        "recipient": [
+            "type": "email", "hashed": true, "salt": "deadsea",
+            "identity": "sha256$ecf5409f3f4b91ab60cc5ef4c02aef7032354375e70cf4d8e43f6a1d29891942",
+        ],
         "badge": "https://example.org/robotics-badge.json",
         "verification": ["type": "HostedBadge"],
         "issuedOn": "2016-12-31T23:59:59Z",
@@ -119,7 +121,8 @@ struct ModelDecodingTests {
         #expect(l.revokedAssertions.count == 3)
         let plain = try #require(l.entry(for: "urn:uuid:3c574c87-b96f-4f06-8eb5-68a29335b60e"))
         #expect(plain.revocationReason == nil)
-        #expect(l.entry(for: "urn:uuid:e79a6c18-787e-4868-8e65-e6a4530fb418")?.revocationReason == "Honor code violation")
+        #expect(
+            l.entry(for: "urn:uuid:e79a6c18-787e-4868-8e65-e6a4530fb418")?.revocationReason == "Honor code violation")
         #expect(l.entry(for: "abc123")?.revocationReason == "Issued in error.")
         #expect(l.entry(for: "urn:uuid:00000000-0000-4000-8000-000000000000") == nil)
     }
@@ -176,8 +179,10 @@ struct ModelDecodingTests {
     }
 
     @Test func issuerMayBeIRIOrEmbedded() throws {
-        let issuer: JSONValue = ["type": "Issuer", "id": "https://example.org/organization.json", "name": "Org",
-                                 "url": "https://example.org", "email": "c@example.org"]
+        let issuer: JSONValue = [
+            "type": "Issuer", "id": "https://example.org/organization.json", "name": "Org",
+            "url": "https://example.org", "email": "c@example.org",
+        ]
         let b = try Self.badgeClass(["issuer": issuer])
         guard case .embedded(let p) = b.issuer else {
             Issue.record("not embedded")
@@ -191,7 +196,9 @@ struct ModelDecodingTests {
     @Test func imageMayBeIRIDataURIOrImageObject() throws {
         let dataURI = "data:image/png;base64,iVBORw0KGgo="
         #expect(try Self.badgeClass(["image": .string(dataURI)]).imageID == dataURI)
-        let withObject = try Self.badgeClass(["image": ["id": "https://example.org/i.png", "caption": "Robot", "author": "https://example.org/a"]])
+        let withObject = try Self.badgeClass([
+            "image": ["id": "https://example.org/i.png", "caption": "Robot", "author": "https://example.org/a"]
+        ])
         guard case .embedded(let img) = withObject.image else {
             Issue.record("not an Image object")
             return
@@ -200,7 +207,9 @@ struct ModelDecodingTests {
         #expect(img.caption == "Robot")
         #expect(img.extensions["author"] == "https://example.org/a")
         #expect(withObject.json()["image"]?["author"] == "https://example.org/a")
-        #expect(try Self.assertion(["image": ["id": "https://example.org/baked.png"]]).image == .embedded(ImageObject(id: "https://example.org/baked.png")))
+        #expect(
+            try Self.assertion(["image": ["id": "https://example.org/baked.png"]]).image
+                == .embedded(ImageObject(id: "https://example.org/baked.png")))
         #expect(throws: ModelError.self) { try Self.badgeClass(["image": ["caption": "no id"]]) }
     }
 
@@ -215,13 +224,18 @@ struct ModelDecodingTests {
     }
 
     @Test func evidenceMayBeOneOrManyIRIsOrObjects() throws {
-        #expect(try Self.assertion(["evidence": "https://example.org/work"]).evidence == [.iri("https://example.org/work")])
+        #expect(
+            try Self.assertion(["evidence": "https://example.org/work"]).evidence == [.iri("https://example.org/work")])
         let one = try Self.assertion(["evidence": ["narrative": "Did it", "genre": "Observation"]])
         #expect(one.evidence == [.embedded(Evidence(narrative: "Did it", genre: "Observation"))])
         let many = try Self.assertion([
             "evidence": ["https://example.org/w1", ["id": "https://example.org/w2", "name": "W2", "audience": "All"]]
         ])
-        #expect(many.evidence == [.iri("https://example.org/w1"), .embedded(Evidence(id: "https://example.org/w2", name: "W2", audience: "All"))])
+        #expect(
+            many.evidence == [
+                .iri("https://example.org/w1"),
+                .embedded(Evidence(id: "https://example.org/w2", name: "W2", audience: "All")),
+            ])
         #expect(many.json["evidence"]?.arrayValue?.count == 2)
         #expect(throws: ModelError.self) { try Self.assertion(["evidence": [1]]) }
     }
@@ -230,7 +244,10 @@ struct ModelDecodingTests {
         let single = try Self.badgeClass(["alignment": ["targetName": "T", "targetUrl": "https://example.org/t"]])
         #expect(single.alignment == [AlignmentObject(targetName: "T", targetUrl: "https://example.org/t")])
         let two = try Self.badgeClass([
-            "alignment": [["targetName": "A", "targetUrl": "https://a.example"], ["targetName": "B", "targetUrl": "https://b.example", "targetCode": "B1"]]
+            "alignment": [
+                ["targetName": "A", "targetUrl": "https://a.example"],
+                ["targetName": "B", "targetUrl": "https://b.example", "targetCode": "B1"],
+            ]
         ])
         #expect(two.alignment.map(\.targetName) == ["A", "B"])
         #expect(two.alignment[1].targetCode == "B1")
@@ -243,8 +260,10 @@ struct ModelDecodingTests {
     }
 
     @Test func keepsAndReemitsExtensionProperties() throws {
-        let ext: JSONValue = ["@context": "https://w3id.org/openbadges/extensions/exampleExtension/context.json",
-                              "type": ["Extension", "extensions:ExampleExtension"], "exampleProperty": "I'm extended!"]
+        let ext: JSONValue = [
+            "@context": "https://w3id.org/openbadges/extensions/exampleExtension/context.json",
+            "type": ["Extension", "extensions:ExampleExtension"], "exampleProperty": "I'm extended!",
+        ]
         let a = try Self.assertion([
             "extensions:exampleExtension": ext, "https://example.org/terms#level": 3,
             "@context": ["https://w3id.org/openbadges/v2", ["level": "https://example.org/terms#level"]],
@@ -261,7 +280,9 @@ struct ModelDecodingTests {
         let b = try Self.badgeClass(["schema:educationalLevel": "beginner"])
         #expect(b.extensions == ["schema:educationalLevel": "beginner"])
         #expect(b.json()["schema:educationalLevel"] == "beginner")
-        let r = try Self.assertion(["recipient": ["type": "email", "identity": "a@example.org", "hashed": false, "x:y": true]])
+        let r = try Self.assertion([
+            "recipient": ["type": "email", "identity": "a@example.org", "hashed": false, "x:y": true]
+        ])
         #expect(r.recipient.extensions["x:y"] == true)
         #expect(r.json["recipient"]?["x:y"] == true)
     }
@@ -346,13 +367,18 @@ struct ModelDecodingTests {
             try RevocationList(document: ["@context": "https://w3id.org/openbadges/v2", "type": "RevocationList"])
         }
         #expect(throws: ModelError.self) {
-            try RevocationList(document: ["@context": "https://w3id.org/openbadges/v2", "type": "RevocationList",
-                                          "revokedAssertions": [["revocationReason": "no id"]]])
+            try RevocationList(document: [
+                "@context": "https://w3id.org/openbadges/v2", "type": "RevocationList",
+                "revokedAssertions": [["revocationReason": "no id"]],
+            ])
         }
     }
 
     @Test func modelRoundTripsThroughItsJSON() throws {
-        for name in ["assertion-hosted.json", "assertion-with-embedded-badgeclass-and-issuer.json", "signed-assertion-jws-payload-decoded.json"] {
+        for name in [
+            "assertion-hosted.json", "assertion-with-embedded-badgeclass-and-issuer.json",
+            "signed-assertion-jws-payload-decoded.json",
+        ] {
             let a = try Assertion(document: Self.example(name))
             #expect(try Assertion(document: a.json) == a, "\(name)")
         }

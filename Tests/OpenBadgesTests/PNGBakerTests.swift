@@ -40,17 +40,25 @@ struct PNGBakerTests {
     @Test func matchesTheDigestWorkedExample() throws {
         let minimal = try Self.image("minimal-1x1-rgba.png")
         let hex = minimal.map { String(format: "%02x", $0) }.joined()
-        #expect(hex == "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000b49444154789c6360000200000500017a5eab3f0000000049454e44ae426082")
+        #expect(
+            hex
+                == "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000b49444154789c6360000200000500017a5eab3f0000000049454e44ae426082"
+        )
         let baked = try PNGBaker.bake(png: minimal, text: "header.payload.signature")
         let chunks = Self.rawChunks(baked)
-        let expected: [UInt8] = [
-            0x00, 0x00, 0x00, 0x27, 0x69, 0x54, 0x58, 0x74, 0x6f, 0x70, 0x65, 0x6e, 0x62, 0x61, 0x64, 0x67, 0x65, 0x73,
-            0x00, 0x00, 0x00, 0x00, 0x00,
-        ] + Array("header.payload.signature".utf8) + [0x6f, 0x19, 0x9c, 0x94]
+        let expected: [UInt8] =
+            [
+                0x00, 0x00, 0x00, 0x27, 0x69, 0x54, 0x58, 0x74, 0x6f, 0x70, 0x65, 0x6e, 0x62, 0x61, 0x64, 0x67, 0x65,
+                0x73,
+                0x00, 0x00, 0x00, 0x00, 0x00,
+            ] + Array("header.payload.signature".utf8) + [0x6f, 0x19, 0x9c, 0x94]
         #expect(chunks[1].bytes == expected)
     }
 
-    @Test(arguments: ["minimal-1x1-rgba.png", "test-256.png", "gray-8bit-16x16.png", "palette-4bit-8x8.png", "rgb-16bit-4x4.png", "interlaced-rgba-9x7.png"])
+    @Test(arguments: [
+        "minimal-1x1-rgba.png", "test-256.png", "gray-8bit-16x16.png", "palette-4bit-8x8.png", "rgb-16bit-4x4.png",
+        "interlaced-rgba-9x7.png",
+    ])
     func bakesOneITXtRightAfterIHDRAndKeepsOtherChunks(_ name: String) throws {
         let original = try Self.image(name)
         let baked = try PNGBaker.bake(png: original, text: Self.jws)
@@ -116,7 +124,8 @@ struct PNGBakerTests {
         #expect(fixture.text.hasPrefix("{\"@context\""))
         #expect(!fixture.text.contains("Abzeichen"))
         let chunk = try InternationalTextChunk(
-            keyword: "openbadges", languageTag: "fr-FR", translatedKeyword: "badges ouverts é", text: Self.jws, compressed: false)
+            keyword: "openbadges", languageTag: "fr-FR", translatedKeyword: "badges ouverts é", text: Self.jws,
+            compressed: false)
         let png = try Self.png(inserting: [(1, chunk.chunk())])
         #expect(try PNGBaker.unbake(png: png).text == Self.jws)
     }
@@ -133,7 +142,9 @@ struct PNGBakerTests {
         #expect(Self.rawChunks(baked).filter { $0.type == "iTXt" }.count == 4)
     }
 
-    func expectCode(_ code: BakingError.Code, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) {
+    func expectCode(
+        _ code: BakingError.Code, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
+    ) {
         do {
             try body()
             Issue.record("no error, expected \(code)", sourceLocation: sourceLocation)
@@ -177,7 +188,9 @@ struct PNGBakerTests {
     }
 
     @Test func legacyTEXtIsReturnedAsLegacy() throws {
-        let png = try Self.png(inserting: [(1, LatinTextChunk(keyword: "openbadges", text: "https://example.org/a/1").chunk())])
+        let png = try Self.png(inserting: [
+            (1, LatinTextChunk(keyword: "openbadges", text: "https://example.org/a/1").chunk())
+        ])
         let r = try PNGBaker.unbake(png: png)
         #expect(r.text == "https://example.org/a/1")
         #expect(r.isLegacy)
@@ -207,7 +220,10 @@ struct PNGBakerTests {
         for length in [9, 20, 33, 40, 60, baked.count - 13, baked.count - 1] {
             expectCode(.malformedImage) { _ = try PNGBaker.unbake(png: Array(baked.prefix(length))) }
         }
-        for name in ["png-truncated-in-chunk.png", "png-truncated-in-chunk-header.png", "png-no-iend.png", "png-length-beyond-end.png"] {
+        for name in [
+            "png-truncated-in-chunk.png", "png-truncated-in-chunk-header.png", "png-no-iend.png",
+            "png-length-beyond-end.png",
+        ] {
             let png = try Self.malformed(name)
             expectCode(.malformedImage) { _ = try PNGBaker.unbake(png: png) }
         }

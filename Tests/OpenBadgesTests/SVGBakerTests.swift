@@ -24,7 +24,9 @@ enum SVGFixtures {
 private func utf8(_ s: String) -> [UInt8] { Array(s.utf8) }
 private func text(_ b: [UInt8]) -> String { String(decoding: b, as: UTF8.self) }
 
-private func expectCode(_ code: BakingError.Code, _ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) {
+private func expectCode(
+    _ code: BakingError.Code, _ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation
+) {
     do {
         try body()
         Issue.record("expected BakingError.\(code), got success", sourceLocation: sourceLocation)
@@ -54,11 +56,16 @@ struct SVGBakerTests {
         #expect(try SVGBaker.unbake(svg: baked) == jws)
         let s = text(baked)
         #expect(s.contains("xmlns:openbadges=\"http://openbadges.org\""))
-        #expect(s.contains("viewBox=\"0 0 10 10\" xmlns:openbadges=\"http://openbadges.org\"><openbadges:assertion verify=\"\(jws)\"/>\n  <circle"))
+        #expect(
+            s.contains(
+                "viewBox=\"0 0 10 10\" xmlns:openbadges=\"http://openbadges.org\"><openbadges:assertion verify=\"\(jws)\"/>\n  <circle"
+            ))
         // Everything else is byte-identical.
         let expected = simpleSVG.replacingOccurrences(
             of: "viewBox=\"0 0 10 10\">",
-            with: "viewBox=\"0 0 10 10\" xmlns:openbadges=\"http://openbadges.org\"><openbadges:assertion verify=\"\(jws)\"/>")
+            with:
+                "viewBox=\"0 0 10 10\" xmlns:openbadges=\"http://openbadges.org\"><openbadges:assertion verify=\"\(jws)\"/>"
+        )
         #expect(s == expected)
     }
 
@@ -83,7 +90,8 @@ struct SVGBakerTests {
     }
 
     @Test func attributeEscaping() throws {
-        #expect(try SVGBaker.escapeAttribute("a&b<c>\"d\"\te\nf\rg") == "a&amp;b&lt;c&gt;&quot;d&quot;&#9;e&#10;f&#13;g")
+        #expect(
+            try SVGBaker.escapeAttribute("a&b<c>\"d\"\te\nf\rg") == "a&amp;b&lt;c&gt;&quot;d&quot;&#9;e&#10;f&#13;g")
         #expect(throws: BakingError.self) { try SVGBaker.escapeAttribute("bad\u{1}") }
     }
 
@@ -162,7 +170,8 @@ struct SVGBakerTests {
     }
 
     @Test func assertionWithoutAnythingIsNonConformant() {
-        let svg = #"<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org"><openbadges:assertion/></svg>"#
+        let svg =
+            #"<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org"><openbadges:assertion/></svg>"#
         expectCode(.nonConformant) { _ = try SVGBaker.unbake(svg: utf8(svg)) }
     }
 
@@ -170,7 +179,8 @@ struct SVGBakerTests {
         let badge = try SVGFixtures.bytes("images/test-badge.svg")
         expectCode(.notBaked) { _ = try SVGBaker.unbake(svg: badge) }
         // OB 3.0 credentials are not OB 2.0 assertions.
-        let ob3 = #"<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"><openbadges:credential verify="a.b.c"/></svg>"#
+        let ob3 =
+            #"<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"><openbadges:credential verify="a.b.c"/></svg>"#
         expectCode(.notBaked) { _ = try SVGBaker.unbake(svg: utf8(ob3)) }
     }
 
@@ -200,7 +210,10 @@ struct SVGBakerTests {
         #expect(s.contains(#"<rect><animate attributeName="x" values="0;1" dur="1s"/></rect>"#))
         #expect(!s.lowercased().contains("script"))
         #expect(s.contains(#"<rect width="1" height="1" fill="red"/>"#))
-        #expect(s.contains(#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:s="http://www.w3.org/2000/svg" width="10" xmlns:openbadges="http://openbadges.org">"#))
+        #expect(
+            s.contains(
+                #"<svg xmlns="http://www.w3.org/2000/svg" xmlns:s="http://www.w3.org/2000/svg" width="10" xmlns:openbadges="http://openbadges.org">"#
+            ))
         #expect(s.contains(#"<a href="https://example.org/">"#))
         #expect(try SVGBaker.unbake(svg: baked) == jws)
     }
@@ -208,11 +221,16 @@ struct SVGBakerTests {
     @Test func emptyRootElement() throws {
         let svg = #"<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>"#
         let baked = try SVGBaker.bake(svg: utf8(svg), signature: jws)
-        #expect(text(baked) == #"<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1" xmlns:openbadges="http://openbadges.org"><openbadges:assertion verify="\#(jws)"/></svg>"#)
+        #expect(
+            text(baked)
+                == #"<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1" xmlns:openbadges="http://openbadges.org"><openbadges:assertion verify="\#(jws)"/></svg>"#
+        )
         #expect(try SVGBaker.unbake(svg: baked) == jws)
         let tight = #"<svg/>"#
         let baked2 = try SVGBaker.bake(svg: utf8(tight), signature: jws)
-        #expect(text(baked2) == #"<svg xmlns:openbadges="http://openbadges.org"><openbadges:assertion verify="\#(jws)"/></svg>"#)
+        #expect(
+            text(baked2)
+                == #"<svg xmlns:openbadges="http://openbadges.org"><openbadges:assertion verify="\#(jws)"/></svg>"#)
     }
 
     @Test func prefixedSVGRoot() throws {
@@ -231,8 +249,10 @@ struct SVGBakerTests {
     }
 
     @Test func commentsPIsAndCDATAArePreservedByteForByte() throws {
-        let head = "<?xml version='1.0' encoding='utf-8'?>\r\n<!-- before -->\r\n<?app data?>\r\n<!DOCTYPE svg>\r\n<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:openbadges=\"http://openbadges.org\">"
-        let tail = "\r\n  <!-- keep <me> & -->\r\n  <style><![CDATA[ a > b { fill: red } ]]></style>\r\n  <?pi inside?>\r\n  <text>caf\u{E9} &amp; &#233;&#xE9;</text>\r\n</svg>\r\n<!-- after -->\r\n"
+        let head =
+            "<?xml version='1.0' encoding='utf-8'?>\r\n<!-- before -->\r\n<?app data?>\r\n<!DOCTYPE svg>\r\n<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:openbadges=\"http://openbadges.org\">"
+        let tail =
+            "\r\n  <!-- keep <me> & -->\r\n  <style><![CDATA[ a > b { fill: red } ]]></style>\r\n  <?pi inside?>\r\n  <text>caf\u{E9} &amp; &#233;&#xE9;</text>\r\n</svg>\r\n<!-- after -->\r\n"
         let svg = utf8(head + tail)
         let baked = try SVGBaker.bake(svg: svg, signature: jws)
         // The namespace was already declared: only the element is inserted.
@@ -240,14 +260,16 @@ struct SVGBakerTests {
     }
 
     @Test func openbadgesPrefixBoundElsewhereUsesAnotherPrefix() throws {
-        let svg = #"<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="urn:other" xmlns:ob="urn:other2"><openbadges:thing/></svg>"#
+        let svg =
+            #"<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="urn:other" xmlns:ob="urn:other2"><openbadges:thing/></svg>"#
         let baked = try SVGBaker.bake(svg: utf8(svg), signature: jws)
         let s = text(baked)
         #expect(s.contains(#" xmlns:ob1="http://openbadges.org"><ob1:assertion verify=""#))
         #expect(s.contains("<openbadges:thing/>"))
         #expect(try SVGBaker.unbake(svg: baked) == jws)
         // An existing other prefix bound to the namespace is reused.
-        let svg2 = #"<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="urn:other" xmlns:b="http://openbadges.org"/>"#
+        let svg2 =
+            #"<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="urn:other" xmlns:b="http://openbadges.org"/>"#
         let s2 = text(try SVGBaker.bake(svg: utf8(svg2), signature: jws))
         #expect(s2.contains("<b:assertion"))
         #expect(s2.components(separatedBy: "http://openbadges.org").count == 2)
@@ -258,8 +280,9 @@ struct SVGBakerTests {
         #expect(SVGBaker.looksLikeSVG(badge))
         let baked = try SVGBaker.bake(svg: badge, signature: jws)
         #expect(try SVGBaker.unbake(svg: baked) == jws)
-        #expect(baked.count == badge.count + " xmlns:openbadges=\"http://openbadges.org\"".utf8.count
-            + "<openbadges:assertion verify=\"\(jws)\"/>".utf8.count)
+        #expect(
+            baked.count == badge.count + " xmlns:openbadges=\"http://openbadges.org\"".utf8.count
+                + "<openbadges:assertion verify=\"\(jws)\"/>".utf8.count)
     }
 
     // MARK: Payload validation
@@ -277,7 +300,8 @@ struct SVGBakerTests {
             _ = try SVGBaker.bake(svg: utf8(simpleSVG), assertionURL: "https://example.org/a", assertionJSON: "  ")
         }
         expectCode(.invalidPayload) {
-            _ = try SVGBaker.bake(svg: utf8(simpleSVG), assertionURL: "https://example.org/a", assertionJSON: "{not json")
+            _ = try SVGBaker.bake(
+                svg: utf8(simpleSVG), assertionURL: "https://example.org/a", assertionJSON: "{not json")
         }
         expectCode(.invalidPayload) {
             _ = try SVGBaker.bake(svg: utf8(simpleSVG), assertionURL: "https://example.org/a", assertionJSON: "[1]")
@@ -338,13 +362,17 @@ struct SVGBakerTests {
     }
 
     @Test func allMalformedSVGFixturesAreCovered() throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: SVGFixtures.root.appendingPathComponent("malformed").path)
-            .filter { $0.hasPrefix("svg-") && $0.hasSuffix(".svg") }
+        let names = try FileManager.default.contentsOfDirectory(
+            atPath: SVGFixtures.root.appendingPathComponent("malformed").path
+        )
+        .filter { $0.hasPrefix("svg-") && $0.hasSuffix(".svg") }
         #expect(Set(names) == Set(Self.hostileCases.map(\.file)))
     }
 
     @Test func tooLargeIsRefused() {
-        let big = utf8("<svg xmlns=\"http://www.w3.org/2000/svg\">") + [UInt8](repeating: 0x20, count: 5 * 1024 * 1024) + utf8("</svg>")
+        let big =
+            utf8("<svg xmlns=\"http://www.w3.org/2000/svg\">") + [UInt8](repeating: 0x20, count: 5 * 1024 * 1024)
+            + utf8("</svg>")
         expectCode(.imageTooLarge) { _ = try SVGBaker.bake(svg: big, signature: jws) }
         expectCode(.imageTooLarge) { _ = try SVGBaker.unbake(svg: big) }
         #expect(SVGBaker.looksLikeSVG(big))

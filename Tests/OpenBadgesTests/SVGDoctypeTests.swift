@@ -1,7 +1,7 @@
 import Foundation
 import OpenBadges
-import Testing
 import TestSupport
+import Testing
 
 /// SVG 1.1 files exported by design tools carry the W3C public DOCTYPE; it is accepted (never fetched), while
 /// any other external identifier or internal subset stays refused.
@@ -9,7 +9,8 @@ struct SVGDoctypeTests {
     let jws = "eyJhbGciOiJSUzI1NiJ9.eyJhIjoxfQ.c2ln"
 
     @Test func standardSVG11DoctypeBakesAndUnbakes() throws {
-        let svg = [UInt8](try Data(contentsOf: TestPaths.fixtures.appendingPathComponent("images/test-badge-svg11-doctype.svg")))
+        let svg = [UInt8](
+            try Data(contentsOf: TestPaths.fixtures.appendingPathComponent("images/test-badge-svg11-doctype.svg")))
         let baked = try SVGBaker.bake(svg: svg, signature: jws)
         #expect(try SVGBaker.unbake(svg: baked) == jws)
         #expect(String(decoding: baked, as: UTF8.self).contains("<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\""))

@@ -49,7 +49,8 @@ struct VerifierRobustnessTests {
     func truncationsOfABakedBadgeAreNeverValid(format: String) async throws {
         let fixture = try BadgeFixture()
         let signed = try fixture.issue()
-        let carrier = format == "png"
+        let carrier =
+            format == "png"
             ? try PNGBakerTests.image("minimal-1x1-rgba.png")
             : [UInt8](try Data(contentsOf: TestPaths.fixtures.appendingPathComponent("images/test-badge.svg")))
         let baked = try BadgeBaker.bake(image: carrier, jws: signed.jws).bytes
@@ -96,7 +97,9 @@ struct VerifierRobustnessTests {
             let i = Int.random(in: 0..<chars.count, using: &rng)
             let alphabet = Array("ABCabc012-_.".utf8)
             var replacement = alphabet[Int.random(in: 0..<alphabet.count, using: &rng)]
-            if replacement == altered[i] { replacement = altered[i] == UInt8(ascii: "Q") ? UInt8(ascii: "R") : UInt8(ascii: "Q") }
+            if replacement == altered[i] {
+                replacement = altered[i] == UInt8(ascii: "Q") ? UInt8(ascii: "R") : UInt8(ascii: "Q")
+            }
             altered[i] = replacement
             let text = String(decoding: altered, as: UTF8.self)
             let report = await S.verify(.text(text), loader: loader)

@@ -9,7 +9,8 @@ enum VerifierTestSupport {
     /// The verification-report schema.
     static let reportSchema: JSONSchemaValidator = {
         do {
-            return try JSONSchemaValidator(schemaFile: TestPaths.schemas.appendingPathComponent("ob2/verification-report.schema.json"))
+            return try JSONSchemaValidator(
+                schemaFile: TestPaths.schemas.appendingPathComponent("ob2/verification-report.schema.json"))
         } catch {
             fatalError("verification-report schema: \(error)")
         }

@@ -79,10 +79,12 @@ struct VerifierTests {
 
     func loader(revoked entries: [JSONValue]) -> StaticDocumentLoader {
         var l = fixture.loader()
-        l.add(listURL, json: [
-            "@context": "https://w3id.org/openbadges/v2", "type": "RevocationList", "id": .string(listURL),
-            "issuer": .string(issuerURL), "revokedAssertions": .array(entries),
-        ])
+        l.add(
+            listURL,
+            json: [
+                "@context": "https://w3id.org/openbadges/v2", "type": "RevocationList", "id": .string(listURL),
+                "issuer": .string(issuerURL), "revokedAssertions": .array(entries),
+            ])
         return l
     }
 
@@ -109,7 +111,9 @@ struct VerifierTests {
 
     @Test func revokedFalseEntryIsNotRevoked() async throws {
         let signed = try fixture.issue()
-        let l = loader(revoked: [["id": .string(signed.assertion.id), "revoked": false, "revocationReason": "reinstated"]])
+        let l = loader(revoked: [
+            ["id": .string(signed.assertion.id), "revoked": false, "revocationReason": "reinstated"]
+        ])
         let report = await S.verify(.text(signed.jws), loader: l)
         #expect(report.verdict == .valid, "\(S.problems(report))")
         #expect(report.check("revocation")?.status == .passed)
@@ -134,7 +138,8 @@ struct VerifierTests {
 
     @Test func expired() async throws {
         let now = Date()
-        let signed = try fixture.signer.issue(fixture.request(issuedOn: now.addingTimeInterval(-86400), expires: now.addingTimeInterval(-60)))
+        let signed = try fixture.signer.issue(
+            fixture.request(issuedOn: now.addingTimeInterval(-86400), expires: now.addingTimeInterval(-60)))
         let report = await S.verify(.text(signed.jws), loader: fixture.loader(), now: now)
         #expect(report.outcome == .expired)
         #expect(report.check("dates.expires")?.status == .failed)
@@ -222,7 +227,9 @@ struct VerifierTests {
 
     @Test func issuerUnreachableIsIndeterminate() async throws {
         let signed = try fixture.issue()
-        for loader in [fixture.loader().removing(issuerURL), fixture.loader().removing(issuerURL, fallback: FailingLoader())] {
+        for loader in [
+            fixture.loader().removing(issuerURL), fixture.loader().removing(issuerURL, fallback: FailingLoader()),
+        ] {
             let report = await S.verify(.text(signed.jws), loader: loader)
             #expect(report.verdict == .indeterminate)
             #expect(report.outcome == .unverifiable)
@@ -310,7 +317,8 @@ struct VerifierTests {
         return Assertion(
             id: id ?? hostedURL,
             recipient: IdentityObject(
-                type: "email", identity: IdentityHash.compute(identifier: email, salt: salt).text, hashed: true, salt: salt),
+                type: "email", identity: IdentityHash.compute(identifier: email, salt: salt).text, hashed: true,
+                salt: salt),
             badge: badgeURL, verification: VerificationObject(type: ["HostedBadge"]), issuedOn: DateTimeValue(issuedOn))
     }
 
@@ -346,14 +354,19 @@ struct VerifierTests {
         // The submitted JSON claims another recipient; the hosted copy (source of truth) wins.
         var claimed = hostedAssertion()
         claimed.recipient = IdentityObject(type: "email", identity: "mallory@example.org", hashed: false, salt: nil)
-        let report = await S.verify(.text(claimed.json.encodedString()), loader: hostedLoader(), recipient: "mallory@example.org")
+        let report = await S.verify(
+            .text(claimed.json.encodedString()), loader: hostedLoader(), recipient: "mallory@example.org")
         #expect(report.outcome == .recipientMismatch)
     }
 
     @Test func hosted410IsRevokedWithReason() async throws {
         var l = fixture.loader()
-        l.add(hostedURL, json: ["@context": "https://w3id.org/openbadges/v2", "id": .string(hostedURL), "revoked": true,
-                                "revocationReason": "Obtenu par fraude"], status: 410)
+        l.add(
+            hostedURL,
+            json: [
+                "@context": "https://w3id.org/openbadges/v2", "id": .string(hostedURL), "revoked": true,
+                "revocationReason": "Obtenu par fraude",
+            ], status: 410)
         let report = await S.verify(.url(URL(string: hostedURL)!), loader: l)
         #expect(report.verdict == .invalid)
         #expect(report.outcome == .revoked)
@@ -409,7 +422,8 @@ struct VerifierTests {
 
     @Test func issuerStartsWithPolicy() async throws {
         var f = fixture
-        f.documents.profile.verification = VerificationObject(type: ["VerificationObject"], startsWith: [fixture.baseURL + "/hosted/"])
+        f.documents.profile.verification = VerificationObject(
+            type: ["VerificationObject"], startsWith: [fixture.baseURL + "/hosted/"])
         var l = f.loader()
         let outside = hostedAssertion()
         l.add(outside.id, json: outside.json)
@@ -424,7 +438,8 @@ struct VerifierTests {
 
     @Test func issuerAllowedOriginsPolicy() async throws {
         var f = fixture
-        f.documents.profile.verification = VerificationObject(type: ["VerificationObject"], allowedOrigins: ["cdn.example.net"])
+        f.documents.profile.verification = VerificationObject(
+            type: ["VerificationObject"], allowedOrigins: ["cdn.example.net"])
         var l = f.loader()
         let cdn = hostedAssertion(id: "https://cdn.example.net/a/1")
         l.add(cdn.id, json: cdn.json)
@@ -444,10 +459,13 @@ struct VerifierTests {
     @Test func hostedFutureAndExpired() async throws {
         let now = Date()
         let future = hostedAssertion(issuedOn: now.addingTimeInterval(3600))
-        #expect(await S.verify(.url(URL(string: hostedURL)!), loader: hostedLoader(future), now: now).outcome == .notYetValid)
+        #expect(
+            await S.verify(.url(URL(string: hostedURL)!), loader: hostedLoader(future), now: now).outcome
+                == .notYetValid)
         var expired = hostedAssertion(issuedOn: now.addingTimeInterval(-7200))
         expired.expires = DateTimeValue(now.addingTimeInterval(-3600))
-        #expect(await S.verify(.url(URL(string: hostedURL)!), loader: hostedLoader(expired), now: now).outcome == .expired)
+        #expect(
+            await S.verify(.url(URL(string: hostedURL)!), loader: hostedLoader(expired), now: now).outcome == .expired)
     }
 
     @Test func legacyTEXtChunkWithHostedURLVerifiesAsHosted() async throws {

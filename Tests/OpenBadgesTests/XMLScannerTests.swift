@@ -27,7 +27,9 @@ struct XMLScannerTests {
         let s = #"<a x="1"><b/>t<c y='2' >u</c ></a>"#
         let d = try scan(s)
         #expect(d.elements.map(\.qualifiedName) == ["a", "b", "c"])
-        let a = d.elements[0], b = d.elements[1], c = d.elements[2]
+        let a = d.elements[0]
+        let b = d.elements[1]
+        let c = d.elements[2]
         #expect(slice(s, a.startTag) == #"<a x="1">"#)
         #expect(slice(s, a.content) == #"<b/>t<c y='2' >u</c >"#)
         #expect(slice(s, a.endTag!) == "</a>")
@@ -55,10 +57,11 @@ struct XMLScannerTests {
             """
         let d = try scan(s)
         let names = d.elements.map { "{\($0.namespaceURI ?? "")}\($0.localName)" }
-        #expect(names == [
-            "{http://www.w3.org/2000/svg}svg", "{urn:one}x", "{http://www.w3.org/2000/svg}g", "{urn:two}x",
-            "{urn:one}x", "{}h", "{}y", "{http://www.w3.org/2000/svg}z",
-        ])
+        #expect(
+            names == [
+                "{http://www.w3.org/2000/svg}svg", "{urn:one}x", "{http://www.w3.org/2000/svg}g", "{urn:two}x",
+                "{urn:one}x", "{}h", "{}y", "{http://www.w3.org/2000/svg}z",
+            ])
         #expect(d.elements[1].attribute("a", namespace: "urn:one")?.value == "1")
         #expect(d.elements[1].attribute("b")?.value == "2")
         #expect(d.elements[7].attribute("lang", namespace: XMLScanner.xmlNamespace)?.value == "fr")
@@ -80,7 +83,8 @@ struct XMLScannerTests {
     }
 
     @Test func referencesAndNormalisation() throws {
-        let s = "<a v=\"&lt;&gt;&amp;&apos;&quot;&#65;&#x42;&#xe9;&#x1F600;\" w=\"x\ty\r\nz\">1\r\n2\r3&#13;<![CDATA[&amp;\r\n]]></a>"
+        let s =
+            "<a v=\"&lt;&gt;&amp;&apos;&quot;&#65;&#x42;&#xe9;&#x1F600;\" w=\"x\ty\r\nz\">1\r\n2\r3&#13;<![CDATA[&amp;\r\n]]></a>"
         let d = try scan(s)
         #expect(d.root.attribute("v")?.value == "<>&'\"ABé😀")
         #expect(d.root.attribute("w")?.value == "x y z")
@@ -109,15 +113,19 @@ struct XMLScannerTests {
     }
 
     @Test func invalidUTF8() {
-        for bytes: [UInt8] in [[0x3C, 0x61, 0x3E, 0xFF, 0x3C, 0x2F, 0x61, 0x3E], [0x3C, 0x61, 0x3E, 0xC0, 0x80, 0x3C, 0x2F, 0x61, 0x3E],
-                               [0x3C, 0x61, 0x3E, 0xED, 0xA0, 0x80, 0x3C, 0x2F, 0x61, 0x3E], [0x3C, 0x61, 0x3E, 0xE2, 0x82]] {
+        for bytes: [UInt8] in [
+            [0x3C, 0x61, 0x3E, 0xFF, 0x3C, 0x2F, 0x61, 0x3E], [0x3C, 0x61, 0x3E, 0xC0, 0x80, 0x3C, 0x2F, 0x61, 0x3E],
+            [0x3C, 0x61, 0x3E, 0xED, 0xA0, 0x80, 0x3C, 0x2F, 0x61, 0x3E], [0x3C, 0x61, 0x3E, 0xE2, 0x82],
+        ] {
             #expect(throws: BakingError.self) { try XMLScanner.scan(bytes) }
         }
     }
 
     @Test(arguments: [
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><a/>", "<?xml version='1.0' encoding='us-ascii' standalone='yes'?><a/>",
-        "<?xml version=\"1.1\"?>\n<a/>", "<!DOCTYPE svg><a/>", "<!DOCTYPE svg  >\n<a/>", "\n<a/>\n<!-- c -->\n<?pi x?>\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><a/>",
+        "<?xml version='1.0' encoding='us-ascii' standalone='yes'?><a/>",
+        "<?xml version=\"1.1\"?>\n<a/>", "<!DOCTYPE svg><a/>", "<!DOCTYPE svg  >\n<a/>",
+        "\n<a/>\n<!-- c -->\n<?pi x?>\n",
         "<a><?pi?><!----><![CDATA[]]></a>", "<a\n b\t=\r\n'1'\n/>", "<é:ü xmlns:é=\"urn:é\" é:ñ=\"1\"/>",
     ])
     func wellFormed(_ s: String) {
@@ -127,7 +135,9 @@ struct XMLScannerTests {
     @Test func encodings() {
         #expect(code("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a/>") == .malformedImage)
         #expect(code("<?xml version=\"1.0\" encoding=\"UTF-16\"?><a/>") == .malformedImage)
-        #expect(throws: BakingError.self) { try XMLScanner.scan([0xFE, 0xFF, 0x00, 0x3C, 0x00, 0x61, 0x00, 0x2F, 0x00, 0x3E]) }
+        #expect(throws: BakingError.self) {
+            try XMLScanner.scan([0xFE, 0xFF, 0x00, 0x3C, 0x00, 0x61, 0x00, 0x2F, 0x00, 0x3E])
+        }
         #expect(throws: BakingError.self) { try XMLScanner.scan([0x3C, 0x00, 0x61, 0x00, 0x2F, 0x00, 0x3E, 0x00]) }
         let withBOM = try? XMLScanner.scan([0xEF, 0xBB, 0xBF] + Array("<a/>".utf8))
         #expect(withBOM?.byteOrderMarkLength == 3)
@@ -166,10 +176,12 @@ struct XMLScannerTests {
     }
 
     @Test func scanning100KBRepeatedlyIsStable() throws {
-        var s = #"<?xml version="1.0" encoding="UTF-8"?><svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 1000 1000">"#
+        var s =
+            #"<?xml version="1.0" encoding="UTF-8"?><svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 1000 1000">"#
         var k = 0
         while s.utf8.count < 100_000 {
-            s += ##"<g id="g\##(k)" transform="translate(\##(k) \##(k))"><path d="M0 0 L10 10 C 20 20, 40 20, 50 10 Z" fill="#a0b0c0"/><text x="1" y="2">Caf&#233; &amp; th\##u{E9}</text></g>"##
+            s +=
+                ##"<g id="g\##(k)" transform="translate(\##(k) \##(k))"><path d="M0 0 L10 10 C 20 20, 40 20, 50 10 Z" fill="#a0b0c0"/><text x="1" y="2">Caf&#233; &amp; th\##u{E9}</text></g>"##
             s += "\n"
             k += 1
         }
@@ -187,7 +199,8 @@ struct XMLScannerTests {
     }
 
     @Test func rootStartTagOnly() throws {
-        let root = try XMLScanner.scanRootStartTag(Array("<?xml version=\"1.0\"?><!-- c --><svg xmlns=\"http://www.w3.org/2000/svg\"><unclosed>".utf8))
+        let root = try XMLScanner.scanRootStartTag(
+            Array("<?xml version=\"1.0\"?><!-- c --><svg xmlns=\"http://www.w3.org/2000/svg\"><unclosed>".utf8))
         #expect(root.localName == "svg" && root.namespaceURI == "http://www.w3.org/2000/svg")
     }
 

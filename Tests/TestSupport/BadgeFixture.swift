@@ -68,7 +68,9 @@ public struct BadgeFixture: Sendable {
     }
 
     /// Writes the documents and image under `directory` with a `routes.json` for the Python test server.
-    public func writeServedFiles(to directory: URL, extra: [(path: String, file: String, bytes: [UInt8], type: String, status: Int)] = []) throws {
+    public func writeServedFiles(
+        to directory: URL, extra: [(path: String, file: String, bytes: [UInt8], type: String, status: Int)] = []
+    ) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var routes: [String: JSONValue] = [:]
         func add(_ url: String, _ file: String, _ bytes: [UInt8], _ type: String, _ status: Int = 200) throws {

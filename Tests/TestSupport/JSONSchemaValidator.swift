@@ -77,7 +77,8 @@ public struct JSONSchemaValidator: Sendable {
         let dir = searchDirectory ?? schemaFile.deletingLastPathComponent()
         var registry: [(String, JSONValue)] = []
         let files = (try? FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil)) ?? []
-        for file in files.sorted(by: { $0.lastPathComponent < $1.lastPathComponent }) where file.pathExtension == "json" {
+        for file in files.sorted(by: { $0.lastPathComponent < $1.lastPathComponent }) where file.pathExtension == "json"
+        {
             if file.standardizedFileURL.path == schemaFile.standardizedFileURL.path { continue }
             guard let doc = try? Self.readJSON(file) else { continue }
             registry.append((file.standardizedFileURL.absoluteString, doc))
@@ -332,7 +333,8 @@ final class SchemaIndex: @unchecked Sendable {
         var base = docKey
         let draft4 = doc["$schema"]?.stringValue.map { $0.contains("draft-04") || $0.contains("draft-03") } ?? false
         if let id = doc["$id"]?.stringValue ?? (draft4 ? doc["id"]?.stringValue : nil),
-           !(dialect == .legacy && doc["$ref"] != nil), !id.hasPrefix("#") {
+            !(dialect == .legacy && doc["$ref"] != nil), !id.hasPrefix("#")
+        {
             base = URIRef.stripFragment(URIRef.resolve(id, against: docKey))
         }
         let resource = Resource(node: doc, base: docKey, uri: base, dialect: dialect, document: docKey)
@@ -359,7 +361,9 @@ final class SchemaIndex: @unchecked Sendable {
         "unevaluatedItems", "unevaluatedProperties", "contentSchema",
     ]
     private static let schemaArrayKeywords = ["allOf", "anyOf", "oneOf", "prefixItems"]
-    private static let schemaMapKeywords = ["properties", "patternProperties", "definitions", "$defs", "dependentSchemas"]
+    private static let schemaMapKeywords = [
+        "properties", "patternProperties", "definitions", "$defs", "dependentSchemas",
+    ]
 
     private func walk(
         _ node: JSONValue, base: String, dialect: Dialect, document: String, isRoot: Bool,
@@ -382,7 +386,8 @@ final class SchemaIndex: @unchecked Sendable {
         }
         for key in ["$anchor", "$dynamicAnchor"] {
             if let a = o[key]?.stringValue {
-                anchors[base + "#" + a] = Resource(node: node, base: outer, uri: base, dialect: dialect, document: document)
+                anchors[base + "#" + a] = Resource(
+                    node: node, base: outer, uri: base, dialect: dialect, document: document)
             }
         }
         for key in ["$ref", "$dynamicRef", "$recursiveRef"] {
@@ -420,7 +425,8 @@ final class SchemaIndex: @unchecked Sendable {
                 if target == nil {
                     let docURI = URIRef.stripFragment(abs)
                     if docURI.hasPrefix("file:"), resources[docURI] == nil, let url = URL(string: docURI),
-                       let loaded = try? JSONSchemaValidator.readJSON(url) {
+                        let loaded = try? JSONSchemaValidator.readJSON(url)
+                    {
                         _ = addDocument(loaded, retrievalURI: docURI, dialect: Dialect.of(loaded) ?? .modern)
                         target = lookup(abs)
                     }
@@ -459,7 +465,8 @@ final class SchemaIndex: @unchecked Sendable {
         let tokens = pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         for raw in tokens {
             if let id = node["$id"]?.stringValue, !id.hasPrefix("#"),
-               !(res.dialect == .legacy && node["$ref"] != nil) {
+                !(res.dialect == .legacy && node["$ref"] != nil)
+            {
                 base = URIRef.stripFragment(URIRef.resolve(id, against: base))
             }
             let token = raw.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
@@ -475,7 +482,9 @@ final class SchemaIndex: @unchecked Sendable {
             }
         }
         var uri = base
-        if let id = node["$id"]?.stringValue, !id.hasPrefix("#") { uri = URIRef.stripFragment(URIRef.resolve(id, against: base)) }
+        if let id = node["$id"]?.stringValue, !id.hasPrefix("#") {
+            uri = URIRef.stripFragment(URIRef.resolve(id, against: base))
+        }
         return Resource(node: node, base: base, uri: uri, dialect: res.dialect, document: res.document)
     }
 
@@ -515,7 +524,9 @@ enum ECMARegex {
                 case "D": out += inClass ? "\\D" : "[^0-9]"
                 case "w": out += inClass ? "A-Za-z0-9_" : "[A-Za-z0-9_]"
                 case "W": out += inClass ? "\\W" : "[^A-Za-z0-9_]"
-                default: out.append(c); out.append(n)
+                default:
+                    out.append(c)
+                    out.append(n)
                 }
                 i += 2
                 continue
@@ -528,7 +539,10 @@ enum ECMARegex {
                 inClass = true
                 out.append(c)
                 // A ']' right after '[' or '[^' is a literal in ICU but closes an empty class in ECMA; rare, keep as is.
-                if i + 1 < it.count, it[i + 1] == "^" { out.append("^"); i += 1 }
+                if i + 1 < it.count, it[i + 1] == "^" {
+                    out.append("^")
+                    i += 1
+                }
             } else if c == "$" {
                 out += "\\z"
             } else {
@@ -559,7 +573,9 @@ struct Evaluator {
         return out.isEmpty
     }
 
-    func violations(_ schema: JSONValue, _ instance: JSONValue, _ ip: String, _ sp: String, _ ctx: Context) -> [JSONSchemaViolation] {
+    func violations(_ schema: JSONValue, _ instance: JSONValue, _ ip: String, _ sp: String, _ ctx: Context)
+        -> [JSONSchemaViolation]
+    {
         var out: [JSONSchemaViolation] = []
         eval(schema, instance, ip, sp, ctx, &out)
         return out
@@ -569,18 +585,29 @@ struct Evaluator {
         token.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 
-    func eval(_ schema: JSONValue, _ inst: JSONValue, _ ip: String, _ sp: String, _ ctx: Context, _ out: inout [JSONSchemaViolation]) {
+    func eval(
+        _ schema: JSONValue, _ inst: JSONValue, _ ip: String, _ sp: String, _ ctx: Context,
+        _ out: inout [JSONSchemaViolation]
+    ) {
         func fail(_ keyword: String, _ message: String, at path: String? = nil) {
-            out.append(JSONSchemaViolation(instancePath: path ?? ip, keyword: keyword, message: message, schemaPath: sp + "/" + keyword))
+            out.append(
+                JSONSchemaViolation(
+                    instancePath: path ?? ip, keyword: keyword, message: message, schemaPath: sp + "/" + keyword))
         }
         switch schema {
         case .bool(true): return
         case .bool(false):
-            out.append(JSONSchemaViolation(instancePath: ip, keyword: "false", message: "no value is allowed here (schema false)", schemaPath: sp))
+            out.append(
+                JSONSchemaViolation(
+                    instancePath: ip, keyword: "false", message: "no value is allowed here (schema false)",
+                    schemaPath: sp))
             return
         case .object: break
         default:
-            out.append(JSONSchemaViolation(instancePath: ip, keyword: "schema", message: "invalid schema (a \(schema.typeName), not an object or boolean)", schemaPath: sp))
+            out.append(
+                JSONSchemaViolation(
+                    instancePath: ip, keyword: "schema",
+                    message: "invalid schema (a \(schema.typeName), not an object or boolean)", schemaPath: sp))
             return
         }
         guard case .object(let s) = schema else { return }
@@ -648,10 +675,15 @@ struct Evaluator {
             var matched = false
             for (i, sub) in subs.enumerated() {
                 let v = violations(sub, inst, ip, sp + "/anyOf/\(i)", ctx)
-                if v.isEmpty { matched = true; break }
+                if v.isEmpty {
+                    matched = true
+                    break
+                }
                 details.append(Self.summary(i, v))
             }
-            if !matched { fail("anyOf", "matches none of the \(subs.count) alternatives (\(details.joined(separator: "; ")))") }
+            if !matched {
+                fail("anyOf", "matches none of the \(subs.count) alternatives (\(details.joined(separator: "; ")))")
+            }
         }
         if case .array(let subs)? = s["oneOf"] {
             var details: [String] = []
@@ -663,7 +695,9 @@ struct Evaluator {
             if matching.isEmpty {
                 fail("oneOf", "matches none of the \(subs.count) alternatives (\(details.joined(separator: "; ")))")
             } else if matching.count > 1 {
-                fail("oneOf", "matches alternatives \(matching.map(String.init).joined(separator: ", ")); exactly one is allowed")
+                fail(
+                    "oneOf",
+                    "matches alternatives \(matching.map(String.init).joined(separator: ", ")); exactly one is allowed")
             }
         }
         if let n = s["not"], isValid(n, inst, ip, sp + "/not", ctx) {
@@ -728,7 +762,9 @@ struct Evaluator {
         if let p = s["pattern"]?.stringValue {
             switch index.regex(p) {
             case .success(let re):
-                if !Self.matches(re, str) { fail("pattern", "\(Self.short(.string(str))) does not match the pattern \(p)", nil) }
+                if !Self.matches(re, str) {
+                    fail("pattern", "\(Self.short(.string(str))) does not match the pattern \(p)", nil)
+                }
             case .failure(let e):
                 fail("pattern", "the schema's pattern cannot be compiled: \(e)", nil)
             }
@@ -744,9 +780,14 @@ struct Evaluator {
 
     // MARK: arrays
 
-    func evalArray(_ s: [String: JSONValue], _ a: [JSONValue], _ ip: String, _ sp: String, _ ctx: Context, _ out: inout [JSONSchemaViolation]) {
+    func evalArray(
+        _ s: [String: JSONValue], _ a: [JSONValue], _ ip: String, _ sp: String, _ ctx: Context,
+        _ out: inout [JSONSchemaViolation]
+    ) {
         func fail(_ keyword: String, _ message: String) {
-            out.append(JSONSchemaViolation(instancePath: ip, keyword: keyword, message: message, schemaPath: sp + "/" + keyword))
+            out.append(
+                JSONSchemaViolation(
+                    instancePath: ip, keyword: keyword, message: message, schemaPath: sp + "/" + keyword))
         }
         var prefixCount = 0
         if case .array(let prefix)? = s["prefixItems"] {
@@ -763,8 +804,11 @@ struct Evaluator {
                 if let extra = s["additionalItems"], a.count > tuple.count {
                     for i in tuple.count..<a.count {
                         if extra == .bool(false) {
-                            out.append(JSONSchemaViolation(instancePath: ip + "/\(i)", keyword: "additionalItems",
-                                message: "no item is allowed beyond the first \(tuple.count)", schemaPath: sp + "/additionalItems"))
+                            out.append(
+                                JSONSchemaViolation(
+                                    instancePath: ip + "/\(i)", keyword: "additionalItems",
+                                    message: "no item is allowed beyond the first \(tuple.count)",
+                                    schemaPath: sp + "/additionalItems"))
                         } else {
                             eval(extra, a[i], ip + "/\(i)", sp + "/additionalItems", ctx, &out)
                         }
@@ -773,20 +817,30 @@ struct Evaluator {
             } else if a.count > prefixCount {
                 for i in prefixCount..<a.count {
                     if items == .bool(false) {
-                        out.append(JSONSchemaViolation(instancePath: ip + "/\(i)", keyword: "items",
-                            message: "no item is allowed beyond the first \(prefixCount)", schemaPath: sp + "/items"))
+                        out.append(
+                            JSONSchemaViolation(
+                                instancePath: ip + "/\(i)", keyword: "items",
+                                message: "no item is allowed beyond the first \(prefixCount)", schemaPath: sp + "/items"
+                            ))
                     } else {
                         eval(items, a[i], ip + "/\(i)", sp + "/items", ctx, &out)
                     }
                 }
             }
         }
-        if let m = s["minItems"]?.numberValue, Double(a.count) < m { fail("minItems", "\(a.count) items, fewer than \(Self.num(m))") }
-        if let m = s["maxItems"]?.numberValue, Double(a.count) > m { fail("maxItems", "\(a.count) items, more than \(Self.num(m))") }
+        if let m = s["minItems"]?.numberValue, Double(a.count) < m {
+            fail("minItems", "\(a.count) items, fewer than \(Self.num(m))")
+        }
+        if let m = s["maxItems"]?.numberValue, Double(a.count) > m {
+            fail("maxItems", "\(a.count) items, more than \(Self.num(m))")
+        }
         if s["uniqueItems"]?.boolValue == true {
             var seen: [JSONValue: Int] = [:]
             for (i, v) in a.enumerated() {
-                if let j = seen[v] { fail("uniqueItems", "items \(j) and \(i) are equal"); break }
+                if let j = seen[v] {
+                    fail("uniqueItems", "items \(j) and \(i) are equal")
+                    break
+                }
                 seen[v] = i
             }
         }
@@ -794,7 +848,11 @@ struct Evaluator {
             let n = a.enumerated().filter { isValid(c, $0.element, ip + "/\($0.offset)", sp + "/contains", ctx) }.count
             let minC = s["minContains"]?.numberValue ?? 1
             if Double(n) < minC {
-                fail("contains", minC == 1 ? "no item matches the \"contains\" schema" : "\(n) items match \"contains\", fewer than \(Self.num(minC))")
+                fail(
+                    "contains",
+                    minC == 1
+                        ? "no item matches the \"contains\" schema"
+                        : "\(n) items match \"contains\", fewer than \(Self.num(minC))")
             }
             if let maxC = s["maxContains"]?.numberValue, Double(n) > maxC {
                 fail("maxContains", "\(n) items match \"contains\", more than \(Self.num(maxC))")
@@ -804,9 +862,14 @@ struct Evaluator {
 
     // MARK: objects
 
-    func evalObject(_ s: [String: JSONValue], _ o: [String: JSONValue], _ ip: String, _ sp: String, _ ctx: Context, _ out: inout [JSONSchemaViolation]) {
+    func evalObject(
+        _ s: [String: JSONValue], _ o: [String: JSONValue], _ ip: String, _ sp: String, _ ctx: Context,
+        _ out: inout [JSONSchemaViolation]
+    ) {
         func fail(_ keyword: String, _ message: String, at path: String? = nil) {
-            out.append(JSONSchemaViolation(instancePath: path ?? ip, keyword: keyword, message: message, schemaPath: sp + "/" + keyword))
+            out.append(
+                JSONSchemaViolation(
+                    instancePath: path ?? ip, keyword: keyword, message: message, schemaPath: sp + "/" + keyword))
         }
         let keys = o.keys.sorted()
         var evaluated = Set<String>()
@@ -847,7 +910,9 @@ struct Evaluator {
             for k in keys {
                 let v = violations(pn, .string(k), ip + "/" + Self.escape(k), sp + "/propertyNames", ctx)
                 if !v.isEmpty {
-                    fail("propertyNames", "property name \"\(k)\" is invalid: \(v.map(\.message).joined(separator: "; "))")
+                    fail(
+                        "propertyNames",
+                        "property name \"\(k)\" is invalid: \(v.map(\.message).joined(separator: "; "))")
                 }
             }
         }
@@ -934,7 +999,8 @@ enum Formats {
     /// RFC 3339 `full-date`.
     static func isDate(_ s: Substring) -> Bool {
         let parts = s.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, let y = digits(parts[0], 4), let m = digits(parts[1], 2), let d = digits(parts[2], 2) else {
+        guard parts.count == 3, let y = digits(parts[0], 4), let m = digits(parts[1], 2), let d = digits(parts[2], 2)
+        else {
             return false
         }
         guard (1...12).contains(m), d >= 1 else { return false }
@@ -993,7 +1059,9 @@ enum Formats {
             let c = scalars[i]
             guard uriChars.contains(c) else { return false }
             if c == "%" {
-                guard i + 2 < scalars.count, scalars[i + 1].properties.isASCIIHexDigit, scalars[i + 2].properties.isASCIIHexDigit else {
+                guard i + 2 < scalars.count, scalars[i + 1].properties.isASCIIHexDigit,
+                    scalars[i + 2].properties.isASCIIHexDigit
+                else {
                     return false
                 }
                 i += 2
@@ -1003,7 +1071,9 @@ enum Formats {
         if s.filter({ $0 == "#" }).count > 1 { return false }
         let parts = URIRef.parse(s)
         if requireScheme && parts.scheme == nil { return false }
-        if let auth = parts.authority, parts.scheme != nil, auth.isEmpty, parts.scheme?.lowercased() != "file" { return false }
+        if let auth = parts.authority, parts.scheme != nil, auth.isEmpty, parts.scheme?.lowercased() != "file" {
+            return false
+        }
         return true
     }
 
@@ -1013,13 +1083,16 @@ enum Formats {
         let local = s[..<at]
         let domain = s[s.index(after: at)...]
         guard !local.isEmpty, local.count <= 64, !domain.isEmpty, domain.count <= 253 else { return false }
-        let atext = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-/=?^_`{|}~".unicodeScalars)
+        let atext = Set(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-/=?^_`{|}~".unicodeScalars)
         for part in local.split(separator: ".", omittingEmptySubsequences: false) {
             guard !part.isEmpty, part.unicodeScalars.allSatisfy({ atext.contains($0) }) else { return false }
         }
         for label in domain.split(separator: ".", omittingEmptySubsequences: false) {
             guard !label.isEmpty, label.count <= 63, label.first != "-", label.last != "-",
-                label.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") })
+                label.unicodeScalars.allSatisfy({
+                    $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-")
+                })
             else { return false }
         }
         return true

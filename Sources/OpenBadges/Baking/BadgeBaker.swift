@@ -28,9 +28,13 @@ public struct ExtractedBadge: Sendable, Equatable {
 /// Format-independent baking: PNG (iTXt) or SVG (`openbadges:assertion`).
 public enum BadgeBaker {
     /// Bakes a signed badge (compact JWS) into a PNG or SVG image.
-    public static func bake(image: [UInt8], jws: String) throws(BakingError) -> (bytes: [UInt8], format: BadgeImageFormat) {
+    public static func bake(image: [UInt8], jws: String) throws(BakingError) -> (
+        bytes: [UInt8], format: BadgeImageFormat
+    ) {
         guard CompactJWS.looksLikeJWS(jws) else {
-            throw BakingError(.invalidPayload, fr: "la signature à intégrer n'est pas un JWS compact", en: "the payload to bake is not a compact JWS")
+            throw BakingError(
+                .invalidPayload, fr: "la signature à intégrer n'est pas un JWS compact",
+                en: "the payload to bake is not a compact JWS")
         }
         switch BadgeImageFormat.detect(image) {
         case .png: return (try PNGBaker.bake(png: image, text: jws), .png)
@@ -40,11 +44,16 @@ public enum BadgeBaker {
     }
 
     /// Bakes a hosted badge (assertion JSON whose `id` is its URL) into a PNG or SVG image.
-    public static func bake(image: [UInt8], hostedAssertion: Assertion) throws(BakingError) -> (bytes: [UInt8], format: BadgeImageFormat) {
+    public static func bake(image: [UInt8], hostedAssertion: Assertion) throws(BakingError) -> (
+        bytes: [UInt8], format: BadgeImageFormat
+    ) {
         let json = hostedAssertion.json.encodedString()
         switch BadgeImageFormat.detect(image) {
         case .png: return (try PNGBaker.bake(png: image, text: json), .png)
-        case .svg: return (try svg { try SVGBaker.bake(svg: image, assertionURL: hostedAssertion.id, assertionJSON: json) }, .svg)
+        case .svg:
+            return (
+                try svg { try SVGBaker.bake(svg: image, assertionURL: hostedAssertion.id, assertionJSON: json) }, .svg
+            )
         case nil: throw unsupported
         }
     }

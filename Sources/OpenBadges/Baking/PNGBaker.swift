@@ -8,7 +8,9 @@ public enum PNGBaker {
     /// Inserts one uncompressed iTXt `openbadges` chunk right after IHDR, replacing any earlier badge chunk
     /// (iTXt or legacy tEXt). The carrier is first decoded with libpng (valid, sane size); other chunks are
     /// copied byte for byte.
-    public static func bake(png: [UInt8], text: String, limits: PNGImageLimits = .default) throws(BakingError) -> [UInt8] {
+    public static func bake(png: [UInt8], text: String, limits: PNGImageLimits = .default) throws(BakingError)
+        -> [UInt8]
+    {
         try PreparedPNG(png, limits: limits).bake(text)
     }
 
@@ -56,7 +58,8 @@ public enum PNGBaker {
             do {
                 let text = try found.text()
                 guard !text.isEmpty else {
-                    throw BakingError(.notBaked, fr: "le bloc « openbadges » est vide", en: "the \"openbadges\" chunk is empty")
+                    throw BakingError(
+                        .notBaked, fr: "le bloc « openbadges » est vide", en: "the \"openbadges\" chunk is empty")
                 }
                 return (text, false)
             } catch let e as BakingError {
@@ -124,8 +127,10 @@ public struct PreparedPNG: Sendable {
         guard !text.isEmpty else {
             throw BakingError(.invalidPayload, fr: "rien à intégrer dans l'image", en: "nothing to bake into the image")
         }
-        let chunk = PNGChunk(type: "iTXt", data: InternationalTextChunk(keyword: PNGBaker.keyword, text: text).chunkData())
-            .serialized()
+        let chunk = PNGChunk(
+            type: "iTXt", data: InternationalTextChunk(keyword: PNGBaker.keyword, text: text).chunkData()
+        )
+        .serialized()
         var out: [UInt8] = []
         out.reserveCapacity(head.count + chunk.count + tail.count)
         out.append(contentsOf: head)

@@ -18,7 +18,8 @@ public enum SVGBaker {
         guard isCompactJWS(token) else {
             throw BakingError(
                 .invalidPayload,
-                fr: "La signature à intégrer n’est pas un JWS compact (trois segments base64url séparés par des points).",
+                fr:
+                    "La signature à intégrer n’est pas un JWS compact (trois segments base64url séparés par des points).",
                 en: "The signature to bake is not a compact JWS (three base64url segments separated by dots).")
         }
         return try bake(svg: svg) { prefix in
@@ -127,7 +128,9 @@ public enum SVGBaker {
         } else if boundURI("openbadges") == nil {
             prefix = "openbadges"
             needsDeclaration = true
-        } else if let existing = declarations.first(where: { $0.prefix != nil && $0.uri == openBadgesNamespace })?.prefix {
+        } else if let existing = declarations.first(where: { $0.prefix != nil && $0.uri == openBadgesNamespace })?
+            .prefix
+        {
             prefix = existing
         } else {
             var candidate = "ob"
@@ -140,16 +143,18 @@ public enum SVGBaker {
             needsDeclaration = true
         }
         if needsDeclaration {
-            edits.append(Edit(
-                range: root.attributesEnd..<root.attributesEnd,
-                replacement: Array(" xmlns:\(prefix)=\"\(openBadgesNamespace)\"".utf8)))
+            edits.append(
+                Edit(
+                    range: root.attributesEnd..<root.attributesEnd,
+                    replacement: Array(" xmlns:\(prefix)=\"\(openBadgesNamespace)\"".utf8)))
         }
 
         let element = makeElement(prefix)
         if root.isEmptyElementTag {
-            edits.append(Edit(
-                range: root.startTagClose,
-                replacement: Array(">".utf8) + element + Array("</\(root.qualifiedName)>".utf8)))
+            edits.append(
+                Edit(
+                    range: root.startTagClose,
+                    replacement: Array(">".utf8) + element + Array("</\(root.qualifiedName)>".utf8)))
         } else {
             let at = root.startTag.upperBound
             edits.append(Edit(range: at..<at, replacement: element))
@@ -247,7 +252,8 @@ public enum SVGBaker {
         guard ["set", "animate", "animatetransform", "animatemotion"].contains(local),
             let target = element.attribute("attributeName")?.value
         else { return false }
-        let targetLocal = target.trimmingCharacters(in: .whitespaces).lowercased()
+        let targetLocal =
+            target.trimmingCharacters(in: .whitespaces).lowercased()
             .split(separator: ":").last.map(String.init) ?? ""
         return targetLocal.hasPrefix("on") || targetLocal == "href"
     }
@@ -295,7 +301,9 @@ public enum SVGBaker {
     private static func isHTTPURL(_ text: String) -> Bool {
         let lower = text.lowercased()
         guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else { return false }
-        guard !text.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 }) else { return false }
+        guard !text.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 }) else {
+            return false
+        }
         guard let components = URLComponents(string: text), let host = components.host, !host.isEmpty else {
             return false
         }
@@ -330,8 +338,11 @@ public enum SVGBaker {
                 guard isXMLChar(scalar) else {
                     throw BakingError(
                         .invalidPayload,
-                        fr: "La valeur contient un caractère interdit en XML (U+\(String(scalar.value, radix: 16, uppercase: true))).",
-                        en: "The value contains a character not allowed in XML (U+\(String(scalar.value, radix: 16, uppercase: true))).")
+                        fr:
+                            "La valeur contient un caractère interdit en XML (U+\(String(scalar.value, radix: 16, uppercase: true))).",
+                        en:
+                            "The value contains a character not allowed in XML (U+\(String(scalar.value, radix: 16, uppercase: true)))."
+                    )
                 }
                 out.unicodeScalars.append(scalar)
             }

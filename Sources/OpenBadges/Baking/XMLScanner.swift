@@ -286,7 +286,9 @@ private struct ScannerCore {
         while i < n {
             let c = b[i]
             if c == B.lt {
-                guard let next = peek(1) else { throw malformed("« < » isolé en fin de document", "lone '<' at end of document") }
+                guard let next = peek(1) else {
+                    throw malformed("« < » isolé en fin de document", "lone '<' at end of document")
+                }
                 if next == B.question {
                     try parseProcessingInstruction()
                 } else if next == B.bang {
@@ -294,7 +296,8 @@ private struct ScannerCore {
                         try parseComment()
                     } else if matches("<![CDATA[", at: i) {
                         guard !stack.isEmpty else {
-                            throw malformed("section CDATA hors de l’élément racine", "CDATA section outside the root element")
+                            throw malformed(
+                                "section CDATA hors de l’élément racine", "CDATA section outside the root element")
                         }
                         try parseCDATA()
                     } else if matches("<!DOCTYPE", at: i) {
@@ -307,7 +310,9 @@ private struct ScannerCore {
                 } else {
                     try parseStartTag()
                     if rootOnly {
-                        return XMLScannedDocument(elements: elements, byteOrderMarkLength: bomLength, xmlDeclaration: xmlDeclaration, doctype: doctype)
+                        return XMLScannedDocument(
+                            elements: elements, byteOrderMarkLength: bomLength, xmlDeclaration: xmlDeclaration,
+                            doctype: doctype)
                     }
                 }
             } else if c == B.amp {
@@ -330,7 +335,8 @@ private struct ScannerCore {
                 "fin de document alors que l’élément <\(open)> n’est pas fermé",
                 "end of document while element <\(open)> is still open")
         }
-        return XMLScannedDocument(elements: elements, byteOrderMarkLength: bomLength, xmlDeclaration: xmlDeclaration, doctype: doctype)
+        return XMLScannedDocument(
+            elements: elements, byteOrderMarkLength: bomLength, xmlDeclaration: xmlDeclaration, doctype: doctype)
     }
 
     // MARK: Encoding
@@ -365,11 +371,14 @@ private struct ScannerCore {
             var scalar: UInt32
             var length: Int
             if c & 0xE0 == 0xC0 {
-                scalar = UInt32(c & 0x1F); length = 2
+                scalar = UInt32(c & 0x1F)
+                length = 2
             } else if c & 0xF0 == 0xE0 {
-                scalar = UInt32(c & 0x0F); length = 3
+                scalar = UInt32(c & 0x0F)
+                length = 3
             } else if c & 0xF8 == 0xF0 {
-                scalar = UInt32(c & 0x07); length = 4
+                scalar = UInt32(c & 0x07)
+                length = 4
             } else {
                 throw malformed("UTF-8 invalide", "invalid UTF-8", at: k)
             }
@@ -384,7 +393,9 @@ private struct ScannerCore {
                 throw malformed("UTF-8 invalide", "invalid UTF-8", at: k)
             }
             if scalar == 0xFFFE || scalar == 0xFFFF {
-                throw malformed("caractère U+\(hex(scalar)) interdit en XML", "character U+\(hex(scalar)) is not allowed in XML", at: k)
+                throw malformed(
+                    "caractère U+\(hex(scalar)) interdit en XML", "character U+\(hex(scalar)) is not allowed in XML",
+                    at: k)
             }
             k += length
         }
@@ -404,12 +415,16 @@ private struct ScannerCore {
             let before = i
             skipWhitespace()
             if i == end { break }
-            guard i > before else { throw malformed("espace attendu dans la déclaration XML", "whitespace expected in the XML declaration") }
+            guard i > before else {
+                throw malformed("espace attendu dans la déclaration XML", "whitespace expected in the XML declaration")
+            }
             let nameStart = i
             while i < end && B.isNameChar(b[i]) { i += 1 }
             let name = string(nameStart..<i)
             skipWhitespace()
-            guard i < end, b[i] == B.eq else { throw malformed("« = » attendu dans la déclaration XML", "'=' expected in the XML declaration") }
+            guard i < end, b[i] == B.eq else {
+                throw malformed("« = » attendu dans la déclaration XML", "'=' expected in the XML declaration")
+            }
             i += 1
             skipWhitespace()
             guard i < end, b[i] == B.dquote || b[i] == B.squote else {
@@ -419,13 +434,20 @@ private struct ScannerCore {
             i += 1
             let valueStart = i
             while i < end && b[i] != quote { i += 1 }
-            guard i < end else { throw malformed("valeur non terminée dans la déclaration XML", "unterminated value in the XML declaration") }
+            guard i < end else {
+                throw malformed(
+                    "valeur non terminée dans la déclaration XML", "unterminated value in the XML declaration")
+            }
             let value = string(valueStart..<i)
             i += 1
             switch name {
             case "version" where seen.isEmpty:
-                guard value.hasPrefix("1."), value.count > 2, value.dropFirst(2).allSatisfy({ $0.isASCII && $0.isNumber }) else {
-                    throw malformed("version XML « \(value) » non prise en charge", "unsupported XML version \"\(value)\"", at: valueStart)
+                guard value.hasPrefix("1."), value.count > 2,
+                    value.dropFirst(2).allSatisfy({ $0.isASCII && $0.isNumber })
+                else {
+                    throw malformed(
+                        "version XML « \(value) » non prise en charge", "unsupported XML version \"\(value)\"",
+                        at: valueStart)
                 }
             case "encoding" where seen == ["version"]:
                 let lower = value.lowercased()
@@ -440,12 +462,15 @@ private struct ScannerCore {
                     throw malformed("valeur de standalone invalide", "invalid standalone value", at: valueStart)
                 }
             default:
-                throw malformed("pseudo-attribut « \(name) » inattendu dans la déclaration XML", "unexpected pseudo-attribute \"\(name)\" in the XML declaration", at: nameStart)
+                throw malformed(
+                    "pseudo-attribut « \(name) » inattendu dans la déclaration XML",
+                    "unexpected pseudo-attribute \"\(name)\" in the XML declaration", at: nameStart)
             }
             seen.append(name)
         }
         guard seen.first == "version" else {
-            throw malformed("version absente de la déclaration XML", "version missing from the XML declaration", at: start)
+            throw malformed(
+                "version absente de la déclaration XML", "version missing from the XML declaration", at: start)
         }
         i = end + 2
         xmlDeclaration = start..<i
@@ -548,9 +573,13 @@ private struct ScannerCore {
         while i < n && B.isNameChar(b[i]) { i += 1 }
         let target = string(nameStart..<i)
         if target.lowercased() == "xml" {
-            throw malformed("déclaration XML ailleurs qu’au début du document", "XML declaration not at the start of the document", at: start)
+            throw malformed(
+                "déclaration XML ailleurs qu’au début du document", "XML declaration not at the start of the document",
+                at: start)
         }
-        guard i < n else { throw malformed("instruction de traitement non terminée", "unterminated processing instruction", at: start) }
+        guard i < n else {
+            throw malformed("instruction de traitement non terminée", "unterminated processing instruction", at: start)
+        }
         if !(matches("?>", at: i)) {
             guard B.isWhitespace(b[i]) else {
                 throw malformed("caractère invalide dans le nom de la cible", "invalid character in the target name")
@@ -639,7 +668,8 @@ private struct ScannerCore {
                 value = value * (isHex ? 16 : 10) + d
                 digits += 1
                 if value > 0x10FFFF {
-                    throw malformed("référence de caractère hors limites", "character reference out of range", at: start)
+                    throw malformed(
+                        "référence de caractère hors limites", "character reference out of range", at: start)
                 }
                 i += 1
             }
@@ -692,13 +722,16 @@ private struct ScannerCore {
         var colon: Int?
         for k in range where b[k] == B.colon {
             guard colon == nil else {
-                throw malformed("nom qualifié avec plusieurs « : »", "qualified name with several ':'", at: range.lowerBound)
+                throw malformed(
+                    "nom qualifié avec plusieurs « : »", "qualified name with several ':'", at: range.lowerBound)
             }
             colon = k
         }
         guard let colon else { return (nil, string(range)) }
         guard colon > range.lowerBound, colon + 1 < range.upperBound, B.isNameStart(b[colon + 1]) else {
-            throw malformed("nom qualifié invalide « \(string(range)) »", "invalid qualified name \"\(string(range))\"", at: range.lowerBound)
+            throw malformed(
+                "nom qualifié invalide « \(string(range)) »", "invalid qualified name \"\(string(range))\"",
+                at: range.lowerBound)
         }
         return (string(range.lowerBound..<colon), string((colon + 1)..<range.upperBound))
     }
@@ -748,19 +781,25 @@ private struct ScannerCore {
                 break
             }
             if c == B.slash {
-                guard i + 1 < n, b[i + 1] == B.gt else { throw malformed("« > » attendu après « / »", "'>' expected after '/'") }
+                guard i + 1 < n, b[i + 1] == B.gt else {
+                    throw malformed("« > » attendu après « / »", "'>' expected after '/'")
+                }
                 close = i..<(i + 2)
                 isEmpty = true
                 i += 2
                 break
             }
-            guard i > wsStart else { throw malformed("espace attendu avant un attribut", "whitespace expected before an attribute") }
+            guard i > wsStart else {
+                throw malformed("espace attendu avant un attribut", "whitespace expected before an attribute")
+            }
             let attrStart = i
             guard let attrName = scanName() else {
                 throw malformed("nom d’attribut attendu", "attribute name expected")
             }
             skipWhitespace()
-            guard i < n, b[i] == B.eq else { throw malformed("« = » attendu après le nom d’attribut", "'=' expected after the attribute name") }
+            guard i < n, b[i] == B.eq else {
+                throw malformed("« = » attendu après le nom d’attribut", "'=' expected after the attribute name")
+            }
             i += 1
             skipWhitespace()
             guard i < n, b[i] == B.dquote || b[i] == B.squote else {
@@ -771,11 +810,14 @@ private struct ScannerCore {
             let valueStart = i
             var value: [UInt8] = []
             while true {
-                guard i < n else { throw malformed("valeur d’attribut non terminée", "unterminated attribute value", at: valueStart) }
+                guard i < n else {
+                    throw malformed("valeur d’attribut non terminée", "unterminated attribute value", at: valueStart)
+                }
                 let v = b[i]
                 if v == quote { break }
                 if v == B.lt {
-                    throw malformed("« < » interdit dans une valeur d’attribut", "'<' is not allowed in an attribute value")
+                    throw malformed(
+                        "« < » interdit dans une valeur d’attribut", "'<' is not allowed in an attribute value")
                 } else if v == B.amp {
                     try parseReference(into: &value)
                 } else if v == B.cr {
@@ -792,9 +834,10 @@ private struct ScannerCore {
             }
             let valueEnd = i
             i += 1  // closing quote
-            raw.append(RawAttribute(
-                nameRange: attrName, valueRange: valueStart..<valueEnd, range: attrStart..<i,
-                spliceRange: wsStart..<i, value: value))
+            raw.append(
+                RawAttribute(
+                    nameRange: attrName, valueRange: valueStart..<valueEnd, range: attrStart..<i,
+                    spliceRange: wsStart..<i, value: value))
             attributesEnd = i
             if raw.count > limits.maxAttributesPerElement {
                 throw BakingError.xmlUnsafe(
@@ -810,16 +853,18 @@ private struct ScannerCore {
         for r in raw {
             let qname = string(r.nameRange)
             guard qnames.insert(qname).inserted else {
-                throw malformed("attribut « \(qname) » en double", "duplicate attribute \"\(qname)\"", at: r.range.lowerBound)
+                throw malformed(
+                    "attribut « \(qname) » en double", "duplicate attribute \"\(qname)\"", at: r.range.lowerBound)
             }
             let (prefix, local) = try splitQName(r.nameRange)
             let isDecl = (prefix == nil && local == "xmlns") || prefix == "xmlns"
-            attributes.append(XMLAttribute(
-                qualifiedName: qname, prefix: prefix, localName: local,
-                namespaceURI: isDecl ? XMLScanner.xmlnsNamespace : nil,
-                value: String(decoding: r.value, as: UTF8.self),
-                range: r.range, valueRange: r.valueRange, spliceRange: r.spliceRange,
-                isNamespaceDeclaration: isDecl))
+            attributes.append(
+                XMLAttribute(
+                    qualifiedName: qname, prefix: prefix, localName: local,
+                    namespaceURI: isDecl ? XMLScanner.xmlnsNamespace : nil,
+                    value: String(decoding: r.value, as: UTF8.self),
+                    range: r.range, valueRange: r.valueRange, spliceRange: r.spliceRange,
+                    isNamespaceDeclaration: isDecl))
         }
 
         // Namespace declarations.
@@ -828,26 +873,34 @@ private struct ScannerCore {
             let at = a.range.lowerBound
             if a.prefix == nil {
                 if a.value == XMLScanner.xmlNamespace || a.value == XMLScanner.xmlnsNamespace {
-                    throw malformed("espace de noms réservé lié par défaut", "reserved namespace bound as default", at: at)
+                    throw malformed(
+                        "espace de noms réservé lié par défaut", "reserved namespace bound as default", at: at)
                 }
                 bindings["", default: []].append(a.value)
                 declared.append("")
             } else {
                 let p = a.localName
                 if p == "xmlns" {
-                    throw malformed("le préfixe xmlns ne peut pas être déclaré", "the xmlns prefix cannot be declared", at: at)
+                    throw malformed(
+                        "le préfixe xmlns ne peut pas être déclaré", "the xmlns prefix cannot be declared", at: at)
                 }
                 if p == "xml" {
                     guard a.value == XMLScanner.xmlNamespace else {
-                        throw malformed("le préfixe xml ne peut être lié qu’à son espace de noms", "the xml prefix can only be bound to its namespace", at: at)
+                        throw malformed(
+                            "le préfixe xml ne peut être lié qu’à son espace de noms",
+                            "the xml prefix can only be bound to its namespace", at: at)
                     }
                     continue
                 }
                 if a.value.isEmpty {
-                    throw malformed("le préfixe « \(p) » ne peut pas être lié à un URI vide", "prefix \"\(p)\" cannot be bound to an empty URI", at: at)
+                    throw malformed(
+                        "le préfixe « \(p) » ne peut pas être lié à un URI vide",
+                        "prefix \"\(p)\" cannot be bound to an empty URI", at: at)
                 }
                 if a.value == XMLScanner.xmlNamespace || a.value == XMLScanner.xmlnsNamespace {
-                    throw malformed("espace de noms réservé lié au préfixe « \(p) »", "reserved namespace bound to prefix \"\(p)\"", at: at)
+                    throw malformed(
+                        "espace de noms réservé lié au préfixe « \(p) »", "reserved namespace bound to prefix \"\(p)\"",
+                        at: at)
                 }
                 bindings[p, default: []].append(a.value)
                 declared.append(p)
@@ -862,7 +915,8 @@ private struct ScannerCore {
         let namespace: String?
         if let prefix {
             guard let uri = bindings[prefix]?.last else {
-                throw malformed("préfixe « \(prefix) » non déclaré", "undeclared prefix \"\(prefix)\"", at: nameRange.lowerBound)
+                throw malformed(
+                    "préfixe « \(prefix) » non déclaré", "undeclared prefix \"\(prefix)\"", at: nameRange.lowerBound)
             }
             namespace = uri
         } else {
@@ -873,7 +927,8 @@ private struct ScannerCore {
         for k in attributes.indices where !attributes[k].isNamespaceDeclaration {
             guard let p = attributes[k].prefix else { continue }
             guard let uri = bindings[p]?.last else {
-                throw malformed("préfixe « \(p) » non déclaré", "undeclared prefix \"\(p)\"", at: attributes[k].range.lowerBound)
+                throw malformed(
+                    "préfixe « \(p) » non déclaré", "undeclared prefix \"\(p)\"", at: attributes[k].range.lowerBound)
             }
             attributes[k].namespaceURI = uri
             guard expanded.insert(uri + " " + attributes[k].localName).inserted else {
@@ -885,12 +940,13 @@ private struct ScannerCore {
 
         let index = elements.count
         let contentStart = i
-        elements.append(XMLElementRecord(
-            qualifiedName: string(nameRange), prefix: prefix, localName: local, namespaceURI: namespace,
-            attributes: attributes, startTag: tagStart..<i, attributesEnd: attributesEnd,
-            startTagClose: close, isEmptyElementTag: isEmpty,
-            content: contentStart..<contentStart, endTag: nil,
-            parent: stack.last, depth: stack.count + 1, text: ""))
+        elements.append(
+            XMLElementRecord(
+                qualifiedName: string(nameRange), prefix: prefix, localName: local, namespaceURI: namespace,
+                attributes: attributes, startTag: tagStart..<i, attributesEnd: attributesEnd,
+                startTagClose: close, isEmptyElementTag: isEmpty,
+                content: contentStart..<contentStart, endTag: nil,
+                parent: stack.last, depth: stack.count + 1, text: ""))
         sawRoot = true
         if isEmpty {
             for p in declared { bindings[p]?.removeLast() }
@@ -908,11 +964,15 @@ private struct ScannerCore {
             throw malformed("nom attendu dans la balise fermante", "name expected in the end tag", at: tagStart)
         }
         skipWhitespace()
-        guard i < n, b[i] == B.gt else { throw malformed("« > » attendu à la fin de la balise fermante", "'>' expected at the end of the end tag") }
+        guard i < n, b[i] == B.gt else {
+            throw malformed("« > » attendu à la fin de la balise fermante", "'>' expected at the end of the end tag")
+        }
         i += 1
         let name = string(nameRange)
         guard let index = stack.last else {
-            throw malformed("balise fermante </\(name)> sans balise ouvrante", "end tag </\(name)> without a start tag", at: tagStart)
+            throw malformed(
+                "balise fermante </\(name)> sans balise ouvrante", "end tag </\(name)> without a start tag",
+                at: tagStart)
         }
         let open = elements[index].qualifiedName
         guard name == open else {

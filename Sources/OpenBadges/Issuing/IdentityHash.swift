@@ -93,6 +93,8 @@ public enum EmailNormalization {
         if u.allSatisfy({ $0 < 0x80 }) {
             return !u.contains { $0 <= 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }
         }
-        return !email.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 0x20 || $0 == "<" || $0 == ">" }
+        return !email.unicodeScalars.contains {
+            $0.properties.isWhitespace || $0.value < 0x20 || $0 == "<" || $0 == ">"
+        }
     }
 }

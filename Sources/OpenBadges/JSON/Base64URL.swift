@@ -63,7 +63,10 @@ public enum Base64URL {
                 var i = 0
                 var j = 0
                 for _ in 0..<full {
-                    let a = t[Int(b[i])], c = t[Int(b[i + 1])], d = t[Int(b[i + 2])], e = t[Int(b[i + 3])]
+                    let a = t[Int(b[i])]
+                    let c = t[Int(b[i + 1])]
+                    let d = t[Int(b[i + 2])]
+                    let e = t[Int(b[i + 3])]
                     if (a | c | d | e) & 0xC0 != 0 {
                         ok = false
                         break

@@ -59,9 +59,15 @@ struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject(b)
         case UInt8(ascii: "["): return try parseArray(b)
         case UInt8(ascii: "\""): return .string(try parseString(b))
-        case UInt8(ascii: "t"): try literal(b, "true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal(b, "false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal(b, "null"); return .null
+        case UInt8(ascii: "t"):
+            try literal(b, "true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal(b, "false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal(b, "null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber(b))
         default: throw fail("unexpected character")
         }
@@ -178,7 +184,9 @@ struct JSONParser {
             while i < b.count, isDigit(b[i]) { i += 1 }
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)
-        guard let d = Double(text), d.isFinite else { throw JSONSyntaxError(reason: "number out of range", offset: start) }
+        guard let d = Double(text), d.isFinite else {
+            throw JSONSyntaxError(reason: "number out of range", offset: start)
+        }
         return d
     }
 

@@ -51,7 +51,8 @@ public struct CompactJWS: Sendable, Equatable {
             throw JWSError(
                 fr: "une partie du JWS est vide (signature absente ?)", en: "a JWS part is empty (missing signature?)")
         }
-        guard let hd = Base64URL.decode(bytes: h), let pd = Base64URL.decode(bytes: p), let sd = Base64URL.decode(bytes: s)
+        guard let hd = Base64URL.decode(bytes: h), let pd = Base64URL.decode(bytes: p),
+            let sd = Base64URL.decode(bytes: s)
         else {
             throw JWSError(fr: "le JWS n'est pas en base64url valide", en: "the JWS is not valid base64url")
         }

@@ -99,7 +99,8 @@ struct ObjectReader {
     }
 
     static func localTypeName(_ t: String) -> String {
-        for prefix in ["https://w3id.org/openbadges#", "http://w3id.org/openbadges#", "obi:"] where t.hasPrefix(prefix) {
+        for prefix in ["https://w3id.org/openbadges#", "http://w3id.org/openbadges#", "obi:"] where t.hasPrefix(prefix)
+        {
             return String(t.dropFirst(prefix.count))
         }
         return t

@@ -306,7 +306,8 @@ public struct CryptographicKey: Sendable, Equatable {
         var r = try ObjectReader(json, as: "CryptographicKey")
         _ = try r.types(accepting: ["CryptographicKey", "Key", "sec:Key"], required: false)
         id = try r.string("id")
-        if let o = try r.node("owner", decode: { (v) throws(ModelError) in try ObjectReader(v, as: "Profile").members }) {
+        if let o = try r.node("owner", decode: { (v) throws(ModelError) in try ObjectReader(v, as: "Profile").members })
+        {
             owner = o.id { $0["id"]?.stringValue }
         }
         publicKeyPem = try r.string("publicKeyPem")
@@ -388,7 +389,8 @@ public struct RevocationList: Sendable, Equatable {
                             id: id, revocationReason: o["revocationReason"]?.stringValue,
                             revoked: o["revoked"]?.boolValue ?? true))
                 default:
-                    throw .wrongType("RevocationList", "revokedAssertions", expected: "des IRI ou objets / IRIs or objects", got: e)
+                    throw .wrongType(
+                        "RevocationList", "revokedAssertions", expected: "des IRI ou objets / IRIs or objects", got: e)
                 }
             }
         } else {

@@ -39,7 +39,8 @@ public protocol DocumentLoader: Sendable {
 
 extension DocumentLoader {
     public func load(urlString: String, accept: String) async throws -> LoadedDocument {
-        guard let url = URL(string: urlString), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+        guard let url = URL(string: urlString), let scheme = url.scheme?.lowercased(),
+            scheme == "http" || scheme == "https",
             url.host != nil
         else {
             throw DocumentLoaderError(.invalidURL, url: urlString, message: "not an absolute http(s) URL")

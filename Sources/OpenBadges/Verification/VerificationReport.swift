@@ -38,7 +38,9 @@ public enum VerificationOutcome: String, Sendable, Equatable, CaseIterable {
     public var summary: LocalizedText {
         switch self {
         case .valid:
-            LocalizedText(fr: "Badge valide : authentique, en cours de validité et non révoqué.", en: "Valid badge: authentic, current and not revoked.")
+            LocalizedText(
+                fr: "Badge valide : authentique, en cours de validité et non révoqué.",
+                en: "Valid badge: authentic, current and not revoked.")
         case .revoked:
             LocalizedText(fr: "Badge révoqué par son émetteur.", en: "This badge was revoked by its issuer.")
         case .expired: LocalizedText(fr: "Badge expiré.", en: "This badge has expired.")
@@ -47,13 +49,18 @@ public enum VerificationOutcome: String, Sendable, Equatable, CaseIterable {
                 fr: "Badge falsifié : la signature ne correspond pas à l'émetteur ou le contenu a été modifié.",
                 en: "Forged badge: the signature does not match the issuer or the content was altered.")
         case .recipientMismatch:
-            LocalizedText(fr: "Ce badge n'a pas été délivré à cette personne.", en: "This badge was not issued to this person.")
+            LocalizedText(
+                fr: "Ce badge n'a pas été délivré à cette personne.", en: "This badge was not issued to this person.")
         case .notABadge:
-            LocalizedText(fr: "Ce fichier ne contient pas de badge Open Badges.", en: "This file does not contain an Open Badge.")
+            LocalizedText(
+                fr: "Ce fichier ne contient pas de badge Open Badges.", en: "This file does not contain an Open Badge.")
         case .malformed:
-            LocalizedText(fr: "Le badge est mal formé et ne peut pas être accepté.", en: "The badge is malformed and cannot be accepted.")
+            LocalizedText(
+                fr: "Le badge est mal formé et ne peut pas être accepté.",
+                en: "The badge is malformed and cannot be accepted.")
         case .notYetValid:
-            LocalizedText(fr: "La date d'émission du badge est dans le futur.", en: "The badge's issue date is in the future.")
+            LocalizedText(
+                fr: "La date d'émission du badge est dans le futur.", en: "The badge's issue date is in the future.")
         case .unverifiable:
             LocalizedText(
                 fr: "Vérification impossible pour le moment : un document de l'émetteur est inaccessible.",

@@ -104,7 +104,9 @@ protocol LinkedDocument: Sendable {
 
 extension BadgeClass: LinkedDocument {
     static func decodeLinked(_ json: JSONValue) throws(ModelError) -> BadgeClass { try BadgeClass(document: json) }
-    static func fromEntry(_ e: DecodedDocumentCache.Entry) -> BadgeClass? { if case .badge(let v) = e { v } else { nil } }
+    static func fromEntry(_ e: DecodedDocumentCache.Entry) -> BadgeClass? {
+        if case .badge(let v) = e { v } else { nil }
+    }
     var entry: DecodedDocumentCache.Entry { .badge(self) }
 }
 
@@ -115,7 +117,9 @@ extension Profile: LinkedDocument {
         try p.requireIssuerProperties()
         return p
     }
-    static func fromEntry(_ e: DecodedDocumentCache.Entry) -> Profile? { if case .profile(let v) = e { v } else { nil } }
+    static func fromEntry(_ e: DecodedDocumentCache.Entry) -> Profile? {
+        if case .profile(let v) = e { v } else { nil }
+    }
     var entry: DecodedDocumentCache.Entry { .profile(self) }
 }
 
@@ -177,7 +181,9 @@ final class VerificationRun {
     var assertionDocument: JSONValue?
     private var documents: [String: Result<LoadedDocument, DocumentLoaderError>] = [:]
 
-    init(loader: DocumentLoader, keyCache: PublicKeyCache, modelCache: DecodedDocumentCache, options: VerificationOptions) {
+    init(
+        loader: DocumentLoader, keyCache: PublicKeyCache, modelCache: DecodedDocumentCache, options: VerificationOptions
+    ) {
         self.loader = loader
         self.keyCache = keyCache
         self.modelCache = modelCache
@@ -223,7 +229,8 @@ final class VerificationRun {
                 do {
                     extracted = try BadgeBaker.extract(from: bytes)
                 } catch {
-                    let outcome: VerificationOutcome = error.code == .notBaked || error.code == .unsupportedFormat ? .notABadge : .malformed
+                    let outcome: VerificationOutcome =
+                        error.code == .notBaked || error.code == .unsupportedFormat ? .notABadge : .malformed
                     fail("input.extract", outcome, fr: error.messageFR, en: error.messageEN)
                     return
                 }
@@ -232,15 +239,20 @@ final class VerificationRun {
                         "input.extract", fr: "Badge extrait (ancien format tEXt, adresse hébergée)",
                         en: "Badge extracted (legacy tEXt chunk, hosted URL)")
                 } else {
-                    pass("input.extract", fr: "Données du badge extraites de l'image", en: "Badge data extracted from the image")
+                    pass(
+                        "input.extract", fr: "Données du badge extraites de l'image",
+                        en: "Badge data extracted from the image")
                 }
                 await classify(text: extracted.text, carrier: format)
-            } else if let text = String(validating: bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes, as: UTF8.self) {
+            } else if let text = String(
+                validating: bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes, as: UTF8.self)
+            {
                 // A leading UTF-8 byte-order mark (text files saved by some editors) is skipped, as the JSON parser does.
                 await classify(text: text, carrier: nil)
             } else {
                 fail(
-                    "input.format", .notABadge, fr: "Format de fichier non reconnu (PNG, SVG, PDF, JWS ou JSON attendu)",
+                    "input.format", .notABadge,
+                    fr: "Format de fichier non reconnu (PNG, SVG, PDF, JWS ou JSON attendu)",
                     en: "Unrecognised file format (PNG, SVG, PDF, JWS or JSON expected)")
             }
         }
@@ -254,13 +266,17 @@ final class VerificationRun {
         do {
             extracted = try PDFAssertionExtractor.extract(from: bytes)
         } catch {
-            fail("input.extract", error.code == .notBaked ? .notABadge : .malformed, fr: error.messageFR, en: error.messageEN)
+            fail(
+                "input.extract", error.code == .notBaked ? .notABadge : .malformed, fr: error.messageFR,
+                en: error.messageEN)
             return
         }
         let source: LocalizedText =
             switch (extracted.fromAttachment, extracted.fromInfo) {
             case (true, true):
-                LocalizedText(fr: "pièce jointe assertion.jws et métadonnées, identiques", en: "assertion.jws attachment and metadata, identical")
+                LocalizedText(
+                    fr: "pièce jointe assertion.jws et métadonnées, identiques",
+                    en: "assertion.jws attachment and metadata, identical")
             case (true, false): LocalizedText(fr: "pièce jointe assertion.jws", en: "assertion.jws attachment")
             default: LocalizedText(fr: "métadonnées du document", en: "document metadata")
             }
@@ -279,7 +295,8 @@ final class VerificationRun {
                 pass("input.format", fr: "Assertion JSON reconnue", en: "Assertion JSON recognised")
             }
             await verifyJSON(text)
-        } else if let head = Optional(text.prefix(8).lowercased()), head.hasPrefix("http://") || head.hasPrefix("https://"),
+        } else if let head = Optional(text.prefix(8).lowercased()),
+            head.hasPrefix("http://") || head.hasPrefix("https://"),
             let url = URL(string: text), url.host != nil
         {
             if carrier == nil {
@@ -372,7 +389,9 @@ final class VerificationRun {
     func verifyJSON(_ text: String) async {
         let json: JSONValue
         do { json = try JSONValue(parsing: text) } catch {
-            fail("assertion.json", .malformed, fr: "JSON invalide : \(error.reason)", en: "Invalid JSON: \(error.reason)")
+            fail(
+                "assertion.json", .malformed, fr: "JSON invalide : \(error.reason)", en: "Invalid JSON: \(error.reason)"
+            )
             return
         }
         let verification = json["verification"] ?? json["verify"]
@@ -392,7 +411,8 @@ final class VerificationRun {
             return
         }
         // A hosted assertion given in full is only trusted to identify its URL.
-        guard let id = json["id"]?.stringValue, let url = URL(string: id), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+        guard let id = json["id"]?.stringValue, let url = URL(string: id),
+            ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
             url.host != nil
         else {
             fail(
@@ -406,7 +426,9 @@ final class VerificationRun {
     func verifySigned(jws text: String) async {
         let jws: CompactJWS
         do { jws = try CompactJWS(text) } catch {
-            fail("jws.structure", .malformed, fr: "JWS invalide : \(error.messageFR)", en: "Invalid JWS: \(error.messageEN)")
+            fail(
+                "jws.structure", .malformed, fr: "JWS invalide : \(error.messageFR)",
+                en: "Invalid JWS: \(error.messageEN)")
             return
         }
         self.jws = jws.compact
@@ -435,7 +457,9 @@ final class VerificationRun {
                 en: "A signed assertion must declare \"SignedBadge\" verification")
             return
         }
-        pass("assertion.verificationType", fr: "Vérification par signature (SignedBadge)", en: "Signed verification (SignedBadge)")
+        pass(
+            "assertion.verificationType", fr: "Vérification par signature (SignedBadge)",
+            en: "Signed verification (SignedBadge)")
         await verifyLinked(assertion, signed: jws)
     }
 
@@ -486,7 +510,8 @@ final class VerificationRun {
         if assertion.id != requested && assertion.id != doc.url.absoluteString {
             fail(
                 "assertion.id", .invalid,
-                fr: "L'assertion hébergée porte l'identifiant « \(assertion.id) » au lieu de son adresse « \(requested) »",
+                fr:
+                    "L'assertion hébergée porte l'identifiant « \(assertion.id) » au lieu de son adresse « \(requested) »",
                 en: "The hosted assertion's id \"\(assertion.id)\" is not its URL \"\(requested)\"")
             return
         }
@@ -498,7 +523,9 @@ final class VerificationRun {
                 en: "A hosted assertion must declare \"HostedBadge\" verification")
             return
         }
-        pass("assertion.verificationType", fr: "Vérification hébergée (HostedBadge)", en: "Hosted verification (HostedBadge)")
+        pass(
+            "assertion.verificationType", fr: "Vérification hébergée (HostedBadge)",
+            en: "Hosted verification (HostedBadge)")
         await verifyLinked(assertion, signed: nil)
     }
 
@@ -508,7 +535,9 @@ final class VerificationRun {
             let assertion = try Assertion(document: json)
             assertionDocument = json
             summarize(assertion)
-            pass("assertion.structure", fr: "Assertion Open Badges 2.0 conforme", en: "Conformant Open Badges 2.0 assertion")
+            pass(
+                "assertion.structure", fr: "Assertion Open Badges 2.0 conforme",
+                en: "Conformant Open Badges 2.0 assertion")
             return assertion
         } catch {
             fail("assertion.structure", .malformed, fr: error.messageFR, en: error.messageEN)
@@ -555,7 +584,9 @@ final class VerificationRun {
             pass("badge.structure", fr: "Classe de badge intégrée conforme", en: "Conformant embedded badge class")
         default:
             guard let id = assertion.badgeID else {
-                fail("badge.structure", .malformed, fr: "Classe de badge sans identifiant", en: "Badge class without an id")
+                fail(
+                    "badge.structure", .malformed, fr: "Classe de badge sans identifiant",
+                    en: "Badge class without an id")
                 return
             }
             let what = LocalizedText(fr: "Classe de badge", en: "Badge class")
@@ -578,7 +609,9 @@ final class VerificationRun {
 
         // Issuer: always the hosted profile, fetched from its id.
         guard let issuerID = badge.issuerID else {
-            fail("issuer.structure", .malformed, fr: "Classe de badge sans émetteur", en: "Badge class without an issuer")
+            fail(
+                "issuer.structure", .malformed, fr: "Classe de badge sans émetteur", en: "Badge class without an issuer"
+            )
             return
         }
         let what = LocalizedText(fr: "Profil de l'émetteur", en: "Issuer profile")
@@ -606,7 +639,9 @@ final class VerificationRun {
             await checkRevocationList(assertion, issuer: issuer)
         } else {
             checkHostedScope(assertion, badge: badge, issuer: issuer)
-            pass("revocation", fr: "Non révoqué (l'assertion hébergée est servie normalement)", en: "Not revoked (the hosted assertion is served normally)")
+            pass(
+                "revocation", fr: "Non révoqué (l'assertion hébergée est servie normalement)",
+                en: "Not revoked (the hosted assertion is served normally)")
         }
         checkDates(assertion)
         checkRecipient(assertion)
@@ -704,13 +739,16 @@ final class VerificationRun {
             return
         }
         fail(
-            "signature", .forged, fr: "Signature invalide : le badge a été modifié ou n'a pas été signé par cet émetteur",
+            "signature", .forged,
+            fr: "Signature invalide : le badge a été modifié ou n'a pas été signé par cet émetteur",
             en: "Invalid signature: the badge was altered or not signed by this issuer")
     }
 
     func checkRevocationList(_ assertion: Assertion, issuer: Profile) async {
         guard let listURL = issuer.revocationList else {
-            pass("revocation", fr: "Non révoqué (l'émetteur ne publie pas de liste de révocation)", en: "Not revoked (the issuer publishes no revocation list)")
+            pass(
+                "revocation", fr: "Non révoqué (l'émetteur ne publie pas de liste de révocation)",
+                en: "Not revoked (the issuer publishes no revocation list)")
             return
         }
         let what = LocalizedText(fr: "Liste de révocation", en: "Revocation list")
@@ -726,9 +764,12 @@ final class VerificationRun {
     /// Hosted verification scope (DIGEST §2.2 step 5): `startsWith` and `allowedOrigins`, or the issuer's origin.
     func checkHostedScope(_ assertion: Assertion, badge: BadgeClass, issuer: Profile) {
         let policy = issuer.verification
-        if let prefixes = policy?.startsWith, !prefixes.isEmpty, !prefixes.contains(where: { assertion.id.hasPrefix($0) }) {
+        if let prefixes = policy?.startsWith, !prefixes.isEmpty,
+            !prefixes.contains(where: { assertion.id.hasPrefix($0) })
+        {
             fail(
-                "hosted.origin", .forged, fr: "L'adresse de l'assertion n'est pas dans le périmètre déclaré par l'émetteur",
+                "hosted.origin", .forged,
+                fr: "L'adresse de l'assertion n'est pas dans le périmètre déclaré par l'émetteur",
                 en: "The assertion URL is outside the issuer's declared scope")
             return
         }
@@ -749,7 +790,8 @@ final class VerificationRun {
         guard assertionOK, badgeOK else {
             fail(
                 "hosted.origin", .forged,
-                fr: "L'assertion ou la classe de badge n'est pas hébergée chez l'émetteur (\(allowed.joined(separator: ", ")))",
+                fr:
+                    "L'assertion ou la classe de badge n'est pas hébergée chez l'émetteur (\(allowed.joined(separator: ", ")))",
                 en: "The assertion or badge class is not hosted by the issuer (\(allowed.joined(separator: ", ")))")
             return
         }
@@ -858,7 +900,8 @@ final class VerificationRun {
 extension Verifier {
     /// RFC 3986 authority (`host[:port]`, lowercased) of an http(s) URL.
     public static func authority(of id: String) -> String? {
-        guard let c = URLComponents(string: id), let scheme = c.scheme?.lowercased(), scheme == "http" || scheme == "https",
+        guard let c = URLComponents(string: id), let scheme = c.scheme?.lowercased(),
+            scheme == "http" || scheme == "https",
             let host = c.host?.lowercased(), !host.isEmpty
         else { return nil }
         if let port = c.port { return "\(host):\(port)" }
