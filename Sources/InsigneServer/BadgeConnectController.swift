@@ -16,6 +16,8 @@ struct BadgeConnectController: Sendable {
     var urls: PublicURLs { services.urls }
     static let apiPath = "/ims/ob/v2p1"
     static let bodyLimit = 64 * 1024
+    /// Registrations per client address: a burst of 20, then 20 a minute (registration needs no credentials).
+    let registrations = RateLimiter(capacity: 20, perMinute: 20)
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/.well-known/badgeconnect.json") { req, _ in
@@ -24,7 +26,17 @@ struct BadgeConnectController: Sendable {
             r.headers[.cacheControl] = "public, max-age=3600"
             return r
         }
-        router.post("/oauth/register") { req, _ in await oauth(req) { try await registerClient(req) } }
+        router.post("/oauth/register") { req, ctx in
+            if let retry = registrations.take(VerifyLimits.remoteAddressKey(req, ctx)) {
+                var r = OAuthError(
+                    code: "temporarily_unavailable", description: "too many registrations: retry in \(retry) s",
+                    status: .tooManyRequests
+                ).response()
+                r.headers[.retryAfter] = String(retry)
+                return r
+            }
+            return await oauth(req) { try await registerClient(req) }
+        }
         router.post("/oauth/token") { req, _ in await oauth(req) { try await token(req) } }
         router.post("/oauth/revoke") { req, _ in await oauth(req) { try await revoke(req) } }
         router.get("/badge-connect/terms") { req, _ in

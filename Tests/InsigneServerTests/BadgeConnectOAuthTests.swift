@@ -292,6 +292,15 @@ struct BadgeConnectOAuthTests {
             let notJSON = try await api.call(
                 .post, "/oauth/register", token: nil, headers: F.tls, body: Array("{".utf8))
             #expect(error(notJSON) == "invalid_client_metadata")
+            // Registration needs no credentials, so it is rate-limited per client address.
+            var last = notJSON
+            for _ in 0..<25 where last.status != .tooManyRequests {
+                last = try await api.call(
+                    .post, "/oauth/register", token: nil, headers: F.tls, body: F.registration().encoded())
+            }
+            #expect(last.status == .tooManyRequests)
+            #expect(last.headers[.retryAfter] != nil)
+            #expect(error(last) == "temporarily_unavailable")
         }
     }
 

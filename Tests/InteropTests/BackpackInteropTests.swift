@@ -50,6 +50,8 @@ struct BackpackInteropTests {
         #expect(imported.record.originalData.map { [UInt8]($0) } == baked)
         #expect(imported.record.badgeName == "Bientraitance")
         let entries = try await services.backpackEntries(learnerID: learner.id)
-        #expect(entries.contains { $0.id == imported.record.id })
+        // Issued here to the learner's address: listed once, the imported copy attached to the live entry.
+        #expect(entries.filter { $0.id == awarded.id }.count == 1)
+        #expect(entries.contains { $0.importedCopy?.id == imported.record.id })
     }
 }
