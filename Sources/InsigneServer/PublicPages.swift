@@ -64,6 +64,7 @@ enum Pages {
                 "skip": english ? "Skip to content" : "Aller au contenu",
                 "brandTagline": english ? "digital badges" : "badges numériques",
                 "navVerify": english ? "Verify a badge" : "Vérifier un badge",
+                "navReferentials": english ? "Competency frameworks" : "Référentiels",
                 "switchTitle": english ? "Lire cette page en français" : "Read this page in English",
                 "footer": english
                     ? "Insigne issues and verifies Open Badges 2.0. No personal data is shown on public pages."

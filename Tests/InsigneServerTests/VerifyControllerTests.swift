@@ -486,6 +486,7 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
                 let html = text(r.body)
                 #expect(html.contains("<html lang=\"fr\">"))
                 #expect(html.contains("<h1>Vérifier un badge numérique</h1>"))
+                #expect(html.contains("<a href=\"/referentials?lang=fr\">Référentiels</a>"))
                 #expect(html.contains("method=\"post\""))
                 #expect(html.contains("enctype=\"multipart/form-data\""))
                 #expect(html.contains("name=\"file\""))
