@@ -95,7 +95,9 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["OpenBadges", "OpenBadgesCrypto", "OpenBadgesPNG", "OpenBadgesHTTP"],
+            dependencies: [
+                "OpenBadges", "OpenBadgesCrypto", "OpenBadgesPNG", "OpenBadgesHTTP", "CompetencyFrameworks",
+            ],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "OpenBadgesCryptoTests", dependencies: ["OpenBadgesCrypto", "TestSupport"]),

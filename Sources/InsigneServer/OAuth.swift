@@ -32,6 +32,17 @@ enum OAuth {
         allowed.filter(requested.contains)
     }
 
+    /// The scopes of a token request: all the `granted` ones when none is asked, else the asked ones, which must all
+    /// have been granted (`invalid_scope` naming the `exceeding` consent or grant otherwise).
+    static func narrowed(_ requested: [String]?, granted: String, exceeding: String) -> Result<[String], OAuthError> {
+        let all = scopes(granted)
+        guard let requested else { return .success(all) }
+        guard requested.allSatisfy(all.contains) else {
+            return .failure(.invalidScope("scope exceeds the \(exceeding)"))
+        }
+        return .success(reduce(requested, to: all))
+    }
+
     /// `BASE64URL-NOPAD(SHA256(ASCII(verifier)))` (RFC 7636 §4.2).
     static func challenge(verifier: String) -> String {
         Base64URL.encode(SHA256Digest.hash(Array(verifier.utf8)))

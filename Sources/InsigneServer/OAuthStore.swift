@@ -105,13 +105,10 @@ struct OAuthStore: Sendable {
             guard OAuth.pkceMatches(verifier: verifier, challenge: record.codeChallenge) else {
                 return .failure(.invalidGrant("code_verifier does not match the code_challenge"))
             }
-            let granted = OAuth.scopes(record.scopes)
-            var scopes = granted
-            if let scope {
-                guard scope.allSatisfy(granted.contains) else {
-                    return .failure(.invalidScope("scope exceeds the consent"))
-                }
-                scopes = OAuth.reduce(scope, to: granted)
+            let scopes: [String]
+            switch OAuth.narrowed(scope, granted: record.scopes, exceeding: "consent") {
+            case .success(let s): scopes = s
+            case .failure(let e): return .failure(e)
             }
             return .success(
                 try insertTokens(
@@ -136,13 +133,10 @@ struct OAuthStore: Sendable {
                 return .failure(.invalidGrant("refresh token revoked"))
             }
             guard record.expiresAt > now else { return .failure(.invalidGrant("refresh token expired")) }
-            let granted = OAuth.scopes(record.scopes)
-            var scopes = granted
-            if let scope {
-                guard scope.allSatisfy(granted.contains) else {
-                    return .failure(.invalidScope("scope exceeds the grant"))
-                }
-                scopes = OAuth.reduce(scope, to: granted)
+            let scopes: [String]
+            switch OAuth.narrowed(scope, granted: record.scopes, exceeding: "grant") {
+            case .success(let s): scopes = s
+            case .failure(let e): return .failure(e)
             }
             record.revokedAt = now
             try record.update(db)

@@ -1,4 +1,3 @@
-import CompetencyFrameworks
 import Foundation
 import GRDB
 import HTTPTypes
@@ -6,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import InsigneStore
 import OpenBadgesCrypto
+import TestSupport
 import Testing
 
 @testable import InsigneServer
@@ -17,17 +17,7 @@ extension WebHarness {
 
     /// Imports a five-item framework built in code (slug `dees-test`).
     func importFramework() throws {
-        let f = CompetencyFramework(
-            idNumber: "DEES-TEST", shortName: "DEES (test)", scaleValues: ["Non acquis", "Acquis"],
-            scaleConfiguration: "",
-            competencies: [
-                Competency(idNumber: "DC1", shortName: "Accompagnement social et éducatif spécialisé"),
-                Competency(idNumber: "DC1.1", parentIDNumber: "DC1", shortName: "Relation éducative"),
-                Competency(idNumber: "DC1.2", parentIDNumber: "DC1", shortName: "Projet personnalisé"),
-                Competency(idNumber: "DC2", shortName: "Conception et conduite d'un projet éducatif"),
-                Competency(idNumber: "DC2.1", parentIDNumber: "DC2", shortName: "Diagnostic éducatif"),
-            ])
-        let summary = try services.db.importFramework(f, actor: "test")
+        let summary = try services.db.importFramework(TestFrameworks.deesExtract, actor: "test")
         #expect(summary.framework.id == Self.frameworkSlug)
     }
 

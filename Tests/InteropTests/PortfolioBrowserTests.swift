@@ -1,4 +1,3 @@
-import CompetencyFrameworks
 import Foundation
 import InsigneStore
 import TestSupport
@@ -17,17 +16,7 @@ extension BrowserTests {
         ) { dataDir in
             // The framework the learner tags against, written into the running server's database (WAL: shared safely).
             let db = try AppDatabase.open(path: dataDir.appendingPathComponent("insigne.sqlite").path)
-            _ = try db.importFramework(
-                CompetencyFramework(
-                    idNumber: "DEES-TEST", shortName: "DEES (extrait de test)", scaleValues: ["Non acquis", "Acquis"],
-                    scaleConfiguration: "",
-                    competencies: [
-                        Competency(idNumber: "DC1", shortName: "Accompagnement social et éducatif spécialisé"),
-                        Competency(idNumber: "DC1.1", parentIDNumber: "DC1", shortName: "Relation éducative"),
-                        Competency(idNumber: "DC1.2", parentIDNumber: "DC1", shortName: "Projet personnalisé"),
-                        Competency(idNumber: "DC2", shortName: "Conception et conduite d'un projet éducatif"),
-                        Competency(idNumber: "DC2.1", parentIDNumber: "DC2", shortName: "Diagnostic éducatif"),
-                    ]), actor: "test")
+            _ = try db.importFramework(TestFrameworks.deesExtract, actor: "test")
         }
     }
 }
