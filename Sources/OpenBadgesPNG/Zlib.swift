@@ -34,10 +34,10 @@ public enum CRC32 {
     public static var usesCarryLessMultiply: Bool { insigne_crc32_uses_pclmul() == 1 }
 }
 
-/// zlib helpers: compression stays internal (text chunks, images); bounded inflate is public (PDF streams).
+/// zlib helpers: compression (text chunks, images, test PDFs) and a bounded inflate (PDF streams).
 public enum Zlib {
     /// zlib-compresses bytes (level 0–9, -1 = default).
-    static func deflate(_ bytes: [UInt8], level: Int32 = -1) throws(PNGError) -> [UInt8] {
+    public static func deflate(_ bytes: [UInt8], level: Int32 = -1) throws(PNGError) -> [UInt8] {
         let bound = insigne_deflate_bound(bytes.count)
         var status: Int32 = 0
         let out = [UInt8](unsafeUninitializedCapacity: max(bound, 1)) { buffer, initialized in

@@ -109,7 +109,8 @@ struct BackpackTests {
             // The learner's own download carries their name (private); it verifies like the badge.
             let (pdfStatus, pdfHeaders, pdf) = try await lea.bytes("/assertions/\(first.id)/certificate.pdf")
             #expect(pdfStatus == .ok && pdfHeaders[.cacheControl] == "private, no-store")
-            #expect(await h.services.verifier.verify(.data(pdf), options: .init(now: Date())).isValid)
+            let pdfReport = await h.services.verifier.verify(.data(pdf), options: .init(now: Date()))
+            #expect(pdfReport.isValid, "\(pdfReport.checks.filter { $0.status != .passed })")
             #expect(page.body.contains("Bientraitance"))
             let english = try await lea.get("/backpack?lang=en")
             #expect(english.body.contains("revoked") && english.body.contains("My badges"))

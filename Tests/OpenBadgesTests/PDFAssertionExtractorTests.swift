@@ -1,5 +1,6 @@
 import Foundation
 import OpenBadges
+import OpenBadgesPNG
 import TestSupport
 import Testing
 
@@ -48,6 +49,30 @@ struct PDFAssertionExtractorTests {
         } throws: { error in
             (error as? BakingError)?.code == code
         }
+    }
+
+    /// libharu writes `/Length n 0 R`: the parser then finds the data's end by searching `endstream`, and a
+    /// compressed attachment whose last byte is CR (or LF) must still come out whole (about 1 certificate in 256).
+    @Test func compressedAttachmentEndingWithACarriageReturnAndAnIndirectLength() throws {
+        let base = try Self.fixtureJWS
+        var found: (String, [UInt8])?
+        for n in 0..<5000 where found == nil {
+            let jws = base + String(repeating: "A", count: n % 64) + String(repeating: "w", count: n / 64)
+            let compressed = try Zlib.deflate(Array(jws.utf8))
+            if compressed.last == 0x0D { found = (jws, compressed) }
+        }
+        let (jws, compressed) = try #require(found)
+        var pdf = Array(
+            """
+            %PDF-1.4
+            1 0 obj << /Type /Filespec /F (assertion.jws) /EF << /F 2 0 R >> >> endobj
+            2 0 obj << /Type /EmbeddedFile /Filter /FlateDecode /Length 3 0 R >>
+            stream
+
+            """.utf8)
+        pdf += compressed
+        pdf += Array("\nendstream\nendobj\n3 0 obj \(compressed.count) endobj\ntrailer << /Size 4 >>\n%%EOF\n".utf8)
+        #expect(try PDFAssertionExtractor.extract(from: pdf).jws == jws)
     }
 
     @Test func readsHandWrittenStringsAndStreams() throws {

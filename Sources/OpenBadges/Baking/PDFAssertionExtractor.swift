@@ -92,8 +92,12 @@ public enum PDFAssertionExtractor {
                 throw malformed(
                     fr: "pièce jointe assertion.jws sans contenu", en: "assertion.jws attachment has no content")
             }
+            // The declared length wins: without it (an indirect `/Length`), the parser had to guess where the data
+            // ends before `endstream` and may have taken a final CR or LF of the data for the line end.
             var data = range
-            if case .number(let length)? = parser.resolve(dict["Length"]), length >= 0, Int(length) <= range.count {
+            if case .number(let length)? = parser.resolve(dict["Length"]), length >= 0,
+                Int(length) <= range.count + 2, range.lowerBound + Int(length) <= parser.bytes.count
+            {
                 data = range.lowerBound..<range.lowerBound + Int(length)
             }
             let jws = try jwsText(
