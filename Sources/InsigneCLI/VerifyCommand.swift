@@ -88,17 +88,25 @@ struct VerifyCommand: AsyncParsableCommand {
             if let issuer = a.issuerName ?? a.issuerID {
                 lines.append("  \(english ? "Issuer" : "Émetteur") : \(issuer)")
             }
-            if let d = a.issuedOn { lines.append("  \(english ? "Issued on" : "Émis le") : \(d)") }
-            if let d = a.expires { lines.append("  \(english ? "Expires" : "Expire le") : \(d)") }
+            if let d = HumanDate.format(a.issuedOn, english: english) {
+                lines.append("  \(english ? "Issued on" : "Émis le") : \(d)")
+            }
+            if let d = HumanDate.format(a.expires, english: english) {
+                lines.append("  \(english ? "Expires" : "Expire le") : \(d)")
+            }
             if let reason = a.revocationReason {
                 lines.append("  \(english ? "Revocation reason" : "Motif de révocation") : \(reason)")
             }
         }
-        lines.append(english ? "Checks:" : "Contrôles :")
+        lines.append((english ? "Checks: " : "Contrôles : ") + t(r.countText))
         let width = r.checks.map(\.id.count).max() ?? 0
         for c in r.checks {
             let mark = c.status == .passed ? "✓" : (c.status == .failed ? "✗" : "–")
             lines.append("  \(mark) \(c.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(t(c.message))")
+            if let detail = c.detail {
+                let pad = String(repeating: " ", count: width + 6)
+                lines.append(pad + (english ? "technical detail: " : "détail technique : ") + t(detail))
+            }
         }
         return lines.joined(separator: "\n")
     }

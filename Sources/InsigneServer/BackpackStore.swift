@@ -132,14 +132,8 @@ extension ServerServices {
             throw Self.invalid(first)
         }
         let recipient = assertion.recipient
-        let match = emails.first { email in
-            guard ["email", "obi:email"].contains(recipient.type) || recipient.type.hasSuffix("openbadges#email") else {
-                return false
-            }
-            return recipient.hashed
-                ? IdentityHash(recipient.identity)?.matches(identifier: email, salt: recipient.salt) ?? false
-                : EmailNormalization.normalize(recipient.identity) == email
-        }
+        // The same rule as every verifier surface: the address as stored, or its normalised form.
+        let match = emails.first { RecipientIdentifier(value: $0).match(recipient) != nil }
         guard let match else {
             throw BackpackImportError(
                 kind: .recipientMismatch, outcome: VerificationOutcome.recipientMismatch.rawValue,

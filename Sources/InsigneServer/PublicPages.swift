@@ -175,36 +175,14 @@ struct StaticAssets: Sendable {
     }
 }
 
-/// Dates for people: "23 novembre 2026" / "23 November 2026", in the organisation's time zone.
+/// Dates for people: "23 novembre 2026" / "23 November 2026" (the core's `HumanDate`, one rule everywhere).
 enum DisplayDate {
-    static let frMonths = [
-        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
-        "décembre",
-    ]
-    static let enMonths = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-        "December",
-    ]
-    static let calendar: Calendar = {
-        var c = Calendar(identifier: .gregorian)
-        c.timeZone = TimeZone(identifier: "Europe/Paris") ?? TimeZone(secondsFromGMT: 0)!
-        return c
-    }()
+    static var calendar: Calendar { HumanDate.calendar }
 
-    static func format(_ date: Date, english: Bool) -> String {
-        let d = calendar.dateComponents([.year, .month, .day], from: date)
-        let day = d.day ?? 1
-        let month = (d.month ?? 1) - 1
-        if english { return "\(day) \(enMonths[month]) \(d.year ?? 0)" }
-        return "\(day == 1 ? "1er" : String(day)) \(frMonths[month]) \(d.year ?? 0)"
-    }
+    static func format(_ date: Date, english: Bool) -> String { HumanDate.format(date, english: english) }
 
     /// An OB date (ISO 8601) formatted, or the text as found when it is not a date.
-    static func format(_ text: String?, english: Bool) -> String? {
-        guard let text, !text.isEmpty else { return nil }
-        guard let value = DateTimeValue(text) else { return text }
-        return format(value.date, english: english)
-    }
+    static func format(_ text: String?, english: Bool) -> String? { HumanDate.format(text, english: english) }
 }
 
 // MARK: - Public pages of hosted documents

@@ -492,6 +492,8 @@ struct VerifyPage {
         case .notYetValid: english ? "Badge not yet valid" : "Badge pas encore valide"
         case .unverifiable: english ? "Verification impossible for now" : "Vérification impossible pour le moment"
         case .invalid: english ? "Invalid badge" : "Badge non valide"
+        case .damaged: english ? "Damaged or modified file" : "Fichier endommagé ou modifié"
+        case .notFound: english ? "Badge not found at its issuer" : "Badge introuvable chez son émetteur"
         }
     }
 
@@ -525,6 +527,14 @@ struct VerifyPage {
             english
                 ? "One of the issuer's documents could not be reached. Try again in a few minutes."
                 : "Un document de l'émetteur est inaccessible. Réessayez dans quelques minutes."
+        case .damaged:
+            english
+                ? "The file was damaged or modified after it was issued: it cannot be accepted as it is. Ask the person for the file exactly as they received it."
+                : "Le fichier a été endommagé ou modifié après sa création : il ne peut pas être accepté tel quel. Demandez à la personne le fichier exactement tel qu'elle l'a reçu."
+        case .notFound:
+            english
+                ? "This badge does not exist (any more) at its issuer: its issuer does not publish it. Do not accept it without asking the issuer."
+                : "Ce badge n'existe pas (ou plus) chez son émetteur : celui-ci ne le publie pas. Ne l'acceptez pas sans interroger l'émetteur."
         case .malformed, .notYetValid, .invalid:
             (english ? outcome.summary.en : outcome.summary.fr)
                 + (english ? " See the details of the checks." : " Consultez le détail des vérifications.")
@@ -546,7 +556,7 @@ struct VerifyPage {
         switch outcome {
         case .valid: "ok"
         case .expired, .notYetValid, .unverifiable, .notABadge: "warn"
-        case .revoked, .forged, .recipientMismatch, .malformed, .invalid: "bad"
+        case .revoked, .forged, .recipientMismatch, .malformed, .invalid, .damaged, .notFound: "bad"
         }
     }
 
@@ -575,13 +585,13 @@ struct VerifyPage {
                 ? [
                     "reason": "Reason:", "issuer": "Issued by", "issuedOn": "Awarded on", "expires": "Expires on",
                     "noExpiry": "Does not expire", "page": "See the badge's page", "checks": "Details of the checks",
-                    "passed": "passed",
+                    "detail": "Technical detail:",
                 ]
                 : [
                     "reason": "Motif :", "issuer": "Délivré par", "issuedOn": "Décerné le", "expires": "Expire le",
                     "noExpiry": "Sans date d'expiration", "page": "Voir la page du badge",
                     "checks": "Détail des vérifications",
-                    "passed": "réussies",
+                    "detail": "Détail technique :",
                 ],
         ]
         if outcome == .revoked, let reason = report.assertion?.revocationReason, !reason.isEmpty {
@@ -610,8 +620,7 @@ struct VerifyPage {
                     ? "You did not give an email address: the badge is authentic, but nothing shows it belongs to the person presenting it. Enter their address to check."
                     : "Vous n'avez pas indiqué d'adresse e-mail : le badge est authentique, mais rien ne montre qu'il appartient à la personne qui le présente. Indiquez son adresse pour le vérifier."
             case .passed:
-                r["recipientNote"] =
-                    english ? "Issued to \(recipient ?? "this address")." : "Délivré à \(recipient ?? "cette adresse")."
+                r["recipientNote"] = recipientNote(report.recipientMatch)
             case .failed:
                 break
             }
@@ -621,13 +630,32 @@ struct VerifyPage {
                 "status": c.status.rawValue,
                 "statusLabel": Self.statusLabel(c.status, english: english),
                 "message": english ? c.message.en : c.message.fr,
+                "detail": Pages.opt(c.detail.map { english ? $0.en : $0.fr }),
             ]
         }
         r["checks"] = checks
-        r["passedCount"] = report.checks.filter { $0.status == .passed }.count
-        r["checkCount"] = report.checks.count
+        r["countText"] = english ? report.countText.en : report.countText.fr
         r["openChecks"] = outcome != .valid
         return r
+    }
+
+    /// Which form of the address typed matched: as typed, or its normalised form.
+    func recipientNote(_ match: RecipientMatch?) -> String {
+        let typed = recipient ?? (english ? "this address" : "cette adresse")
+        let normalized = recipient.map(EmailNormalization.normalize) ?? typed
+        if match == .normalized, normalized != typed {
+            return english
+                ? "Issued to \(typed): the badge was issued to its normalised form \(normalized) (spaces removed, lower case), the same address."
+                : "Délivré à \(typed) : le badge a été délivré à sa forme normalisée \(normalized) (espaces retirés, minuscules), c'est la même adresse."
+        }
+        if match == .normalized {
+            return english
+                ? "Issued to \(typed) (written differently in the badge, same address once normalised)."
+                : "Délivré à \(typed) (écrite autrement dans le badge, même adresse une fois normalisée)."
+        }
+        return english
+            ? "Issued to \(typed), the address as you typed it."
+            : "Délivré à \(typed), l'adresse telle que vous l'avez saisie."
     }
 
     static func statusLabel(_ s: VerificationCheck.Status, english: Bool) -> String {

@@ -57,6 +57,38 @@ struct CLITests {
         #expect(missing.status == 2)
     }
 
+    @Test func verifyWordsForPeople() async throws {
+        let dir = try OfficialTools.temporaryDirectory()
+        let demo = try await run(["demo", "--dir", dir.appendingPathComponent("demo").path])
+        #expect(demo.status == 0, "\(demo.stderr)")
+        let baked = dir.appendingPathComponent("demo/badge-baked.png")
+        let docs = dir.appendingPathComponent("demo/documents").path
+
+        // Capitals as on a CV: the normalised form matches, and the output says so; dates in words; counts of
+        // the checks that ran.
+        let typed = try await run([
+            "verify", baked.path, "--documents", docs, "--recipient", "Marie.Dupont@Example.org",
+        ])
+        #expect(typed.status == 0, "\(typed.stdout)")
+        #expect(typed.stdout.contains("forme normalisée"))
+        #expect(typed.stdout.contains("contrôles réussis sur"))
+        #expect(!typed.stdout.contains("Émis le : 20"), "\(typed.stdout)")
+        let english = try await run(["verify", baked.path, "--documents", docs, "--lang", "en"])
+        #expect(english.stdout.contains("checks passed (1 not run)"), "\(english.stdout)")
+
+        // One byte changed inside the badge: damaged (invalid, exit 1), in plain words, details kept apart.
+        var bytes = [UInt8](try Data(contentsOf: baked))
+        bytes[33 + 8 + 40] ^= 0x01
+        let damaged = dir.appendingPathComponent("damaged.png")
+        try Data(bytes).write(to: damaged)
+        let r = try await run(["verify", damaged.path, "--documents", docs])
+        #expect(r.status == 1)
+        let verdict = r.stdout.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(verdict.contains("endommagé ou modifié"), "\(r.stdout)")
+        #expect(!verdict.contains("CRC") && !verdict.contains("iTXt"))
+        #expect(r.stdout.contains("détail technique"))
+    }
+
     @Test func keygenWritesAPrivateKeyReadableOnlyByItsOwner() async throws {
         let dir = try OfficialTools.temporaryDirectory()
         let out = dir.appendingPathComponent("keys").path

@@ -139,7 +139,7 @@ struct PDFAssertionExtractorTests {
     @Test(arguments: [
         ("certificate-altered-jws.pdf", VerificationOutcome.forged),
         ("certificate-attachment-info-disagree.pdf", .malformed),
-        ("certificate-truncated.pdf", .malformed),
+        ("certificate-truncated.pdf", .damaged),
         ("certificate-no-badge.pdf", .notABadge),
     ])
     func refusesBrokenCertificatesWithAVerdict(name: String, outcome: VerificationOutcome) async throws {

@@ -17,20 +17,26 @@ public struct LocalizedText: Sendable, Equatable {
 /// What a verification concluded, in the terms an employer cares about.
 public enum VerificationOutcome: String, Sendable, Equatable, CaseIterable {
     case valid, revoked, expired, forged, recipientMismatch, notABadge, malformed, notYetValid, unverifiable, invalid
+    /// The file was damaged or modified after it was issued (bad CRC, truncated, unreadable compressed data…).
+    case damaged
+    /// The hosted assertion does not exist (any more) at its issuer (HTTP 404).
+    case notFound
 
     /// Which outcome wins when several checks fail (lower first).
     var priority: Int {
         switch self {
         case .notABadge: 0
-        case .malformed: 1
-        case .forged: 2
-        case .revoked: 3
-        case .expired: 4
-        case .notYetValid: 5
-        case .recipientMismatch: 6
-        case .invalid: 7
-        case .unverifiable: 8
-        case .valid: 9
+        case .damaged: 1
+        case .malformed: 2
+        case .notFound: 3
+        case .forged: 4
+        case .revoked: 5
+        case .expired: 6
+        case .notYetValid: 7
+        case .recipientMismatch: 8
+        case .invalid: 9
+        case .unverifiable: 10
+        case .valid: 11
         }
     }
 
@@ -67,8 +73,25 @@ public enum VerificationOutcome: String, Sendable, Equatable, CaseIterable {
                 en: "Cannot verify right now: one of the issuer's documents is unreachable.")
         case .invalid:
             LocalizedText(fr: "Badge non valide.", en: "Invalid badge.")
+        case .damaged:
+            LocalizedText(
+                fr:
+                    "Le fichier a été endommagé ou modifié après sa création : le badge qu'il contient ne peut pas être lu.",
+                en: "The file was damaged or modified after it was issued: the badge it holds cannot be read.")
+        case .notFound:
+            LocalizedText(
+                fr: "Ce badge n'existe pas (ou plus) chez son émetteur.",
+                en: "This badge does not exist (any more) at its issuer.")
         }
     }
+}
+
+/// How the expected recipient matched the badge's identity.
+public enum RecipientMatch: String, Sendable, Equatable {
+    /// The identifier exactly as typed.
+    case asTyped
+    /// The normalised form of the email address typed (trimmed, Unicode NFC, lowercased: `EmailNormalization`).
+    case normalized
 }
 
 /// The overall verdict.
@@ -96,16 +119,20 @@ public struct VerificationCheck: Sendable, Equatable {
     public var blocking: Bool
     /// For a failed check: the outcome it implies.
     public var outcome: VerificationOutcome?
+    /// Technical details (chunk, offset, parser message) kept apart from the plain-language message.
+    public var detail: LocalizedText?
 
     /// Creates a check.
     public init(
-        id: String, status: Status, message: LocalizedText, blocking: Bool = false, outcome: VerificationOutcome? = nil
+        id: String, status: Status, message: LocalizedText, blocking: Bool = false, outcome: VerificationOutcome? = nil,
+        detail: LocalizedText? = nil
     ) {
         self.id = id
         self.status = status
         self.message = message
         self.blocking = blocking
         self.outcome = outcome
+        self.detail = detail
     }
 }
 
@@ -160,6 +187,8 @@ public struct VerificationReport: Sendable, Equatable {
     public var jws: String?
     /// The assertion document as read (the JWS payload or the hosted JSON), when it was well-formed.
     public var assertionDocument: JSONValue?
+    /// How the expected recipient matched, when one was given and matched.
+    public var recipientMatch: RecipientMatch?
 
     /// Creates a report.
     public init(checks: [VerificationCheck], inputFormat: String? = nil, assertion: AssertionSummary? = nil) {
@@ -200,7 +229,29 @@ public struct VerificationReport: Sendable, Equatable {
         return s
     }
 
-    /// The report as JSON: `valid`, `verdict`, `outcome`, `summary`, `input`, `assertion`, `checks`.
+    /// The checks that ran and passed.
+    public var passedCount: Int { checks.count(where: { $0.status == .passed }) }
+    /// The checks that ran (passed or failed); skipped checks are not counted.
+    public var ranCount: Int { checks.count(where: { $0.status != .skipped }) }
+    /// The checks that could not run or were not asked for.
+    public var skippedCount: Int { checks.count(where: { $0.status == .skipped }) }
+
+    /// "16 contrôles réussis sur 16 (1 non effectué)" / "16 of 16 checks passed (1 not run)".
+    public var countText: LocalizedText {
+        let passed = passedCount
+        let ran = ranCount
+        let skipped = skippedCount
+        var fr = "\(passed) \(passed > 1 ? "contrôles réussis" : "contrôle réussi") sur \(ran)"
+        var en = "\(passed) of \(ran) \(ran == 1 ? "check" : "checks") passed"
+        if skipped > 0 {
+            fr += " (\(skipped) \(skipped > 1 ? "non effectués" : "non effectué"))"
+            en += " (\(skipped) not run)"
+        }
+        return LocalizedText(fr: fr, en: en)
+    }
+
+    /// The report as JSON: `valid`, `verdict`, `outcome`, `summary`, `input`, `assertion`, `recipientMatch`,
+    /// `checks` (each with an optional technical `detail`).
     public var json: JSONValue {
         var o: [String: JSONValue] = [
             "valid": .bool(isValid),
@@ -209,11 +260,16 @@ public struct VerificationReport: Sendable, Equatable {
             "summary": summary.json,
             "checks": .array(
                 checks.map { c in
-                    ["id": .string(c.id), "status": .string(c.status.rawValue), "message": c.message.json]
+                    var check: [String: JSONValue] = [
+                        "id": .string(c.id), "status": .string(c.status.rawValue), "message": c.message.json,
+                    ]
+                    if let detail = c.detail { check["detail"] = detail.json }
+                    return .object(check)
                 }),
         ]
         if let inputFormat { o["input"] = ["format": .string(inputFormat)] }
         if let assertion { o["assertion"] = assertion.json }
+        if let recipientMatch { o["recipientMatch"] = .string(recipientMatch.rawValue) }
         return .object(o)
     }
 

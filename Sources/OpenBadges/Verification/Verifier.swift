@@ -15,13 +15,32 @@ public enum VerificationInput: Sendable {
 public struct RecipientIdentifier: Sendable, Equatable {
     /// `email`, `url` or `telephone`.
     public var type: String
-    /// The plaintext identifier, compared exactly as given (the spec defines no normalisation).
+    /// The plaintext identifier as typed. It matches when the badge was issued to it exactly, or (email only) to
+    /// its normalised form (`EmailNormalization`: trimmed, Unicode NFC, lowercased).
     public var value: String
 
     /// Creates an identifier.
     public init(type: String = "email", value: String) {
         self.type = type
         self.value = value
+    }
+
+    /// How `recipient` was issued to this identifier: as typed, else (email only) its normalised form; nil when
+    /// neither matches. A plaintext identity also matches when both normalise to the same address.
+    public func match(_ recipient: IdentityObject) -> RecipientMatch? {
+        guard ObjectReader.localTypeName(recipient.type) == type else { return nil }
+        func issued(to candidate: String) -> Bool {
+            if recipient.hashed {
+                return IdentityHash(recipient.identity)?.matches(identifier: candidate, salt: recipient.salt) ?? false
+            }
+            return recipient.identity == candidate
+        }
+        if issued(to: value) { return .asTyped }
+        guard type == "email" else { return nil }
+        let normalized = EmailNormalization.normalize(value)
+        if normalized != value, issued(to: normalized) { return .normalized }
+        if !recipient.hashed, EmailNormalization.normalize(recipient.identity) == normalized { return .normalized }
+        return nil
     }
 }
 
@@ -161,6 +180,7 @@ public struct Verifier: Sendable {
         var report = VerificationReport(checks: run.checks, inputFormat: run.inputFormat, assertion: run.summary)
         report.jws = run.jws
         report.assertionDocument = run.assertionDocument
+        report.recipientMatch = run.recipientMatch
         return report
     }
 }
@@ -179,6 +199,7 @@ final class VerificationRun {
     var summary: AssertionSummary?
     var jws: String?
     var assertionDocument: JSONValue?
+    var recipientMatch: RecipientMatch?
     private var documents: [String: Result<LoadedDocument, DocumentLoaderError>] = [:]
 
     init(
@@ -197,9 +218,20 @@ final class VerificationRun {
         checks.append(VerificationCheck(id: id, status: .passed, message: LocalizedText(fr: fr, en: en)))
     }
 
-    func fail(_ id: String, _ outcome: VerificationOutcome, fr: String, en: String) {
+    func fail(_ id: String, _ outcome: VerificationOutcome, fr: String, en: String, detail: LocalizedText? = nil) {
         checks.append(
-            VerificationCheck(id: id, status: .failed, message: LocalizedText(fr: fr, en: en), outcome: outcome))
+            VerificationCheck(
+                id: id, status: .failed, message: LocalizedText(fr: fr, en: en), outcome: outcome, detail: detail))
+    }
+
+    /// The file carrying the badge is damaged or was modified (bad CRC, truncated, unreadable data): a plain
+    /// sentence for people, the parser's words kept as the technical detail.
+    func failDamaged(_ id: String, _ error: BakingError) {
+        fail(
+            id, .damaged,
+            fr: "Le fichier a été endommagé ou modifié après sa création : son contenu n'est plus intact",
+            en: "The file was damaged or modified after it was issued: its content is no longer intact",
+            detail: LocalizedText(fr: error.messageFR, en: error.messageEN))
     }
 
     func skip(_ id: String, blocking: Bool, fr: String, en: String) {
@@ -229,9 +261,12 @@ final class VerificationRun {
                 do {
                     extracted = try BadgeBaker.extract(from: bytes)
                 } catch {
-                    let outcome: VerificationOutcome =
-                        error.code == .notBaked || error.code == .unsupportedFormat ? .notABadge : .malformed
-                    fail("input.extract", outcome, fr: error.messageFR, en: error.messageEN)
+                    switch error.code {
+                    case .malformedImage: failDamaged("input.extract", error)
+                    case .notBaked, .unsupportedFormat:
+                        fail("input.extract", .notABadge, fr: error.messageFR, en: error.messageEN)
+                    default: fail("input.extract", .malformed, fr: error.messageFR, en: error.messageEN)
+                    }
                     return
                 }
                 if extracted.isLegacy {
@@ -266,9 +301,11 @@ final class VerificationRun {
         do {
             extracted = try PDFAssertionExtractor.extract(from: bytes)
         } catch {
-            fail(
-                "input.extract", error.code == .notBaked ? .notABadge : .malformed, fr: error.messageFR,
-                en: error.messageEN)
+            switch error.code {
+            case .malformedImage: failDamaged("input.extract", error)
+            case .notBaked: fail("input.extract", .notABadge, fr: error.messageFR, en: error.messageEN)
+            default: fail("input.extract", .malformed, fr: error.messageFR, en: error.messageEN)
+            }
             return
         }
         let source: LocalizedText =
@@ -467,6 +504,9 @@ final class VerificationRun {
         let requested = url.absoluteString
         let doc: LoadedDocument
         switch await load(requested) {
+        case .failure(let e) where e.code == .notFound:
+            failNotFound(requested, status: nil)
+            return
         case .failure(let e):
             skip(
                 "assertion.load", blocking: true, fr: "Assertion inaccessible (\(requested)) : \(e.message)",
@@ -483,6 +523,10 @@ final class VerificationRun {
             fail(
                 "revocation", .revoked, fr: "L'émetteur a révoqué ce badge (HTTP 410)",
                 en: "The issuer revoked this badge (HTTP 410)")
+            return
+        }
+        if doc.statusCode == 404 {
+            failNotFound(requested, status: 404)
             return
         }
         guard (200..<300).contains(doc.statusCode) else {
@@ -527,6 +571,16 @@ final class VerificationRun {
             "assertion.verificationType", fr: "Vérification hébergée (HostedBadge)",
             en: "Hosted verification (HostedBadge)")
         await verifyLinked(assertion, signed: nil)
+    }
+
+    /// The issuer answers that the hosted assertion does not exist: a definitive verdict, not "try again later".
+    func failNotFound(_ url: String, status: Int?) {
+        let answer = status.map { "HTTP \($0)" } ?? "not found"
+        fail(
+            "assertion.load", .notFound, fr: "Ce badge n'existe pas (ou plus) chez son émetteur",
+            en: "This badge does not exist (any more) at its issuer",
+            detail: LocalizedText(
+                fr: "\(url) : \(status.map { "HTTP \($0)" } ?? "introuvable")", en: "\(url): \(answer)"))
     }
 
     /// Reads the assertion document, records its structure check and the summary.
@@ -800,12 +854,13 @@ final class VerificationRun {
 
     func checkDates(_ assertion: Assertion) {
         let now = options.now
+        let issued = HumanDate.text(assertion.issuedOn.date)
         if assertion.issuedOn.date > now {
             fail(
-                "dates.issuedOn", .notYetValid, fr: "Date d'émission dans le futur (\(assertion.issuedOn.text))",
-                en: "Issue date in the future (\(assertion.issuedOn.text))")
+                "dates.issuedOn", .notYetValid, fr: "Date d'émission dans le futur (\(issued.fr))",
+                en: "Issue date in the future (\(issued.en))", detail: iso(assertion.issuedOn))
         } else {
-            pass("dates.issuedOn", fr: "Émis le \(assertion.issuedOn.text)", en: "Issued on \(assertion.issuedOn.text)")
+            pass("dates.issuedOn", fr: "Émis le \(issued.fr)", en: "Issued on \(issued.en)")
         }
         guard let expires = assertion.expires else {
             pass("dates.expires", fr: "Pas de date d'expiration", en: "No expiry date")
@@ -816,10 +871,17 @@ final class VerificationRun {
                 "dates.expires", .invalid, fr: "La date d'expiration précède la date d'émission",
                 en: "The expiry date is before the issue date")
         } else if expires.date <= now {
-            fail("dates.expires", .expired, fr: "Expiré depuis le \(expires.text)", en: "Expired on \(expires.text)")
+            let day = HumanDate.text(expires.date)
+            fail("dates.expires", .expired, fr: "Expiré depuis le \(day.fr)", en: "Expired on \(day.en)")
         } else {
-            pass("dates.expires", fr: "Valide jusqu'au \(expires.text)", en: "Valid until \(expires.text)")
+            let day = HumanDate.text(expires.date)
+            pass("dates.expires", fr: "Valide jusqu'au \(day.fr)", en: "Valid until \(day.en)")
         }
+    }
+
+    /// The date as written in the badge (ISO 8601), as a technical detail.
+    func iso(_ value: DateTimeValue) -> LocalizedText {
+        LocalizedText(fr: "date dans le badge : \(value.text)", en: "date in the badge: \(value.text)")
     }
 
     func checkRecipient(_ assertion: Assertion) {
@@ -837,28 +899,37 @@ final class VerificationRun {
                 en: "The badge identifies its recipient by \"\(r.type)\", not \"\(expected.type)\"")
             return
         }
-        let matches: Bool
-        if r.hashed {
-            matches = IdentityHash(r.identity)?.matches(identifier: expected.value, salt: r.salt) ?? false
-        } else {
-            matches = r.identity == expected.value
-        }
-        if matches {
-            pass("recipient", fr: "Délivré à \(expected.value)", en: "Issued to \(expected.value)")
+        if let match = expected.match(r) {
+            recipientMatch = match
+            switch match {
+            case .asTyped:
+                pass(
+                    "recipient", fr: "Délivré à \(expected.value) (adresse telle que saisie)",
+                    en: "Issued to \(expected.value) (address as typed)")
+            case .normalized where EmailNormalization.normalize(expected.value) == expected.value:
+                pass(
+                    "recipient",
+                    fr: "Délivré à \(expected.value) (le badge écrit l'adresse autrement, même forme normalisée)",
+                    en: "Issued to \(expected.value) (the badge writes the address differently, same normalised form)")
+            case .normalized:
+                let normalized = EmailNormalization.normalize(expected.value)
+                pass(
+                    "recipient",
+                    fr: "Délivré à \(normalized), forme normalisée de l'adresse saisie « \(expected.value) » "
+                        + "(espaces retirés, minuscules)",
+                    en: "Issued to \(normalized), the normalised form of the address typed \"\(expected.value)\" "
+                        + "(spaces removed, lower case)")
+            }
             return
         }
         let normalized = EmailNormalization.normalize(expected.value)
-        let hint =
-            expected.type == "email" && normalized != expected.value
-            && (r.hashed
-                ? IdentityHash(r.identity)?.matches(identifier: normalized, salt: r.salt) ?? false
-                : r.identity == normalized)
+        let both = expected.type == "email" && normalized != expected.value
         fail(
             "recipient", .recipientMismatch,
             fr: "Ce badge n'a pas été délivré à \(expected.value)"
-                + (hint ? " (il correspond à l'adresse écrite « \(normalized) »)" : ""),
+                + (both ? " (ni à sa forme normalisée « \(normalized) »)" : ""),
             en: "This badge was not issued to \(expected.value)"
-                + (hint ? " (it matches the address written \"\(normalized)\")" : ""))
+                + (both ? " (nor to its normalised form \"\(normalized)\")" : ""))
     }
 
     func checkBadgeImage(_ badge: BadgeClass) async {
