@@ -292,18 +292,69 @@ public struct CSVReader: Sendable {
 }
 
 /// RFC 4180 writing: a field is quoted only when it holds the delimiter, a quote, CR or LF; records end with LF.
+/// A field a spreadsheet would run as a formula is neutralised first (`CSVFormulaGuard`), unless told otherwise.
 public enum CSVWriter {
     /// One record and its LF.
-    public static func record(_ fields: [String], delimiter: Character = ",") -> String {
-        fields.map { field($0, delimiter: delimiter) }.joined(separator: String(delimiter)) + "\n"
+    public static func record(
+        _ fields: [String], delimiter: Character = ",", neutralisingFormulas: Bool = true
+    ) -> String {
+        fields.map { field($0, delimiter: delimiter, neutralisingFormulas: neutralisingFormulas) }
+            .joined(separator: String(delimiter)) + "\n"
     }
 
-    /// One field, quoted (inner quotes doubled) only when needed.
-    public static func field(_ text: String, delimiter: Character = ",") -> String {
+    /// One field, neutralised (see `CSVFormulaGuard`) then quoted (inner quotes doubled) only when needed.
+    public static func field(_ text: String, delimiter: Character = ",", neutralisingFormulas: Bool = true) -> String {
+        let text = neutralisingFormulas ? CSVFormulaGuard.neutralised(text) : text
         let special = text.unicodeScalars.contains {
             $0 == "\"" || $0 == "\r" || $0 == "\n" || Character($0) == delimiter
         }
         guard special else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// Spreadsheet formula injection ("CSV injection", OWASP): a cell that starts with `=`, `+`, `-`, `@`, a tab or a
+/// CR may be run as a formula by Excel or LibreOffice (`=HYPERLINK(…)`). Such a cell is written with a leading
+/// single quote, which spreadsheets show as text. Plain numbers (`-2`, `+3.5`, `-0,5`) are left alone: a
+/// spreadsheet reads them as numbers, not formulas, and Moodle scale values and outcomes stay as they were.
+///
+/// The change is reversible: `restored(neutralised(x)) == x` for every `x`. A cell that already starts with
+/// quotes followed by a trigger (`'=x`) gets one more quote, so a reader that calls `restored` gives back exactly
+/// what was written, and a value that really starts with a quote survives the round trip.
+public enum CSVFormulaGuard {
+    /// The first characters that make a spreadsheet read a cell as a formula.
+    public static let triggers: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// `text` with a leading `'` when a spreadsheet could read it as a formula, else `text` unchanged.
+    public static func neutralised(_ text: String) -> String {
+        needsQuote(text) ? "'" + text : text
+    }
+
+    /// The inverse of `neutralised`: drops the quote it added, leaves every other text unchanged.
+    public static func restored(_ text: String) -> String {
+        guard text.hasPrefix("'") else { return text }
+        let rest = String(text.dropFirst())
+        return needsQuote(rest) ? rest : text
+    }
+
+    /// Whether `text`, after any leading quotes, starts with a trigger and is not a plain number.
+    private static func needsQuote(_ text: String) -> Bool {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.first(where: { $0 != "'" }), triggers.contains(first) else { return false }
+        return scalars.first == "'" || !isPlainNumber(text)
+    }
+
+    /// An optional sign, digits, and at most one `.` or `,` followed by digits: `-2`, `+3.5`, `-0,25`.
+    private static func isPlainNumber(_ text: String) -> Bool {
+        var scalars = Substring(text).unicodeScalars[...]
+        if let sign = scalars.first, sign == "-" || sign == "+" { scalars = scalars.dropFirst() }
+        let isDigit: (Unicode.Scalar) -> Bool = { ("0"..."9").contains($0) }
+        let whole = scalars.prefix(while: isDigit)
+        guard !whole.isEmpty else { return false }
+        scalars = scalars.dropFirst(whole.count)
+        guard let separator = scalars.first else { return true }
+        guard separator == "." || separator == "," else { return false }
+        let fraction = scalars.dropFirst()
+        return !fraction.isEmpty && fraction.allSatisfy(isDigit)
     }
 }

@@ -12,8 +12,11 @@ import OpenBadges
 /// matched: columns are read by position, as Moodle does. Exactly one row has "Is framework" = 1.
 /// Identifiers, numbers and comma-separated lists are trimmed; texts are kept verbatim.
 /// On the framework row, the rule, cross-reference and exported-id columns are ignored (Moodle leaves them empty).
+/// A cell that `CSVFormulaGuard` neutralised on export (`'=x`) is read back without the quote it added.
 ///
-/// Writing: comma, LF, UTF-8 without BOM, a field quoted only when it holds a comma, a quote, CR or LF.
+/// Writing: comma, LF, UTF-8 without BOM, a field quoted only when it holds a comma, a quote, CR or LF; a cell a
+/// spreadsheet would run as a formula (`=HYPERLINK(…)`, `-1+2`) gets a leading `'` (plain numbers such as `-2`
+/// are left alone), so an export opened in Excel or LibreOffice runs nothing.
 public enum MoodleCompetencyCSV {
     /// Moodle's 14 column names, in order.
     public static let header: [String] = [
@@ -43,8 +46,9 @@ public enum MoodleCompetencyCSV {
         var frameworkRow: CSVRecord?
         var competencies: [Competency] = []
         var lines: [Int] = []
-        while let record = try reading({ () throws(CSVReadError) in try reader.next() }) {
+        while var record = try reading({ () throws(CSVReadError) in try reader.next() }) {
             if record.isBlank { continue }
+            record.fields = record.fields.map(CSVFormulaGuard.restored)
             let fields = record.fields
             guard fields.count == header.count else {
                 throw ReferentialError(

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import InsigneStore
 import OpenBadges
+import OpenBadgesCrypto
 
 /// An API failure with its own status (401 with `WWW-Authenticate`, 415…) and a French and English message.
 /// Service errors keep going through `Problem.response(for:)`.
@@ -215,9 +216,17 @@ enum APIFormat {
             }
             if piece.isEmpty { dash = true }
         }
-        if out.count > 64 { out = String(out.prefix(64)) }
         while out.hasSuffix("-") { out.removeLast() }
-        return out.isEmpty ? nil : out
+        return out.isEmpty ? nil : boundedID(out)
+    }
+
+    /// A slug cut to `Validation.maxIDLength`: a longer one keeps its start and ends with 8 hex digits of its
+    /// SHA-256, so two long names that share their beginning still get different ids.
+    static func boundedID(_ slug: String) -> String {
+        guard slug.utf8.count > Validation.maxIDLength else { return slug }
+        var head = String(slug.prefix(Validation.maxIDLength - 9))
+        while head.hasSuffix("-") { head.removeLast() }
+        return head + "-" + String(SHA256Digest.hexHash(Array(slug.utf8)).prefix(8))
     }
 
     /// The bytes of a `data:` URI (base64 or percent-encoded) of a PNG or SVG image.

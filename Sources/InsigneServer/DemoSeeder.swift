@@ -25,7 +25,6 @@ struct DemoSeeder: Sendable {
         let db = services.db.writer
         // Later additions to the demo seed themselves once each, on old data directories too.
         try await seedReferentialsIfNeeded()
-        try await seedPortfolioIfNeeded()
         if try await db.read({ db in try SettingRecord.exists(db, key: "seeded") }) { return nil }
         let issuing = services.issuing
         let now = Date()

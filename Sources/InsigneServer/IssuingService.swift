@@ -168,8 +168,9 @@ public final class IssuingService: Sendable {
             }
             if try BadgeClassRecord.exists(db, key: b.id) {
                 throw ServiceError(
-                    .conflict, field: "id", fr: "une classe de badge « \(b.id) » existe déjà",
-                    en: "a badge class \"\(b.id)\" already exists")
+                    .conflict, field: "id",
+                    fr: "une classe de badge « \(b.id) » existe déjà : choisissez un autre nom ou un autre identifiant",
+                    en: "a badge class \"\(b.id)\" already exists: choose another name or another id")
             }
             try b.insert(db)
             var event = AuditEventRecord(at: Date(), actor: actor, action: "badge.create", subject: b.id)

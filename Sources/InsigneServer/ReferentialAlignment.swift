@@ -140,7 +140,8 @@ struct ReferentialAlignment: Sendable {
     }
 }
 
-/// Generates one badge class per competency of a level of a framework (idempotent: existing ids are skipped).
+/// Generates one badge class per competency of a level of a framework, for one issuer (idempotent: a competency
+/// that already has its badge for this issuer is skipped).
 struct ReferentialBadgeGenerator: Sendable {
     let services: ServerServices
 
@@ -150,8 +151,14 @@ struct ReferentialBadgeGenerator: Sendable {
         var skipped: [String] = []
     }
 
-    /// The badge class id for a competency: `dees-2007-dc1-1`.
-    static func badgeID(framework: String, code: String) -> String {
+    /// The badge class id for a competency, scoped to the issuer: `foyers-la-maison-dees-2007-dc1-1`.
+    static func badgeID(issuerID: String, framework: String, code: String) -> String {
+        BadgeClassIDs.derived(issuerID: issuerID, name: "\(framework)-\(code)") ?? APIFormat.boundedID(issuerID)
+    }
+
+    /// The id generated before ids were scoped to their issuer (`dees-2007-dc1-1`): still this issuer's badge when
+    /// it belongs to it.
+    static func legacyBadgeID(framework: String, code: String) -> String {
         APIFormat.slug(from: "\(framework)-\(code)") ?? framework
     }
 
@@ -170,9 +177,14 @@ struct ReferentialBadgeGenerator: Sendable {
         let top = all.filter { $0.depth == 0 }
         var outcome = Outcome()
         for c in level {
-            let id = Self.badgeID(framework: f.id, code: c.idNumber)
+            let id = Self.badgeID(issuerID: issuerID, framework: f.id, code: c.idNumber)
+            let legacyID = Self.legacyBadgeID(framework: f.id, code: c.idNumber)
             if try await services.issuing.badgeClass(id: id) != nil {
                 outcome.skipped.append(id)
+                continue
+            }
+            if try await services.issuing.badgeClass(id: legacyID)?.issuerID == issuerID {
+                outcome.skipped.append(legacyID)
                 continue
             }
             let children = all.filter { $0.parentIDNumber == c.idNumber }

@@ -11,13 +11,26 @@ enum Validation {
         ServiceError(.invalid, field: field, fr: "« \(field) » : \(fr)", en: "\"\(field)\": \(en)")
     }
 
-    /// A URL slug: lowercase letters, digits and dashes.
+    /// Longest id of an issuer or a badge class, given or derived (`APIFormat.slug`, `BadgeClassIDs.derived`).
+    static let maxIDLength = 63
+
+    /// An id used in URLs (issuers, badge classes): lowercase letters, digits and dashes, not starting with a dash,
+    /// `maxIDLength` characters at most. The one rule and the one message for the API, the pages and the seeder.
     static func slug(_ value: String, field: String) throws {
-        guard value.range(of: "^[a-z0-9][a-z0-9-]{0,62}$", options: .regularExpression) != nil else {
+        guard value.utf8.count <= maxIDLength,
+            value.range(of: "^[a-z0-9][a-z0-9-]*$", options: .regularExpression) != nil
+        else {
             throw invalid(
-                field, fr: "lettres minuscules, chiffres et tirets (64 au plus)",
-                en: "lowercase letters, digits and dashes (64 at most)")
+                field, fr: "lettres minuscules, chiffres et tirets, \(maxIDLength) caractères au plus",
+                en: "lowercase letters, digits and dashes, \(maxIDLength) characters at most")
         }
+    }
+
+    /// A name that gives no id (no letter or digit): the caller must give one.
+    static func underivableID(field: String = "id") -> ServiceError {
+        invalid(
+            field, fr: "impossible de dériver un identifiant du nom : indiquez « id »",
+            en: "cannot derive an id from the name: give \"id\"")
     }
 
     static func text(_ value: String, field: String, max: Int, required: Bool = true) throws {

@@ -444,7 +444,12 @@ struct WebController: Sendable {
         guard mayAct(env.user, issuerID: issuerID) else { throw PageError.forbidden() }
         var errors: [String: String] = [:]
         var id = form["id"].trimmingCharacters(in: .whitespaces)
-        if id.isEmpty { id = Self.slug(form["name"]) }
+        if id.isEmpty {
+            id = BadgeClassIDs.derived(issuerID: issuerID, name: form["name"]) ?? ""
+            if id.isEmpty, !form["name"].trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                errors["id"] = Validation.underivableID().fieldMessage(english: env.english)
+            }
+        }
         let tags = form["tags"].split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\n" })
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
         var validity: Int?
@@ -493,23 +498,6 @@ struct WebController: Sendable {
             }
         }
         return try await newBadgePage(env, request, form: form, errors: errors)
-    }
-
-    /// A slug from a name: lowercase ASCII letters, digits and dashes.
-    static func slug(_ name: String) -> String {
-        let folded = name.folding(
-            options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "fr_FR")
-        ).lowercased()
-        var out = ""
-        for s in folded.unicodeScalars {
-            if ("a"..."z").contains(s) || ("0"..."9").contains(s) {
-                out.unicodeScalars.append(s)
-            } else if !out.hasSuffix("-"), !out.isEmpty {
-                out += "-"
-            }
-        }
-        while out.hasSuffix("-") { out.removeLast() }
-        return String(out.prefix(63))
     }
 
     // MARK: - Award one

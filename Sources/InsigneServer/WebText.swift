@@ -65,8 +65,11 @@ enum WebText {
         ("badgeName", "Nom du badge", "Badge name"),
         ("badgeID", "Identifiant dans l'adresse", "Identifier in the URL"),
         (
-            "badgeIDHelp", "Lettres minuscules, chiffres et tirets. Laissé vide, il est déduit du nom.",
-            "Lowercase letters, digits and dashes. Left empty, it is derived from the name."
+            "badgeIDHelp",
+            "Lettres minuscules, chiffres et tirets, 63 caractères au plus. Laissé vide, il est déduit de "
+                + "l'émetteur et du nom (par exemple foyers-la-maison-bientraitance).",
+            "Lowercase letters, digits and dashes, 63 characters at most. Left empty, it is derived from the issuer "
+                + "and the name (for example foyers-la-maison-bientraitance)."
         ),
         ("description", "Description", "Description"),
         ("criteria", "Critères d'obtention", "Criteria"),

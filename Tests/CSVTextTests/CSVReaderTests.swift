@@ -114,3 +114,36 @@ struct CSVWriterTests {
         #expect(back[0].fields == ["plain", "a,b", "say \"hi\"", "two\nlines", "x;y", ""])
     }
 }
+
+struct CSVFormulaGuardTests {
+    @Test(arguments: ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-1+2", "@SUM(A1)", "\tx", "\rx", "-", "=", "- item"])
+    func neutralisesFormulaLeadingCells(_ text: String) {
+        #expect(CSVFormulaGuard.neutralised(text) == "'" + text)
+        #expect(CSVWriter.field(text).hasPrefix("'") || CSVWriter.field(text).hasPrefix("\"'"))
+    }
+
+    @Test(arguments: ["-2", "+3", "-0.5", "-0,25", "42", "plain", "", "a=b", " =x", "'", "'quoted", "é"])
+    func leavesNumbersAndOrdinaryTextAlone(_ text: String) {
+        #expect(CSVFormulaGuard.neutralised(text) == text)
+        #expect(CSVFormulaGuard.restored(text) == text)
+    }
+
+    @Test func restoresExactlyWhatItNeutralised() {
+        let values = [
+            "=1+2", "'=1+2", "''=1+2", "-2", "'-2", "-2,-1,0", "'", "''", "'a", "+", "@", "\t", "-x", "'-x", "x",
+            "'\r", "",
+        ]
+        for v in values {
+            #expect(CSVFormulaGuard.restored(CSVFormulaGuard.neutralised(v)) == v, "\(v.debugDescription)")
+        }
+        #expect(CSVFormulaGuard.neutralised("'=1+2") == "''=1+2")
+    }
+
+    @Test func writerNeutralisesUnlessToldNotTo() throws {
+        let line = CSVWriter.record(["=HYPERLINK(\"http://x\",\"y\")", "-2", "@x"])
+        #expect(line == "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",-2,'@x\n")
+        #expect(CSVWriter.record(["=1", "@x"], neutralisingFormulas: false) == "=1,@x\n")
+        let back = try read(line, .init(delimiters: [comma]))
+        #expect(back[0].fields.map(CSVFormulaGuard.restored) == ["=HYPERLINK(\"http://x\",\"y\")", "-2", "@x"])
+    }
+}

@@ -202,6 +202,41 @@ struct MoodleCompetencyCSVTests {
         #expect(MoodleCompetencyCSV.export(try MoodleCompetencyCSV.parse(exported)) == exported)
     }
 
+    @Test func neutralisesFormulaCellsOnExport() throws {
+        let formula = #"=HYPERLINK("http://x","y")"#
+        let framework = CompetencyFramework(
+            idNumber: "F", shortName: formula, description: "@SUM(A1)", descriptionFormat: 2,
+            scaleValues: ["Non", "Oui"], scaleConfiguration: "", taxonomies: [],
+            competencies: [Competency(idNumber: "C1", shortName: "+1+1", description: "- premier point")])
+        let exported = MoodleCompetencyCSV.export(framework)
+        let text = String(decoding: exported, as: UTF8.self)
+        let rows = text.split(separator: "\n").map(String.init)
+        #expect(rows[1] == #",F,"'=HYPERLINK(""http://x"",""y"")",'@SUM(A1),2,"Non,Oui",,,,,,,1,"#)
+        #expect(rows[2] == ",C1,'+1+1,'- premier point,1,,,,0,null,,,,")
+        for cell in text.split(whereSeparator: { $0 == "," || $0 == "\n" }) {
+            let bare = cell.hasPrefix("\"") ? cell.dropFirst() : cell
+            #expect(bare.first.map { !"=+@\t\r".contains($0) } ?? true, "\(cell)")
+        }
+        #expect(try MoodleCompetencyCSV.parse(exported) == framework)
+    }
+
+    @Test func roundTripsNegativeNumbersThroughImport() throws {
+        let framework = CompetencyFramework(
+            idNumber: "-2", shortName: "-2", description: "-2", descriptionFormat: 2,
+            scaleValues: ["-2", "-1", "0", "+1"], scaleConfiguration: "", taxonomies: [],
+            competencies: [
+                Competency(
+                    idNumber: "C1", shortName: "-2", description: "-1 point", scaleValues: ["-2"], ruleOutcome: 2)
+            ])
+        let exported = MoodleCompetencyCSV.export(framework)
+        let rows = String(decoding: exported, as: UTF8.self).split(separator: "\n").map(String.init)
+        #expect(rows[1] == #",-2,-2,-2,2,"'-2,-1,0,+1",,,,,,,1,"#)
+        #expect(rows[2] == ",C1,-2,'-1 point,1,-2,,,2,null,,,,")
+        let back = try MoodleCompetencyCSV.parse(exported)
+        #expect(back == framework)
+        #expect(MoodleCompetencyCSV.export(back) == exported)
+    }
+
     @Test func acceptsEmptyFormatAndOutcomeAsDefaults() throws {
         let csv =
             MoodleCompetencyCSV.header.joined(separator: ",") + "\n"

@@ -171,10 +171,10 @@ struct APIEndpointsTests {
             let r = try await api.post(
                 "/api/v1/issuers/mutuelle-vivre-ensemble/badges", json: Fixtures.badge(image: png))
             #expect(r.status == .created)
-            #expect(r.json["id"]?.stringValue == "premiers-secours")
-            #expect(r.json["url"]?.stringValue == "\(APIHarness.base)/badges/premiers-secours")
+            #expect(r.json["id"]?.stringValue == "mutuelle-vivre-ensemble-premiers-secours")
+            #expect(r.json["url"]?.stringValue == "\(APIHarness.base)/badges/mutuelle-vivre-ensemble-premiers-secours")
             #expect(r.json["alignment"]?.arrayValue?.first?["targetCode"]?.stringValue == "PSC1")
-            let hosted = try await api.get("/badges/premiers-secours", token: nil)
+            let hosted = try await api.get("/badges/mutuelle-vivre-ensemble-premiers-secours", token: nil)
             #expect(hosted.status == .ok)
             #expect(hosted.json["name"]?.stringValue == "Premiers secours")
 
@@ -219,7 +219,7 @@ struct APIEndpointsTests {
             let list = try await api.get("/api/v1/badges?issuer=mutuelle-vivre-ensemble")
             #expect(
                 list.json["items"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [
-                    "bientraitance", "hygiene", "premiers-secours", "svg-badge",
+                    "bientraitance", "hygiene", "mutuelle-vivre-ensemble-premiers-secours", "svg-badge",
                 ])
             #expect(try await api.get("/api/v1/badges?issuer=foyers-la-maison").json["total"]?.numberValue == 0)
             #expect(try await api.get("/api/v1/badges?issuer=unknown").status == .notFound)

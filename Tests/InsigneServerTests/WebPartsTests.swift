@@ -88,6 +88,5 @@ struct WebPartsTests {
         #expect(WebSecurity.localNext("https://evil") == "/trainer")
         #expect(WebSecurity.localNext("/trainer//evil") == "/trainer")
         #expect(WebSecurity.localNext("/trainer/assertions?q=1") == "/trainer/assertions?q=1")
-        #expect(InsigneServer.WebController.slug("Hygiène des mains (niveau 2)") == "hygiene-des-mains-niveau-2")
     }
 }

@@ -452,9 +452,10 @@ struct WebTrainerTests {
                     .init(field: "image", filename: "b.png", contentType: "image/png", data: try DemoBadgeArt.png())
                 ])
             #expect(ok.status == .seeOther)
-            #expect(ok.location == "/trainer?created=hygiene-des-mains")
+            #expect(ok.location == "/trainer?created=foyers-la-maison-hygiene-des-mains")
             let created = try #require(
-                try await h.services.db.writer.read { db in try BadgeClassRecord.fetchOne(db, key: "hygiene-des-mains")
+                try await h.services.db.writer.read { db in
+                    try BadgeClassRecord.fetchOne(db, key: "foyers-la-maison-hygiene-des-mains")
                 })
             #expect(created.issuerID == DemoSeeder.establishmentID)
             #expect(created.tags == ["hygiène", "soins"])

@@ -5,11 +5,21 @@ import Testing
 
 @testable import OpenBadgesPDF
 
-/// Writes Fixtures/pdf/*.pdf when INSIGNE_WRITE_FIXTURES=1 (run once, commit the files): a valid certificate and
-/// one file per way it can be wrong, read by the pure-core tests (OpenBadgesTests/PDFAssertionExtractorTests).
+/// Renders Fixtures/pdf/*.pdf, a valid certificate and one file per way it can be wrong, read by the pure-core tests
+/// (OpenBadgesTests/PDFAssertionExtractorTests), and checks each freshly rendered case reads as its committed file
+/// does (signatures are random, so bytes differ). With INSIGNE_WRITE_FIXTURES=1 it also writes them (commit the files).
 struct PDFFixtureWriterTests {
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["INSIGNE_WRITE_FIXTURES"] == "1"))
-    func writePDFFixtures() throws {
+    /// What the extractor makes of a file: where it found the assertion, or its error code.
+    static func outcome(_ bytes: [UInt8]) -> String {
+        do {
+            let e = try PDFAssertionExtractor.extract(from: bytes)
+            return "attachment: \(e.fromAttachment), info: \(e.fromInfo)"
+        } catch {
+            return "\(error.code)"
+        }
+    }
+
+    @Test func rendersTheCommittedFixtureCases() throws {
         let fixture = try BadgeFixture()
         let signed = try CertificateSupport.signed(fixture)
         var content = try CertificateSupport.content(jws: signed.jws)
@@ -22,8 +32,11 @@ struct PDFFixtureWriterTests {
         func render(attached: String?, info: String?) throws -> [UInt8] {
             try CertificateRenderer.render(content, attachedJWS: attached, infoJWS: info, embedFonts: false)
         }
+        let writing = ProcessInfo.processInfo.environment["INSIGNE_WRITE_FIXTURES"] == "1"
         func write(_ name: String, _ bytes: [UInt8]) throws {
-            try Data(bytes).write(to: dir.appendingPathComponent(name))
+            let committed = try [UInt8](Data(contentsOf: dir.appendingPathComponent(name)))
+            #expect(Self.outcome(bytes) == Self.outcome(committed), "\(name)")
+            if writing { try Data(bytes).write(to: dir.appendingPathComponent(name)) }
         }
         let valid = try render(attached: signed.jws, info: signed.jws)
         try write("certificate.pdf", valid)
@@ -34,7 +47,14 @@ struct PDFFixtureWriterTests {
         try write(
             "certificate-attachment-info-disagree.pdf",
             try render(attached: signed.jws, info: other))
-        try Data(signed.jws.utf8).write(to: dir.appendingPathComponent("certificate.jws"))
+        #expect(try PDFAssertionExtractor.extract(from: valid).jws == signed.jws)
+        #expect(
+            try PDFAssertionExtractor.extract(
+                from: [UInt8](Data(contentsOf: dir.appendingPathComponent("certificate.pdf")))
+            )
+            .jws == String(decoding: try Data(contentsOf: dir.appendingPathComponent("certificate.jws")), as: UTF8.self)
+        )
+        if writing { try Data(signed.jws.utf8).write(to: dir.appendingPathComponent("certificate.jws")) }
     }
 
     /// The same JWS with one claim of its payload changed (the signature no longer matches).

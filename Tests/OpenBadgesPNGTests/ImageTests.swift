@@ -118,12 +118,16 @@ struct RGBAImageTests {
     }
 }
 
-/// Writes Fixtures/images/test-256.png when INSIGNE_WRITE_FIXTURES=1 (run once, commit the file).
+/// Encodes the drawing of Fixtures/images/test-256.png and checks the committed file holds the same pixels; with
+/// INSIGNE_WRITE_FIXTURES=1 it also writes the file (commit it).
 struct FixtureWriterTests {
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["INSIGNE_WRITE_FIXTURES"] == "1"))
-    func writeTestImage() throws {
+    @Test func encodesTheCommittedTestImage() throws {
         let png = try Fixtures.testImage256().pngData()
-        try Data(png).write(to: Fixtures.url("images", "test-256.png"))
+        let committed = try RGBAImage(pngData: Fixtures.bytes("images", "test-256.png"))
+        #expect(try RGBAImage(pngData: png) == committed)
+        if ProcessInfo.processInfo.environment["INSIGNE_WRITE_FIXTURES"] == "1" {
+            try Data(png).write(to: Fixtures.url("images", "test-256.png"))
+        }
     }
 }
 

@@ -1,5 +1,0 @@
-// Stub: seeds a demo trainer-reviewer and learner once.
-extension DemoSeeder {
-    /// Seeds the portfolio demo once.
-    func seedPortfolioIfNeeded() async throws {}
-}
