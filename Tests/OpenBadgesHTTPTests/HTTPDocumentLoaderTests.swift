@@ -217,10 +217,8 @@ struct HTTPDocumentLoaderTests {
     }
 
     @Test func reportsRefusedConnection() async throws {
-        // Grab a free port, then close it so nothing listens there.
-        let server = try TestServer(lifetime: 0.05) { _ in .close }
-        try await Task.sleep(for: .milliseconds(300))
-        let error = await loadError(allowAllLoader, server.baseURL + "/")
+        let port = try TestServer.closedPort()
+        let error = await loadError(allowAllLoader, "http://127.0.0.1:\(port)/")
         #expect(error?.code == .connectionFailed)
     }
 

@@ -96,6 +96,26 @@ final class TestServer: @unchecked Sendable {
 
     func stop() { lock.withLock { stopped = true } }
 
+    /// A loopback port nothing listens on: bound without listening, read back, closed at once (no race with a
+    /// server thread that closes later, as a short-lived server had under load).
+    static func closedPort() throws -> UInt16 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EIO) }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard bound else { throw POSIXError(.EADDRINUSE) }
+        return UInt16(bigEndian: address.sin_port)
+    }
+
     private func serve(lifetime: Double, maxConnections: Int, handler: @Sendable (Request) -> Reply) {
         let end = Date().addingTimeInterval(lifetime)
         var served = 0
