@@ -376,6 +376,7 @@ extension WebController {
                 "url": Self.publicEvidenceURL(base: base, token: plan.tokens[i.id]!),
                 "narrative": i.kind == .narrative ? (i.narrative ?? "") : "",
                 "isNarrative": i.kind == .narrative && !(i.narrative ?? "").isEmpty,
+                "genre": i.genre ?? "", "description": i.description ?? "",
             ]
         }
         let unpublished = plan.pieces.filter { plan.tokens[$0.item.id] == nil }.map { ["title": $0.item.title] }
