@@ -254,29 +254,6 @@ struct Backpack: Sendable {
         ]
         return [("backpack.json", Array(doc.encodedString().utf8))] + files
     }
-
-    /// The backpack's part of an erasure, inside the erasure's transaction: the assertions issued here to the
-    /// learner's verified extra addresses are blanked like those of the primary one (they stay verifiable), then
-    /// imported badges, extra addresses and settings are deleted. Returns the number of assertions blanked.
-    static func erase(accountID: String, _ db: Database) throws -> Int {
-        let verified = try String.fetchAll(
-            db, sql: "SELECT email FROM learnerEmail WHERE accountID = ? AND verifiedAt IS NOT NULL",
-            arguments: [accountID])
-        var blanked = 0
-        for email in verified {
-            try db.execute(
-                sql: "UPDATE assertion SET recipientEmail = '', recipientName = NULL WHERE recipientEmail = ?",
-                arguments: [email])
-            blanked += db.changesCount
-            try db.execute(
-                sql: "UPDATE auditEvent SET subject = ? WHERE subject = ? COLLATE NOCASE",
-                arguments: ["erased-\(accountID)", email])
-        }
-        try db.execute(sql: "DELETE FROM backpackBadge WHERE learnerID = ?", arguments: [accountID])
-        try db.execute(sql: "DELETE FROM learnerEmail WHERE accountID = ?", arguments: [accountID])
-        try db.execute(sql: "DELETE FROM backpackSetting WHERE accountID = ?", arguments: [accountID])
-        return blanked
-    }
 }
 
 extension BackpackEntry {

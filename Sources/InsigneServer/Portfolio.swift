@@ -335,11 +335,12 @@ struct Portfolio: Sendable {
     /// Everything stored about a learner, as a ZIP archive.
     func export(_ account: AccountRecord, now: Date = Date()) async throws -> [UInt8] {
         let pieces = try await self.pieces(learnerID: account.id)
-        let badges = try await self.badges(of: account)
+        let more = try await db.learnerPersonalRecords(accountID: account.id, primaryEmail: account.email)
+        let badges = more.assertions.map { ($0, more.badgeClasses[$0.badgeClassID]) }
         let (links, audit) = try await db.writer.read { db -> ([ShareLinkRecord], [AuditEventRecord]) in
             let links = try ShareLinkRecord.filter(Column("learnerID") == account.id).order(Column("createdAt"))
                 .fetchAll(db)
-            var subjects = [account.id] + pieces.map(\.item.id) + badges.map(\.0.id)
+            var subjects = [account.id] + pieces.map(\.item.id) + badges.map(\.0.id) + more.confirmedEmails
             if let e = account.email { subjects.append(e) }
             let audit = try AuditEventRecord.filter(
                 subjects.contains(Column("subject")) || Column("actor") == account.id
@@ -398,10 +399,30 @@ struct Portfolio: Sendable {
                 badges.map { a, b -> [String: Any] in
                     [
                         "id": a.id, "badge": b?.name ?? a.badgeClassID, "hostedURL": urls.assertion(a.id),
-                        "issuedOn": a.issuedOn,
+                        "issuedOn": a.issuedOn, "recipientEmail": a.recipientEmail,
                         "expires": a.expires as Any, "revoked": a.isRevoked, "jws": a.jws,
                     ]
                 }))
+        zip.add(
+            "invitations.json",
+            try json(
+                more.invitations.map { i -> [String: Any] in
+                    [
+                        "email": i.email, "displayName": i.displayName, "createdAt": date(i.createdAt),
+                        "expiresAt": date(i.expiresAt), "acceptedAt": date(i.acceptedAt),
+                    ]
+                }))
+        zip.add(
+            "evidence-publications.json",
+            try json(
+                more.publications.map { p -> [String: Any] in
+                    [
+                        "evidence": p.evidenceID, "badgeClass": p.badgeClassID, "since": date(p.createdAt),
+                        "withdrawnAt": date(p.withdrawnAt),
+                        "publicURL": p.withdrawnAt == nil ? urls.base + "/public-evidence/" + p.token : NSNull(),
+                    ]
+                }))
+        zip.add("badge-connect.json", try json(Self.badgeConnectData(more, date: date)))
         zip.add(
             "share-links.json",
             try json(
@@ -422,6 +443,32 @@ struct Portfolio: Sendable {
         return zip.finish()
     }
 
+    /// The Badge Connect part of the export: the applications granted access, and the metadata of each code and
+    /// token (never a secret nor its hash).
+    static func badgeConnectData(_ r: LearnerPersonalRecords, date: (Date?) -> Any) -> [String: Any] {
+        [
+            "applications": r.oauthClients.map { c -> [String: Any] in
+                let meta = (try? JSONSerialization.jsonObject(with: Data(c.metadataJSON.utf8))) as? [String: Any]
+                return [
+                    "clientId": c.id, "name": meta?["client_name"] ?? NSNull(), "uri": meta?["client_uri"] ?? NSNull(),
+                    "redirectURIs": c.redirectURIs, "registeredAt": date(c.createdAt),
+                ]
+            },
+            "authorizationCodes": r.oauthCodes.map { c -> [String: Any] in
+                [
+                    "clientId": c.clientID, "scopes": c.scopes, "redirectURI": c.redirectURI,
+                    "expiresAt": date(c.expiresAt), "usedAt": date(c.usedAt),
+                ]
+            },
+            "tokens": r.oauthTokens.map { t -> [String: Any] in
+                [
+                    "clientId": t.clientID, "kind": t.kind.rawValue, "scopes": t.scopes, "createdAt": date(t.createdAt),
+                    "expiresAt": date(t.expiresAt), "revokedAt": date(t.revokedAt),
+                ]
+            },
+        ]
+    }
+
     static func exportReadme(_ account: AccountRecord, now: String) -> String {
         """
         Insigne — vos données personnelles / your personal data
@@ -432,7 +479,11 @@ struct Portfolio: Sendable {
           account.json      votre compte (nom, identifiant, courriel, date de création) ;
           evidence.json     vos preuves, leurs rattachements au référentiel et l'état de leur examen ;
           files/            les fichiers que vous avez déposés ;
-          badges.json       les badges qui vous ont été attribués (le JWS est la version signée, vérifiable) ;
+          badges.json       les badges qui vous ont été attribués, à toutes vos adresses confirmées (le JWS est
+                            la version signée, vérifiable) ;
+          invitations.json  les invitations reçues ;
+          evidence-publications.json  les preuves que vous avez choisi de publier avec un badge ;
+          badge-connect.json  les applications autorisées par Badge Connect et leurs jetons (sans les secrets) ;
           share-links.json  les liens de partage que vous avez créés (les liens eux-mêmes ne sont pas conservés) ;
           audit.json        le journal des actions qui vous concernent ;
           backpack.json     vos adresses supplémentaires, les badges importés (backpack/ : les fichiers reçus)
@@ -442,8 +493,9 @@ struct Portfolio: Sendable {
 
         ENGLISH
         This archive holds everything Insigne keeps about you: your account, your evidence with its tags and review
-        state, your uploaded files, the badges awarded to you (the JWS is the signed, verifiable form), the share
-        links you created (the links themselves are not kept), the log of actions about you, and backpack.json (your
+        state, your uploaded files, the badges awarded to you at every confirmed address (the JWS is the signed,
+        verifiable form), your invitations, the evidence you chose to publish with a badge, the applications you
+        allowed through Badge Connect and their tokens (without secrets), the share links you created (the links themselves are not kept), the log of actions about you, and backpack.json (your
         extra addresses, the badges you imported, with their files in backpack/, and your public page's state).
         You can erase this data from "My data". Badges already awarded stay verifiable: they hold only a salted hash
         of your address.
@@ -466,64 +518,11 @@ struct Portfolio: Sendable {
         return base + "." + MediaSniffer.fileExtension(mediaType)
     }
 
-    /// What an erasure removed.
-    struct Erasure: Sendable {
-        var pieces: Int
-        var files: Int
-        var shareLinks: Int
-        var assertions: Int
-    }
-
-    /// Erases a learner in one transaction: evidence, tags, share links and sessions deleted; invitations, the
-    /// account and the private columns of their assertions blanked (the assertions stay verifiable); unreferenced
-    /// blobs deleted, then their files removed after commit. The audit entry holds no personal data.
-    func erase(_ account: AccountRecord, now: Date = Date()) async throws -> Erasure {
-        let id = account.id
-        let (erasure, orphans) = try await db.writer.write { db -> (Erasure, [String]) in
-            // The backpack's part first (it blanks the assertions of the extra addresses): Backpack.swift.
-            let backpackBlanked = try Backpack.erase(accountID: id, db)
-            let shas = try String.fetchAll(
-                db, sql: "SELECT DISTINCT blobSHA256 FROM evidence WHERE learnerID = ? AND blobSHA256 IS NOT NULL",
-                arguments: [id])
-            try db.execute(sql: "DELETE FROM evidence WHERE learnerID = ?", arguments: [id])
-            let pieces = db.changesCount
-            try db.execute(sql: "DELETE FROM shareLink WHERE learnerID = ?", arguments: [id])
-            let links = db.changesCount
-            try db.execute(sql: "DELETE FROM webSession WHERE accountID = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM apiToken WHERE accountID = ?", arguments: [id])
-            var assertions = backpackBlanked
-            if let email = account.email, !email.isEmpty {
-                try db.execute(
-                    sql:
-                        "UPDATE invitation SET email = '', displayName = '' WHERE accountID = ? OR email = ? COLLATE NOCASE",
-                    arguments: [id, email])
-                try db.execute(
-                    sql: "UPDATE assertion SET recipientEmail = '', recipientName = NULL WHERE recipientEmail = ?",
-                    arguments: [EmailNormalization.normalize(email)])
-                assertions = db.changesCount
-                // Failed sign-ins are logged under the login typed: that is the email.
-                try db.execute(
-                    sql: "UPDATE auditEvent SET subject = ? WHERE subject = ? COLLATE NOCASE",
-                    arguments: ["erased-\(id)", email])
-            }
-            try db.execute(
-                sql: "UPDATE invitation SET email = '', displayName = '' WHERE accountID = ?", arguments: [id])
-            try db.execute(
-                sql: """
-                    UPDATE account SET login = ?, displayName = '—', email = NULL, passwordHash = NULL, erasedAt = ?
-                    WHERE id = ?
-                    """, arguments: ["erased-\(id)", now, id])
-            let orphans = try Self.deleteOrphanBlobs(shas, db)
-            let erasure = Erasure(pieces: pieces, files: orphans.count, shareLinks: links, assertions: assertions)
-            var e = AuditEventRecord(
-                at: now, actor: id, action: "account.erase", subject: id,
-                detail:
-                    "evidence \(pieces), files \(orphans.count), share links \(links), assertions blanked \(assertions)"
-            )
-            try e.insert(db)
-            return (erasure, orphans)
-        }
-        orphans.forEach(files.remove)
+    /// Erases a learner: every row about them goes or is blanked in one transaction
+    /// (`AppDatabase.eraseLearner`), then the evidence files no longer referenced are removed from disk.
+    func erase(_ account: AccountRecord, now: Date = Date()) async throws -> LearnerErasure {
+        let erasure = try await db.eraseLearner(accountID: account.id, primaryEmail: account.email, now: now)
+        erasure.orphanBlobs.forEach(files.remove)
         return erasure
     }
 }

@@ -51,6 +51,19 @@ extension WebController {
                 return redirect("/portfolio?deleted=1")
             }
         }
+        router.post("/portfolio/evidence/{id}/publication") { req, ctx in
+            await page(req, ctx) { try await setPublication($0, req, ctx, id: ctx.parameters.get("id") ?? "") }
+        }
+        router.get("/public-evidence/{token}") { req, ctx in
+            await page(req, ctx, signedIn: false) {
+                try await publicEvidencePage($0, token: ctx.parameters.get("token") ?? "")
+            }
+        }
+        router.get("/public-evidence/{token}/file") { req, ctx in
+            await page(req, ctx, signedIn: false) {
+                try await publicEvidenceFile($0, token: ctx.parameters.get("token") ?? "")
+            }
+        }
         router.post("/portfolio/submit") { req, ctx in
             await page(req, ctx) { env in
                 _ = try await form(req, ctx, env)
@@ -604,6 +617,19 @@ extension WebController {
         case .owner:
             data["back"] = "/portfolio"
             data["isOwner"] = true
+            let live = Dictionary(
+                try await services.db.evidencePublications(evidenceID: piece.item.id).filter { $0.withdrawnAt == nil }
+                    .map { ($0.badgeClassID, $0.token) }, uniquingKeysWith: { a, _ in a })
+            let classes = try await services.issuing.badgeClasses(issuerID: nil)
+            data["publishBadges"] = classes.map { b -> [String: Any] in
+                var d: [String: Any] = ["id": b.id, "name": b.name, "checked": live[b.id] != nil]
+                if let t = live[b.id] { d["publicURL"] = Self.publicEvidenceURL(base: services.urls.base, token: t) }
+                return d
+            }
+            data["hasPublishBadges"] = !classes.isEmpty
+            if request.uri.queryParameters.get("published") != nil {
+                data["notice"] = env.text("Choix de publication enregistré.", "Publication choice saved.")
+            }
         case .reviewer: data["back"] = "/trainer/learners/\(piece.item.learnerID)"
         case .shareLink: data["back"] = "/share/" + (share ?? "")
         }
@@ -626,6 +652,69 @@ extension WebController {
                 .contentDisposition: "\(disposition); filename=\"\(name)\"",
                 .contentSecurityPolicy: "sandbox; default-src 'none'",
                 .cacheControl: "private, no-store",
+                HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+                HTTPField.Name("X-Robots-Tag")!: "noindex, nofollow",
+            ])
+    }
+
+    // MARK: - Publishing a piece with a badge (the learner's choice)
+
+    /// Saves the badge classes the learner publishes this piece with (ticked `badge` values); the others are
+    /// withdrawn.
+    func setPublication(_ env: Env, _ request: Request, _ context: AppRequestContext, id: String) async throws
+        -> Response
+    {
+        let form = try await self.form(request, context, env)
+        let me = try learner(env)
+        let ticked = Set((form.values["badge"] ?? []).prefix(200))
+        var fresh: [String: String] = [:]
+        for b in ticked { fresh[b] = try SecureRandom.hex(byteCount: 32) }
+        guard
+            try await services.db.setEvidencePublications(
+                evidenceID: id, learnerID: me.id, badgeClassIDs: ticked, freshTokens: fresh)
+        else { throw PageError.notFound() }
+        return redirect("/evidence/\(id)?published=1")
+    }
+
+    /// A piece its learner published with a badge: open to anyone holding the link, until they withdraw it.
+    func publicEvidencePage(_ env: Env, token: String) async throws -> Response {
+        guard let found = try await services.db.publishedEvidence(token: token) else { throw PageError.notFound() }
+        let i = found.item
+        var data: [String: Any] = [
+            "title": i.title, "kind": kindLabel(i.kind, env), "badge": found.badgeClass.name,
+            "badgeURL": services.urls.badgeClass(found.badgeClass.id),
+            "since": WebDates.display(found.publication.createdAt, english: env.english, time: false),
+        ]
+        if let g = i.genre { data["genre"] = g }
+        if let d = i.description { data["description"] = d }
+        if i.kind == .narrative, let n = i.narrative { data["narrative"] = n }
+        if i.kind == .link, let l = i.linkURL { data["linkURL"] = l }
+        if i.kind == .file, let b = found.blob {
+            data["file"] =
+                [
+                    "name": Portfolio.safeFileName(i.fileName ?? "fichier", mediaType: b.mediaType),
+                    "type": b.mediaType, "size": Self.byteSize(b.size, env),
+                    "url": "/public-evidence/\(token)/file",
+                ] as [String: Any]
+        }
+        var response = renderPortfolio("portfolio-public-evidence", env, title: i.title, data)
+        response.headers[HTTPField.Name("X-Robots-Tag")!] = "noindex, nofollow"
+        return response
+    }
+
+    /// The file of a published piece.
+    func publicEvidenceFile(_ env: Env, token: String) async throws -> Response {
+        guard let found = try await services.db.publishedEvidence(token: token), found.item.kind == .file,
+            let blob = found.blob, let bytes = portfolio.files.read(blob.sha256)
+        else { throw PageError.notFound() }
+        let name = Portfolio.safeFileName(found.item.fileName ?? "fichier", mediaType: blob.mediaType)
+        let disposition = MediaSniffer.isInline(blob.mediaType) ? "inline" : "attachment"
+        return HTTP.bytes(
+            bytes, contentType: blob.mediaType,
+            headers: [
+                .contentDisposition: "\(disposition); filename=\"\(name)\"",
+                .contentSecurityPolicy: "sandbox; default-src 'none'",
+                .cacheControl: "no-store",
                 HTTPField.Name("X-Content-Type-Options")!: "nosniff",
                 HTTPField.Name("X-Robots-Tag")!: "noindex, nofollow",
             ])

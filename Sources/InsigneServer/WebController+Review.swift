@@ -180,6 +180,8 @@ extension WebController {
         }
         let tickedByForm = form.map { Set($0.values["evidence"] ?? []) }
         let accepted = pieces.filter { $0.item.status == .accepted }
+        let publishedIDs = try await services.db.publicationTokens(
+            evidenceIDs: accepted.map(\.item.id), badgeClassID: badge?.id ?? "")
         var data: [String: Any] = [
             "learner": ["id": learner.id, "name": learner.displayName, "email": learner.email ?? ""],
             "pieces": pieces.sorted { ($0.item.submittedAt ?? .distantPast) < ($1.item.submittedAt ?? .distantPast) }
@@ -196,10 +198,13 @@ extension WebController {
                     "id": p.item.id, "title": p.item.title, "aligned": alignedTo(p),
                     "checked": tickedByForm.map { $0.contains(p.item.id) } ?? alignedTo(p),
                     "tagCodes": p.tags.map(\.competencyIDNumber).joined(separator: ", "), "hasTags": !p.tags.isEmpty,
+                    "published": publishedIDs[p.item.id] != nil,
                 ]
             },
             "hasAccepted": !accepted.isEmpty,
             "narrative": form?["narrative"] ?? "",
+            "evidenceNote": form?["evidenceNote"]
+                ?? Self.defaultEvidenceNote(issuer: issuers.first { $0.id == badge?.issuerID }?.name ?? ""),
             "nonce": try SecureRandom.hex(byteCount: 16),
             "errors": errors, "hasErrors": !errors.isEmpty,
         ]
@@ -251,13 +256,61 @@ extension WebController {
 
     // MARK: - Award
 
+    /// What an award from the portfolio will publish: decided once, shown on the preview, then signed as is.
+    struct PortfolioAwardPlan {
+        var badge: BadgeClassRecord
+        var issuer: IssuerRecord
+        /// The accepted pieces the trainer cited, oldest first.
+        var pieces: [Portfolio.Piece]
+        /// Public token of each cited piece the learner chose to publish with this badge class.
+        var tokens: [String: String]
+        /// The trainer's neutral description of the evidence (the only evidence text by default).
+        var note: String?
+        var narrative: String?
+
+        /// The cited pieces the learner chose to publish.
+        var published: [Portfolio.Piece] { pieces.filter { tokens[$0.item.id] != nil } }
+
+        /// The assertion's evidence: the neutral note, then each published piece with its public link. Nothing of
+        /// a piece the learner did not publish.
+        func evidence(base: String) -> [EvidenceRecord] {
+            var out: [EvidenceRecord] = []
+            if !pieces.isEmpty, let note { out.append(EvidenceRecord(narrative: note)) }
+            for p in published {
+                let i = p.item
+                out.append(
+                    EvidenceRecord(
+                        id: WebController.publicEvidenceURL(base: base, token: tokens[i.id]!), name: i.title,
+                        narrative: i.kind == .narrative ? i.narrative : nil, description: i.description,
+                        genre: i.genre))
+            }
+            return out
+        }
+    }
+
+    /// The URL of a published piece.
+    static func publicEvidenceURL(base: String, token: String) -> String { base + "/public-evidence/" + token }
+
+    /// The default neutral evidence text, French then English: « Preuves examinées par X le 7 décembre 2026 ».
+    static func defaultEvidenceNote(issuer: String, now: Date = Date()) -> String {
+        func long(_ english: Bool) -> String {
+            let f = DateFormatter()
+            f.timeZone = WebDates.paris
+            f.locale = Locale(identifier: english ? "en_GB" : "fr_FR")
+            f.dateFormat = "d MMMM yyyy"
+            return f.string(from: now)
+        }
+        return "Preuves examinées par \(issuer) le \(long(false)). / Evidence reviewed by \(issuer) on \(long(true))."
+    }
+
+    /// Without `confirm=1`, shows what will become public; with it, awards the badge.
     func awardFromPortfolio(_ env: Env, _ request: Request, _ context: AppRequestContext, id: String) async throws
         -> Response
     {
         let form = try await self.form(request, context, env)
         let me = try reviewer(env)
         let learner = try await learnerAccount(id)
-        let (badge, _) = try await self.badge(form["badge"], for: me)
+        let (badge, issuer) = try await self.badge(form["badge"], for: me)
         guard let email = learner.email, !email.isEmpty else { throw PageError.notFound() }
         let chosen = Set(form.values["evidence"] ?? [])
         let accepted = try await portfolio.pieces(learnerID: id, statuses: [.accepted]).filter {
@@ -273,29 +326,76 @@ extension WebController {
         if let n = narrative, n.count > 20000 {
             errors["narrative"] = env.text("20 000 caractères au plus.", "20,000 characters at most.")
         }
-        guard errors.isEmpty else { return try await learnerPage(env, request, id: id, errors: errors, form: form) }
-        let evidence = accepted.sorted { $0.item.createdAt < $1.item.createdAt }.map { p in
-            EvidenceRecord(
-                id: services.urls.base + "/evidence/" + p.item.id, name: p.item.title,
-                narrative: p.item.kind == .narrative ? p.item.narrative : nil, description: p.item.description,
-                genre: p.item.genre)
+        let note = form.optional("evidenceNote")
+        if let n = note, n.count > 1000 {
+            errors["evidenceNote"] = env.text("1 000 caractères au plus.", "1,000 characters at most.")
         }
+        guard errors.isEmpty else { return try await learnerPage(env, request, id: id, errors: errors, form: form) }
+        let pieces = accepted.sorted { $0.item.createdAt < $1.item.createdAt }
+        let plan = PortfolioAwardPlan(
+            badge: badge, issuer: issuer, pieces: pieces,
+            tokens: try await services.db.publicationTokens(evidenceIDs: pieces.map(\.item.id), badgeClassID: badge.id),
+            note: note, narrative: narrative)
+        guard form["confirm"] == "1" else { return awardPreview(env, learner: learner, plan: plan, form: form) }
         let nonce = String(form["nonce"].prefix(64))
-        let material = ([nonce, badge.id, id, narrative ?? ""] + accepted.map(\.item.id).sorted()).joined(
+        let material = ([nonce, badge.id, id, narrative ?? "", note ?? ""] + accepted.map(\.item.id).sorted()).joined(
             separator: "\u{1F}")
         let awardRequest = AwardRequest(
             badgeClassID: badge.id, recipientEmail: email, recipientName: learner.displayName, narrative: narrative,
-            evidence: evidence,
+            evidence: plan.evidence(base: services.urls.base),
             idempotencyKey: nonce.isEmpty ? nil : "portfolio:" + SHA256Digest.hexHash(Array(material.utf8)))
         let (record, created) = try await services.issuing.award(awardRequest, actor: me.id)
         if created {
             try await services.db.writer.write { db in
                 var e = AuditEventRecord(
                     at: Date(), actor: me.id, action: "portfolio.award", subject: record.id,
-                    detail: "learner \(id), evidence \(accepted.map(\.item.id).joined(separator: " "))")
+                    detail:
+                        "learner \(id), evidence \(accepted.map(\.item.id).joined(separator: " ")), published \(plan.published.count)"
+                )
                 try e.insert(db)
             }
         }
         return redirect("/trainer/assertions/\(record.id)?awarded=1")
+    }
+
+    /// The confirmation page: in plain words, what anyone holding the badge will read, and what stays private.
+    func awardPreview(_ env: Env, learner: AccountRecord, plan: PortfolioAwardPlan, form: WebForm) -> Response {
+        let base = services.urls.base
+        let published: [[String: Any]] = plan.published.map { p in
+            let i = p.item
+            var parts = [env.text("son titre", "its title")]
+            if i.genre != nil { parts.append(env.text("sa nature", "its kind")) }
+            if i.description != nil { parts.append(env.text("sa description", "its description")) }
+            switch i.kind {
+            case .narrative: parts.append(env.text("son récit en entier", "its whole narrative"))
+            case .file: parts.append(env.text("son fichier", "its file"))
+            case .link: parts.append(env.text("son lien", "its link"))
+            }
+            return [
+                "title": i.title, "parts": parts.joined(separator: ", "),
+                "url": Self.publicEvidenceURL(base: base, token: plan.tokens[i.id]!),
+                "narrative": i.kind == .narrative ? (i.narrative ?? "") : "",
+                "isNarrative": i.kind == .narrative && !(i.narrative ?? "").isEmpty,
+                "genre": i.genre ?? "", "description": i.description ?? "",
+            ]
+        }
+        let unpublished = plan.pieces.filter { plan.tokens[$0.item.id] == nil }.map { ["title": $0.item.title] }
+        var hidden: [[String: String]] = [
+            ["name": "badge", "value": plan.badge.id], ["name": "nonce", "value": form["nonce"]],
+            ["name": "narrative", "value": plan.narrative ?? ""], ["name": "evidenceNote", "value": plan.note ?? ""],
+        ]
+        hidden += plan.pieces.map { ["name": "evidence", "value": $0.item.id] }
+        let data: [String: Any] = [
+            "learner": ["id": learner.id, "name": learner.displayName],
+            "badge": plan.badge.name, "issuer": plan.issuer.name,
+            "narrative": plan.narrative ?? "", "hasNarrative": plan.narrative != nil,
+            "note": plan.note ?? "", "hasNote": plan.note != nil && !plan.pieces.isEmpty,
+            "hasPieces": !plan.pieces.isEmpty,
+            "published": published, "hasPublished": !published.isEmpty,
+            "unpublished": unpublished, "hasUnpublished": !unpublished.isEmpty,
+            "hidden": hidden,
+        ]
+        return renderPortfolio(
+            "trainer-award-preview", env, title: env.text("Vérifier avant d'attribuer", "Check before awarding"), data)
     }
 }

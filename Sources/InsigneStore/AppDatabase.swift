@@ -275,6 +275,16 @@ public struct AppDatabase: Sendable {
                 t.column("revokedAt", .datetime)
             }
         }
+        m.registerMigration("v5-privacy: evidence published with a badge only by the learner's choice") { db in
+            try db.create(table: "evidencePublication") { t in
+                t.column("evidenceID", .text).notNull().references("evidence", onDelete: .cascade)
+                t.column("badgeClassID", .text).notNull().indexed().references("badgeClass", onDelete: .cascade)
+                t.column("token", .text).notNull().unique()  // the unguessable public URL /public-evidence/<token>
+                t.column("createdAt", .datetime).notNull()
+                t.column("withdrawnAt", .datetime)  // the learner took it back: the URL answers 404 again
+                t.primaryKey(["evidenceID", "badgeClassID"])
+            }
+        }
         return m
     }
 }

@@ -123,11 +123,23 @@ class Run(browser_support.Run):
         self.driver.execute_script("document.querySelector('#award-form').scrollIntoView({block: 'start'});")
         self.shot("award-form")
         self.submit("#award-form")
+        self.step = "trainer checks what will be public, then confirms"
+        self.find("#award-confirm-form", "the confirmation form")
+        preview = self.text("#public-preview")
+        self.expect_in("Ce qui sera public dans le badge", preview, "what will be public")
+        self.expect_in("Preuves examinées par", preview, "the neutral evidence note")
+        self.expect_in("Citées mais qui restent privées", self.text("#private-pieces"), "the piece stays private")
+        self.shot("award-preview")
+        self.submit("#award-confirm-form")
         self.wait(EC.url_contains("/trainer/assertions/"), "the assertion page after awarding")
         self.expect_in("Le badge a été attribué", self.text("p.alert.ok[role=status]"), "award notice")
         body = self.find("body").text
         self.expect_in(LEARNER, body, "assertion page")
-        self.find("a[href*='/evidence/']", "the evidence link on the assertion page")
+        self.expect_in("Preuves examinées par", body, "the neutral evidence note on the assertion page")
+        self.expect(
+            not self.driver.find_elements("css selector", "a[href*='/evidence/']"),
+            "no private evidence link on the assertion page",
+        )
         self.shot("awarded")
 
     def learner_sees_badge(self):

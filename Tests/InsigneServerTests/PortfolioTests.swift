@@ -280,17 +280,17 @@ struct PortfolioTests {
                 "/trainer/learners/\(learnerID)/award",
                 [
                     ("badge", "bientraitance"), ("evidence", report.id), ("narrative", "Stage validé."),
-                    ("nonce", nonceValue),
+                    ("nonce", nonceValue), ("evidenceNote", "Preuves examinées."), ("confirm", "1"),
                 ])
             #expect(awarded.status == .seeOther)
             let assertion = try #require(try await h.services.db.writer.read { db in try AssertionRecord.fetchOne(db) })
             #expect(assertion.recipientEmail == "sam@example.org")
             let payload = try Self.payload(assertion.jws)
             let evidence = try #require(payload["evidence"] as? [[String: Any]])
+            // The learner did not publish the piece: only the trainer's neutral note goes into the badge.
             #expect(evidence.count == 1)
-            #expect(evidence[0]["id"] as? String == "http://127.0.0.1:8080/evidence/\(report.id)")
-            #expect(evidence[0]["name"] as? String == "Rapport de stage")
-            #expect(evidence[0]["genre"] as? String == "Rapport d'activité")
+            #expect(evidence[0]["id"] == nil && evidence[0]["name"] == nil)
+            #expect(evidence[0]["narrative"] as? String == "Preuves examinées.")
             let report2 = await h.services.verifier.verify(.text(assertion.jws), options: .init(now: Date()))
             #expect(report2.isValid)
             let audit = try await h.services.db.writer.read { db in
@@ -410,7 +410,8 @@ struct PortfolioTests {
             _ = try await trainer.post("/trainer/evidence/\(piece.id)/review", [("decision", "accept")])
             _ = try await trainer.get("/trainer/learners/\(learnerID)")
             _ = try await trainer.post(
-                "/trainer/learners/\(learnerID)/award", [("badge", "bientraitance"), ("evidence", piece.id)])
+                "/trainer/learners/\(learnerID)/award",
+                [("badge", "bientraitance"), ("evidence", piece.id), ("confirm", "1")])
             _ = try await learner.get("/portfolio/share")
             _ = try await learner.post("/portfolio/share", [("label", "Jury")])
             let path = h.files.path(try #require(piece.blobSHA256))

@@ -1,0 +1,218 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import InsigneStore
+import OpenBadges
+import Testing
+
+@testable import InsigneServer
+
+/// Issue 9, point 12: the RGPD export holds everything about the learner and the erasure leaves nothing about them,
+/// for every table of the schema. A table added later without RGPD handling makes this suite fail until it is
+/// listed below, either as personal (with its export entry and its after-erasure check) or as not personal (with a
+/// reason).
+@Suite("PersonalDataCoverage")
+struct PersonalDataCoverageTests {
+    /// Tables that hold nothing about a learner, and why.
+    static let notPersonal: [String: String] = [
+        "issuer": "organisations (establishments), not people",
+        "signingKey": "the issuers' keys",
+        "badgeClass": "badge definitions written by the issuer",
+        "framework": "competency frameworks (public texts)",
+        "competency": "competency frameworks (public texts)",
+        "setting": "service-wide settings",
+        "oauthClient":
+            "applications registered by software and shared by every learner; what a learner granted lives in oauthCode and oauthToken (exported in badge-connect.json)",
+    ]
+
+    /// How a personal table is covered: the export entry and a text found there; a query counting the rows still
+    /// about the learner (named arguments :id, :email, :extra, :piece, :sha), > 0 before and 0 after erasure.
+    struct Coverage {
+        var exportEntry: String?
+        var exportMarker: String
+        var stillAbout: String
+    }
+
+    @Test func everyTableIsExportedAndErasedOrDeclaredNotPersonal() async throws {
+        let h = try await WebHarness.make()
+        try h.importFramework()
+        try await h.run { trainer in
+            try await trainer.signIn()
+            let (lea, account) = try await h.learner(trainer, name: "Léa Roux", email: "lea@example.org")
+            #expect(
+                try await lea.upload(title: "Attestation", data: Samples.pdf, tags: ["dees-test|DC1.1"]).status
+                    == .seeOther)
+            try await lea.submitAll()
+            let piece = try #require(try await h.pieces().first)
+            _ = try await trainer.get("/trainer/learners/\(account.id)")
+            _ = try await trainer.post("/trainer/evidence/\(piece.id)/review", [("decision", "accept")])
+            _ = try await lea.get("/evidence/\(piece.id)")
+            _ = try await lea.post("/portfolio/evidence/\(piece.id)/publication", [("badge", "bientraitance")])
+            _ = try await trainer.get("/trainer/learners/\(account.id)")
+            let awarded = try await trainer.post(
+                "/trainer/learners/\(account.id)/award",
+                [("badge", "bientraitance"), ("evidence", piece.id), ("confirm", "1")])
+            #expect(awarded.status == .seeOther)
+            _ = try await lea.get("/portfolio/share")
+            _ = try await lea.post("/portfolio/share", [("label", "Jury VAE")])
+            try await lea.addAndConfirm("lea.roux@example.net", in: h)
+            let extra = try await h.award("lea.roux@example.net")
+            let (_, _, png) = try await lea.bytes("/assertions/\(extra.id)/badge.png")
+            #expect(try await lea.importBadge(file: png).status == .seeOther)
+            _ = try await lea.get("/backpack")
+            _ = try await lea.post("/backpack/public", [("public", "1")])
+            let now = Date()
+            try await h.services.db.writer.write { db in
+                try OAuthClientRecord(
+                    id: "client-appli", secretHash: String(repeating: "c", count: 64),
+                    metadataJSON: #"{"client_name":"Appli Carnet"}"#, redirectURIs: ["https://carnet.example/cb"],
+                    scopes: "openid", createdAt: now
+                ).insert(db)
+                try OAuthCodeRecord(
+                    codeHash: String(repeating: "d", count: 64), clientID: "client-appli", accountID: account.id,
+                    redirectURI: "https://carnet.example/cb", scopes: "assertion.readonly", codeChallenge: "x",
+                    expiresAt: now, usedAt: now
+                ).insert(db)
+                try OAuthTokenRecord(
+                    tokenHash: String(repeating: "e", count: 64), kind: .refresh, clientID: "client-appli",
+                    accountID: account.id, scopes: "assertion.readonly offline_access",
+                    grantID: String(repeating: "d", count: 64), createdAt: now, expiresAt: now.addingTimeInterval(3600)
+                ).insert(db)
+                try APITokenRecord(
+                    tokenHash: String(repeating: "f", count: 64), accountID: account.id, label: "x", createdAt: now
+                ).insert(db)
+                var failed = AuditEventRecord(
+                    at: now, actor: "web", action: "session.signin-failed", subject: "Lea@Example.org")
+                try failed.insert(db)
+            }
+            let sha = try #require(piece.blobSHA256)
+
+            // One entry per personal table. A new table with personal data is added here (or to `notPersonal`).
+            let personal: [String: Coverage] = [
+                "account": .init(
+                    exportEntry: "account.json", exportMarker: account.id,
+                    stillAbout:
+                        "SELECT COUNT(*) FROM account WHERE id = :id AND (email IS NOT NULL OR passwordHash IS NOT NULL OR displayName <> '—')"
+                ),
+                "invitation": .init(
+                    exportEntry: "invitations.json", exportMarker: "Léa Roux",
+                    stillAbout:
+                        "SELECT COUNT(*) FROM invitation WHERE email IN (:email, :extra) OR displayName = 'Léa Roux'"),
+                "evidence": .init(
+                    exportEntry: "evidence.json", exportMarker: piece.id,
+                    stillAbout: "SELECT COUNT(*) FROM evidence WHERE learnerID = :id"),
+                "evidenceAlignment": .init(
+                    exportEntry: "evidence.json", exportMarker: "DC1.1",
+                    stillAbout: "SELECT COUNT(*) FROM evidenceAlignment WHERE evidenceID = :piece"),
+                "evidenceBlob": .init(
+                    exportEntry: "evidence.json", exportMarker: sha,
+                    stillAbout: "SELECT COUNT(*) FROM evidenceBlob WHERE sha256 = :sha"),
+                "evidencePublication": .init(
+                    exportEntry: "evidence-publications.json", exportMarker: "/public-evidence/",
+                    stillAbout: "SELECT COUNT(*) FROM evidencePublication WHERE evidenceID = :piece"),
+                "shareLink": .init(
+                    exportEntry: "share-links.json", exportMarker: "Jury VAE",
+                    stillAbout: "SELECT COUNT(*) FROM shareLink WHERE learnerID = :id"),
+                "assertion": .init(
+                    exportEntry: "badges.json", exportMarker: extra.id,
+                    stillAbout:
+                        "SELECT COUNT(*) FROM assertion WHERE recipientEmail IN (:email, :extra) OR recipientName = 'Léa Roux'"
+                ),
+                "learnerEmail": .init(
+                    exportEntry: "backpack.json", exportMarker: "lea.roux@example.net",
+                    stillAbout: "SELECT COUNT(*) FROM learnerEmail WHERE accountID = :id OR email = :extra"),
+                "backpackBadge": .init(
+                    exportEntry: "backpack.json", exportMarker: "importedBadges",
+                    stillAbout: "SELECT COUNT(*) FROM backpackBadge WHERE learnerID = :id"),
+                "backpackSetting": .init(
+                    exportEntry: "backpack.json", exportMarker: "publicPage",
+                    stillAbout: "SELECT COUNT(*) FROM backpackSetting WHERE accountID = :id"),
+                "oauthCode": .init(
+                    exportEntry: "badge-connect.json", exportMarker: "https://carnet.example/cb",
+                    stillAbout: "SELECT COUNT(*) FROM oauthCode WHERE accountID = :id"),
+                "oauthToken": .init(
+                    exportEntry: "badge-connect.json", exportMarker: "offline_access",
+                    stillAbout: "SELECT COUNT(*) FROM oauthToken WHERE accountID = :id"),
+                "auditEvent": .init(
+                    exportEntry: "audit.json", exportMarker: "learner.accept",
+                    stillAbout:
+                        "SELECT COUNT(*) FROM auditEvent WHERE lower(subject) IN (:email, :extra) OR detail LIKE '%lea@%' OR detail LIKE '%lea.roux@%' OR detail LIKE '%Léa%'"
+                ),
+                // Secrets only (hashes of cookies and bearer tokens): deleted, never exported.
+                "webSession": .init(
+                    exportEntry: nil, exportMarker: "",
+                    stillAbout: "SELECT COUNT(*) FROM webSession WHERE accountID = :id"),
+                "apiToken": .init(
+                    exportEntry: nil, exportMarker: "",
+                    stillAbout: "SELECT COUNT(*) FROM apiToken WHERE accountID = :id"),
+            ]
+
+            // Every table of the schema is listed exactly once.
+            let tables = try await h.services.db.writer.read { db in
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT name FROM sqlite_master WHERE type = 'table'
+                        AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name
+                        """)
+            }
+            for t in tables {
+                #expect(
+                    (personal[t] != nil) != (Self.notPersonal[t] != nil),
+                    "table \(t): add it to `personal` (export and erasure) or to `notPersonal` with a reason")
+            }
+            for t in Array(personal.keys) + Array(Self.notPersonal.keys) {
+                #expect(tables.contains(t), "listed table \(t) is not in the schema")
+            }
+
+            let arguments: StatementArguments = [
+                "id": account.id, "email": "lea@example.org", "extra": "lea.roux@example.net", "piece": piece.id,
+                "sha": sha,
+            ]
+            func stillAbout() async throws -> [String: Int] {
+                try await h.services.db.writer.read { db in
+                    var out: [String: Int] = [:]
+                    for (t, c) in personal {
+                        out[t] = try Int.fetchOne(db, sql: c.stillAbout, arguments: arguments) ?? -1
+                    }
+                    return out
+                }
+            }
+            for (t, n) in try await stillAbout() { #expect(n > 0, "the test put no row about the learner in \(t)") }
+
+            // The export holds each table's part, and no secret.
+            let zip = try TestZIP(try await PortfolioTests.bytes(lea, "/portfolio/data/export"))
+            for (t, c) in personal {
+                guard let entry = c.exportEntry else { continue }
+                let text = try #require(zip[entry], "\(entry) missing from the export (table \(t))").data
+                #expect(
+                    String(decoding: text, as: UTF8.self).contains(c.exportMarker),
+                    "\(entry) lacks \(c.exportMarker) (table \(t))")
+            }
+            let everything = zip.entries.map { String(decoding: $0.data, as: UTF8.self) }.joined()
+            for secret in ["c", "d", "e", "f"].map({ String(repeating: $0, count: 64) }) {
+                #expect(!everything.contains(secret), "a secret hash is exported")
+            }
+            let badgesEntry = try #require(zip["badges.json"])
+            let badges = try #require(
+                try JSONSerialization.jsonObject(with: Data(badgesEntry.data)) as? [[String: Any]])
+            #expect(badges.count == 2, "badges under both confirmed addresses")
+
+            // The erasure leaves nothing about them, and their badges stay verifiable.
+            _ = try await lea.get("/portfolio/data")
+            let erased = try await lea.post(
+                "/portfolio/data/erase", [("password", WebHarness.learnerPassword), ("confirm", "1")])
+            #expect(erased.status == .seeOther)
+            for (t, n) in try await stillAbout() { #expect(n == 0, "\(n) row(s) about the learner left in \(t)") }
+            let (assertions, publicEvidence) = try await h.services.db.writer.read { db in
+                (try AssertionRecord.fetchAll(db), try EvidencePublicationRecord.fetchCount(db))
+            }
+            #expect(publicEvidence == 0)
+            for a in assertions {
+                #expect(await h.services.verifier.verify(.text(a.jws), options: .init(now: Date())).isValid)
+            }
+        }
+    }
+}
