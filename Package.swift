@@ -116,6 +116,7 @@ let package = Package(
             dependencies: [
                 "InsigneServer", "InsigneStore", "OpenBadgesPDF", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             exclude: ["Screenshots"]
         ),

@@ -142,13 +142,15 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        lastRead = context.eventLoop.now
+        lastActivity = lastRead
         if context.channel.isActive { reschedule(context) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) { cancelTimer() }
 
     func channelActive(context: ChannelHandlerContext) {
-        lastActivity = .now()
+        lastActivity = context.eventLoop.now
         reschedule(context)
         context.fireChannelActive()
     }
@@ -159,7 +161,7 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let now = NIODeadline.now()
+        let now = context.eventLoop.now
         lastRead = now
         lastActivity = now
         if !readingBody, headStartedAt == nil { headStartedAt = now }
@@ -181,7 +183,7 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
             readingBody = false
         case .responseSent:
             requestsInFlight = max(0, requestsInFlight - 1)
-            lastActivity = .now()
+            lastActivity = context.eventLoop.now
             // A pipelined header that began during the response gets its full read time from now.
             if headStartedAt != nil { headStartedAt = lastActivity }
         }
@@ -190,7 +192,7 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        unwritableSince = context.channel.isWritable ? nil : .now()
+        unwritableSince = context.channel.isWritable ? nil : context.eventLoop.now
         reschedule(context)
         context.fireChannelWritabilityChanged()
     }
@@ -221,7 +223,7 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
             timer = nil
             timerDeadline = nil
             guard context.channel.isActive, let due = deadline() else { return }
-            if due.at <= .now() {
+            if due.at <= context.eventLoop.now {
                 logger.debug("closing a slow connection", metadata: ["timeout": "\(due.reason)"])
                 context.close(promise: nil)
             } else {
