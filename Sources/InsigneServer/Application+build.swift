@@ -23,8 +23,13 @@ public struct ServerConfiguration: Sendable {
     public var seedDemo: Bool = true
     /// Let the verifier fetch documents from private and loopback addresses (intranet deployments, tests).
     public var allowPrivateNetwork: Bool = false
-    /// Verifications per minute allowed to one client on `POST /verify`; nil disables the limit (benchmarks).
+    /// Verifications per minute allowed to one client on `POST /verify` (also the burst); nil disables the limit
+    /// (benchmarks).
     public var verifyRateLimitPerMinute: Int? = 30
+    /// Proxies whose `X-Forwarded-For` gives the client address (`INSIGNE_TRUSTED_PROXIES`); none by default.
+    public var trustedProxies = TrustedProxies()
+    /// Idle, read and write timeouts of client connections.
+    public var timeouts = ConnectionTimeouts()
     /// Who signs the certificates of achievement (defaults: the issuer, « Service formation »).
     public var certificateSigner = CertificateSigner()
 
@@ -76,11 +81,15 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var account: AccountRecord?
     /// The connected peer (nil in router tests).
     public let remoteAddress: SocketAddress?
+    /// Who the request comes from, for rate limits: the peer, or the client a trusted proxy forwarded for
+    /// (set by `ClientAddressMiddleware`; "unknown" without a peer).
+    public var clientAddress: String
 
     public init(source: Source) {
         coreContext = .init(source: source)
         account = nil
         remoteAddress = source.channel.remoteAddress
+        clientAddress = remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// Uploads (badge images, CSV batches, files to verify) are limited to 8 MiB.
@@ -90,16 +99,14 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
 /// Builds the router with every controller.
 public func buildRouter(_ services: ServerServices) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: BodyLimitMiddleware())
+    router.add(middleware: ClientAddressMiddleware(trusted: services.configuration.trustedProxies))
     router.add(middleware: SecurityHeadersMiddleware())
     router.get("/health") { _, _ in "ok" }
     PublicDocumentsController(services: services).register(on: router)
     CertificateController(services: services).register(on: router)
-    var limits = VerifyLimits.default
-    if services.configuration.verifyRateLimitPerMinute == nil {
-        limits.perMinute = 1_000_000_000
-        limits.burst = 1_000_000_000
-    }
-    VerifyController(services: services, limits: limits).register(on: router)
+    VerifyController(services: services, limits: VerifyLimits(configuration: services.configuration)).register(
+        on: router)
     ReferentialController(services: services).register(on: router)
     BadgeConnectController(services: services).register(on: router)
     AdminAPIController(services: services).register(on: router)
@@ -120,10 +127,17 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
             FileHandle.standardOutput.write(Data((message + "\n").utf8))
         }
     }
-    return Application(
-        router: buildRouter(services),
+    return makeApplication(router: buildRouter(services), configuration: configuration, logger: log)
+}
+
+/// The application around a router: address, server name, and the HTTP/1 server with the connection timeouts.
+func makeApplication(router: Router<AppRequestContext>, configuration: ServerConfiguration, logger: Logger)
+    -> some ApplicationProtocol
+{
+    Application(
+        router: router, server: .insigne(timeouts: configuration.timeouts),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Insigne"),
-        logger: log)
+        logger: logger)
 }
 
 /// Adds conservative security headers to every response.

@@ -27,7 +27,7 @@ struct BadgeConnectController: Sendable {
             return r
         }
         router.post("/oauth/register") { req, ctx in
-            if let retry = registrations.take(VerifyLimits.remoteAddressKey(req, ctx)) {
+            if let retry = registrations.take(ctx.clientAddress) {
                 var r = OAuthError(
                     code: "temporarily_unavailable", description: "too many registrations: retry in \(retry) s",
                     status: .tooManyRequests

@@ -135,9 +135,9 @@ enum Problem {
             return HTTP.problem(
                 .badRequest, fr: "JSON invalide : \(e.reason) (octet \(e.offset))",
                 en: "Invalid JSON: \(e.reason) (byte \(e.offset))", english: english)
-        case let e as HTTPError where e.status == .contentTooLarge:
-            return HTTP.problem(
-                .contentTooLarge, fr: "Contenu trop volumineux", en: "Content too large", english: english)
+        case _ where BodyLimit.isTooLarge(error):
+            let text = BodyLimit.message(limit: BodyLimit.limit(of: error))
+            return HTTP.problem(.contentTooLarge, fr: text.fr, en: text.en, english: english)
         case let e as HTTPError:
             return HTTP.problem(
                 e.status, fr: e.body ?? Problem.frenchTitle(e.status), en: e.body ?? e.status.reasonPhrase,

@@ -16,23 +16,23 @@ struct VerifyLimits: Sendable {
     /// Who a request comes from, for the rate limit.
     var clientKey: @Sendable (Request, AppRequestContext) -> String = VerifyLimits.remoteAddressKey
 
-    /// The defaults, with `INSIGNE_VERIFY_PER_MINUTE` read from the environment when set.
-    static var `default`: VerifyLimits {
-        var l = VerifyLimits()
-        if let s = ProcessInfo.processInfo.environment["INSIGNE_VERIFY_PER_MINUTE"], let n = Double(s), n > 0 {
-            l.perMinute = n
-            l.burst = n
+    /// The defaults.
+    init() {}
+
+    /// The limits the configuration asks for: `verifyRateLimitPerMinute` per minute and as burst; nil: unlimited.
+    init(configuration: ServerConfiguration) {
+        if let n = configuration.verifyRateLimitPerMinute {
+            perMinute = Double(max(1, n))
+            burst = Double(max(1, n))
+        } else {
+            perMinute = 1_000_000_000
+            burst = 1_000_000_000
         }
-        return l
     }
 
-    /// The peer's IP address when the request context exposes it (`RemoteAddressRequestContext`), else one shared key.
-    /// `X-Forwarded-For` is not trusted: any client could set it.
+    /// The client address (`context.clientAddress`: the peer, or the client behind a trusted proxy).
     static func remoteAddressKey(_ request: Request, _ context: AppRequestContext) -> String {
-        if let address = (context as any RequestContext as? any RemoteAddressRequestContext)?.remoteAddress {
-            return address.ipAddress ?? "\(address)"
-        }
-        return "unknown"
+        context.clientAddress
     }
 }
 
@@ -98,7 +98,7 @@ struct VerifyController: Sendable {
     let limits: VerifyLimits
     let limiter: RateLimiter
 
-    init(services: ServerServices, limits: VerifyLimits = .default) {
+    init(services: ServerServices, limits: VerifyLimits = VerifyLimits()) {
         self.services = services
         self.limits = limits
         limiter = RateLimiter(capacity: limits.burst, perMinute: limits.perMinute, maxKeys: limits.maxClients)
@@ -242,7 +242,7 @@ struct VerifyController: Sendable {
         do {
             var buffer = try await request.body.collect(upTo: limit)
             body = buffer.readBytes(length: buffer.readableBytes) ?? []
-        } catch let e as HTTPError where e.status == .contentTooLarge {
+        } catch  where BodyLimit.isTooLarge(error) {
             throw tooLarge
         }
         guard !body.isEmpty else {

@@ -414,7 +414,7 @@ extension WebController {
         let form: WebForm
         do {
             form = try await self.form(request, context, env)
-        } catch let e as HTTPError where e.status == .contentTooLarge {
+        } catch  where BodyLimit.isTooLarge(error) {
             throw tooLarge
         }
         var existing: Portfolio.Piece?

@@ -147,10 +147,9 @@ struct WebController: Sendable {
             response = errorPage(env, status: e.status, message: env.text(e.fr, e.en))
         } catch let e as ServiceError {
             response = errorPage(env, status: Problem.status(e.kind), message: e.fieldMessage(english: env.english))
-        } catch let e as HTTPError where e.status == .contentTooLarge {
-            response = errorPage(
-                env, status: .contentTooLarge,
-                message: env.text("Fichier trop volumineux (8 Mo au plus).", "File too large (8 MB at most)."))
+        } catch  where BodyLimit.isTooLarge(error) {
+            let text = BodyLimit.message(limit: BodyLimit.limit(of: error) ?? context.maxUploadSize)
+            response = errorPage(env, status: .contentTooLarge, message: env.text(text.fr, text.en))
         } catch {
             context.logger.error("trainer page \(request.uri.path): \(error)")
             response = errorPage(

@@ -74,7 +74,7 @@ final class WebBrowser: @unchecked Sendable {
         var setCookies: [String] { headers[values: .setCookie] }
     }
 
-    private func send(_ uri: String, method: HTTPRequest.Method, headers: HTTPFields = [:], body: ByteBuffer? = nil)
+    func send(_ uri: String, method: HTTPRequest.Method, headers: HTTPFields = [:], body: ByteBuffer? = nil)
         async throws -> Page
     {
         var h = headers
