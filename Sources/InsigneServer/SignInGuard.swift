@@ -141,7 +141,8 @@ final class PasswordHashingPool: @unchecked Sendable {
 /// - A success clears that source's failures on that account (not its failures on other logins); counters are
 ///   forgotten `window` seconds after their last failure.
 ///
-/// The clock is passed in (`now:`) so tests need no sleeping.
+/// Attempts under way (begun, password not yet checked) count as failures, so a burst of simultaneous attempts from
+/// one source gets no more than its free ones. The clock is passed in (`now:`) so tests need no sleeping.
 final class SignInThrottle: @unchecked Sendable {
     let freePerSource: Int
     let accountAlarm: Int
@@ -162,6 +163,8 @@ final class SignInThrottle: @unchecked Sendable {
     private var sources: [String: Counter] = [:]
     private var accounts: [String: Counter] = [:]
     private var pairs: [Pair: Counter] = [:]
+    private var pendingSources: [String: Int] = [:]
+    private var pendingPairs: [Pair: Int] = [:]
 
     init(
         freePerSource: Int = 5, accountAlarm: Int = 10, maxDelay: TimeInterval = 300, window: TimeInterval = 15 * 60,
@@ -187,20 +190,21 @@ final class SignInThrottle: @unchecked Sendable {
         login.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
     }
 
-    /// Nil when the attempt may go on, else how many whole seconds to wait and why.
+    /// Nil when the attempt may go on, else how many whole seconds to wait and why. Attempts begun and not yet
+    /// settled count as failures, so a burst of simultaneous attempts gets no more than the free ones.
     func check(login: String, source: SignInSource, now: Date = Date()) -> (seconds: Int, reason: Reason)? {
         let account = Self.accountKey(login)
+        return lock.withLock { refusal(account: account, source: source.key, now: now) }
+    }
+
+    /// Like `check`, and when the attempt may go on, registers it as under way until `recordFailure`,
+    /// `recordSuccess` or `abandon` settles it.
+    func begin(login: String, source: SignInSource, now: Date = Date()) -> (seconds: Int, reason: Reason)? {
+        let account = Self.accountKey(login)
         return lock.withLock {
-            if let c = live(sources[source.key], now) {
-                let wait = delay(failures: c.count, free: freePerSource) - now.timeIntervalSince(c.last)
-                if wait > 0 { return (Int(wait.rounded(.up)), .source) }
-            }
-            if let a = live(accounts[account], now), a.count >= accountAlarm,
-                let p = live(pairs[Pair(account: account, source: source.key)], now)
-            {
-                let wait = delay(failures: p.count, free: 1) - now.timeIntervalSince(p.last)
-                if wait > 0 { return (Int(wait.rounded(.up)), .account) }
-            }
+            if let refused = refusal(account: account, source: source.key, now: now) { return refused }
+            pendingSources[source.key, default: 0] += 1
+            pendingPairs[Pair(account: account, source: source.key), default: 0] += 1
             return nil
         }
     }
@@ -209,6 +213,7 @@ final class SignInThrottle: @unchecked Sendable {
     func recordFailure(login: String, source: SignInSource, now: Date = Date()) {
         let account = Self.accountKey(login)
         lock.withLock {
+            settle(account: account, source: source.key)
             if sources.count + accounts.count + pairs.count >= maxKeys { prune(now: now) }
             sources[source.key] = bump(sources[source.key], now)
             accounts[account] = bump(accounts[account], now)
@@ -220,7 +225,43 @@ final class SignInThrottle: @unchecked Sendable {
     /// The right password from `source`: its failures on that account are forgiven.
     func recordSuccess(login: String, source: SignInSource) {
         let account = Self.accountKey(login)
-        lock.withLock { _ = pairs.removeValue(forKey: Pair(account: account, source: source.key)) }
+        lock.withLock {
+            settle(account: account, source: source.key)
+            _ = pairs.removeValue(forKey: Pair(account: account, source: source.key))
+        }
+    }
+
+    /// An attempt begun that ended without a verdict (the hashing line was full, an error): counts for nothing.
+    func abandon(login: String, source: SignInSource) {
+        let account = Self.accountKey(login)
+        lock.withLock { settle(account: account, source: source.key) }
+    }
+
+    private func refusal(account: String, source: String, now: Date) -> (seconds: Int, reason: Reason)? {
+        if let c = effective(live(sources[source], now), pending: pendingSources[source] ?? 0, now) {
+            let wait = delay(failures: c.count, free: freePerSource) - now.timeIntervalSince(c.last)
+            if wait > 0 { return (Int(wait.rounded(.up)), .source) }
+        }
+        let pair = Pair(account: account, source: source)
+        if let a = live(accounts[account], now), a.count >= accountAlarm,
+            let p = effective(live(pairs[pair], now), pending: pendingPairs[pair] ?? 0, now)
+        {
+            let wait = delay(failures: p.count, free: 1) - now.timeIntervalSince(p.last)
+            if wait > 0 { return (Int(wait.rounded(.up)), .account) }
+        }
+        return nil
+    }
+
+    /// A counter with the attempts under way counted as failures now.
+    private func effective(_ counter: Counter?, pending: Int, _ now: Date) -> Counter? {
+        guard pending > 0 else { return counter }
+        return Counter(count: (counter?.count ?? 0) + pending, last: now)
+    }
+
+    private func settle(account: String, source: String) {
+        if let n = pendingSources[source] { pendingSources[source] = n > 1 ? n - 1 : nil }
+        let pair = Pair(account: account, source: source)
+        if let n = pendingPairs[pair] { pendingPairs[pair] = n > 1 ? n - 1 : nil }
     }
 
     /// No wait while there have been fewer than `free` failures; then 1, 2, 4, … seconds, capped at `maxDelay`.

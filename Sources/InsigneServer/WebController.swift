@@ -305,7 +305,7 @@ struct WebController: Sendable {
                 env, request, login: String(login.prefix(200)), error: env.t["badCredentials"], status: .unauthorized)
         }
         let source = signInSource(request, context)
-        if let (seconds, reason) = throttle.check(login: login, source: source) {
+        if let (seconds, reason) = throttle.begin(login: login, source: source) {
             var response = try await loginPage(
                 env, request, login: login,
                 error: reason == .source
@@ -319,6 +319,8 @@ struct WebController: Sendable {
             response.headers[.retryAfter] = String(seconds)
             return response
         }
+        var settled = false
+        defer { if !settled { throttle.abandon(login: login, source: source) } }
         let account = try await services.db.writer.read { db in
             try AccountRecord.filter(sql: "login = ? COLLATE NOCASE", arguments: [login]).fetchOne(db)
         }
@@ -332,6 +334,7 @@ struct WebController: Sendable {
         } catch is PasswordHashingPool.Busy {
             return busyPage(env)
         }
+        settled = true
         guard ok, let account else {
             throttle.recordFailure(login: login, source: source)
             try await services.db.writer.write { db in

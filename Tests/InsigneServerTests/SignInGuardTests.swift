@@ -96,6 +96,25 @@ struct SignInGuardTests {
         #expect(throttle.check(login: "admin", source: owner, now: now) == nil)
     }
 
+    @Test func aBurstOfSimultaneousAttemptsGetsNoMoreThanTheFreeOnes() {
+        let throttle = SignInThrottle()
+        let now = Date(timeIntervalSince1970: 4_000_000)
+        let a = SignInSource(key: "a")
+        // Five attempts under way at once (passwords not checked yet): the sixth waits.
+        for i in 0..<5 { #expect(throttle.begin(login: "user\(i)", source: a, now: now) == nil) }
+        #expect(throttle.begin(login: "user5", source: a, now: now)?.reason == .source)
+        // Another source is not concerned.
+        #expect(throttle.begin(login: "user5", source: SignInSource(key: "b"), now: now) == nil)
+        // Settled attempts: an abandoned one (service busy) frees its place, a success too, failures stay counted.
+        throttle.abandon(login: "user0", source: a)
+        throttle.recordSuccess(login: "user1", source: a)
+        #expect(throttle.check(login: "user5", source: a, now: now) == nil)
+        for i in 2..<5 { throttle.recordFailure(login: "user\(i)", source: a, now: now) }
+        #expect(throttle.begin(login: "user5", source: a, now: now) == nil)
+        #expect(throttle.begin(login: "user6", source: a, now: now) == nil)
+        #expect(throttle.begin(login: "user7", source: a, now: now)?.seconds == 1)
+    }
+
     @Test func unknownAndKnownLoginsAreCountedTheSameWay() {
         let throttle = SignInThrottle()
         let now = Date(timeIntervalSince1970: 3_000_000)
@@ -183,9 +202,11 @@ struct SignInGuardTests {
             #expect(r.status == .serviceUnavailable)
             #expect(r.headers[.retryAfter] == "2")
             #expect(r.body.contains("très sollicité"))
+            // Not counted as a failure: once the line moves, the right password goes through.
+            release.signal()
+            try await blocker.value
+            #expect(try await b.signIn("admin", WebHarness.adminPassword).status == .seeOther)
         }
-        release.signal()
-        try await blocker.value
     }
 
     // MARK: - Hashing pool
