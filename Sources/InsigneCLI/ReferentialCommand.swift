@@ -19,7 +19,8 @@ struct DataDirectoryOptions: ParsableArguments {
     func open() -> AppDatabase {
         let dir = dataDir ?? ProcessInfo.processInfo.environment["INSIGNE_DATA_DIR"] ?? "./data"
         do {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             return try AppDatabase.open(path: URL(fileURLWithPath: dir).appendingPathComponent("insigne.sqlite").path)
         } catch {
             exitWith(

@@ -59,8 +59,8 @@ public struct ServerServices: Sendable {
     public init(configuration: ServerConfiguration, db: AppDatabase? = nil) throws {
         self.configuration = configuration
         let dataDir = URL(fileURLWithPath: configuration.dataDirectory)
-        try FileManager.default.createDirectory(at: dataDir, withIntermediateDirectories: true)
-        let db = try db ?? AppDatabase.open(path: dataDir.appendingPathComponent("insigne.sqlite").path)
+        try DataDirectory.secure(dataDir, logger: Logger(label: "insigne"))  // 0700, database files 0600
+        let db = try db ?? AppDatabase.open(path: dataDir.appendingPathComponent(DataDirectory.databaseFile).path)
         self.db = db
         let documents = DocumentFactory(urls: PublicURLs(base: configuration.publicURL))
         self.documents = documents
@@ -124,7 +124,9 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
     if configuration.seedDemo {
         let seed = try await DemoSeeder(services: services).seedIfNeeded(adminToken: configuration.adminToken)
         if let message = seed {
-            FileHandle.standardOutput.write(Data((message + "\n").utf8))
+            // Never in the log: an owner-only file whose path is logged, and the terminal when there is one.
+            try FirstStartCredentials.publish(
+                message, dataDirectory: URL(fileURLWithPath: configuration.dataDirectory), logger: log)
         }
     }
     return makeApplication(router: buildRouter(services), configuration: configuration, logger: log)

@@ -81,6 +81,8 @@ struct DemoSeeder: Sendable {
         }
         try await alignDemoBadgeIfNeeded()  // the demo badge exists only now on a fresh data directory
         let urls = services.urls
+        let copy = URL(fileURLWithPath: services.configuration.dataDirectory)
+            .appendingPathComponent(FirstStartCredentials.fileName).path
         return """
 
             ────────────────────────────────────────────────────────────────
@@ -90,8 +92,10 @@ struct DemoSeeder: Sendable {
                badge             : \(urls.badgeClass(Self.badgeID))
              Connexion / sign in : \(urls.base)/login
                identifiant / login      : admin
-               mot de passe / password  : \(password)   (affiché une seule fois / shown once)
-             Jeton d'API / API token    : \(adminToken == nil ? token + "   (affiché une seule fois / shown once)" : "INSIGNE_ADMIN_TOKEN")
+               mot de passe / password  : \(password)
+             Jeton d'API / API token    : \(adminToken == nil ? token : "INSIGNE_ADMIN_TOKEN")
+             Copie / copy : \(copy) (0600)
+               notez-les puis supprimez ce fichier / note them, then delete that file
              Vérifier un badge / verify : \(urls.verifyPage)
             ────────────────────────────────────────────────────────────────
 

@@ -289,7 +289,12 @@ extension WebController {
                 error: env.text(
                     "Les deux mots de passe ne sont pas identiques.", "The two passwords do not match."))
         }
-        let hash = try PasswordHash.hash(password)
+        let hash: String
+        do {
+            hash = try await hasher.run { try PasswordHash.hash(password) }
+        } catch is PasswordHashingPool.Busy {
+            return busyPage(env)
+        }
         guard let account = try await portfolio.accept(token, passwordHash: hash) else { throw invitationGone }
         if let old = env.sessionToken { try await sessions.delete(token: old) }
         let (session, _) = try await sessions.create(accountID: account.id)
@@ -775,10 +780,16 @@ extension WebController {
     func erase(_ env: Env, _ request: Request, _ context: AppRequestContext) async throws -> Response {
         let form = try await self.form(request, context, env)
         let me = try learner(env)
-        guard let hash = me.passwordHash, form["password"].count <= 1000,
-            PasswordHash.verify(form["password"], against: hash),
-            form["confirm"] == "1"
-        else {
+        let password = form["password"]
+        var matches = false
+        if let hash = me.passwordHash, password.count <= 1000 {
+            do {
+                matches = try await hasher.run { PasswordHash.verify(password, against: hash) }
+            } catch is PasswordHashingPool.Busy {
+                return busyPage(env)
+            }
+        }
+        guard matches, form["confirm"] == "1" else {
             return try await dataPage(
                 env,
                 error: env.text(

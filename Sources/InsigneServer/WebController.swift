@@ -12,6 +12,10 @@ struct WebController: Sendable {
     let services: ServerServices
     let templates = WebTemplates()
     let throttle = SignInThrottle()
+    /// Where password hashing runs (never on the request's task).
+    var hasher = PasswordHashingPool.shared
+    /// Who a sign-in attempt comes from (tests substitute their own).
+    var signInSource: @Sendable (Request, AppRequestContext) -> SignInSource = { _, context in SignInSource(context) }
     let batches = WebBatchStore()
     var sessions: WebSessionStore { WebSessionStore(db: services.db) }
     var secureCookies: Bool { services.configuration.publicURL.lowercased().hasPrefix("https://") }
@@ -299,27 +303,39 @@ struct WebController: Sendable {
             return try await loginPage(
                 env, request, login: String(login.prefix(200)), error: env.t["badCredentials"], status: .unauthorized)
         }
-        if let wait = await throttle.waitTime(login: login) {
-            let minutes = Int((wait / 60).rounded(.up))
-            return try await loginPage(
+        let source = signInSource(request, context)
+        if let (seconds, reason) = throttle.begin(login: login, source: source) {
+            var response = try await loginPage(
                 env, request, login: login,
-                error: env.text(
-                    "Trop de tentatives pour cet identifiant : réessayez dans \(minutes) minute(s).",
-                    "Too many attempts for this login: try again in \(minutes) minute(s)."),
+                error: reason == .source
+                    ? env.text(
+                        "Trop de tentatives de connexion depuis votre adresse : réessayez dans \(seconds) s.",
+                        "Too many sign-in attempts from your address: try again in \(seconds) s.")
+                    : env.text(
+                        "Trop de tentatives pour cet identifiant depuis votre adresse : réessayez dans \(seconds) s.",
+                        "Too many attempts for this login from your address: try again in \(seconds) s."),
                 status: .tooManyRequests)
+            response.headers[.retryAfter] = String(seconds)
+            return response
         }
+        var settled = false
+        defer { if !settled { throttle.abandon(login: login, source: source) } }
         let account = try await services.db.writer.read { db in
             try AccountRecord.filter(sql: "login = ? COLLATE NOCASE", arguments: [login]).fetchOne(db)
         }
+        // Unknown logins cost one hash too (no enumeration by timing), through the same bounded pool.
+        let hash = account?.passwordHash
         let ok: Bool
-        if let hash = account?.passwordHash {
-            ok = PasswordHash.verify(password, against: hash)
-        } else {
-            _ = PasswordHash.verify(password, against: Self.dummyHash)  // same cost for unknown logins
-            ok = false
+        do {
+            ok = try await hasher.run {
+                PasswordHash.verify(password, against: hash ?? Self.dummyHash) && hash != nil
+            }
+        } catch is PasswordHashingPool.Busy {
+            return busyPage(env)
         }
+        settled = true
         guard ok, let account else {
-            await throttle.recordFailure(login: login)
+            throttle.recordFailure(login: login, source: source)
             try await services.db.writer.write { db in
                 var e = AuditEventRecord(
                     at: Date(), actor: "web", action: "session.signin-failed", subject: String(login.prefix(200)))
@@ -328,7 +344,7 @@ struct WebController: Sendable {
             return try await loginPage(
                 env, request, login: login, error: env.t["badCredentials"], status: .unauthorized)
         }
-        await throttle.reset(login: login)
+        throttle.recordSuccess(login: login, source: source)
         let (token, _) = try await sessions.create(accountID: account.id)
         try await services.db.writer.write { db in
             var e = AuditEventRecord(at: Date(), actor: account.id, action: "session.signin", subject: account.id)
@@ -342,6 +358,17 @@ struct WebController: Sendable {
                     WebSessionStore.cookieName, token, maxAge: Int(WebSessionStore.lifetime), secure: secureCookies),
                 WebSecurity.cookie(Self.loginCSRFCookie, "", maxAge: 0, secure: secureCookies),
             ])
+    }
+
+    /// 503 with `Retry-After` when too many password hashes are already waiting.
+    func busyPage(_ env: Env) -> Response {
+        var response = errorPage(
+            env, status: .serviceUnavailable,
+            message: env.text(
+                "Le service est très sollicité : réessayez dans quelques secondes.",
+                "The service is very busy: try again in a few seconds."))
+        response.headers[.retryAfter] = "2"
+        return response
     }
 
     static let dummyHash =

@@ -151,37 +151,6 @@ struct WebSessionStore: Sendable {
     }
 }
 
-/// Sign-in throttling: after `limit` failures for one login within `window`, sign-in is refused until the oldest
-/// failure leaves the window (even with the right password).
-actor SignInThrottle {
-    let limit: Int
-    let window: TimeInterval
-    private var failures: [String: [Date]] = [:]
-
-    init(limit: Int = 5, window: TimeInterval = 15 * 60) {
-        self.limit = limit
-        self.window = window
-    }
-
-    /// Seconds to wait, or nil when the login may try.
-    func waitTime(login: String, now: Date = Date()) -> TimeInterval? {
-        let key = login.lowercased()
-        let recent = (failures[key] ?? []).filter { now.timeIntervalSince($0) < window }
-        failures[key] = recent.isEmpty ? nil : recent
-        guard recent.count >= limit, let oldest = recent.first else { return nil }
-        return max(1, window - now.timeIntervalSince(oldest))
-    }
-
-    func recordFailure(login: String, now: Date = Date()) {
-        if failures.count > 10_000 {
-            failures = failures.filter { now.timeIntervalSince($0.value.last ?? now) < window }
-        }
-        failures[login.lowercased(), default: []].append(now)
-    }
-
-    func reset(login: String) { failures[login.lowercased()] = nil }
-}
-
 // MARK: - Templates
 
 /// The trainer templates (`trainer-*.mustache`), loaded once from the bundle.

@@ -1,6 +1,10 @@
 import Foundation
 import GRDB
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The application database: one SQLite file (WAL, foreign keys), versioned migrations, and the
 /// intention-named operations the service needs. Every write is one transaction: nothing is half-written.
 public struct AppDatabase: Sendable {
@@ -13,8 +17,13 @@ public struct AppDatabase: Sendable {
         try AppDatabase.migrator.migrate(writer)
     }
 
-    /// Opens (or creates) the database file at `path` in WAL mode.
+    /// Opens (or creates) the database file at `path` in WAL mode. A new file is created owner-only (0600) before
+    /// SQLite sees it; SQLite gives the `-wal` and `-shm` files the database file's mode.
     public static func open(path: String) throws -> AppDatabase {
+        if !FileManager.default.fileExists(atPath: path) {
+            let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+            if fd >= 0 { close(fd) }
+        }
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(10)

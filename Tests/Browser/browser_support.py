@@ -144,7 +144,7 @@ def main(run_class, doc, name, out_help="directory for the screenshots"):
     `<prefix>failure.png`."""
     parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--base", required=True, help="the running server, e.g. http://127.0.0.1:8080")
-    parser.add_argument("--password", required=True, help="the admin password printed at first start")
+    parser.add_argument("--password", required=True, help="the admin password written at first start to DATA/first-start-credentials.txt")
     parser.add_argument("--out", required=True, help=out_help)
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)

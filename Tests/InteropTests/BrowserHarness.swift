@@ -41,7 +41,8 @@ extension BrowserTests {
         }
     }
 
-    /// The admin password from the one-time block printed at first start, or nil while it has not appeared.
+    /// The admin password from the first-start block (written to `first-start-credentials.txt` in the data
+    /// directory, never to the log), or nil while it has not appeared.
     static func password(in output: String) -> String? {
         for line in output.split(separator: "\n") where line.contains("mot de passe / password") {
             guard let colon = line.firstIndex(of: ":") else { continue }
@@ -94,16 +95,18 @@ extension BrowserTests {
         let stdout = OutputCollector(out.fileHandleForReading)
         let stderr = OutputCollector(err.fileHandleForReading)
 
-        // The password is printed once, at first start, before the server listens.
+        // The password is written once, at first start, before the server listens, to an owner-only file (stdout
+        // is not a terminal here, so it is not printed).
+        let credentials = dataDir.appendingPathComponent("first-start-credentials.txt")
         var password: String?
         for _ in 0..<600 {
-            password = Self.password(in: stdout.text)
+            password = Self.password(in: (try? String(contentsOf: credentials, encoding: .utf8)) ?? "")
             if password != nil || stdout.isFinished { break }
             try await Task.sleep(for: .milliseconds(50))
         }
         let pw = try #require(
             password,
-            "no password line from `insigne serve`; stdout: \(stdout.text.suffix(2000)) stderr: \(stderr.text.suffix(2000))",
+            "no password in \(credentials.path) from `insigne serve`; stdout: \(stdout.text.suffix(2000)) stderr: \(stderr.text.suffix(2000))",
             sourceLocation: sourceLocation)
         var up = false
         for _ in 0..<400 {
