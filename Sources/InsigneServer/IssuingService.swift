@@ -209,6 +209,7 @@ public final class IssuingService: Sendable {
         guard let badge = try await badgeClass(request.badgeClassID)
         else { throw ServiceError.notFound("Classe de badge / badge class", request.badgeClassID) }
         try Validation.award(request)
+        try await checkPortfolioCitations(request, badge: badge, actor: actor)
         let (keyRecord, signer) = try await activeKey(issuerID: badge.issuerID)
         let now = Date()
         let expires = request.expires ?? badge.validityDays.map { now.addingTimeInterval(Double($0) * 86400) }

@@ -1,0 +1,50 @@
+import Foundation
+import GRDB
+import InsigneStore
+import OpenBadges
+
+/// Who may cite which portfolio evidence in an award, whatever the route (portfolio, award form, bulk, API).
+extension IssuingService {
+    /// Refuses an award whose evidence points to a learner's portfolio piece (`<base>/evidence/<id>`) unless the
+    /// piece was accepted, belongs to the recipient, and was examined for the badge's issuer (a piece of a learner
+    /// of the site: by an administrator only). Unknown pieces are refused with the same message, so nothing about
+    /// other issuers' learners is revealed.
+    func checkPortfolioCitations(_ request: AwardRequest, badge: BadgeClassRecord, actor: String) async throws {
+        let prefix = documents.urls.base + "/evidence/"
+        let ids = request.evidence.compactMap { e -> String? in
+            guard let id = e.id, id.hasPrefix(prefix) else { return nil }
+            return String(id.dropFirst(prefix.count).prefix { $0 != "/" && $0 != "?" && $0 != "#" })
+        }
+        guard !ids.isEmpty else { return }
+        let recipient = EmailNormalization.normalize(request.recipientEmail)
+        let allowed = try await db.writer.read { db -> Bool in
+            let account = try AccountRecord.fetchOne(db, key: actor)
+            for id in ids {
+                guard let piece = try EvidenceItemRecord.fetchOne(db, key: id), piece.status == .accepted,
+                    let learner = try AccountRecord.fetchOne(db, key: piece.learnerID), learner.erasedAt == nil
+                else { return false }
+                if let issuerID = piece.issuerID {
+                    guard issuerID == badge.issuerID else { return false }
+                } else {
+                    guard account?.role == .admin else { return false }
+                }
+                var addresses = Set(
+                    try String.fetchAll(
+                        db, sql: "SELECT email FROM learnerEmail WHERE accountID = ? AND verifiedAt IS NOT NULL",
+                        arguments: [learner.id]))
+                if let e = learner.email { addresses.insert(EmailNormalization.normalize(e)) }
+                guard addresses.contains(recipient) else { return false }
+            }
+            return true
+        }
+        guard allowed else {
+            throw ServiceError(
+                .invalid, field: "evidence",
+                fr:
+                    "une preuve citée n'est pas une preuve acceptée de cette personne, examinée pour l'émetteur de ce badge",
+                en:
+                    "a cited piece of evidence is not an accepted piece of this person's, examined for this badge's issuer"
+            )
+        }
+    }
+}
