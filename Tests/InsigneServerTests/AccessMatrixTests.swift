@@ -323,3 +323,54 @@ struct AccessFixture: Sendable {
         }
     }
 }
+
+@Suite("Learners of two issuers")
+struct TwoIssuerLearnerTests {
+    @Test func eachIssuerSeesOnlyWhatWasSubmittedToIt() async throws {
+        let h = try await WebHarness.make()
+        try await h.addStaff(login: "foyers", password: "mot de passe foyers", issuerID: DemoSeeder.establishmentID)
+        try await h.addStaff(login: "mutuelle", password: "mot de passe mutuelle", issuerID: DemoSeeder.issuerID)
+        try await h.run { browser in
+            let foyers = WebBrowser(client: browser.client)
+            let mutuelle = WebBrowser(client: browser.client)
+            let learner = WebBrowser(client: browser.client)
+            try await foyers.signIn("foyers", "mot de passe foyers")
+            try await mutuelle.signIn("mutuelle", "mot de passe mutuelle")
+            #expect(
+                try await learner.accept(try await foyers.invite(name: "Dominique Duo", email: "duo@example.org"))
+                    .location == "/portfolio?welcome=1")
+            // The second issuer may invite the same person: they join it with the password they already have.
+            let second = try await mutuelle.invite(name: "Dominique Duo", email: "duo@example.org")
+            let joining = WebBrowser(client: browser.client)
+            let invitation = try await joining.get("/invitation/\(second)")
+            #expect(invitation.body.contains("Rejoindre"))
+            let wrong = try await joining.post("/invitation/\(second)", [("password", "pas le bon mot de passe")])
+            #expect(wrong.status == .unprocessableContent)
+            let joined = try await joining.post("/invitation/\(second)", [("password", WebHarness.learnerPassword)])
+            #expect(joined.location == "/portfolio?welcome=1")
+            let id = try #require(
+                try await h.services.db.writer.read { db in
+                    try AccountRecord.filter(Column("login") == "duo@example.org").fetchOne(db)?.id
+                })
+            #expect(try await Portfolio(services: h.services).issuers(ofLearner: id).count == 2)
+            // With two issuers, the learner says which one examines what they send.
+            _ = try await joining.addNarrative(title: "Récit pour les Foyers", text: "Une journée au foyer.")
+            _ = try await joining.get("/portfolio")
+            #expect(try await joining.post("/portfolio/submit", []).status == .badRequest)
+            _ = try await joining.get("/portfolio")
+            let sent = try await joining.post("/portfolio/submit", [("issuer", DemoSeeder.establishmentID)])
+            #expect(sent.location == "/portfolio?submitted=1")
+            // Both see the learner; only the Foyers see and review the piece.
+            #expect(try await foyers.get("/trainer/reviews").body.contains("/trainer/learners/\(id)"))
+            #expect(!(try await mutuelle.get("/trainer/reviews").body.contains("/trainer/learners/\(id)")))
+            #expect(try await foyers.get("/trainer/learners/\(id)").body.contains("Récit pour les Foyers"))
+            let seenByMutuelle = try await mutuelle.get("/trainer/learners/\(id)")
+            #expect(seenByMutuelle.status == .ok)
+            #expect(!seenByMutuelle.body.contains("Récit pour les Foyers"))
+            let piece = try #require(try await h.pieces().first)
+            #expect(piece.issuerID == DemoSeeder.establishmentID)
+            #expect(try await mutuelle.get("/evidence/\(piece.id)").status == .notFound)
+            #expect(try await foyers.get("/evidence/\(piece.id)").status == .ok)
+        }
+    }
+}
