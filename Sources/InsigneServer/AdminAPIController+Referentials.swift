@@ -64,7 +64,7 @@ extension AdminAPIController {
 
     func importReferential(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let account = try Access.account(context)
-        guard account.role == .admin || account.role == .staff else {
+        guard let importer = Access.frameworkImporter(account) else {
             throw ServiceError(.forbidden, fr: "réservé aux formateurs", en: "trainers only")
         }
         let body: Data
@@ -91,9 +91,11 @@ extension AdminAPIController {
         let summary: FrameworkImportSummary
         do {
             let framework = try ReferentialFile.parse(file, format: format)
-            summary = try services.db.importFramework(framework, actor: account.id)
+            summary = try services.db.importFramework(framework, actor: account.id, as: importer)
         } catch let e as ReferentialError {
             throw Self.refused(e)
+        } catch let e as FrameworkOwnershipError {
+            throw APIError(status: .forbidden, fr: e.messageFR, en: e.messageEN)
         }
         let counts = try services.db.frameworkCounts()[summary.framework.id] ?? .init()
         var r = HTTP.json(

@@ -78,6 +78,26 @@ enum Access {
         account.role == .admin || (account.role == .staff && account.issuerID == issuerID)
     }
 
+    /// How this account imports competency frameworks: administrators for the site, staff for their issuer (nil:
+    /// may not import).
+    static func frameworkImporter(_ account: AccountRecord) -> FrameworkImporter? {
+        switch account.role {
+        case .admin: .site
+        case .staff: account.issuerID.map { .issuer($0) }
+        case .learner: nil
+        }
+    }
+
+    /// True when the account may see, review and cite what was submitted to this issuer (`nil`: the site, whose
+    /// learners only administrators see). Staff act only within their own issuer; the parent/child hierarchy of
+    /// issuers grants nothing.
+    static func maySee(_ account: AccountRecord, submittedTo issuerID: String?) -> Bool {
+        guard account.erasedAt == nil else { return false }
+        if account.role == .admin { return true }
+        guard account.role == .staff, let mine = account.issuerID, let issuerID else { return false }
+        return mine == issuerID
+    }
+
     /// The account, when it may act for this issuer (403 otherwise).
     @discardableResult
     static func requireIssuer(_ context: AppRequestContext, _ issuerID: String) throws -> AccountRecord {

@@ -210,6 +210,7 @@ public final class IssuingService: Sendable {
         guard let badge = try await badgeClass(request.badgeClassID)
         else { throw ServiceError.notFound("Classe de badge / badge class", request.badgeClassID) }
         try Validation.award(request)
+        let evidence = try await checkPortfolioCitations(request, badge: badge, actor: actor)
         let (keyRecord, signer) = try await activeKey(issuerID: badge.issuerID)
         let now = Date()
         let expires = request.expires ?? badge.validityDays.map { now.addingTimeInterval(Double($0) * 86400) }
@@ -218,7 +219,7 @@ public final class IssuingService: Sendable {
             signed = try signer.issue(
                 AssertionRequest(
                     badgeClassID: documents.urls.badgeClass(badge.id), recipientEmail: request.recipientEmail,
-                    issuedOn: now, expires: expires, evidence: request.evidence.map(DocumentFactory.evidence),
+                    issuedOn: now, expires: expires, evidence: evidence.map(DocumentFactory.evidence),
                     narrative: request.narrative))
         } catch let e as IssuingError {
             throw ServiceError(.invalid, fr: e.messageFR, en: e.messageEN)
@@ -229,7 +230,7 @@ public final class IssuingService: Sendable {
             id: uuid, badgeClassID: badge.id, signingKeyID: keyRecord.id,
             recipientEmail: EmailNormalization.normalize(request.recipientEmail), recipientName: request.recipientName,
             recipientSalt: a.recipient.salt ?? "", recipientIdentity: a.recipient.identity, issuedOn: a.issuedOn.text,
-            expires: a.expires?.text, narrative: a.narrative, evidence: request.evidence, jws: signed.jws,
+            expires: a.expires?.text, narrative: a.narrative, evidence: evidence, jws: signed.jws,
             idempotencyKey: request.idempotencyKey ?? "award:\(uuid)", createdBy: actor, createdAt: now)
         do {
             try await db.writer.write { db in

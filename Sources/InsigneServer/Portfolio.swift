@@ -24,12 +24,14 @@ struct Portfolio: Sendable {
 
     // MARK: - Invitations
 
-    /// Creates an invitation; returns the token (shown once, stored hashed).
-    func invite(name: String, email: String, by actor: String, now: Date = Date()) async throws -> String {
+    /// Creates an invitation to `issuerID` (nil: the site); returns the token (shown once, stored hashed).
+    func invite(name: String, email: String, by actor: String, issuerID: String? = nil, now: Date = Date()) async throws
+        -> String
+    {
         let token = try SecureRandom.hex(byteCount: 32)
         let record = InvitationRecord(
             tokenHash: Self.hash(token), email: email, displayName: name, createdBy: actor, createdAt: now,
-            expiresAt: now.addingTimeInterval(Self.invitationLifetime))
+            expiresAt: now.addingTimeInterval(Self.invitationLifetime), issuerID: issuerID)
         try await db.writer.write { db in
             try record.insert(db)
             var e = AuditEventRecord(
@@ -70,9 +72,72 @@ struct Portfolio: Sendable {
                 sql: "UPDATE invitation SET acceptedAt = ?, accountID = ? WHERE tokenHash = ? AND acceptedAt IS NULL",
                 arguments: [now, account.id, hash])
             guard db.changesCount == 1 else { throw DatabaseError(resultCode: .SQLITE_CONSTRAINT) }
+            if let issuerID = inv.issuerID {
+                try LearnerIssuerRecord(learnerID: account.id, issuerID: issuerID, createdAt: now).insert(db)
+            }
             var e = AuditEventRecord(at: now, actor: account.id, action: "learner.accept", subject: account.id)
             try e.insert(db)
             return account
+        }
+    }
+
+    /// The live learner account an invitation's address already belongs to (a second issuer's invitation is
+    /// accepted by signing in with that account's password).
+    func existingLearner(for invitation: InvitationRecord) async throws -> AccountRecord? {
+        try await db.writer.read { db in
+            try AccountRecord.filter(sql: "login = ? COLLATE NOCASE", arguments: [invitation.email]).fetchOne(db)
+        }.flatMap { $0.role == .learner && $0.erasedAt == nil ? $0 : nil }
+    }
+
+    /// Accepts an invitation once for an existing learner account: enrols it with the invitation's issuer. Nil
+    /// when already used, expired, unknown, or not addressed to this account.
+    func join(_ token: String, account: AccountRecord, now: Date = Date()) async throws -> AccountRecord? {
+        guard token.count == 64, token.allSatisfy(\.isHexDigit), account.role == .learner else { return nil }
+        let hash = Self.hash(token)
+        return try await db.writer.write { db -> AccountRecord? in
+            guard let inv = try InvitationRecord.fetchOne(db, key: hash), inv.acceptedAt == nil, inv.expiresAt > now,
+                !inv.email.isEmpty, inv.email.lowercased() == account.login.lowercased()
+            else { return nil }
+            try db.execute(
+                sql: "UPDATE invitation SET acceptedAt = ?, accountID = ? WHERE tokenHash = ? AND acceptedAt IS NULL",
+                arguments: [now, account.id, hash])
+            guard db.changesCount == 1 else { return nil }
+            if let issuerID = inv.issuerID {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO learnerIssuer (learnerID, issuerID, createdAt) VALUES (?, ?, ?)",
+                    arguments: [account.id, issuerID, now])
+            }
+            var e = AuditEventRecord(at: now, actor: account.id, action: "learner.join", subject: account.id)
+            e.detail = inv.issuerID.map { "issuer \($0)" }
+            try e.insert(db)
+            return account
+        }
+    }
+
+    // MARK: - Enrolments
+
+    /// The issuers a learner is enrolled with, oldest enrolment first.
+    func issuers(ofLearner learnerID: String) async throws -> [IssuerRecord] {
+        try await db.writer.read { db in
+            try IssuerRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT i.* FROM issuer i JOIN learnerIssuer l ON l.issuerID = i.id WHERE l.learnerID = ?
+                    ORDER BY l.createdAt, i.id
+                    """, arguments: [learnerID])
+        }
+    }
+
+    /// True when this account may see this learner: administrators always; staff when the learner is enrolled
+    /// with their issuer.
+    func maySeeLearner(_ account: AccountRecord, learnerID: String) async throws -> Bool {
+        guard account.erasedAt == nil else { return false }
+        if account.role == .admin { return true }
+        guard account.role == .staff, let mine = account.issuerID else { return false }
+        return try await db.writer.read { db in
+            try LearnerIssuerRecord.filter(Column("learnerID") == learnerID && Column("issuerID") == mine).fetchCount(
+                db)
+                > 0
         }
     }
 
@@ -164,14 +229,16 @@ struct Portfolio: Sendable {
         return gone
     }
 
-    /// Moves the learner's draft and changes-requested pieces to submitted; returns how many moved.
-    func submitAll(learnerID: String, now: Date = Date()) async throws -> Int {
+    /// Moves the learner's draft and changes-requested pieces to submitted, to `issuerID` (nil: the site); a piece
+    /// sent back for changes returns to the issuer that examined it. Returns how many moved.
+    func submitAll(learnerID: String, to issuerID: String?, now: Date = Date()) async throws -> Int {
         try await db.writer.write { db in
             try db.execute(
                 sql: """
-                    UPDATE evidence SET status = 'submitted', submittedAt = ?, updatedAt = ?
+                    UPDATE evidence SET status = 'submitted', submittedAt = ?, updatedAt = ?,
+                        issuerID = CASE WHEN status = 'changesRequested' AND issuerID IS NOT NULL THEN issuerID ELSE ? END
                     WHERE learnerID = ? AND status IN ('draft', 'changesRequested')
-                    """, arguments: [now, now, learnerID])
+                    """, arguments: [now, now, issuerID, learnerID])
             let n = db.changesCount
             if n > 0 {
                 var e = AuditEventRecord(
@@ -208,14 +275,17 @@ struct Portfolio: Sendable {
     enum Viewer: Sendable { case owner, reviewer, shareLink }
 
     /// The piece if this account or share token may open it; nil otherwise (the caller answers 404 either way).
-    /// Drafts are the learner's alone; reviewers (staff, admin) see the rest; a live share link of the learner
-    /// opens their submitted and accepted pieces.
+    /// Drafts are the learner's alone; reviewers see the rest when it was submitted to their issuer
+    /// (administrators: always); a live share link of the learner opens their submitted and accepted pieces.
     func visible(id: String, account: AccountRecord?, shareToken: String?) async throws -> (Piece, Viewer)? {
         guard id.count <= 64, let piece = try await self.piece(id: id) else { return nil }
         let item = piece.item
         if let a = account, a.erasedAt == nil {
             if a.role == .learner, a.id == item.learnerID { return (piece, .owner) }
-            if a.role == .staff || a.role == .admin, item.status != .draft { return (piece, .reviewer) }
+            if a.role == .staff || a.role == .admin, item.status != .draft, Access.maySee(a, submittedTo: item.issuerID)
+            {
+                return (piece, .reviewer)
+            }
         }
         if let token = shareToken, let link = try await shareLink(token: token), link.learnerID == item.learnerID,
             item.status == .submitted || item.status == .accepted
@@ -424,6 +494,9 @@ struct Portfolio: Sendable {
                 }))
         zip.add("badge-connect.json", try json(Self.badgeConnectData(more, date: date)))
         zip.add(
+            "establishments.json",
+            try json(more.enrolments.map { ["issuer": $0.issuerID, "since": date($0.createdAt)] as [String: Any] }))
+        zip.add(
             "share-links.json",
             try json(
                 links.map { l -> [String: Any] in
@@ -484,6 +557,7 @@ struct Portfolio: Sendable {
           invitations.json  les invitations reçues ;
           evidence-publications.json  les preuves que vous avez choisi de publier avec un badge ;
           badge-connect.json  les applications autorisées par Badge Connect et leurs jetons (sans les secrets) ;
+          establishments.json  les établissements qui vous ont invité(e) (vos inscriptions) ;
           share-links.json  les liens de partage que vous avez créés (les liens eux-mêmes ne sont pas conservés) ;
           audit.json        le journal des actions qui vous concernent ;
           backpack.json     vos adresses supplémentaires, les badges importés (backpack/ : les fichiers reçus)
@@ -495,7 +569,7 @@ struct Portfolio: Sendable {
         This archive holds everything Insigne keeps about you: your account, your evidence with its tags and review
         state, your uploaded files, the badges awarded to you at every confirmed address (the JWS is the signed,
         verifiable form), your invitations, the evidence you chose to publish with a badge, the applications you
-        allowed through Badge Connect and their tokens (without secrets), the share links you created (the links themselves are not kept), the log of actions about you, and backpack.json (your
+        allowed through Badge Connect and their tokens (without secrets), the establishments you are enrolled with, the share links you created (the links themselves are not kept), the log of actions about you, and backpack.json (your
         extra addresses, the badges you imported, with their files in backpack/, and your public page's state).
         You can erase this data from "My data". Badges already awarded stay verifiable: they hold only a salted hash
         of your address.

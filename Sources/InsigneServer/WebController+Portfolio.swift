@@ -66,8 +66,22 @@ extension WebController {
         }
         router.post("/portfolio/submit") { req, ctx in
             await page(req, ctx) { env in
-                _ = try await form(req, ctx, env)
-                let n = try await portfolio.submitAll(learnerID: try learner(env).id)
+                let form = try await form(req, ctx, env)
+                let me = try learner(env)
+                // To the issuer the learner chooses among those that enrolled them (none: the site).
+                let enrolled = try await portfolio.issuers(ofLearner: me.id)
+                var to = enrolled.count == 1 ? enrolled.first?.id : nil
+                if let chosen = form.optional("issuer") {
+                    guard enrolled.contains(where: { $0.id == chosen }) else {
+                        throw PageError.badRequest("Établissement inconnu.", "Unknown establishment.")
+                    }
+                    to = chosen
+                } else if enrolled.count > 1 {
+                    throw PageError.badRequest(
+                        "Choisissez l'établissement qui examinera vos preuves.",
+                        "Choose the establishment that will review your evidence.")
+                }
+                let n = try await portfolio.submitAll(learnerID: me.id, to: to)
                 return redirect("/portfolio?submitted=\(n)")
             }
         }
@@ -258,7 +272,11 @@ extension WebController {
         var data: [String: Any] = [
             "token": token, "formCSRF": csrf, "name": inv.displayName, "email": inv.email,
             "expires": WebDates.display(inv.expiresAt, english: env.english, time: false),
+            "existing": try await portfolio.existingLearner(for: inv) != nil,
         ]
+        if let issuerID = inv.issuerID, let issuer = try await services.issuing.issuer(id: issuerID) {
+            data["issuerName"] = issuer.name
+        }
         if let error { data["error"] = error }
         return renderPortfolio(
             "portfolio-invitation", env, title: env.text("Créer votre compte", "Create your account"),
@@ -271,11 +289,24 @@ extension WebController {
         var plain = env
         plain.session = nil
         let form = try await self.form(request, context, plain)
-        guard try await portfolio.openInvitation(token) != nil else { throw invitationGone }
+        guard let invitation = try await portfolio.openInvitation(token) else { throw invitationGone }
         guard let cookie = request.cookies[Self.loginCSRFCookie]?.value, WebSecurity.equal(form["csrf"], cookie) else {
             throw csrfError
         }
         let password = form["password"]
+        if let existing = try await portfolio.existingLearner(for: invitation) {
+            // A second issuer's invitation: the learner joins it with the password of the account they have.
+            guard password.count <= 1000, let hash = existing.passwordHash, PasswordHash.verify(password, against: hash)
+            else {
+                return try await invitationPage(
+                    env, request, token: token,
+                    error: env.text(
+                        "Mot de passe incorrect : saisissez celui de votre compte Insigne.",
+                        "Wrong password: type the one of your Insigne account."))
+            }
+            guard let account = try await portfolio.join(token, account: existing) else { throw invitationGone }
+            return try await signedInAfterInvitation(env, account)
+        }
         guard password.count >= Portfolio.minPasswordLength, password.count <= 1000 else {
             return try await invitationPage(
                 env, request, token: token,
@@ -296,6 +327,11 @@ extension WebController {
             return busyPage(env)
         }
         guard let account = try await portfolio.accept(token, passwordHash: hash) else { throw invitationGone }
+        return try await signedInAfterInvitation(env, account)
+    }
+
+    /// Opens a session for the learner who just accepted an invitation and goes to their portfolio.
+    func signedInAfterInvitation(_ env: Env, _ account: AccountRecord) async throws -> Response {
         if let old = env.sessionToken { try await sessions.delete(token: old) }
         let (session, _) = try await sessions.create(accountID: account.id)
         return redirect(
@@ -316,7 +352,9 @@ extension WebController {
         let frameworks = try services.db.frameworks()
         let badges = try await portfolio.badges(of: me)
         let pending = pieces.filter { $0.item.status == .draft || $0.item.status == .changesRequested }.count
+        let enrolled = try await portfolio.issuers(ofLearner: me.id)
         var data: [String: Any] = [
+            "issuers": enrolled.map { ["id": $0.id, "name": $0.name] }, "chooseIssuer": enrolled.count > 1,
             "pieces": pieces.map { pieceData($0, env, names: names) }, "hasPieces": !pieces.isEmpty,
             "pendingCount": pending, "canSubmit": pending > 0,
             "frameworks": frameworks.map { ["id": $0.id, "name": $0.shortName, "code": $0.idNumber] },

@@ -84,7 +84,7 @@ extension WebController {
 
     func importReferential(_ env: Env, _ request: Request, _ context: AppRequestContext) async throws -> Response {
         let form = try await self.form(request, context, env)
-        guard env.user.role == .admin || env.user.role == .staff else { throw PageError.forbidden() }
+        guard let importer = Access.frameworkImporter(env.user) else { throw PageError.forbidden() }
         guard let file = form.files["file"], !file.body.isEmpty else {
             return try await referentialsPage(
                 env, error: env.text("Choisissez un fichier CSV ou JSON.", "Choose a CSV or JSON file."),
@@ -97,8 +97,13 @@ extension WebController {
         }
         do {
             let framework = try ReferentialFile.parse(Data(file.body))
-            let summary = try services.db.importFramework(framework, actor: env.user.id)
+            let summary = try services.db.importFramework(framework, actor: env.user.id, as: importer)
             return try await referentialsPage(env, summary: summary)
+        } catch let e as FrameworkOwnershipError {
+            let message = env.text(
+                "Réimport refusé, rien n'a été modifié : \(e.messageFR).",
+                "Re-import refused, nothing was changed: \(e.messageEN).")
+            return try await referentialsPage(env, error: message, status: .forbidden)
         } catch let e as ReferentialError {
             let message = env.text(
                 "Fichier refusé, rien n'a été enregistré. \(e.messageFR)",

@@ -8,7 +8,8 @@ import OpenBadgesCrypto
 
 /// The trainers' side of the portfolios: learners and invitations, the review queue, reviewing pieces, and
 /// awarding a badge with accepted pieces as its evidence. Staff and admin accounts only (learners are sent away
-/// by `page`).
+/// by `page`). Staff see only the learners enrolled with their issuer, the invitations it sent and the pieces
+/// submitted to it (see `LearnerIssuerRecord`); anything else answers 404, as if it did not exist.
 extension WebController {
     /// Registers the review pages (called from `registerPortfolioPages`).
     func registerReviewPages(on router: Router<AppRequestContext>) {
@@ -34,10 +35,12 @@ extension WebController {
         return a
     }
 
-    /// A live learner account; 404 otherwise.
-    func learnerAccount(_ id: String) async throws -> AccountRecord {
+    /// A live learner account this reviewer may see (enrolled with their issuer; any for admin); 404 otherwise.
+    func learnerAccount(_ id: String, for reviewer: AccountRecord) async throws -> AccountRecord {
         let a = try await services.db.writer.read { db in try AccountRecord.fetchOne(db, key: id) }
-        guard let a, a.role == .learner, a.erasedAt == nil else { throw PageError.notFound() }
+        guard let a, a.role == .learner, a.erasedAt == nil,
+            try await portfolio.maySeeLearner(reviewer, learnerID: a.id)
+        else { throw PageError.notFound() }
         return a
     }
 
@@ -46,18 +49,30 @@ extension WebController {
     func learnersPage(_ env: Env, form: WebForm?, errors: [String: String], invitationURL: String? = nil) async throws
         -> Response
     {
-        _ = try reviewer(env)
+        let me = try reviewer(env)
+        // Staff: only their issuer's learners, pieces and invitations; admin (scope nil): everything.
+        let scope: String? = me.role == .admin ? nil : (me.issuerID ?? "")
+        let issuers = me.role == .admin ? try await allowedIssuers(me) : []
         let (learners, counts, invitations) = try await services.db.writer.read { db in
-            let learners = try AccountRecord.filter(Column("role") == "learner" && Column("erasedAt") == nil)
-                .order(Column("displayName").collating(.localizedCaseInsensitiveCompare)).fetchAll(db)
+            var learnerQuery = AccountRecord.filter(Column("role") == "learner" && Column("erasedAt") == nil)
+            var evidenceQuery = "SELECT learnerID, status, COUNT(*) FROM evidence GROUP BY learnerID, status"
+            var invitationQuery = InvitationRecord.filter(Column("acceptedAt") == nil && Column("email") != "")
+            var arguments: StatementArguments = []
+            if let scope {
+                learnerQuery = learnerQuery.filter(
+                    sql: "id IN (SELECT learnerID FROM learnerIssuer WHERE issuerID = ?)", arguments: [scope])
+                evidenceQuery =
+                    "SELECT learnerID, status, COUNT(*) FROM evidence WHERE issuerID = ? GROUP BY learnerID, status"
+                arguments = [scope]
+                invitationQuery = invitationQuery.filter(Column("issuerID") == scope)
+            }
+            let learners = try learnerQuery.order(Column("displayName").collating(.localizedCaseInsensitiveCompare))
+                .fetchAll(db)
             var counts: [String: [String: Int]] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT learnerID, status, COUNT(*) FROM evidence GROUP BY learnerID, status")
-            {
+            for row in try Row.fetchAll(db, sql: evidenceQuery, arguments: arguments) {
                 counts[row[0] as String, default: [:]][row[1] as String] = row[2] as Int
             }
-            let invitations = try InvitationRecord.filter(Column("acceptedAt") == nil && Column("email") != "")
-                .order(Column("createdAt").desc).limit(50).fetchAll(db)
+            let invitations = try invitationQuery.order(Column("createdAt").desc).limit(50).fetchAll(db)
             return (learners, counts, invitations)
         }
         let now = Date()
@@ -77,6 +92,8 @@ extension WebController {
                 ]
             },
             "hasInvitations": !invitations.isEmpty,
+            "issuers": issuers.map { ["id": $0.id, "name": $0.name, "selected": $0.id == form?["issuer"]] },
+            "chooseIssuer": !issuers.isEmpty,
             "v": ["name": form?["name"] ?? "", "email": form?["email"] ?? ""], "errors": errors,
             "hasErrors": !errors.isEmpty,
         ]
@@ -96,15 +113,31 @@ extension WebController {
             errors["name"] = env.text(
                 "Nom obligatoire (200 caractères au plus).", "Name required (200 characters at most).")
         }
+        // The issuer the learner is invited to: the staff's own; an administrator picks one, or none (the site).
+        var issuerID: String? = me.role == .admin ? nil : me.issuerID
+        if me.role == .admin, let chosen = form.optional("issuer") {
+            guard try await allowedIssuers(me).contains(where: { $0.id == chosen }) else {
+                throw PageError.badRequest("Émetteur inconnu.", "Unknown issuer.")
+            }
+            issuerID = chosen
+        }
+        guard me.role == .admin || issuerID != nil else { throw PageError.forbidden() }
         let at = email.firstIndex(of: "@")
         if email.count > 320 || at == nil || at == email.startIndex || email.hasSuffix("@") || email.contains(" ") {
             errors["email"] = env.text("Adresse électronique invalide.", "Invalid email address.")
         } else {
-            let taken = try await services.db.writer.read { db in
-                try AccountRecord.filter(
+            // An existing learner may be invited by another issuer (they join it with their password); any other
+            // account, or a learner already enrolled with this issuer (or of the site), may not.
+            let invitedTo = issuerID
+            let taken = try await services.db.writer.read { db -> Bool in
+                let found = try AccountRecord.filter(
                     sql: "login = ? COLLATE NOCASE OR email = ? COLLATE NOCASE", arguments: [email, email]
                 )
-                .fetchCount(db) > 0
+                .fetchAll(db)
+                guard found.count == 1, let a = found.first, a.role == .learner, a.erasedAt == nil, let invitedTo
+                else { return !found.isEmpty }
+                return try LearnerIssuerRecord.filter(Column("learnerID") == a.id && Column("issuerID") == invitedTo)
+                    .fetchCount(db) > 0
             }
             if taken {
                 errors["email"] = env.text(
@@ -112,7 +145,8 @@ extension WebController {
             }
         }
         guard errors.isEmpty else { return try await learnersPage(env, form: form, errors: errors) }
-        let token = try await portfolio.invite(name: name, email: EmailNormalization.normalize(email), by: me.id)
+        let token = try await portfolio.invite(
+            name: name, email: EmailNormalization.normalize(email), by: me.id, issuerID: issuerID)
         return try await learnersPage(
             env, form: nil, errors: [:], invitationURL: services.urls.base + "/invitation/" + token)
     }
@@ -120,15 +154,16 @@ extension WebController {
     // MARK: - Review queue
 
     func reviewsPage(_ env: Env) async throws -> Response {
-        _ = try reviewer(env)
+        let me = try reviewer(env)
+        let scope: String? = me.role == .admin ? nil : (me.issuerID ?? "")
         let rows = try await services.db.writer.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT a.id, a.displayName, COUNT(*), MIN(e.submittedAt) FROM evidence e JOIN account a ON a.id = e.learnerID
-                    WHERE e.status = 'submitted' AND a.erasedAt IS NULL
+                    WHERE e.status = 'submitted' AND a.erasedAt IS NULL AND (? IS NULL OR e.issuerID = ?)
                     GROUP BY a.id ORDER BY MIN(e.submittedAt) ASC
-                    """)
+                    """, arguments: [scope, scope])
         }
         let items: [[String: Any]] = rows.map { r in
             let since: Date? = r[3]
@@ -150,8 +185,9 @@ extension WebController {
         async throws -> Response
     {
         let me = try reviewer(env)
-        let learner = try await learnerAccount(id)
+        let learner = try await learnerAccount(id, for: me)
         let pieces = try await portfolio.pieces(learnerID: id, statuses: [.submitted, .accepted, .changesRequested])
+            .filter { Access.maySee(me, submittedTo: $0.item.issuerID) }
         let names = try await competencyNames()
         let issuers = try await allowedIssuers(me)
         let issuerIDs = issuers.map(\.id)
@@ -223,10 +259,12 @@ extension WebController {
     {
         let form = try await self.form(request, context, env)
         let me = try reviewer(env)
-        guard let piece = try await portfolio.piece(id: id), piece.item.status != .draft else {
+        guard let piece = try await portfolio.piece(id: id), piece.item.status != .draft,
+            Access.maySee(me, submittedTo: piece.item.issuerID)
+        else {
             throw PageError.notFound()
         }
-        let learner = try await learnerAccount(piece.item.learnerID)
+        let learner = try await learnerAccount(piece.item.learnerID, for: me)
         let accept = form["decision"] == "accept"
         let comment = form["comment"].trimmingCharacters(in: .whitespacesAndNewlines)
         if !accept {
@@ -309,18 +347,21 @@ extension WebController {
     {
         let form = try await self.form(request, context, env)
         let me = try reviewer(env)
-        let learner = try await learnerAccount(id)
+        let learner = try await learnerAccount(id, for: me)
         let (badge, issuer) = try await self.badge(form["badge"], for: me)
         guard let email = learner.email, !email.isEmpty else { throw PageError.notFound() }
         let chosen = Set(form.values["evidence"] ?? [])
+        // Citable: this learner's accepted pieces that this account may see and that were examined for the badge's
+        // issuer (or, for a learner of the site, by an administrator).
         let accepted = try await portfolio.pieces(learnerID: id, statuses: [.accepted]).filter {
-            chosen.contains($0.item.id)
+            chosen.contains($0.item.id) && Access.maySee(me, submittedTo: $0.item.issuerID)
+                && ($0.item.issuerID == nil || $0.item.issuerID == badge.issuerID)
         }
         var errors: [String: String] = [:]
         if accepted.count != chosen.count {
             errors["evidence"] = env.text(
-                "Seules les preuves acceptées de cette personne peuvent être jointes.",
-                "Only this person's accepted pieces can be attached.")
+                "Seules les preuves acceptées de cette personne, examinées pour l'émetteur de ce badge, peuvent être jointes.",
+                "Only this person's accepted pieces, examined for this badge's issuer, can be attached.")
         }
         let narrative = form.optional("narrative")
         if let n = narrative, n.count > 20000 {

@@ -19,6 +19,8 @@ public struct LearnerPersonalRecords: Sendable {
     /// Their authorisation codes and tokens (hashes included: the caller must not export them).
     public var oauthCodes: [OAuthCodeRecord]
     public var oauthTokens: [OAuthTokenRecord]
+    /// The establishments they are enrolled with (one row per issuer that invited them).
+    public var enrolments: [LearnerIssuerRecord] = []
 }
 
 /// What an erasure removed.
@@ -84,7 +86,9 @@ extension AppDatabase {
                 .fetchAll(db)
             return LearnerPersonalRecords(
                 invitations: invitations, confirmedEmails: emails, assertions: assertions, badgeClasses: classes,
-                publications: publications, oauthClients: clients, oauthCodes: codes, oauthTokens: tokens)
+                publications: publications, oauthClients: clients, oauthCodes: codes, oauthTokens: tokens,
+                enrolments: try LearnerIssuerRecord.filter(Column("learnerID") == accountID)
+                    .order(Column("createdAt")).fetchAll(db))
         }
     }
 
@@ -137,6 +141,7 @@ extension AppDatabase {
             let pieces = db.changesCount
             try db.execute(sql: "DELETE FROM shareLink WHERE learnerID = ?", arguments: [id])
             let links = db.changesCount
+            try db.execute(sql: "DELETE FROM learnerIssuer WHERE learnerID = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM webSession WHERE accountID = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM apiToken WHERE accountID = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM oauthCode WHERE accountID = ?", arguments: [id])

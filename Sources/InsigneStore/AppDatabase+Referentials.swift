@@ -19,22 +19,30 @@ extension AppDatabase {
     /// Imports (or re-imports) a validated framework in one transaction. A framework is matched by its id number;
     /// competencies by theirs. Competencies missing from the new file are retired, never deleted, so badge classes
     /// aligned to them keep working URLs.
-    public func importFramework(_ framework: CompetencyFramework, actor: String, now: Date = Date()) throws
-        -> FrameworkImportSummary
-    {
+    public func importFramework(
+        _ framework: CompetencyFramework, actor: String, as importer: FrameworkImporter = .site, now: Date = Date()
+    ) throws -> FrameworkImportSummary {
         let f = try framework.validated()
         try Self.checkTree(f)
         return try writer.write { db in
             var created = false
             var record: FrameworkRecord
             if let existing = try FrameworkRecord.filter(Column("idNumber") == f.idNumber).fetchOne(db) {
+                if case .issuer(let issuerID) = importer, existing.ownerIssuerID != issuerID {
+                    let ownerName = try existing.ownerIssuerID.flatMap { try IssuerRecord.fetchOne(db, key: $0)?.name }
+                    throw FrameworkOwnershipError(
+                        frameworkID: existing.id, shortName: existing.shortName, ownerIssuerID: existing.ownerIssuerID,
+                        ownerName: ownerName)
+                }
                 record = existing
             } else {
                 created = true
+                var owner: String?
+                if case .issuer(let issuerID) = importer { owner = issuerID }
                 record = FrameworkRecord(
                     id: try Self.freeFrameworkSlug(for: f.idNumber, db), idNumber: f.idNumber, shortName: "",
                     description: "", descriptionFormat: 1, scaleValues: [], scaleConfiguration: "", taxonomies: [],
-                    createdAt: now, updatedAt: now)
+                    createdAt: now, updatedAt: now, ownerIssuerID: owner)
             }
             record.shortName = f.shortName
             record.description = f.description
@@ -240,5 +248,37 @@ extension AppDatabase {
                 arguments: [reference, reference]
             ).fetchOne(db)
         }
+    }
+}
+
+/// Who imports a framework: the site (an administrator, the CLI, the demo) may create and re-import any framework,
+/// and what it creates belongs to the site; an issuer's staff create frameworks owned by that issuer and may
+/// re-import only those.
+public enum FrameworkImporter: Sendable, Equatable {
+    case site
+    case issuer(String)
+}
+
+/// A re-import refused because the framework belongs to someone else; nothing was changed.
+public struct FrameworkOwnershipError: Error, Sendable {
+    public let frameworkID: String
+    public let shortName: String
+    /// The owner issuer; nil: the site (administrators).
+    public let ownerIssuerID: String?
+    /// The owner issuer's name, when there is one.
+    public let ownerName: String?
+
+    /// French message naming the owner.
+    public var messageFR: String {
+        let owner = ownerName.map { "à l'émetteur « \($0) »" } ?? "au site (administrateurs)"
+        return
+            "le référentiel « \(shortName) » appartient \(owner) : seul son propriétaire peut le réimporter ou le modifier ; vous pouvez l'utiliser et y aligner vos badges"
+    }
+
+    /// English message naming the owner.
+    public var messageEN: String {
+        let owner = ownerName.map { "the issuer \"\($0)\"" } ?? "the site (administrators)"
+        return
+            "the framework \"\(shortName)\" belongs to \(owner): only its owner may re-import or change it; you may use it and align your badges to it"
     }
 }

@@ -294,6 +294,57 @@ public struct AppDatabase: Sendable {
                 t.primaryKey(["evidenceID", "badgeClassID"])
             }
         }
+        m.registerMigration(
+            "v5-access: learners enrolled per issuer, evidence submitted to an issuer, framework owners"
+        ) {
+            db in
+            // Who sees a learner: one row per (learner, issuer) that invited them (see `LearnerIssuerRecord`).
+            try db.create(table: "learnerIssuer") { t in
+                t.column("learnerID", .text).notNull().references("account", onDelete: .cascade)
+                t.column("issuerID", .text).notNull().indexed().references("issuer", onDelete: .cascade)
+                t.column("createdAt", .datetime).notNull()
+                t.primaryKey(["learnerID", "issuerID"])
+            }
+            try db.alter(table: "invitation") { t in
+                t.add(column: "issuerID", .text).references("issuer", onDelete: .setNull)  // nil: the site (admin)
+            }
+            try db.alter(table: "evidence") { t in
+                t.add(column: "issuerID", .text).indexed().references("issuer", onDelete: .setNull)  // submitted to
+            }
+            try db.alter(table: "framework") { t in
+                t.add(column: "ownerIssuerID", .text).references("issuer", onDelete: .setNull)  // nil: the site
+            }
+            // Existing rows: an invitation belongs to the issuer of the staff account that sent it (admin: the site);
+            // a learner is enrolled with the issuers of their accepted invitations; a piece already submitted
+            // belongs to the learner's first issuer; a framework to the issuer of the staff account that first
+            // imported it (audit log), else to the site.
+            try db.execute(
+                sql: """
+                    UPDATE invitation SET issuerID = (
+                        SELECT a.issuerID FROM account a WHERE a.id = invitation.createdBy AND a.role = 'staff')
+                    """)
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO learnerIssuer (learnerID, issuerID, createdAt)
+                    SELECT accountID, issuerID, MIN(acceptedAt) FROM invitation
+                    WHERE accountID IS NOT NULL AND issuerID IS NOT NULL AND acceptedAt IS NOT NULL
+                    GROUP BY accountID, issuerID
+                    """)
+            try db.execute(
+                sql: """
+                    UPDATE evidence SET issuerID = (
+                        SELECT l.issuerID FROM learnerIssuer l WHERE l.learnerID = evidence.learnerID
+                        ORDER BY l.createdAt, l.issuerID LIMIT 1)
+                    WHERE status <> 'draft'
+                    """)
+            try db.execute(
+                sql: """
+                    UPDATE framework SET ownerIssuerID = (
+                        SELECT a.issuerID FROM auditEvent e JOIN account a ON a.id = e.actor
+                        WHERE e.action = 'framework.import' AND e.subject = framework.id AND a.role = 'staff'
+                        ORDER BY e.at LIMIT 1)
+                    """)
+        }
         return m
     }
 }

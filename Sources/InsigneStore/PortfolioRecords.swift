@@ -12,14 +12,17 @@ public struct InvitationRecord: Codable, Sendable, Equatable, FetchableRecord, P
     public var createdAt: Date
     public var expiresAt: Date
     public var acceptedAt: Date?
-    /// The learner account created when it was accepted.
+    /// The learner account created (or joined) when it was accepted.
     public var accountID: String?
+    /// The issuer the learner is invited to (the inviting staff's issuer); nil: the site (an administrator's).
+    public var issuerID: String?
 
     /// Creates a record.
     public init(
         tokenHash: String, email: String, displayName: String, createdBy: String, createdAt: Date, expiresAt: Date,
-        acceptedAt: Date? = nil, accountID: String? = nil
+        acceptedAt: Date? = nil, accountID: String? = nil, issuerID: String? = nil
     ) {
+        self.issuerID = issuerID
         self.tokenHash = tokenHash
         self.email = email
         self.displayName = displayName
@@ -28,6 +31,27 @@ public struct InvitationRecord: Codable, Sendable, Equatable, FetchableRecord, P
         self.expiresAt = expiresAt
         self.acceptedAt = acceptedAt
         self.accountID = accountID
+    }
+}
+
+/// A learner's enrolment with an issuer (created when the learner accepts that issuer's invitation).
+///
+/// Access model: a learner belongs to every issuer that enrolled them, and each issuer sees only what was shared
+/// with it. Staff of an issuer see the learners enrolled with it, the invitations it sent, and the pieces submitted
+/// to it (`EvidenceItemRecord.issuerID`); they review and cite only those. A learner invited by two issuers chooses,
+/// when submitting, which one examines the pieces. Administrators see everything. The issuer hierarchy
+/// (`IssuerRecord.parentID`) is a public description only: it grants no access.
+public struct LearnerIssuerRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "learnerIssuer"
+    public var learnerID: String
+    public var issuerID: String
+    public var createdAt: Date
+
+    /// Creates a record.
+    public init(learnerID: String, issuerID: String, createdAt: Date) {
+        self.learnerID = learnerID
+        self.issuerID = issuerID
+        self.createdAt = createdAt
     }
 }
 
@@ -77,13 +101,17 @@ public struct EvidenceItemRecord: Codable, Sendable, Equatable, FetchableRecord,
     public var submittedAt: Date?
     public var createdAt: Date
     public var updatedAt: Date
+    /// The issuer the piece was submitted to for review (nil for drafts, and for learners of the site only): only
+    /// that issuer's staff (and administrators) may read, review and cite it.
+    public var issuerID: String?
 
     /// Creates a record.
     public init(
         id: String, learnerID: String, kind: Kind, title: String, narrative: String? = nil, linkURL: String? = nil,
         blobSHA256: String? = nil, fileName: String? = nil, genre: String? = nil, description: String? = nil,
-        status: Status = .draft, createdAt: Date, updatedAt: Date
+        status: Status = .draft, createdAt: Date, updatedAt: Date, issuerID: String? = nil
     ) {
+        self.issuerID = issuerID
         self.description = description
         self.id = id
         self.learnerID = learnerID

@@ -17,12 +17,16 @@ public struct FrameworkRecord: Codable, Sendable, Equatable, FetchableRecord, Pe
     public var taxonomies: [String]
     public var createdAt: Date
     public var updatedAt: Date
+    /// The issuer whose staff may re-import or change it; nil: the site (administrators only). Anyone may use it.
+    public var ownerIssuerID: String?
 
     /// Creates a record.
     public init(
         id: String, idNumber: String, shortName: String, description: String, descriptionFormat: Int,
-        scaleValues: [String], scaleConfiguration: String, taxonomies: [String], createdAt: Date, updatedAt: Date
+        scaleValues: [String], scaleConfiguration: String, taxonomies: [String], createdAt: Date, updatedAt: Date,
+        ownerIssuerID: String? = nil
     ) {
+        self.ownerIssuerID = ownerIssuerID
         self.id = id
         self.idNumber = idNumber
         self.shortName = shortName

@@ -80,6 +80,9 @@ struct PersonalDataCoverageTests {
                     accountID: account.id, scopes: "assertion.readonly offline_access",
                     grantID: String(repeating: "d", count: 64), createdAt: now, expiresAt: now.addingTimeInterval(3600)
                 ).insert(db)
+                // Enrolled with the establishment (an administrator's invitation enrols with none).
+                try LearnerIssuerRecord(learnerID: account.id, issuerID: DemoSeeder.establishmentID, createdAt: now)
+                    .insert(db, onConflict: .ignore)
                 try APITokenRecord(
                     tokenHash: String(repeating: "f", count: 64), accountID: account.id, label: "x", createdAt: now
                 ).insert(db)
@@ -112,6 +115,9 @@ struct PersonalDataCoverageTests {
                 "evidencePublication": .init(
                     exportEntry: "evidence-publications.json", exportMarker: "/public-evidence/",
                     stillAbout: "SELECT COUNT(*) FROM evidencePublication WHERE evidenceID = :piece"),
+                "learnerIssuer": .init(
+                    exportEntry: "establishments.json", exportMarker: DemoSeeder.establishmentID,
+                    stillAbout: "SELECT COUNT(*) FROM learnerIssuer WHERE learnerID = :id"),
                 "shareLink": .init(
                     exportEntry: "share-links.json", exportMarker: "Jury VAE",
                     stillAbout: "SELECT COUNT(*) FROM shareLink WHERE learnerID = :id"),

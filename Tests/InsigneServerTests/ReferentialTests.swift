@@ -130,11 +130,17 @@ struct ReferentialAPITests {
             #expect(created.json["added"]?.numberValue == 3)
             #expect(created.json["framework"]?["id"] == "hyg-1")
             #expect(created.headers[.location] == "http://127.0.0.1:8080/referentials/hyg-1")
-            // Same file as JSON, by the staff account: re-imported, nothing changed.
+            // Same file as JSON: the staff account may not re-import the site's framework (403 naming the owner);
+            // the administrator may: re-imported, nothing changed.
             let core = try #require(try h.services.db.coreFramework(id: "hyg-1"))
-            let again = try await api.call(
+            let refusedToStaff = try await api.call(
                 .post, "/api/v1/referentials", token: APIHarness.staffToken,
                 body: [UInt8](CompetencyFrameworkJSON.encode(core)))
+            #expect(refusedToStaff.status == .forbidden)
+            #expect(refusedToStaff.isBilingualProblem)
+            #expect(refusedToStaff.json["i18n"]?["fr"]?["detail"]?.stringValue?.contains("au site") == true)
+            let again = try await api.call(
+                .post, "/api/v1/referentials", body: [UInt8](CompetencyFrameworkJSON.encode(core)))
             #expect(again.status == .ok)
             #expect(again.json["unchanged"]?.numberValue == 3)
             // A record with 13 columns on line 4: 422 with the line, nothing stored.

@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+import InsigneStore
+import OpenBadges
+
+/// Who may cite which portfolio evidence in an award, whatever the route (portfolio, award form, bulk, API).
+extension IssuingService {
+    /// Refuses an award whose evidence points to a learner's portfolio piece (`<base>/evidence/<id>`) unless the
+    /// piece was accepted, belongs to the recipient, and was examined for the badge's issuer (a piece of a learner
+    /// of the site: by an administrator only). Unknown pieces are refused with the same message, so nothing about
+    /// other issuers' learners is revealed.
+    ///
+    /// Returns the evidence to sign: a cited piece never publishes its private `/evidence/<id>` link (it answers 404
+    /// to everyone). It becomes the piece's public link when the learner chose to publish it with this badge class,
+    /// otherwise it is dropped, and an entry left with no text becomes the neutral note « Preuves examinées par … ».
+    func checkPortfolioCitations(_ request: AwardRequest, badge: BadgeClassRecord, actor: String) async throws
+        -> [EvidenceRecord]
+    {
+        let prefix = documents.urls.base + "/evidence/"
+        func pieceID(_ e: EvidenceRecord) -> String? {
+            guard let id = e.id, id.hasPrefix(prefix) else { return nil }
+            return String(id.dropFirst(prefix.count).prefix { $0 != "/" && $0 != "?" && $0 != "#" })
+        }
+        let ids = request.evidence.compactMap(pieceID)
+        guard !ids.isEmpty else { return request.evidence }
+        let recipient = EmailNormalization.normalize(request.recipientEmail)
+        let allowed = try await db.writer.read { db -> Bool in
+            let account = try AccountRecord.fetchOne(db, key: actor)
+            for id in ids {
+                guard let piece = try EvidenceItemRecord.fetchOne(db, key: id), piece.status == .accepted,
+                    let learner = try AccountRecord.fetchOne(db, key: piece.learnerID), learner.erasedAt == nil
+                else { return false }
+                if let issuerID = piece.issuerID {
+                    guard issuerID == badge.issuerID else { return false }
+                } else {
+                    guard account?.role == .admin else { return false }
+                }
+                var addresses = Set(
+                    try String.fetchAll(
+                        db, sql: "SELECT email FROM learnerEmail WHERE accountID = ? AND verifiedAt IS NOT NULL",
+                        arguments: [learner.id]))
+                if let e = learner.email { addresses.insert(EmailNormalization.normalize(e)) }
+                guard addresses.contains(recipient) else { return false }
+            }
+            return true
+        }
+        guard allowed else {
+            throw ServiceError(
+                .invalid, field: "evidence",
+                fr:
+                    "une preuve citée n'est pas une preuve acceptée de cette personne, examinée pour l'émetteur de ce badge",
+                en:
+                    "a cited piece of evidence is not an accepted piece of this person's, examined for this badge's issuer"
+            )
+        }
+        let tokens = try await db.publicationTokens(evidenceIDs: ids, badgeClassID: badge.id)
+        let issuerName = try await issuer(id: badge.issuerID)?.name ?? ""
+        return request.evidence.map { e in
+            guard let piece = pieceID(e) else { return e }
+            var out = e
+            out.id = tokens[piece].map { WebController.publicEvidenceURL(base: documents.urls.base, token: $0) }
+            if out.id == nil, out.name == nil, out.narrative == nil, out.description == nil {
+                out.narrative = WebController.defaultEvidenceNote(issuer: issuerName)
+            }
+            return out
+        }
+    }
+}
