@@ -168,6 +168,42 @@ struct EvidencePrivacyTests {
     }
 }
 
+extension EvidencePrivacyTests {
+    /// Any other route (API, bulk CSV) that cites `<base>/evidence/<id>`: the private link is never signed; it becomes
+    /// the public link of a piece the learner published with this badge class, else the neutral note.
+    @Test func citationsThroughTheAPINeverSignAPrivateLink() async throws {
+        let h = try await WebHarness.make()
+        try h.importFramework()
+        try await h.run { trainer in
+            try await trainer.signIn()
+            let (learner, _, story, file) = try await Self.acceptedPieces(h, trainer)
+            _ = try await learner.get("/evidence/\(file.id)")
+            _ = try await learner.post("/portfolio/evidence/\(file.id)/publication", [("badge", "bientraitance")])
+            let admin = try #require(
+                try await h.services.db.writer.read { db in
+                    try AccountRecord.filter(Column("login") == "admin").fetchOne(db)
+                })
+            let base = h.services.urls.base
+            let (record, _) = try await h.services.issuing.award(
+                AwardRequest(
+                    badgeClassID: "bientraitance", recipientEmail: "eloise@example.org",
+                    evidence: [
+                        EvidenceRecord(id: base + "/evidence/" + story.id),
+                        EvidenceRecord(id: base + "/evidence/" + file.id, name: "Bilan de stage"),
+                    ]),
+                actor: admin.id)
+            let payload = try Self.payloadText(record.jws)
+            #expect(!payload.contains("/evidence/"))
+            #expect(!payload.contains(story.id) && !payload.contains(file.id))
+            #expect(payload.contains("Preuves examin"))
+            let evidence = try #require(try PortfolioTests.payload(record.jws)["evidence"] as? [[String: Any]])
+            let link = try #require(evidence.compactMap { $0["id"] as? String }.first)
+            #expect(link.hasPrefix(base + "/public-evidence/"))
+            #expect(try await WebBrowser(client: trainer.client).get(String(link.dropFirst(base.count))).status == .ok)
+        }
+    }
+}
+
 extension String {
     /// Undoes the HTML escaping of a template value.
     var htmlUnescaped: String {
