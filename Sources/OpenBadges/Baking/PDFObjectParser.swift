@@ -116,13 +116,15 @@ struct PDFObjectParser {
     }
 
     /// Consumes `word` when it is the next token.
-    mutating func keyword(_ word: String) -> Bool {
-        let w = Array(word.utf8)
-        guard position + w.count <= bytes.count, bytes[position..<position + w.count].elementsEqual(w) else {
-            return false
+    mutating func keyword(_ word: StaticString) -> Bool {
+        // Called at nearly every token: compared in place, no allocation.
+        let end = word.withUTF8Buffer { w -> Int? in
+            guard position + w.count <= bytes.count, bytes[position..<position + w.count].elementsEqual(w) else {
+                return nil
+            }
+            return position + w.count
         }
-        let end = position + w.count
-        guard end == bytes.count || !Self.isRegular(bytes[end]) else { return false }
+        guard let end, end == bytes.count || !Self.isRegular(bytes[end]) else { return false }
         position = end
         return true
     }
