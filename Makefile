@@ -3,6 +3,7 @@
 #   make demo   the command-line round trip (keygen → sign → bake → verify) in ./demo
 #   make test   builds and passes every test (unit, interop with the official 1EdTech tools)
 #   make bench  release build, throughput against raw OpenSSL measured in the same run
+#   make fuzz   coverage-guided fuzzing (libFuzzer + ASan) of every parser of untrusted input, FUZZ_SECONDS each
 
 SHELL := /bin/bash
 SWIFT ?= swift
@@ -24,7 +25,7 @@ BROWSER_VENV := .venv-browser
 BROWSER_PY_PACKAGES := selenium<4.52
 BROWSER_VENV_STAMP := $(BROWSER_VENV)/.installed-$(shell echo "$(BROWSER_PY_PACKAGES)" | cksum | cut -d' ' -f1)
 
-.PHONY: deps apt-deps py-deps browser-deps build run demo test lint format bench clean
+.PHONY: deps apt-deps py-deps browser-deps build run demo test lint format bench clean fuzz fuzz-smoke
 
 deps: apt-deps py-deps browser-deps
 
@@ -72,6 +73,20 @@ test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --skip InteropTests
 	$(SWIFT) test --skip-build --filter InteropTests --no-parallel
+	$(MAKE) fuzz-smoke
+
+# Coverage-guided fuzzing of every parser of untrusted input (Tests/Fuzz: one libFuzzer target per parser, seeded
+# from Fixtures/, built with ASan into .build-fuzz/). Fails on any crash; the crashing input is kept under
+# .build-fuzz/artifacts/<target>/ (add it to Fixtures/malformed/ with a regression test). Each target's executions are
+# printed. `make fuzz-smoke` (a few seconds per target) runs inside `make test`.
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 3
+
+fuzz: apt-deps
+	SWIFT=$(SWIFT) bash Tests/Fuzz/fuzz.sh $(FUZZ_SECONDS)
+
+fuzz-smoke: apt-deps
+	SWIFT=$(SWIFT) bash Tests/Fuzz/fuzz.sh $(FUZZ_SMOKE_SECONDS)
 
 # Formatting (swift format, shipped with the toolchain; rules in .swift-format): `make format` rewrites,
 # `make lint` fails on any difference.
@@ -88,4 +103,4 @@ bench: apt-deps
 	.build/release/insigne bench-server
 
 clean:
-	rm -rf .build $(VENV) $(BROWSER_VENV) demo artifacts
+	rm -rf .build .build-fuzz $(VENV) $(BROWSER_VENV) demo artifacts

@@ -9,6 +9,7 @@ import PackageDescription
 //   OpenBadgesHTTP             HTTP DocumentLoader with SSRF guard (sockets + OpenSSL TLS)
 //   OpenBadgesPDF              certificate PDF (libharu + libqrencode through CLibHaru, CQREncode)
 //   CSVText                    pure: RFC 4180 CSV reader and writer (Foundation only)
+//   MultipartParsing           pure: strict multipart/form-data parser (Foundation only; fuzzed on its own)
 //   CompetencyFrameworks       pure: competency referentials, Moodle CSV import/export, JSON form
 //   InsigneStore               GRDB database, records, keystore
 //   InsigneServer              Hummingbird service: hosted documents, API, pages, portfolios
@@ -62,6 +63,7 @@ let package = Package(
             dependencies: ["OpenBadges", "CLibHaru", "CQREncode"]
         ),
         .target(name: "CSVText"),
+        .target(name: "MultipartParsing"),
         .target(
             name: "CompetencyFrameworks",
             dependencies: ["OpenBadges", "CSVText"]
@@ -77,7 +79,7 @@ let package = Package(
             name: "InsigneServer",
             dependencies: [
                 "OpenBadges", "OpenBadgesCrypto", "OpenBadgesPNG", "OpenBadgesHTTP", "OpenBadgesPDF", "InsigneStore",
-                "CompetencyFrameworks", "CSVText",
+                "CompetencyFrameworks", "CSVText", "MultipartParsing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,6 @@
 import Foundation
+// The strict parser lives in its own pure module (fuzzed without the server); re-exported for the whole server.
+@_exported import MultipartParsing
 
 /// A parsed `multipart/form-data` body with field accessors (the API's view of `MultipartFormData`).
 struct MultipartForm: Sendable {

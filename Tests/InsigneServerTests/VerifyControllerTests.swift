@@ -179,6 +179,24 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
         }
     }
 
+    /// A 171-byte PDF whose stream `/Length` is `+1e300` stopped the whole service (Swift trap) when posted
+    /// anonymously; it now gets a report like any other file.
+    @Test func hostilePDFLengthGetsAReportNotACrash() async throws {
+        let f = try await VerifyFixture.make()
+        let pdf = [UInt8](
+            try Data(contentsOf: TestPaths.fixtures.appendingPathComponent("malformed/pdf-length-1e300.pdf")))
+        try await f.app().test(.router) { client in
+            try await client.execute(
+                uri: "/verify", method: .post, headers: [.contentType: "application/pdf"], body: ByteBuffer(bytes: pdf)
+            ) { r in
+                #expect(r.status == .ok)
+                let report = try json(r.body)
+                #expect(report["input"]?["format"] == "pdf")
+                #expect(report["valid"] == false)
+            }
+        }
+    }
+
     @Test func recipientRightAndWrong() async throws {
         let f = try await VerifyFixture.make()
         let a = try await f.award()

@@ -148,4 +148,36 @@ struct PDFAssertionExtractorTests {
         #expect(report.outcome == outcome, "\(S.problems(report))")
         #expect(report.inputFormat == "pdf")
     }
+
+    // MARK: Hostile lengths (found by fuzzing: Fixtures/malformed/pdf-length-*.pdf)
+
+    /// Every `Fixtures/malformed/pdf-*.pdf`: inputs that once stopped the process.
+    static let malformedPDFs: [String] = {
+        let dir = TestPaths.fixtures.appendingPathComponent("malformed")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        return names.filter { $0.hasPrefix("pdf-") && $0.hasSuffix(".pdf") }.sorted()
+    }()
+
+    @Test func theLengthRegressionFixturesExist() {
+        #expect(
+            Set(Self.malformedPDFs).isSuperset(of: [
+                "pdf-length-1e300.pdf", "pdf-length-inf.pdf", "pdf-length-99999e99999.pdf", "pdf-length-dot-5e300.pdf",
+            ]))
+    }
+
+    /// A stream `/Length` of `+1e300`, `+inf`, `+99999e99999` or `.5e300` was converted to `Int` unchecked: a trap that
+    /// stopped `insigne serve` on an anonymous `POST /verify`. Such a length is now ignored (the data ends at
+    /// `endstream`) and the verifier answers with a verdict.
+    @Test(arguments: malformedPDFs)
+    func absurdStreamLengthsAreIgnoredNotTrappedOn(name: String) async throws {
+        let pdf = [UInt8](try Data(contentsOf: TestPaths.fixtures.appendingPathComponent("malformed/\(name)")))
+        if name.hasPrefix("pdf-length-") {
+            #expect(try PDFAssertionExtractor.extract(from: pdf).jws == "a.b.c")
+        } else {
+            _ = try? PDFAssertionExtractor.extract(from: pdf)
+        }
+        let report = await S.verify(.data(pdf), loader: fixture.loader(), now: now)
+        #expect(report.verdict != .valid)
+        #expect(report.check("input.format")?.status == .passed)
+    }
 }

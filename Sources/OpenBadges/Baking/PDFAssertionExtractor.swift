@@ -95,10 +95,11 @@ public enum PDFAssertionExtractor {
             // The declared length wins: without it (an indirect `/Length`), the parser had to guess where the data
             // ends before `endstream` and may have taken a final CR or LF of the data for the line end.
             var data = range
-            if case .number(let length)? = parser.resolve(dict["Length"]), length >= 0,
-                Int(length) <= range.count + 2, range.lowerBound + Int(length) <= parser.bytes.count
+            // A length read from the file is checked before any arithmetic (`/Length +1e300` once trapped here).
+            if let length = parser.resolve(dict["Length"])?.wholeNumber(atMost: range.count + 2),
+                length <= parser.bytes.count - range.lowerBound
             {
-                data = range.lowerBound..<range.lowerBound + Int(length)
+                data = range.lowerBound..<range.lowerBound + length
             }
             let jws = try jwsText(
                 try decode(parser.bytes[data], filter: parser.resolve(dict["Filter"]), parser: parser),

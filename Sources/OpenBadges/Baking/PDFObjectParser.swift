@@ -17,6 +17,15 @@ indirect enum PDFObject: Equatable {
         default: nil
         }
     }
+
+    /// This number as an `Int` when it is whole, in `0...limit` (a stream length, an offset): nil for anything else,
+    /// fractions, infinities and NaN included, so a value read from the file never traps when converted.
+    func wholeNumber(atMost limit: Int) -> Int? {
+        guard case .number(let value) = self, value.isFinite, value >= 0, value <= Double(limit),
+            value == value.rounded(.towardZero)
+        else { return nil }
+        return Int(value)
+    }
 }
 
 /// A tolerant reader of the objects of a classic PDF file (`N G obj … endobj`, `trailer << … >>`): enough to
@@ -107,13 +116,15 @@ struct PDFObjectParser {
     }
 
     /// Consumes `word` when it is the next token.
-    mutating func keyword(_ word: String) -> Bool {
-        let w = Array(word.utf8)
-        guard position + w.count <= bytes.count, bytes[position..<position + w.count].elementsEqual(w) else {
-            return false
+    mutating func keyword(_ word: StaticString) -> Bool {
+        // Called at nearly every token: compared in place, no allocation.
+        let end = word.withUTF8Buffer { w -> Int? in
+            guard position + w.count <= bytes.count, bytes[position..<position + w.count].elementsEqual(w) else {
+                return nil
+            }
+            return position + w.count
         }
-        let end = position + w.count
-        guard end == bytes.count || !Self.isRegular(bytes[end]) else { return false }
+        guard let end, end == bytes.count || !Self.isRegular(bytes[end]) else { return false }
         position = end
         return true
     }
@@ -327,8 +338,8 @@ struct PDFObjectParser {
         if position < bytes.count, bytes[position] == 0x0D { position += 1 }
         if position < bytes.count, bytes[position] == 0x0A { position += 1 }
         let start = position
-        if case .number(let length)? = d["Length"], length >= 0, length <= Double(bytes.count - start) {
-            let end = start + Int(length)
+        if let length = d["Length"]?.wholeNumber(atMost: bytes.count - start) {
+            let end = start + length
             var p = end
             while p < bytes.count, Self.isWhitespace(bytes[p]) { p += 1 }
             let marker = Array("endstream".utf8)

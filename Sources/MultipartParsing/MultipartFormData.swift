@@ -1,25 +1,41 @@
 import Foundation
 
 /// One part of a `multipart/form-data` body.
-struct MultipartPart: Sendable, Equatable {
-    var name: String
-    var filename: String?
-    var contentType: String?
-    var body: [UInt8]
+public struct MultipartPart: Sendable, Equatable {
+    /// The form field name.
+    public var name: String
+    /// The file name, for a file field.
+    public var filename: String?
+    /// The part's `Content-Type`, if given.
+    public var contentType: String?
+    /// The part's bytes.
+    public var body: [UInt8]
+
+    /// Creates a part.
+    public init(name: String, filename: String? = nil, contentType: String? = nil, body: [UInt8]) {
+        self.name = name
+        self.filename = filename
+        self.contentType = contentType
+        self.body = body
+    }
 }
 
 /// A strict `multipart/form-data` parser (RFC 7578): CRLF line endings, a `Content-Disposition: form-data` header
 /// with a name on every part, a closing delimiter, bounded header size and part count.
-enum MultipartFormData {
-    struct Malformed: Error, Equatable {
-        var reason: String
+public enum MultipartFormData {
+    /// Why a body was refused.
+    public struct Malformed: Error, Equatable {
+        /// What is wrong (English, for logs and messages).
+        public var reason: String
     }
 
-    static let maxParts = 64
-    static let maxHeaderBytes = 8 * 1024
+    /// Most parts in one body.
+    public static let maxParts = 64
+    /// Largest header block of one part.
+    public static let maxHeaderBytes = 8 * 1024
 
     /// The boundary parameter of a `multipart/form-data` content type.
-    static func boundary(contentType: String) -> String? {
+    public static func boundary(contentType: String) -> String? {
         let params = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
         guard params.first?.lowercased() == "multipart/form-data" else { return nil }
         for p in params.dropFirst() {
@@ -38,7 +54,7 @@ enum MultipartFormData {
     }
 
     /// Parses `body` delimited by `boundary`.
-    static func parse(_ body: [UInt8], boundary: String) throws(Malformed) -> [MultipartPart] {
+    public static func parse(_ body: [UInt8], boundary: String) throws(Malformed) -> [MultipartPart] {
         let dash: [UInt8] = Array("--".utf8) + Array(boundary.utf8)
         let delimiter: [UInt8] = [13, 10] + dash
         // The first delimiter may be preceded by a preamble (ignored), which then ends with CRLF.
