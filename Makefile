@@ -69,11 +69,14 @@ demo: build
 
 # Unit and API suites run in parallel; the interop suites (official tools, live server, SIGKILL) run one at a
 # time afterwards so their timing is not distorted by the rest of the suite.
+# The live-socket server tests (timeouts, chunked 413, proxy-aware rate limit) measure the server's own timing:
+# they run with the interop suites, one at a time, not beside the parallel suites that load both cores.
+LIVE_TESTS := ConnectionTimeoutTests|BodyLimitTests/chunked|ClientAddressTests/verifyRateLimit
 test: deps lint
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --skip InteropTests
-	$(SWIFT) test --skip-build --filter InteropTests --no-parallel
+	$(SWIFT) test --skip-build --skip InteropTests --skip "$(LIVE_TESTS)"
 	$(MAKE) fuzz-smoke
+	$(SWIFT) test --skip-build --filter "InteropTests|$(LIVE_TESTS)" --no-parallel
 
 # Coverage-guided fuzzing of every parser of untrusted input (Tests/Fuzz: one libFuzzer target per parser, seeded
 # from Fixtures/, built with ASan into .build-fuzz/). Fails on any crash; the crashing input is kept under

@@ -69,6 +69,7 @@ for t in "${TARGETS[@]}"; do
         grep -E 'ERROR|Fatal error|SUMMARY|Test unit written|^ *#[0-9]+ 0x' "$log" | head -20
     fi
 done
+echo "fuzz: $(( ${#TARGETS[@]} - ${#failed[@]} )) passed, ${#failed[@]} failed"
 if [ ${#failed[@]} -gt 0 ]; then
     echo "fuzz: crashes in ${failed[*]}; inputs under $SCRATCH/artifacts/ (add each to Fixtures/malformed/ with a test)"
     exit 1
