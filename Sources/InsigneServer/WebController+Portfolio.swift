@@ -296,8 +296,16 @@ extension WebController {
         let password = form["password"]
         if let existing = try await portfolio.existingLearner(for: invitation) {
             // A second issuer's invitation: the learner joins it with the password of the account they have.
-            guard password.count <= 1000, let hash = existing.passwordHash, PasswordHash.verify(password, against: hash)
-            else {
+            // Checked on the bounded hashing pool, as at sign-in: never on the request's task.
+            var matches = false
+            if password.count <= 1000, let hash = existing.passwordHash {
+                do {
+                    matches = try await hasher.run { PasswordHash.verify(password, against: hash) }
+                } catch is PasswordHashingPool.Busy {
+                    return busyPage(env)
+                }
+            }
+            guard matches else {
                 return try await invitationPage(
                     env, request, token: token,
                     error: env.text(
