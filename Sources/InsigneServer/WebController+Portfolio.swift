@@ -671,7 +671,10 @@ extension WebController {
             let live = Dictionary(
                 try await services.db.evidencePublications(evidenceID: piece.item.id).filter { $0.withdrawnAt == nil }
                     .map { ($0.badgeClassID, $0.token) }, uniquingKeysWith: { a, _ in a })
-            let classes = try await services.issuing.badgeClasses(issuerID: nil)
+            let classes =
+                try await services.db.publishableBadgeClasses(
+                    evidenceID: piece.item.id, learnerID: piece.item.learnerID)
+                ?? []
             data["publishBadges"] = classes.map { b -> [String: Any] in
                 var d: [String: Any] = ["id": b.id, "name": b.name, "checked": live[b.id] != nil]
                 if let t = live[b.id] { d["publicURL"] = Self.publicEvidenceURL(base: services.urls.base, token: t) }
@@ -718,6 +721,14 @@ extension WebController {
         let form = try await self.form(request, context, env)
         let me = try learner(env)
         let ticked = Set((form.values["badge"] ?? []).prefix(200))
+        guard let allowed = try await services.db.publishableBadgeClasses(evidenceID: id, learnerID: me.id) else {
+            throw PageError.notFound()
+        }
+        guard ticked.isSubset(of: allowed.map(\.id)) else {
+            throw PageError.badRequest(
+                "Ce badge ne fait pas partie de ceux avec lesquels vous pouvez publier cette preuve.",
+                "This badge is not one you can publish this piece of evidence with.")
+        }
         var fresh: [String: String] = [:]
         for b in ticked { fresh[b] = try SecureRandom.hex(byteCount: 32) }
         guard
