@@ -242,9 +242,9 @@ extension WebController {
 
     static func byteSize(_ n: Int, _ env: Env) -> String {
         if n < 1024 { return env.text("\(n) octets", "\(n) bytes") }
-        if n < 1024 * 1024 { return env.text("\(n / 1024) Ko", "\(n / 1024) KB") }
+        if n < 1024 * 1024 { return env.text("\(n / 1024) Ko", "\(n / 1024) KiB") }
         let mb = (Double(n) / 1_048_576 * 10).rounded() / 10
-        return env.english ? "\(mb) MB" : "\(mb) Mo".replacingOccurrences(of: ".", with: ",")
+        return env.english ? "\(mb) MiB" : "\(mb) Mo".replacingOccurrences(of: ".", with: ",")
     }
 
     /// A token for forms shown before any session (the sign-in form's cookie), and the cookie to set.
@@ -553,7 +553,8 @@ extension WebController {
 
     var tooLarge: PageError {
         PageError(
-            status: .contentTooLarge, fr: "Fichier trop volumineux : 5 Mo au plus.", en: "File too large: 5 MB at most."
+            status: .contentTooLarge, fr: "Fichier trop volumineux : 5 Mo au plus.",
+            en: "File too large: 5 MiB at most."
         )
     }
 
