@@ -20,7 +20,7 @@ public enum CompetencyFrameworkJSON {
         if data.count > maxBytes {
             throw ReferentialError(
                 line: nil,
-                fr: "document trop gros (\(data.count) octets) : au plus 16 Mio",
+                fr: "document trop gros (\(data.count) octets) : au plus 16 Mo",
                 en: "document too large (\(data.count) bytes): at most 16 MiB")
         }
         let framework: CompetencyFramework

@@ -106,7 +106,7 @@ public enum MoodleCompetencyCSV {
         case .tooLarge(let bytes, _):
             return ReferentialError(
                 line: nil,
-                fr: "fichier trop gros (\(bytes) octets) : au plus 5 Mio (\(maxBytes) octets)",
+                fr: "fichier trop gros (\(bytes) octets) : au plus 5 Mo (\(maxBytes) octets)",
                 en: "file too large (\(bytes) bytes): at most 5 MiB (\(maxBytes) bytes)")
         case .tooManyRecords:
             return ReferentialError(

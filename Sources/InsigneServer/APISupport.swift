@@ -234,7 +234,7 @@ enum APIFormat {
         guard uri.count <= Validation.maxImageBytes * 4 / 3 + 200 else {
             throw ServiceError(
                 .tooLarge, field: field, fr: "image trop volumineuse (2 Mo au plus)",
-                en: "image too large (2 MB at most)")
+                en: "image too large (2 MiB at most)")
         }
         guard uri.lowercased().hasPrefix("data:"), let comma = uri.firstIndex(of: ",") else {
             throw Validation.invalid(

@@ -72,7 +72,7 @@ extension AdminAPIController {
             body = Data(try await request.body.collect(upTo: Self.maxReferentialBytes).readableBytesView)
         } catch is NIOTooManyBytesError {
             throw APIError(
-                status: .contentTooLarge, fr: "fichier trop volumineux (5 Mio au plus)",
+                status: .contentTooLarge, fr: "fichier trop volumineux (5 Mo au plus)",
                 en: "file too large (5 MiB at most)")
         }
         let mediaType = APIBody.mediaType(request)

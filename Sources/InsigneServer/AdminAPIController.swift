@@ -321,7 +321,7 @@ struct AdminAPIController: Sendable {
             guard part.body.count <= Validation.maxImageBytes else {
                 throw ServiceError(
                     .tooLarge, field: "image", fr: "image trop volumineuse (2 Mo au plus)",
-                    en: "image too large (2 MB at most)")
+                    en: "image too large (2 MiB at most)")
             }
             imageData = Data(part.body)
         } else if let uri = form.field("image") {

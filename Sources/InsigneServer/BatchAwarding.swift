@@ -163,7 +163,7 @@ struct BatchAwarding: Sendable {
             case .tooLarge:
                 throw ServiceError(
                     .tooLarge, field: "csv", fr: "fichier CSV trop volumineux (4 Mo au plus)",
-                    en: "CSV file too large (4 MB at most)")
+                    en: "CSV file too large (4 MiB at most)")
             case .invalidUTF8:
                 throw ServiceError(
                     .invalid, field: "csv",

@@ -20,12 +20,12 @@ enum BodyLimit {
         (error as? NIOTooManyBytesError)?.maxBytes
     }
 
-    /// « 8 Mio » / « 8 MiB », « 64 Kio » / « 64 KiB ».
+    /// « 8 Mo » / « 8 MiB », « 64 Ko » / « 64 KiB ».
     static func size(_ bytes: Int, english: Bool) -> String {
         if bytes >= 1024 * 1024, bytes % (1024 * 1024) == 0 {
-            return "\(bytes / (1024 * 1024)) \(english ? "MiB" : "Mio")"
+            return "\(bytes / (1024 * 1024)) \(english ? "MiB" : "Mo")"
         }
-        if bytes >= 1024 { return "\(bytes / 1024) \(english ? "KiB" : "Kio")" }
+        if bytes >= 1024 { return "\(bytes / 1024) \(english ? "KiB" : "Ko")" }
         return "\(bytes) \(english ? "bytes" : "octets")"
     }
 

@@ -34,6 +34,35 @@ struct MailOutbox: Sendable {
         return path
     }
 
+    /// Deletes the messages addressed to any of `addresses` (compared normalised), e.g. after an RGPD erasure.
+    /// Returns how many were deleted; files it cannot read are left alone.
+    @discardableResult
+    func removeMessages(to addresses: [String]) -> Int {
+        let wanted = Set(addresses.map(EmailNormalization.normalize))
+        guard !wanted.isEmpty,
+            let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path)
+        else { return 0 }
+        var removed = 0
+        for name in names where name.hasSuffix(".eml") {
+            let path = directory.appendingPathComponent(name).path
+            guard let data = FileManager.default.contents(atPath: path),
+                let to = Self.recipient(String(decoding: data, as: UTF8.self)),
+                wanted.contains(EmailNormalization.normalize(to))
+            else { continue }
+            if (try? FileManager.default.removeItem(atPath: path)) != nil { removed += 1 }
+        }
+        return removed
+    }
+
+    /// The address of the `To: <…>` header written by `render`.
+    static func recipient(_ text: String) -> String? {
+        for line in text.split(separator: "\r\n", omittingEmptySubsequences: false) {
+            if line.isEmpty { return nil }
+            if line.hasPrefix("To: <"), line.hasSuffix(">") { return String(line.dropFirst(5).dropLast()) }
+        }
+        return nil
+    }
+
     /// The message as RFC 5322 text with CRLF line ends (UTF-8 body, RFC 2047 subject).
     static func render(_ m: Message, from host: String, now: Date) -> String {
         let subject = "=?UTF-8?B?" + Data(m.subject.utf8).base64EncodedString() + "?="

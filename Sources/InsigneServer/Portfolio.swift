@@ -10,10 +10,12 @@ struct Portfolio: Sendable {
     let db: AppDatabase
     let files: EvidenceFiles
     let urls: PublicURLs
+    let outbox: MailOutbox
 
     init(services: ServerServices) {
         db = services.db
         files = EvidenceFiles(dataDirectory: services.configuration.dataDirectory)
+        outbox = MailOutbox(dataDirectory: services.configuration.dataDirectory)
         urls = services.urls
     }
 
@@ -597,6 +599,7 @@ struct Portfolio: Sendable {
     func erase(_ account: AccountRecord, now: Date = Date()) async throws -> LearnerErasure {
         let erasure = try await db.eraseLearner(accountID: account.id, primaryEmail: account.email, now: now)
         erasure.orphanBlobs.forEach(files.remove)
+        outbox.removeMessages(to: erasure.addresses)
         return erasure
     }
 }

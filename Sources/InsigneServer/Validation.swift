@@ -91,7 +91,7 @@ enum Validation {
         guard data.count <= maxImageBytes else {
             throw ServiceError(
                 .tooLarge, field: "image", fr: "image trop volumineuse (2 Mo au plus)",
-                en: "image too large (2 MB at most)")
+                en: "image too large (2 MiB at most)")
         }
         let bytes = [UInt8](data)
         do {

@@ -261,7 +261,7 @@ struct VerifyController: Sendable {
 
     var tooLarge: VerifyInputError {
         let mib = limits.maxUploadBytes / (1024 * 1024)
-        let size = mib > 0 ? "\(mib) Mio" : "\(limits.maxUploadBytes / 1024) Kio"
+        let size = mib > 0 ? "\(mib) Mo" : "\(limits.maxUploadBytes / 1024) Ko"
         let sizeEN = mib > 0 ? "\(mib) MiB" : "\(limits.maxUploadBytes / 1024) KiB"
         return VerifyInputError(
             .contentTooLarge, fr: "Fichier trop volumineux : \(size) au maximum.",
@@ -463,7 +463,7 @@ struct VerifyPage {
                     "Un candidat vous a transmis un badge ? Déposez le fichier ici pour vérifier en quelques secondes qu'il est authentique, valable, non révoqué et qu'il lui a bien été délivré.",
                 "fileLabel": "Fichier du badge",
                 "fileHint":
-                    "Le fichier tel que reçu : image PNG ou SVG, ou attestation de réussite PDF (5 Mio au maximum).",
+                    "Le fichier tel que reçu : image PNG ou SVG, ou attestation de réussite PDF (5 Mo au maximum).",
                 "dropHint": "Glissez-déposez le fichier ici, ou choisissez-le :", "chosen": "Fichier choisi :",
                 "urlLabel": "Ou l'adresse web du badge",
                 "urlHint": "Le lien affiché sur la page du badge, par exemple https://…/assertions/…",

@@ -321,7 +321,7 @@ extension WebController {
         if let part = form.files["file"], !part.body.isEmpty {
             guard part.body.count <= Backpack.maxImportSize else {
                 return try await importPage(
-                    env, error: env.text("Fichier trop volumineux : 5 Mo au plus.", "File too large: 5 MB at most."),
+                    env, error: env.text("Fichier trop volumineux : 5 Mo au plus.", "File too large: 5 MiB at most."),
                     status: .contentTooLarge, form: form)
             }
             guard let format = BadgeImageFormat.detect(part.body) else {

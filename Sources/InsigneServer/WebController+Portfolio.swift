@@ -242,9 +242,9 @@ extension WebController {
 
     static func byteSize(_ n: Int, _ env: Env) -> String {
         if n < 1024 { return env.text("\(n) octets", "\(n) bytes") }
-        if n < 1024 * 1024 { return env.text("\(n / 1024) Ko", "\(n / 1024) KB") }
+        if n < 1024 * 1024 { return env.text("\(n / 1024) Ko", "\(n / 1024) KiB") }
         let mb = (Double(n) / 1_048_576 * 10).rounded() / 10
-        return env.english ? "\(mb) MB" : "\(mb) Mo".replacingOccurrences(of: ".", with: ",")
+        return env.english ? "\(mb) MiB" : "\(mb) Mo".replacingOccurrences(of: ".", with: ",")
     }
 
     /// A token for forms shown before any session (the sign-in form's cookie), and the cookie to set.
@@ -296,8 +296,16 @@ extension WebController {
         let password = form["password"]
         if let existing = try await portfolio.existingLearner(for: invitation) {
             // A second issuer's invitation: the learner joins it with the password of the account they have.
-            guard password.count <= 1000, let hash = existing.passwordHash, PasswordHash.verify(password, against: hash)
-            else {
+            // Checked on the bounded hashing pool, as at sign-in: never on the request's task.
+            var matches = false
+            if password.count <= 1000, let hash = existing.passwordHash {
+                do {
+                    matches = try await hasher.run { PasswordHash.verify(password, against: hash) }
+                } catch is PasswordHashingPool.Busy {
+                    return busyPage(env)
+                }
+            }
+            guard matches else {
                 return try await invitationPage(
                     env, request, token: token,
                     error: env.text(
@@ -545,7 +553,8 @@ extension WebController {
 
     var tooLarge: PageError {
         PageError(
-            status: .contentTooLarge, fr: "Fichier trop volumineux : 5 Mo au plus.", en: "File too large: 5 MB at most."
+            status: .contentTooLarge, fr: "Fichier trop volumineux : 5 Mo au plus.",
+            en: "File too large: 5 MiB at most."
         )
     }
 
@@ -663,7 +672,10 @@ extension WebController {
             let live = Dictionary(
                 try await services.db.evidencePublications(evidenceID: piece.item.id).filter { $0.withdrawnAt == nil }
                     .map { ($0.badgeClassID, $0.token) }, uniquingKeysWith: { a, _ in a })
-            let classes = try await services.issuing.badgeClasses(issuerID: nil)
+            let classes =
+                try await services.db.publishableBadgeClasses(
+                    evidenceID: piece.item.id, learnerID: piece.item.learnerID)
+                ?? []
             data["publishBadges"] = classes.map { b -> [String: Any] in
                 var d: [String: Any] = ["id": b.id, "name": b.name, "checked": live[b.id] != nil]
                 if let t = live[b.id] { d["publicURL"] = Self.publicEvidenceURL(base: services.urls.base, token: t) }
@@ -710,6 +722,14 @@ extension WebController {
         let form = try await self.form(request, context, env)
         let me = try learner(env)
         let ticked = Set((form.values["badge"] ?? []).prefix(200))
+        guard let allowed = try await services.db.publishableBadgeClasses(evidenceID: id, learnerID: me.id) else {
+            throw PageError.notFound()
+        }
+        guard ticked.isSubset(of: allowed.map(\.id)) else {
+            throw PageError.badRequest(
+                "Ce badge ne fait pas partie de ceux avec lesquels vous pouvez publier cette preuve.",
+                "This badge is not one you can publish this piece of evidence with.")
+        }
         var fresh: [String: String] = [:]
         for b in ticked { fresh[b] = try SecureRandom.hex(byteCount: 32) }
         guard

@@ -64,7 +64,7 @@ extension WebController {
                 "file": env.text("Fichier CSV Moodle ou JSON", "Moodle CSV or JSON file"),
                 "fileHelp": env.text(
                     "Export « Référentiel de compétences » de Moodle (14 colonnes) ou JSON d'Insigne ; 5 Mo au plus. Un fichier de même identifiant met à jour le référentiel : les compétences absentes sont retirées, jamais supprimées.",
-                    "Moodle \"competency framework\" export (14 columns) or Insigne JSON; 5 MB at most. A file with the same id number updates the framework: missing competencies are retired, never deleted."
+                    "Moodle \"competency framework\" export (14 columns) or Insigne JSON; 5 MiB at most. A file with the same id number updates the framework: missing competencies are retired, never deleted."
                 ),
                 "import": env.text("Importer", "Import"), "retired": env.text("retirées", "retired"),
             ],
@@ -92,7 +92,7 @@ extension WebController {
         }
         guard file.body.count <= AdminAPIController.maxReferentialBytes else {
             return try await referentialsPage(
-                env, error: env.text("Fichier trop volumineux (5 Mo au plus).", "File too large (5 MB at most)."),
+                env, error: env.text("Fichier trop volumineux (5 Mo au plus).", "File too large (5 MiB at most)."),
                 status: .contentTooLarge)
         }
         do {

@@ -81,7 +81,7 @@ enum WebText {
         ("image", "Image du badge", "Badge image"),
         (
             "imageHelp", "PNG ou SVG, carré, 2 Mo au plus (2048 × 2048 pixels au plus).",
-            "PNG or SVG, square, 2 MB at most (2048 × 2048 pixels at most)."
+            "PNG or SVG, square, 2 MiB at most (2048 × 2048 pixels at most)."
         ),
         ("createBadge", "Créer la classe de badge", "Create the badge class"),
         ("awardTitle", "Attribuer un badge", "Award a badge"),

@@ -56,6 +56,28 @@ extension AppDatabase {
         }
     }
 
+    /// The badge classes a learner may publish one of their pieces with (nil when the piece is not theirs), sorted by
+    /// id. The rule follows who may cite the piece in an award: a piece submitted to an issuer, that issuer's badge
+    /// classes; otherwise the badge classes of the issuers the learner is enrolled with; a learner of the site (no
+    /// enrolment) with a piece submitted to no issuer, every badge class (only an administrator may cite it).
+    public func publishableBadgeClasses(evidenceID: String, learnerID: String) async throws -> [BadgeClassRecord]? {
+        try await writer.read { db in
+            guard let item = try EvidenceItemRecord.fetchOne(db, key: evidenceID), item.learnerID == learnerID else {
+                return nil
+            }
+            let issuers: [String]
+            if let issuerID = item.issuerID {
+                issuers = [issuerID]
+            } else {
+                issuers = try String.fetchAll(
+                    db, sql: "SELECT issuerID FROM learnerIssuer WHERE learnerID = ?", arguments: [learnerID])
+            }
+            var request = BadgeClassRecord.order(Column("id"))
+            if !issuers.isEmpty { request = request.filter(issuers.contains(Column("issuerID"))) }
+            return try request.fetchAll(db)
+        }
+    }
+
     /// The live public tokens of some pieces for one badge class, by evidence id.
     public func publicationTokens(evidenceIDs: [String], badgeClassID: String) async throws -> [String: String] {
         try await writer.read { db in

@@ -31,6 +31,9 @@ public struct LearnerErasure: Sendable, Equatable {
     public var oauthRows: Int
     /// Evidence files no longer referenced: the caller removes them from disk after the commit.
     public var orphanBlobs: [String]
+    /// Every address the learner had here (primary, extra ones confirmed or not), normalised, read before they were
+    /// blanked: the caller removes what it keeps outside the database under them (the mail outbox).
+    public var addresses: [String] = []
 }
 
 extension AppDatabase {
@@ -103,6 +106,11 @@ extension AppDatabase {
     {
         try await writer.write { db in
             let emails = try Self.confirmedEmails(accountID: id, primaryEmail: primaryEmail, db)
+            var addresses = emails
+            for e in try String.fetchAll(db, sql: "SELECT email FROM learnerEmail WHERE accountID = ?", arguments: [id])
+            where !addresses.contains(e) {
+                addresses.append(e)
+            }
             var assertions = 0
             for email in emails {
                 try db.execute(
@@ -168,7 +176,8 @@ extension AppDatabase {
             )
             try e.insert(db)
             return LearnerErasure(
-                pieces: pieces, shareLinks: links, assertions: assertions, oauthRows: oauthRows, orphanBlobs: orphans)
+                pieces: pieces, shareLinks: links, assertions: assertions, oauthRows: oauthRows, orphanBlobs: orphans,
+                addresses: addresses)
         }
     }
 }

@@ -301,7 +301,7 @@ struct MoodleCompetencyCSVTests {
         let error = try #require(throws: ReferentialError.self) { try MoodleCompetencyCSV.parse(data) }
         #expect(error.line == nil)
         #expect(error.messageEN.contains("5 MiB"))
-        #expect(error.messageFR.contains("5 Mio"))
+        #expect(error.messageFR.contains("5 Mo"))
     }
 
     @Test func reportsTheLineWhereAMultiLineRecordStarts() throws {

@@ -212,3 +212,44 @@ extension String {
             .replacingOccurrences(of: "&amp;", with: "&")
     }
 }
+
+extension EvidencePrivacyTests {
+    /// The « Publier avec un badge » choices list only the badge classes that can cite the piece: those of the issuer
+    /// it was submitted to (before that, of the issuers the learner is enrolled with); the POST refuses any other.
+    @Test func publicationChoicesListOnlyTheLearnersIssuersBadges() async throws {
+        let h = try await WebHarness.make()
+        try await h.addStaff(login: "foyers", password: "mot de passe foyers", issuerID: DemoSeeder.establishmentID)
+        let template = try #require(
+            try await h.services.db.writer.read { db in try BadgeClassRecord.fetchOne(db, key: DemoSeeder.badgeID) })
+        var own = template
+        own.id = "accueil-foyers"
+        own.issuerID = DemoSeeder.establishmentID
+        own.name = "Accueil au foyer"
+        let record = own
+        try await h.services.db.writer.write { db in try record.insert(db) }
+        try await h.run { browser in
+            let foyers = WebBrowser(client: browser.client)
+            try await foyers.signIn("foyers", "mot de passe foyers")
+            let (learner, _) = try await h.learner(foyers, name: "Dominique Duo", email: "duo@example.org")
+            _ = try await learner.addNarrative(title: "Récit", text: "Une journée au foyer.")
+            let piece = try #require(try await h.pieces().first)
+            for submitted in [false, true] {
+                if submitted { try await learner.submitAll() }
+                let page = try await learner.get("/evidence/\(piece.id)")
+                #expect(page.body.contains("value=\"accueil-foyers\""), "submitted: \(submitted)")
+                #expect(!page.body.contains("value=\"bientraitance\""), "another issuer's badge (\(submitted))")
+                let refused = try await learner.post(
+                    "/portfolio/evidence/\(piece.id)/publication", [("badge", DemoSeeder.badgeID)])
+                #expect(refused.status == .badRequest)
+                _ = try await learner.get("/evidence/\(piece.id)")
+                let saved = try await learner.post(
+                    "/portfolio/evidence/\(piece.id)/publication", [("badge", "accueil-foyers")])
+                #expect(saved.location == "/evidence/\(piece.id)?published=1")
+            }
+            let published = try await h.services.db.writer.read { db in
+                try EvidencePublicationRecord.fetchAll(db).map(\.badgeClassID)
+            }
+            #expect(published == ["accueil-foyers"])
+        }
+    }
+}

@@ -151,11 +151,32 @@ struct BodyLimitTests {
         }
     }
 
+    /// Every size shown to people uses one unit per language: « Mo » / « Ko » in French, MiB / KiB in English (the
+    /// limits are binary multiples), never « Mio », « Kio », MB or KB.
+    @Test func sizeUnitsAreTheSameEverywhere() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources")
+        let mixed = try NSRegularExpression(pattern: #"[0-9})] (Mio|Kio|MB|KB)\b"#)
+        let files = try #require(FileManager.default.enumerator(atPath: sources.path)).compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".swift") || $0.hasSuffix(".mustache") }
+        #expect(files.count > 50)
+        var found: [String] = []
+        for file in files {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            for m in mixed.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                found.append(file + ": " + (Range(m.range, in: text).map { String(text[$0]) } ?? ""))
+            }
+        }
+        #expect(found.isEmpty, "\(found)")
+        #expect(BodyLimit.size(5 * Self.mib, english: false) == "5 Mo")
+        #expect(BodyLimit.size(5 * Self.mib, english: true) == "5 MiB")
+    }
+
     @Test func messagesNameTheLimitInBothLanguages() {
         let m = BodyLimit.message(limit: 8 * Self.mib)
-        #expect(m.fr == "Contenu trop volumineux : 8 Mio au maximum.")
+        #expect(m.fr == "Contenu trop volumineux : 8 Mo au maximum.")
         #expect(m.en == "Content too large: 8 MiB at most.")
-        #expect(BodyLimit.message(limit: 64 * 1024).fr.contains("64 Kio"))
+        #expect(BodyLimit.message(limit: 64 * 1024).fr.contains("64 Ko"))
         #expect(BodyLimit.isTooLarge(NIOTooManyBytesError(maxBytes: 3)))
         #expect(BodyLimit.isTooLarge(HTTPError(.contentTooLarge)))
         #expect(!BodyLimit.isTooLarge(HTTPError(.badRequest)))

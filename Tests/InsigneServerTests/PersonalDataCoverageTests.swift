@@ -58,6 +58,12 @@ struct PersonalDataCoverageTests {
             _ = try await lea.get("/portfolio/share")
             _ = try await lea.post("/portfolio/share", [("label", "Jury VAE")])
             try await lea.addAndConfirm("lea.roux@example.net", in: h)
+            // An address added but never confirmed: its confirmation message waits in the outbox too.
+            _ = try await lea.get("/backpack/emails")
+            #expect(try await lea.post("/backpack/emails", [("email", "Lea.Attente@Example.com")]).status == .seeOther)
+            // Someone else's message, which the erasure must leave alone.
+            try MailOutbox(dataDirectory: h.services.configuration.dataDirectory).send(
+                .init(to: "autre@example.org", subject: "x", body: "y"), from: "localhost")
             let extra = try await h.award("lea.roux@example.net")
             let (_, _, png) = try await lea.bytes("/assertions/\(extra.id)/badge.png")
             #expect(try await lea.importBadge(file: png).status == .seeOther)
@@ -187,6 +193,8 @@ struct PersonalDataCoverageTests {
                 }
             }
             for (t, n) in try await stillAbout() { #expect(n > 0, "the test put no row about the learner in \(t)") }
+            let outboxAddresses = ["lea.roux@example.net", "lea.attente@example.com"]
+            for a in outboxAddresses { #expect(try !h.messages(to: a).isEmpty, "no outbox message to \(a)") }
 
             // The export holds each table's part, and no secret.
             let zip = try TestZIP(try await PortfolioTests.bytes(lea, "/portfolio/data/export"))
@@ -212,6 +220,15 @@ struct PersonalDataCoverageTests {
                 "/portfolio/data/erase", [("password", WebHarness.learnerPassword), ("confirm", "1")])
             #expect(erased.status == .seeOther)
             for (t, n) in try await stillAbout() { #expect(n == 0, "\(n) row(s) about the learner left in \(t)") }
+            // The mail outbox (files on disk) keeps nothing addressed to them either.
+            let outboxFiles = (try? FileManager.default.contentsOfDirectory(atPath: h.outbox.path)) ?? []
+            let outboxText = try outboxFiles.map {
+                try String(contentsOf: h.outbox.appendingPathComponent($0), encoding: .utf8)
+            }.joined()
+            for a in outboxAddresses + ["lea@example.org"] {
+                #expect(!outboxText.lowercased().contains(a), "the outbox still mentions \(a)")
+            }
+            #expect(try h.messages(to: "autre@example.org").count == 1, "someone else's message was deleted")
             let (assertions, publicEvidence) = try await h.services.db.writer.read { db in
                 (try AssertionRecord.fetchAll(db), try EvidencePublicationRecord.fetchCount(db))
             }

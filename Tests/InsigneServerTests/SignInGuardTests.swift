@@ -209,6 +209,73 @@ struct SignInGuardTests {
         }
     }
 
+    @Test func joiningASecondIssuerChecksThePasswordOnThePool() async throws {
+        let h = try await WebHarness.make()
+        try await h.addStaff(login: "foyers", password: "mot de passe foyers", issuerID: DemoSeeder.establishmentID)
+        try await h.addStaff(login: "mutuelle", password: "mot de passe mutuelle", issuerID: DemoSeeder.issuerID)
+        let pool = PasswordHashingPool(threads: 1, maxWaiting: 4)
+        defer { pool.shutdown() }
+        let source = TestSource()
+        try await h.run(source: source, hasher: pool) { b in
+            let foyers = WebBrowser(client: b.client)
+            let mutuelle = WebBrowser(client: b.client)
+            source.value = "staff-1"
+            try await foyers.signIn("foyers", "mot de passe foyers")
+            source.value = "staff-2"
+            try await mutuelle.signIn("mutuelle", "mot de passe mutuelle")
+            source.value = "learner"
+            #expect(
+                try await WebBrowser(client: b.client).accept(
+                    try await foyers.invite(name: "Dominique Duo", email: "duo@example.org")
+                ).location == "/portfolio?welcome=1")
+            let second = try await mutuelle.invite(name: "Dominique Duo", email: "duo@example.org")
+            let joining = WebBrowser(client: b.client)
+            _ = try await joining.get("/invitation/\(second)")
+            var before = pool.completed
+            let wrong = try await joining.post("/invitation/\(second)", [("password", "pas le bon mot de passe")])
+            #expect(wrong.status == .unprocessableContent)
+            #expect(wrong.body.contains("Mot de passe incorrect"))
+            #expect(pool.completed == before + 1, "the wrong password was checked on the pool")
+            before = pool.completed
+            let joined = try await joining.post("/invitation/\(second)", [("password", WebHarness.learnerPassword)])
+            #expect(joined.location == "/portfolio?welcome=1")
+            #expect(pool.completed == before + 1, "the right password was checked on the pool")
+        }
+    }
+
+    @Test func joiningASecondIssuerWhileTheHashingLineIsFullAnswers503() async throws {
+        let h = try await WebHarness.make()
+        try await h.addStaff(login: "foyers", password: "mot de passe foyers", issuerID: DemoSeeder.establishmentID)
+        try await h.addStaff(login: "mutuelle", password: "mot de passe mutuelle", issuerID: DemoSeeder.issuerID)
+        let pool = PasswordHashingPool(threads: 1, maxWaiting: 0)
+        defer { pool.shutdown() }
+        let source = TestSource()
+        try await h.run(source: source, hasher: pool) { b in
+            let foyers = WebBrowser(client: b.client)
+            let mutuelle = WebBrowser(client: b.client)
+            source.value = "staff-1"
+            try await foyers.signIn("foyers", "mot de passe foyers")
+            source.value = "staff-2"
+            try await mutuelle.signIn("mutuelle", "mot de passe mutuelle")
+            source.value = "learner"
+            _ = try await WebBrowser(client: b.client).accept(
+                try await foyers.invite(name: "Dominique Duo", email: "duo@example.org"))
+            let second = try await mutuelle.invite(name: "Dominique Duo", email: "duo@example.org")
+            let joining = WebBrowser(client: b.client)
+            _ = try await joining.get("/invitation/\(second)")
+            let release = DispatchSemaphore(value: 0)
+            let blocker = Task { try await pool.run { release.wait() } }
+            while pool.active == 0 { try await Task.sleep(for: .milliseconds(5)) }
+            let busy = try await joining.post("/invitation/\(second)", [("password", WebHarness.learnerPassword)])
+            #expect(busy.status == .serviceUnavailable)
+            #expect(busy.headers[.retryAfter] == "2")
+            release.signal()
+            try await blocker.value
+            let joined = try await joining.post("/invitation/\(second)", [("password", WebHarness.learnerPassword)])
+            #expect(joined.location == "/portfolio?welcome=1")
+        }
+    }
+
     // MARK: - Hashing pool
 
     @Test func poolNeverRunsMoreThanItsThreadsAndRunsOffTheCallersExecutor() async throws {

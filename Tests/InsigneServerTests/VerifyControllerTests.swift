@@ -283,7 +283,7 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
                 #expect(r.headers[.contentType]?.hasPrefix("application/problem+json") == true)
                 let p = try json(r.body)
                 #expect(p["status"] == 413)
-                #expect(p["i18n"]?["fr"]?["detail"]?.stringValue?.contains("5 Mio") == true)
+                #expect(p["i18n"]?["fr"]?["detail"]?.stringValue?.contains("5 Mo") == true)
                 #expect(p["i18n"]?["en"]?["detail"]?.stringValue?.contains("5 MiB") == true)
             }
         }

@@ -41,7 +41,7 @@ public enum PDFAssertionExtractor {
         }
         guard bytes.count <= maxPDFBytes else {
             throw BakingError(
-                .imageTooLarge, fr: "PDF trop volumineux (\(maxPDFBytes >> 20) Mio au maximum)",
+                .imageTooLarge, fr: "PDF trop volumineux (\(maxPDFBytes >> 20) Mo au maximum)",
                 en: "PDF too large (\(maxPDFBytes >> 20) MiB at most)")
         }
         guard PDFObjectParser.find(Array("%%EOF".utf8), in: Array(bytes.suffix(1024)), from: 0) != nil else {
@@ -195,6 +195,6 @@ public enum PDFAssertionExtractor {
     static func malformed(fr: String, en: String) -> BakingError { BakingError(.malformedImage, fr: fr, en: en) }
 
     static let tooLarge = BakingError(
-        .imageTooLarge, fr: "badge du PDF trop volumineux (1 Mio au maximum)", en: "PDF badge too large (1 MiB at most)"
+        .imageTooLarge, fr: "badge du PDF trop volumineux (1 Mo au maximum)", en: "PDF badge too large (1 MiB at most)"
     )
 }
