@@ -152,7 +152,7 @@ struct WebController: Sendable {
         } catch let e as ServiceError {
             response = errorPage(env, status: Problem.status(e.kind), message: e.fieldMessage(english: env.english))
         } catch  where BodyLimit.isTooLarge(error) {
-            let text = BodyLimit.message(limit: BodyLimit.limit(of: error) ?? context.maxUploadSize)
+            let text = BodyLimit.message(limit: context.maxUploadSize)
             response = errorPage(env, status: .contentTooLarge, message: env.text(text.fr, text.en))
         } catch {
             context.logger.error("trainer page \(request.uri.path): \(error)")
