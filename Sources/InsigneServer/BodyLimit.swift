@@ -15,10 +15,9 @@ enum BodyLimit {
         }
     }
 
-    /// The limit that was exceeded, when the error says.
-    static func limit(of error: any Error) -> Int? {
-        (error as? NIOTooManyBytesError)?.maxBytes
-    }
+    /// The limit that was exceeded is NOT taken from the error: once the first fragment has been read, NIO's
+    /// `collect(upTo:)` reports only what was left of the budget (8 Mio showed as « 8190 Kio »). Callers that know
+    /// the route's limit name it; the others say « envoyez un fichier plus petit ».
 
     /// « 8 Mo » / « 8 MiB », « 64 Ko » / « 64 KiB ».
     static func size(_ bytes: Int, english: Bool) -> String {
@@ -76,12 +75,10 @@ struct BodyLimitMiddleware: RouterMiddleware {
         -> Response
     {
         var response: Response
-        var limit: Int?
         do {
             response = try await next(request, context)
         } catch  where BodyLimit.isTooLarge(error) {
-            limit = BodyLimit.limit(of: error)
-            response = BodyLimit.response(request, limit: limit)
+            response = BodyLimit.response(request, limit: nil)
         }
         guard response.status == .contentTooLarge else { return response }
         response.headers[.connection] = "close"
@@ -89,7 +86,6 @@ struct BodyLimitMiddleware: RouterMiddleware {
             "method": "\(request.method.rawValue)", "path": "\(request.uri.path)",
         ]
         if let length = request.headers[.contentLength] { metadata["content_length"] = "\(length)" }
-        if let limit { metadata["limit"] = "\(limit)" }
         context.logger.warning("request body over the limit: 413, connection closed", metadata: metadata)
         return response
     }

@@ -136,7 +136,7 @@ enum Problem {
                 .badRequest, fr: "JSON invalide : \(e.reason) (octet \(e.offset))",
                 en: "Invalid JSON: \(e.reason) (byte \(e.offset))", english: english)
         case _ where BodyLimit.isTooLarge(error):
-            let text = BodyLimit.message(limit: BodyLimit.limit(of: error))
+            let text = BodyLimit.message(limit: nil)
             return HTTP.problem(.contentTooLarge, fr: text.fr, en: text.en, english: english)
         case let e as HTTPError:
             return HTTP.problem(

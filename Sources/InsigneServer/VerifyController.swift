@@ -584,13 +584,13 @@ struct VerifyPage {
             "rt": english
                 ? [
                     "reason": "Reason:", "issuer": "Issued by", "issuedOn": "Awarded on", "expires": "Expires on",
-                    "noExpiry": "Does not expire", "page": "See the badge's page", "checks": "Details of the checks",
+                    "noExpiry": "Does not expire", "page": "See the badge's page", "checks": "Details of the checks:",
                     "detail": "Technical detail:",
                 ]
                 : [
                     "reason": "Motif :", "issuer": "Délivré par", "issuedOn": "Décerné le", "expires": "Expire le",
                     "noExpiry": "Sans date d'expiration", "page": "Voir la page du badge",
-                    "checks": "Détail des vérifications",
+                    "checks": "Détail des vérifications :",
                     "detail": "Détail technique :",
                 ],
         ]
@@ -645,8 +645,8 @@ struct VerifyPage {
         let normalized = recipient.map(EmailNormalization.normalize) ?? typed
         if match == .normalized, normalized != typed {
             return english
-                ? "Issued to \(typed): the badge was issued to its normalised form \(normalized) (spaces removed, lower case), the same address."
-                : "Délivré à \(typed) : le badge a été délivré à sa forme normalisée \(normalized) (espaces retirés, minuscules), c'est la même adresse."
+                ? "Issued to \(typed): the badge was issued to its normalised form “\(normalized)” (spaces removed, lower case), the same address."
+                : "Délivré à \(typed) : le badge a été délivré à sa forme normalisée « \(normalized) » (espaces retirés, minuscules), c'est la même adresse."
         }
         if match == .normalized {
             return english

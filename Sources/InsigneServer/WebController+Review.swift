@@ -245,8 +245,11 @@ extension WebController {
             "errors": errors, "hasErrors": !errors.isEmpty,
         ]
         if let badge, !badge.alignment.isEmpty {
-            data["alignment"] = badge.alignment.map { ($0.targetCode ?? "") + " " + $0.targetName }.joined(
-                separator: " · ")
+            // Framework names already start with their code (« DC1.5.2 Savoir prévenir… »): not twice.
+            data["alignment"] = badge.alignment.map { a -> String in
+                guard let code = a.targetCode, !code.isEmpty, !a.targetName.hasPrefix(code) else { return a.targetName }
+                return code + " " + a.targetName
+            }.joined(separator: " · ")
         }
         let q = request.uri.queryParameters
         if q.get("reviewed") != nil { data["notice"] = env.text("Examen enregistré.", "Review saved.") }

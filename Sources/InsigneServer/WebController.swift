@@ -152,7 +152,7 @@ struct WebController: Sendable {
         } catch let e as ServiceError {
             response = errorPage(env, status: Problem.status(e.kind), message: e.fieldMessage(english: env.english))
         } catch  where BodyLimit.isTooLarge(error) {
-            let text = BodyLimit.message(limit: BodyLimit.limit(of: error) ?? context.maxUploadSize)
+            let text = BodyLimit.message(limit: context.maxUploadSize)
             response = errorPage(env, status: .contentTooLarge, message: env.text(text.fr, text.en))
         } catch {
             context.logger.error("trainer page \(request.uri.path): \(error)")
@@ -163,6 +163,15 @@ struct WebController: Sendable {
         if let c = env.langCookie { response.headers.append(HTTPField(name: .setCookie, value: c)) }
         response.headers[.cacheControl] = response.headers[.cacheControl] ?? "no-store"
         return response
+    }
+
+    /// A sign-in delay in words: « 1 seconde », « 45 secondes », « 2 minutes » (rounded up).
+    static func delayText(_ seconds: Int) -> (fr: String, en: String) {
+        if seconds < 60 {
+            return seconds > 1 ? ("\(seconds) secondes", "\(seconds) seconds") : ("1 seconde", "1 second")
+        }
+        let minutes = (seconds + 59) / 60
+        return minutes > 1 ? ("\(minutes) minutes", "\(minutes) minutes") : ("1 minute", "1 minute")
     }
 
     func redirect(_ location: String, cookies: [String] = []) -> Response {
@@ -305,15 +314,16 @@ struct WebController: Sendable {
         }
         let source = signInSource(request, context)
         if let (seconds, reason) = throttle.begin(login: login, source: source) {
+            let wait = Self.delayText(seconds)
             var response = try await loginPage(
                 env, request, login: login,
                 error: reason == .source
                     ? env.text(
-                        "Trop de tentatives de connexion depuis votre adresse : réessayez dans \(seconds) s.",
-                        "Too many sign-in attempts from your address: try again in \(seconds) s.")
+                        "Trop de tentatives de connexion depuis votre adresse : réessayez dans \(wait.fr).",
+                        "Too many sign-in attempts from your address: try again in \(wait.en).")
                     : env.text(
-                        "Trop de tentatives pour cet identifiant depuis votre adresse : réessayez dans \(seconds) s.",
-                        "Too many attempts for this login from your address: try again in \(seconds) s."),
+                        "Trop de tentatives pour cet identifiant depuis votre adresse : réessayez dans \(wait.fr).",
+                        "Too many attempts for this login from your address: try again in \(wait.en)."),
                 status: .tooManyRequests)
             response.headers[.retryAfter] = String(seconds)
             return response

@@ -24,8 +24,9 @@ enum WebText {
         ("backToDashboard", "Retour au tableau de bord", "Back to the dashboard"),
         ("signInTitle", "Connexion", "Sign in"),
         (
-            "signInIntro", "Espace réservé aux formateurs et aux équipes qui attribuent les badges.",
-            "For trainers and staff who award badges."
+            "signInIntro",
+            "Pour les formateurs et les équipes qui attribuent les badges, et pour les apprenants (portfolio, badges).",
+            "For trainers and staff who award badges, and for learners (portfolio, badges)."
         ),
         ("login", "Identifiant", "Login"),
         ("password", "Mot de passe", "Password"),

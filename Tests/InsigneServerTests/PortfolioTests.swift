@@ -266,6 +266,10 @@ struct PortfolioTests {
             // Award: only accepted pieces may be attached.
             let page = try await trainer.get("/trainer/learners/\(learnerID)")
             #expect(page.body.contains(#"value="\#(report.id)""#))
+            // The badge's alignment names each item once: the seeded names already start with their code.
+            #expect(page.body.contains("Aligné sur :"))
+            #expect(page.body.contains("DC1.5.2 Savoir"))
+            #expect(!page.body.contains("DC1.5.2 DC1.5.2"))
             let nonce = try #require(
                 page.body.range(of: #"name="nonce" value="[0-9a-f]+""#, options: .regularExpression))
             let nonceValue = String(page.body[nonce].split(separator: "\"")[3])

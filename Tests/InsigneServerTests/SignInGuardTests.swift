@@ -178,7 +178,7 @@ struct SignInGuardTests {
             let before = pool.completed
             let refused = try await b.signIn("admin", WebHarness.adminPassword)
             #expect(refused.status == .tooManyRequests)
-            #expect(refused.body.contains("réessayez dans 1 s"))
+            #expect(refused.body.contains("réessayez dans 1 seconde."))
             #expect(refused.headers[.retryAfter] == "1")
             #expect(pool.completed == before)
             // Another address with the right password: one hash, signed in.
@@ -187,6 +187,15 @@ struct SignInGuardTests {
             #expect(ok.status == .seeOther)
             #expect(pool.completed == before + 1)
         }
+    }
+
+    /// The wait is said in words a person reads at a glance, never « 120 s ».
+    @Test func delaysAreSaidInWords() {
+        #expect(WebController.delayText(1) == ("1 seconde", "1 second"))
+        #expect(WebController.delayText(45) == ("45 secondes", "45 seconds"))
+        #expect(WebController.delayText(60) == ("1 minute", "1 minute"))
+        #expect(WebController.delayText(61) == ("2 minutes", "2 minutes"))
+        #expect(WebController.delayText(900) == ("15 minutes", "15 minutes"))
     }
 
     @Test func fullHashingLineAnswers503WithRetryAfter() async throws {

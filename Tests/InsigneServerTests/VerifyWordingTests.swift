@@ -48,7 +48,7 @@ import Testing
                 let page = text(r.body)
                 #expect(page.contains("Badge valide"))
                 #expect(!page.contains("Badge non délivré à cette personne"))
-                #expect(page.contains("forme normalisée marie.dupont@example.org"))
+                #expect(page.contains("forme normalisée « marie.dupont@example.org »"))
             }
         }
     }
