@@ -16,7 +16,7 @@ enum BodyLimit {
     }
 
     /// The limit that was exceeded is NOT taken from the error: once the first fragment has been read, NIO's
-    /// `collect(upTo:)` reports only what was left of the budget (8 Mio showed as « 8190 Kio »). Callers that know
+    /// `collect(upTo:)` reports only what was left of the budget (8 MiB showed as 8190 KiB). Callers that know
     /// the route's limit name it; the others say « envoyez un fichier plus petit ».
 
     /// « 8 Mo » / « 8 MiB », « 64 Ko » / « 64 KiB ».

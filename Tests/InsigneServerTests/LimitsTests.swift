@@ -127,7 +127,7 @@ struct BodyLimitTests {
                 #expect(r.body.contains("trop volumineux"), "\(route): \(r.body.prefix(300))")
                 // The route's own limit, never NIO's remaining budget (« 8190 Kio » seen in a browser).
                 if route.path.hasPrefix("/trainer/") {
-                    #expect(r.body.contains("8 Mio au maximum"), "\(route): \(r.body.prefix(300))")
+                    #expect(r.body.contains("8 Mo au maximum"), "\(route): \(r.body.prefix(300))")
                 }
             case .problem:
                 #expect(r.headers[.contentType]?.hasPrefix("application/problem+json") == true, "\(route)")
