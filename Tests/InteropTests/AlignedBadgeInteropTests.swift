@@ -26,7 +26,9 @@ struct AlignedBadgeInteropTests {
         }
         let evidence = [
             EvidenceRecord(
-                id: server.base + "/evidence/5c1d3c8e-4a61-4c53-9d4e-7f2b7d0d1a11", name: "Journal de stage",
+                // Evidence the trainer gives by address (a portfolio piece can only be cited once accepted, and
+                // is then published under /public-evidence/ or not at all: EvidencePrivacyTests).
+                id: "https://formation.example.org/stages/journal-2026", name: "Journal de stage",
                 narrative: "Observation et écoute des résidents pendant six semaines.", description: "Rapport de stage",
                 genre: "Rapport d'activité"),
             EvidenceRecord(narrative: "Étude de cas finale validée par la formatrice."),
