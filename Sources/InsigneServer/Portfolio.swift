@@ -204,7 +204,7 @@ struct Portfolio: Sendable {
                     evidenceID: item.id, frameworkID: $0.frameworkID, competencyIDNumber: $0.competencyIDNumber)
             }
             for t in Set(mine) { try t.insert(db) }
-            return try Self.deleteOrphanBlobs(candidates, db)
+            return try AppDatabase.deleteOrphanBlobs(candidates, db)
         }
         orphans.forEach(files.remove)
     }
@@ -213,22 +213,9 @@ struct Portfolio: Sendable {
     func delete(_ item: EvidenceItemRecord) async throws {
         let orphans = try await db.writer.write { db -> [String] in
             _ = try EvidenceItemRecord.deleteOne(db, key: item.id)
-            return try Self.deleteOrphanBlobs(item.blobSHA256.map { [$0] } ?? [], db)
+            return try AppDatabase.deleteOrphanBlobs(item.blobSHA256.map { [$0] } ?? [], db)
         }
         orphans.forEach(files.remove)
-    }
-
-    /// Deletes the blob rows among `candidates` that no piece references; returns their digests.
-    static func deleteOrphanBlobs(_ candidates: [String], _ db: Database) throws -> [String] {
-        var gone: [String] = []
-        for sha in Set(candidates) {
-            try db.execute(
-                sql:
-                    "DELETE FROM evidenceBlob WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM evidence WHERE blobSHA256 = ?)",
-                arguments: [sha, sha])
-            if db.changesCount > 0 { gone.append(sha) }
-        }
-        return gone
     }
 
     /// Moves the learner's draft and changes-requested pieces to submitted, to `issuerID` (nil: the site); a piece

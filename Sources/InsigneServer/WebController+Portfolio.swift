@@ -699,14 +699,22 @@ extension WebController {
         guard let piece = try await portfolio.visible(id: id, account: env.account, shareToken: share)?.0,
             let blob = piece.blob, let bytes = portfolio.files.read(blob.sha256)
         else { throw PageError.notFound() }
-        let name = Portfolio.safeFileName(piece.item.fileName ?? "fichier", mediaType: blob.mediaType)
-        let disposition = MediaSniffer.isInline(blob.mediaType) ? "inline" : "attachment"
+        return Self.evidenceFileResponse(
+            bytes, item: piece.item, mediaType: blob.mediaType, cacheControl: "private, no-store")
+    }
+
+    /// A piece's file as sent to a browser: sniffed type, safe name, sandboxed, never indexed.
+    static func evidenceFileResponse(
+        _ bytes: [UInt8], item: EvidenceItemRecord, mediaType: String, cacheControl: String
+    ) -> Response {
+        let name = Portfolio.safeFileName(item.fileName ?? "fichier", mediaType: mediaType)
+        let disposition = MediaSniffer.isInline(mediaType) ? "inline" : "attachment"
         return HTTP.bytes(
-            bytes, contentType: blob.mediaType,
+            bytes, contentType: mediaType,
             headers: [
                 .contentDisposition: "\(disposition); filename=\"\(name)\"",
                 .contentSecurityPolicy: "sandbox; default-src 'none'",
-                .cacheControl: "private, no-store",
+                .cacheControl: cacheControl,
                 HTTPField.Name("X-Content-Type-Options")!: "nosniff",
                 HTTPField.Name("X-Robots-Tag")!: "noindex, nofollow",
             ])
@@ -770,17 +778,7 @@ extension WebController {
         guard let found = try await services.db.publishedEvidence(token: token), found.item.kind == .file,
             let blob = found.blob, let bytes = portfolio.files.read(blob.sha256)
         else { throw PageError.notFound() }
-        let name = Portfolio.safeFileName(found.item.fileName ?? "fichier", mediaType: blob.mediaType)
-        let disposition = MediaSniffer.isInline(blob.mediaType) ? "inline" : "attachment"
-        return HTTP.bytes(
-            bytes, contentType: blob.mediaType,
-            headers: [
-                .contentDisposition: "\(disposition); filename=\"\(name)\"",
-                .contentSecurityPolicy: "sandbox; default-src 'none'",
-                .cacheControl: "no-store",
-                HTTPField.Name("X-Content-Type-Options")!: "nosniff",
-                HTTPField.Name("X-Robots-Tag")!: "noindex, nofollow",
-            ])
+        return Self.evidenceFileResponse(bytes, item: found.item, mediaType: blob.mediaType, cacheControl: "no-store")
     }
 
     // MARK: - Share links

@@ -37,6 +37,20 @@ public struct LearnerErasure: Sendable, Equatable {
 }
 
 extension AppDatabase {
+    /// Deletes the blob rows among `candidates` that no piece references; returns their digests (the caller removes
+    /// the files after the commit).
+    public static func deleteOrphanBlobs(_ candidates: [String], _ db: Database) throws -> [String] {
+        var gone: [String] = []
+        for sha in Set(candidates) {
+            try db.execute(
+                sql:
+                    "DELETE FROM evidenceBlob WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM evidence WHERE blobSHA256 = ?)",
+                arguments: [sha, sha])
+            if db.changesCount > 0 { gone.append(sha) }
+        }
+        return gone
+    }
+
     /// The learner's addresses that badges may have been awarded to: the primary one and the confirmed extra ones.
     static func confirmedEmails(accountID: String, primaryEmail: String?, _ db: Database) throws -> [String] {
         var out: [String] = []
@@ -161,14 +175,7 @@ extension AppDatabase {
                     UPDATE account SET login = ?, displayName = '—', email = NULL, passwordHash = NULL, erasedAt = ?
                     WHERE id = ?
                     """, arguments: ["erased-\(id)", now, id])
-            var orphans: [String] = []
-            for sha in Set(shas) {
-                try db.execute(
-                    sql:
-                        "DELETE FROM evidenceBlob WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM evidence WHERE blobSHA256 = ?)",
-                    arguments: [sha, sha])
-                if db.changesCount > 0 { orphans.append(sha) }
-            }
+            let orphans = try Self.deleteOrphanBlobs(shas, db)
             var e = AuditEventRecord(
                 at: now, actor: id, action: "account.erase", subject: id,
                 detail:
