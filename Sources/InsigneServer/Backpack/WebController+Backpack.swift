@@ -16,7 +16,8 @@ extension WebController {
         routes.signedInPages.get("/backpack/export.zip") { req, ctx in try await backpackZIP(ctx.env) }
         routes.signedInPages.get("/backpack/badges/{id}/{file}") { req, ctx in
             let env = ctx.env
-            return try await backpackFile(env, id: ctx.parameters.get("id") ?? "", file: ctx.parameters.get("file") ?? "")
+            return try await backpackFile(
+                env, id: ctx.parameters.get("id") ?? "", file: ctx.parameters.get("file") ?? "")
         }
         routes.signedInPages.post("/backpack/badges/{id}/reverify") { req, ctx in
             let env = ctx.env
