@@ -25,11 +25,10 @@ extension WebHarness {
         source: TestSource, hasher: PasswordHashingPool = .shared,
         _ test: @escaping @Sendable (WebBrowser) async throws -> Void
     ) async throws {
-        let router = Router(context: AppRequestContext.self)
         var web = WebController(services: services)
         web.hasher = hasher
         web.signInSource = { _, _ in SignInSource(key: source.value) }
-        web.register(on: router)
+        let router = buildRouter(services, web: web, verify: VerifyController(services: services))
         try await Application(router: router).test(.router) { client in
             try await test(WebBrowser(client: client))
         }

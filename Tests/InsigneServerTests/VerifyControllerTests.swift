@@ -31,9 +31,9 @@ struct VerifyFixture {
     }
 
     func app(limits: VerifyLimits = VerifyLimits()) -> some ApplicationProtocol {
-        let router = Router(context: AppRequestContext.self)
-        PublicDocumentsController(services: services).register(on: router)
-        VerifyController(services: services, limits: limits).register(on: router)
+        let router = buildRouter(
+            services, web: WebController(services: services),
+            verify: VerifyController(services: services, limits: limits))
         return Application(router: router)
     }
 

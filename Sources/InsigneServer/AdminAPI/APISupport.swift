@@ -5,34 +5,12 @@ import InsigneStore
 import OpenBadges
 import OpenBadgesCrypto
 
-/// An API failure with its own status (401 with `WWW-Authenticate`, 415…) and a French and English message.
-/// Service errors keep going through `Problem.response(for:)`.
-struct APIError: Error, Sendable {
-    var status: HTTPResponse.Status
-    var fr: String
-    var en: String
-    var field: String?
-    var headers: HTTPFields = [:]
-    /// Extra members of the problem document (`line` of a refused file…).
-    var extra: [String: JSONValue] = [:]
-
-    func response(english: Bool) -> Response {
-        var r = HTTP.problem(status, fr: fr, en: en, field: field, english: english, extra: extra)
-        for h in headers { r.headers.append(h) }
-        return r
-    }
-
-    static func unsupportedMediaType(_ expected: String) -> APIError {
-        APIError(
-            status: .unsupportedMediaType, fr: "type de contenu non pris en charge : \(expected) attendu",
+extension ServiceError {
+    /// 415 naming the content types the route accepts.
+    static func unsupportedMediaType(_ expected: String) -> ServiceError {
+        ServiceError(
+            .unsupportedMediaType, fr: "type de contenu non pris en charge : \(expected) attendu",
             en: "unsupported content type: \(expected) expected")
-    }
-
-    /// The problem response for any error thrown by an API handler.
-    static func response(for error: Error, request: Request) -> Response {
-        let english = HTTP.prefersEnglish(request)
-        if let e = error as? APIError { return e.response(english: english) }
-        return Problem.response(for: error, english: english)
     }
 }
 
@@ -177,7 +155,7 @@ enum APIBody {
 
     /// The body as JSON (415 for another content type, 400 when malformed or empty).
     static func json(_ request: Request, context: AppRequestContext) async throws -> JSONValue {
-        guard isJSON(mediaType(request)) else { throw APIError.unsupportedMediaType("application/json") }
+        guard isJSON(mediaType(request)) else { throw ServiceError.unsupportedMediaType("application/json") }
         let bytes = try await bytes(request, context: context)
         guard bytes.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else {
             throw ServiceError(.invalid, fr: "corps de requête JSON attendu", en: "a JSON request body is expected")

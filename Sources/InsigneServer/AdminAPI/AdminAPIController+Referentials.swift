@@ -18,13 +18,13 @@ extension AdminAPIController {
         do {
             return try ReferentialAlignment(services: services).resolve(inputs)
         } catch let e as ServiceError where e.kind == .invalid {
-            throw APIError(status: .unprocessableContent, fr: e.messageFR, en: e.messageEN, field: e.field)
+            throw ServiceError(.unprocessable, field: e.field, fr: e.messageFR, en: e.messageEN, underlying: e)
         }
     }
 
     /// The problem document of a refused referential file: 422 with its `line` (null when the whole file is at fault).
-    static func refused(_ e: ReferentialError) -> APIError {
-        var error = APIError(status: .unprocessableContent, fr: e.messageFR, en: e.messageEN)
+    static func refused(_ e: ReferentialError) -> ServiceError {
+        var error = ServiceError(.unprocessable, fr: e.messageFR, en: e.messageEN, underlying: e)
         error.extra = ["line": e.line.map { .number(Double($0)) } ?? .null]
         return error
     }
@@ -71,8 +71,8 @@ extension AdminAPIController {
         do {
             body = Data(try await request.body.collect(upTo: Self.maxReferentialBytes).readableBytesView)
         } catch is NIOTooManyBytesError {
-            throw APIError(
-                status: .contentTooLarge, fr: "fichier trop volumineux (5 Mo au plus)",
+            throw ServiceError(
+                .tooLarge, fr: "fichier trop volumineux (5 Mo au plus)",
                 en: "file too large (5 MiB at most)")
         }
         let mediaType = APIBody.mediaType(request)
@@ -86,7 +86,7 @@ extension AdminAPIController {
             file = Data(part.body)
         case "text/plain", nil: break
         case let m where APIBody.isJSON(m): format = .json
-        default: throw APIError.unsupportedMediaType("text/csv, application/json, multipart/form-data")
+        default: throw ServiceError.unsupportedMediaType("text/csv, application/json, multipart/form-data")
         }
         let summary: FrameworkImportSummary
         do {
@@ -95,7 +95,7 @@ extension AdminAPIController {
         } catch let e as ReferentialError {
             throw Self.refused(e)
         } catch let e as FrameworkOwnershipError {
-            throw APIError(status: .forbidden, fr: e.messageFR, en: e.messageEN)
+            throw ServiceError(.forbidden, fr: e.messageFR, en: e.messageEN, underlying: e)
         }
         let counts = try services.db.frameworkCounts()[summary.framework.id] ?? .init()
         var r = HTTP.json(

@@ -70,17 +70,11 @@ struct AdminAPIController: Sendable {
         }
     }
 
-    func register(on router: Router<AppRequestContext>) {
-        let api = router.group("api/v1")
-            .add(middleware: ProblemMiddleware())
-            .add(middleware: BearerAuthenticator(db: services.db))
+    /// Adds every `Endpoint` to the `api` group (bearer token, problem documents).
+    func addRoutes(to routes: AppRoutes) {
         for endpoint in Endpoint.allCases {
-            api.on(RouterPath(endpoint.routerPath), method: endpoint.method) { request, context -> Response in
-                do {
-                    return try await self.handle(endpoint, request, context)
-                } catch {
-                    return APIError.response(for: error, request: request)
-                }
+            routes.api.on(RouterPath(endpoint.routerPath), method: endpoint.method) { request, context -> Response in
+                try await self.handle(endpoint, request, context)
             }
         }
     }
@@ -256,7 +250,7 @@ struct AdminAPIController: Sendable {
             (badge, alignment) = try Self.badge(
                 json: try await APIBody.json(request, context: context), issuerID: issuerID)
         } else {
-            throw APIError.unsupportedMediaType("application/json, multipart/form-data")
+            throw ServiceError.unsupportedMediaType("application/json, multipart/form-data")
         }
         badge.alignment = try resolveAlignment(alignment)
         badge.createdAt = Date()
@@ -506,7 +500,7 @@ struct AdminAPIController: Sendable {
         case let m where APIBody.isJSON(m):
             rows = try BatchAwarding.rows(fromJSON: try await APIBody.json(request, context: context))
         default:
-            throw APIError.unsupportedMediaType("application/json, text/csv, multipart/form-data")
+            throw ServiceError.unsupportedMediaType("application/json, text/csv, multipart/form-data")
         }
         guard !rows.isEmpty else {
             throw ServiceError(.invalid, fr: "le lot ne contient aucune ligne", en: "the batch has no rows")

@@ -84,12 +84,15 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     /// Who the request comes from, for rate limits: the peer, or the client a trusted proxy forwarded for
     /// (set by `ClientAddressMiddleware`; "unknown" without a peer).
     public var clientAddress: String
+    /// Language, account and session of an HTML page (set by `PageMiddleware`).
+    var page: PageEnv?
 
     public init(source: Source) {
         coreContext = .init(source: source)
         account = nil
         remoteAddress = source.channel.remoteAddress
         clientAddress = remoteAddress?.ipAddress ?? "unknown"
+        page = nil
     }
 
     /// Uploads (badge images, CSV batches, files to verify) are limited to 8 MiB.
@@ -97,24 +100,6 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
 }
 
 /// Builds the router with every controller.
-public func buildRouter(_ services: ServerServices) -> Router<AppRequestContext> {
-    let router = Router(context: AppRequestContext.self)
-    router.add(middleware: BodyLimitMiddleware())
-    router.add(middleware: ClientAddressMiddleware(trusted: services.configuration.trustedProxies))
-    router.add(middleware: SecurityHeadersMiddleware())
-    router.get("/health") { _, _ in "ok" }
-    PublicDocumentsController(services: services).register(on: router)
-    CertificateController(services: services).register(on: router)
-    VerifyController(services: services, limits: VerifyLimits(configuration: services.configuration)).register(
-        on: router)
-    ReferentialController(services: services).register(on: router)
-    BadgeConnectController(services: services).register(on: router)
-    AdminAPIController(services: services).register(on: router)
-    WebController(services: services).register(on: router)
-    return router
-}
-
-/// Builds the application: opens storage, seeds demo data once, and serves.
 public func buildApplication(_ configuration: ServerConfiguration, logger: Logger? = nil) async throws
     -> some ApplicationProtocol
 {

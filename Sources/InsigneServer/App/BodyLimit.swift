@@ -45,7 +45,7 @@ enum BodyLimit {
     /// The 413 in the shape of the route family: problem JSON under `/api/`, the OAuth error on `/oauth/`,
     /// the Badge Connect envelope under its API base, otherwise a page (or a problem document for non-browsers).
     static func response(_ request: Request, limit: Int?) -> Response {
-        let english = HTTP.prefersEnglish(request)
+        let english = Language(request).english
         let text = message(limit: limit)
         let path = request.uri.path
         if path.hasPrefix("/api/") {

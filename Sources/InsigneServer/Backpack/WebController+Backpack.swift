@@ -10,93 +10,84 @@ extension WebController {
     var backpack: Backpack { Backpack(services: services) }
     var backpackEmails: BackpackEmails { BackpackEmails(services: services) }
 
-    /// Registers the backpack pages.
-    func registerBackpackPages(on router: Router<AppRequestContext>) {
-        router.get("/backpack") { req, ctx in await page(req, ctx) { try await backpackPage($0, req) } }
-        router.get("/backpack/export.zip") { req, ctx in await page(req, ctx) { try await backpackZIP($0) } }
-        router.get("/backpack/badges/{id}/{file}") { req, ctx in
-            await page(req, ctx) { env in
-                try await backpackFile(env, id: ctx.parameters.get("id") ?? "", file: ctx.parameters.get("file") ?? "")
-            }
+    /// Adds the backpack pages to their route groups.
+    func addBackpackPages(to routes: AppRoutes) {
+        routes.signedInPages.get("/backpack") { req, ctx in try await backpackPage(ctx.env, req) }
+        routes.signedInPages.get("/backpack/export.zip") { req, ctx in try await backpackZIP(ctx.env) }
+        routes.signedInPages.get("/backpack/badges/{id}/{file}") { req, ctx in
+            let env = ctx.env
+            return try await backpackFile(
+                env, id: ctx.parameters.get("id") ?? "", file: ctx.parameters.get("file") ?? "")
         }
-        router.post("/backpack/badges/{id}/reverify") { req, ctx in
-            await page(req, ctx) { env in
-                _ = try await form(req, ctx, env)
-                let me = try learner(env)
-                let id = ctx.parameters.get("id") ?? ""
-                guard try await storedBadge(id, learnerID: me.id) != nil else { throw PageError.notFound() }
-                _ = try await services.reverifyBackpackBadge(id: id, learnerID: me.id)
-                return redirect("/backpack?reverified=1#badge-\(id)")
-            }
+        routes.signedInPages.post("/backpack/badges/{id}/reverify") { req, ctx in
+            let env = ctx.env
+            _ = try await form(req, ctx, env)
+            let me = try learner(env)
+            let id = ctx.parameters.get("id") ?? ""
+            guard try await storedBadge(id, learnerID: me.id) != nil else { throw PageError.notFound() }
+            _ = try await services.reverifyBackpackBadge(id: id, learnerID: me.id)
+            return redirect("/backpack?reverified=1#badge-\(id)")
         }
-        router.post("/backpack/badges/{id}/delete") { req, ctx in
-            await page(req, ctx) { env in
-                _ = try await form(req, ctx, env)
-                let me = try learner(env)
-                guard let r = try await storedBadge(ctx.parameters.get("id") ?? "", learnerID: me.id) else {
-                    throw PageError.notFound()
-                }
-                try await services.db.writer.write { db in
-                    _ = try r.delete(db)
-                    var e = AuditEventRecord(at: Date(), actor: me.id, action: "backpack.delete", subject: r.id)
-                    try e.insert(db)
-                }
-                return redirect("/backpack?deleted=1")
+        routes.signedInPages.post("/backpack/badges/{id}/delete") { req, ctx in
+            let env = ctx.env
+            _ = try await form(req, ctx, env)
+            let me = try learner(env)
+            guard let r = try await storedBadge(ctx.parameters.get("id") ?? "", learnerID: me.id) else {
+                throw PageError.notFound()
             }
+            try await services.db.writer.write { db in
+                _ = try r.delete(db)
+                var e = AuditEventRecord(at: Date(), actor: me.id, action: "backpack.delete", subject: r.id)
+                try e.insert(db)
+            }
+            return redirect("/backpack?deleted=1")
         }
-        router.post("/backpack/public") { req, ctx in
-            await page(req, ctx) { env in
-                let form = try await self.form(req, ctx, env)
-                _ = try await backpack.setPublic(form["public"] == "1", accountID: try learner(env).id)
-                return redirect("/backpack?public=\(form["public"] == "1" ? "on" : "off")#public-page")
-            }
+        routes.signedInPages.post("/backpack/public") { req, ctx in
+            let env = ctx.env
+            let form = try await self.form(req, ctx, env)
+            _ = try await backpack.setPublic(form["public"] == "1", accountID: try learner(env).id)
+            return redirect("/backpack?public=\(form["public"] == "1" ? "on" : "off")#public-page")
         }
-        router.get("/backpack/import") { req, ctx in await page(req, ctx) { try await importPage($0, error: nil) } }
-        router.post("/backpack/import") { req, ctx in await page(req, ctx) { try await importBadge($0, req, ctx) } }
-        router.get("/backpack/emails") { req, ctx in await page(req, ctx) { try await emailsPage($0, req) } }
-        router.post("/backpack/emails") { req, ctx in await page(req, ctx) { try await addEmail($0, req, ctx) } }
-        router.post("/backpack/emails/remove") { req, ctx in
-            await page(req, ctx) { env in
-                let form = try await self.form(req, ctx, env)
-                guard try await backpackEmails.remove(form["email"], accountID: try learner(env).id) else {
-                    throw PageError.notFound()
-                }
-                return redirect("/backpack/emails?removed=1")
+        routes.signedInPages.get("/backpack/import") { req, ctx in try await importPage(ctx.env, error: nil) }
+        routes.signedInPages.post("/backpack/import") { req, ctx in try await importBadge(ctx.env, req, ctx) }
+        routes.signedInPages.get("/backpack/emails") { req, ctx in try await emailsPage(ctx.env, req) }
+        routes.signedInPages.post("/backpack/emails") { req, ctx in try await addEmail(ctx.env, req, ctx) }
+        routes.signedInPages.post("/backpack/emails/remove") { req, ctx in
+            let env = ctx.env
+            let form = try await self.form(req, ctx, env)
+            guard try await backpackEmails.remove(form["email"], accountID: try learner(env).id) else {
+                throw PageError.notFound()
             }
+            return redirect("/backpack/emails?removed=1")
         }
-        router.get("/backpack/emails/confirm/{token}") { req, ctx in
-            await page(req, ctx) { env in
-                let me = try learner(env)
-                let token = ctx.parameters.get("token") ?? ""
-                guard let r = try await backpackEmails.pending(token: token, accountID: me.id) else {
-                    throw confirmationGone
-                }
-                return renderBackpack(
-                    "backpack-email-confirm", env, title: env.text("Confirmer une adresse", "Confirm an address"),
-                    ["email": r.email, "token": token])
+        routes.signedInPages.get("/backpack/emails/confirm/{token}") { req, ctx in
+            let env = ctx.env
+            let me = try learner(env)
+            let token = ctx.parameters.get("token") ?? ""
+            guard let r = try await backpackEmails.pending(token: token, accountID: me.id) else {
+                throw confirmationGone
             }
+            return renderBackpack(
+                "backpack-email-confirm", env, title: env.text("Confirmer une adresse", "Confirm an address"),
+                ["email": r.email, "token": token])
         }
-        router.post("/backpack/emails/confirm/{token}") { req, ctx in
-            await page(req, ctx) { env in
-                _ = try await form(req, ctx, env)
-                let me = try learner(env)
-                guard
-                    try await backpackEmails.confirm(token: ctx.parameters.get("token") ?? "", accountID: me.id) != nil
-                else { throw confirmationGone }
-                return redirect("/backpack/emails?confirmed=1")
-            }
+        routes.signedInPages.post("/backpack/emails/confirm/{token}") { req, ctx in
+            let env = ctx.env
+            _ = try await form(req, ctx, env)
+            let me = try learner(env)
+            guard
+                try await backpackEmails.confirm(token: ctx.parameters.get("token") ?? "", accountID: me.id) != nil
+            else { throw confirmationGone }
+            return redirect("/backpack/emails?confirmed=1")
         }
-        router.get("/backpacks/{slug}") { req, ctx in
-            await page(req, ctx, signedIn: false) {
-                try await publicBackpack($0, slug: ctx.parameters.get("slug") ?? "")
-            }
+        routes.publicPages.get("/backpacks/{slug}") { req, ctx in
+            try await publicBackpack(ctx.env, slug: ctx.parameters.get("slug") ?? "")
         }
-        router.get("/backpacks/{slug}/badges/{id}/{file}") { req, ctx in
-            await page(req, ctx, signedIn: false) { env in
-                try await publicBadgeFile(
-                    env, slug: ctx.parameters.get("slug") ?? "", id: ctx.parameters.get("id") ?? "",
-                    file: ctx.parameters.get("file") ?? "")
-            }
+        routes.publicPages.get("/backpacks/{slug}/badges/{id}/{file}") { req, ctx in
+            let env = ctx.env
+            return try await publicBadgeFile(
+                env, slug: ctx.parameters.get("slug") ?? "", id: ctx.parameters.get("id") ?? "",
+                file: ctx.parameters.get("file") ?? "")
         }
     }
 

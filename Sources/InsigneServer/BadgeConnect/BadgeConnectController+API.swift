@@ -39,7 +39,7 @@ struct BadgeConnectFailure: Error, Sendable {
 extension BadgeConnectController {
     static let pageLimit = 100
 
-    func registerAPI(on router: Router<AppRequestContext>) {
+    func addAPIRoutes(to router: RouterGroup<AppRequestContext>) {
         let base = Self.apiPath
         router.get("\(base)/assertions") { req, _ in
             await api(req, scope: OAuth.assertionRead) { try await getAssertions(req, learner: $0) }

@@ -19,7 +19,9 @@ struct BadgeConnectController: Sendable {
     /// Registrations per client address: a burst of 20, then 20 a minute (registration needs no credentials).
     let registrations = RateLimiter(capacity: 20, perMinute: 20)
 
-    func register(on router: Router<AppRequestContext>) {
+    /// Adds the routes to the `open` group.
+    func addRoutes(to routes: AppRoutes) {
+        let router = routes.open
         router.get("/.well-known/badgeconnect.json") { req, _ in
             guard arrivedOverTLS(req) else { return HTTP.text("TLS required\n", status: .misdirectedRequest) }
             var r = HTTP.json(manifest)
@@ -40,19 +42,19 @@ struct BadgeConnectController: Sendable {
         router.post("/oauth/token") { req, _ in await oauth(req) { try await token(req) } }
         router.post("/oauth/revoke") { req, _ in await oauth(req) { try await revoke(req) } }
         router.get("/badge-connect/terms") { req, _ in
-            let en = HTTP.prefersEnglish(req)
+            let en = Language(req).english
             return Pages.message(
                 request: req, english: en,
                 title: en ? "Terms of use (Badge Connect)" : "Conditions d'utilisation (Badge Connect)",
                 text: en ? Self.termsEN : Self.termsFR, status: .ok)
         }
         router.get("/badge-connect/privacy") { req, _ in
-            let en = HTTP.prefersEnglish(req)
+            let en = Language(req).english
             return Pages.message(
                 request: req, english: en, title: en ? "Privacy (Badge Connect)" : "Confidentialité (Badge Connect)",
                 text: en ? Self.privacyEN : Self.privacyFR, status: .ok)
         }
-        registerAPI(on: router)
+        addAPIRoutes(to: router)
     }
 
     /// True when the request came over TLS, or when the service is not published over https.

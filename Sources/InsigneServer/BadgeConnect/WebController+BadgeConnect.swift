@@ -23,27 +23,24 @@ struct AuthorizationRequest: Sendable {
 extension WebController {
     var oauthStore: OAuthStore { OAuthStore(db: services.db) }
 
-    /// Registers the consent and connected-applications pages.
-    func registerBadgeConnectPages(on router: Router<AppRequestContext>) {
-        router.get("/oauth/authorize") { req, ctx in
-            await page(req, ctx, signedIn: false) { env in
-                try await authorize(env, req) { req.uri.queryParameters.get($0) }
-            }
+    /// Adds the consent and connected-applications pages to their route groups.
+    func addBadgeConnectPages(to routes: AppRoutes) {
+        routes.publicPages.get("/oauth/authorize") { req, ctx in
+            let env = ctx.env
+            return try await authorize(env, req) { req.uri.queryParameters.get($0) }
         }
-        router.post("/oauth/authorize") { req, ctx in
-            await page(req, ctx, signedIn: false) { env in
-                guard env.account != nil else { throw sessionExpired }
-                let form = try await self.form(req, ctx, env)
-                return try await authorize(env, req, decision: form["decision"]) { form.values[$0]?.first }
-            }
+        routes.publicPages.post("/oauth/authorize") { req, ctx in
+            let env = ctx.env
+            guard env.account != nil else { throw sessionExpired }
+            let form = try await self.form(req, ctx, env)
+            return try await authorize(env, req, decision: form["decision"]) { form.values[$0]?.first }
         }
-        router.get("/backpack/apps") { req, ctx in await page(req, ctx) { try await appsPage($0, req) } }
-        router.post("/backpack/apps/revoke") { req, ctx in
-            await page(req, ctx) { env in
-                let form = try await self.form(req, ctx, env)
-                try await oauthStore.revokeClient(form["client_id"], accountID: try learner(env).id)
-                return redirect("/backpack/apps?revoked=1")
-            }
+        routes.signedInPages.get("/backpack/apps") { req, ctx in try await appsPage(ctx.env, req) }
+        routes.signedInPages.post("/backpack/apps/revoke") { req, ctx in
+            let env = ctx.env
+            let form = try await self.form(req, ctx, env)
+            try await oauthStore.revokeClient(form["client_id"], accountID: try learner(env).id)
+            return redirect("/backpack/apps?revoked=1")
         }
     }
 

@@ -12,7 +12,9 @@ import OpenBadgesPDF
 struct CertificateController: Sendable {
     let services: ServerServices
 
-    func register(on router: Router<AppRequestContext>) {
+    /// Adds the routes to the `open` group.
+    func addRoutes(to routes: AppRoutes) {
+        let router = routes.open
         router.get("/assertions/:id/certificate.pdf") { request, context in
             try await self.serve(request, context: context)
         }

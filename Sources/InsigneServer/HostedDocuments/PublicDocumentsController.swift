@@ -7,7 +7,9 @@ import Hummingbird
 struct PublicDocumentsController: Sendable {
     let services: ServerServices
 
-    func register(on router: Router<AppRequestContext>) {
+    /// Adds the routes to the `open` group.
+    func addRoutes(to routes: AppRoutes) {
+        let router = routes.open
         for path in [
             "/issuers/:id", "/issuers/:id/revocations", "/issuers/:id/image", "/keys/:id", "/badges/:id",
             "/badges/:id/image", "/assertions/:id", "/assertions/:id/badge.png", "/assertions/:id/badge.svg",

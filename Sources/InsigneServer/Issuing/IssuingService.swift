@@ -5,33 +5,6 @@ import OpenBadges
 import OpenBadgesCrypto
 import OpenBadgesPNG
 
-/// A failure of a service operation, with its kind (mapped to an HTTP status by the server) and a French and
-/// English message.
-public struct ServiceError: BilingualError, Equatable {
-    /// What went wrong.
-    public enum Kind: String, Sendable {
-        case invalid, notFound, conflict, forbidden, unauthorized, tooLarge, serverError
-    }
-    /// The kind.
-    public var kind: Kind
-    /// The field at fault, if any.
-    public var field: String?
-    public var messageFR: String
-    public var messageEN: String
-
-    /// Creates an error.
-    public init(_ kind: Kind, field: String? = nil, fr: String, en: String) {
-        self.kind = kind
-        self.field = field
-        self.messageFR = fr
-        self.messageEN = en
-    }
-
-    static func notFound(_ what: String, _ id: String) -> ServiceError {
-        ServiceError(.notFound, fr: "\(what) introuvable : \(id)", en: "\(what) not found: \(id)")
-    }
-}
-
 /// What to award to one recipient.
 public struct AwardRequest: Sendable {
     public var badgeClassID: String

@@ -11,132 +11,111 @@ import OpenBadgesCrypto
 extension WebController {
     var portfolio: Portfolio { Portfolio(services: services) }
 
-    /// Registers the portfolio pages.
-    func registerPortfolioPages(on router: Router<AppRequestContext>) {
-        registerReviewPages(on: router)
-        router.get("/invitation/{token}") { req, ctx in
-            await page(req, ctx, signedIn: false) {
-                try await invitationPage($0, req, token: ctx.parameters.get("token") ?? "")
-            }
+    /// Adds the portfolio pages to their route groups.
+    func addPortfolioPages(to routes: AppRoutes) {
+        addReviewPages(to: routes)
+        routes.publicPages.get("/invitation/{token}") { req, ctx in
+            try await invitationPage(ctx.env, req, token: ctx.parameters.get("token") ?? "")
         }
-        router.post("/invitation/{token}") { req, ctx in
-            await page(req, ctx, signedIn: false) {
-                try await acceptInvitation($0, req, ctx, token: ctx.parameters.get("token") ?? "")
-            }
+        routes.publicPages.post("/invitation/{token}") { req, ctx in
+            try await acceptInvitation(ctx.env, req, ctx, token: ctx.parameters.get("token") ?? "")
         }
-        router.get("/portfolio") { req, ctx in await page(req, ctx) { try await portfolioPage($0, req) } }
-        router.get("/portfolio/evidence/new") { req, ctx in
-            await page(req, ctx) { env in
-                let kind = EvidenceItemRecord.Kind(rawValue: req.uri.queryParameters.get("kind") ?? "") ?? .file
-                return try await evidenceForm(env, existing: nil, kind: kind, form: nil, errors: [:])
-            }
+        routes.signedInPages.get("/portfolio") { req, ctx in try await portfolioPage(ctx.env, req) }
+        routes.signedInPages.get("/portfolio/evidence/new") { req, ctx in
+            let env = ctx.env
+            let kind = EvidenceItemRecord.Kind(rawValue: req.uri.queryParameters.get("kind") ?? "") ?? .file
+            return try await evidenceForm(env, existing: nil, kind: kind, form: nil, errors: [:])
         }
-        router.post("/portfolio/evidence/new") { req, ctx in
-            await page(req, ctx) { try await saveEvidence($0, req, ctx, id: nil) }
+        routes.signedInPages.post("/portfolio/evidence/new") { req, ctx in
+            try await saveEvidence(ctx.env, req, ctx, id: nil)
         }
-        router.get("/portfolio/evidence/{id}/edit") { req, ctx in
-            await page(req, ctx) { env in
-                let item = try await ownPiece(env, ctx.parameters.get("id") ?? "", editable: true)
-                return try await evidenceForm(env, existing: item, kind: item.item.kind, form: nil, errors: [:])
-            }
+        routes.signedInPages.get("/portfolio/evidence/{id}/edit") { req, ctx in
+            let env = ctx.env
+            let item = try await ownPiece(env, ctx.parameters.get("id") ?? "", editable: true)
+            return try await evidenceForm(env, existing: item, kind: item.item.kind, form: nil, errors: [:])
         }
-        router.post("/portfolio/evidence/{id}/edit") { req, ctx in
-            await page(req, ctx) { try await saveEvidence($0, req, ctx, id: ctx.parameters.get("id") ?? "") }
+        routes.signedInPages.post("/portfolio/evidence/{id}/edit") { req, ctx in
+            try await saveEvidence(ctx.env, req, ctx, id: ctx.parameters.get("id") ?? "")
         }
-        router.post("/portfolio/evidence/{id}/delete") { req, ctx in
-            await page(req, ctx) { env in
-                _ = try await form(req, ctx, env)
-                let piece = try await ownPiece(env, ctx.parameters.get("id") ?? "", editable: true)
-                try await portfolio.delete(piece.item)
-                return redirect("/portfolio?deleted=1")
-            }
+        routes.signedInPages.post("/portfolio/evidence/{id}/delete") { req, ctx in
+            let env = ctx.env
+            _ = try await form(req, ctx, env)
+            let piece = try await ownPiece(env, ctx.parameters.get("id") ?? "", editable: true)
+            try await portfolio.delete(piece.item)
+            return redirect("/portfolio?deleted=1")
         }
-        router.post("/portfolio/evidence/{id}/publication") { req, ctx in
-            await page(req, ctx) { try await setPublication($0, req, ctx, id: ctx.parameters.get("id") ?? "") }
+        routes.signedInPages.post("/portfolio/evidence/{id}/publication") { req, ctx in
+            try await setPublication(ctx.env, req, ctx, id: ctx.parameters.get("id") ?? "")
         }
-        router.get("/public-evidence/{token}") { req, ctx in
-            await page(req, ctx, signedIn: false) {
-                try await publicEvidencePage($0, token: ctx.parameters.get("token") ?? "")
-            }
+        routes.publicPages.get("/public-evidence/{token}") { req, ctx in
+            try await publicEvidencePage(ctx.env, token: ctx.parameters.get("token") ?? "")
         }
-        router.get("/public-evidence/{token}/file") { req, ctx in
-            await page(req, ctx, signedIn: false) {
-                try await publicEvidenceFile($0, token: ctx.parameters.get("token") ?? "")
-            }
+        routes.publicPages.get("/public-evidence/{token}/file") { req, ctx in
+            try await publicEvidenceFile(ctx.env, token: ctx.parameters.get("token") ?? "")
         }
-        router.post("/portfolio/submit") { req, ctx in
-            await page(req, ctx) { env in
-                let form = try await form(req, ctx, env)
-                let me = try learner(env)
-                // To the issuer the learner chooses among those that enrolled them (none: the site).
-                let enrolled = try await portfolio.issuers(ofLearner: me.id)
-                var to = enrolled.count == 1 ? enrolled.first?.id : nil
-                if let chosen = form.optional("issuer") {
-                    guard enrolled.contains(where: { $0.id == chosen }) else {
-                        throw PageError.badRequest("Établissement inconnu.", "Unknown establishment.")
-                    }
-                    to = chosen
-                } else if enrolled.count > 1 {
-                    throw PageError.badRequest(
-                        "Choisissez l'établissement qui examinera vos preuves.",
-                        "Choose the establishment that will review your evidence.")
+        routes.signedInPages.post("/portfolio/submit") { req, ctx in
+            let env = ctx.env
+            let form = try await form(req, ctx, env)
+            let me = try learner(env)
+            // To the issuer the learner chooses among those that enrolled them (none: the site).
+            let enrolled = try await portfolio.issuers(ofLearner: me.id)
+            var to = enrolled.count == 1 ? enrolled.first?.id : nil
+            if let chosen = form.optional("issuer") {
+                guard enrolled.contains(where: { $0.id == chosen }) else {
+                    throw PageError.badRequest("Établissement inconnu.", "Unknown establishment.")
                 }
-                let n = try await portfolio.submitAll(learnerID: me.id, to: to)
-                return redirect("/portfolio?submitted=\(n)")
+                to = chosen
+            } else if enrolled.count > 1 {
+                throw PageError.badRequest(
+                    "Choisissez l'établissement qui examinera vos preuves.",
+                    "Choose the establishment that will review your evidence.")
             }
+            let n = try await portfolio.submitAll(learnerID: me.id, to: to)
+            return redirect("/portfolio?submitted=\(n)")
         }
-        router.get("/portfolio/coverage/{fw}") { req, ctx in
-            await page(req, ctx) { try await coveragePage($0, frameworkID: ctx.parameters.get("fw") ?? "") }
+        routes.signedInPages.get("/portfolio/coverage/{fw}") { req, ctx in
+            try await coveragePage(ctx.env, frameworkID: ctx.parameters.get("fw") ?? "")
         }
-        router.get("/portfolio/share") { req, ctx in await page(req, ctx) { try await sharePage($0, created: nil) } }
-        router.post("/portfolio/share") { req, ctx in
-            await page(req, ctx) { env in
-                let form = try await self.form(req, ctx, env)
-                let me = try learner(env)
-                let label = String((form.optional("label") ?? env.text("Lien de partage", "Share link")).prefix(200))
-                let token = try await portfolio.createShareLink(learnerID: me.id, label: label)
-                return try await sharePage(env, created: services.urls.base + "/share/" + token)
+        routes.signedInPages.get("/portfolio/share") { req, ctx in try await sharePage(ctx.env, created: nil) }
+        routes.signedInPages.post("/portfolio/share") { req, ctx in
+            let env = ctx.env
+            let form = try await self.form(req, ctx, env)
+            let me = try learner(env)
+            let label = String((form.optional("label") ?? env.text("Lien de partage", "Share link")).prefix(200))
+            let token = try await portfolio.createShareLink(learnerID: me.id, label: label)
+            return try await sharePage(env, created: services.urls.base + "/share/" + token)
+        }
+        routes.signedInPages.post("/portfolio/share/revoke") { req, ctx in
+            let env = ctx.env
+            let form = try await self.form(req, ctx, env)
+            guard try await portfolio.revokeShareLink(tokenHash: form["link"], learnerID: try learner(env).id)
+            else {
+                throw PageError.notFound()
             }
+            return redirect("/portfolio/share?revoked=1")
         }
-        router.post("/portfolio/share/revoke") { req, ctx in
-            await page(req, ctx) { env in
-                let form = try await self.form(req, ctx, env)
-                guard try await portfolio.revokeShareLink(tokenHash: form["link"], learnerID: try learner(env).id)
-                else {
-                    throw PageError.notFound()
-                }
-                return redirect("/portfolio/share?revoked=1")
-            }
+        routes.signedInPages.get("/portfolio/data") { req, ctx in try await dataPage(ctx.env, error: nil) }
+        routes.signedInPages.post("/portfolio/data/export") { req, ctx in
+            let env = ctx.env
+            _ = try await form(req, ctx, env)
+            let me = try learner(env)
+            let zip = try await portfolio.export(me)
+            return HTTP.bytes(
+                zip, contentType: "application/zip",
+                headers: [
+                    .contentDisposition: "attachment; filename=\"insigne-mes-donnees.zip\"",
+                    .cacheControl: "private, no-store",
+                ])
         }
-        router.get("/portfolio/data") { req, ctx in await page(req, ctx) { try await dataPage($0, error: nil) } }
-        router.post("/portfolio/data/export") { req, ctx in
-            await page(req, ctx) { env in
-                _ = try await form(req, ctx, env)
-                let me = try learner(env)
-                let zip = try await portfolio.export(me)
-                return HTTP.bytes(
-                    zip, contentType: "application/zip",
-                    headers: [
-                        .contentDisposition: "attachment; filename=\"insigne-mes-donnees.zip\"",
-                        .cacheControl: "private, no-store",
-                    ])
-            }
+        routes.signedInPages.post("/portfolio/data/erase") { req, ctx in try await erase(ctx.env, req, ctx) }
+        routes.publicPages.get("/evidence/{id}") { req, ctx in
+            try await evidencePage(ctx.env, req, id: ctx.parameters.get("id") ?? "")
         }
-        router.post("/portfolio/data/erase") { req, ctx in await page(req, ctx) { try await erase($0, req, ctx) } }
-        router.get("/evidence/{id}") { req, ctx in
-            await page(req, ctx, signedIn: false) {
-                try await evidencePage($0, req, id: ctx.parameters.get("id") ?? "")
-            }
+        routes.publicPages.get("/evidence/{id}/file") { req, ctx in
+            try await evidenceFile(ctx.env, req, id: ctx.parameters.get("id") ?? "")
         }
-        router.get("/evidence/{id}/file") { req, ctx in
-            await page(req, ctx, signedIn: false) {
-                try await evidenceFile($0, req, id: ctx.parameters.get("id") ?? "")
-            }
-        }
-        router.get("/share/{token}") { req, ctx in
-            await page(req, ctx, signedIn: false) {
-                try await sharedPortfolio($0, token: ctx.parameters.get("token") ?? "")
-            }
+        routes.publicPages.get("/share/{token}") { req, ctx in
+            try await sharedPortfolio(ctx.env, token: ctx.parameters.get("token") ?? "")
         }
     }
 
@@ -507,7 +486,7 @@ extension WebController {
         case .file:
             if let part = form.files["file"], !part.body.isEmpty {
                 if part.body.count > EvidenceFiles.maxSize {
-                    errors["file"] = env.text(tooLarge.fr, tooLarge.en)
+                    errors["file"] = env.language.text(tooLarge.message)
                     status = .contentTooLarge
                 } else if let type = MediaSniffer.mediaType(part.body) {
                     if errors.isEmpty {

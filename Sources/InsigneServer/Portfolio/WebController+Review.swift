@@ -11,21 +11,20 @@ import OpenBadgesCrypto
 /// by `page`). Staff see only the learners enrolled with their issuer, the invitations it sent and the pieces
 /// submitted to it (see `LearnerIssuerRecord`); anything else answers 404, as if it did not exist.
 extension WebController {
-    /// Registers the review pages (called from `registerPortfolioPages`).
-    func registerReviewPages(on router: Router<AppRequestContext>) {
-        router.get("/trainer/learners") { req, ctx in
-            await page(req, ctx) { try await learnersPage($0, form: nil, errors: [:]) }
+    /// Adds the review pages to their route groups (called from `registerPortfolioPages`).
+    func addReviewPages(to routes: AppRoutes) {
+        routes.staffPages.get("/trainer/learners") { req, ctx in try await learnersPage(ctx.env, form: nil, errors: [:])
         }
-        router.post("/trainer/learners/invite") { req, ctx in await page(req, ctx) { try await invite($0, req, ctx) } }
-        router.get("/trainer/reviews") { req, ctx in await page(req, ctx) { try await reviewsPage($0) } }
-        router.get("/trainer/learners/{id}") { req, ctx in
-            await page(req, ctx) { try await learnerPage($0, req, id: ctx.parameters.get("id") ?? "", errors: [:]) }
+        routes.staffPages.post("/trainer/learners/invite") { req, ctx in try await invite(ctx.env, req, ctx) }
+        routes.staffPages.get("/trainer/reviews") { req, ctx in try await reviewsPage(ctx.env) }
+        routes.staffPages.get("/trainer/learners/{id}") { req, ctx in
+            try await learnerPage(ctx.env, req, id: ctx.parameters.get("id") ?? "", errors: [:])
         }
-        router.post("/trainer/evidence/{id}/review") { req, ctx in
-            await page(req, ctx) { try await reviewPiece($0, req, ctx, id: ctx.parameters.get("id") ?? "") }
+        routes.staffPages.post("/trainer/evidence/{id}/review") { req, ctx in
+            try await reviewPiece(ctx.env, req, ctx, id: ctx.parameters.get("id") ?? "")
         }
-        router.post("/trainer/learners/{id}/award") { req, ctx in
-            await page(req, ctx) { try await awardFromPortfolio($0, req, ctx, id: ctx.parameters.get("id") ?? "") }
+        routes.staffPages.post("/trainer/learners/{id}/award") { req, ctx in
+            try await awardFromPortfolio(ctx.env, req, ctx, id: ctx.parameters.get("id") ?? "")
         }
     }
 

@@ -14,7 +14,9 @@ struct ReferentialController: Sendable {
     var urls: PublicURLs { services.urls }
     var documents: ReferentialDocuments { ReferentialDocuments(urls: urls) }
 
-    func register(on router: Router<AppRequestContext>) {
+    /// Adds the routes to the `open` group.
+    func addRoutes(to routes: AppRoutes) {
+        let router = routes.open
         router.get("/referentials") { req, _ in try await list(req) }
         router.get("/referentials/:fw") { req, ctx in try await framework(req, id: Self.parameter(ctx, "fw")) }
         router.get("/referentials/:fw/competencies/:code") { req, ctx in
@@ -42,7 +44,7 @@ struct ReferentialController: Sendable {
     }
 
     func notFound(_ request: Request) -> Response {
-        let english = HTTP.prefersEnglish(request)
+        let english = Language(request).english
         guard HTTP.prefersHTML(request) else {
             return HTTP.problem(
                 .notFound, fr: "référentiel ou compétence introuvable", en: "referential or competency not found",
@@ -53,7 +55,7 @@ struct ReferentialController: Sendable {
 
     /// Shared page keys: layout, strings, stylesheet.
     func pageContext(_ request: Request, title: String, json: String) -> [String: Any] {
-        let english = HTTP.prefersEnglish(request)
+        let english = Language(request).english
         var c = Pages.layoutContext(request: request, english: english, title: title)
         c["refCSS"] = StaticAssets.href("referentials.css")
         c["jsonHref"] = json
@@ -100,7 +102,7 @@ struct ReferentialController: Sendable {
                 "CFDocuments": .array(frameworks.map { documents.document($0, counts: counts[$0.id] ?? .init()) }),
             ])
         }
-        let english = HTTP.prefersEnglish(request)
+        let english = Language(request).english
         var c = pageContext(request, title: Self.strings(english: english)["referentials"]!, json: urls.referentials)
         c["frameworks"] = frameworks.map { f -> [String: Any] in
             [
@@ -161,7 +163,7 @@ struct ReferentialController: Sendable {
         func link(_ x: CompetencyRecord) -> [String: Any] {
             ["code": x.idNumber, "name": x.shortName, "href": local(urls.competency(f.id, x.idNumber))]
         }
-        let english = HTTP.prefersEnglish(request)
+        let english = Language(request).english
         var c = pageContext(
             request, title: "\(item.idNumber) \(item.shortName)", json: urls.competency(f.id, item.idNumber))
         c["item"] =

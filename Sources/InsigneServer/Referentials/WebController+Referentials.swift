@@ -7,28 +7,23 @@ import InsigneStore
 /// The trainers' referential pages: list and import, one framework (tree, exports, badge generation), and the
 /// alignment picker (badge creation and `/trainer/badges/{id}/alignment`).
 extension WebController {
-    /// Registers the trainers' referential pages.
-    func registerReferentialPages(on router: Router<AppRequestContext>) {
-        router.get("/trainer/referentials") { req, ctx in await page(req, ctx) { try await referentialsPage($0) } }
-        router.post("/trainer/referentials") { req, ctx in
-            await page(req, ctx) { try await importReferential($0, req, ctx) }
+    /// Adds the trainers' referential pages to their route groups.
+    func addReferentialPages(to routes: AppRoutes) {
+        routes.staffPages.get("/trainer/referentials") { req, ctx in try await referentialsPage(ctx.env) }
+        routes.staffPages.post("/trainer/referentials") { req, ctx in try await importReferential(ctx.env, req, ctx) }
+        routes.staffPages.get("/trainer/referentials/{fw}") { req, ctx in
+            try await referentialPage(ctx.env, id: ReferentialController.parameter(ctx, "fw"))
         }
-        router.get("/trainer/referentials/{fw}") { req, ctx in
-            await page(req, ctx) { try await referentialPage($0, id: ReferentialController.parameter(ctx, "fw")) }
+        routes.staffPages.post("/trainer/referentials/{fw}/badges") { req, ctx in
+            try await generateBadges(ctx.env, req, ctx, id: ReferentialController.parameter(ctx, "fw"))
         }
-        router.post("/trainer/referentials/{fw}/badges") { req, ctx in
-            await page(req, ctx) {
-                try await generateBadges($0, req, ctx, id: ReferentialController.parameter(ctx, "fw"))
-            }
+        routes.staffPages.get("/trainer/badges/{id}/alignment") { req, ctx in
+            let env = ctx.env
+            return try await alignmentPage(
+                env, badgeID: ctx.parameters.get("id") ?? "", saved: req.uri.queryParameters.get("saved") != nil)
         }
-        router.get("/trainer/badges/{id}/alignment") { req, ctx in
-            await page(req, ctx) { env in
-                try await alignmentPage(
-                    env, badgeID: ctx.parameters.get("id") ?? "", saved: req.uri.queryParameters.get("saved") != nil)
-            }
-        }
-        router.post("/trainer/badges/{id}/alignment") { req, ctx in
-            await page(req, ctx) { try await saveAlignment($0, req, ctx, badgeID: ctx.parameters.get("id") ?? "") }
+        routes.staffPages.post("/trainer/badges/{id}/alignment") { req, ctx in
+            try await saveAlignment(ctx.env, req, ctx, badgeID: ctx.parameters.get("id") ?? "")
         }
     }
 

@@ -46,9 +46,9 @@ struct BearerAuthenticator: RouterMiddleware {
     }
 
     static func unauthorized(_ request: Request, fr: String, en: String, error: String?) -> Response {
-        var e = APIError(status: .unauthorized, fr: fr, en: en)
-        e.headers[.wwwAuthenticate] = "Bearer realm=\"insigne\"" + (error.map { ", error=\"\($0)\"" } ?? "")
-        return e.response(english: HTTP.prefersEnglish(request))
+        var e = ServiceError(.unauthorized, fr: fr, en: en)
+        e.challenge = "Bearer realm=\"insigne\"" + (error.map { ", error=\"\($0)\"" } ?? "")
+        return e.problemResponse(english: Language(request).english)
     }
 }
 
@@ -57,7 +57,7 @@ enum Access {
     /// The signed-in account (401 if the middleware did not run).
     static func account(_ context: AppRequestContext) throws -> AccountRecord {
         guard let a = context.account else {
-            throw APIError(status: .unauthorized, fr: "authentification requise", en: "authentication required")
+            throw ServiceError(.unauthorized, fr: "authentification requise", en: "authentication required")
         }
         return a
     }

@@ -104,14 +104,15 @@ struct VerifyController: Sendable {
         limiter = RateLimiter(capacity: limits.burst, perMinute: limits.perMinute, maxKeys: limits.maxClients)
     }
 
-    func register(on router: Router<AppRequestContext>) {
+    /// Adds the routes to the `open` group.
+    func addRoutes(to routes: AppRoutes) {
+        let router = routes.open
         router.get("/verify") { request, context in await self.get(request, context: context) }
         router.head("/verify") { request, context in
             let r = await self.get(request, context: context)
             return Response(status: r.status, headers: r.headers)
         }
         router.post("/verify") { request, context in await self.post(request, context: context) }
-        StaticAssets.register(on: router)
     }
 
     /// What was submitted.
@@ -124,7 +125,7 @@ struct VerifyController: Sendable {
     // MARK: Handlers
 
     func get(_ request: Request, context: AppRequestContext) async -> Response {
-        let english = HTTP.prefersEnglish(request)
+        let english = Language(request).english
         let url = request.uri.queryParameters.get("url")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let recipient =
             request.uri.queryParameters.get("recipient")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
@@ -149,7 +150,7 @@ struct VerifyController: Sendable {
     }
 
     func post(_ request: Request, context: AppRequestContext) async -> Response {
-        let english = HTTP.prefersEnglish(request)
+        let english = Language(request).english
         let html = HTTP.prefersHTML(request)
         if let retry = limiter.take(limits.clientKey(request, context)) {
             return tooManyRequests(request, retry: retry, html: html, english: english)

@@ -39,14 +39,6 @@ enum HTTP {
         return accept.contains("application/json") && !accept.contains("application/ld+json")
     }
 
-    /// English when the client prefers it (`Accept-Language` or `?lang=en`), French otherwise.
-    static func prefersEnglish(_ request: Request) -> Bool {
-        if let lang = request.uri.queryParameters.get("lang") { return lang == "en" }
-        guard let header = request.headers[.acceptLanguage]?.lowercased() else { return false }
-        let first = header.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-        return first.hasPrefix("en")
-    }
-
     /// A response with bytes.
     static func bytes(
         _ body: [UInt8], status: HTTPResponse.Status = .ok, contentType: String, headers extra: HTTPFields = [:]
@@ -93,75 +85,5 @@ enum HTTP {
         ]
         if let field { o["field"] = .string(field) }
         return json(.object(o), status: status, contentType: "application/problem+json; charset=utf-8")
-    }
-}
-
-/// Mapping of service errors to problem documents.
-enum Problem {
-    static func frenchTitle(_ status: HTTPResponse.Status) -> String {
-        switch status.code {
-        case 400: "Requête invalide"
-        case 401: "Authentification requise"
-        case 403: "Accès refusé"
-        case 404: "Introuvable"
-        case 409: "Conflit"
-        case 410: "Supprimé"
-        case 413: "Contenu trop volumineux"
-        case 415: "Type de contenu non pris en charge"
-        case 422: "Contenu non traitable"
-        case 429: "Trop de requêtes"
-        default: "Erreur du serveur"
-        }
-    }
-
-    static func status(_ kind: ServiceError.Kind) -> HTTPResponse.Status {
-        switch kind {
-        case .invalid: .badRequest
-        case .notFound: .notFound
-        case .conflict: .conflict
-        case .forbidden: .forbidden
-        case .unauthorized: .unauthorized
-        case .tooLarge: .contentTooLarge
-        case .serverError: .internalServerError
-        }
-    }
-
-    /// The problem response for any error: service errors keep their message; others never echo internals.
-    static func response(for error: Error, english: Bool) -> Response {
-        switch error {
-        case let e as ServiceError:
-            return HTTP.problem(status(e.kind), fr: e.messageFR, en: e.messageEN, field: e.field, english: english)
-        case let e as JSONSyntaxError:
-            return HTTP.problem(
-                .badRequest, fr: "JSON invalide : \(e.reason) (octet \(e.offset))",
-                en: "Invalid JSON: \(e.reason) (byte \(e.offset))", english: english)
-        case _ where BodyLimit.isTooLarge(error):
-            let text = BodyLimit.message(limit: nil)
-            return HTTP.problem(.contentTooLarge, fr: text.fr, en: text.en, english: english)
-        case let e as HTTPError:
-            return HTTP.problem(
-                e.status, fr: e.body ?? Problem.frenchTitle(e.status), en: e.body ?? e.status.reasonPhrase,
-                english: english)
-        default:
-            return HTTP.problem(
-                .internalServerError, fr: "Erreur interne ; réessayez plus tard.",
-                en: "Internal error; please try again later.",
-                english: english)
-        }
-    }
-}
-
-/// Turns every error thrown under a route group into a problem document.
-struct ProblemMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
-        -> Response
-    {
-        do {
-            return try await next(request, context)
-        } catch {
-            return Problem.response(for: error, english: HTTP.prefersEnglish(request))
-        }
     }
 }

@@ -154,9 +154,9 @@ struct StaticAssets: Sendable {
         return "/static/\(name)?v=\(a.version)"
     }
 
-    /// Registers `GET /static/:name`.
-    static func register(on router: Router<AppRequestContext>) {
-        router.get("/static/:name") { request, context in
+    /// Adds `GET /static/:name` to the `open` group.
+    static func addRoutes(to routes: AppRoutes) {
+        routes.open.get("/static/:name") { request, context in
             let name = context.parameters.get("name") ?? ""
             guard let asset = shared.assets[name] else {
                 return HTTP.text("introuvable / not found\n", status: .notFound)
@@ -195,7 +195,7 @@ struct PublicPages: Sendable {
     func render(path: String, request: Request) async throws -> Response? {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         guard parts.count == 2 else { return nil }
-        let english = HTTP.prefersEnglish(request)
+        let english = Language(request).english
         switch parts[0] {
         case "badges": return try await badgePage(id: parts[1], request: request, english: english)
         case "assertions": return try await assertionPage(id: parts[1], request: request, english: english)

@@ -20,150 +20,60 @@ struct WebController: Sendable {
     var sessions: WebSessionStore { WebSessionStore(db: services.db) }
     var secureCookies: Bool { services.configuration.publicURL.lowercased().hasPrefix("https://") }
     static let loginCSRFCookie = "insigne_login_csrf"
-    static let langCookie = "insigne_lang"
     static let pageSize = 25
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get("/static/trainer.css") { _, _ in
+    /// Adds the trainers' pages, sign-in and the learners' pages to their route groups.
+    func addRoutes(to routes: AppRoutes) {
+        routes.open.get("/static/trainer.css") { _, _ in
             HTTP.bytes(
                 templates.css, contentType: "text/css; charset=utf-8", headers: [.cacheControl: "public, max-age=3600"])
         }
-        router.get("/login") { req, ctx in await page(req, ctx, signedIn: false) { try await loginPage($0, req) } }
-        router.post("/login") { req, ctx in await page(req, ctx, signedIn: false) { try await signIn($0, req, ctx) } }
-        router.post("/logout") { req, ctx in await page(req, ctx) { try await signOut($0, req, ctx) } }
-        router.get("/trainer") { req, ctx in await page(req, ctx) { try await dashboard($0, req) } }
-        router.get("/trainer/issuers") { req, ctx in await page(req, ctx) { try await issuersPage($0) } }
-        router.get("/trainer/badges/new") { req, ctx in
-            await page(req, ctx) { try await newBadgePage($0, req, form: nil, errors: [:]) }
+        routes.publicPages.get("/login") { req, ctx in try await loginPage(ctx.env, req) }
+        routes.publicPages.post("/login") { req, ctx in try await signIn(ctx.env, req, ctx) }
+        routes.signedInPages.post("/logout") { req, ctx in try await signOut(ctx.env, req, ctx) }
+        routes.staffPages.get("/trainer") { req, ctx in try await dashboard(ctx.env, req) }
+        routes.staffPages.get("/trainer/issuers") { req, ctx in try await issuersPage(ctx.env) }
+        routes.staffPages.get("/trainer/badges/new") { req, ctx in
+            try await newBadgePage(ctx.env, req, form: nil, errors: [:])
         }
-        router.post("/trainer/badges/new") { req, ctx in await page(req, ctx) { try await createBadge($0, req, ctx) } }
-        router.get("/trainer/badges/{id}/award") { req, ctx in
-            await page(req, ctx) {
-                try await awardPage($0, badgeID: ctx.parameters.get("id") ?? "", form: nil, errors: [:])
-            }
+        routes.staffPages.post("/trainer/badges/new") { req, ctx in try await createBadge(ctx.env, req, ctx) }
+        routes.staffPages.get("/trainer/badges/{id}/award") { req, ctx in
+            try await awardPage(ctx.env, badgeID: ctx.parameters.get("id") ?? "", form: nil, errors: [:])
         }
-        router.post("/trainer/badges/{id}/award") { req, ctx in
-            await page(req, ctx) { try await award($0, req, ctx, badgeID: ctx.parameters.get("id") ?? "") }
+        routes.staffPages.post("/trainer/badges/{id}/award") { req, ctx in
+            try await award(ctx.env, req, ctx, badgeID: ctx.parameters.get("id") ?? "")
         }
-        router.get("/trainer/badges/{id}/bulk") { req, ctx in
-            await page(req, ctx) { try await bulkPage($0, badgeID: ctx.parameters.get("id") ?? "", error: nil) }
+        routes.staffPages.get("/trainer/badges/{id}/bulk") { req, ctx in
+            try await bulkPage(ctx.env, badgeID: ctx.parameters.get("id") ?? "", error: nil)
         }
-        router.post("/trainer/badges/{id}/bulk") { req, ctx in
-            await page(req, ctx) { try await bulkUpload($0, req, ctx, badgeID: ctx.parameters.get("id") ?? "") }
+        routes.staffPages.post("/trainer/badges/{id}/bulk") { req, ctx in
+            try await bulkUpload(ctx.env, req, ctx, badgeID: ctx.parameters.get("id") ?? "")
         }
-        router.get("/trainer/batches/{id}") { req, ctx in
-            await page(req, ctx) { try await batchPage($0, batchID: ctx.parameters.get("id") ?? "") }
+        routes.staffPages.get("/trainer/batches/{id}") { req, ctx in
+            try await batchPage(ctx.env, batchID: ctx.parameters.get("id") ?? "")
         }
-        router.post("/trainer/batches/{id}/confirm") { req, ctx in
-            await page(req, ctx) { try await confirmBatch($0, req, ctx, batchID: ctx.parameters.get("id") ?? "") }
+        routes.staffPages.post("/trainer/batches/{id}/confirm") { req, ctx in
+            try await confirmBatch(ctx.env, req, ctx, batchID: ctx.parameters.get("id") ?? "")
         }
-        router.get("/trainer/assertions") { req, ctx in await page(req, ctx) { try await assertionsPage($0, req) } }
-        router.get("/trainer/assertions/{id}") { req, ctx in
-            await page(req, ctx) {
-                try await assertionPage($0, req, id: ctx.parameters.get("id") ?? "", reasonError: nil)
-            }
+        routes.staffPages.get("/trainer/assertions") { req, ctx in try await assertionsPage(ctx.env, req) }
+        routes.staffPages.get("/trainer/assertions/{id}") { req, ctx in
+            try await assertionPage(ctx.env, req, id: ctx.parameters.get("id") ?? "", reasonError: nil)
         }
-        router.post("/trainer/assertions/{id}/revoke") { req, ctx in
-            await page(req, ctx) { try await revoke($0, req, ctx, id: ctx.parameters.get("id") ?? "") }
+        routes.staffPages.post("/trainer/assertions/{id}/revoke") { req, ctx in
+            try await revoke(ctx.env, req, ctx, id: ctx.parameters.get("id") ?? "")
         }
-        registerReferentialPages(on: router)
-        registerPortfolioPages(on: router)
-        registerBackpackPages(on: router)
-        registerBadgeConnectPages(on: router)
+        addReferentialPages(to: routes)
+        addPortfolioPages(to: routes)
+        addBackpackPages(to: routes)
+        addBadgeConnectPages(to: routes)
     }
 
     // MARK: - Request plumbing
 
-    /// What a page handler knows about the request.
-    struct Env {
-        var english: Bool
-        /// `Set-Cookie` for the language when `?lang=` was given.
-        var langCookie: String?
-        var path: String
-        var account: AccountRecord?
-        var session: WebSessionRecord?
-        var sessionToken: String?
-        var t: [String: String]
-        var lang: String { english ? "en" : "fr" }
-        var user: AccountRecord { account! }
-        func text(_ fr: String, _ en: String) -> String { english ? en : fr }
-    }
-
-    /// An error page.
-    struct PageError: Error {
-        var status: HTTPResponse.Status
-        var fr: String
-        var en: String
-        static func forbidden() -> PageError {
-            PageError(
-                status: .forbidden, fr: "Vous n'avez pas accès à cette page ou cette action n'est pas autorisée.",
-                en: "You do not have access to this page, or this action is not allowed.")
-        }
-        static func notFound() -> PageError {
-            PageError(status: .notFound, fr: "Cette page n'existe pas ou plus.", en: "This page does not exist.")
-        }
-        static func badRequest(_ fr: String, _ en: String) -> PageError {
-            PageError(status: .badRequest, fr: fr, en: en)
-        }
-    }
-
-    /// Runs a page handler: language, session (redirect to sign-in when required), errors as HTML pages.
-    func page(
-        _ request: Request, _ context: AppRequestContext, signedIn: Bool = true, _ body: (Env) async throws -> Response
-    ) async -> Response {
-        var env = Env(english: false, langCookie: nil, path: request.uri.path, t: [:])
-        if let q = request.uri.queryParameters.get("lang"), q == "en" || q == "fr" {
-            env.english = q == "en"
-            env.langCookie = WebSecurity.cookie(Self.langCookie, q, maxAge: 365 * 86400, secure: secureCookies)
-        } else if let c = request.cookies[Self.langCookie]?.value {
-            env.english = c == "en"
-        }
-        env.t = WebText.table(english: env.english)
-        var response: Response
-        do {
-            if let token = request.cookies[WebSessionStore.cookieName]?.value,
-                let found = try await sessions.find(token: token)
-            {
-                env.account = found.0
-                env.session = found.1
-                env.sessionToken = token
-            }
-            if signedIn, env.account == nil {
-                if request.method == .get {
-                    let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
-                    response = redirect("/login?next=" + WebForm.encode(next))
-                } else {
-                    throw PageError(
-                        status: .forbidden, fr: "Votre session a expiré : reconnectez-vous puis recommencez.",
-                        en: "Your session has expired: sign in again and retry.")
-                }
-            } else if env.account?.role == .learner, env.path == "/trainer" || env.path.hasPrefix("/trainer/") {
-                // Learners have their own pages; the trainers' pages are not theirs.
-                response =
-                    request.method == .get
-                    ? redirect("/portfolio")
-                    : errorPage(
-                        env, status: .forbidden, message: env.text(PageError.forbidden().fr, PageError.forbidden().en))
-            } else {
-                response = try await body(env)
-            }
-        } catch let e as PageError {
-            response = errorPage(env, status: e.status, message: env.text(e.fr, e.en))
-        } catch let e as ServiceError {
-            response = errorPage(env, status: Problem.status(e.kind), message: e.fieldMessage(english: env.english))
-        } catch  where BodyLimit.isTooLarge(error) {
-            let text = BodyLimit.message(limit: context.maxUploadSize)
-            response = errorPage(env, status: .contentTooLarge, message: env.text(text.fr, text.en))
-        } catch {
-            context.logger.error("trainer page \(request.uri.path): \(error)")
-            response = errorPage(
-                env, status: .internalServerError,
-                message: env.text("Erreur interne ; réessayez plus tard.", "Internal error; please try again later."))
-        }
-        if let c = env.langCookie { response.headers.append(HTTPField(name: .setCookie, value: c)) }
-        response.headers[.cacheControl] = response.headers[.cacheControl] ?? "no-store"
-        return response
-    }
+    /// What a page handler knows about the request (set by `PageMiddleware`).
+    typealias Env = PageEnv
+    /// The error pages throw.
+    typealias PageError = ServiceError
 
     /// A sign-in delay in words: « 1 seconde », « 45 secondes », « 2 minutes » (rounded up).
     static func delayText(_ seconds: Int) -> (fr: String, en: String) {

@@ -1,0 +1,63 @@
+import Foundation
+import Hummingbird
+import InsigneStore
+
+/// The route groups of the service, each with its middleware; every feature adds its routes to the groups it
+/// serves with `addRoutes(to:)`. Built only by `buildRouter`, the one place that knows every mount point.
+struct AppRoutes {
+    /// Hosted documents, files, `/verify`, public referential pages and the standard wire formats (OAuth, Badge
+    /// Connect): no session; each answers its own errors in the format its clients expect.
+    let open: RouterGroup<AppRequestContext>
+    /// HTML pages anyone may open (sign-in, invitations, published evidence): session read when present.
+    let publicPages: RouterGroup<AppRequestContext>
+    /// HTML pages for any signed-in account (learners' portfolio and backpack, sign-out).
+    let signedInPages: RouterGroup<AppRequestContext>
+    /// HTML pages for trainers and administrators (`/trainer…`).
+    let staffPages: RouterGroup<AppRequestContext>
+    /// The Admin API under `/api/v1`: bearer token, errors as problem documents.
+    let api: RouterGroup<AppRequestContext>
+
+    init(router: Router<AppRequestContext>, services: ServerServices, web: WebController) {
+        open = router.group()
+        func pages(_ policy: PagePolicy) -> RouterGroup<AppRequestContext> {
+            router.group().add(
+                middleware: PageMiddleware(
+                    policy: policy, sessions: web.sessions, secureCookies: web.secureCookies,
+                    errorPage: { web.errorPage($0, status: $1, message: $2) }))
+        }
+        publicPages = pages(.anyone)
+        signedInPages = pages(.signedIn)
+        staffPages = pages(.staff)
+        api = router.group("api/v1")
+            .add(middleware: ProblemMiddleware())
+            .add(middleware: BearerAuthenticator(db: services.db))
+    }
+}
+
+/// The router: global middleware (body limit, client address, security headers), then every feature's routes.
+public func buildRouter(_ services: ServerServices) -> Router<AppRequestContext> {
+    buildRouter(
+        services, web: WebController(services: services),
+        verify: VerifyController(services: services, limits: VerifyLimits(configuration: services.configuration)))
+}
+
+/// The router with the given pages and verification controllers (tests substitute their clocks and limits).
+func buildRouter(_ services: ServerServices, web: WebController, verify: VerifyController) -> Router<
+    AppRequestContext
+> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: BodyLimitMiddleware())
+    router.add(middleware: ClientAddressMiddleware(trusted: services.configuration.trustedProxies))
+    router.add(middleware: SecurityHeadersMiddleware())
+    let routes = AppRoutes(router: router, services: services, web: web)
+    routes.open.get("/health") { _, _ in "ok" }
+    StaticAssets.addRoutes(to: routes)
+    PublicDocumentsController(services: services).addRoutes(to: routes)
+    CertificateController(services: services).addRoutes(to: routes)
+    verify.addRoutes(to: routes)
+    ReferentialController(services: services).addRoutes(to: routes)
+    BadgeConnectController(services: services).addRoutes(to: routes)
+    AdminAPIController(services: services).addRoutes(to: routes)
+    web.addRoutes(to: routes)
+    return router
+}
