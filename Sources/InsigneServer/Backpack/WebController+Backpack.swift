@@ -327,8 +327,9 @@ extension WebController {
         } else if let url = form.optional("url") {
             do {
                 input = try VerifyController.urlInput(url)
-            } catch let e as VerifyInputError {
-                return try await importPage(env, error: env.text(e.fr, e.en), status: .unprocessableContent, form: form)
+            } catch let e as ServiceError {
+                return try await importPage(
+                    env, error: env.language.text(e.message), status: .unprocessableContent, form: form)
             }
             source = .url
         } else if let jws = form.optional("jws") {

@@ -77,21 +77,6 @@ final class RateLimiter: @unchecked Sendable {
     }
 }
 
-/// A bad request to the verification endpoint, in French and English.
-struct VerifyInputError: Error {
-    var status: HTTPResponse.Status
-    var fr: String
-    var en: String
-    var field: String?
-
-    init(_ status: HTTPResponse.Status = .badRequest, fr: String, en: String, field: String? = nil) {
-        self.status = status
-        self.fr = fr
-        self.en = en
-        self.field = field
-    }
-}
-
 /// `POST /verify` (JSON report) and `GET /verify` (the employer's page).
 struct VerifyController: Sendable {
     let services: ServerServices
@@ -142,7 +127,7 @@ struct VerifyController: Sendable {
                 input: try Self.urlInput(url), recipient: try Self.recipient(recipient.isEmpty ? nil : recipient),
                 url: url)
             return await verify(submission, request: request, html: html, english: english)
-        } catch let e as VerifyInputError {
+        } catch let e as ServiceError {
             return failure(e, request: request, html: html, english: english, url: url, recipient: recipient)
         } catch {
             return failure(Self.unexpected, request: request, html: html, english: english)
@@ -160,15 +145,15 @@ struct VerifyController: Sendable {
             let s = try await parse(request)
             submission = s
             return await verify(s, request: request, html: html, english: english)
-        } catch let e as VerifyInputError {
+        } catch let e as ServiceError {
             return failure(e, request: request, html: html, english: english, recipient: submission?.recipient)
         } catch {
             return failure(Self.unexpected, request: request, html: html, english: english)
         }
     }
 
-    static let unexpected = VerifyInputError(
-        .badRequest, fr: "Requête illisible.", en: "Unreadable request.")
+    static let unexpected = ServiceError(
+        status: .badRequest, fr: "Requête illisible.", en: "Unreadable request.")
 
     func verify(_ s: Submission, request: Request, html: Bool, english: Bool) async -> Response {
         let options = VerificationOptions(
@@ -188,22 +173,22 @@ struct VerifyController: Sendable {
     }
 
     func failure(
-        _ e: VerifyInputError, request: Request, html: Bool, english: Bool, url: String? = nil, recipient: String? = nil
+        _ e: ServiceError, request: Request, html: Bool, english: Bool, url: String? = nil, recipient: String? = nil
     ) -> Response {
         if html {
             var page = VerifyPage(request: request, english: english)
-            page.error = english ? e.en : e.fr
+            page.error = english ? e.messageEN : e.messageFR
             page.status = e.status
             page.recipient = recipient
             page.url = url
             return page.render()
         }
-        return HTTP.problem(e.status, fr: e.fr, en: e.en, field: e.field, english: english)
+        return HTTP.problem(e.status, fr: e.messageFR, en: e.messageEN, field: e.field, english: english)
     }
 
     func tooManyRequests(_ request: Request, retry: Int, html: Bool, english: Bool) -> Response {
-        let e = VerifyInputError(
-            .tooManyRequests,
+        let e = ServiceError(
+            status: .tooManyRequests,
             fr: "Trop de vérifications depuis votre adresse : réessayez dans \(retry) s.",
             en: "Too many verifications from your address: try again in \(retry) s.")
         var response = failure(e, request: request, html: html, english: english)
@@ -223,13 +208,13 @@ struct VerifyController: Sendable {
         case "application/json", "application/ld+json": kind = "json"
         case "image/png", "image/svg+xml", "application/pdf", "application/octet-stream": kind = "raw"
         case "":
-            throw VerifyInputError(
-                .unsupportedMediaType,
+            throw ServiceError(
+                status: .unsupportedMediaType,
                 fr: "Type de contenu absent : envoyez un fichier (multipart/form-data) ou du JSON.",
                 en: "Missing content type: send a file (multipart/form-data) or JSON.")
         default:
-            throw VerifyInputError(
-                .unsupportedMediaType,
+            throw ServiceError(
+                status: .unsupportedMediaType,
                 fr:
                     "Type de contenu non pris en charge (\(mediaType)) : multipart/form-data, application/json, image/png, image/svg+xml ou application/pdf attendu.",
                 en:
@@ -247,8 +232,9 @@ struct VerifyController: Sendable {
             throw tooLarge
         }
         guard !body.isEmpty else {
-            throw VerifyInputError(
-                fr: "Requête vide : aucun badge à vérifier.", en: "Empty request: no badge to verify.")
+            throw ServiceError(
+                status: .badRequest, fr: "Requête vide : aucun badge à vérifier.",
+                en: "Empty request: no badge to verify.")
         }
         switch kind {
         case "multipart": return try parseMultipart(body, contentType: contentType)
@@ -260,39 +246,42 @@ struct VerifyController: Sendable {
         }
     }
 
-    var tooLarge: VerifyInputError {
+    var tooLarge: ServiceError {
         let mib = limits.maxUploadBytes / (1024 * 1024)
         let size = mib > 0 ? "\(mib) Mo" : "\(limits.maxUploadBytes / 1024) Ko"
         let sizeEN = mib > 0 ? "\(mib) MiB" : "\(limits.maxUploadBytes / 1024) KiB"
-        return VerifyInputError(
-            .contentTooLarge, fr: "Fichier trop volumineux : \(size) au maximum.",
+        return ServiceError(
+            status: .contentTooLarge, fr: "Fichier trop volumineux : \(size) au maximum.",
             en: "File too large: \(sizeEN) at most.",
             field: "file")
     }
 
     func parseMultipart(_ body: [UInt8], contentType: String) throws -> Submission {
         guard let boundary = MultipartFormData.boundary(contentType: contentType) else {
-            throw VerifyInputError(
-                fr: "Formulaire mal formé : délimiteur (boundary) absent ou invalide.",
+            throw ServiceError(
+                status: .badRequest, fr: "Formulaire mal formé : délimiteur (boundary) absent ou invalide.",
                 en: "Malformed form: missing or invalid boundary.")
         }
         let parts: [MultipartPart]
         do { parts = try MultipartFormData.parse(body, boundary: boundary) } catch {
-            throw VerifyInputError(
-                fr: "Formulaire mal formé (\(error.reason)).", en: "Malformed form (\(error.reason)).")
+            throw ServiceError(
+                status: .badRequest, fr: "Formulaire mal formé (\(error.reason)).",
+                en: "Malformed form (\(error.reason)).")
         }
         func text(_ name: String) throws -> String? {
             guard let part = parts.first(where: { $0.name == name }) else { return nil }
             guard part.body.count <= 4096, let s = String(validating: part.body, as: UTF8.self) else {
-                throw VerifyInputError(
-                    fr: "Champ « \(name) » illisible.", en: "Unreadable field \"\(name)\".", field: name)
+                throw ServiceError(
+                    status: .badRequest, fr: "Champ « \(name) » illisible.", en: "Unreadable field \"\(name)\".",
+                    field: name)
             }
             let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
             return t.isEmpty ? nil : t
         }
         for part in parts where !["file", "recipient", "url", "lang"].contains(part.name) {
-            throw VerifyInputError(
-                fr: "Champ inconnu : « \(part.name) ».", en: "Unknown field: \"\(part.name)\".", field: part.name)
+            throw ServiceError(
+                status: .badRequest, fr: "Champ inconnu : « \(part.name) ».", en: "Unknown field: \"\(part.name)\".",
+                field: part.name)
         }
         let recipient = try Self.recipient(try text("recipient"))
         if let file = parts.first(where: { $0.name == "file" }), !file.body.isEmpty {
@@ -302,30 +291,32 @@ struct VerifyController: Sendable {
         if let url = try text("url") {
             return Submission(input: try Self.urlInput(url), recipient: recipient, url: url)
         }
-        throw VerifyInputError(
-            fr: "Choisissez le fichier du badge (PNG ou SVG) ou indiquez son adresse.",
+        throw ServiceError(
+            status: .badRequest, fr: "Choisissez le fichier du badge (PNG ou SVG) ou indiquez son adresse.",
             en: "Choose the badge file (PNG or SVG) or give its address.", field: "file")
     }
 
     func parseJSON(_ body: [UInt8]) throws -> Submission {
         let json: JSONValue
         do { json = try JSONValue(parsing: body, maxDepth: 64) } catch {
-            throw VerifyInputError(
-                fr: "JSON invalide : \(error.reason) (octet \(error.offset)).",
+            throw ServiceError(
+                status: .badRequest, fr: "JSON invalide : \(error.reason) (octet \(error.offset)).",
                 en: "Invalid JSON: \(error.reason) (byte \(error.offset)).")
         }
         guard let object = json.objectValue else {
-            throw VerifyInputError(
+            throw ServiceError(
+                status: .badRequest,
                 fr: "Un objet JSON est attendu : {\"jws\"|\"url\"|\"assertion\": …, \"recipient\": …}.",
                 en: "A JSON object is expected: {\"jws\"|\"url\"|\"assertion\": …, \"recipient\": …}.")
         }
         for key in object.keys.sorted() where !["jws", "url", "assertion", "recipient"].contains(key) {
-            throw VerifyInputError(fr: "Champ inconnu : « \(key) ».", en: "Unknown field: \"\(key)\".", field: key)
+            throw ServiceError(
+                status: .badRequest, fr: "Champ inconnu : « \(key) ».", en: "Unknown field: \"\(key)\".", field: key)
         }
         let given = ["jws", "url", "assertion"].filter { object[$0] != nil }
         guard given.count == 1, let key = given.first, let value = object[key] else {
-            throw VerifyInputError(
-                fr: "Indiquez exactement un des champs « jws », « url » ou « assertion ».",
+            throw ServiceError(
+                status: .badRequest, fr: "Indiquez exactement un des champs « jws », « url » ou « assertion ».",
                 en: "Give exactly one of the fields \"jws\", \"url\" or \"assertion\".")
         }
         var recipient: String?
@@ -333,8 +324,8 @@ struct VerifyController: Sendable {
         case nil, .null?: recipient = nil
         case .string(let s)?: recipient = try Self.recipient(s)
         case let other?:
-            throw VerifyInputError(
-                fr: "« recipient » doit être une adresse e-mail (chaîne), pas \(other.typeName).",
+            throw ServiceError(
+                status: .badRequest, fr: "« recipient » doit être une adresse e-mail (chaîne), pas \(other.typeName).",
                 en: "\"recipient\" must be an email address (string), not \(other.typeName).", field: "recipient")
         }
         let input: VerificationInput
@@ -343,7 +334,8 @@ struct VerifyController: Sendable {
         case ("jws", .string(let s)):
             let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
             guard CompactJWS.looksLikeJWS(t) else {
-                throw VerifyInputError(
+                throw ServiceError(
+                    status: .badRequest,
                     fr: "« jws » doit être un JWS compact (trois segments base64url séparés par des points).",
                     en: "\"jws\" must be a compact JWS (three base64url segments separated by dots).", field: "jws")
             }
@@ -355,14 +347,15 @@ struct VerifyController: Sendable {
             input = .text(value.encodedString())
         case ("assertion", .string(let s)):
             guard s.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("{") else {
-                throw VerifyInputError(
-                    fr: "« assertion » doit être l'objet JSON de l'assertion.",
+                throw ServiceError(
+                    status: .badRequest, fr: "« assertion » doit être l'objet JSON de l'assertion.",
                     en: "\"assertion\" must be the assertion JSON object.",
                     field: "assertion")
             }
             input = .text(s)
         default:
-            throw VerifyInputError(
+            throw ServiceError(
+                status: .badRequest,
                 fr:
                     "Type incorrect pour « \(key) » : \(key == "assertion" ? "objet" : "chaîne") attendu, \(value.typeName) reçu.",
                 en:
@@ -379,8 +372,8 @@ struct VerifyController: Sendable {
             ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
             url.host?.isEmpty == false
         else {
-            throw VerifyInputError(
-                fr: "Adresse invalide : une adresse http(s) de badge est attendue.",
+            throw ServiceError(
+                status: .badRequest, fr: "Adresse invalide : une adresse http(s) de badge est attendue.",
                 en: "Invalid address: an http(s) badge URL is expected.",
                 field: "url")
         }
@@ -396,8 +389,9 @@ struct VerifyController: Sendable {
         guard t.utf8.count <= 320, let at, at != t.startIndex, t.index(after: at) != t.endIndex,
             !t.contains(where: { $0.isWhitespace || $0.isNewline })
         else {
-            throw VerifyInputError(
-                fr: "Adresse e-mail du destinataire invalide.", en: "Invalid recipient email address.",
+            throw ServiceError(
+                status: .badRequest, fr: "Adresse e-mail du destinataire invalide.",
+                en: "Invalid recipient email address.",
                 field: "recipient")
         }
         return t
