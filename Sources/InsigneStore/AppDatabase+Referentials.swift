@@ -163,6 +163,14 @@ extension AppDatabase {
         }
     }
 
+    /// The current (unretired) competencies of every framework with this code, compared without regard to case.
+    public func currentCompetencies(code: String) throws -> [CompetencyRecord] {
+        try writer.read { db in
+            try CompetencyRecord.filter(sql: "idNumber = ? COLLATE NOCASE AND retiredAt IS NULL", arguments: [code])
+                .fetchAll(db)
+        }
+    }
+
     /// The framework as a core value (current competencies only): what export writes.
     public func coreFramework(id: String) throws -> CompetencyFramework? {
         guard let f = try framework(id: id) else { return nil }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import InsigneStore
 import OpenBadges
 import OpenBadgesCrypto
@@ -37,7 +36,7 @@ struct OAuthStore: Sendable {
 
     /// A registered client.
     func client(id: String) async throws -> OAuthClientRecord? {
-        try await db.writer.read { db in try OAuthClientRecord.fetchOne(db, key: id) }
+        try await db.oauthClient(id: id)
     }
 
     /// Registers a client; returns it with its secret (shown once).
@@ -47,7 +46,7 @@ struct OAuthStore: Sendable {
             id: "bc-" + (try SecureRandom.hex(byteCount: 16)), secretHash: OAuth.hash(secret),
             metadataJSON: JSONValue.object(registration.metadata).encodedString(),
             redirectURIs: registration.redirectURIs, scopes: registration.scopes.joined(separator: " "), createdAt: now)
-        try await db.writer.write { db in try record.insert(db) }
+        try await db.registerOAuthClient(record)
         return (record, secret)
     }
 
@@ -72,11 +71,7 @@ struct OAuthStore: Sendable {
             codeHash: OAuth.hash(code), clientID: client.id, accountID: accountID, redirectURI: redirectURI,
             scopes: scopes.joined(separator: " "), codeChallenge: challenge,
             expiresAt: now.addingTimeInterval(OAuth.codeLifetime))
-        try await db.writer.write { db in
-            try db.execute(
-                sql: "DELETE FROM oauthCode WHERE expiresAt < ?", arguments: [now.addingTimeInterval(-86400)])
-            try record.insert(db)
-        }
+        try await db.storeOAuthCode(record, now: now)
         return code
     }
 
@@ -88,16 +83,8 @@ struct OAuthStore: Sendable {
     ) async throws -> OAuthTokenResponse {
         let codeHash = OAuth.hash(code)
         let fresh = try newTokens()
-        let result = try await db.writer.write { db -> Result<OAuthTokenResponse, OAuthError> in
-            guard var record = try OAuthCodeRecord.fetchOne(db, key: codeHash), record.clientID == client.id else {
-                return .failure(.invalidGrant("unknown authorization code"))
-            }
-            if record.usedAt != nil {
-                try revokeGrant(db, grantID: codeHash, now: now)
-                return .failure(.invalidGrant("authorization code already used: its tokens are revoked"))
-            }
-            record.usedAt = now
-            try record.update(db)
+        let outcome = try await db.redeemOAuthCode(codeHash: codeHash, clientID: client.id, now: now) {
+            record -> Result<(tokens: [OAuthTokenRecord], issued: OAuthTokenResponse), OAuthError> in
             guard record.expiresAt > now else { return .failure(.invalidGrant("authorization code expired")) }
             guard record.redirectURI == redirectURI else {
                 return .failure(.invalidGrant("redirect_uri does not match"))
@@ -105,17 +92,17 @@ struct OAuthStore: Sendable {
             guard OAuth.pkceMatches(verifier: verifier, challenge: record.codeChallenge) else {
                 return .failure(.invalidGrant("code_verifier does not match the code_challenge"))
             }
-            let scopes: [String]
-            switch OAuth.narrowed(scope, granted: record.scopes, exceeding: "consent") {
-            case .success(let s): scopes = s
-            case .failure(let e): return .failure(e)
+            return OAuth.narrowed(scope, granted: record.scopes, exceeding: "consent").map { scopes in
+                Self.tokens(
+                    fresh, client: client, accountID: record.accountID, scopes: scopes, grantID: codeHash, now: now)
             }
-            return .success(
-                try insertTokens(
-                    db, fresh, client: client, accountID: record.accountID, scopes: scopes, grantID: codeHash, now: now)
-            )
         }
-        return try result.get()
+        switch outcome {
+        case .unknown: throw OAuthError.invalidGrant("unknown authorization code")
+        case .replayed: throw OAuthError.invalidGrant("authorization code already used: its tokens are revoked")
+        case .refused(let e): throw e
+        case .issued(let response): return response
+        }
     }
 
     /// `grant_type=refresh_token`: rotates the refresh token (the old one is revoked; replaying it revokes the grant).
@@ -124,103 +111,60 @@ struct OAuthStore: Sendable {
     ) async throws -> OAuthTokenResponse {
         let hash = OAuth.hash(token)
         let fresh = try newTokens()
-        let result = try await db.writer.write { db -> Result<OAuthTokenResponse, OAuthError> in
-            guard var record = try OAuthTokenRecord.fetchOne(db, key: hash), record.kind == .refresh,
-                record.clientID == client.id
-            else { return .failure(.invalidGrant("unknown refresh token")) }
-            if record.revokedAt != nil {
-                try revokeGrant(db, grantID: record.grantID, now: now)
-                return .failure(.invalidGrant("refresh token revoked"))
-            }
+        let outcome = try await db.rotateOAuthRefreshToken(tokenHash: hash, clientID: client.id, now: now) {
+            record -> Result<(tokens: [OAuthTokenRecord], issued: OAuthTokenResponse), OAuthError> in
             guard record.expiresAt > now else { return .failure(.invalidGrant("refresh token expired")) }
-            let scopes: [String]
-            switch OAuth.narrowed(scope, granted: record.scopes, exceeding: "grant") {
-            case .success(let s): scopes = s
-            case .failure(let e): return .failure(e)
+            return OAuth.narrowed(scope, granted: record.scopes, exceeding: "grant").map { scopes in
+                Self.tokens(
+                    fresh, client: client, accountID: record.accountID, scopes: scopes, grantID: record.grantID,
+                    now: now)
             }
-            record.revokedAt = now
-            try record.update(db)
-            return .success(
-                try insertTokens(
-                    db, fresh, client: client, accountID: record.accountID, scopes: scopes, grantID: record.grantID,
-                    now: now))
         }
-        return try result.get()
+        switch outcome {
+        case .unknown: throw OAuthError.invalidGrant("unknown refresh token")
+        case .replayed: throw OAuthError.invalidGrant("refresh token revoked")
+        case .refused(let e): throw e
+        case .issued(let response): return response
+        }
     }
 
     /// RFC 7009: revokes an access token, or a refresh token with its whole grant. Unknown tokens, and tokens of
     /// another client, are silently ignored (the answer is 200 either way).
     func revoke(token: String, client: OAuthClientRecord, now: Date = Date()) async throws {
         let hash = OAuth.hash(token)
-        try await db.writer.write { db in
-            guard var record = try OAuthTokenRecord.fetchOne(db, key: hash), record.clientID == client.id else {
-                return
-            }
-            switch record.kind {
-            case .refresh: try revokeGrant(db, grantID: record.grantID, now: now)
-            case .access:
-                if record.revokedAt == nil {
-                    record.revokedAt = now
-                    try record.update(db)
-                }
-            }
-        }
+        try await db.revokeOAuthToken(tokenHash: hash, clientID: client.id, now: now)
     }
 
     /// The live access token and its learner, or nil (unknown, expired, revoked, account erased or not a learner).
     func accessToken(_ token: String, now: Date = Date()) async throws -> (OAuthTokenRecord, AccountRecord)? {
         guard !token.isEmpty, token.utf8.count <= 512 else { return nil }
         let hash = OAuth.hash(token)
-        return try await db.writer.read { db in
-            guard let t = try OAuthTokenRecord.fetchOne(db, key: hash), t.kind == .access, t.revokedAt == nil,
-                t.expiresAt > now, let a = try AccountRecord.fetchOne(db, key: t.accountID), a.role == .learner,
-                a.erasedAt == nil
-            else { return nil }
-            return (t, a)
-        }
+        return try await db.liveOAuthAccess(tokenHash: hash, now: now)
     }
 
     /// The learner's live grants, one per client, oldest consent first.
     func grants(accountID: String, now: Date = Date()) async throws -> [OAuthGrantSummary] {
-        try await db.writer.read { db in
-            let live =
-                try OAuthTokenRecord
-                .filter(Column("accountID") == accountID && Column("revokedAt") == nil && Column("expiresAt") > now)
-                .fetchAll(db)
-            var byClient: [String: OAuthGrantSummary] = [:]
-            for t in live {
-                let first =
-                    try Date.fetchOne(
-                        db, sql: "SELECT MIN(createdAt) FROM oauthToken WHERE grantID = ?", arguments: [t.grantID])
-                    ?? t.createdAt
-                if var g = byClient[t.clientID] {
-                    g.grantedAt = min(g.grantedAt, first)
-                    g.scopes = OAuth.offered.filter { g.scopes.contains($0) || OAuth.scopes(t.scopes).contains($0) }
-                    byClient[t.clientID] = g
-                } else if let c = try OAuthClientRecord.fetchOne(db, key: t.clientID) {
-                    byClient[t.clientID] = OAuthGrantSummary(
-                        client: c, grantedAt: first, scopes: OAuth.reduce(OAuth.scopes(t.scopes), to: OAuth.offered))
-                }
+        var byClient: [String: OAuthGrantSummary] = [:]
+        for live in try await db.liveOAuthTokens(accountID: accountID, now: now) {
+            let t = live.token
+            if var g = byClient[t.clientID] {
+                g.grantedAt = min(g.grantedAt, live.grantedAt)
+                g.scopes = OAuth.offered.filter { g.scopes.contains($0) || OAuth.scopes(t.scopes).contains($0) }
+                byClient[t.clientID] = g
+            } else if let c = live.client {
+                byClient[t.clientID] = OAuthGrantSummary(
+                    client: c, grantedAt: live.grantedAt,
+                    scopes: OAuth.reduce(OAuth.scopes(t.scopes), to: OAuth.offered))
             }
-            return byClient.values.sorted { $0.grantedAt < $1.grantedAt }
         }
+        return byClient.values.sorted { $0.grantedAt < $1.grantedAt }
     }
 
     /// The resource owner withdraws a client's access: every token of theirs for that client is revoked, and codes
     /// not yet exchanged are spent.
     @discardableResult
     func revokeClient(_ clientID: String, accountID: String, now: Date = Date()) async throws -> Int {
-        try await db.writer.write { db in
-            try OAuthCodeRecord
-                .filter(Column("clientID") == clientID && Column("accountID") == accountID && Column("usedAt") == nil)
-                .updateAll(db, Column("usedAt").set(to: now))
-            return
-                try OAuthTokenRecord
-                .filter(
-                    Column("clientID") == clientID && Column("accountID") == accountID && Column("revokedAt") == nil
-                )
-                .updateAll(db, Column("revokedAt").set(to: now))
-        }
+        try await db.revokeOAuthClient(clientID, accountID: accountID, now: now)
     }
 
     // MARK: - Helpers
@@ -229,31 +173,28 @@ struct OAuthStore: Sendable {
         (try OAuth.newSecret(), try OAuth.newSecret())
     }
 
-    private func revokeGrant(_ db: Database, grantID: String, now: Date) throws {
-        try OAuthTokenRecord.filter(Column("grantID") == grantID && Column("revokedAt") == nil)
-            .updateAll(db, Column("revokedAt").set(to: now))
-    }
-
-    /// Inserts an access token, and a refresh token when `offline_access` is granted to a client allowed to refresh.
-    private func insertTokens(
-        _ db: Database, _ fresh: (access: String, refresh: String), client: OAuthClientRecord, accountID: String,
-        scopes: [String], grantID: String, now: Date
-    ) throws -> OAuthTokenResponse {
+    /// The tokens to store for a grant: an access token, and a refresh token when `offline_access` is granted to a
+    /// client allowed to refresh; with the answer the client gets.
+    private static func tokens(
+        _ fresh: (access: String, refresh: String), client: OAuthClientRecord, accountID: String, scopes: [String],
+        grantID: String, now: Date
+    ) -> (tokens: [OAuthTokenRecord], issued: OAuthTokenResponse) {
         let joined = scopes.joined(separator: " ")
-        try OAuthTokenRecord(
-            tokenHash: OAuth.hash(fresh.access), kind: .access, clientID: client.id, accountID: accountID,
-            scopes: joined,
-            grantID: grantID, createdAt: now, expiresAt: now.addingTimeInterval(OAuth.accessLifetime)
-        ).insert(db)
+        var tokens = [
+            OAuthTokenRecord(
+                tokenHash: OAuth.hash(fresh.access), kind: .access, clientID: client.id, accountID: accountID,
+                scopes: joined, grantID: grantID, createdAt: now,
+                expiresAt: now.addingTimeInterval(OAuth.accessLifetime))
+        ]
         var response = OAuthTokenResponse(accessToken: fresh.access, refreshToken: nil, scopes: scopes)
         if scopes.contains(OAuth.offlineAccess), OAuth.scopes(client.scopes).contains(OAuth.offlineAccess) {
-            try OAuthTokenRecord(
-                tokenHash: OAuth.hash(fresh.refresh), kind: .refresh, clientID: client.id, accountID: accountID,
-                scopes: joined, grantID: grantID, createdAt: now,
-                expiresAt: now.addingTimeInterval(OAuth.refreshLifetime)
-            ).insert(db)
+            tokens.append(
+                OAuthTokenRecord(
+                    tokenHash: OAuth.hash(fresh.refresh), kind: .refresh, clientID: client.id, accountID: accountID,
+                    scopes: joined, grantID: grantID, createdAt: now,
+                    expiresAt: now.addingTimeInterval(OAuth.refreshLifetime)))
             response.refreshToken = fresh.refresh
         }
-        return response
+        return (tokens, response)
     }
 }

@@ -56,13 +56,7 @@ struct CertificateController: Sendable {
         guard let token = request.cookies[WebSessionStore.cookieName]?.value,
             let (account, _) = try await WebSessionStore(db: services.db).find(token: token)
         else { return false }
-        let found = try await services.db.writer.read { db -> (AssertionRecord, BadgeClassRecord)? in
-            guard let a = try AssertionRecord.fetchOne(db, key: assertionID),
-                let b = try BadgeClassRecord.fetchOne(db, key: a.badgeClassID)
-            else { return nil }
-            return (a, b)
-        }
-        guard let (a, b) = found else { return false }
+        guard let (a, b) = try await services.db.awardWithBadgeClass(id: assertionID) else { return false }
         switch account.role {
         case .admin: return true
         case .staff: return account.issuerID == b.issuerID

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import InsigneStore
 import OpenBadges
 import OpenBadgesCrypto
@@ -113,15 +112,7 @@ public struct CertificateFactory: Sendable {
     func contentAndBadge(assertionID: String, language: CertificateContent.Language, named: Bool) async throws
         -> (CertificateContent, String)
     {
-        let found = try await db.writer.read {
-            db -> (AssertionRecord, BadgeClassRecord, IssuerRecord, IssuerRecord?)? in
-            guard let a = try AssertionRecord.fetchOne(db, key: assertionID),
-                let b = try BadgeClassRecord.fetchOne(db, key: a.badgeClassID),
-                let i = try IssuerRecord.fetchOne(db, key: b.issuerID)
-            else { return nil }
-            return (a, b, i, try i.parentID.flatMap { try IssuerRecord.fetchOne(db, key: $0) })
-        }
-        guard let (a, badge, issuer, parent) = found else {
+        guard let (a, badge, issuer, parent) = try await db.certificateSubject(awardID: assertionID) else {
             throw CertificateUnavailable.notFound(assertionID)
         }
         if a.isRevoked { throw CertificateUnavailable.revoked(reason: a.revocationReason) }

@@ -1,6 +1,5 @@
 import CompetencyFrameworks
 import Foundation
-import GRDB
 import InsigneStore
 
 /// The shipped referentials (bundle copies of `shared/Referentials/*.csv`) and the demo badge's alignment.
@@ -27,15 +26,12 @@ extension DemoSeeder {
     /// aligns the demo badge when it exists.
     func seedReferentialsIfNeeded() async throws {
         let db = services.db
-        if !(try await db.writer.read { db in try SettingRecord.exists(db, key: Self.referentialsKey) }) {
+        if !(try await db.hasSetting(Self.referentialsKey)) {
             for name in Self.shippedReferentials {
                 guard let url = Self.shippedReferential(name) else { continue }
                 _ = try db.importFramework(try MoodleCompetencyCSV.parse(try Data(contentsOf: url)), actor: "seed")
             }
-            try await db.writer.write { db in
-                try SettingRecord(key: Self.referentialsKey, value: ISO8601DateFormatter().string(from: Date())).insert(
-                    db)
-            }
+            try await db.recordSetting(Self.referentialsKey, value: ISO8601DateFormatter().string(from: Date()))
         }
         try await alignDemoBadgeIfNeeded()
     }
@@ -43,17 +39,13 @@ extension DemoSeeder {
     /// Aligns *Bientraitance* to the DEES items above once, unless someone already gave it an alignment.
     func alignDemoBadgeIfNeeded() async throws {
         let db = services.db
-        let (done, badge) = try await db.writer.read { db in
-            (try SettingRecord.exists(db, key: Self.alignmentKey), try BadgeClassRecord.fetchOne(db, key: Self.badgeID))
-        }
+        let (done, badge) = try await db.seedStep(Self.alignmentKey, badgeClassID: Self.badgeID)
         guard !done, let badge else { return }
         if badge.alignment.isEmpty, try db.framework(id: "dees-2007") != nil {
             let alignment = try ReferentialAlignment(services: services)
                 .resolve(Self.bientraitanceCodes.map { .reference(framework: "dees-2007", code: $0) })
             _ = try await services.issuing.replaceAlignment(badgeID: badge.id, alignment, actor: "seed")
         }
-        try await db.writer.write { db in
-            try SettingRecord(key: Self.alignmentKey, value: ISO8601DateFormatter().string(from: Date())).insert(db)
-        }
+        try await db.recordSetting(Self.alignmentKey, value: ISO8601DateFormatter().string(from: Date()))
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import InsigneStore
 import OpenBadgesCrypto
 
@@ -22,13 +21,13 @@ struct DemoSeeder: Sendable {
 
     /// Seeds when needed; returns the one-time message (sign-in password, API token) to print, or nil.
     func seedIfNeeded(adminToken: String?) async throws -> String? {
-        let db = services.db.writer
+        let db = services.db
         // Later additions to the demo seed themselves once each, on old data directories too.
         try await seedReferentialsIfNeeded()
-        if try await db.read({ db in try SettingRecord.exists(db, key: "seeded") }) { return nil }
+        if try await db.hasSetting("seeded") { return nil }
         let issuing = services.issuing
         let now = Date()
-        if !(try await db.read({ db in try IssuerRecord.exists(db, key: Self.issuerID) })) {
+        if !(try await db.issuerExists(id: Self.issuerID)) {
             _ = try await issuing.createIssuer(
                 IssuerRecord(
                     id: Self.issuerID, name: "Mutuelle Vivre Ensemble", url: "https://www.mutuelle-vivre-ensemble.fr",
@@ -37,7 +36,7 @@ struct DemoSeeder: Sendable {
                         "Foyers d'hébergement, ESAT et maison médicale : la formation des équipes et des stagiaires.",
                     createdAt: now), actor: "seed")
         }
-        if !(try await db.read({ db in try IssuerRecord.exists(db, key: Self.establishmentID) })) {
+        if !(try await db.issuerExists(id: Self.establishmentID)) {
             _ = try await issuing.createIssuer(
                 IssuerRecord(
                     id: Self.establishmentID, parentID: Self.issuerID,
@@ -47,7 +46,7 @@ struct DemoSeeder: Sendable {
                     description: "Établissement d'hébergement de la Mutuelle Vivre Ensemble.", createdAt: now),
                 actor: "seed")
         }
-        if !(try await db.read({ db in try BadgeClassRecord.exists(db, key: Self.badgeID) })) {
+        if !(try await db.badgeClassExists(id: Self.badgeID)) {
             _ = try await issuing.createBadgeClass(
                 BadgeClassRecord(
                     id: Self.badgeID, issuerID: Self.issuerID, name: "Bientraitance",
@@ -64,21 +63,8 @@ struct DemoSeeder: Sendable {
         let randomToken = "ins_" + (try SecureRandom.hex(byteCount: 24))
         let token = adminToken ?? randomToken
         let passwordHash = try PasswordHash.hash(password)
-        try await db.write { db in
-            if try AccountRecord.filter(Column("login") == "admin").fetchCount(db) == 0 {
-                try AccountRecord(
-                    id: "admin", login: "admin", displayName: "Administrateur", passwordHash: passwordHash,
-                    role: .admin,
-                    issuerID: nil, createdAt: now
-                ).insert(db)
-                try APITokenRecord(
-                    tokenHash: SHA256Digest.hexHash(Array(token.utf8)), accountID: "admin",
-                    label: "initial admin token",
-                    createdAt: now
-                ).insert(db)
-            }
-            try SettingRecord(key: "seeded", value: ISO8601DateFormatter().string(from: now)).insert(db)
-        }
+        try await db.seedFirstAdmin(
+            passwordHash: passwordHash, apiTokenHash: SHA256Digest.hexHash(Array(token.utf8)), now: now)
         try await alignDemoBadgeIfNeeded()  // the demo badge exists only now on a fresh data directory
         let urls = services.urls
         let copy = URL(fileURLWithPath: services.configuration.dataDirectory)

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Hummingbird
 import InsigneStore
 import OpenBadges
@@ -32,8 +31,9 @@ public struct PublicDocumentResolver: Sendable {
         self.db = db
         self.documents = documents
         self.carriers = carriers
-        cache = ResolvedDocumentCache()
-        db.writer.add(transactionObserver: cache.observer, extent: .databaseLifetime)
+        let cache = ResolvedDocumentCache()
+        self.cache = cache
+        db.observePublishedTables { [weak cache] in cache?.bump() }
     }
 
     static let jsonLD = "application/ld+json; charset=utf-8"
@@ -54,63 +54,31 @@ public struct PublicDocumentResolver: Sendable {
 
     func resolveUncached(path: String) async throws -> PublicDocument? {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        let db = self.db.writer
         switch parts.count {
         case 2 where parts[0] == "issuers":
-            let found = try await db.read { db -> (IssuerRecord, [SigningKeyRecord])? in
-                guard let i = try IssuerRecord.fetchOne(db, key: parts[1]) else { return nil }
-                let keys = try SigningKeyRecord.filter(Column("issuerID") == i.id).order(Column("createdAt")).fetchAll(
-                    db)
-                return (i, keys)
-            }
-            guard let (issuer, keys) = found else { return nil }
+            guard let (issuer, keys) = try await db.issuerWithKeys(id: parts[1]) else { return nil }
             return json(documents.profile(issuer, keys: keys).json())
         case 3 where parts[0] == "issuers" && parts[2] == "revocations":
-            let found = try await db.read { db -> [AssertionRecord]? in
-                guard try IssuerRecord.exists(db, key: parts[1]) else { return nil }
-                return try AssertionRecord.fetchAll(
-                    db,
-                    sql: """
-                        SELECT assertion.* FROM assertion JOIN badgeClass ON badgeClass.id = assertion.badgeClassID
-                        WHERE badgeClass.issuerID = ? AND assertion.revokedAt IS NOT NULL
-                        """, arguments: [parts[1]])
-            }
-            guard let revoked = found else { return nil }
+            guard let revoked = try await db.revokedAwards(issuerID: parts[1]) else { return nil }
             return json(documents.revocationList(issuerID: parts[1], revoked: revoked).json)
         case 3 where parts[0] == "issuers" && parts[2] == "image":
-            guard let issuer = try await db.read({ db in try IssuerRecord.fetchOne(db, key: parts[1]) }),
-                let data = issuer.imageData
-            else { return nil }
+            guard let issuer = try await db.issuer(id: parts[1]), let data = issuer.imageData else { return nil }
             return image([UInt8](data), type: issuer.imageType ?? "png")
         case 2 where parts[0] == "keys":
-            guard let key = try await db.read({ db in try SigningKeyRecord.fetchOne(db, key: parts[1]) }) else {
-                return nil
-            }
+            guard let key = try await db.signingKey(id: parts[1]) else { return nil }
             return json(documents.key(key).json)
         case 2 where parts[0] == "badges":
-            guard let badge = try await db.read({ db in try BadgeClassRecord.fetchOne(db, key: parts[1]) }) else {
-                return nil
-            }
+            guard let badge = try await db.badgeClass(id: parts[1]) else { return nil }
             return json(documents.badgeClass(badge).json())
         case 3 where parts[0] == "badges" && parts[2] == "image":
-            guard let badge = try await db.read({ db in try BadgeClassRecord.fetchOne(db, key: parts[1]) }) else {
-                return nil
-            }
+            guard let badge = try await db.badgeClass(id: parts[1]) else { return nil }
             return image([UInt8](badge.imageData), type: badge.imageType)
         case 2 where parts[0] == "assertions":
-            guard let a = try await db.read({ db in try AssertionRecord.fetchOne(db, key: parts[1]) }) else {
-                return nil
-            }
+            guard let a = try await db.assertion(id: parts[1]) else { return nil }
             if a.isRevoked { return json(documents.revokedAssertionBody(a), status: 410) }
             return json(documents.hostedAssertion(a).json)
         case 3 where parts[0] == "assertions" && (parts[2] == "badge.png" || parts[2] == "badge.svg"):
-            let found = try await db.read { db -> (AssertionRecord, BadgeClassRecord)? in
-                guard let a = try AssertionRecord.fetchOne(db, key: parts[1]),
-                    let b = try BadgeClassRecord.fetchOne(db, key: a.badgeClassID)
-                else { return nil }
-                return (a, b)
-            }
-            guard let (assertion, badge) = found else { return nil }
+            guard let (assertion, badge) = try await db.awardWithBadgeClass(id: parts[1]) else { return nil }
             let bytes = try baked(assertion, badge: badge, svg: parts[2] == "badge.svg")
             return PublicDocument(
                 status: 200, contentType: parts[2] == "badge.svg" ? "image/svg+xml" : "image/png", body: bytes,
@@ -163,11 +131,9 @@ final class ResolvedDocumentCache: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [String: (generation: Int, document: PublicDocument)] = [:]
     private var current = 0
-    /// Bumps the generation after every commit that touched a published table.
-    private(set) lazy var observer = PublishedTablesObserver { [weak self] in self?.bump() }
-
     var generation: Int { lock.withLock { current } }
 
+    /// Bumps the generation after every commit that touched a published table.
     func bump() {
         lock.withLock {
             current += 1
@@ -189,23 +155,6 @@ final class ResolvedDocumentCache: @unchecked Sendable {
             entries[path] = (generation, document)
         }
     }
-}
-
-/// Watches commits on the tables that public documents are built from.
-final class PublishedTablesObserver: TransactionObserver, @unchecked Sendable {
-    static let tables: Set<String> = ["issuer", "signingKey", "badgeClass", "assertion"]
-    private let onChange: @Sendable () -> Void
-    private var dirty = false  // touched only on the writer's queue
-
-    init(onChange: @escaping @Sendable () -> Void) { self.onChange = onChange }
-
-    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { Self.tables.contains(eventKind.tableName) }
-    func databaseDidChange(with event: DatabaseEvent) { dirty = true }
-    func databaseDidCommit(_ db: Database) {
-        if dirty { onChange() }
-        dirty = false
-    }
-    func databaseDidRollback(_ db: Database) { dirty = false }
 }
 
 /// Prepared PNG carriers by badge class (badge class images never change once stored).

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import InsigneStore
 import OpenBadges
 
@@ -23,27 +22,8 @@ extension IssuingService {
         }
         let ids = request.evidence.compactMap(pieceID)
         guard !ids.isEmpty else { return request.evidence }
-        let recipient = EmailNormalization.normalize(request.recipientEmail)
-        let allowed = try await db.writer.read { db -> Bool in
-            let account = try AccountRecord.fetchOne(db, key: actor)
-            for id in ids {
-                guard let piece = try EvidenceItemRecord.fetchOne(db, key: id), piece.status == .accepted,
-                    let learner = try AccountRecord.fetchOne(db, key: piece.learnerID), learner.erasedAt == nil
-                else { return false }
-                if let issuerID = piece.issuerID {
-                    guard issuerID == badge.issuerID else { return false }
-                } else {
-                    guard account?.role == .admin else { return false }
-                }
-                var addresses = Set(
-                    try String.fetchAll(
-                        db, sql: "SELECT email FROM learnerEmail WHERE accountID = ? AND verifiedAt IS NOT NULL",
-                        arguments: [learner.id]))
-                if let e = learner.email { addresses.insert(EmailNormalization.normalize(e)) }
-                guard addresses.contains(recipient) else { return false }
-            }
-            return true
-        }
+        let allowed = try await db.evidenceMayBeCited(
+            evidenceIDs: ids, recipientEmail: request.recipientEmail, badgeIssuerID: badge.issuerID, actorID: actor)
         guard allowed else {
             throw ServiceError(
                 .invalid, field: "evidence",

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import InsigneStore
 import OpenBadges
 import OpenBadgesCrypto
@@ -57,19 +56,13 @@ public final class IssuingService: Sendable {
         let keyID = "\(issuer.id)-\(try SecureRandom.hex(byteCount: 4))"
         let file = try keystore.store(key, name: keyID)
         do {
-            try await db.writer.write { db in
-                if try IssuerRecord.exists(db, key: issuer.id) {
-                    throw ServiceError(
-                        .conflict, field: "id", fr: "un émetteur « \(issuer.id) » existe déjà",
-                        en: "an issuer \"\(issuer.id)\" already exists")
-                }
-                try issuer.insert(db)
-                try SigningKeyRecord(
-                    id: keyID, issuerID: issuer.id, algorithm: "RSA-2048", publicKeyPEM: key.publicKey.spkiPEM,
-                    privateKeyFile: file, createdAt: issuer.createdAt
-                ).insert(db)
-                var event = AuditEventRecord(at: Date(), actor: actor, action: "issuer.create", subject: issuer.id)
-                try event.insert(db)
+            let keyRecord = SigningKeyRecord(
+                id: keyID, issuerID: issuer.id, algorithm: "RSA-2048", publicKeyPEM: key.publicKey.spkiPEM,
+                privateKeyFile: file, createdAt: issuer.createdAt)
+            guard try await db.createIssuer(issuer, key: keyRecord, actor: actor) else {
+                throw ServiceError(
+                    .conflict, field: "id", fr: "un émetteur « \(issuer.id) » existe déjà",
+                    en: "an issuer \"\(issuer.id)\" already exists")
             }
         } catch {
             try? FileManager.default.removeItem(at: keystore.directory.appendingPathComponent(file))
@@ -87,16 +80,8 @@ public final class IssuingService: Sendable {
         let record = SigningKeyRecord(
             id: keyID, issuerID: issuerID, algorithm: "RSA-2048", publicKeyPEM: key.publicKey.spkiPEM,
             privateKeyFile: file, createdAt: now)
-        try await db.writer.write { db in
-            guard try IssuerRecord.exists(db, key: issuerID) else {
-                throw ServiceError.notFound("Émetteur / issuer", issuerID)
-            }
-            try db.execute(
-                sql: "UPDATE signingKey SET retiredAt = ? WHERE issuerID = ? AND retiredAt IS NULL",
-                arguments: [now, issuerID])
-            try record.insert(db)
-            var event = AuditEventRecord(at: now, actor: actor, action: "key.rotate", subject: keyID)
-            try event.insert(db)
+        guard try await db.rotateSigningKey(to: record, actor: actor) else {
+            throw ServiceError.notFound("Émetteur / issuer", issuerID)
         }
         keys.clearActive(issuerID)
         return record
@@ -105,11 +90,7 @@ public final class IssuingService: Sendable {
     /// The active key of an issuer and its private key (loaded once from the keystore).
     func activeKey(issuerID: String) async throws -> (SigningKeyRecord, BadgeSigner) {
         if let active = keys.active(issuerID) { return active }
-        let record = try await db.writer.read { db in
-            try SigningKeyRecord.filter(Column("issuerID") == issuerID && Column("retiredAt") == nil)
-                .order(Column("createdAt").desc).fetchOne(db)
-        }
-        guard let record else {
+        guard let record = try await db.activeSigningKey(issuerID: issuerID) else {
             throw ServiceError(.conflict, fr: "l'émetteur n'a pas de clé active", en: "the issuer has no active key")
         }
         let signer =
@@ -123,7 +104,7 @@ public final class IssuingService: Sendable {
     /// A badge class by id (badge classes are immutable once stored, so they are kept in memory).
     func badgeClass(_ id: String) async throws -> BadgeClassRecord? {
         if let b = keys.badge(id) { return b }
-        guard let b = try await db.writer.read({ db in try BadgeClassRecord.fetchOne(db, key: id) }) else { return nil }
+        guard let b = try await db.badgeClass(id: id) else { return nil }
         keys.setBadge(b)
         return b
     }
@@ -135,38 +116,26 @@ public final class IssuingService: Sendable {
         var b = badge
         try Validation.badgeClass(b)
         (b.imageData, b.imageType) = try Validation.badgeImage(b.imageData)
-        try await db.writer.write { [b] db in
-            guard try IssuerRecord.exists(db, key: b.issuerID) else {
-                throw ServiceError.notFound("Émetteur / issuer", b.issuerID)
-            }
-            if try BadgeClassRecord.exists(db, key: b.id) {
-                throw ServiceError(
-                    .conflict, field: "id",
-                    fr: "une classe de badge « \(b.id) » existe déjà : choisissez un autre nom ou un autre identifiant",
-                    en: "a badge class \"\(b.id)\" already exists: choose another name or another id")
-            }
-            try b.insert(db)
-            var event = AuditEventRecord(at: Date(), actor: actor, action: "badge.create", subject: b.id)
-            try event.insert(db)
+        switch try await db.createBadgeClass(b, actor: actor) {
+        case .created: return b
+        case .unknownIssuer: throw ServiceError.notFound("Émetteur / issuer", b.issuerID)
+        case .idTaken:
+            throw ServiceError(
+                .conflict, field: "id",
+                fr: "une classe de badge « \(b.id) » existe déjà : choisissez un autre nom ou un autre identifiant",
+                en: "a badge class \"\(b.id)\" already exists: choose another name or another id")
         }
-        return b
     }
 
     /// Replaces a badge class's alignment (the only field that changes after creation; audited).
     public func replaceAlignment(badgeID: String, _ alignment: [AlignmentRecord], actor: String) async throws
         -> BadgeClassRecord
     {
-        let b = try await db.writer.write { db in
-            guard var b = try BadgeClassRecord.fetchOne(db, key: badgeID) else {
-                throw ServiceError.notFound("Classe de badge / badge class", badgeID)
-            }
-            b.alignment = alignment
+        let update = try await db.replaceAlignment(badgeID: badgeID, alignment, actor: actor) { b in
             try Validation.badgeClass(b)
-            try b.update(db)
-            var event = AuditEventRecord(
-                at: Date(), actor: actor, action: "badge.alignment", subject: b.id, detail: "\(alignment.count) items")
-            try event.insert(db)
-            return b
+        }
+        guard case .updated(let b) = update else {
+            throw ServiceError.notFound("Classe de badge / badge class", badgeID)
         }
         keys.setBadge(b)
         return b
@@ -205,28 +174,14 @@ public final class IssuingService: Sendable {
             recipientSalt: a.recipient.salt ?? "", recipientIdentity: a.recipient.identity, issuedOn: a.issuedOn.text,
             expires: a.expires?.text, narrative: a.narrative, evidence: evidence, jws: signed.jws,
             idempotencyKey: request.idempotencyKey ?? "award:\(uuid)", createdBy: actor, createdAt: now)
-        do {
-            try await db.writer.write { db in
-                try record.insert(db)
-                var event = AuditEventRecord(at: now, actor: actor, action: "assertion.award", subject: uuid)
-                try event.insert(db)
-            }
-            return (record, true)
-        } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
-            // A concurrent request with the same idempotency key won the race: return its award.
-            if let key = request.idempotencyKey, let existing = try await assertion(idempotencyKey: key) {
-                return (existing, false)
-            }
-            throw e
-        }
+        // Stored and audited in one transaction; a concurrent request with the same idempotency key may have won
+        // the race (the unique index decides): then its award comes back.
+        return try await db.storeAward(record, actor: actor)
     }
 
     /// The award with this idempotency key, if any.
     public func assertion(idempotencyKey: String) async throws -> AssertionRecord? {
-        try await db.writer.read { db in
-            let statement = try db.cachedStatement(sql: "SELECT * FROM assertion WHERE idempotencyKey = ?")
-            return try AssertionRecord.fetchOne(statement, arguments: [idempotencyKey])
-        }
+        try await db.assertion(idempotencyKey: idempotencyKey)
     }
 
     /// Revokes an award (reason required); audited with who and when. Revoking twice keeps the first reason.
@@ -237,20 +192,10 @@ public final class IssuingService: Sendable {
                 .invalid, field: "reason", fr: "le motif de révocation est obligatoire (500 caractères au plus)",
                 en: "a revocation reason is required (500 characters at most)")
         }
-        return try await db.writer.write { db in
-            guard var a = try AssertionRecord.fetchOne(db, key: assertionID) else {
-                throw ServiceError.notFound("Assertion", assertionID)
-            }
-            if a.isRevoked { return a }
-            a.revokedAt = Date()
-            a.revokedBy = actor
-            a.revocationReason = reason
-            try a.update(db)
-            var event = AuditEventRecord(
-                at: a.revokedAt!, actor: actor, action: "assertion.revoke", subject: a.id, detail: reason)
-            try event.insert(db)
-            return a
+        guard let a = try await db.revokeAward(id: assertionID, reason: reason, actor: actor) else {
+            throw ServiceError.notFound("Assertion", assertionID)
         }
+        return a
     }
 }
 
@@ -298,71 +243,38 @@ public struct AssertionQuery: Sendable {
 extension IssuingService {
     /// Every issuer, by id.
     public func issuers() async throws -> [IssuerRecord] {
-        try await db.writer.read { db in try IssuerRecord.order(Column("id")).fetchAll(db) }
+        try await db.issuersByID()
     }
 
     /// One issuer.
     public func issuer(id: String) async throws -> IssuerRecord? {
-        try await db.writer.read { db in try IssuerRecord.fetchOne(db, key: id) }
+        try await db.issuer(id: id)
     }
 
     /// The keys of an issuer (active and retired), oldest first.
     public func keys(issuerID: String) async throws -> [SigningKeyRecord] {
-        try await db.writer.read { db in
-            try SigningKeyRecord.filter(Column("issuerID") == issuerID).order(Column("createdAt"), Column("id"))
-                .fetchAll(db)
-        }
+        try await db.signingKeys(issuerID: issuerID)
     }
 
     /// Badge classes, optionally of one issuer, by id.
     public func badgeClasses(issuerID: String?) async throws -> [BadgeClassRecord] {
-        try await db.writer.read { db in
-            var r = BadgeClassRecord.order(Column("id"))
-            if let issuerID { r = r.filter(Column("issuerID") == issuerID) }
-            return try r.fetchAll(db)
-        }
+        try await db.badgeClasses(issuerID: issuerID)
     }
 
     /// One badge class.
     public func badgeClass(id: String) async throws -> BadgeClassRecord? {
-        try await db.writer.read { db in try BadgeClassRecord.fetchOne(db, key: id) }
+        try await db.badgeClass(id: id)
     }
 
     /// One award.
     public func assertion(id: String) async throws -> AssertionRecord? {
-        try await db.writer.read { db in try AssertionRecord.fetchOne(db, key: id) }
+        try await db.assertion(id: id)
     }
 
     /// A page of awards, newest first, with the total count for the filters.
     public func assertions(_ q: AssertionQuery) async throws -> (items: [AssertionRecord], total: Int) {
-        var conditions: [String] = []
-        var arguments: StatementArguments = []
-        if let b = q.badgeClassID {
-            conditions.append("assertion.badgeClassID = ?")
-            _ = arguments.append(contentsOf: [b])
-        }
-        if let i = q.issuerID {
-            conditions.append("badgeClass.issuerID = ?")
-            _ = arguments.append(contentsOf: [i])
-        }
-        if let e = q.recipientEmail {
-            conditions.append("assertion.recipientEmail = ?")
-            _ = arguments.append(contentsOf: [EmailNormalization.normalize(e)])
-        }
-        if let r = q.revoked {
-            conditions.append(r ? "assertion.revokedAt IS NOT NULL" : "assertion.revokedAt IS NULL")
-        }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let from = "FROM assertion JOIN badgeClass ON badgeClass.id = assertion.badgeClassID \(whereClause)"
-        let perPage = max(1, q.perPage)
-        let offset = max(0, q.page - 1) * perPage
-        let pageArguments = arguments + [perPage, offset]
-        return try await db.writer.read { [arguments] db in
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(from)", arguments: arguments) ?? 0
-            let items = try AssertionRecord.fetchAll(
-                db, sql: "SELECT assertion.* \(from) ORDER BY assertion.createdAt DESC, assertion.id LIMIT ? OFFSET ?",
-                arguments: pageArguments)
-            return (items, total)
-        }
+        try await db.awards(
+            badgeClassID: q.badgeClassID, issuerID: q.issuerID, recipientEmail: q.recipientEmail, revoked: q.revoked,
+            page: q.page, perPage: q.perPage)
     }
 }

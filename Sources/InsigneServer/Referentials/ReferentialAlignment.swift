@@ -58,10 +58,7 @@ struct ReferentialAlignment: Sendable {
 
     /// A code without its framework: exactly one current competency must have it (case-insensitive).
     func competency(code: String, field: String) throws -> CompetencyRecord {
-        let found = try db.writer.read { db in
-            try CompetencyRecord.filter(sql: "idNumber = ? COLLATE NOCASE AND retiredAt IS NULL", arguments: [code])
-                .fetchAll(db)
-        }
+        let found = try db.currentCompetencies(code: code)
         guard found.count == 1 else {
             if found.isEmpty {
                 throw Validation.invalid(field, fr: "code inconnu : \(code)", en: "unknown code: \(code)")

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import InsigneStore
@@ -31,10 +30,7 @@ struct BearerAuthenticator: RouterMiddleware {
                 request, fr: "jeton d'API invalide", en: "invalid API token", error: "invalid_token")
         }
         let hash = SHA256Digest.hexHash(Array(token.utf8))
-        let account = try await db.writer.read { db -> AccountRecord? in
-            guard let t = try APITokenRecord.fetchOne(db, key: hash) else { return nil }
-            return try AccountRecord.fetchOne(db, key: t.accountID)
-        }
+        let account = try await db.apiTokenAccount(tokenHash: hash)
         guard let account, account.role != .learner, account.erasedAt == nil else {
             return Self.unauthorized(
                 request, fr: "jeton d'API inconnu ou révoqué", en: "unknown or revoked API token",

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import InsigneStore
@@ -315,11 +314,9 @@ struct PublicPages: Sendable {
     }
 
     func badgePage(id: String, request: Request, english: Bool) async throws -> Response {
-        let found = try await services.db.writer.read { db -> (BadgeClassRecord, IssuerRecord?)? in
-            guard let b = try BadgeClassRecord.fetchOne(db, key: id) else { return nil }
-            return (b, try IssuerRecord.fetchOne(db, key: b.issuerID))
+        guard let (badge, issuer) = try await services.db.badgeClassWithIssuer(id: id) else {
+            return notFound(request, english: english)
         }
-        guard let (badge, issuer) = found else { return notFound(request, english: english) }
         var c = Pages.layoutContext(
             request: request, english: english, title: "\(badge.name) — \(english ? "badge" : "badge")")
         c["t"] = strings(english: english)
@@ -334,13 +331,9 @@ struct PublicPages: Sendable {
     }
 
     func assertionPage(id: String, request: Request, english: Bool) async throws -> Response {
-        let found = try await services.db.writer.read { db -> (AssertionRecord, BadgeClassRecord, IssuerRecord?)? in
-            guard let a = try AssertionRecord.fetchOne(db, key: id),
-                let b = try BadgeClassRecord.fetchOne(db, key: a.badgeClassID)
-            else { return nil }
-            return (a, b, try IssuerRecord.fetchOne(db, key: b.issuerID))
+        guard let (a, badge, issuer) = try await services.db.awardWithBadgeClassAndIssuer(id: id) else {
+            return notFound(request, english: english)
         }
-        guard let (a, badge, issuer) = found else { return notFound(request, english: english) }
         let t = strings(english: english)
         var c = Pages.layoutContext(
             request: request, english: english, title: "\(badge.name) — \(t["assertion"] as! String)")
@@ -401,15 +394,12 @@ struct PublicPages: Sendable {
     }
 
     func issuerPage(id: String, request: Request, english: Bool) async throws -> Response {
-        let found = try await services.db.writer.read {
-            db -> (IssuerRecord, IssuerRecord?, [IssuerRecord], [BadgeClassRecord])? in
-            guard let i = try IssuerRecord.fetchOne(db, key: id) else { return nil }
-            let parent = try i.parentID.flatMap { try IssuerRecord.fetchOne(db, key: $0) }
-            let children = try IssuerRecord.filter(Column("parentID") == id).order(Column("name")).fetchAll(db)
-            let badges = try BadgeClassRecord.filter(Column("issuerID") == id).order(Column("name")).fetchAll(db)
-            return (i, parent, children, badges)
+        guard let profile = try await services.db.issuerProfile(id: id) else {
+            return notFound(request, english: english)
         }
-        guard let (issuer, parent, children, badges) = found else { return notFound(request, english: english) }
+        let (issuer, parent, children, badges) = (
+            profile.issuer, profile.parent, profile.children, profile.badgeClasses
+        )
         var c = Pages.layoutContext(request: request, english: english, title: issuer.name)
         c["t"] = strings(english: english)
         var i: [String: Any] = [

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import InsigneStore
@@ -161,13 +160,7 @@ struct WebController: Sendable {
     // MARK: - Access
 
     func allowedIssuers(_ account: AccountRecord) async throws -> [IssuerRecord] {
-        try await services.db.writer.read { db in
-            switch account.role {
-            case .admin: try IssuerRecord.order(Column("name")).fetchAll(db)
-            case .staff: try IssuerRecord.filter(Column("id") == (account.issuerID ?? "")).fetchAll(db)
-            case .learner: []
-            }
-        }
+        try await services.db.issuers(actingFor: account)
     }
 
     func mayAct(_ account: AccountRecord, issuerID: String) -> Bool {
@@ -176,15 +169,11 @@ struct WebController: Sendable {
 
     /// The badge class, if the account may act for its issuer (404 / 403 pages otherwise).
     func badge(_ id: String, for account: AccountRecord) async throws -> (BadgeClassRecord, IssuerRecord) {
-        let found = try await services.db.writer.read { db -> (BadgeClassRecord, IssuerRecord)? in
-            guard let b = try BadgeClassRecord.fetchOne(db, key: id),
-                let i = try IssuerRecord.fetchOne(db, key: b.issuerID)
-            else { return nil }
-            return (b, i)
+        guard let (badge, owner) = try await services.db.badgeClassWithIssuer(id: id), let issuer = owner else {
+            throw PageError.notFound()
         }
-        guard let found else { throw PageError.notFound() }
-        guard mayAct(account, issuerID: found.0.issuerID) else { throw PageError.forbidden() }
-        return found
+        guard mayAct(account, issuerID: badge.issuerID) else { throw PageError.forbidden() }
+        return (badge, issuer)
     }
 
     // MARK: - Sign in / out
@@ -240,9 +229,7 @@ struct WebController: Sendable {
         }
         var settled = false
         defer { if !settled { throttle.abandon(login: login, source: source) } }
-        let account = try await services.db.writer.read { db in
-            try AccountRecord.filter(sql: "login = ? COLLATE NOCASE", arguments: [login]).fetchOne(db)
-        }
+        let account = try await services.db.accountForSignIn(login: login)
         // Unknown logins cost one hash too (no enumeration by timing), through the same bounded pool.
         let hash = account?.passwordHash
         let ok: Bool
@@ -256,20 +243,13 @@ struct WebController: Sendable {
         settled = true
         guard ok, let account else {
             throttle.recordFailure(login: login, source: source)
-            try await services.db.writer.write { db in
-                var e = AuditEventRecord(
-                    at: Date(), actor: "web", action: "session.signin-failed", subject: String(login.prefix(200)))
-                try e.insert(db)
-            }
+            try await services.db.recordFailedSignIn(login: login)
             return try await loginPage(
                 env, request, login: login, error: env.t["badCredentials"], status: .unauthorized)
         }
         throttle.recordSuccess(login: login, source: source)
         let (token, _) = try await sessions.create(accountID: account.id)
-        try await services.db.writer.write { db in
-            var e = AuditEventRecord(at: Date(), actor: account.id, action: "session.signin", subject: account.id)
-            try e.insert(db)
-        }
+        try await services.db.recordSignIn(accountID: account.id)
         let learnerNext = next.hasPrefix("/oauth/authorize?") ? next : "/portfolio"
         return redirect(
             account.role == .learner ? learnerNext : next,
@@ -307,23 +287,11 @@ struct WebController: Sendable {
     func dashboard(_ env: Env, _ request: Request) async throws -> Response {
         let issuers = try await allowedIssuers(env.user)
         let ids = issuers.map(\.id)
-        let rows = try await services.db.writer.read { db in
-            let badges = try BadgeClassRecord.filter(ids.contains(Column("issuerID"))).order(Column("name")).fetchAll(
-                db)
-            var counts: [String: (Int, Int)] = [:]
-            let sql = "SELECT badgeClassID, COUNT(*), COUNT(revokedAt) FROM assertion GROUP BY badgeClassID"
-            for row in try Row.fetchAll(db, sql: sql) {
-                let key: String = row[0]
-                let total: Int = row[1]
-                let revoked: Int = row[2]
-                counts[key] = (total, revoked)
-            }
-            return (badges, counts)
-        }
+        let rows = try await services.db.trainerDashboard(issuerIDs: ids)
         let issuerData: [[String: Any]] = issuers.map { issuer in
             let badges: [[String: Any]] = rows.0.filter { $0.issuerID == issuer.id }.map { b in
-                let c = rows.1[b.id] ?? (0, 0)
-                return ["id": b.id, "name": b.name, "awarded": c.0 - c.1, "revoked": c.1]
+                let c = rows.1[b.id] ?? AwardCounts(total: 0, revoked: 0)
+                return ["id": b.id, "name": b.name, "awarded": c.total - c.revoked, "revoked": c.revoked]
             }
             return ["id": issuer.id, "name": issuer.name, "badges": badges, "hasBadges": !badges.isEmpty]
         }
@@ -339,15 +307,9 @@ struct WebController: Sendable {
 
     func issuersPage(_ env: Env) async throws -> Response {
         let issuers = try await allowedIssuers(env.user)
-        let all = try await services.db.writer.read { db in try IssuerRecord.fetchAll(db) }
+        let all = try await services.db.allIssuers()
         let names = Dictionary(all.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        let counts = try await services.db.writer.read { db in
-            try Dictionary(
-                Row.fetchAll(db, sql: "SELECT issuerID, COUNT(*) FROM badgeClass GROUP BY issuerID").map {
-                    ($0[0] as String, $0[1] as Int)
-                },
-                uniquingKeysWith: { a, _ in a })
-        }
+        let counts = try await services.db.badgeClassCountsByIssuer()
         let data: [[String: Any]] = issuers.map { i in
             var d: [String: Any] = [
                 "id": i.id, "name": i.name, "url": i.url, "email": i.email, "profileURL": services.urls.issuer(i.id),
@@ -649,25 +611,12 @@ struct WebController: Sendable {
         let badgeFilter = request.uri.queryParameters.get("badge") ?? ""
         let state = request.uri.queryParameters.get("state") ?? "all"
         let pageNumber = max(1, min(100_000, Int(request.uri.queryParameters.get("page") ?? "1") ?? 1))
-        let (badges, total, items) = try await services.db.writer.read { db in
-            let badges = try BadgeClassRecord.filter(issuerIDs.contains(Column("issuerID"))).order(Column("name"))
-                .fetchAll(db)
-            var query = AssertionRecord.filter(badges.map(\.id).contains(Column("badgeClassID")))
-            if !badgeFilter.isEmpty { query = query.filter(Column("badgeClassID") == badgeFilter) }
-            if state == "active" { query = query.filter(Column("revokedAt") == nil) }
-            if state == "revoked" { query = query.filter(Column("revokedAt") != nil) }
-            if !q.isEmpty {
-                query = query.filter(
-                    sql:
-                        "(instr(lower(recipientEmail), lower(?)) > 0 OR instr(lower(coalesce(recipientName, '')), lower(?)) > 0)",
-                    arguments: [q, q])
-            }
-            let total = try query.fetchCount(db)
-            let items = try query.order(Column("createdAt").desc).limit(
-                Self.pageSize, offset: (pageNumber - 1) * Self.pageSize
-            ).fetchAll(db)
-            return (badges, total, items)
-        }
+        let filter = TrainerAwardFilter(
+            badgeClassID: badgeFilter, state: state == "active" ? .active : state == "revoked" ? .revoked : .all,
+            search: q)
+        let found = try await services.db.trainerAwards(
+            issuerIDs: issuerIDs, filter: filter, page: pageNumber, pageSize: Self.pageSize)
+        let (badges, total, items) = (found.badgeClasses, found.total, found.items)
         let badgeNames = Dictionary(badges.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let rows: [[String: Any]] = items.map { a in
             var d: [String: Any] = [
@@ -696,15 +645,7 @@ struct WebController: Sendable {
     func assertionPage(_ env: Env, _ request: Request, id: String, reasonError: String?, reason: String = "")
         async throws -> Response
     {
-        let found = try await services.db.writer.read {
-            db -> (AssertionRecord, BadgeClassRecord, IssuerRecord, String?)? in
-            guard let a = try AssertionRecord.fetchOne(db, key: id),
-                let b = try BadgeClassRecord.fetchOne(db, key: a.badgeClassID),
-                let i = try IssuerRecord.fetchOne(db, key: b.issuerID)
-            else { return nil }
-            let revoker = try a.revokedBy.flatMap { try AccountRecord.fetchOne(db, key: $0)?.displayName }
-            return (a, b, i, revoker)
-        }
+        let found = try await services.db.awardDetail(id: id)
         guard let found else { throw PageError.notFound() }
         let (a, b, issuer, revoker) = found
         guard mayAct(env.user, issuerID: b.issuerID) else { throw PageError.forbidden() }
@@ -743,10 +684,7 @@ struct WebController: Sendable {
 
     func revoke(_ env: Env, _ request: Request, _ context: AppRequestContext, id: String) async throws -> Response {
         let form = try await self.form(request, context, env)
-        let target = try await services.db.writer.read { db -> String? in
-            guard let a = try AssertionRecord.fetchOne(db, key: id) else { return nil }
-            return try BadgeClassRecord.fetchOne(db, key: a.badgeClassID)?.issuerID
-        }
+        let target = try await services.db.issuerIDOfAward(id: id)
         guard let issuerID = target else { throw PageError.notFound() }
         guard mayAct(env.user, issuerID: issuerID) else { throw PageError.forbidden() }
         do {

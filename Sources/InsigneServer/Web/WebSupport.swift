@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import InsigneStore
@@ -125,10 +124,7 @@ struct WebSessionStore: Sendable {
         let record = WebSessionRecord(
             tokenHash: SHA256Digest.hexHash(Array(token.utf8)), accountID: accountID,
             csrfToken: try SecureRandom.hex(byteCount: 32), expiresAt: now.addingTimeInterval(Self.lifetime))
-        try await db.writer.write { db in
-            try db.execute(sql: "DELETE FROM webSession WHERE expiresAt < ?", arguments: [now])
-            try record.insert(db)
-        }
+        try await db.createWebSession(record, now: now)
         return (token, record)
     }
 
@@ -136,18 +132,13 @@ struct WebSessionStore: Sendable {
     func find(token: String, now: Date = Date()) async throws -> (AccountRecord, WebSessionRecord)? {
         guard token.count == 64, token.allSatisfy(\.isHexDigit) else { return nil }
         let hash = SHA256Digest.hexHash(Array(token.utf8))
-        return try await db.writer.read { db in
-            guard let s = try WebSessionRecord.fetchOne(db, key: hash), s.expiresAt > now,
-                let a = try AccountRecord.fetchOne(db, key: s.accountID)
-            else { return nil }
-            return (a, s)
-        }
+        return try await db.liveWebSession(tokenHash: hash, now: now)
     }
 
     /// Deletes the session of a cookie token.
     func delete(token: String) async throws {
         let hash = SHA256Digest.hexHash(Array(token.utf8))
-        _ = try await db.writer.write { db in try WebSessionRecord.deleteOne(db, key: hash) }
+        try await db.deleteWebSession(tokenHash: hash)
     }
 }
 

@@ -1,0 +1,144 @@
+import Foundation
+import GRDB
+
+/// How many awards a badge class has, revoked ones included.
+public struct AwardCounts: Sendable, Equatable {
+    /// Every award, revoked or not.
+    public var total: Int
+    /// The revoked ones.
+    public var revoked: Int
+
+    /// Creates counts.
+    public init(total: Int, revoked: Int) {
+        self.total = total
+        self.revoked = revoked
+    }
+}
+
+/// Which awards the trainers' list shows.
+public struct TrainerAwardFilter: Sendable, Equatable {
+    /// Which awards by state.
+    public enum State: Sendable, Equatable { case all, active, revoked }
+    /// Only this badge class (empty: every badge class of the issuers).
+    public var badgeClassID: String = ""
+    /// Active, revoked or both.
+    public var state: State = .all
+    /// Part of the recipient's email or name, compared without regard to case (empty: no search).
+    public var search: String = ""
+
+    /// Creates a filter.
+    public init(badgeClassID: String = "", state: State = .all, search: String = "") {
+        self.badgeClassID = badgeClassID
+        self.state = state
+        self.search = search
+    }
+}
+
+/// One page of the trainers' award list.
+public struct TrainerAwardPage: Sendable, Equatable {
+    /// The badge classes of the issuers, by name (the filter's choices).
+    public var badgeClasses: [BadgeClassRecord]
+    /// How many awards match the filter.
+    public var total: Int
+    /// This page's awards, newest first.
+    public var items: [AssertionRecord]
+}
+
+extension AppDatabase {
+    /// The issuers an account acts for: every issuer (by name) for an administrator, its own for staff, none for a
+    /// learner.
+    public func issuers(actingFor account: AccountRecord) async throws -> [IssuerRecord] {
+        try await writer.read { db in
+            switch account.role {
+            case .admin: try IssuerRecord.order(Column("name")).fetchAll(db)
+            case .staff: try IssuerRecord.filter(Column("id") == (account.issuerID ?? "")).fetchAll(db)
+            case .learner: []
+            }
+        }
+    }
+
+    /// Every issuer, in no particular order.
+    public func allIssuers() async throws -> [IssuerRecord] {
+        try await writer.read { db in try IssuerRecord.fetchAll(db) }
+    }
+
+    /// How many badge classes each issuer has, by issuer id (issuers without any are absent).
+    public func badgeClassCountsByIssuer() async throws -> [String: Int] {
+        try await writer.read { db in
+            try Dictionary(
+                Row.fetchAll(db, sql: "SELECT issuerID, COUNT(*) FROM badgeClass GROUP BY issuerID").map {
+                    ($0[0] as String, $0[1] as Int)
+                },
+                uniquingKeysWith: { a, _ in a })
+        }
+    }
+
+    /// The dashboard: the badge classes of these issuers by name, and the award counts of every badge class by id,
+    /// read at once.
+    public func trainerDashboard(issuerIDs: [String]) async throws
+        -> (badgeClasses: [BadgeClassRecord], counts: [String: AwardCounts])
+    {
+        try await writer.read { db in
+            let badges = try BadgeClassRecord.filter(issuerIDs.contains(Column("issuerID"))).order(Column("name"))
+                .fetchAll(db)
+            var counts: [String: AwardCounts] = [:]
+            let sql = "SELECT badgeClassID, COUNT(*), COUNT(revokedAt) FROM assertion GROUP BY badgeClassID"
+            for row in try Row.fetchAll(db, sql: sql) {
+                counts[row[0]] = AwardCounts(total: row[1], revoked: row[2])
+            }
+            return (badges, counts)
+        }
+    }
+
+    /// One page (1-based) of the awards of these issuers' badge classes matching `filter`, newest first, with the
+    /// total and the issuers' badge classes, read at once.
+    public func trainerAwards(issuerIDs: [String], filter: TrainerAwardFilter, page: Int, pageSize: Int) async throws
+        -> TrainerAwardPage
+    {
+        try await writer.read { db in
+            let badges = try BadgeClassRecord.filter(issuerIDs.contains(Column("issuerID"))).order(Column("name"))
+                .fetchAll(db)
+            var query = AssertionRecord.filter(badges.map(\.id).contains(Column("badgeClassID")))
+            if !filter.badgeClassID.isEmpty { query = query.filter(Column("badgeClassID") == filter.badgeClassID) }
+            switch filter.state {
+            case .all: break
+            case .active: query = query.filter(Column("revokedAt") == nil)
+            case .revoked: query = query.filter(Column("revokedAt") != nil)
+            }
+            let q = filter.search
+            if !q.isEmpty {
+                query = query.filter(
+                    sql:
+                        "(instr(lower(recipientEmail), lower(?)) > 0 OR instr(lower(coalesce(recipientName, '')), lower(?)) > 0)",
+                    arguments: [q, q])
+            }
+            let total = try query.fetchCount(db)
+            let items = try query.order(Column("createdAt").desc).limit(pageSize, offset: (page - 1) * pageSize)
+                .fetchAll(db)
+            return TrainerAwardPage(badgeClasses: badges, total: total, items: items)
+        }
+    }
+
+    /// An award with its badge class, its issuer and the display name of whoever revoked it, read at once; nil when
+    /// any of the first three is missing.
+    public func awardDetail(id: String) async throws
+        -> (AssertionRecord, BadgeClassRecord, IssuerRecord, revokerName: String?)?
+    {
+        try await writer.read { db in
+            guard let a = try AssertionRecord.fetchOne(db, key: id),
+                let b = try BadgeClassRecord.fetchOne(db, key: a.badgeClassID),
+                let i = try IssuerRecord.fetchOne(db, key: b.issuerID)
+            else { return nil }
+            let revoker = try a.revokedBy.flatMap { try AccountRecord.fetchOne(db, key: $0)?.displayName }
+            return (a, b, i, revoker)
+        }
+    }
+
+    /// The issuer an award belongs to (through its badge class); nil when the award is unknown.
+    public func issuerIDOfAward(id: String) async throws -> String? {
+        try await writer.read { db in
+            guard let a = try AssertionRecord.fetchOne(db, key: id) else { return nil }
+            return try BadgeClassRecord.fetchOne(db, key: a.badgeClassID)?.issuerID
+        }
+    }
+}
