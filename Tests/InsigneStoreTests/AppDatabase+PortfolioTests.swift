@@ -147,3 +147,22 @@ struct PortfolioStoreTests {
         #expect(try await Self.audit(db, "share.revoke") == 1)
     }
 }
+
+extension PortfolioStoreTests {
+    @Test func coverageCountsAcceptedBeforeSubmittedAndIgnoresDrafts() async throws {
+        let db = try await Self.database()
+        for (id, status, codes) in [
+            ("a", EvidenceItemRecord.Status.accepted, ["C1"]), ("s", .submitted, ["C1", "C2"]), ("d", .draft, ["C2"]),
+        ] as [(String, EvidenceItemRecord.Status, [String])] {
+            _ = try await db.saveEvidence(
+                EvidenceItemRecord(
+                    id: id, learnerID: "lea", kind: .narrative, title: id, narrative: "n", status: status,
+                    createdAt: Self.now, updatedAt: Self.now),
+                tags: codes.map { EvidenceAlignmentRecord(evidenceID: id, frameworkID: "fw", competencyIDNumber: $0) },
+                file: nil)
+        }
+        #expect(
+            try await db.evidenceCoverage(learnerID: "lea", frameworkID: "fw") == ["C1": "accepted", "C2": "submitted"])
+        #expect(try await db.evidenceCoverage(learnerID: "sam", frameworkID: "fw").isEmpty)
+    }
+}
