@@ -37,28 +37,11 @@ public struct LearnerErasure: Sendable, Equatable {
 }
 
 extension AppDatabase {
-    /// Deletes the blob rows among `candidates` that no piece references; returns their digests (the caller removes
-    /// the files after the commit).
-    public static func deleteOrphanBlobs(_ candidates: [String], _ db: Database) throws -> [String] {
-        var gone: [String] = []
-        for sha in Set(candidates) {
-            try db.execute(
-                sql:
-                    "DELETE FROM evidenceBlob WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM evidence WHERE blobSHA256 = ?)",
-                arguments: [sha, sha])
-            if db.changesCount > 0 { gone.append(sha) }
-        }
-        return gone
-    }
-
     /// The learner's addresses that badges may have been awarded to: the primary one and the confirmed extra ones.
     static func confirmedEmails(accountID: String, primaryEmail: String?, _ db: Database) throws -> [String] {
         var out: [String] = []
         if let p = primaryEmail, !p.isEmpty { out.append(EmailNormalization.normalize(p)) }
-        for e in try String.fetchAll(
-            db, sql: "SELECT email FROM learnerEmail WHERE accountID = ? AND verifiedAt IS NOT NULL ORDER BY createdAt",
-            arguments: [accountID]) where !out.contains(e)
-        {
+        for e in try confirmedLearnerEmails(accountID: accountID, db) where !out.contains(e) {
             out.append(e)
         }
         return out
@@ -109,10 +92,20 @@ extension AppDatabase {
         }
     }
 
-    /// Erases a learner in one transaction. Deleted: evidence (with its tags and publication choices), share links,
-    /// sessions, API tokens, Badge Connect codes and tokens, backpack badges, extra addresses and settings, and the
-    /// blobs no longer referenced. Blanked: their invitations, the account (kept as a tombstone so ids in the audit
-    /// stay meaningless but consistent), the private columns of the assertions awarded to any of their confirmed
+    /// The audit events about a learner, oldest first: those whose subject is one of `subjects` (their account,
+    /// pieces, badges, addresses) or whose actor is the learner.
+    public func personalAuditEvents(accountID: String, subjects: [String]) async throws -> [AuditEventRecord] {
+        try await writer.read { db in
+            try AuditEventRecord.filter(subjects.contains(Column("subject")) || Column("actor") == accountID)
+                .order(Column("at")).fetchAll(db)
+        }
+    }
+
+    /// Erases a learner in one transaction, each feature erasing its part. Deleted: evidence (with its tags and
+    /// publication choices), share links, enrolments (`erasePortfolioData`); backpack badges, extra addresses and
+    /// settings (`eraseBackpackData`); sessions, API tokens, Badge Connect codes and tokens; the blobs no longer
+    /// referenced. Blanked: their invitations, the account (kept as a tombstone so ids in the audit stay
+    /// meaningless but consistent), the private columns of the assertions awarded to any of their confirmed
     /// addresses (the assertions stay verifiable), and audit subjects naming those addresses. Audited without any
     /// personal data.
     public func eraseLearner(accountID id: String, primaryEmail: String?, now: Date = Date()) async throws
@@ -121,70 +114,65 @@ extension AppDatabase {
         try await writer.write { db in
             let emails = try Self.confirmedEmails(accountID: id, primaryEmail: primaryEmail, db)
             var addresses = emails
-            for e in try String.fetchAll(db, sql: "SELECT email FROM learnerEmail WHERE accountID = ?", arguments: [id])
-            where !addresses.contains(e) {
+            for e in try Self.allLearnerEmails(accountID: id, db) where !addresses.contains(e) {
                 addresses.append(e)
             }
-            var assertions = 0
-            for email in emails {
-                try db.execute(
-                    sql: "UPDATE assertion SET recipientEmail = '', recipientName = NULL WHERE recipientEmail = ?",
-                    arguments: [email])
-                assertions += db.changesCount
-                // Failed sign-ins are logged under the login typed: that is the email.
-                try db.execute(
-                    sql: "UPDATE auditEvent SET subject = ? WHERE subject = ? COLLATE NOCASE",
-                    arguments: ["erased-\(id)", email])
-                try db.execute(
-                    sql: "UPDATE invitation SET email = '', displayName = '' WHERE email = ? COLLATE NOCASE",
-                    arguments: [email])
-            }
-            if let p = primaryEmail, !p.isEmpty {
-                try db.execute(
-                    sql: "UPDATE auditEvent SET subject = ? WHERE subject = ? COLLATE NOCASE",
-                    arguments: ["erased-\(id)", p])
-                try db.execute(
-                    sql: "UPDATE invitation SET email = '', displayName = '' WHERE email = ? COLLATE NOCASE",
-                    arguments: [p])
-            }
-            try db.execute(
-                sql: "UPDATE invitation SET email = '', displayName = '' WHERE accountID = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM backpackBadge WHERE learnerID = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM learnerEmail WHERE accountID = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM backpackSetting WHERE accountID = ?", arguments: [id])
-            let shas = try String.fetchAll(
-                db, sql: "SELECT DISTINCT blobSHA256 FROM evidence WHERE learnerID = ? AND blobSHA256 IS NOT NULL",
-                arguments: [id])
-            try db.execute(
-                sql:
-                    "DELETE FROM evidencePublication WHERE evidenceID IN (SELECT id FROM evidence WHERE learnerID = ?)",
-                arguments: [id])
-            try db.execute(sql: "DELETE FROM evidence WHERE learnerID = ?", arguments: [id])
-            let pieces = db.changesCount
-            try db.execute(sql: "DELETE FROM shareLink WHERE learnerID = ?", arguments: [id])
-            let links = db.changesCount
-            try db.execute(sql: "DELETE FROM learnerIssuer WHERE learnerID = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM webSession WHERE accountID = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM apiToken WHERE accountID = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM oauthCode WHERE accountID = ?", arguments: [id])
-            var oauthRows = db.changesCount
-            try db.execute(sql: "DELETE FROM oauthToken WHERE accountID = ?", arguments: [id])
-            oauthRows += db.changesCount
-            try db.execute(
-                sql: """
-                    UPDATE account SET login = ?, displayName = '—', email = NULL, passwordHash = NULL, erasedAt = ?
-                    WHERE id = ?
-                    """, arguments: ["erased-\(id)", now, id])
-            let orphans = try Self.deleteOrphanBlobs(shas, db)
+            var primary: [String] = []
+            if let p = primaryEmail, !p.isEmpty { primary.append(p) }
+            let assertions = try Self.blankAwardsAndAudit(accountID: id, emails: emails, primaryEmail: primary, db)
+            let portfolio = try Self.erasePortfolioData(accountID: id, addresses: emails + primary, db)
+            try Self.eraseBackpackData(accountID: id, db)
+            let oauthRows = try Self.eraseAccount(accountID: id, now: now, db)
             var e = AuditEventRecord(
                 at: now, actor: id, action: "account.erase", subject: id,
                 detail:
-                    "evidence \(pieces), files \(orphans.count), share links \(links), assertions blanked \(assertions), Badge Connect rows \(oauthRows)"
+                    "evidence \(portfolio.pieces), files \(portfolio.orphanBlobs.count), share links \(portfolio.shareLinks), assertions blanked \(assertions), Badge Connect rows \(oauthRows)"
             )
             try e.insert(db)
             return LearnerErasure(
-                pieces: pieces, shareLinks: links, assertions: assertions, oauthRows: oauthRows, orphanBlobs: orphans,
-                addresses: addresses)
+                pieces: portfolio.pieces, shareLinks: portfolio.shareLinks, assertions: assertions,
+                oauthRows: oauthRows, orphanBlobs: portfolio.orphanBlobs, addresses: addresses)
         }
+    }
+
+    /// The issuing part of an erasure: blanks the private columns of the assertions awarded to `emails` and the
+    /// audit subjects naming them or the primary address as typed (failed sign-ins are logged under the login
+    /// typed: that is the email). Returns how many assertions were blanked.
+    static func blankAwardsAndAudit(accountID id: String, emails: [String], primaryEmail: [String], _ db: Database)
+        throws -> Int
+    {
+        var assertions = 0
+        for email in emails {
+            try db.execute(
+                sql: "UPDATE assertion SET recipientEmail = '', recipientName = NULL WHERE recipientEmail = ?",
+                arguments: [email])
+            assertions += db.changesCount
+            try db.execute(
+                sql: "UPDATE auditEvent SET subject = ? WHERE subject = ? COLLATE NOCASE",
+                arguments: ["erased-\(id)", email])
+        }
+        for p in primaryEmail {
+            try db.execute(
+                sql: "UPDATE auditEvent SET subject = ? WHERE subject = ? COLLATE NOCASE",
+                arguments: ["erased-\(id)", p])
+        }
+        return assertions
+    }
+
+    /// The account part of an erasure: sessions, API tokens, Badge Connect codes and tokens deleted, the account
+    /// blanked into a tombstone. Returns how many Badge Connect rows went.
+    static func eraseAccount(accountID id: String, now: Date, _ db: Database) throws -> Int {
+        try db.execute(sql: "DELETE FROM webSession WHERE accountID = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM apiToken WHERE accountID = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM oauthCode WHERE accountID = ?", arguments: [id])
+        var oauthRows = db.changesCount
+        try db.execute(sql: "DELETE FROM oauthToken WHERE accountID = ?", arguments: [id])
+        oauthRows += db.changesCount
+        try db.execute(
+            sql: """
+                UPDATE account SET login = ?, displayName = '—', email = NULL, passwordHash = NULL, erasedAt = ?
+                WHERE id = ?
+                """, arguments: ["erased-\(id)", now, id])
+        return oauthRows
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import InsigneStore
 import OpenBadges
 import OpenBadgesCrypto
@@ -180,50 +179,27 @@ struct Backpack: Sendable {
 
     /// The slug of the learner's public page, nil while private.
     func publicSlug(accountID: String) async throws -> String? {
-        try await services.db.writer.read { db in try BackpackSettingRecord.fetchOne(db, key: accountID)?.publicSlug }
+        try await services.db.backpackPublicSlug(accountID: accountID)
     }
 
     /// Opens (a fresh random slug, kept while open) or closes the public page; returns the slug while open.
     func setPublic(_ open: Bool, accountID: String, now: Date = Date()) async throws -> String? {
         let fresh = try SecureRandom.hex(byteCount: 16)
-        return try await services.db.writer.write { db -> String? in
-            var s =
-                try BackpackSettingRecord.fetchOne(db, key: accountID) ?? BackpackSettingRecord(accountID: accountID)
-            if open, s.publicSlug != nil { return s.publicSlug }
-            s.publicSlug = open ? fresh : nil
-            s.publicSince = open ? now : nil
-            try s.save(db)
-            var e = AuditEventRecord(
-                at: now, actor: accountID, action: open ? "backpack.public.open" : "backpack.public.close",
-                subject: accountID)
-            try e.insert(db)
-            return s.publicSlug
-        }
+        return try await services.db.setBackpackPublic(open, accountID: accountID, freshSlug: fresh, now: now)
     }
 
     /// The learner whose public page this slug opens (nil when unknown, closed or erased).
     func publicOwner(slug: String) async throws -> AccountRecord? {
         guard slug.count == 32, slug.allSatisfy(\.isHexDigit) else { return nil }
-        return try await services.db.writer.read { db in
-            guard let s = try BackpackSettingRecord.filter(Column("publicSlug") == slug).fetchOne(db),
-                let a = try AccountRecord.fetchOne(db, key: s.accountID), a.erasedAt == nil, a.role == .learner
-            else { return nil }
-            return a
-        }
+        return try await services.db.publicBackpackOwner(slug: slug)
     }
 
-    // MARK: - RGPD
+    // MARK: - Personal data (this feature's part)
 
     /// The backpack's part of the learner's data export: `backpack.json` and the imported files as received.
     static func personalData(accountID: String, db: AppDatabase) async throws -> [(String, [UInt8])] {
-        let (emails, badges, setting) = try await db.writer.read { db in
-            (
-                try LearnerEmailRecord.filter(Column("accountID") == accountID).order(Column("createdAt")).fetchAll(db),
-                try BackpackBadgeRecord.filter(Column("learnerID") == accountID).order(Column("createdAt")).fetchAll(
-                    db),
-                try BackpackSettingRecord.fetchOne(db, key: accountID)
-            )
-        }
+        let records = try await db.backpackPersonalRecords(accountID: accountID)
+        let (emails, badges, setting) = (records.emails, records.badges, records.setting)
         let iso = ISO8601DateFormatter()
         func date(_ d: Date?) -> JSONValue { d.map { .string(iso.string(from: $0)) } ?? .null }
         func text(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import InsigneStore
 import OpenBadges
 import OpenBadgesCrypto
@@ -26,9 +25,7 @@ struct BackpackEmails: Sendable {
 
     /// The primary address first, then the extra ones in the order they were added.
     func addresses(of account: AccountRecord) async throws -> [Address] {
-        let extra = try await db.writer.read { db in
-            try LearnerEmailRecord.filter(Column("accountID") == account.id).order(Column("createdAt")).fetchAll(db)
-        }
+        let extra = try await db.learnerEmails(accountID: account.id)
         var out: [Address] = []
         if let e = account.email, !e.isEmpty {
             out.append(Address(email: EmailNormalization.normalize(e), primary: true, verifiedAt: account.createdAt))
@@ -44,6 +41,9 @@ struct BackpackEmails: Sendable {
         case malformed, primary, alreadyYours, takenByAnother, tooMany
     }
 
+    /// The stored form of a confirmation token.
+    static func hash(_ token: String) -> String { SHA256Digest.hexHash(Array(token.utf8)) }
+
     /// Records an unverified address and returns its confirmation token (stored hashed). A pending claim of the
     /// same address by another account is replaced (claims prove nothing until confirmed); a verified one, or
     /// another account's primary address, refuses.
@@ -52,77 +52,35 @@ struct BackpackEmails: Sendable {
         guard EmailNormalization.isPlausible(email) else { return .failure(.malformed) }
         if let p = account.email, EmailNormalization.normalize(p) == email { return .failure(.primary) }
         let token = try SecureRandom.hex(byteCount: 32)
-        return try await db.writer.write { db -> Result<String, Refusal> in
-            let others = try AccountRecord.filter(
-                sql: "id <> ? AND (email = ? COLLATE NOCASE OR login = ? COLLATE NOCASE)",
-                arguments: [account.id, email, email]
-            ).fetchCount(db)
-            if others > 0 { return .failure(.takenByAnother) }
-            if let existing = try LearnerEmailRecord.filter(Column("email") == email).fetchOne(db) {
-                if existing.verifiedAt != nil {
-                    return .failure(existing.accountID == account.id ? .alreadyYours : .takenByAnother)
-                }
-                try existing.delete(db)
-            }
-            let count = try LearnerEmailRecord.filter(Column("accountID") == account.id).fetchCount(db)
-            if count >= Self.maxAddresses { return .failure(.tooMany) }
-            try LearnerEmailRecord(
-                accountID: account.id, email: email, verifiedAt: nil, verificationTokenHash: Portfolio.hash(token),
-                createdAt: now
-            ).insert(db)
-            var e = AuditEventRecord(at: now, actor: account.id, action: "backpack.email.add", subject: account.id)
-            try e.insert(db)
-            return .success(token)
+        let outcome = try await db.addLearnerEmail(
+            email, accountID: account.id, tokenHash: Self.hash(token), maxAddresses: Self.maxAddresses, now: now)
+        switch outcome {
+        case .added: return .success(token)
+        case .alreadyYours: return .failure(.alreadyYours)
+        case .takenByAnother: return .failure(.takenByAnother)
+        case .tooMany: return .failure(.tooMany)
         }
     }
 
     /// The pending address of a live token, if it belongs to this account.
     func pending(token: String, accountID: String, now: Date = Date()) async throws -> LearnerEmailRecord? {
         guard token.count == 64, token.allSatisfy(\.isHexDigit) else { return nil }
-        return try await db.writer.read { db in
-            guard
-                let r = try LearnerEmailRecord.filter(Column("verificationTokenHash") == Portfolio.hash(token))
-                    .fetchOne(db),
-                r.accountID == accountID, r.verifiedAt == nil,
-                r.createdAt.addingTimeInterval(Self.confirmationLifetime) > now
-            else { return nil }
-            return r
-        }
+        guard let r = try await db.pendingLearnerEmail(tokenHash: Self.hash(token)), r.accountID == accountID,
+            r.verifiedAt == nil, r.createdAt.addingTimeInterval(Self.confirmationLifetime) > now
+        else { return nil }
+        return r
     }
 
     /// Marks the token's address verified; nil when the token is unknown, expired, used, or someone else's.
     func confirm(token: String, accountID: String, now: Date = Date()) async throws -> String? {
         guard try await pending(token: token, accountID: accountID, now: now) != nil else { return nil }
-        return try await db.writer.write { db -> String? in
-            guard
-                var r = try LearnerEmailRecord.filter(Column("verificationTokenHash") == Portfolio.hash(token))
-                    .fetchOne(db),
-                r.accountID == accountID, r.verifiedAt == nil
-            else { return nil }
-            let others = try AccountRecord.filter(
-                sql: "id <> ? AND (email = ? COLLATE NOCASE OR login = ? COLLATE NOCASE)",
-                arguments: [accountID, r.email, r.email]
-            ).fetchCount(db)
-            if others > 0 { return nil }
-            r.verifiedAt = now
-            r.verificationTokenHash = nil
-            try r.update(db)
-            var e = AuditEventRecord(at: now, actor: accountID, action: "backpack.email.confirm", subject: accountID)
-            try e.insert(db)
-            return r.email
-        }
+        return try await db.confirmLearnerEmail(tokenHash: Self.hash(token), accountID: accountID, now: now)
     }
 
     /// Removes one of the learner's extra addresses (never the primary); false when it is not theirs.
     func remove(_ raw: String, accountID: String, now: Date = Date()) async throws -> Bool {
         let email = EmailNormalization.normalize(raw)
-        return try await db.writer.write { db in
-            try LearnerEmailRecord.filter(Column("accountID") == accountID && Column("email") == email).deleteAll(db)
-            guard db.changesCount == 1 else { return false }
-            var e = AuditEventRecord(at: now, actor: accountID, action: "backpack.email.remove", subject: accountID)
-            try e.insert(db)
-            return true
-        }
+        return try await db.removeLearnerEmail(email, accountID: accountID, now: now)
     }
 
     /// Writes the confirmation message to the outbox.

@@ -35,11 +35,7 @@ extension WebController {
             guard let r = try await storedBadge(ctx.parameters.get("id") ?? "", learnerID: me.id) else {
                 throw PageError.notFound()
             }
-            try await services.db.writer.write { db in
-                _ = try r.delete(db)
-                var e = AuditEventRecord(at: Date(), actor: me.id, action: "backpack.delete", subject: r.id)
-                try e.insert(db)
-            }
+            try await services.db.deleteBackpackBadge(r, actor: me.id)
             return redirect("/backpack?deleted=1")
         }
         routes.signedInPages.post("/backpack/public") { req, ctx in
@@ -114,10 +110,7 @@ extension WebController {
 
     func storedBadge(_ id: String, learnerID: String) async throws -> BackpackBadgeRecord? {
         guard id.count <= 64 else { return nil }
-        return try await services.db.writer.read { db in
-            guard let r = try BackpackBadgeRecord.fetchOne(db, key: id), r.learnerID == learnerID else { return nil }
-            return r
-        }
+        return try await services.db.backpackBadge(id: id, learnerID: learnerID)
     }
 
     /// Template data for one entry (`publicSlug`: as shown on the public page).

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import InsigneStore
@@ -99,7 +98,7 @@ extension WebController {
             let env = ctx.env
             _ = try await form(req, ctx, env)
             let me = try learner(env)
-            let zip = try await portfolio.export(me)
+            let zip = try await PersonalData(services: services).export(me)
             return HTTP.bytes(
                 zip, contentType: "application/zip",
                 headers: [
@@ -175,13 +174,7 @@ extension WebController {
 
     /// Competency names by framework and code, for the tags shown.
     func competencyNames() async throws -> [String: String] {
-        try await services.db.writer.read { db in
-            var out: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT frameworkID, idNumber, shortName FROM competency") {
-                out[(row[0] as String) + "|" + (row[1] as String)] = row[2]
-            }
-            return out
-        }
+        try await services.db.competencyNamesByCode()
     }
 
     /// Template data for a piece.
@@ -639,9 +632,7 @@ extension WebController {
         }
         let (piece, viewer) = found
         let names = try await competencyNames()
-        let learnerName = try await services.db.writer.read { db in
-            try AccountRecord.fetchOne(db, key: piece.item.learnerID)?.displayName ?? ""
-        }
+        let learnerName = try await services.db.displayName(accountID: piece.item.learnerID)
         var data = pieceData(piece, env, names: names, share: viewer == .shareLink ? share : nil)
         data["learner"] = learnerName
         switch viewer {
@@ -764,9 +755,7 @@ extension WebController {
 
     func sharePage(_ env: Env, created: String?) async throws -> Response {
         let me = try learner(env)
-        let links = try await services.db.writer.read { db in
-            try ShareLinkRecord.filter(Column("learnerID") == me.id).order(Column("createdAt").desc).fetchAll(db)
-        }
+        let links = try await services.db.shareLinks(learnerID: me.id)
         var data: [String: Any] = [
             "links": links.map { l -> [String: Any] in
                 var d: [String: Any] = [
@@ -786,9 +775,7 @@ extension WebController {
         guard let link = try await portfolio.shareLink(token: token) else { throw PageError.notFound() }
         let pieces = try await portfolio.pieces(learnerID: link.learnerID, statuses: [.submitted, .accepted])
         let names = try await competencyNames()
-        let learnerName = try await services.db.writer.read { db in
-            try AccountRecord.fetchOne(db, key: link.learnerID)?.displayName ?? ""
-        }
+        let learnerName = try await services.db.displayName(accountID: link.learnerID)
         let data: [String: Any] = [
             "learner": learnerName, "pieces": pieces.map { pieceData($0, env, names: names, share: token) },
             "hasPieces": !pieces.isEmpty,
@@ -831,7 +818,7 @@ extension WebController {
                     "Mot de passe incorrect ou case de confirmation non cochée : rien n'a été effacé.",
                     "Wrong password or confirmation box not ticked: nothing was erased."))
         }
-        _ = try await portfolio.erase(me)
+        _ = try await PersonalData(services: services).erase(me)
         return redirect(
             "/login?bye=1",
             cookies: [WebSecurity.cookie(WebSessionStore.cookieName, "", maxAge: 0, secure: secureCookies)])

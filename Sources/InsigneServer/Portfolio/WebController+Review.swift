@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import InsigneStore
@@ -36,8 +35,7 @@ extension WebController {
 
     /// A live learner account this reviewer may see (enrolled with their issuer; any for admin); 404 otherwise.
     func learnerAccount(_ id: String, for reviewer: AccountRecord) async throws -> AccountRecord {
-        let a = try await services.db.writer.read { db in try AccountRecord.fetchOne(db, key: id) }
-        guard let a, a.role == .learner, a.erasedAt == nil,
+        guard let a = try await services.db.liveLearner(id: id),
             try await portfolio.maySeeLearner(reviewer, learnerID: a.id)
         else { throw PageError.notFound() }
         return a
@@ -52,28 +50,8 @@ extension WebController {
         // Staff: only their issuer's learners, pieces and invitations; admin (scope nil): everything.
         let scope: String? = me.role == .admin ? nil : (me.issuerID ?? "")
         let issuers = me.role == .admin ? try await allowedIssuers(me) : []
-        let (learners, counts, invitations) = try await services.db.writer.read { db in
-            var learnerQuery = AccountRecord.filter(Column("role") == "learner" && Column("erasedAt") == nil)
-            var evidenceQuery = "SELECT learnerID, status, COUNT(*) FROM evidence GROUP BY learnerID, status"
-            var invitationQuery = InvitationRecord.filter(Column("acceptedAt") == nil && Column("email") != "")
-            var arguments: StatementArguments = []
-            if let scope {
-                learnerQuery = learnerQuery.filter(
-                    sql: "id IN (SELECT learnerID FROM learnerIssuer WHERE issuerID = ?)", arguments: [scope])
-                evidenceQuery =
-                    "SELECT learnerID, status, COUNT(*) FROM evidence WHERE issuerID = ? GROUP BY learnerID, status"
-                arguments = [scope]
-                invitationQuery = invitationQuery.filter(Column("issuerID") == scope)
-            }
-            let learners = try learnerQuery.order(Column("displayName").collating(.localizedCaseInsensitiveCompare))
-                .fetchAll(db)
-            var counts: [String: [String: Int]] = [:]
-            for row in try Row.fetchAll(db, sql: evidenceQuery, arguments: arguments) {
-                counts[row[0] as String, default: [:]][row[1] as String] = row[2] as Int
-            }
-            let invitations = try invitationQuery.order(Column("createdAt").desc).limit(50).fetchAll(db)
-            return (learners, counts, invitations)
-        }
+        let roster = try await services.db.learnerRoster(issuerID: scope)
+        let (learners, counts, invitations) = (roster.learners, roster.counts, roster.invitations)
         let now = Date()
         var data: [String: Any] = [
             "learners": learners.map { l -> [String: Any] in
@@ -127,17 +105,7 @@ extension WebController {
         } else {
             // An existing learner may be invited by another issuer (they join it with their password); any other
             // account, or a learner already enrolled with this issuer (or of the site), may not.
-            let invitedTo = issuerID
-            let taken = try await services.db.writer.read { db -> Bool in
-                let found = try AccountRecord.filter(
-                    sql: "login = ? COLLATE NOCASE OR email = ? COLLATE NOCASE", arguments: [email, email]
-                )
-                .fetchAll(db)
-                guard found.count == 1, let a = found.first, a.role == .learner, a.erasedAt == nil, let invitedTo
-                else { return !found.isEmpty }
-                return try LearnerIssuerRecord.filter(Column("learnerID") == a.id && Column("issuerID") == invitedTo)
-                    .fetchCount(db) > 0
-            }
+            let taken = try await services.db.invitationAddressTaken(email, issuerID: issuerID)
             if taken {
                 errors["email"] = env.text(
                     "Un compte existe déjà pour cette adresse.", "An account already exists for this address.")
@@ -155,20 +123,11 @@ extension WebController {
     func reviewsPage(_ env: Env) async throws -> Response {
         let me = try reviewer(env)
         let scope: String? = me.role == .admin ? nil : (me.issuerID ?? "")
-        let rows = try await services.db.writer.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT a.id, a.displayName, COUNT(*), MIN(e.submittedAt) FROM evidence e JOIN account a ON a.id = e.learnerID
-                    WHERE e.status = 'submitted' AND a.erasedAt IS NULL AND (? IS NULL OR e.issuerID = ?)
-                    GROUP BY a.id ORDER BY MIN(e.submittedAt) ASC
-                    """, arguments: [scope, scope])
-        }
+        let rows = try await services.db.reviewQueue(issuerID: scope)
         let items: [[String: Any]] = rows.map { r in
-            let since: Date? = r[3]
-            return [
-                "id": r[0] as String, "name": r[1] as String, "count": r[2] as Int,
-                "since": since.map { WebDates.display($0, english: env.english) } ?? "",
+            [
+                "id": r.learnerID, "name": r.displayName, "count": r.count,
+                "since": r.since.map { WebDates.display($0, english: env.english) } ?? "",
             ]
         }
         return renderPortfolio(
@@ -190,9 +149,7 @@ extension WebController {
         let names = try await competencyNames()
         let issuers = try await allowedIssuers(me)
         let issuerIDs = issuers.map(\.id)
-        let badgesList = try await services.db.writer.read { db in
-            try BadgeClassRecord.filter(issuerIDs.contains(Column("issuerID"))).order(Column("name")).fetchAll(db)
-        }
+        let badgesList = try await services.db.badgeClasses(issuerIDs: issuerIDs)
         let selectedBadge = form?["badge"] ?? request.uri.queryParameters.get("badge") ?? badgesList.first?.id ?? ""
         let badge = badgesList.first { $0.id == selectedBadge }
         let frameworks = try services.db.frameworks()
@@ -389,14 +346,11 @@ extension WebController {
             idempotencyKey: nonce.isEmpty ? nil : "portfolio:" + SHA256Digest.hexHash(Array(material.utf8)))
         let (record, created) = try await services.issuing.award(awardRequest, actor: me.id)
         if created {
-            try await services.db.writer.write { db in
-                var e = AuditEventRecord(
-                    at: Date(), actor: me.id, action: "portfolio.award", subject: record.id,
-                    detail:
-                        "learner \(id), evidence \(accepted.map(\.item.id).joined(separator: " ")), published \(plan.published.count)"
-                )
-                try e.insert(db)
-            }
+            try await services.db.recordPortfolioAward(
+                assertionID: record.id, actor: me.id,
+                detail:
+                    "learner \(id), evidence \(accepted.map(\.item.id).joined(separator: " ")), published \(plan.published.count)"
+            )
         }
         return redirect("/trainer/assertions/\(record.id)?awarded=1")
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import InsigneStore
 import OpenBadges
 import OpenBadgesCrypto
@@ -59,32 +58,14 @@ public struct BackpackImportError: BilingualError, Equatable {
 extension ServerServices {
     /// The learner's verified addresses, normalised: the primary (from the invitation) first.
     public func learnerEmails(accountID: String) async throws -> [String] {
-        try await db.writer.read { db in try Self.learnerEmails(accountID: accountID, db) }
-    }
-
-    static func learnerEmails(accountID: String, _ db: Database) throws -> [String] {
-        guard let account = try AccountRecord.fetchOne(db, key: accountID), account.erasedAt == nil else { return [] }
-        var emails: [String] = []
-        if let primary = account.email { emails.append(EmailNormalization.normalize(primary)) }
-        let extra = try LearnerEmailRecord.filter(Column("accountID") == accountID && Column("verifiedAt") != nil)
-            .order(Column("createdAt")).fetchAll(db)
-        for e in extra where !emails.contains(e.email) { emails.append(e.email) }
-        return emails
+        try await db.verifiedLearnerEmails(accountID: accountID)
     }
 
     /// Every badge in the learner's backpack, once each, newest change first.
     public func backpackEntries(learnerID: String) async throws -> [BackpackEntry] {
         let documents = self.documents
-        let (issued, badges, issuers, stored) = try await db.writer.read { db in
-            let emails = try Self.learnerEmails(accountID: learnerID, db)
-            let issued =
-                emails.isEmpty ? [] : try AssertionRecord.filter(emails.contains(Column("recipientEmail"))).fetchAll(db)
-            let badgeIDs = Set(issued.map(\.badgeClassID))
-            let badges = try BadgeClassRecord.fetchAll(db, keys: Array(badgeIDs))
-            let issuers = try IssuerRecord.fetchAll(db, keys: Array(Set(badges.map(\.issuerID))))
-            let stored = try BackpackBadgeRecord.filter(Column("learnerID") == learnerID).fetchAll(db)
-            return (issued, badges, issuers, stored)
-        }
+        let sources = try await db.backpackSources(learnerID: learnerID)
+        let (issued, badges, issuers, stored) = (sources.issued, sources.badgeClasses, sources.issuers, sources.stored)
         let badgeByID = Dictionary(uniqueKeysWithValues: badges.map { ($0.id, $0) })
         let issuerByID = Dictionary(uniqueKeysWithValues: issuers.map { ($0.id, $0) })
         let now = Date()
@@ -147,29 +128,14 @@ extension ServerServices {
             input, options: VerificationOptions(now: now, recipient: RecipientIdentifier(value: match)))
         let kept: Set<VerificationOutcome> = [.valid, .revoked, .expired]
         guard kept.contains(report.outcome), let doc = report.assertionDocument else { throw Self.invalid(report) }
-        let assertionID = assertion.id
         let summary = report.assertion
-        let record = try await db.writer.write { db -> (BackpackBadgeRecord, Bool) in
-            let existing =
-                try BackpackBadgeRecord
-                .filter(Column("learnerID") == learnerID && Column("assertionID") == assertionID).fetchOne(db)
-            var r = BackpackBadgeRecord(
-                id: existing?.id ?? UUID().uuidString.lowercased(), learnerID: learnerID, source: source,
-                assertionID: assertionID, jws: report.jws, assertionJSON: doc.encodedString(),
-                originalData: originalData ?? existing?.originalData,
-                originalType: originalType ?? existing?.originalType,
-                badgeName: summary?.badgeName ?? "", issuerName: summary?.issuerName ?? "", issuedOn: summary?.issuedOn,
-                outcome: report.outcome.rawValue, reportJSON: report.json.encodedString(), verifiedAt: now,
-                createdAt: existing?.createdAt ?? now, updatedAt: now)
-            if existing != nil { r.source = existing!.source }
-            try r.save(db)
-            var event = AuditEventRecord(
-                at: now, actor: learnerID, action: existing == nil ? "backpack.import" : "backpack.update",
-                subject: r.id,
-                detail: source.rawValue)
-            try event.insert(db)
-            return (r, existing != nil)
-        }
+        let fresh = BackpackBadgeRecord(
+            id: UUID().uuidString.lowercased(), learnerID: learnerID, source: source, assertionID: assertion.id,
+            jws: report.jws, assertionJSON: doc.encodedString(), originalData: originalData, originalType: originalType,
+            badgeName: summary?.badgeName ?? "", issuerName: summary?.issuerName ?? "", issuedOn: summary?.issuedOn,
+            outcome: report.outcome.rawValue, reportJSON: report.json.encodedString(), verifiedAt: now, createdAt: now,
+            updatedAt: now)
+        let record = try await db.keepBackpackBadge(fresh, now: now)
         return BackpackImport(record: record.0, updated: record.1, report: report)
     }
 
@@ -177,9 +143,9 @@ extension ServerServices {
     public func reverifyBackpackBadge(id: String, learnerID: String, now: Date = Date()) async throws
         -> BackpackBadgeRecord
     {
-        guard let r = try await db.writer.read({ db in try BackpackBadgeRecord.fetchOne(db, key: id) }),
-            r.learnerID == learnerID
-        else { throw ServiceError.notFound("Badge", id) }
+        guard let r = try await db.backpackBadge(id: id, learnerID: learnerID) else {
+            throw ServiceError.notFound("Badge", id)
+        }
         let input: VerificationInput
         if let jws = r.jws {
             input = .text(jws)
@@ -194,14 +160,7 @@ extension ServerServices {
             return try await importToBackpack(learnerID: learnerID, input: input, source: r.source, now: now).record
         } catch let e as BackpackImportError {
             // Keep the badge, with the new (failed) state.
-            return try await db.writer.write { db in
-                var updated = r
-                updated.outcome = e.outcome
-                updated.verifiedAt = now
-                updated.updatedAt = now
-                try updated.save(db)
-                return updated
-            }
+            return try await db.recordBackpackBadgeState(r, outcome: e.outcome, now: now)
         }
     }
 

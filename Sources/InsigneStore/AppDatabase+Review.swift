@@ -1,0 +1,132 @@
+import Foundation
+import GRDB
+
+/// The learners a reviewer sees, with their evidence counts, and the invitations still open.
+public struct LearnerRoster: Sendable {
+    /// Live learner accounts, by display name.
+    public var learners: [AccountRecord]
+    /// Pieces per learner id and status raw value.
+    public var counts: [String: [String: Int]]
+    /// Open invitations (not accepted, address not blanked), newest first, at most 50.
+    public var invitations: [InvitationRecord]
+}
+
+/// One learner waiting for review.
+public struct ReviewQueueRow: Sendable, Equatable {
+    public var learnerID: String
+    public var displayName: String
+    /// Submitted pieces waiting.
+    public var count: Int
+    /// The oldest submission.
+    public var since: Date?
+}
+
+/// The trainers' side of the portfolios: learners and invitations, the review queue, reviewing pieces, awarding
+/// with evidence. `issuerID` scopes a read to one issuer (staff); nil reads everything (administrators).
+extension AppDatabase {
+    /// A live learner account by id (nil for any other account).
+    public func liveLearner(id: String) async throws -> AccountRecord? {
+        try await writer.read { db in try AccountRecord.fetchOne(db, key: id) }
+            .flatMap { $0.role == .learner && $0.erasedAt == nil ? $0 : nil }
+    }
+
+    /// The learners enrolled with `issuerID` (all when nil), their piece counts for that issuer, and its open
+    /// invitations.
+    public func learnerRoster(issuerID scope: String?) async throws -> LearnerRoster {
+        try await writer.read { db in
+            var learnerQuery = AccountRecord.filter(Column("role") == "learner" && Column("erasedAt") == nil)
+            var evidenceQuery = "SELECT learnerID, status, COUNT(*) FROM evidence GROUP BY learnerID, status"
+            var invitationQuery = InvitationRecord.filter(Column("acceptedAt") == nil && Column("email") != "")
+            var arguments: StatementArguments = []
+            if let scope {
+                learnerQuery = learnerQuery.filter(
+                    sql: "id IN (SELECT learnerID FROM learnerIssuer WHERE issuerID = ?)", arguments: [scope])
+                evidenceQuery =
+                    "SELECT learnerID, status, COUNT(*) FROM evidence WHERE issuerID = ? GROUP BY learnerID, status"
+                arguments = [scope]
+                invitationQuery = invitationQuery.filter(Column("issuerID") == scope)
+            }
+            let learners = try learnerQuery.order(Column("displayName").collating(.localizedCaseInsensitiveCompare))
+                .fetchAll(db)
+            var counts: [String: [String: Int]] = [:]
+            for row in try Row.fetchAll(db, sql: evidenceQuery, arguments: arguments) {
+                counts[row[0] as String, default: [:]][row[1] as String] = row[2] as Int
+            }
+            let invitations = try invitationQuery.order(Column("createdAt").desc).limit(50).fetchAll(db)
+            return LearnerRoster(learners: learners, counts: counts, invitations: invitations)
+        }
+    }
+
+    /// True when an address may not be invited to `issuerID`: it is another account's login or email, or a live
+    /// learner's already enrolled there. An existing learner of another issuer may be invited (they join).
+    public func invitationAddressTaken(_ email: String, issuerID invitedTo: String?) async throws -> Bool {
+        try await writer.read { db -> Bool in
+            let found = try AccountRecord.filter(
+                sql: "login = ? COLLATE NOCASE OR email = ? COLLATE NOCASE", arguments: [email, email]
+            )
+            .fetchAll(db)
+            guard found.count == 1, let a = found.first, a.role == .learner, a.erasedAt == nil, let invitedTo
+            else { return !found.isEmpty }
+            return try LearnerIssuerRecord.filter(Column("learnerID") == a.id && Column("issuerID") == invitedTo)
+                .fetchCount(db) > 0
+        }
+    }
+
+    /// The live learners with pieces submitted to `issuerID` (any when nil), oldest submission first.
+    public func reviewQueue(issuerID scope: String?) async throws -> [ReviewQueueRow] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.id, a.displayName, COUNT(*), MIN(e.submittedAt) FROM evidence e JOIN account a ON a.id = e.learnerID
+                    WHERE e.status = 'submitted' AND a.erasedAt IS NULL AND (? IS NULL OR e.issuerID = ?)
+                    GROUP BY a.id ORDER BY MIN(e.submittedAt) ASC
+                    """, arguments: [scope, scope]
+            )
+            .map { r in ReviewQueueRow(learnerID: r[0], displayName: r[1], count: r[2], since: r[3]) }
+        }
+    }
+
+    /// The badge classes of these issuers, by name.
+    public func badgeClasses(issuerIDs: [String]) async throws -> [BadgeClassRecord] {
+        try await writer.read { db in
+            try BadgeClassRecord.filter(issuerIDs.contains(Column("issuerID"))).order(Column("name")).fetchAll(db)
+        }
+    }
+
+    /// Accepts a submitted piece, or asks for changes, and audits it in one transaction. False when the piece is
+    /// unknown or not submitted.
+    public func recordReview(
+        evidenceID id: String, accept: Bool, comment: String?, reviewer: String, now: Date = Date()
+    )
+        async throws -> Bool
+    {
+        try await writer.write { db in
+            guard var item = try EvidenceItemRecord.fetchOne(db, key: id), item.status == .submitted else {
+                return false
+            }
+            item.status = accept ? .accepted : .changesRequested
+            item.reviewComment = comment
+            item.reviewedBy = reviewer
+            item.reviewedAt = now
+            item.updatedAt = now
+            try item.update(db)
+            var e = AuditEventRecord(
+                at: now, actor: reviewer, action: accept ? "evidence.accept" : "evidence.request-changes", subject: id,
+                detail: "learner \(item.learnerID)")
+            try e.insert(db)
+            return true
+        }
+    }
+
+    /// Audits a badge awarded from a learner's portfolio (the award itself is stored by issuing).
+    public func recordPortfolioAward(assertionID: String, actor: String, detail: String, now: Date = Date())
+        async throws
+    {
+        try await writer.write { db in
+            var e = AuditEventRecord(
+                at: now, actor: actor, action: "portfolio.award", subject: assertionID, detail: detail)
+            try e.insert(db)
+        }
+    }
+}
