@@ -103,16 +103,6 @@ enum APIFormat {
         return Data(decoded.utf8)
     }
 
-    /// Parses an ISO 8601 date-time that carries a time zone.
-    static func dateTime(_ text: String, field: String) throws -> Date {
-        guard let d = DateTimeValue(text.trimmingCharacters(in: .whitespaces)) else {
-            throw Validation.invalid(
-                field, fr: "date ISO 8601 avec fuseau horaire attendue, par exemple 2027-06-30T23:59:59+02:00",
-                en: "an ISO 8601 date-time with a time zone is expected, e.g. 2027-06-30T23:59:59+02:00")
-        }
-        return d.date
-    }
-
     static func date(_ d: Date) -> JSONValue { .string(DateTimeValue(d).text) }
 
     static func optional(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }

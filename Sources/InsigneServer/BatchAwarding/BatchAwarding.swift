@@ -10,8 +10,10 @@ struct BatchRow: Sendable, Equatable {
     var email: String
     var name: String?
     var narrative: String?
-    /// ISO 8601 with a time zone, as written.
+    /// ISO 8601 with a time zone, as written (CSV: or a day, `YYYY-MM-DD`).
     var expires: String?
+    /// CSV only: the instant of an `expires` cell written as a day, the last second of that day in Paris.
+    var expiresEndOfDay: Date?
     var evidence: [EvidenceRecord] = []
     /// Given by the client (`idempotencyKey` column or field); otherwise derived from the row's content.
     var idempotencyKey: String?
@@ -148,25 +150,10 @@ struct BatchAwarding: Sendable {
     /// The stored form of a client-given idempotency key (scoped to the badge class).
     static func explicitKey(_ key: String, badgeID: String) -> String { "key:\(badgeID):\(key)" }
 
-    /// The one expiry rule of batch rows (CSV and JSON, page and API): `YYYY-MM-DD` is the last second of that day
-    /// in Paris, otherwise an ISO 8601 date-time with a time zone; anything else is a 400 naming `expires`.
-    static func expiry(_ text: String) throws -> Date {
-        let t = text.trimmingCharacters(in: .whitespaces)
-        guard let date = WebDates.endOfDayParis(t) ?? DateTimeValue(t)?.date else {
-            throw Validation.invalid(
-                "expires",
-                fr: "date d'expiration invalide « \(t) » (AAAA-MM-JJ ou date ISO 8601 avec fuseau horaire, "
-                    + "par exemple 2027-06-30 ou 2027-06-30T23:59:59+02:00)",
-                en: "invalid expiry date \"\(t)\" (YYYY-MM-DD or an ISO 8601 date-time with a time zone, "
-                    + "e.g. 2027-06-30 or 2027-06-30T23:59:59+02:00)")
-        }
-        return date
-    }
-
     /// The validated award request for a row (400 `ServiceError` when invalid).
     static func awardRequest(_ row: BatchRow, badgeID: String) throws -> AwardRequest {
         if let p = row.problem { throw p }
-        let expires = try row.expires.map(expiry)
+        let expires = try row.expiresEndOfDay ?? row.expires.map { try Validation.dateTime($0, field: "expires") }
         if let k = row.idempotencyKey {
             try Validation.text(k, field: "idempotencyKey", max: 200)
         }

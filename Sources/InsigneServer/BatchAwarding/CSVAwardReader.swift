@@ -126,8 +126,22 @@ enum CSVAwardReader {
                 en: "\(record.fields.count) fields for \(width) columns (a missing quote or separator?)")
         } else if row.email.isEmpty {
             row.problem = Validation.invalid("email", fr: "adresse manquante", en: "address missing")
+        } else if let text = row.expires {
+            row.expiresEndOfDay = WebDates.endOfDayParis(text)
+            if row.expiresEndOfDay == nil, DateTimeValue(text) == nil { row.problem = invalidExpiry(text) }
         }
         return row
+    }
+
+    /// An `expires` cell that is neither a day (`YYYY-MM-DD`, spreadsheets' dates) nor an ISO 8601 date-time with
+    /// a time zone.
+    static func invalidExpiry(_ text: String) -> ServiceError {
+        Validation.invalid(
+            "expires",
+            fr: "date d'expiration invalide « \(text) » (AAAA-MM-JJ ou date ISO 8601 avec fuseau horaire, "
+                + "par exemple 2027-06-30 ou 2027-06-30T23:59:59+02:00)",
+            en: "invalid expiry date \"\(text)\" (YYYY-MM-DD or an ISO 8601 date-time with a time zone, "
+                + "e.g. 2027-06-30 or 2027-06-30T23:59:59+02:00)")
     }
 
     /// The evidence of an `evidence` cell: a cell starting with `http://` or `https://` holds links separated by

@@ -66,6 +66,16 @@ enum Validation {
     /// address check its normalised form.
     static func isEmail(_ value: String) -> Bool { EmailNormalization.isPlausible(value) }
 
+    /// Parses an ISO 8601 date-time that carries a time zone (the API's `expires`); a 400 naming `field` otherwise.
+    static func dateTime(_ text: String, field: String) throws -> Date {
+        guard let d = DateTimeValue(text.trimmingCharacters(in: .whitespaces)) else {
+            throw Validation.invalid(
+                field, fr: "date ISO 8601 avec fuseau horaire attendue, par exemple 2027-06-30T23:59:59+02:00",
+                en: "an ISO 8601 date-time with a time zone is expected, e.g. 2027-06-30T23:59:59+02:00")
+        }
+        return d.date
+    }
+
     /// A 400 naming `field` unless `value` passes `webURL`.
     static func httpURL(_ value: String, field: String) throws {
         guard webURL(value) != nil else {
