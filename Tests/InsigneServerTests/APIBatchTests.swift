@@ -56,7 +56,7 @@ struct APIBatchTests {
                 + "alice@example.org;Alice Durand;\"Étude de cas :\r\n« très bien ; rigoureuse »\";2099-12-31T23:59:59+01:00;https://lms.example.org/p/1\r\n"
                 + "bad-address;Bob;;;\r\n"
                 + "claire@example.org;\"Claire \"\"Clo\"\" Petit\";;;\r\n"
-                + "dan@example.org;Dan;;2099-12-31;\r\n"
+                + "dan@example.org;Dan;;31/12/2099;\r\n"  // YYYY-MM-DD is accepted (the page's rule): not this
             let dry = try await api.post(Self.path + "?dryRun=true", raw: csv, contentType: "text/csv; charset=utf-8")
             #expect(dry.status == .ok, "\(dry.text)")
             #expect(dry.json["dryRun"]?.boolValue == true)

@@ -134,11 +134,11 @@ enum Fixtures {
 @Suite("API building blocks")
 struct APIBuildingBlocksTests {
     @Test func slugsFoldAccents() {
-        #expect(APIFormat.slug(from: "Établissement Œuvre Sainte-Thérèse") == "etablissement-oeuvre-sainte-therese")
-        #expect(APIFormat.slug(from: "  Foyers « La Maison »  ") == "foyers-la-maison")
-        #expect(APIFormat.slug(from: "Çà et là — 2025") == "ca-et-la-2025")
-        #expect(APIFormat.slug(from: "!!!") == nil)
-        #expect((APIFormat.slug(from: String(repeating: "a b ", count: 40)) ?? "").count <= 64)
+        #expect(BadgeClassIDs.slug(from: "Établissement Œuvre Sainte-Thérèse") == "etablissement-oeuvre-sainte-therese")
+        #expect(BadgeClassIDs.slug(from: "  Foyers « La Maison »  ") == "foyers-la-maison")
+        #expect(BadgeClassIDs.slug(from: "Çà et là — 2025") == "ca-et-la-2025")
+        #expect(BadgeClassIDs.slug(from: "!!!") == nil)
+        #expect((BadgeClassIDs.slug(from: String(repeating: "a b ", count: 40)) ?? "").count <= 64)
     }
 
     @Test func csvWithBOMSemicolonsAndMultilineQuotes() throws {

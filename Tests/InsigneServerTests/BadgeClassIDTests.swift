@@ -33,10 +33,10 @@ struct BadgeClassIDTests {
             }
         }
         // Issuer ids derived from a long name obey the same rule.
-        let issuerID = try #require(APIFormat.slug(from: String(repeating: "Foyer ", count: 33)))
+        let issuerID = try #require(BadgeClassIDs.slug(from: String(repeating: "Foyer ", count: 33)))
         #expect((55...Validation.maxIDLength).contains(issuerID.count), "\(issuerID)")
         #expect(throws: Never.self) { try Validation.slug(issuerID, field: "id") }
-        #expect(APIFormat.slug(from: "Foyers « La Maison »") == "foyers-la-maison")
+        #expect(BadgeClassIDs.slug(from: "Foyers « La Maison »") == "foyers-la-maison")
     }
 
     @Test func oneLengthRuleAndOneMessage() throws {

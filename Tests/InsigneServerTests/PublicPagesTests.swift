@@ -64,7 +64,7 @@ import Testing
                         "href=\"/verify?url=http%3A%2F%2F127.0.0.1%3A8080%2Fassertions%2F\(a.id)&amp;lang=fr\""))
                 #expect(html.contains("href=\"/assertions/\(a.id)/badge.png\" download=\"bientraitance.png\""))
                 #expect(html.contains("href=\"/assertions/\(a.id)/badge.svg\""))
-                #expect(html.contains(DisplayDate.format(Date(), english: false)))
+                #expect(html.contains(WebDates.long(Date(), english: false)))
                 #expect(html.contains("Sans date d&#39;expiration"))
                 #expect(!html.contains("a été révoqué"))
             }
@@ -162,11 +162,11 @@ import Testing
         c.month = 11
         c.day = 23
         c.hour = 12
-        let date = DisplayDate.calendar.date(from: c)!
-        #expect(DisplayDate.format(date, english: false) == "23 novembre 2026")
-        #expect(DisplayDate.format(date, english: true) == "23 November 2026")
-        #expect(DisplayDate.format("2026-12-01T10:00:00Z", english: false) == "1er décembre 2026")
-        #expect(DisplayDate.format("2026-08-15T22:30:00Z", english: false) == "16 août 2026")  // Paris time
-        #expect(DisplayDate.format(nil, english: false) == nil)
+        let date = HumanDate.calendar.date(from: c)!
+        #expect(WebDates.long(date, english: false) == "23 novembre 2026")
+        #expect(WebDates.long(date, english: true) == "23 November 2026")
+        #expect(WebDates.long("2026-12-01T10:00:00Z", english: false) == "1er décembre 2026")
+        #expect(WebDates.long("2026-08-15T22:30:00Z", english: false) == "16 août 2026")  // Paris time
+        #expect(WebDates.long(nil, english: false) == nil)
     }
 }

@@ -543,7 +543,7 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
                 #expect(page.contains("Mutuelle Vivre Ensemble"))
                 #expect(page.contains("src=\"/badges/bientraitance/image\""))
                 #expect(page.contains("Détail des vérifications"))
-                let today = DisplayDate.format(Date(), english: false)
+                let today = WebDates.long(Date(), english: false)
                 #expect(page.contains(today))
             }
             let revoked = try await client.execute(uri: "/assertions/\(b.id)/badge.png", method: .get) {

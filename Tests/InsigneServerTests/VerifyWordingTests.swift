@@ -168,7 +168,7 @@ import Testing
                 #expect(report["assertion"]?["issuedOn"]?.stringValue?.contains("T") == true)
                 return report["checks"]?.arrayValue?.filter { $0["status"] != "skipped" }.count ?? -1
             }
-            let today = DisplayDate.format(Date(), english: false)
+            let today = WebDates.long(Date(), english: false)
             try await client.execute(
                 uri: "/verify?lang=fr", method: .post, headers: Multipart.headers(accept: Self.browser),
                 body: Multipart.file(image)
@@ -180,7 +180,7 @@ import Testing
                 #expect(page.contains("Émis le \(today)"))
                 #expect(!page.contains("Émis le 20"))
             }
-            let todayEN = DisplayDate.format(Date(), english: true)
+            let todayEN = WebDates.long(Date(), english: true)
             try await client.execute(
                 uri: "/verify?lang=en", method: .post, headers: Multipart.headers(accept: Self.browser),
                 body: Multipart.file(image)

@@ -1,4 +1,5 @@
 import Foundation
+import InsigneStore
 import Testing
 
 @testable import InsigneServer
@@ -7,22 +8,51 @@ import Testing
 struct WebPartsTests {
     @Test func csvWithBOMSemicolonsQuotesAndLineBreaks() throws {
         let text = "\u{FEFF}email;name\r\n\"a@x.fr\";\"Dupont; \"\"Jo\"\"\"\r\n\r\nb@x.fr;\"deux\nlignes\"\nc@x.fr;C"
-        let (delim, rows) = try WebCSV.parse(Array(text.utf8))
-        #expect(delim == ";")
-        #expect(rows.map(\.line) == [1, 2, 4, 6])
-        #expect(rows[1].fields == ["a@x.fr", "Dupont; \"Jo\""])
-        #expect(rows[2].fields == ["b@x.fr", "deux\nlignes"])
-        #expect(rows[3].fields == ["c@x.fr", "C"])
+        let rows = try CSVAwardReader.rows(Array(text.utf8), maxRows: CSVAwardReader.pageMaxRows)
+        #expect(rows.map(\.line) == [2, 4, 6])
+        #expect(rows.map(\.email) == ["a@x.fr", "b@x.fr", "c@x.fr"])
+        #expect(rows.map(\.name) == ["Dupont; \"Jo\"", "deux\nlignes", "C"])
     }
 
+    /// One reader for the page and the API: the same rows, headers and messages; only the row limit differs.
     @Test func csvCommaAndErrors() throws {
-        let (delim, rows) = try WebCSV.parse(Array("email,name\na@x.fr,\"A, B\"\n".utf8))
-        #expect(delim == ",")
-        #expect(rows[1].fields == ["a@x.fr", "A, B"])
-        #expect(throws: WebCSV.Failure.self) { try WebCSV.parse(Array("email\n\"open".utf8)) }
-        #expect(throws: WebCSV.Failure.self) { try WebCSV.parse(Array("email\n\"a\"b".utf8)) }
-        #expect(throws: WebCSV.Failure.self) { try WebCSV.parse(Array("email\nab\"c".utf8)) }
-        #expect(throws: WebCSV.Failure.self) { try WebCSV.parse([0xC3, 0x28]) }
+        let rows = try CSVAwardReader.rows(Array("email,name\na@x.fr,\"A, B\"\n".utf8), maxRows: 10)
+        #expect(rows == [BatchRow(line: 2, email: "a@x.fr", name: "A, B")])
+        for bad: [UInt8] in [Array("email\n\"open".utf8), Array("email\n\"a\"b".utf8), [0xC3, 0x28]] {
+            #expect(throws: CSVAwardReader.Failure.self) { try CSVAwardReader.rows(bad, maxRows: 10) }
+        }
+        // A stray quote inside an unquoted field is kept as text (the API's rule, now the page's too).
+        #expect(
+            try CSVAwardReader.rows(Array("email,name\nab@c.fr,Jo \"Jo\"\n".utf8), maxRows: 10)[0].name == "Jo \"Jo\"")
+        // The page's aliases (`e-mail`, `récit`, `expire`) and the API's (`Courriel`, `Date d'expiration`) both work.
+        let headers = try CSVAwardReader.rows(
+            Array("E-mail;Récit;Expire\na@x.fr;r;2031-01-01\n".utf8), maxRows: 10)
+        #expect(headers.map(\.email) == ["a@x.fr"])
+        #expect(headers.map(\.narrative) == ["r"])
+        // A day in `expires` is its last second in Paris (spreadsheets' dates); other text is the row's problem.
+        #expect(headers.first?.expiresEndOfDay == WebDates.endOfDayParis("2031-01-01"))
+        let dates = try CSVAwardReader.rows(
+            Array("email,expires\na@x.fr,2031-01-01T10:00:00+01:00\nb@x.fr,31/12/2031\n".utf8), maxRows: 10)
+        #expect(dates[0].problem == nil && dates[0].expiresEndOfDay == nil)
+        #expect(dates[1].problem?.messageEN.contains("YYYY-MM-DD or an ISO 8601 date-time with a time zone") == true)
+        #expect(CSVAwardReader.column(forHeader: "Date d'expiration") == "expires")
+        // Evidence: web addresses become links, any other text one written piece.
+        #expect(
+            CSVAwardReader.evidence("https://a.fr/1 | https://a.fr/2") == [
+                EvidenceRecord(id: "https://a.fr/1"), EvidenceRecord(id: "https://a.fr/2"),
+            ])
+        #expect(CSVAwardReader.evidence("Attestation papier") == [EvidenceRecord(narrative: "Attestation papier")])
+        // The limits differ on purpose; the message is the same.
+        let three = Array("email\na@x.fr\nb@x.fr\nc@x.fr\n".utf8)
+        let tooMany = try #require(throws: CSVAwardReader.Failure.self) { try CSVAwardReader.rows(three, maxRows: 2) }
+        #expect(tooMany.tooLarge)
+        #expect(tooMany.fr == "trop de lignes (2 au plus par lot)")
+        #expect(CSVAwardReader.pageMaxRows == 2000 && BatchAwarding.maxRows == 20_000)
+        let unknown = try #require(throws: CSVAwardReader.Failure.self) {
+            try CSVAwardReader.rows(Array("email,colour\n".utf8), maxRows: 10)
+        }
+        #expect(unknown.line == 1)
+        #expect(unknown.serviceError.messageFR.hasPrefix("CSV, ligne 1 : colonne inconnue « colour »"))
     }
 
     @Test func batchRowsAndDerivedKeys() throws {

@@ -159,9 +159,7 @@ struct AdminAPIController: Sendable {
         let o = try JSONFields(try await APIBody.json(request, context: context))
         try o.allowOnly(["id", "name", "url", "email", "description", "image", "parent"])
         let name = try o.requiredString("name")
-        guard let id = try o.optionalString("id") ?? APIFormat.slug(from: name) else {
-            throw Validation.underivableID()
-        }
+        let id = try o.optionalString("id") ?? BadgeClassIDs.requiredIssuerID(name: name)
         let url = try o.requiredString("url")
         let email = try o.requiredString("email")
         let description = try o.optionalString("description")
@@ -275,17 +273,12 @@ struct AdminAPIController: Sendable {
         }
         guard let image = try o.optionalString("image") else { throw JSONFields.missing("image") }
         let badge = BadgeClassRecord(
-            id: try o.optionalString("id") ?? derivedID(name, issuerID: issuerID), issuerID: issuerID, name: name,
+            id: try o.optionalString("id") ?? BadgeClassIDs.required(issuerID: issuerID, name: name),
+            issuerID: issuerID, name: name,
             description: try o.requiredString("description"), criteriaNarrative: narrative, criteriaURL: criteriaURL,
             imageData: try APIFormat.imageDataURI(image, field: "image"), imageType: "",
             tags: try o.stringArray("tags") ?? [], validityDays: try o.int("validityDays"), createdAt: Date())
         return (badge, try alignment(o.objectArray("alignment") ?? []))
-    }
-
-    /// The id of a new badge class given without one (`BadgeClassIDs.derived`).
-    static func derivedID(_ name: String, issuerID: String) throws -> String {
-        guard let id = BadgeClassIDs.derived(issuerID: issuerID, name: name) else { throw Validation.underivableID() }
-        return id
     }
 
     static let formFields: Set<String> = [
@@ -341,7 +334,8 @@ struct AdminAPIController: Sendable {
             validityDays = n
         }
         let badge = BadgeClassRecord(
-            id: try form.field("id") ?? derivedID(name, issuerID: issuerID), issuerID: issuerID, name: name,
+            id: try form.field("id") ?? BadgeClassIDs.required(issuerID: issuerID, name: name), issuerID: issuerID,
+            name: name,
             description: description,
             criteriaNarrative: narrative, criteriaURL: form.field("criteria.id") ?? form.field("criteriaUrl"),
             imageData: imageData, imageType: "", tags: tags, validityDays: validityDays, createdAt: Date())

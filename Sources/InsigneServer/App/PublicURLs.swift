@@ -52,6 +52,9 @@ public struct PublicURLs: Sendable {
         return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
     }
 
+    /// A portfolio piece published for a badge: the unguessable page cited as evidence.
+    public func publicEvidence(_ token: String) -> String { "\(base)/public-evidence/\(token)" }
+
     /// Employer verification page.
     public var verifyPage: String { "\(base)/verify" }
 }

@@ -49,7 +49,7 @@ struct BackpackEmails: Sendable {
     /// another account's primary address, refuses.
     func add(_ raw: String, to account: AccountRecord, now: Date = Date()) async throws -> Result<String, Refusal> {
         let email = EmailNormalization.normalize(raw)
-        guard EmailNormalization.isPlausible(email) else { return .failure(.malformed) }
+        guard Validation.isEmail(email) else { return .failure(.malformed) }
         if let p = account.email, EmailNormalization.normalize(p) == email { return .failure(.primary) }
         let token = try SecureRandom.hex(byteCount: 32)
         let outcome = try await db.addLearnerEmail(

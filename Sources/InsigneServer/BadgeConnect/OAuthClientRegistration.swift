@@ -113,10 +113,10 @@ struct ClientRegistration: Sendable, Equatable {
         }
     }
 
-    /// The host name of an https URL (or of a loopback http URL when allowed); nil otherwise.
+    /// The host name of an https URL (or of a loopback http URL when allowed); nil otherwise. Layered on the
+    /// server's one URL check (`Validation.webURL`).
     static func httpsHost(_ url: String, loopbackHTTP: Bool) -> String? {
-        guard let c = URLComponents(string: url), let scheme = c.scheme?.lowercased(), let host = c.host?.lowercased(),
-            !host.isEmpty, c.user == nil, c.password == nil
+        guard let c = Validation.webURL(url), let scheme = c.scheme?.lowercased(), let host = c.host?.lowercased()
         else { return nil }
         if scheme == "https" { return host }
         if scheme == "http", loopbackHTTP, ["127.0.0.1", "localhost", "[::1]", "::1"].contains(host) { return host }

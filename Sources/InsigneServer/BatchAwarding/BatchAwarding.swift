@@ -1,4 +1,3 @@
-import CSVText
 import Foundation
 import InsigneStore
 import OpenBadges
@@ -11,8 +10,10 @@ struct BatchRow: Sendable, Equatable {
     var email: String
     var name: String?
     var narrative: String?
-    /// ISO 8601 with a time zone, as written.
+    /// ISO 8601 with a time zone, as written (CSV: or a day, `YYYY-MM-DD`).
     var expires: String?
+    /// CSV only: the instant of an `expires` cell written as a day, the last second of that day in Paris.
+    var expiresEndOfDay: Date?
     var evidence: [EvidenceRecord] = []
     /// Given by the client (`idempotencyKey` column or field); otherwise derived from the row's content.
     var idempotencyKey: String?
@@ -51,131 +52,19 @@ struct BatchAwarding: Sendable {
     let issuing: IssuingService
     let urls: PublicURLs
 
-    /// Most rows in one batch.
+    /// Most rows in one API batch (JSON or CSV): scripts send whole promotions at once, rows are awarded in the
+    /// background beyond 100 and reported in pages; the trainers' page reads fewer (`CSVAwardReader.pageMaxRows`).
     static let maxRows = 20_000
-    /// Largest CSV accepted.
-    static let maxCSVBytes = 4 * 1024 * 1024
-    /// The CSV columns, in the documented order.
-    static let columns = ["email", "name", "narrative", "expires", "evidence", "idempotencyKey"]
 
     // MARK: Reading
 
-    static func csvError(line: Int, fr: String, en: String) -> ServiceError {
-        ServiceError(.invalid, field: "csv", fr: "CSV, ligne \(line) : \(fr)", en: "CSV, line \(line): \(en)")
-    }
-
-    /// Column aliases (French headers exported by spreadsheets) → canonical column.
-    static func column(forHeader header: String) -> String? {
-        let folded = (APIFormat.slug(from: header) ?? "").replacingOccurrences(of: "-", with: "")
-        switch folded {
-        case "email", "mail", "courriel", "adresseelectronique", "adressemail", "recipientemail": return "email"
-        case "name", "nom", "nomcomplet", "recipientname", "prenomnom": return "name"
-        case "narrative", "recit", "commentaire": return "narrative"
-        case "expires", "expiration", "dateexpiration", "datedexpiration": return "expires"
-        case "evidence", "preuve", "preuves": return "evidence"
-        case "idempotencykey", "cle", "cledidempotence": return "idempotencyKey"
-        default: return nil
-        }
-    }
-
-    /// Reads a CSV file: header row required (`email,name,narrative,expires,evidence[,idempotencyKey]`, any order,
-    /// `email` mandatory), comma or semicolon separated (taken from the header), RFC 4180 quoting (doubled quotes,
-    /// multi-line quoted fields), UTF-8 with or without BOM. Blank lines are skipped. A malformed file throws; a
-    /// malformed row is returned with its `problem`.
+    /// Reads the API's CSV with the one reader (`CSVAwardReader`) and the API's row limit; a malformed file is a
+    /// `ServiceError` on the field `csv` (« CSV, ligne N : … »), a malformed row is returned with its `problem`.
     static func parseCSV(_ input: [UInt8]) throws -> [BatchRow] {
-        let records = try readCSV(input)
-        guard let header = records.first else {
-            throw ServiceError(.invalid, field: "csv", fr: "fichier CSV vide", en: "empty CSV file")
-        }
-        var mapping: [Int: String] = [:]
-        for (i, h) in header.fields.enumerated() {
-            let name = h.trimmingCharacters(in: .whitespacesAndNewlines)
-            if name.isEmpty { continue }
-            guard let column = column(forHeader: name) else {
-                if i == 0, name.contains("@") {
-                    throw csvError(
-                        line: header.line,
-                        fr: "ligne d'en-tête manquante (colonnes : \(columns.joined(separator: ",")))",
-                        en: "header row missing (columns: \(columns.joined(separator: ",")))")
-                }
-                throw csvError(
-                    line: header.line,
-                    fr: "colonne inconnue « \(name) » (colonnes admises : \(columns.joined(separator: ", ")))",
-                    en: "unknown column \"\(name)\" (allowed columns: \(columns.joined(separator: ", ")))")
-            }
-            guard !mapping.values.contains(column) else {
-                throw csvError(
-                    line: header.line, fr: "colonne « \(column) » en double", en: "duplicate column \"\(column)\"")
-            }
-            mapping[i] = column
-        }
-        guard mapping.values.contains("email") else {
-            throw csvError(
-                line: header.line, fr: "la ligne d'en-tête doit contenir une colonne « email »",
-                en: "the header row must contain an \"email\" column")
-        }
-        let width = header.fields.count
-        var rows: [BatchRow] = []
-        for record in records.dropFirst() {
-            if record.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
-            var values: [String: String] = [:]
-            for (i, f) in record.fields.enumerated() {
-                if let c = mapping[i] {
-                    let t = f.trimmingCharacters(in: .whitespacesAndNewlines)
-                    if !t.isEmpty {
-                        values[c] = c == "narrative" ? f.trimmingCharacters(in: .whitespacesAndNewlines) : t
-                    }
-                }
-            }
-            var row = BatchRow(
-                line: record.line, email: values["email"] ?? "", name: values["name"], narrative: values["narrative"],
-                expires: values["expires"], idempotencyKey: values["idempotencyKey"])
-            if let ev = values["evidence"] {
-                row.evidence = ev.split(whereSeparator: { $0.isWhitespace || $0 == "|" }).map {
-                    EvidenceRecord(id: String($0))
-                }
-            }
-            if record.fields.count > width,
-                record.fields[width...].contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty })
-            {
-                row.problem = ServiceError(
-                    .invalid, field: "csv",
-                    fr:
-                        "\(record.fields.count) champs pour \(width) colonnes (un séparateur ou un guillemet manque-t-il ?)",
-                    en: "\(record.fields.count) fields for \(width) columns (a missing quote or separator?)")
-            } else if row.email.isEmpty {
-                row.problem = Validation.invalid("email", fr: "adresse manquante", en: "address missing")
-            }
-            rows.append(row)
-        }
-        return rows
-    }
-
-    /// Splits CSV bytes into records (empty lines included) with `CSVReader`: at most `maxCSVBytes` and a header
-    /// plus `maxRows` non-blank rows; the separator is `;` when the header line has more semicolons than commas.
-    static func readCSV(_ input: [UInt8]) throws -> [CSVRecord] {
-        let options = CSVReader.Options(
-            maxBytes: maxCSVBytes, maxRecords: maxRows + 1, allowsQuotesInUnquotedFields: true)
         do {
-            return try CSVReader.records(input, options: options).records
+            return try CSVAwardReader.rows(input, maxRows: maxRows)
         } catch {
-            switch error.reason {
-            case .tooLarge:
-                throw ServiceError(
-                    .tooLarge, field: "csv", fr: "fichier CSV trop volumineux (4 Mo au plus)",
-                    en: "CSV file too large (4 MiB at most)")
-            case .invalidUTF8:
-                throw ServiceError(
-                    .invalid, field: "csv",
-                    fr: "le fichier n'est pas en UTF-8 : enregistrez-le au format « CSV UTF-8 »",
-                    en: "the file is not UTF-8: save it as \"CSV UTF-8\"")
-            case .tooManyRecords:
-                throw ServiceError(
-                    .tooLarge, field: "csv", fr: "trop de lignes (\(maxRows) au plus par lot)",
-                    en: "too many rows (\(maxRows) at most per batch)")
-            default:
-                throw csvError(line: error.line ?? 1, fr: error.fr, en: error.en)
-            }
+            throw error.serviceError
         }
     }
 
@@ -264,7 +153,7 @@ struct BatchAwarding: Sendable {
     /// The validated award request for a row (400 `ServiceError` when invalid).
     static func awardRequest(_ row: BatchRow, badgeID: String) throws -> AwardRequest {
         if let p = row.problem { throw p }
-        let expires = try row.expires.map { try APIFormat.dateTime($0, field: "expires") }
+        let expires = try row.expiresEndOfDay ?? row.expires.map { try Validation.dateTime($0, field: "expires") }
         if let k = row.idempotencyKey {
             try Validation.text(k, field: "idempotencyKey", max: 200)
         }

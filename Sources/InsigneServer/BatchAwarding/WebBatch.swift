@@ -68,113 +68,38 @@ actor WebBatchStore {
     }
 }
 
+/// The rows of a trainers' bulk award, read by the one CSV award reader and checked as the API checks them.
 enum WebBatchBuilder {
-    /// Column names (French aliases accepted).
-    static let aliases: [String: String] = [
-        "email": "email", "e-mail": "email", "courriel": "email", "mail": "email",
-        "name": "name", "nom": "name",
-        "narrative": "narrative", "récit": "narrative", "recit": "narrative", "commentaire": "narrative",
-        "expires": "expires", "expiration": "expires", "expire": "expires",
-        "evidence": "evidence", "preuve": "evidence", "preuves": "evidence",
-    ]
-
-    /// Builds the rows of a batch from CSV bytes; structural problems throw, row problems are kept per row.
+    /// Builds the rows of a batch from CSV bytes (`CSVAwardReader.pageMaxRows` at most): whole-file problems
+    /// throw, row problems are kept per row. The page adds one rule of its own: an address given twice in the file
+    /// is refused on its second line (a preview shows each person once).
     static func rows(csv: [UInt8], badgeID: String) throws -> [WebBatchRow] {
-        let parsed = try WebCSV.parse(csv)
-        guard let header = parsed.rows.first else {
-            throw WebCSV.Failure(line: 1, fr: "le fichier est vide", en: "the file is empty")
-        }
-        var columns: [String: Int] = [:]
-        for (i, raw) in header.fields.enumerated() {
-            let key = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-            guard let name = aliases[key] else {
-                throw WebCSV.Failure(
-                    line: 1, fr: "colonne inconnue « \(raw) » (attendu : email, name, narrative, expires, evidence)",
-                    en: "unknown column \"\(raw)\" (expected: email, name, narrative, expires, evidence)")
-            }
-            guard columns[name] == nil else {
-                throw WebCSV.Failure(line: 1, fr: "colonne « \(raw) » en double", en: "duplicate column \"\(raw)\"")
-            }
-            columns[name] = i
-        }
-        guard columns["email"] != nil else {
-            throw WebCSV.Failure(
-                line: 1, fr: "la colonne « email » est obligatoire", en: "the \"email\" column is required")
-        }
-        guard parsed.rows.count > 1 else {
-            throw WebCSV.Failure(line: 2, fr: "aucune ligne après l'en-tête", en: "no rows after the header")
+        let rows = try CSVAwardReader.rows(csv, maxRows: CSVAwardReader.pageMaxRows)
+        guard !rows.isEmpty else {
+            throw CSVAwardReader.Failure(line: 2, fr: "aucune ligne après l'en-tête", en: "no rows after the header")
         }
         var seen: [String: Int] = [:]
-        var out: [WebBatchRow] = []
-        for r in parsed.rows.dropFirst() {
-            func col(_ n: String) -> String {
-                guard let i = columns[n], i < r.fields.count else { return "" }
-                return r.fields[i].trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            let email = col("email")
-            let name = col("name")
-            let narrative = col("narrative")
-            let expires = col("expires")
-            let evidence = col("evidence")
-            var row = WebBatchRow(line: r.line, email: email, name: name)
-            func fail(_ fr: String, _ en: String) {
-                row.errorFR = fr.prefix(1).uppercased() + fr.dropFirst()
-                row.errorEN = en.prefix(1).uppercased() + en.dropFirst()
-            }
-            if r.fields.count > header.fields.count {
-                fail(
-                    "trop de colonnes (\(r.fields.count) pour \(header.fields.count))",
-                    "too many columns (\(r.fields.count) for \(header.fields.count))")
-                out.append(row)
-                continue
-            }
-            var expiry: Date?
-            if !expires.isEmpty {
-                expiry = WebDates.endOfDayParis(expires) ?? DateTimeValue(expires)?.date
-                if expiry == nil {
-                    fail(
-                        "date d'expiration invalide « \(expires) » (AAAA-MM-JJ attendu)",
-                        "invalid expiry date \"\(expires)\" (YYYY-MM-DD expected)")
-                    out.append(row)
-                    continue
-                }
-            }
-            var evidenceRecords: [EvidenceRecord] = []
-            if !evidence.isEmpty {
-                let lower = evidence.lowercased()
-                evidenceRecords = [
-                    lower.hasPrefix("http://") || lower.hasPrefix("https://")
-                        ? EvidenceRecord(id: evidence) : EvidenceRecord(narrative: evidence)
-                ]
-            }
-            let normalized = EmailNormalization.normalize(email)
-            // The same derivation as the API's batch endpoint: one CSV sent both ways never awards twice.
-            let key = BatchAwarding.idempotencyKey(
-                for: BatchRow(
-                    line: r.line, email: email, name: name.isEmpty ? nil : name,
-                    narrative: narrative.isEmpty ? nil : narrative,
-                    expires: expires.isEmpty ? nil : expires, evidence: evidenceRecords),
-                badgeID: badgeID)
-            let request = AwardRequest(
-                badgeClassID: badgeID, recipientEmail: email, recipientName: name.isEmpty ? nil : name,
-                narrative: narrative.isEmpty ? nil : narrative, evidence: evidenceRecords, expires: expiry,
-                idempotencyKey: key)
+        return rows.map { r in
+            var row = WebBatchRow(line: r.line, email: r.email, name: r.name ?? "")
             do {
-                if email.isEmpty {
-                    throw ServiceError(.invalid, fr: "adresse électronique manquante", en: "missing email address")
-                }
-                try Validation.award(request)
+                // The same request and key as the API's batch endpoint: one CSV sent both ways never awards twice.
+                let request = try BatchAwarding.awardRequest(r, badgeID: badgeID)
+                let normalized = EmailNormalization.normalize(r.email)
                 if let first = seen[normalized] {
-                    fail("même adresse qu'à la ligne \(first)", "same address as line \(first)")
+                    row.errorFR = "Même adresse qu'à la ligne \(first)"
+                    row.errorEN = "Same address as line \(first)"
                 } else {
                     seen[normalized] = r.line
                     row.request = request
                 }
             } catch let e as ServiceError {
-                fail(e.fieldMessage(english: false), e.fieldMessage(english: true))
+                row.errorFR = e.fieldMessage(english: false)
+                row.errorEN = e.fieldMessage(english: true)
+            } catch {
+                row.errorFR = "Ligne invalide"
+                row.errorEN = "Invalid row"
             }
-            out.append(row)
+            return row
         }
-        return out
     }
 }

@@ -38,11 +38,17 @@ extension IssuingService {
         return request.evidence.map { e in
             guard let piece = pieceID(e) else { return e }
             var out = e
-            out.id = tokens[piece].map { WebController.publicEvidenceURL(base: documents.urls.base, token: $0) }
+            out.id = tokens[piece].map { documents.urls.publicEvidence($0) }
             if out.id == nil, out.name == nil, out.narrative == nil, out.description == nil {
-                out.narrative = WebController.defaultEvidenceNote(issuer: issuerName)
+                out.narrative = Self.defaultEvidenceNote(issuer: issuerName)
             }
             return out
         }
+    }
+
+    /// The default neutral evidence text, French then English: « Preuves examinées par X le 7 décembre 2026 ».
+    static func defaultEvidenceNote(issuer: String, now: Date = Date()) -> String {
+        "Preuves examinées par \(issuer) le \(WebDates.long(now, english: false)). / "
+            + "Evidence reviewed by \(issuer) on \(WebDates.long(now, english: true))."
     }
 }

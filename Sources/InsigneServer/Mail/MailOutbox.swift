@@ -22,11 +22,11 @@ struct MailOutbox: Sendable {
     /// Writes the message; returns the file's path.
     @discardableResult
     func send(_ message: Message, from host: String, now: Date = Date()) throws -> String {
-        guard EmailNormalization.isPlausible(message.to) else {
+        guard Validation.isEmail(message.to) else {
             throw EvidenceFiles.Failure(operation: "address", errno: EINVAL)
         }
         try EvidenceFiles.makePrivateDirectory(directory.path)
-        let stamp = Self.format(now, "yyyyMMdd-HHmmss")
+        let stamp = WebDates.fileStamp(now)
         let name = stamp + "-" + (try SecureRandom.hex(byteCount: 6)) + ".eml"
         let path = directory.appendingPathComponent(name).path
         try EvidenceFiles.writePrivateFile(
@@ -69,21 +69,12 @@ struct MailOutbox: Sendable {
         let id = (try? SecureRandom.hex(byteCount: 12)) ?? UUID().uuidString
         let headers = [
             "From: Insigne <ne-pas-repondre@\(host)>", "To: <\(m.to)>", "Subject: \(subject)",
-            "Date: \(format(now, "EEE, dd MMM yyyy HH:mm:ss +0000"))", "Message-ID: <\(id)@\(host)>",
+            "Date: \(WebDates.mailHeader(now))", "Message-ID: <\(id)@\(host)>",
             "MIME-Version: 1.0",
             "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit",
             "Auto-Submitted: auto-generated",
         ]
         let body = m.body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + body + "\r\n"
-    }
-
-    /// A UTC date in a fixed English format.
-    static func format(_ date: Date, _ pattern: String) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = pattern
-        return f.string(from: date)
     }
 }

@@ -471,7 +471,7 @@ extension WebController {
             link = text(
                 "linkURL", max: 2000, required: true, fr: "Indiquez l'adresse du lien.", en: "Enter the link's address."
             )
-            if let l = link, errors["linkURL"] == nil, !Self.isWebLink(l) {
+            if let l = link, errors["linkURL"] == nil, Validation.webURL(l) == nil {
                 errors["linkURL"] = env.text(
                     "Adresse web complète attendue, commençant par https:// ou http://.",
                     "A full web address starting with https:// or http:// is expected.")
@@ -528,15 +528,6 @@ extension WebController {
             status: .contentTooLarge, fr: "Fichier trop volumineux : 5 Mo au plus.",
             en: "File too large: 5 MiB at most."
         )
-    }
-
-    static func isWebLink(_ s: String) -> Bool {
-        guard s.utf8.count <= 2000, !s.unicodeScalars.contains(where: { $0.value <= 0x20 }),
-            let u = URLComponents(string: s), let scheme = u.scheme?.lowercased(),
-            scheme == "https" || scheme == "http",
-            let host = u.host, !host.isEmpty, u.user == nil
-        else { return false }
-        return true
     }
 
     /// The tags ticked (`tag` = `framework|code`) and typed (`codes`: codes separated by commas or spaces).

@@ -196,7 +196,7 @@ extension WebController {
             "hasAccepted": !accepted.isEmpty,
             "narrative": form?["narrative"] ?? "",
             "evidenceNote": form?["evidenceNote"]
-                ?? Self.defaultEvidenceNote(issuer: issuers.first { $0.id == badge?.issuerID }?.name ?? ""),
+                ?? IssuingService.defaultEvidenceNote(issuer: issuers.first { $0.id == badge?.issuerID }?.name ?? ""),
             "nonce": try SecureRandom.hex(byteCount: 16),
             "errors": errors, "hasErrors": !errors.isEmpty,
         ]
@@ -285,19 +285,9 @@ extension WebController {
         }
     }
 
-    /// The URL of a published piece.
-    static func publicEvidenceURL(base: String, token: String) -> String { base + "/public-evidence/" + token }
-
-    /// The default neutral evidence text, French then English: « Preuves examinées par X le 7 décembre 2026 ».
-    static func defaultEvidenceNote(issuer: String, now: Date = Date()) -> String {
-        func long(_ english: Bool) -> String {
-            let f = DateFormatter()
-            f.timeZone = WebDates.paris
-            f.locale = Locale(identifier: english ? "en_GB" : "fr_FR")
-            f.dateFormat = "d MMMM yyyy"
-            return f.string(from: now)
-        }
-        return "Preuves examinées par \(issuer) le \(long(false)). / Evidence reviewed by \(issuer) on \(long(true))."
+    /// The URL of a published piece (`PublicURLs.publicEvidence`).
+    static func publicEvidenceURL(base: String, token: String) -> String {
+        PublicURLs(base: base).publicEvidence(token)
     }
 
     /// Without `confirm=1`, shows what will become public; with it, awards the badge.

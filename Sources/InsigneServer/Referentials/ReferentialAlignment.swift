@@ -150,13 +150,13 @@ struct ReferentialBadgeGenerator: Sendable {
 
     /// The badge class id for a competency, scoped to the issuer: `foyers-la-maison-dees-2007-dc1-1`.
     static func badgeID(issuerID: String, framework: String, code: String) -> String {
-        BadgeClassIDs.derived(issuerID: issuerID, name: "\(framework)-\(code)") ?? APIFormat.boundedID(issuerID)
+        BadgeClassIDs.derived(issuerID: issuerID, name: "\(framework)-\(code)") ?? BadgeClassIDs.bounded(issuerID)
     }
 
     /// The id generated before ids were scoped to their issuer (`dees-2007-dc1-1`): still this issuer's badge when
     /// it belongs to it.
     static func legacyBadgeID(framework: String, code: String) -> String {
-        APIFormat.slug(from: "\(framework)-\(code)") ?? framework
+        BadgeClassIDs.slug(from: "\(framework)-\(code)") ?? framework
     }
 
     func generate(frameworkID: String, issuerID: String, depth: Int, actor: String) async throws -> Outcome {
@@ -209,7 +209,7 @@ struct ReferentialBadgeGenerator: Sendable {
             let badge = BadgeClassRecord(
                 id: id, issuerID: issuerID, name: String("\(c.idNumber) \(c.shortName)".prefix(200)),
                 description: String(description.prefix(5000)), criteriaNarrative: String(criteria.prefix(20000)),
-                imageData: Data(try DemoBadgeArt.competencyPNG(domain: domain, rank: rank)), imageType: "png",
+                imageData: Data(try BadgeArtwork.competencyPNG(domain: domain, rank: rank)), imageType: "png",
                 tags: [String(f.idNumber.prefix(60)), String(c.idNumber.prefix(60))],
                 alignment: [docs.alignment(c, framework: f)] + children.map { docs.alignment($0, framework: f) },
                 createdAt: Date())

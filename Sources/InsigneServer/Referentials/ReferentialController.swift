@@ -175,7 +175,7 @@ struct ReferentialController: Sendable {
                     }),
                 "type": ReferentialDocuments.itemLabel(f, depth: item.depth, english: english),
                 "retired": item.retiredAt != nil,
-                "retiredOn": Pages.opt(item.retiredAt.map { DisplayDate.format($0, english: english) }),
+                "retiredOn": Pages.opt(item.retiredAt.map { WebDates.long($0, english: english) }),
                 "url": urls.competency(f.id, item.idNumber),
             ] as [String: Any]
         c["framework"] = ["title": f.shortName, "idNumber": f.idNumber, "href": local(urls.referential(f.id))]

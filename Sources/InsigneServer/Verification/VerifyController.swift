@@ -601,8 +601,8 @@ struct VerifyPage {
                     "image": Pages.opt(displayImage(a.badgeImage)),
                     "imageAlt": english ? "Badge image: \(name)" : "Image du badge : \(name)",
                     "issuerName": Pages.opt(a.issuerName),
-                    "issuedOn": Pages.opt(DisplayDate.format(a.issuedOn, english: english)),
-                    "expires": Pages.opt(DisplayDate.format(a.expires, english: english)),
+                    "issuedOn": Pages.opt(WebDates.long(a.issuedOn, english: english)),
+                    "expires": Pages.opt(WebDates.long(a.expires, english: english)),
                     "noExpiry": a.expires == nil,
                     "page": Pages.opt(ownPage(a)),
                 ] as [String: Any]

@@ -174,16 +174,6 @@ struct StaticAssets: Sendable {
     }
 }
 
-/// Dates for people: "23 novembre 2026" / "23 November 2026" (the core's `HumanDate`, one rule everywhere).
-enum DisplayDate {
-    static var calendar: Calendar { HumanDate.calendar }
-
-    static func format(_ date: Date, english: Bool) -> String { HumanDate.format(date, english: english) }
-
-    /// An OB date (ISO 8601) formatted, or the text as found when it is not a date.
-    static func format(_ text: String?, english: Bool) -> String? { HumanDate.format(text, english: english) }
-}
-
 // MARK: - Public pages of hosted documents
 
 /// HTML pages for hosted documents when a browser asks (badge, assertion, issuer), with OpenGraph tags.
@@ -340,7 +330,7 @@ struct PublicPages: Sendable {
         c["t"] = t
         c["badge"] = badgeContext(badge, issuer: issuer, english: english)
         var award: [String: Any] = [
-            "issuedOn": DisplayDate.format(a.issuedOn, english: english) ?? a.issuedOn,
+            "issuedOn": WebDates.long(a.issuedOn, english: english) ?? a.issuedOn,
             "issuedOnISO": a.issuedOn,
             "narrativeParagraphs": Self.paragraphs(a.narrative),
             "hasNarrative": !Self.paragraphs(a.narrative).isEmpty,
@@ -354,7 +344,7 @@ struct PublicPages: Sendable {
             "hasEvidence": !a.evidence.isEmpty,
             "verifyHref": "/verify?url=\(Pages.queryEscape(urls.assertion(a.id)))&lang=\(english ? "en" : "fr")",
         ]
-        if let expires = DisplayDate.format(a.expires, english: english) {
+        if let expires = WebDates.long(a.expires, english: english) {
             award["expires"] = expires
             award["expiresISO"] = a.expires ?? ""
         }

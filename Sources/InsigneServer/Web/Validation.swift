@@ -11,7 +11,7 @@ enum Validation {
         ServiceError(.invalid, field: field, fr: "« \(field) » : \(fr)", en: "\"\(field)\": \(en)")
     }
 
-    /// Longest id of an issuer or a badge class, given or derived (`APIFormat.slug`, `BadgeClassIDs.derived`).
+    /// Longest id of an issuer or a badge class, given or derived (`BadgeClassIDs`).
     static let maxIDLength = 63
 
     /// An id used in URLs (issuers, badge classes): lowercase letters, digits and dashes, not starting with a dash,
@@ -45,15 +45,47 @@ enum Validation {
         }
     }
 
-    static func httpURL(_ value: String, field: String) throws {
-        guard let c = URLComponents(string: value), let scheme = c.scheme?.lowercased(),
+    /// Longest web address accepted anywhere (bytes of UTF-8).
+    static let maxURLLength = 2000
+
+    /// The one URL check of the server: an `http` or `https` URL with a host, no user name or password, no space
+    /// or control character, `maxURLLength` bytes at most. Returns its parts (so a caller can layer stricter
+    /// rules, as OAuth's redirect URIs do), nil when `value` is not such a URL.
+    static func webURL(_ value: String) -> URLComponents? {
+        guard value.utf8.count <= maxURLLength,
+            !value.unicodeScalars.contains(where: { $0.value <= 0x20 || $0 == "\u{7F}" }),
+            let c = URLComponents(string: value), let scheme = c.scheme?.lowercased(),
             scheme == "http" || scheme == "https",
-            let host = c.host, !host.isEmpty, value.count <= 2000
-        else { throw invalid(field, fr: "adresse http(s) attendue", en: "an http(s) URL is expected") }
+            let host = c.host, !host.isEmpty, c.user == nil, c.password == nil
+        else { return nil }
+        return c
     }
 
+    /// The one e-mail check of the server (`EmailNormalization.isPlausible`): one `@`, a dotted domain, no space,
+    /// control character or angle bracket, 254 bytes at most. Checks `value` as given: callers that store an
+    /// address check its normalised form.
+    static func isEmail(_ value: String) -> Bool { EmailNormalization.isPlausible(value) }
+
+    /// Parses an ISO 8601 date-time that carries a time zone (the API's `expires`); a 400 naming `field` otherwise.
+    static func dateTime(_ text: String, field: String) throws -> Date {
+        guard let d = DateTimeValue(text.trimmingCharacters(in: .whitespaces)) else {
+            throw Validation.invalid(
+                field, fr: "date ISO 8601 avec fuseau horaire attendue, par exemple 2027-06-30T23:59:59+02:00",
+                en: "an ISO 8601 date-time with a time zone is expected, e.g. 2027-06-30T23:59:59+02:00")
+        }
+        return d.date
+    }
+
+    /// A 400 naming `field` unless `value` passes `webURL`.
+    static func httpURL(_ value: String, field: String) throws {
+        guard webURL(value) != nil else {
+            throw invalid(field, fr: "adresse http(s) attendue", en: "an http(s) URL is expected")
+        }
+    }
+
+    /// A 400 naming `field` unless `value`, normalised as it will be stored, passes `isEmail`.
     static func email(_ value: String, field: String) throws {
-        guard EmailNormalization.isPlausible(EmailNormalization.normalize(value)) else {
+        guard isEmail(EmailNormalization.normalize(value)) else {
             throw invalid(field, fr: "adresse électronique invalide", en: "invalid email address")
         }
     }

@@ -515,7 +515,7 @@ struct WebController: Sendable {
         let rows: [WebBatchRow]
         do {
             rows = try WebBatchBuilder.rows(csv: csv, badgeID: badgeID)
-        } catch let e as WebCSV.Failure {
+        } catch let e as CSVAwardReader.Failure {
             let location = e.line > 0 ? env.text("Ligne \(e.line) : ", "Line \(e.line): ") : ""
             return try await bulkPage(
                 env, badgeID: badgeID, error: location + env.text(e.fr, e.en), status: .unprocessableContent)

@@ -177,52 +177,6 @@ struct WebTemplates: Sendable {
     }
 }
 
-// MARK: - Dates
-
-enum WebDates {
-    static let paris = TimeZone(identifier: "Europe/Paris") ?? TimeZone(secondsFromGMT: 3600)!
-
-    /// `YYYY-MM-DD` → the last second of that day in Europe/Paris.
-    static func endOfDayParis(_ text: String) -> Date? {
-        let t = text.trimmingCharacters(in: .whitespaces)
-        guard t.range(of: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", options: .regularExpression) != nil else { return nil }
-        let p = t.split(separator: "-").compactMap { Int($0) }
-        guard p.count == 3, (1...12).contains(p[1]), (1...31).contains(p[2]), (1970...9999).contains(p[0]) else {
-            return nil
-        }
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = paris
-        let c = DateComponents(year: p[0], month: p[1], day: p[2], hour: 23, minute: 59, second: 59)
-        guard let d = cal.date(from: c), cal.component(.day, from: d) == p[2] else { return nil }
-        return d
-    }
-
-    /// A date for display in Paris time.
-    static func display(_ date: Date, english: Bool, time: Bool = true) -> String {
-        let f = DateFormatter()
-        f.timeZone = paris
-        f.locale = Locale(identifier: english ? "en_GB" : "fr_FR")
-        f.dateFormat = time ? (english ? "d MMM yyyy, HH:mm" : "d MMM yyyy 'à' HH:mm") : "d MMM yyyy"
-        return f.string(from: date)
-    }
-
-    /// Today in Paris as `YYYY-MM-DD` (for the date input's `min`).
-    static func todayParis() -> String {
-        let f = DateFormatter()
-        f.timeZone = paris
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.dateFormat = "yyyy-MM-dd"
-        return f.string(from: Date())
-    }
-
-    /// An OB DateTime text for display.
-    static func display(obDate text: String?, english: Bool) -> String? {
-        guard let text else { return nil }
-        guard let d = ISO8601DateFormatter().date(from: text) else { return text }
-        return display(d, english: english)
-    }
-}
-
 extension ServiceError {
     /// The message without the `« field » : ` prefix that Validation adds (the page shows it next to the field).
     func fieldMessage(english: Bool) -> String {

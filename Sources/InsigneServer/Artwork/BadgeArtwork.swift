@@ -1,7 +1,9 @@
 import Foundation
 import OpenBadgesPNG
 
-extension DemoBadgeArt {
+/// Badge pictures drawn by the project for production use (no third-party artwork): the generated competency
+/// badges of the referentials. The demo medal stays in `Demo/DemoBadgeArt`.
+public enum BadgeArtwork {
     /// Ring colours, one per top-level domain.
     static let domainColours: [(UInt8, UInt8, UInt8)] = [
         (0x1F, 0x4E, 0x9C), (0x1E, 0x6B, 0x3A), (0xC0, 0x39, 0x2B), (0x7A, 0x3E, 0x9D), (0xB3, 0x6B, 0x00),
