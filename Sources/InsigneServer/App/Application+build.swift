@@ -118,6 +118,7 @@ public func buildRouter(_ services: ServerServices) -> Router<AppRequestContext>
 public func buildApplication(_ configuration: ServerConfiguration, logger: Logger? = nil) async throws
     -> some ApplicationProtocol
 {
+    try Renderer.check()  // a broken template stops the start, naming its file and line
     let services = try ServerServices(configuration: configuration)
     var log = logger ?? Logger(label: "insigne")
     log.logLevel = .info
