@@ -604,8 +604,16 @@ func expectSchemaValid(_ report: JSONValue, sourceLocation: SourceLocation = #_s
             try await client.execute(uri: "/static/insigne.js", method: .get) { r in
                 #expect(r.headers[.contentType] == "text/javascript; charset=utf-8")
             }
-            try await client.execute(uri: "/static/..%2FTemplates%2Flayout.mustache", method: .get) { r in
+            try await client.execute(uri: "/static/..%2FTemplates%2Flayouts%2Fpublic.mustache", method: .get) { r in
                 #expect(r.status == .notFound)
+            }
+            // The signed-in layout links trainer.css without a version: an hour in cache, no ETag.
+            try await client.execute(uri: "/static/trainer.css", method: .get) { r in
+                #expect(r.status == .ok)
+                #expect(r.headers[.contentType] == "text/css; charset=utf-8")
+                #expect(r.headers[.cacheControl] == "public, max-age=3600")
+                #expect(r.headers[HTTPField.Name("ETag")!] == nil)
+                #expect(r.body.readableBytes > 1000)
             }
         }
     }

@@ -103,6 +103,7 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
 public func buildApplication(_ configuration: ServerConfiguration, logger: Logger? = nil) async throws
     -> some ApplicationProtocol
 {
+    try Renderer.check()  // a broken template stops the start, naming its file and line
     let services = try ServerServices(configuration: configuration)
     var log = logger ?? Logger(label: "insigne")
     log.logLevel = .info

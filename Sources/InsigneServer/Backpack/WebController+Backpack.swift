@@ -64,7 +64,7 @@ extension WebController {
                 throw confirmationGone
             }
             return renderBackpack(
-                "backpack-email-confirm", env, title: env.text("Confirmer une adresse", "Confirm an address"),
+                "backpack.email-confirm", env, title: env.text("Confirmer une adresse", "Confirm an address"),
                 ["email": r.email, "token": token])
         }
         routes.signedInPages.post("/backpack/emails/confirm/{token}") { req, ctx in
@@ -195,7 +195,7 @@ extension WebController {
         if q.get("public") == "off" {
             data["notice"] = env.text("Votre page publique est fermée.", "Your public page is closed.")
         }
-        return renderBackpack("backpack", env, title: env.text("Mes badges", "My badges"), data)
+        return renderBackpack("backpack.backpack", env, title: env.text("Mes badges", "My badges"), data)
     }
 
     func backpackZIP(_ env: Env) async throws -> Response {
@@ -263,7 +263,7 @@ extension WebController {
             "hasBadges": !entries.isEmpty,
         ]
         var response = renderBackpack(
-            "backpack-public", env, title: env.text("Badges de ", "Badges of ") + owner.displayName, data)
+            "backpack.public", env, title: env.text("Badges de ", "Badges of ") + owner.displayName, data)
         response.headers[.cacheControl] = "private, no-store"
         response.headers[HTTPField.Name("X-Robots-Tag")!] = "noindex, nofollow"
         return response
@@ -291,7 +291,7 @@ extension WebController {
         ]
         if let error { data["error"] = error }
         return renderBackpack(
-            "backpack-import", env, title: env.text("Importer un badge", "Import a badge"),
+            "backpack.import", env, title: env.text("Importer un badge", "Import a badge"),
             status: error == nil ? .ok : status, data)
     }
 
@@ -382,7 +382,7 @@ extension WebController {
         }
         if q.get("removed") != nil { data["notice"] = env.text("Adresse retirée.", "Address removed.") }
         return renderBackpack(
-            "backpack-emails", env, title: env.text("Mes adresses électroniques", "My email addresses"),
+            "backpack.emails", env, title: env.text("Mes adresses électroniques", "My email addresses"),
             status: error == nil ? .ok : .unprocessableContent, data)
     }
 

@@ -166,7 +166,7 @@ extension WebController {
         ]
         if let logo = metadata["logo_uri"]?.stringValue, logo.lowercased().hasPrefix("https://") { data["logo"] = logo }
         let title = env.text("Connecter une application", "Connect an application")
-        var r = render("oauth-consent", env, title: title, data)
+        var r = render("badgeconnect.consent", env, title: title, data)
         // The client's logo lives on its own site.
         r.headers[.contentSecurityPolicy] =
             "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "
@@ -188,7 +188,7 @@ extension WebController {
             ]
         }
         return render(
-            "oauth-apps", env, title: env.text("Applications connectées", "Connected applications"),
+            "badgeconnect.apps", env, title: env.text("Applications connectées", "Connected applications"),
             [
                 "en": env.english, "apps": apps, "hasApps": !apps.isEmpty,
                 "revoked": request.uri.queryParameters.get("revoked") != nil,

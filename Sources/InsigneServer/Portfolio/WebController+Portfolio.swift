@@ -251,7 +251,7 @@ extension WebController {
         }
         if let error { data["error"] = error }
         return renderPortfolio(
-            "portfolio-invitation", env, title: env.text("Créer votre compte", "Create your account"),
+            "portfolio.invitation", env, title: env.text("Créer votre compte", "Create your account"),
             status: error == nil ? .ok : .unprocessableContent, data, cookies: cookies)
     }
 
@@ -367,7 +367,7 @@ extension WebController {
         }
         if q.get("saved") != nil { data["notice"] = env.text("Preuve enregistrée.", "Evidence saved.") }
         if q.get("deleted") != nil { data["notice"] = env.text("Preuve supprimée.", "Evidence deleted.") }
-        return renderPortfolio("portfolio", env, title: env.text("Mon portfolio", "My portfolio"), data)
+        return renderPortfolio("portfolio.portfolio", env, title: env.text("Mon portfolio", "My portfolio"), data)
     }
 
     // MARK: - Evidence form
@@ -426,7 +426,7 @@ extension WebController {
             item == nil
             ? env.text("Ajouter une preuve", "Add evidence") : env.text("Modifier la preuve", "Edit evidence")
         return renderPortfolio(
-            "portfolio-evidence-form", env, title: title,
+            "portfolio.evidence-form", env, title: title,
             status: status ?? (errors.isEmpty ? .ok : .unprocessableContent), data)
     }
 
@@ -611,7 +611,7 @@ extension WebController {
             "total": rows.count,
         ]
         return renderPortfolio(
-            "portfolio-coverage", env, title: env.text("Couverture — ", "Coverage — ") + f.shortName, data)
+            "portfolio.coverage", env, title: env.text("Couverture — ", "Coverage — ") + f.shortName, data)
     }
 
     // MARK: - Evidence pages and files
@@ -649,7 +649,7 @@ extension WebController {
         case .reviewer: data["back"] = "/trainer/learners/\(piece.item.learnerID)"
         case .shareLink: data["back"] = "/share/" + (share ?? "")
         }
-        var response = renderPortfolio("portfolio-evidence", env, title: piece.item.title, data)
+        var response = renderPortfolio("portfolio.evidence", env, title: piece.item.title, data)
         response.headers[.cacheControl] = "private, no-store"
         if viewer == .shareLink { response.headers[HTTPField.Name("X-Robots-Tag")!] = "noindex, nofollow" }
         return response
@@ -729,7 +729,7 @@ extension WebController {
                     "url": "/public-evidence/\(token)/file",
                 ] as [String: Any]
         }
-        var response = renderPortfolio("portfolio-public-evidence", env, title: i.title, data)
+        var response = renderPortfolio("portfolio.public-evidence", env, title: i.title, data)
         response.headers[HTTPField.Name("X-Robots-Tag")!] = "noindex, nofollow"
         return response
     }
@@ -759,7 +759,7 @@ extension WebController {
         ]
         if let created { data["created"] = created }
         return renderPortfolio(
-            "portfolio-share", env, title: env.text("Partager mon portfolio", "Share my portfolio"), data)
+            "portfolio.share", env, title: env.text("Partager mon portfolio", "Share my portfolio"), data)
     }
 
     func sharedPortfolio(_ env: Env, token: String) async throws -> Response {
@@ -772,7 +772,7 @@ extension WebController {
             "hasPieces": !pieces.isEmpty,
         ]
         var response = renderPortfolio(
-            "portfolio-shared", env, title: env.text("Portfolio de ", "Portfolio of ") + learnerName, data)
+            "portfolio.shared", env, title: env.text("Portfolio de ", "Portfolio of ") + learnerName, data)
         response.headers[.cacheControl] = "private, no-store"
         response.headers[HTTPField.Name("X-Robots-Tag")!] = "noindex, nofollow"
         return response
@@ -785,7 +785,7 @@ extension WebController {
         var data: [String: Any] = ["email": me.email ?? "", "login": me.login]
         if let error { data["error"] = error }
         return renderPortfolio(
-            "portfolio-data", env, title: env.text("Mes données", "My data"),
+            "portfolio.data", env, title: env.text("Mes données", "My data"),
             status: error == nil ? .ok : .unprocessableContent,
             data)
     }

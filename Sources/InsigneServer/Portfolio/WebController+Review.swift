@@ -76,7 +76,7 @@ extension WebController {
         ]
         if let invitationURL { data["invitationURL"] = invitationURL }
         return renderPortfolio(
-            "trainer-learners", env, title: env.text("Apprenants", "Learners"),
+            "review.learners", env, title: env.text("Apprenants", "Learners"),
             status: errors.isEmpty ? .ok : .unprocessableContent, data)
     }
 
@@ -131,7 +131,7 @@ extension WebController {
             ]
         }
         return renderPortfolio(
-            "trainer-reviews", env, title: env.text("Preuves à examiner", "Evidence to review"),
+            "review.reviews", env, title: env.text("Preuves à examiner", "Evidence to review"),
             [
                 "rows": items, "hasRows": !items.isEmpty,
             ])
@@ -210,7 +210,7 @@ extension WebController {
         let q = request.uri.queryParameters
         if q.get("reviewed") != nil { data["notice"] = env.text("Examen enregistré.", "Review saved.") }
         return renderPortfolio(
-            "trainer-learner", env, title: learner.displayName, status: errors.isEmpty ? .ok : .unprocessableContent,
+            "review.learner", env, title: learner.displayName, status: errors.isEmpty ? .ok : .unprocessableContent,
             data)
     }
 
@@ -383,6 +383,6 @@ extension WebController {
             "hidden": hidden,
         ]
         return renderPortfolio(
-            "trainer-award-preview", env, title: env.text("Vérifier avant d'attribuer", "Check before awarding"), data)
+            "review.award-preview", env, title: env.text("Vérifier avant d'attribuer", "Check before awarding"), data)
     }
 }

@@ -112,10 +112,10 @@ struct ReferentialController: Sendable {
             ]
         }
         c["hasFrameworks"] = !frameworks.isEmpty
-        return Pages.render("referential-list", c)
+        return Pages.render("referentials.list", c)
     }
 
-    /// Nested nodes of the tree for `referential-node.mustache`.
+    /// Nested nodes of the tree for `Templates/referentials/node.mustache`.
     func tree(_ f: FrameworkRecord, _ items: [CompetencyRecord], parent: String?) -> [[String: Any]] {
         items.filter { $0.parentIDNumber == parent }.map { c in
             let children = tree(f, items, parent: c.idNumber)
@@ -143,7 +143,7 @@ struct ReferentialController: Sendable {
             ] as [String: Any]
         c["nodes"] = tree(f, current, parent: nil)
         c["allHref"] = "/referentials"
-        return Pages.render("referential", c)
+        return Pages.render("referentials.referential", c)
     }
 
     func item(_ request: Request, frameworkID: String, code: String) async throws -> Response {
@@ -189,7 +189,7 @@ struct ReferentialController: Sendable {
                 description: ReferentialDocuments.plain(item.description) ?? item.shortName,
                 image: nil, url: urls.competency(f.id, item.idNumber), english: english)
         ) { $1 }
-        return Pages.render("referential-item", c)
+        return Pages.render("referentials.item", c)
     }
 
     func export(_ request: Request, id: String, csv: Bool) async throws -> Response {

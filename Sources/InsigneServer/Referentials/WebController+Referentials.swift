@@ -74,7 +74,7 @@ extension WebController {
         }
         if let error { data["error"] = error }
         return render(
-            "trainer-referentials", env, title: env.text("Référentiels", "Referentials"), status: status, data)
+            "referentials.trainer-list", env, title: env.text("Référentiels", "Referentials"), status: status, data)
     }
 
     func importReferential(_ env: Env, _ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -171,7 +171,7 @@ extension WebController {
                 ] as [String: Any]
         }
         if let error { data["error"] = error }
-        return render("trainer-referential", env, title: f.shortName, status: status, data)
+        return render("referentials.trainer-referential", env, title: f.shortName, status: status, data)
     }
 
     func generateBadges(_ env: Env, _ request: Request, _ context: AppRequestContext, id: String) async throws
@@ -287,7 +287,7 @@ extension WebController {
         ]
         if saved { data["saved"] = true }
         return render(
-            "trainer-badge-alignment", env, title: env.text("Compétences — ", "Competencies — ") + b.name,
+            "referentials.badge-alignment", env, title: env.text("Compétences — ", "Competencies — ") + b.name,
             status: error == nil ? .ok : .unprocessableContent, data)
     }
 

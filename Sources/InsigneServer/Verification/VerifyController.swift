@@ -426,7 +426,7 @@ struct VerifyPage {
         c["recipient"] = recipient ?? ""
         c["url"] = url ?? ""
         c["result"] = Pages.opt(report.map(resultContext))
-        return Pages.render("verify", c, status: status)
+        return Pages.render("verification.verify", c, status: status)
     }
 
     var strings: [String: String] {

@@ -2,42 +2,24 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import InsigneStore
-import Mustache
 import OpenBadges
 import OpenBadgesCrypto
 
-// MARK: - Shared page machinery (templates, layout context, static assets, dates)
+// MARK: - Shared page machinery (layout context, dates)
 
-/// The Mustache templates under `Templates/`, loaded once from the bundle.
+/// The public pages' shared machinery.
 ///
-/// Every page is a child of `layout.mustache` (`{{<layout}}{{$content}}…{{/content}}{{/layout}}`), rendered with a
-/// context built by ``Pages/layoutContext(request:english:title:)`` plus the page's own keys.
+/// Every public page is a child of `Templates/layouts/public.mustache`
+/// (`{{<layouts.public}}{{$content}}…{{/content}}{{/layouts.public}}`), rendered by ``Renderer`` with a context built by ``Pages/layoutContext(request:english:title:)`` plus the page's own keys.
 enum Pages {
     /// A value for a template, or `false` when absent (so that a section does not pick up an outer key of that name).
     static func opt(_ value: Any?) -> Any { value ?? false }
 
-    /// The template library, or the error met while loading it.
-    static let library: Result<MustacheLibrary, any Error> = Result { try loadLibrary() }
-
-    static func loadLibrary() throws -> MustacheLibrary {
-        guard let root = Bundle.module.resourceURL?.appendingPathComponent("Templates") else {
-            throw CocoaError(.fileNoSuchFile)
-        }
-        var library = MustacheLibrary()
-        let files = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasSuffix(".mustache") }
-            .sorted()
-        for file in files {
-            let text = try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
-            try library.register(text, named: String(file.dropLast(".mustache".count)))
-        }
-        return library
-    }
-
-    /// Renders `template` as an HTML response (CSP from ``HTTP/html(_:status:)``).
+    /// Renders `template` (see ``Renderer``) as an HTML response (CSP from ``HTTP/html(_:status:)``).
     static func render(_ template: String, _ context: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
-        switch library {
-        case .success(let library):
-            guard let html = library.render(context, withTemplate: template) else {
+        switch Renderer.shared {
+        case .success(let renderer):
+            guard let html = renderer.render(template, context) else {
                 return HTTP.text("modèle introuvable / template not found: \(template)\n", status: .internalServerError)
             }
             return HTTP.html(html, status: status)
@@ -47,7 +29,7 @@ enum Pages {
         }
     }
 
-    /// The keys `layout.mustache` reads: `lang`, `title`, `cssHref`, `jsHref`, `switchHref`, `switchLabel`,
+    /// The keys `layouts/public.mustache` reads: `lang`, `title`, `cssHref`, `jsHref`, `switchHref`, `switchLabel`,
     /// `switchLang`, `langQuery` and `l` (the layout's own strings).
     static func layoutContext(request: Request, english: Bool, title: String) -> [String: Any] {
         [
@@ -100,77 +82,7 @@ enum Pages {
         c["heading"] = title
         c["text"] = text
         c["homeLabel"] = english ? "Verify a badge" : "Vérifier un badge"
-        return render("message", c, status: status)
-    }
-}
-
-/// Files under `Static/`, loaded once, served at `/static/{name}` with a content hash as ETag and version.
-struct StaticAssets: Sendable {
-    struct Asset: Sendable {
-        let bytes: [UInt8]
-        let contentType: String
-        let version: String
-    }
-
-    static let shared = StaticAssets()
-
-    let assets: [String: Asset]
-
-    init() {
-        var found: [String: Asset] = [:]
-        if let root = Bundle.module.resourceURL?.appendingPathComponent("Static"),
-            let files = try? FileManager.default.contentsOfDirectory(atPath: root.path)
-        {
-            for name in files where !name.hasPrefix(".") {
-                guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(name).path) else {
-                    continue
-                }
-                let bytes = [UInt8](data)
-                found[name] = Asset(
-                    bytes: bytes, contentType: Self.contentType(name),
-                    version: String(SHA256Digest.hexHash(bytes).prefix(12)))
-            }
-        }
-        assets = found
-    }
-
-    static func contentType(_ name: String) -> String {
-        switch name.split(separator: ".").last?.lowercased() {
-        case "css": "text/css; charset=utf-8"
-        case "js": "text/javascript; charset=utf-8"
-        case "svg": "image/svg+xml"
-        case "png": "image/png"
-        case "ico": "image/x-icon"
-        case "woff2": "font/woff2"
-        case "txt": "text/plain; charset=utf-8"
-        default: "application/octet-stream"
-        }
-    }
-
-    /// `/static/{name}?v={hash}`: versioned, so it can be cached for a year.
-    static func href(_ name: String) -> String {
-        guard let a = shared.assets[name] else { return "/static/\(name)" }
-        return "/static/\(name)?v=\(a.version)"
-    }
-
-    /// Adds `GET /static/:name` to the `open` group.
-    static func addRoutes(to routes: AppRoutes) {
-        routes.open.get("/static/:name") { request, context in
-            let name = context.parameters.get("name") ?? ""
-            guard let asset = shared.assets[name] else {
-                return HTTP.text("introuvable / not found\n", status: .notFound)
-            }
-            var headers: HTTPFields = [:]
-            let etag = "\"\(asset.version)\""
-            headers[.eTag] = etag
-            headers[.cacheControl] =
-                request.uri.queryParameters.get("v") == asset.version
-                ? "public, max-age=31536000, immutable" : "public, max-age=300"
-            if HTTP.ifNoneMatch(request, etag: etag) {
-                return Response(status: .notModified, headers: headers)
-            }
-            return HTTP.bytes(asset.bytes, contentType: asset.contentType, headers: headers)
-        }
+        return render("layouts.message", c, status: status)
     }
 }
 
@@ -317,7 +229,7 @@ struct PublicPages: Sendable {
                 title: badge.name + (issuer.map { " — \($0.name)" } ?? ""), description: badge.description,
                 image: urls.badgeImage(badge.id), url: urls.badgeClass(badge.id), english: english)
         ) { $1 }
-        return Pages.render("badge", c)
+        return Pages.render("hosted.badge", c)
     }
 
     func assertionPage(id: String, request: Request, english: Bool) async throws -> Response {
@@ -380,7 +292,7 @@ struct PublicPages: Sendable {
                 url: urls.assertion(a.id),
                 english: english)
         ) { $1 }
-        return Pages.render("assertion", c, status: a.isRevoked ? .gone : .ok)
+        return Pages.render("hosted.assertion", c, status: a.isRevoked ? .gone : .ok)
     }
 
     func issuerPage(id: String, request: Request, english: Bool) async throws -> Response {
@@ -420,6 +332,6 @@ struct PublicPages: Sendable {
                     ? urls.issuerImage(issuer.id) : badges.first.map { urls.badgeImage($0.id) },
                 url: urls.issuer(issuer.id), english: english)
         ) { $1 }
-        return Pages.render("issuer", c)
+        return Pages.render("hosted.issuer", c)
     }
 }

@@ -9,7 +9,6 @@ import OpenBadgesCrypto
 /// usable without JavaScript, session cookie + CSRF token on every form.
 struct WebController: Sendable {
     let services: ServerServices
-    let templates = WebTemplates()
     let throttle = SignInThrottle()
     /// Where password hashing runs (never on the request's task).
     var hasher = PasswordHashingPool.shared
@@ -23,10 +22,6 @@ struct WebController: Sendable {
 
     /// Adds the trainers' pages, sign-in and the learners' pages to their route groups.
     func addRoutes(to routes: AppRoutes) {
-        routes.open.get("/static/trainer.css") { _, _ in
-            HTTP.bytes(
-                templates.css, contentType: "text/css; charset=utf-8", headers: [.cacheControl: "public, max-age=3600"])
-        }
         routes.publicPages.get("/login") { req, ctx in try await loginPage(ctx.env, req) }
         routes.publicPages.post("/login") { req, ctx in try await signIn(ctx.env, req, ctx) }
         routes.signedInPages.post("/logout") { req, ctx in try await signOut(ctx.env, req, ctx) }
@@ -104,7 +99,10 @@ struct WebController: Sendable {
             d["account"] = ["displayName": a.displayName, "isAdmin": a.role == .admin, "isLearner": a.role == .learner]
             d["csrf"] = s.csrfToken
         }
-        var response = HTTP.html(templates.render(template, d), status: status)
+        let html =
+            Renderer.render(template, d)
+            ?? "<!doctype html><title>Insigne</title><p>Template \(template) missing.</p>"
+        var response = HTTP.html(html, status: status)
         response.headers[.contentLanguage] = env.lang
         for c in cookies { response.headers.append(HTTPField(name: .setCookie, value: c)) }
         return response
@@ -112,7 +110,7 @@ struct WebController: Sendable {
 
     func errorPage(_ env: Env, status: HTTPResponse.Status, message: String) -> Response {
         let title = env.english ? status.reasonPhrase : Problem.frenchTitle(status)
-        return render("trainer-error", env, title: title, status: status, ["status": status.code, "message": message])
+        return render("layouts.error", env, title: title, status: status, ["status": status.code, "message": message])
     }
 
     /// Reads a POST body (URL-encoded or multipart) and checks the session's CSRF token.
@@ -194,7 +192,7 @@ struct WebController: Sendable {
         ]
         if let error { data["error"] = error }
         if request.uri.queryParameters.get("bye") != nil { data["notice"] = env.t["signedOut"] }
-        return render("trainer-login", env, title: env.t["signInTitle"]!, status: status, data, cookies: cookies)
+        return render("signin.login", env, title: env.t["signInTitle"]!, status: status, data, cookies: cookies)
     }
 
     func signIn(_ env: Env, _ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -302,7 +300,7 @@ struct WebController: Sendable {
             data["created"] = env.text(
                 "La classe de badge « \(b.name) » a été créée.", "Badge class \"\(b.name)\" created.")
         }
-        return render("trainer-dashboard", env, title: env.t["dashboardTitle"]!, data)
+        return render("trainer.dashboard", env, title: env.t["dashboardTitle"]!, data)
     }
 
     func issuersPage(_ env: Env) async throws -> Response {
@@ -318,7 +316,7 @@ struct WebController: Sendable {
             if let p = i.parentID { d["parent"] = names[p] ?? p }
             return d
         }
-        return render("trainer-issuers", env, title: env.t["issuersTitle"]!, ["issuers": data])
+        return render("trainer.issuers", env, title: env.t["issuersTitle"]!, ["issuers": data])
     }
 
     // MARK: - New badge class
@@ -342,7 +340,7 @@ struct WebController: Sendable {
         data["picker"] = try alignmentPicker(env, form: form, current: [], error: errors["alignment"])
         data["refCSS"] = StaticAssets.href("referentials.css")
         return render(
-            "trainer-badge-new", env, title: env.t["newBadgeTitle"]!,
+            "trainer.badge-new", env, title: env.t["newBadgeTitle"]!,
             status: errors.isEmpty && general == nil ? .ok : .unprocessableContent, data)
     }
 
@@ -436,7 +434,7 @@ struct WebController: Sendable {
         }
         if let general { data["general"] = general }
         return render(
-            "trainer-award", env, title: env.t["awardTitle"]! + " — " + b.name,
+            "trainer.award", env, title: env.t["awardTitle"]! + " — " + b.name,
             status: errors.isEmpty && general == nil ? .ok : .unprocessableContent, data)
     }
 
@@ -495,7 +493,7 @@ struct WebController: Sendable {
         let (b, issuer) = try await badge(badgeID, for: env.user)
         var data: [String: Any] = ["badge": badgeSummary(b, issuer)]
         if let error { data["error"] = error }
-        return render("trainer-bulk", env, title: env.t["bulkTitle"]! + " — " + b.name, status: status, data)
+        return render("batch.bulk", env, title: env.t["bulkTitle"]! + " — " + b.name, status: status, data)
     }
 
     func bulkUpload(_ env: Env, _ request: Request, _ context: AppRequestContext, badgeID: String) async throws
@@ -568,7 +566,7 @@ struct WebController: Sendable {
             case .running: env.t["batchTitle"]!
             case .done: env.t["batchDoneTitle"]!
             }
-        return render("trainer-batch", env, title: title, data)
+        return render("batch.status", env, title: title, data)
     }
 
     func confirmBatch(_ env: Env, _ request: Request, _ context: AppRequestContext, batchID: String) async throws
@@ -639,7 +637,7 @@ struct WebController: Sendable {
         ]
         if pageNumber > 1 { data["prev"] = link(pageNumber - 1) }
         if pageNumber < pages { data["next"] = link(pageNumber + 1) }
-        return render("trainer-assertions", env, title: env.t["assertionsTitle"]!, data)
+        return render("trainer.assertions", env, title: env.t["assertionsTitle"]!, data)
     }
 
     func assertionPage(_ env: Env, _ request: Request, id: String, reasonError: String?, reason: String = "")
@@ -678,7 +676,7 @@ struct WebController: Sendable {
         if request.uri.queryParameters.get("awarded") != nil { data["awarded"] = true }
         if request.uri.queryParameters.get("revokedNow") != nil { data["revokedNow"] = true }
         return render(
-            "trainer-assertion", env, title: env.t["assertionTitle"]!,
+            "trainer.assertion", env, title: env.t["assertionTitle"]!,
             status: reasonError == nil ? .ok : .unprocessableContent, data)
     }
 

@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import InsigneStore
-import Mustache
 import OpenBadgesCrypto
 
 // MARK: - Forms
@@ -139,41 +138,6 @@ struct WebSessionStore: Sendable {
     func delete(token: String) async throws {
         let hash = SHA256Digest.hexHash(Array(token.utf8))
         try await db.deleteWebSession(tokenHash: hash)
-    }
-}
-
-// MARK: - Templates
-
-/// The trainer templates (`trainer-*.mustache`), loaded once from the bundle.
-struct WebTemplates: Sendable {
-    let library: MustacheLibrary
-    let css: [UInt8]
-
-    init() {
-        var library = MustacheLibrary()
-        var css = [UInt8]()
-        if let base = Bundle.module.resourceURL {
-            let dir = base.appendingPathComponent("Templates")
-            let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-            let prefixes = ["trainer-", "portfolio", "backpack", "oauth-"]
-            for file in files where prefixes.contains(where: file.hasPrefix) && file.hasSuffix(".mustache") {
-                if let text = try? String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8) {
-                    do {
-                        try library.register(text, named: String(file.dropLast(".mustache".count)))
-                    } catch {
-                        FileHandle.standardError.write(Data("template \(file): \(error)\n".utf8))
-                    }
-                }
-            }
-            css = (try? [UInt8](Data(contentsOf: base.appendingPathComponent("Static/trainer.css")))) ?? []
-        }
-        self.library = library
-        self.css = css
-    }
-
-    func render(_ name: String, _ data: [String: Any]) -> String {
-        library.render(data, withTemplate: name)
-            ?? "<!doctype html><title>Insigne</title><p>Template \(name) missing.</p>"
     }
 }
 
