@@ -7,7 +7,7 @@ import OpenBadgesCrypto
 
 /// The trainers' pages (sign in, issuers, badge classes, awards, revocations): server-rendered, French first,
 /// usable without JavaScript, session cookie + CSRF token on every form.
-struct WebController: Sendable {
+struct WebController: PageFeature {
     let services: ServerServices
     let throttle = SignInThrottle()
     /// Where password hashing runs (never on the request's task).
@@ -15,10 +15,7 @@ struct WebController: Sendable {
     /// Who a sign-in attempt comes from (tests substitute their own).
     var signInSource: @Sendable (Request, AppRequestContext) -> SignInSource = { _, context in SignInSource(context) }
     let batches = WebBatchStore()
-    var sessions: WebSessionStore { WebSessionStore(db: services.db) }
-    var secureCookies: Bool { services.configuration.publicURL.lowercased().hasPrefix("https://") }
     static let loginCSRFCookie = "insigne_login_csrf"
-    static let pageSize = 25
 
     /// Adds the trainers' pages, sign-in and the learners' pages to their route groups.
     func addRoutes(to routes: AppRoutes) {
@@ -62,12 +59,7 @@ struct WebController: Sendable {
         addBadgeConnectPages(to: routes)
     }
 
-    // MARK: - Request plumbing
-
-    /// What a page handler knows about the request (set by `PageMiddleware`).
-    typealias Env = PageEnv
-    /// The error pages throw.
-    typealias PageError = ServiceError
+    // MARK: - Sign in / out
 
     /// A sign-in delay in words: « 1 seconde », « 45 secondes », « 2 minutes » (rounded up).
     static func delayText(_ seconds: Int) -> (fr: String, en: String) {
@@ -77,104 +69,6 @@ struct WebController: Sendable {
         let minutes = (seconds + 59) / 60
         return minutes > 1 ? ("\(minutes) minutes", "\(minutes) minutes") : ("1 minute", "1 minute")
     }
-
-    func redirect(_ location: String, cookies: [String] = []) -> Response {
-        var headers: HTTPFields = [.location: location]
-        for c in cookies { headers.append(HTTPField(name: .setCookie, value: c)) }
-        return Response(status: .seeOther, headers: headers)
-    }
-
-    /// Renders a page inside the layout.
-    func render(
-        _ template: String, _ env: Env, title: String, status: HTTPResponse.Status = .ok, _ data: [String: Any] = [:],
-        cookies: [String] = []
-    ) -> Response {
-        var d = data
-        d["t"] = env.t
-        d["lang"] = env.lang
-        d["pageTitle"] = title
-        d["otherLang"] = env.english ? "fr" : "en"
-        d["langSwitchURL"] = data["langSwitchURL"] ?? env.path + "?lang=" + (env.english ? "fr" : "en")
-        if let a = env.account, let s = env.session {
-            d["account"] = ["displayName": a.displayName, "isAdmin": a.role == .admin, "isLearner": a.role == .learner]
-            d["csrf"] = s.csrfToken
-        }
-        let html =
-            Renderer.render(template, d)
-            ?? "<!doctype html><title>Insigne</title><p>Template \(template) missing.</p>"
-        var response = HTTP.html(html, status: status)
-        response.headers[.contentLanguage] = env.lang
-        for c in cookies { response.headers.append(HTTPField(name: .setCookie, value: c)) }
-        return response
-    }
-
-    func errorPage(_ env: Env, status: HTTPResponse.Status, message: String) -> Response {
-        let title = env.english ? status.reasonPhrase : Problem.frenchTitle(status)
-        return render("layouts.error", env, title: title, status: status, ["status": status.code, "message": message])
-    }
-
-    /// Reads a POST body (URL-encoded or multipart) and checks the session's CSRF token.
-    func form(_ request: Request, _ context: AppRequestContext, _ env: Env) async throws -> WebForm {
-        var req = request
-        let body = try await req.collectBody(upTo: context.maxUploadSize)
-        let bytes = Array(body.readableBytesView)
-        let contentType = request.headers[.contentType] ?? ""
-        var form: WebForm
-        if let boundary = MultipartFormData.boundary(contentType: contentType) {
-            form = WebForm()
-            do {
-                for part in try MultipartFormData.parse(bytes, boundary: boundary) {
-                    if part.filename != nil {
-                        if form.files[part.name] == nil { form.files[part.name] = part }
-                    } else {
-                        form.add(part.name, String(decoding: part.body, as: UTF8.self))
-                    }
-                }
-            } catch {
-                throw PageError.badRequest(
-                    "Formulaire illisible ; rechargez la page et recommencez.",
-                    "Unreadable form; reload the page and try again.")
-            }
-        } else if contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") || contentType.isEmpty {
-            form = WebForm(urlEncoded: bytes)
-        } else {
-            throw PageError(
-                status: .unsupportedMediaType, fr: "Type de formulaire non pris en charge.",
-                en: "Unsupported form type.")
-        }
-        if let session = env.session {
-            guard WebSecurity.equal(form["csrf"], session.csrfToken) else { throw csrfError }
-        }
-        return form
-    }
-
-    var csrfError: PageError {
-        PageError(
-            status: .forbidden,
-            fr: "Jeton de sécurité du formulaire absent ou invalide : rechargez la page et recommencez.",
-            en: "Missing or invalid form security token: reload the page and try again.")
-    }
-
-    // MARK: - Access
-
-    func allowedIssuers(_ account: AccountRecord) async throws -> [IssuerRecord] {
-        try await services.db.issuers(actingFor: account)
-    }
-
-    func mayAct(_ account: AccountRecord, issuerID: String) -> Bool {
-        account.role == .admin || (account.role == .staff && account.issuerID != nil && account.issuerID == issuerID)
-    }
-
-    /// The badge class, if the account may act for its issuer (404 / 403 pages otherwise).
-    func badge(_ id: String, for account: AccountRecord) async throws -> (BadgeClassRecord, IssuerRecord) {
-        guard let (badge, owner) = try await services.db.badgeClassWithIssuer(id: id), let issuer = owner else {
-            throw PageError.notFound()
-        }
-        guard mayAct(account, issuerID: badge.issuerID) else { throw PageError.forbidden() }
-        return (badge, issuer)
-    }
-
-    // MARK: - Sign in / out
 
     func loginPage(
         _ env: Env, _ request: Request, login: String = "", error: String? = nil, status: HTTPResponse.Status = .ok

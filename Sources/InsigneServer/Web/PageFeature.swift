@@ -1,0 +1,123 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import InsigneStore
+import MultipartParsing
+
+/// A feature that answers HTML pages (trainer, sign-in, portfolio, review, backpack, Badge Connect consent,
+/// referential pages): the shared page machinery — layout rendering, forms with CSRF check, redirects, error pages
+/// and the issuer-access rules — as default methods. A conforming type only holds the services.
+protocol PageFeature: Sendable {
+    /// The service's shared services.
+    var services: ServerServices { get }
+}
+
+extension PageFeature {
+    /// What a page handler knows about the request (set by `PageMiddleware`).
+    typealias Env = PageEnv
+    /// The error pages throw.
+    typealias PageError = ServiceError
+
+    func redirect(_ location: String, cookies: [String] = []) -> Response {
+        var headers: HTTPFields = [.location: location]
+        for c in cookies { headers.append(HTTPField(name: .setCookie, value: c)) }
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    /// Renders a page inside the layout.
+    func render(
+        _ template: String, _ env: Env, title: String, status: HTTPResponse.Status = .ok, _ data: [String: Any] = [:],
+        cookies: [String] = []
+    ) -> Response {
+        var d = data
+        d["t"] = env.t
+        d["lang"] = env.lang
+        d["pageTitle"] = title
+        d["otherLang"] = env.english ? "fr" : "en"
+        d["langSwitchURL"] = data["langSwitchURL"] ?? env.path + "?lang=" + (env.english ? "fr" : "en")
+        if let a = env.account, let s = env.session {
+            d["account"] = ["displayName": a.displayName, "isAdmin": a.role == .admin, "isLearner": a.role == .learner]
+            d["csrf"] = s.csrfToken
+        }
+        let html =
+            Renderer.render(template, d)
+            ?? "<!doctype html><title>Insigne</title><p>Template \(template) missing.</p>"
+        var response = HTTP.html(html, status: status)
+        response.headers[.contentLanguage] = env.lang
+        for c in cookies { response.headers.append(HTTPField(name: .setCookie, value: c)) }
+        return response
+    }
+
+    func errorPage(_ env: Env, status: HTTPResponse.Status, message: String) -> Response {
+        let title = env.english ? status.reasonPhrase : Problem.frenchTitle(status)
+        return render("layouts.error", env, title: title, status: status, ["status": status.code, "message": message])
+    }
+
+    /// Reads a POST body (URL-encoded or multipart) and checks the session's CSRF token.
+    func form(_ request: Request, _ context: AppRequestContext, _ env: Env) async throws -> WebForm {
+        var req = request
+        let body = try await req.collectBody(upTo: context.maxUploadSize)
+        let bytes = Array(body.readableBytesView)
+        let contentType = request.headers[.contentType] ?? ""
+        var form: WebForm
+        if let boundary = MultipartFormData.boundary(contentType: contentType) {
+            form = WebForm()
+            do {
+                for part in try MultipartFormData.parse(bytes, boundary: boundary) {
+                    if part.filename != nil {
+                        if form.files[part.name] == nil { form.files[part.name] = part }
+                    } else {
+                        form.add(part.name, String(decoding: part.body, as: UTF8.self))
+                    }
+                }
+            } catch {
+                throw PageError.badRequest(
+                    "Formulaire illisible ; rechargez la page et recommencez.",
+                    "Unreadable form; reload the page and try again.")
+            }
+        } else if contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") || contentType.isEmpty {
+            form = WebForm(urlEncoded: bytes)
+        } else {
+            throw PageError(
+                status: .unsupportedMediaType, fr: "Type de formulaire non pris en charge.",
+                en: "Unsupported form type.")
+        }
+        if let session = env.session {
+            guard WebSecurity.equal(form["csrf"], session.csrfToken) else { throw csrfError }
+        }
+        return form
+    }
+
+    var csrfError: PageError {
+        PageError(
+            status: .forbidden,
+            fr: "Jeton de sécurité du formulaire absent ou invalide : rechargez la page et recommencez.",
+            en: "Missing or invalid form security token: reload the page and try again.")
+    }
+
+    // MARK: - Access
+
+    func allowedIssuers(_ account: AccountRecord) async throws -> [IssuerRecord] {
+        try await services.db.issuers(actingFor: account)
+    }
+
+    func mayAct(_ account: AccountRecord, issuerID: String) -> Bool {
+        account.role == .admin || (account.role == .staff && account.issuerID != nil && account.issuerID == issuerID)
+    }
+
+    /// The badge class, if the account may act for its issuer (404 / 403 pages otherwise).
+    func badge(_ id: String, for account: AccountRecord) async throws -> (BadgeClassRecord, IssuerRecord) {
+        guard let (badge, owner) = try await services.db.badgeClassWithIssuer(id: id), let issuer = owner else {
+            throw PageError.notFound()
+        }
+        guard mayAct(account, issuerID: badge.issuerID) else { throw PageError.forbidden() }
+        return (badge, issuer)
+    }
+
+    /// Browser sessions.
+    var sessions: WebSessionStore { WebSessionStore(db: services.db) }
+    /// True when cookies must be `Secure` (the service is published over https).
+    var secureCookies: Bool { services.configuration.publicURL.lowercased().hasPrefix("https://") }
+    /// Rows per page of the paged lists.
+    static var pageSize: Int { 25 }
+}
