@@ -98,6 +98,11 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
 
 /// Builds the router with every controller.
 public func buildRouter(_ services: ServerServices) -> Router<AppRequestContext> {
+    buildRouter(services, options: RouteTableOptions())
+}
+
+/// Builds the router with every controller, `options` replacing a limit or a test seam.
+func buildRouter(_ services: ServerServices, options: RouteTableOptions) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: BodyLimitMiddleware())
     router.add(middleware: ClientAddressMiddleware(trusted: services.configuration.trustedProxies))
@@ -105,12 +110,15 @@ public func buildRouter(_ services: ServerServices) -> Router<AppRequestContext>
     router.get("/health") { _, _ in "ok" }
     PublicDocumentsController(services: services).register(on: router)
     CertificateController(services: services).register(on: router)
-    VerifyController(services: services, limits: VerifyLimits(configuration: services.configuration)).register(
-        on: router)
+    let verifyLimits = options.verifyLimits ?? VerifyLimits(configuration: services.configuration)
+    VerifyController(services: services, limits: verifyLimits).register(on: router)
     ReferentialController(services: services).register(on: router)
     BadgeConnectController(services: services).register(on: router)
     AdminAPIController(services: services).register(on: router)
-    WebController(services: services).register(on: router)
+    var web = WebController(services: services)
+    if let hasher = options.hasher { web.hasher = hasher }
+    if let source = options.signInSource { web.signInSource = source }
+    web.register(on: router)
     return router
 }
 
@@ -129,7 +137,16 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
                 message, dataDirectory: URL(fileURLWithPath: configuration.dataDirectory), logger: log)
         }
     }
-    return makeApplication(router: buildRouter(services), configuration: configuration, logger: log)
+    return makeApplication(services: services, logger: log)
+}
+
+/// The application as served around ready services: the route table of `buildRouter` and the server of
+/// `makeApplication(router:configuration:logger:)`. `buildApplication` calls it, and so does the tests' harness.
+func makeApplication(services: ServerServices, options: RouteTableOptions = RouteTableOptions(), logger: Logger)
+    -> some ApplicationProtocol
+{
+    makeApplication(
+        router: buildRouter(services, options: options), configuration: services.configuration, logger: logger)
 }
 
 /// The application around a router: address, server name, and the HTTP/1 server with the connection timeouts.
