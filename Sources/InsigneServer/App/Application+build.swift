@@ -99,7 +99,7 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var maxUploadSize: Int { 8 * 1024 * 1024 }
 }
 
-/// Builds the router with every controller.
+/// Builds the application: opens storage, seeds demo data once, and serves.
 public func buildApplication(_ configuration: ServerConfiguration, logger: Logger? = nil) async throws
     -> some ApplicationProtocol
 {
@@ -115,7 +115,16 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
                 message, dataDirectory: URL(fileURLWithPath: configuration.dataDirectory), logger: log)
         }
     }
-    return makeApplication(router: buildRouter(services), configuration: configuration, logger: log)
+    return makeApplication(services: services, logger: log)
+}
+
+/// The application as served around ready services: the route table of `buildRouter` and the server of
+/// `makeApplication(router:configuration:logger:)`. `buildApplication` calls it, and so does the tests' harness.
+func makeApplication(services: ServerServices, options: RouteTableOptions = RouteTableOptions(), logger: Logger)
+    -> some ApplicationProtocol
+{
+    makeApplication(
+        router: buildRouter(services, options: options), configuration: services.configuration, logger: logger)
 }
 
 /// The application around a router: address, server name, and the HTTP/1 server with the connection timeouts.

@@ -36,19 +36,20 @@ struct AppRoutes {
 
 /// The router: global middleware (body limit, client address, security headers), then every feature's routes.
 public func buildRouter(_ services: ServerServices) -> Router<AppRequestContext> {
-    buildRouter(
-        services, web: WebController(services: services),
-        verify: VerifyController(services: services, limits: VerifyLimits(configuration: services.configuration)))
+    buildRouter(services, options: RouteTableOptions())
 }
 
-/// The router with the given pages and verification controllers (tests substitute their clocks and limits).
-func buildRouter(_ services: ServerServices, web: WebController, verify: VerifyController) -> Router<
-    AppRequestContext
-> {
+/// The router, `options` replacing a limit or a test seam.
+func buildRouter(_ services: ServerServices, options: RouteTableOptions) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: BodyLimitMiddleware())
     router.add(middleware: ClientAddressMiddleware(trusted: services.configuration.trustedProxies))
     router.add(middleware: SecurityHeadersMiddleware())
+    var web = WebController(services: services)
+    if let hasher = options.hasher { web.hasher = hasher }
+    if let source = options.signInSource { web.signInSource = source }
+    let verifyLimits = options.verifyLimits ?? VerifyLimits(configuration: services.configuration)
+    let verify = VerifyController(services: services, limits: verifyLimits)
     let routes = AppRoutes(router: router, services: services, web: web)
     routes.open.get("/health") { _, _ in "ok" }
     StaticAssets.addRoutes(to: routes)

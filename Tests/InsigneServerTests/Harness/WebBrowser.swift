@@ -9,50 +9,6 @@ import Testing
 
 @testable import InsigneServer
 
-/// A seeded service with a known admin password, for the trainers' pages tests.
-struct WebHarness: Sendable {
-    let services: ServerServices
-    static let adminPassword = "correct horse battery"
-
-    static func make(publicURL: String = "http://127.0.0.1:8080") async throws -> WebHarness {
-        var config = ServerConfiguration()
-        config.dataDirectory =
-            FileManager.default.temporaryDirectory
-            .appendingPathComponent("insigne-web-\(UUID().uuidString)").path
-        config.publicURL = publicURL
-        config.allowPrivateNetwork = true
-        let services = try ServerServices(configuration: config, db: try AppDatabase.inMemory())
-        _ = try await DemoSeeder(services: services).seedIfNeeded(adminToken: "t")
-        let hash = try PasswordHash.hash(adminPassword, logN: 10)
-        try await services.db.writer.write { db in
-            try db.execute(sql: "UPDATE account SET passwordHash = ? WHERE id = 'admin'", arguments: [hash])
-        }
-        return WebHarness(services: services)
-    }
-
-    /// Adds a staff account of an issuer.
-    func addStaff(login: String, password: String, issuerID: String) async throws {
-        let hash = try PasswordHash.hash(password, logN: 10)
-        try await services.db.writer.write { db in
-            try AccountRecord(
-                id: login, login: login, displayName: "Formatrice \(login)", passwordHash: hash, role: .staff,
-                issuerID: issuerID, createdAt: Date()
-            ).insert(db)
-        }
-    }
-
-    func assertionCount() async throws -> Int {
-        try await services.db.writer.read { db in try AssertionRecord.fetchCount(db) }
-    }
-
-    func run(_ test: @escaping @Sendable (WebBrowser) async throws -> Void) async throws {
-        let app = Application(router: buildRouter(services))
-        try await app.test(.router) { client in
-            try await test(WebBrowser(client: client))
-        }
-    }
-}
-
 /// A tiny browser over the test client: keeps cookies, reads CSRF tokens from pages.
 final class WebBrowser: @unchecked Sendable {
     let client: any TestClientProtocol

@@ -1,18 +1,15 @@
 import Foundation
-import InsigneServer
 import InsigneStore
 import OpenBadges
 import TestSupport
 import Testing
 
+@testable import InsigneServer
+
 /// Hosted documents are served from memory until a change is committed to a published table.
 struct PublicDocumentCacheTests {
     @Test func cachedDocumentsFollowEveryCommittedChange() async throws {
-        var config = ServerConfiguration()
-        config.publicURL = "http://127.0.0.1:8080"
-        config.dataDirectory = try OfficialTools.temporaryDirectory().path
-        let services = try ServerServices(configuration: config, db: try AppDatabase.inMemory())
-        _ = try await services.seedDemoData(adminToken: "t")
+        let services = try await WebHarness.make(allowPrivateNetwork: false).services
         let (award, _) = try await services.issuing.award(
             AwardRequest(badgeClassID: "bientraitance", recipientEmail: "marie@example.org"), actor: "test")
         let path = "/assertions/\(award.id)"

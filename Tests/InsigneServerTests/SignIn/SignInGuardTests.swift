@@ -9,32 +9,6 @@ import Testing
 
 @testable import InsigneServer
 
-/// The sign-in source the pages see, set by the test between requests.
-final class TestSource: @unchecked Sendable {
-    private let lock = NSLock()
-    private var key = "A"
-    var value: String {
-        get { lock.withLock { key } }
-        set { lock.withLock { key = newValue } }
-    }
-}
-
-extension WebHarness {
-    /// Runs the trainers' pages with the sign-in source taken from `source` and password hashing on `hasher`.
-    func run(
-        source: TestSource, hasher: PasswordHashingPool = .shared,
-        _ test: @escaping @Sendable (WebBrowser) async throws -> Void
-    ) async throws {
-        var web = WebController(services: services)
-        web.hasher = hasher
-        web.signInSource = { _, _ in SignInSource(key: source.value) }
-        let router = buildRouter(services, web: web, verify: VerifyController(services: services))
-        try await Application(router: router).test(.router) { client in
-            try await test(WebBrowser(client: client))
-        }
-    }
-}
-
 @Suite("Sign-in throttling and password hashing")
 struct SignInGuardTests {
     // MARK: - Throttle rule (injected clock)

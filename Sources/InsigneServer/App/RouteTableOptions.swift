@@ -1,0 +1,15 @@
+import Hummingbird
+
+/// What the route table takes besides the services. Production uses the defaults; the tests narrow a limit or fix
+/// who a sign-in comes from, and still go through every route and middleware that `buildApplication` serves.
+struct RouteTableOptions: Sendable {
+    /// Limits of `/verify`; nil: the configuration's (`verifyRateLimitPerMinute`).
+    var verifyLimits: VerifyLimits?
+    /// Where password hashing runs; nil: the process-wide pool.
+    var hasher: PasswordHashingPool?
+    /// Who a sign-in attempt comes from, for throttling; nil: the client address.
+    var signInSource: (@Sendable (Request, AppRequestContext) -> SignInSource)?
+
+    /// The defaults, as served.
+    init() {}
+}
