@@ -46,8 +46,8 @@ func buildRouter(_ services: ServerServices, options: RouteTableOptions) -> Rout
     router.add(middleware: BodyLimitMiddleware())
     router.add(middleware: ClientAddressMiddleware(trusted: services.configuration.trustedProxies))
     router.add(middleware: SecurityHeadersMiddleware())
-    var signIn = SignInPages(services: services)
-    if let hasher = options.hasher { signIn.hasher = hasher }
+    let hasher = options.hasher ?? PasswordHashingPool.shared
+    var signIn = SignInPages(services: services, hasher: hasher)
     if let source = options.signInSource { signIn.signInSource = source }
     let verifyLimits = options.verifyLimits ?? VerifyLimits(configuration: services.configuration)
     let verify = VerifyController(services: services, limits: verifyLimits)
@@ -63,7 +63,7 @@ func buildRouter(_ services: ServerServices, options: RouteTableOptions) -> Rout
     signIn.addRoutes(to: routes)
     TrainerPages(services: services).addRoutes(to: routes)
     BatchPages(services: services).addRoutes(to: routes)
-    WebController(services: services).addRoutes(to: routes)
+    WebController(services: services, hasher: hasher).addRoutes(to: routes)
     return router
 }
 

@@ -6,7 +6,7 @@ import Hummingbird
 struct WebController: PageFeature {
     let services: ServerServices
     /// Where the portfolio pages hash passwords (never on the request's task).
-    let hasher = PasswordHashingPool.shared
+    var hasher = PasswordHashingPool.shared
 
     /// Adds the pages still written as extensions of this type.
     func addRoutes(to routes: AppRoutes) {
