@@ -5,6 +5,7 @@ import InsigneStore
 import OpenBadges
 import OpenBadgesCrypto
 
+/// The awards already made: list, detail and revocation.
 extension TrainerPages {
     /// The awards of the issuers the account acts for: search, badge and state filters, paged.
     func assertionsPage(_ env: Env, _ request: Request) async throws -> Response {

@@ -5,6 +5,7 @@ import InsigneStore
 import OpenBadges
 import OpenBadgesCrypto
 
+/// Awarding a badge class to one person.
 extension TrainerPages {
     /// The form awarding a badge class to one person, blank or with the refused values and errors.
     func awardPage(_ env: Env, badgeID: String, form: WebForm?, errors: [String: String], general: String? = nil)

@@ -5,6 +5,7 @@ import InsigneStore
 import OpenBadges
 import OpenBadgesCrypto
 
+/// New badge classes: the form and its creation.
 extension TrainerPages {
     /// The new badge class form (with the competency picker), blank or with the refused values and errors.
     func newBadgePage(_ env: Env, _ request: Request, form: WebForm?, errors: [String: String], general: String? = nil)
