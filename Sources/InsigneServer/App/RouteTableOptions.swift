@@ -5,7 +5,7 @@ import Hummingbird
 struct RouteTableOptions: Sendable {
     /// Limits of `/verify`; nil: the configuration's (`verifyRateLimitPerMinute`).
     var verifyLimits: VerifyLimits?
-    /// Where password hashing runs; nil: the process-wide pool.
+    /// Where password hashing runs (sign-in, invitations, erasure); nil: the process-wide pool.
     var hasher: PasswordHashingPool?
     /// Who a sign-in attempt comes from, for throttling; nil: the client address.
     var signInSource: (@Sendable (Request, AppRequestContext) -> SignInSource)?

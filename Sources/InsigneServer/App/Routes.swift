@@ -17,13 +17,14 @@ struct AppRoutes {
     /// The Admin API under `/api/v1`: bearer token, errors as problem documents.
     let api: RouterGroup<AppRequestContext>
 
-    init(router: Router<AppRequestContext>, services: ServerServices, web: WebController) {
+    init(router: Router<AppRequestContext>, services: ServerServices) {
         open = router.group()
+        let shared = SharedPages(services: services)
         func pages(_ policy: PagePolicy) -> RouterGroup<AppRequestContext> {
             router.group().add(
                 middleware: PageMiddleware(
-                    policy: policy, sessions: web.sessions, secureCookies: web.secureCookies,
-                    errorPage: { web.errorPage($0, status: $1, message: $2) }))
+                    policy: policy, sessions: shared.sessions, secureCookies: shared.secureCookies,
+                    errorPage: { shared.errorPage($0, status: $1, message: $2) }))
         }
         publicPages = pages(.anyone)
         signedInPages = pages(.signedIn)
@@ -45,12 +46,12 @@ func buildRouter(_ services: ServerServices, options: RouteTableOptions) -> Rout
     router.add(middleware: BodyLimitMiddleware())
     router.add(middleware: ClientAddressMiddleware(trusted: services.configuration.trustedProxies))
     router.add(middleware: SecurityHeadersMiddleware())
-    var web = WebController(services: services)
-    if let hasher = options.hasher { web.hasher = hasher }
-    if let source = options.signInSource { web.signInSource = source }
+    let hasher = options.hasher ?? PasswordHashingPool.shared
+    var signIn = SignInPages(services: services, hasher: hasher)
+    if let source = options.signInSource { signIn.signInSource = source }
     let verifyLimits = options.verifyLimits ?? VerifyLimits(configuration: services.configuration)
     let verify = VerifyController(services: services, limits: verifyLimits)
-    let routes = AppRoutes(router: router, services: services, web: web)
+    let routes = AppRoutes(router: router, services: services)
     routes.open.get("/health") { _, _ in "ok" }
     StaticAssets.addRoutes(to: routes)
     PublicDocumentsController(services: services).addRoutes(to: routes)
@@ -59,6 +60,14 @@ func buildRouter(_ services: ServerServices, options: RouteTableOptions) -> Rout
     ReferentialController(services: services).addRoutes(to: routes)
     BadgeConnectController(services: services).addRoutes(to: routes)
     AdminAPIController(services: services).addRoutes(to: routes)
-    web.addRoutes(to: routes)
+    signIn.addRoutes(to: routes)
+    TrainerPages(services: services).addRoutes(to: routes)
+    BatchPages(services: services).addRoutes(to: routes)
+    WebController(services: services, hasher: hasher).addRoutes(to: routes)
     return router
+}
+
+/// The page machinery no feature owns: the error page and the sessions of the page middleware.
+private struct SharedPages: PageFeature {
+    let services: ServerServices
 }

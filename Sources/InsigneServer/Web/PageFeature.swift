@@ -114,10 +114,34 @@ extension PageFeature {
         return (badge, issuer)
     }
 
+    /// The summary of a badge class that the trainers' pages show above their forms.
+    func badgeSummary(_ b: BadgeClassRecord, _ issuer: IssuerRecord) -> [String: Any] {
+        [
+            "id": b.id, "name": b.name, "description": b.description, "issuerName": issuer.name,
+            "imageURL": "/badges/\(b.id)/image",
+        ]
+    }
+
     /// Browser sessions.
     var sessions: WebSessionStore { WebSessionStore(db: services.db) }
     /// True when cookies must be `Secure` (the service is published over https).
     var secureCookies: Bool { services.configuration.publicURL.lowercased().hasPrefix("https://") }
     /// Rows per page of the paged lists.
     static var pageSize: Int { 25 }
+
+    // MARK: - Before a session
+
+    /// The cookie holding the CSRF token of the forms shown before any session (sign-in, invitation).
+    static var loginCSRFCookie: String { "insigne_login_csrf" }
+
+    /// 503 with `Retry-After` when too many password hashes are already waiting.
+    func busyPage(_ env: Env) -> Response {
+        var response = errorPage(
+            env, status: .serviceUnavailable,
+            message: env.text(
+                "Le service est très sollicité : réessayez dans quelques secondes.",
+                "The service is very busy: try again in a few seconds."))
+        response.headers[.retryAfter] = "2"
+        return response
+    }
 }

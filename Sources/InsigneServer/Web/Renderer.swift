@@ -2,7 +2,7 @@ import Foundation
 import Mustache
 
 /// Every Mustache template under `Templates/`, loaded once from the bundle and checked when the server starts; the one
-/// renderer of the public pages (``Pages/render(_:_:status:)``) and of the signed-in pages (`WebController.render`).
+/// renderer of the public pages (``Pages/render(_:_:status:)``) and of the signed-in pages (`PageFeature.render`).
 ///
 /// A template is named after its path below `Templates/`, folders joined by `.` and without `.mustache`:
 /// `Templates/trainer/dashboard.mustache` is `"trainer.dashboard"`, in Swift and in `{{> …}}` / `{{< …}}`. Not `/`:

@@ -164,11 +164,11 @@ struct SignInGuardTests {
 
     /// The wait is said in words a person reads at a glance, never « 120 s ».
     @Test func delaysAreSaidInWords() {
-        #expect(WebController.delayText(1) == ("1 seconde", "1 second"))
-        #expect(WebController.delayText(45) == ("45 secondes", "45 seconds"))
-        #expect(WebController.delayText(60) == ("1 minute", "1 minute"))
-        #expect(WebController.delayText(61) == ("2 minutes", "2 minutes"))
-        #expect(WebController.delayText(900) == ("15 minutes", "15 minutes"))
+        #expect(SignInPages.delayText(1) == ("1 seconde", "1 second"))
+        #expect(SignInPages.delayText(45) == ("45 secondes", "45 seconds"))
+        #expect(SignInPages.delayText(60) == ("1 minute", "1 minute"))
+        #expect(SignInPages.delayText(61) == ("2 minutes", "2 minutes"))
+        #expect(SignInPages.delayText(900) == ("15 minutes", "15 minutes"))
     }
 
     @Test func fullHashingLineAnswers503WithRetryAfter() async throws {

@@ -1,0 +1,104 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import InsigneStore
+import OpenBadges
+import OpenBadgesCrypto
+
+/// The awards already made: list, detail and revocation.
+extension TrainerPages {
+    /// The awards of the issuers the account acts for: search, badge and state filters, paged.
+    func assertionsPage(_ env: Env, _ request: Request) async throws -> Response {
+        let issuers = try await allowedIssuers(env.user)
+        let issuerIDs = issuers.map(\.id)
+        let q = String((request.uri.queryParameters.get("q") ?? "").trimmingCharacters(in: .whitespaces).prefix(200))
+        let badgeFilter = request.uri.queryParameters.get("badge") ?? ""
+        let state = request.uri.queryParameters.get("state") ?? "all"
+        let pageNumber = max(1, min(100_000, Int(request.uri.queryParameters.get("page") ?? "1") ?? 1))
+        let filter = TrainerAwardFilter(
+            badgeClassID: badgeFilter, state: state == "active" ? .active : state == "revoked" ? .revoked : .all,
+            search: q)
+        let found = try await services.db.trainerAwards(
+            issuerIDs: issuerIDs, filter: filter, page: pageNumber, pageSize: Self.pageSize)
+        let (badges, total, items) = (found.badgeClasses, found.total, found.items)
+        let badgeNames = Dictionary(badges.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let rows: [[String: Any]] = items.map { a in
+            var d: [String: Any] = [
+                "id": a.id, "email": a.recipientEmail, "badge": badgeNames[a.badgeClassID] ?? a.badgeClassID,
+                "issued": WebDates.display(a.createdAt, english: env.english, time: false),
+            ]
+            if let n = a.recipientName, !n.isEmpty { d["name"] = n }
+            if a.isRevoked { d["revoked"] = true }
+            return d
+        }
+        let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
+        func link(_ p: Int) -> String {
+            "/trainer/assertions?q=\(WebForm.encode(q))&badge=\(WebForm.encode(badgeFilter))&state=\(WebForm.encode(state))&page=\(p)"
+        }
+        var data: [String: Any] = [
+            "rows": rows, "hasRows": !rows.isEmpty, "q": q, "total": total, "page": pageNumber, "pages": pages,
+            "badges": badges.map { ["id": $0.id, "name": $0.name, "selected": $0.id == badgeFilter] },
+            "stateAll": state != "active" && state != "revoked", "stateActive": state == "active",
+            "stateRevoked": state == "revoked",
+        ]
+        if pageNumber > 1 { data["prev"] = link(pageNumber - 1) }
+        if pageNumber < pages { data["next"] = link(pageNumber + 1) }
+        return render("trainer.assertions", env, title: env.t["assertionsTitle"]!, data)
+    }
+
+    /// One award: recipient, links to its documents, evidence, revocation state and form.
+    func assertionPage(_ env: Env, _ request: Request, id: String, reasonError: String?, reason: String = "")
+        async throws -> Response
+    {
+        let found = try await services.db.awardDetail(id: id)
+        guard let found else { throw PageError.notFound() }
+        let (a, b, issuer, revoker) = found
+        guard mayAct(env.user, issuerID: b.issuerID) else { throw PageError.forbidden() }
+        let urls = services.urls
+        var data: [String: Any] = [
+            "id": a.id, "email": a.recipientEmail, "badge": badgeSummary(b, issuer),
+            "issued": WebDates.display(obDate: a.issuedOn, english: env.english) ?? a.issuedOn,
+            "hostedURL": urls.assertion(a.id), "pngURL": urls.assertionPNG(a.id), "svgURL": urls.assertionSVG(a.id),
+            "certificateURL": urls.assertionCertificate(a.id) + (env.english ? "?lang=en" : ""),
+            "verifyURL": urls.verifyPage + "?url=" + WebForm.encode(urls.assertion(a.id)),
+            "reason": reason,
+        ]
+        if let n = a.narrative { data["narrative"] = n }
+        if let n = a.recipientName, !n.isEmpty { data["name"] = n }
+        if let e = a.expires { data["expires"] = WebDates.display(obDate: e, english: env.english) ?? e }
+        data["evidence"] = a.evidence.map { e -> [String: Any] in
+            var d: [String: Any] = ["text": e.narrative ?? e.name ?? e.id ?? ""]
+            if let u = e.id { d["url"] = u }
+            return d
+        }
+        data["hasEvidence"] = !a.evidence.isEmpty
+        if let by = a.createdBy { data["createdBy"] = by }
+        if let at = a.revokedAt {
+            data["revoked"] = [
+                "at": WebDates.display(at, english: env.english), "by": revoker ?? a.revokedBy ?? "?",
+                "reason": a.revocationReason ?? "",
+            ]
+        }
+        if let reasonError { data["reasonError"] = reasonError }
+        if request.uri.queryParameters.get("awarded") != nil { data["awarded"] = true }
+        if request.uri.queryParameters.get("revokedNow") != nil { data["revokedNow"] = true }
+        return render(
+            "trainer.assertion", env, title: env.t["assertionTitle"]!,
+            status: reasonError == nil ? .ok : .unprocessableContent, data)
+    }
+
+    /// Revokes an award with the reason given, or shows the award again with what is wrong.
+    func revoke(_ env: Env, _ request: Request, _ context: AppRequestContext, id: String) async throws -> Response {
+        let form = try await self.form(request, context, env)
+        let target = try await services.db.issuerIDOfAward(id: id)
+        guard let issuerID = target else { throw PageError.notFound() }
+        guard mayAct(env.user, issuerID: issuerID) else { throw PageError.forbidden() }
+        do {
+            _ = try await services.issuing.revoke(assertionID: id, reason: form["reason"], actor: env.user.id)
+        } catch let e as ServiceError where e.kind == .invalid {
+            return try await assertionPage(
+                env, request, id: id, reasonError: e.fieldMessage(english: env.english), reason: form["reason"])
+        }
+        return redirect("/trainer/assertions/\(id)?revokedNow=1")
+    }
+}
