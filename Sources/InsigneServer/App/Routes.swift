@@ -60,5 +60,8 @@ func buildRouter(_ services: ServerServices, options: RouteTableOptions) -> Rout
     BadgeConnectController(services: services).addRoutes(to: routes)
     AdminAPIController(services: services).addRoutes(to: routes)
     web.addRoutes(to: routes)
+    ReferentialPages(services: services).addRoutes(to: routes)
+    BackpackPages(services: services).addRoutes(to: routes)
+    BadgeConnectPages(services: services).addRoutes(to: routes)
     return router
 }

@@ -53,10 +53,7 @@ struct WebController: PageFeature {
         routes.staffPages.post("/trainer/assertions/{id}/revoke") { req, ctx in
             try await revoke(ctx.env, req, ctx, id: ctx.parameters.get("id") ?? "")
         }
-        addReferentialPages(to: routes)
         addPortfolioPages(to: routes)
-        addBackpackPages(to: routes)
-        addBadgeConnectPages(to: routes)
     }
 
     // MARK: - Sign in / out
@@ -231,7 +228,8 @@ struct WebController: PageFeature {
             values[f] = form?[f] ?? ""
         }
         data["v"] = values
-        data["picker"] = try alignmentPicker(env, form: form, current: [], error: errors["alignment"])
+        data["picker"] = try AlignmentPicker(services: services).data(
+            env, form: form, current: [], error: errors["alignment"])
         data["refCSS"] = StaticAssets.href("referentials.css")
         return render(
             "trainer.badge-new", env, title: env.t["newBadgeTitle"]!,
@@ -267,7 +265,7 @@ struct WebController: PageFeature {
         }
         var alignment: [AlignmentRecord] = []
         do {
-            alignment = try self.alignment(from: form, current: [])
+            alignment = try AlignmentPicker(services: services).alignment(from: form, current: [])
         } catch let e as ServiceError where e.kind == .invalid {
             errors["alignment"] = e.fieldMessage(english: env.english)
         }
@@ -301,13 +299,6 @@ struct WebController: PageFeature {
     }
 
     // MARK: - Award one
-
-    func badgeSummary(_ b: BadgeClassRecord, _ issuer: IssuerRecord) -> [String: Any] {
-        [
-            "id": b.id, "name": b.name, "description": b.description, "issuerName": issuer.name,
-            "imageURL": "/badges/\(b.id)/image",
-        ]
-    }
 
     func awardPage(_ env: Env, badgeID: String, form: WebForm?, errors: [String: String], general: String? = nil)
         async throws -> Response

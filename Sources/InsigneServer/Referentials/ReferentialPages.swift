@@ -5,10 +5,13 @@ import Hummingbird
 import InsigneStore
 
 /// The trainers' referential pages: list and import, one framework (tree, exports, badge generation), and the
-/// alignment picker (badge creation and `/trainer/badges/{id}/alignment`).
-extension WebController {
+/// alignment of one badge class (`/trainer/badges/{id}/alignment`, with `AlignmentPicker`). The public pages and
+/// exports are `ReferentialController`.
+struct ReferentialPages: PageFeature {
+    let services: ServerServices
+
     /// Adds the trainers' referential pages to their route groups.
-    func addReferentialPages(to routes: AppRoutes) {
+    func addRoutes(to routes: AppRoutes) {
         routes.staffPages.get("/trainer/referentials") { req, ctx in try await referentialsPage(ctx.env) }
         routes.staffPages.post("/trainer/referentials") { req, ctx in try await importReferential(ctx.env, req, ctx) }
         routes.staffPages.get("/trainer/referentials/{fw}") { req, ctx in
@@ -27,10 +30,9 @@ extension WebController {
         }
     }
 
-    var referentialDocuments: ReferentialDocuments { ReferentialDocuments(urls: services.urls) }
-
     // MARK: - List and import
 
+    /// `/trainer/referentials`: the frameworks and the import form, with the last import's summary or refusal.
     func referentialsPage(
         _ env: Env, summary: FrameworkImportSummary? = nil, error: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
@@ -77,6 +79,7 @@ extension WebController {
             "referentials.trainer-list", env, title: env.text("Référentiels", "Referentials"), status: status, data)
     }
 
+    /// Imports (or re-imports) a Moodle CSV or Insigne JSON framework.
     func importReferential(_ env: Env, _ request: Request, _ context: AppRequestContext) async throws -> Response {
         let form = try await self.form(request, context, env)
         guard let importer = Access.frameworkImporter(env.user) else { throw PageError.forbidden() }
@@ -109,6 +112,7 @@ extension WebController {
 
     // MARK: - One framework
 
+    /// The framework's items as a tree for the template.
     func trainerTree(_ items: [CompetencyRecord], parent: String?) -> [[String: Any]] {
         items.filter { $0.parentIDNumber == parent }.map { c in
             let children = trainerTree(items, parent: c.idNumber)
@@ -116,6 +120,7 @@ extension WebController {
         }
     }
 
+    /// One framework: its tree, exports and the form creating one badge per competency.
     func referentialPage(
         _ env: Env, id: String, outcome: ReferentialBadgeGenerator.Outcome? = nil, error: String? = nil,
         status: HTTPResponse.Status = .ok
@@ -174,6 +179,7 @@ extension WebController {
         return render("referentials.trainer-referential", env, title: f.shortName, status: status, data)
     }
 
+    /// Creates one badge class per item of the chosen level, for an issuer the trainer acts for.
     func generateBadges(_ env: Env, _ request: Request, _ context: AppRequestContext, id: String) async throws
         -> Response
     {
@@ -194,87 +200,19 @@ extension WebController {
         }
     }
 
-    // MARK: - Alignment picker
+    // MARK: - Alignment of one badge class
 
-    /// The picker's data: every current competency, grouped by framework, checked when aligned; plus the
-    /// alignments that point outside the referentials (kept unless unticked).
-    func alignmentPicker(_ env: Env, form: WebForm?, current: [AlignmentRecord], error: String? = nil) throws
-        -> [String: Any]
-    {
-        let docs = referentialDocuments
-        var checked = Set(current.map(\.targetUrl))
-        if let form { checked = Set((form.values["align"] ?? []).compactMap { Self.pickedURL($0, docs.urls) }) }
-        var known = Set<String>()
-        let groups: [[String: Any]] = try services.db.frameworks().map { f in
-            let items: [[String: Any]] = try services.db.competencies(frameworkID: f.id, includeRetired: false).map {
-                c in
-                let url = docs.urls.competency(f.id, c.idNumber)
-                known.insert(url)
-                return [
-                    "value": "\(f.id)/\(c.idNumber)", "code": c.idNumber, "name": c.shortName, "depth": min(c.depth, 3),
-                    "checked": checked.contains(url), "search": "\(c.idNumber) \(c.shortName)".lowercased(),
-                ]
-            }
-            let n = items.count { ($0["checked"] as? Bool) == true }
-            return [
-                "id": f.id, "title": f.shortName, "idNumber": f.idNumber, "items": items, "open": n > 0,
-                "selectedCount": n > 0 ? env.text("\(n) choisie(s)", "\(n) selected") : "",
-            ]
-        }
-        let kept = Set(form?.values["keep"] ?? current.map(\.targetUrl))
-        let others: [[String: Any]] = current.filter { !known.contains($0.targetUrl) }.map {
-            ["url": $0.targetUrl, "name": $0.targetName, "checked": kept.contains($0.targetUrl)]
-        }
-        var data: [String: Any] = [
-            "groups": groups, "hasGroups": !groups.isEmpty, "others": others, "hasOthers": !others.isEmpty,
-            "codes": form?["alignCodes"] ?? "", "js": StaticAssets.href("referentials.js"),
-            "l": [
-                "legend": env.text("Compétences visées (alignement)", "Competencies (alignment)"),
-                "help": env.text(
-                    "Cochez les compétences que ce badge atteste ; elles figureront dans le badge avec un lien vers leur page publique.",
-                    "Tick the competencies this badge certifies; the badge will list them with a link to their public page."
-                ),
-                "search": env.text("Filtrer par code ou mots", "Filter by code or words"),
-                "codes": env.text("Ou saisissez des codes", "Or type codes"),
-                "codesHelp": env.text(
-                    "Un référentiel par ligne, par exemple « DEES-2007: DC1.1.1, DC1.1.2 », ou « dees-2007/DC1.1.1 ».",
-                    "One framework per line, for example \"DEES-2007: DC1.1.1, DC1.1.2\", or \"dees-2007/DC1.1.1\"."),
-                "others": env.text("Autres alignements (hors référentiels)", "Other alignments (outside frameworks)"),
-                "none": env.text(
-                    "Aucun référentiel importé : voir « Référentiels ».",
-                    "No framework imported yet: see \"Referentials\"."),
-            ],
-        ]
-        if let error { data["error"] = error }
-        return data
-    }
+    /// The competency picker of the alignment form.
+    var picker: AlignmentPicker { AlignmentPicker(services: services) }
 
-    /// The item URL of a picked `framework/code` value.
-    static func pickedURL(_ value: String, _ urls: PublicURLs) -> String? {
-        guard let slash = value.firstIndex(of: "/") else { return nil }
-        return urls.competency(String(value[..<slash]), String(value[value.index(after: slash)...]))
-    }
-
-    /// The alignment a picker form asks for: ticked competencies, typed codes, kept outside alignments.
-    func alignment(from form: WebForm, current: [AlignmentRecord]) throws -> [AlignmentRecord] {
-        var inputs: [AlignmentInput] = []
-        for v in form.values["align"] ?? [] {
-            guard let slash = v.firstIndex(of: "/") else { continue }
-            inputs.append(.reference(framework: String(v[..<slash]), code: String(v[v.index(after: slash)...])))
-        }
-        inputs += try ReferentialAlignment.parseCodes(form["alignCodes"], field: "alignment")
-        let keep = Set(form.values["keep"] ?? [])
-        inputs += current.filter { keep.contains($0.targetUrl) }.map(AlignmentInput.object)
-        return try ReferentialAlignment(services: services).resolve(inputs)
-    }
-
+    /// `/trainer/badges/{id}/alignment`: the badge class's competencies, in the picker.
     func alignmentPage(
         _ env: Env, badgeID: String, form: WebForm? = nil, error: String? = nil, saved: Bool = false
     ) async throws -> Response {
         let (b, issuer) = try await badge(badgeID, for: env.user)
         var data: [String: Any] = [
             "badge": badgeSummary(b, issuer),
-            "picker": try alignmentPicker(env, form: form, current: b.alignment, error: error),
+            "picker": try picker.data(env, form: form, current: b.alignment, error: error),
             "refCSS": StaticAssets.href("referentials.css"), "count": b.alignment.count,
             "l": [
                 "title": env.text("Compétences du badge", "Badge competencies"),
@@ -291,13 +229,14 @@ extension WebController {
             status: error == nil ? .ok : .unprocessableContent, data)
     }
 
+    /// Replaces the badge class's alignment with the one the picker posted.
     func saveAlignment(_ env: Env, _ request: Request, _ context: AppRequestContext, badgeID: String) async throws
         -> Response
     {
         let form = try await self.form(request, context, env)
         let (b, _) = try await badge(badgeID, for: env.user)
         do {
-            let alignment = try alignment(from: form, current: b.alignment)
+            let alignment = try picker.alignment(from: form, current: b.alignment)
             _ = try await services.issuing.replaceAlignment(badgeID: b.id, alignment, actor: env.user.id)
         } catch let e as ServiceError where e.kind == .invalid {
             return try await alignmentPage(
