@@ -64,6 +64,9 @@ func buildRouter(_ services: ServerServices, options: RouteTableOptions) -> Rout
     TrainerPages(services: services).addRoutes(to: routes)
     BatchPages(services: services).addRoutes(to: routes)
     WebController(services: services, hasher: hasher).addRoutes(to: routes)
+    ReferentialPages(services: services).addRoutes(to: routes)
+    BackpackPages(services: services).addRoutes(to: routes)
+    BadgeConnectPages(services: services).addRoutes(to: routes)
     return router
 }
 

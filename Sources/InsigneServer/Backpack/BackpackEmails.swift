@@ -36,9 +36,40 @@ struct BackpackEmails: Sendable {
         return out
     }
 
+    /// What adding an address did: recorded, with the confirmation token to send, or refused (the learner's
+    /// mistake, shown on the form; not an error of the service).
+    enum AddOutcome: Equatable {
+        case added(token: String)
+        case refused(Refusal)
+    }
+
     /// Why an address cannot be added.
-    enum Refusal: Error, Equatable {
+    enum Refusal: Equatable {
         case malformed, primary, alreadyYours, takenByAnother, tooMany
+
+        /// The reason in both languages, as the form shows it.
+        var message: LocalizedText {
+            switch self {
+            case .malformed: LocalizedText(fr: "Adresse électronique invalide.", en: "Invalid email address.")
+            case .primary:
+                LocalizedText(fr: "C'est déjà votre adresse principale.", en: "This is already your main address.")
+            case .alreadyYours:
+                LocalizedText(
+                    fr: "Cette adresse est déjà confirmée sur votre compte.",
+                    en: "This address is already confirmed on your account.")
+            case .takenByAnother:
+                LocalizedText(
+                    fr: "Cette adresse est déjà rattachée à un autre compte : elle ne peut pas être ajoutée.",
+                    en: "This address already belongs to another account: it cannot be added.")
+            case .tooMany:
+                LocalizedText(
+                    fr:
+                        "Vous avez atteint le nombre maximal d'adresses (\(BackpackEmails.maxAddresses)) : retirez-en une d'abord.",
+                    en:
+                        "You have reached the maximum number of addresses (\(BackpackEmails.maxAddresses)): remove one first."
+                )
+            }
+        }
     }
 
     /// The stored form of a confirmation token.
@@ -47,18 +78,18 @@ struct BackpackEmails: Sendable {
     /// Records an unverified address and returns its confirmation token (stored hashed). A pending claim of the
     /// same address by another account is replaced (claims prove nothing until confirmed); a verified one, or
     /// another account's primary address, refuses.
-    func add(_ raw: String, to account: AccountRecord, now: Date = Date()) async throws -> Result<String, Refusal> {
+    func add(_ raw: String, to account: AccountRecord, now: Date = Date()) async throws -> AddOutcome {
         let email = EmailNormalization.normalize(raw)
-        guard Validation.isEmail(email) else { return .failure(.malformed) }
-        if let p = account.email, EmailNormalization.normalize(p) == email { return .failure(.primary) }
+        guard Validation.isEmail(email) else { return .refused(.malformed) }
+        if let p = account.email, EmailNormalization.normalize(p) == email { return .refused(.primary) }
         let token = try SecureRandom.hex(byteCount: 32)
         let outcome = try await db.addLearnerEmail(
             email, accountID: account.id, tokenHash: Self.hash(token), maxAddresses: Self.maxAddresses, now: now)
         switch outcome {
-        case .added: return .success(token)
-        case .alreadyYours: return .failure(.alreadyYours)
-        case .takenByAnother: return .failure(.takenByAnother)
-        case .tooMany: return .failure(.tooMany)
+        case .added: return .added(token: token)
+        case .alreadyYours: return .refused(.alreadyYours)
+        case .takenByAnother: return .refused(.takenByAnother)
+        case .tooMany: return .refused(.tooMany)
         }
     }
 

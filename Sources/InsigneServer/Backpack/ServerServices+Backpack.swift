@@ -44,15 +44,30 @@ public struct BackpackImport: Sendable {
     public var report: VerificationReport
 }
 
-/// Why an import was refused (a verdict on the badge, not a failure of the service).
-public struct BackpackImportError: BilingualError, Equatable {
-    /// Kinds: the badge is for someone else, or it does not verify.
-    public enum Kind: String, Sendable { case recipientMismatch, invalidBadge }
-    public var kind: Kind
-    /// The verifier's outcome (raw value).
-    public var outcome: String
-    public var messageFR: String
-    public var messageEN: String
+/// What verifying a badge for the backpack decided: kept (stored or updated), or refused with the verifier's
+/// outcome and the reason to show; a verdict on the badge, not a failure of the service.
+enum BackpackVerdict: Sendable {
+    case kept(BackpackImport)
+    case refused(outcome: String, reason: ServiceError)
+}
+
+extension ServiceError {
+    /// An import refused because the badge was awarded to an address the learner has not confirmed (422; field
+    /// `recipient`, which Badge Connect answers as `RECIPIENT_PROFILE_MISMATCH`).
+    static var backpackRecipientMismatch: ServiceError {
+        ServiceError(
+            .unprocessable, field: "recipient",
+            fr:
+                "Ce badge a été attribué à une autre adresse que les vôtres (ajoutez et confirmez d'abord cette adresse).",
+            en: "This badge was awarded to an address that is not one of yours (add and confirm that address first).")
+    }
+
+    /// An import refused because the badge does not verify (422).
+    static func backpackInvalidBadge(_ report: VerificationReport) -> ServiceError {
+        ServiceError(
+            .unprocessable, fr: "Ce badge ne peut pas être vérifié : " + report.summary.fr,
+            en: "This badge does not verify: " + report.summary.en)
+    }
 }
 
 extension ServerServices {
@@ -101,33 +116,43 @@ extension ServerServices {
     }
 
     /// Verifies a badge and keeps it in the learner's backpack. The recipient must be one of the learner's verified
-    /// addresses and the badge must verify (revoked or expired badges are kept, with their state); otherwise
-    /// `BackpackImportError` and nothing is stored. A badge already there (same assertion id) is updated.
+    /// addresses and the badge must verify (revoked or expired badges are kept, with their state); otherwise a 422
+    /// `ServiceError` (`backpackRecipientMismatch`, `backpackInvalidBadge`) and nothing is stored. A badge already
+    /// there (same assertion id) is updated.
     public func importToBackpack(
         learnerID: String, input: VerificationInput, source: BackpackBadgeRecord.Source, originalData: Data? = nil,
         originalType: String? = nil, now: Date = Date()
     ) async throws -> BackpackImport {
+        let verdict = try await keepInBackpack(
+            learnerID: learnerID, input: input, source: source, originalData: originalData,
+            originalType: originalType, now: now)
+        switch verdict {
+        case .kept(let imported): return imported
+        case .refused(_, let reason): throw reason
+        }
+    }
+
+    /// Verifies a badge for the learner's backpack and stores it when it may be kept (see `importToBackpack`).
+    func keepInBackpack(
+        learnerID: String, input: VerificationInput, source: BackpackBadgeRecord.Source, originalData: Data?,
+        originalType: String?, now: Date
+    ) async throws -> BackpackVerdict {
         let emails = try await learnerEmails(accountID: learnerID)
         let first = await verifier.verify(input, options: VerificationOptions(now: now))
         guard let document = first.assertionDocument, let assertion = try? Assertion(document: document) else {
-            throw Self.invalid(first)
+            return Self.invalid(first)
         }
         let recipient = assertion.recipient
         // The same rule as every verifier surface: the address as stored, or its normalised form.
         let match = emails.first { RecipientIdentifier(value: $0).match(recipient) != nil }
         guard let match else {
-            throw BackpackImportError(
-                kind: .recipientMismatch, outcome: VerificationOutcome.recipientMismatch.rawValue,
-                messageFR:
-                    "Ce badge a été attribué à une autre adresse que les vôtres (ajoutez et confirmez d'abord cette adresse).",
-                messageEN:
-                    "This badge was awarded to an address that is not one of yours (add and confirm that address first)."
-            )
+            return .refused(
+                outcome: VerificationOutcome.recipientMismatch.rawValue, reason: .backpackRecipientMismatch)
         }
         let report = await verifier.verify(
             input, options: VerificationOptions(now: now, recipient: RecipientIdentifier(value: match)))
         let kept: Set<VerificationOutcome> = [.valid, .revoked, .expired]
-        guard kept.contains(report.outcome), let doc = report.assertionDocument else { throw Self.invalid(report) }
+        guard kept.contains(report.outcome), let doc = report.assertionDocument else { return Self.invalid(report) }
         let summary = report.assertion
         let fresh = BackpackBadgeRecord(
             id: UUID().uuidString.lowercased(), learnerID: learnerID, source: source, assertionID: assertion.id,
@@ -136,7 +161,7 @@ extension ServerServices {
             outcome: report.outcome.rawValue, reportJSON: report.json.encodedString(), verifiedAt: now, createdAt: now,
             updatedAt: now)
         let record = try await db.keepBackpackBadge(fresh, now: now)
-        return BackpackImport(record: record.0, updated: record.1, report: report)
+        return .kept(BackpackImport(record: record.0, updated: record.1, report: report))
     }
 
     /// Verifies a stored badge again (from its JWS, or its hosted URL) and records the new state.
@@ -156,18 +181,18 @@ extension ServerServices {
         } else {
             input = .text(r.assertionJSON)
         }
-        do {
-            return try await importToBackpack(learnerID: learnerID, input: input, source: r.source, now: now).record
-        } catch let e as BackpackImportError {
+        let verdict = try await keepInBackpack(
+            learnerID: learnerID, input: input, source: r.source, originalData: nil, originalType: nil, now: now)
+        switch verdict {
+        case .kept(let imported): return imported.record
+        case .refused(let outcome, _):
             // Keep the badge, with the new (failed) state.
-            return try await db.recordBackpackBadgeState(r, outcome: e.outcome, now: now)
+            return try await db.recordBackpackBadgeState(r, outcome: outcome, now: now)
         }
     }
 
-    static func invalid(_ report: VerificationReport) -> BackpackImportError {
-        BackpackImportError(
-            kind: .invalidBadge, outcome: report.outcome.rawValue,
-            messageFR: "Ce badge ne peut pas être vérifié : " + report.summary.fr,
-            messageEN: "This badge does not verify: " + report.summary.en)
+    /// The refusal of a badge that does not verify.
+    static func invalid(_ report: VerificationReport) -> BackpackVerdict {
+        .refused(outcome: report.outcome.rawValue, reason: .backpackInvalidBadge(report))
     }
 }

@@ -215,8 +215,8 @@ extension BadgeConnectController {
             _ = try await services.importToBackpack(
                 learnerID: learner.id, input: .text(input), source: .badgeConnect, originalData: Data(input.utf8),
                 originalType: type)
-        } catch let e as BackpackImportError {
-            let text = e.kind == .recipientMismatch ? "RECIPIENT_PROFILE_MISMATCH" : "INVALID_BADGE"
+        } catch let e as ServiceError where e.kind == .unprocessable {
+            let text = e.field == "recipient" ? "RECIPIENT_PROFILE_MISMATCH" : "INVALID_BADGE"
             throw BadgeConnectFailure(status: .badRequest, statusText: text, message: e.messageEN)
         }
         return Self.envelope(.ok, "OK")

@@ -5,7 +5,7 @@ import InsigneStore
 import OpenBadges
 
 /// The Badge Connect 2.1 provider: manifest, RFC 7591 registration, token and revocation endpoints, and the API
-/// under `/ims/ob/v2p1` (the consent page and `/backpack/apps` are in `WebController+BadgeConnect.swift`).
+/// under `/ims/ob/v2p1` (the consent page and `/backpack/apps` are `BadgeConnectPages`).
 ///
 /// TLS policy: Insigne speaks plain HTTP behind a TLS-terminating proxy. When the public URL is `https`, every
 /// Badge Connect request must carry `X-Forwarded-Proto: https` (set by the proxy), else it gets `421 Misdirected

@@ -251,7 +251,7 @@ struct Portfolio: Sendable {
                 "tags": p.tags.map { ["framework": $0.frameworkID, "code": $0.competencyIDNumber] },
             ]
             if let blob = p.blob {
-                let name = "files/\(i.id)-\(Self.safeFileName(i.fileName ?? "fichier", mediaType: blob.mediaType))"
+                let name = "files/\(i.id)-\(FileNames.safe(i.fileName ?? "fichier", mediaType: blob.mediaType))"
                 fileEntries[blob.sha256] = fileEntries[blob.sha256] ?? name
                 d["file"] =
                     [
@@ -295,20 +295,5 @@ struct Portfolio: Sendable {
                     ["label": l.label, "createdAt": date(l.createdAt), "revokedAt": date(l.revokedAt)]
                 }))
         return PersonalDataPart(entries: entries, auditSubjects: pieces.map(\.item.id))
-    }
-
-    /// A file name safe in an archive: letters, digits, dot, dash, underscore; the sniffed extension.
-    static func safeFileName(_ name: String, mediaType: String) -> String {
-        var base = ""
-        for ch in (name as NSString).deletingPathExtension.folding(options: .diacriticInsensitive, locale: nil) {
-            if ch.isASCII, ch.isLetter || ch.isNumber || ch == "-" || ch == "_" {
-                base.append(ch)
-            } else if !base.hasSuffix("_") {
-                base.append("_")
-            }
-        }
-        base = String(base.prefix(60))
-        if base.isEmpty || base == "_" { base = "fichier" }
-        return base + "." + MediaSniffer.fileExtension(mediaType)
     }
 }

@@ -120,24 +120,6 @@ extension WebController {
 
     // MARK: - Helpers
 
-    /// Renders a portfolio or review page: `en` tells the template which language to show.
-    func renderPortfolio(
-        _ template: String, _ env: Env, title: String, status: HTTPResponse.Status = .ok, _ data: [String: Any] = [:],
-        cookies: [String] = []
-    ) -> Response {
-        var d = data
-        d["en"] = env.english
-        d["portfolioCSS"] = StaticAssets.href("portfolio.css")
-        d["portfolioJS"] = StaticAssets.href("portfolio.js")
-        return render(template, env, title: title, status: status, d, cookies: cookies)
-    }
-
-    /// The signed-in learner; anyone else gets the 404 page (these pages are not theirs).
-    func learner(_ env: Env) throws -> AccountRecord {
-        guard let a = env.account, a.role == .learner, a.erasedAt == nil else { throw PageError.notFound() }
-        return a
-    }
-
     /// One of the learner's own pieces; 404 otherwise, 409-like message when it may no longer change.
     func ownPiece(_ env: Env, _ id: String, editable: Bool) async throws -> Portfolio.Piece {
         let me = try learner(env)
@@ -668,7 +650,7 @@ extension WebController {
     static func evidenceFileResponse(
         _ bytes: [UInt8], item: EvidenceItemRecord, mediaType: String, cacheControl: String
     ) -> Response {
-        let name = Portfolio.safeFileName(item.fileName ?? "fichier", mediaType: mediaType)
+        let name = FileNames.safe(item.fileName ?? "fichier", mediaType: mediaType)
         let disposition = MediaSniffer.isInline(mediaType) ? "inline" : "attachment"
         return HTTP.bytes(
             bytes, contentType: mediaType,
@@ -724,7 +706,7 @@ extension WebController {
         if i.kind == .file, let b = found.blob {
             data["file"] =
                 [
-                    "name": Portfolio.safeFileName(i.fileName ?? "fichier", mediaType: b.mediaType),
+                    "name": FileNames.safe(i.fileName ?? "fichier", mediaType: b.mediaType),
                     "type": b.mediaType, "size": Self.byteSize(b.size, env),
                     "url": "/public-evidence/\(token)/file",
                 ] as [String: Any]

@@ -122,6 +122,29 @@ extension PageFeature {
         ]
     }
 
+    // MARK: - Learners' pages
+
+    /// The signed-in learner; anyone else gets the 404 page (these pages are not theirs).
+    func learner(_ env: Env) throws -> AccountRecord {
+        guard let a = env.account, a.role == .learner, a.erasedAt == nil else { throw PageError.notFound() }
+        return a
+    }
+
+    /// Renders a learner-facing page (portfolio, review, backpack) with the portfolio's look: `en` tells the
+    /// template which language to show.
+    func renderPortfolio(
+        _ template: String, _ env: Env, title: String, status: HTTPResponse.Status = .ok, _ data: [String: Any] = [:],
+        cookies: [String] = []
+    ) -> Response {
+        var d = data
+        d["en"] = env.english
+        d["portfolioCSS"] = StaticAssets.href("portfolio.css")
+        d["portfolioJS"] = StaticAssets.href("portfolio.js")
+        return render(template, env, title: title, status: status, d, cookies: cookies)
+    }
+
+    // MARK: - Settings
+
     /// Browser sessions.
     var sessions: WebSessionStore { WebSessionStore(db: services.db) }
     /// True when cookies must be `Secure` (the service is published over https).

@@ -10,9 +10,6 @@ struct WebController: PageFeature {
 
     /// Adds the pages still written as extensions of this type.
     func addRoutes(to routes: AppRoutes) {
-        addReferentialPages(to: routes)
         addPortfolioPages(to: routes)
-        addBackpackPages(to: routes)
-        addBadgeConnectPages(to: routes)
     }
 }

@@ -6,10 +6,15 @@ import OpenBadges
 
 /// A validated authorisation request (RFC 6749 §4.1.1 with PKCE S256, Badge Connect 2.1 §4.4).
 struct AuthorizationRequest: Sendable {
+    /// The registered client.
     var client: OAuthClientRecord
+    /// One of its registered redirect URIs.
     var redirectURI: String
+    /// The client's opaque state, returned as is.
     var state: String?
+    /// The scopes asked for, within those registered.
     var scopes: [String]
+    /// The PKCE S256 code challenge.
     var challenge: String
 
     /// Where the browser goes back to, with `extra` parameters and the state.
@@ -19,12 +24,15 @@ struct AuthorizationRequest: Sendable {
 }
 
 /// The learner's side of Badge Connect: the consent page (`/oauth/authorize`) and the list of connected
-/// applications (`/backpack/apps`), where access is withdrawn.
-extension WebController {
+/// applications (`/backpack/apps`), where access is withdrawn. The API itself is `BadgeConnectController`.
+struct BadgeConnectPages: PageFeature {
+    let services: ServerServices
+
+    /// Clients, consents and tokens.
     var oauthStore: OAuthStore { OAuthStore(db: services.db) }
 
     /// Adds the consent and connected-applications pages to their route groups.
-    func addBadgeConnectPages(to routes: AppRoutes) {
+    func addRoutes(to routes: AppRoutes) {
         routes.publicPages.get("/oauth/authorize") { req, ctx in
             let env = ctx.env
             return try await authorize(env, req) { req.uri.queryParameters.get($0) }
@@ -44,6 +52,7 @@ extension WebController {
         }
     }
 
+    /// A consent posted without a session (it expired while the page was open).
     var sessionExpired: PageError {
         PageError(
             status: .forbidden, fr: "Votre session a expiré : reconnectez-vous puis recommencez depuis l'application.",
@@ -148,6 +157,7 @@ extension WebController {
         }
     }
 
+    /// The consent page: which application asks, for what, and where the browser goes back.
     func consentPage(_ env: Env, _ request: Request, _ auth: AuthorizationRequest) -> Response {
         let metadata = (try? JSONValue(parsing: Array(auth.client.metadataJSON.utf8))) ?? [:]
         let clientURI = metadata["client_uri"]?.stringValue ?? ""

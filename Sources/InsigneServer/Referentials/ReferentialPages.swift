@@ -5,10 +5,13 @@ import Hummingbird
 import InsigneStore
 
 /// The trainers' referential pages: list and import, one framework (tree, exports, badge generation), and the
-/// alignment picker (badge creation and `/trainer/badges/{id}/alignment`).
-extension WebController {
+/// alignment of one badge class (`/trainer/badges/{id}/alignment`, with `AlignmentPicker`). The public pages and
+/// exports are `ReferentialController`.
+struct ReferentialPages: PageFeature {
+    let services: ServerServices
+
     /// Adds the trainers' referential pages to their route groups.
-    func addReferentialPages(to routes: AppRoutes) {
+    func addRoutes(to routes: AppRoutes) {
         routes.staffPages.get("/trainer/referentials") { req, ctx in try await referentialsPage(ctx.env) }
         routes.staffPages.post("/trainer/referentials") { req, ctx in try await importReferential(ctx.env, req, ctx) }
         routes.staffPages.get("/trainer/referentials/{fw}") { req, ctx in
@@ -27,10 +30,9 @@ extension WebController {
         }
     }
 
-    var referentialDocuments: ReferentialDocuments { ReferentialDocuments(urls: services.urls) }
-
     // MARK: - List and import
 
+    /// `/trainer/referentials`: the frameworks and the import form, with the last import's summary or refusal.
     func referentialsPage(
         _ env: Env, summary: FrameworkImportSummary? = nil, error: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
@@ -77,6 +79,7 @@ extension WebController {
             "referentials.trainer-list", env, title: env.text("Référentiels", "Referentials"), status: status, data)
     }
 
+    /// Imports (or re-imports) a Moodle CSV or Insigne JSON framework.
     func importReferential(_ env: Env, _ request: Request, _ context: AppRequestContext) async throws -> Response {
         let form = try await self.form(request, context, env)
         guard let importer = Access.frameworkImporter(env.user) else { throw PageError.forbidden() }
@@ -109,6 +112,7 @@ extension WebController {
 
     // MARK: - One framework
 
+    /// The framework's items as a tree for the template.
     func trainerTree(_ items: [CompetencyRecord], parent: String?) -> [[String: Any]] {
         items.filter { $0.parentIDNumber == parent }.map { c in
             let children = trainerTree(items, parent: c.idNumber)
@@ -116,6 +120,7 @@ extension WebController {
         }
     }
 
+    /// One framework: its tree, exports and the form creating one badge per competency.
     func referentialPage(
         _ env: Env, id: String, outcome: ReferentialBadgeGenerator.Outcome? = nil, error: String? = nil,
         status: HTTPResponse.Status = .ok
@@ -174,6 +179,7 @@ extension WebController {
         return render("referentials.trainer-referential", env, title: f.shortName, status: status, data)
     }
 
+    /// Creates one badge class per item of the chosen level, for an issuer the trainer acts for.
     func generateBadges(_ env: Env, _ request: Request, _ context: AppRequestContext, id: String) async throws
         -> Response
     {
@@ -194,13 +200,19 @@ extension WebController {
         }
     }
 
+    // MARK: - Alignment of one badge class
+
+    /// The competency picker of the alignment form.
+    var picker: AlignmentPicker { AlignmentPicker(services: services) }
+
+    /// `/trainer/badges/{id}/alignment`: the badge class's competencies, in the picker.
     func alignmentPage(
         _ env: Env, badgeID: String, form: WebForm? = nil, error: String? = nil, saved: Bool = false
     ) async throws -> Response {
         let (b, issuer) = try await badge(badgeID, for: env.user)
         var data: [String: Any] = [
             "badge": badgeSummary(b, issuer),
-            "picker": try AlignmentPicker(services: services).data(env, form: form, current: b.alignment, error: error),
+            "picker": try picker.data(env, form: form, current: b.alignment, error: error),
             "refCSS": StaticAssets.href("referentials.css"), "count": b.alignment.count,
             "l": [
                 "title": env.text("Compétences du badge", "Badge competencies"),
@@ -217,13 +229,14 @@ extension WebController {
             status: error == nil ? .ok : .unprocessableContent, data)
     }
 
+    /// Replaces the badge class's alignment with the one the picker posted.
     func saveAlignment(_ env: Env, _ request: Request, _ context: AppRequestContext, badgeID: String) async throws
         -> Response
     {
         let form = try await self.form(request, context, env)
         let (b, _) = try await badge(badgeID, for: env.user)
         do {
-            let alignment = try AlignmentPicker(services: services).alignment(from: form, current: b.alignment)
+            let alignment = try picker.alignment(from: form, current: b.alignment)
             _ = try await services.issuing.replaceAlignment(badgeID: b.id, alignment, actor: env.user.id)
         } catch let e as ServiceError where e.kind == .invalid {
             return try await alignmentPage(
