@@ -60,5 +60,8 @@ func buildRouter(_ services: ServerServices, options: RouteTableOptions) -> Rout
     BadgeConnectController(services: services).addRoutes(to: routes)
     AdminAPIController(services: services).addRoutes(to: routes)
     web.addRoutes(to: routes)
+    PortfolioPages(services: services, hasher: options.hasher ?? .shared).addRoutes(to: routes)
+    ReviewPages(services: services).addRoutes(to: routes)
+    PersonalDataPages(services: services, hasher: options.hasher ?? .shared).addRoutes(to: routes)
     return router
 }

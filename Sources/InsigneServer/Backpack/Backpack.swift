@@ -93,7 +93,7 @@ struct Backpack: Sendable {
         for (n, e) in entries.enumerated() {
             let stem =
                 String(format: "badges/%02d-", n + 1)
-                + String(Portfolio.safeFileName(e.badgeName, mediaType: "image/png").dropLast(".png".count))
+                + String(FileNames.safe(e.badgeName, mediaType: "image/png").dropLast(".png".count))
             var item: [String: JSONValue] = [
                 "name": .string(e.badgeName), "issuer": .string(e.issuerName), "assertionId": .string(e.assertionID),
                 "state": .string(Self.state(e.outcome).code), "json": .string(stem + ".json"),

@@ -224,7 +224,7 @@ extension WebController {
     }
 
     func badgeFile(_ e: BackpackEntry, file: String, download: Bool) async throws -> Response {
-        let stem = String(Portfolio.safeFileName(e.badgeName, mediaType: "image/png").dropLast(".png".count))
+        let stem = String(FileNames.safe(e.badgeName, mediaType: "image/png").dropLast(".png".count))
         let bytes: [UInt8]?
         let type: String
         switch file {

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import InsigneStore
 import MultipartParsing
+import OpenBadgesCrypto
 
 /// A feature that answers HTML pages (trainer, sign-in, portfolio, review, backpack, Badge Connect consent,
 /// referential pages): the shared page machinery — layout rendering, forms with CSRF check, redirects, error pages
@@ -120,4 +121,49 @@ extension PageFeature {
     var secureCookies: Bool { services.configuration.publicURL.lowercased().hasPrefix("https://") }
     /// Rows per page of the paged lists.
     static var pageSize: Int { 25 }
+}
+
+// MARK: - Learners' pages and password forms
+
+extension PageFeature {
+    /// Renders a learner-side page (portfolio, review, backpack): `en` tells the template which language to show,
+    /// with the portfolio style sheet and script.
+    func renderPortfolio(
+        _ template: String, _ env: Env, title: String, status: HTTPResponse.Status = .ok, _ data: [String: Any] = [:],
+        cookies: [String] = []
+    ) -> Response {
+        var d = data
+        d["en"] = env.english
+        d["portfolioCSS"] = StaticAssets.href("portfolio.css")
+        d["portfolioJS"] = StaticAssets.href("portfolio.js")
+        return render(template, env, title: title, status: status, d, cookies: cookies)
+    }
+
+    /// The signed-in learner; anyone else gets the 404 page (these pages are not theirs).
+    func learner(_ env: Env) throws -> AccountRecord {
+        guard let a = env.account, a.role == .learner, a.erasedAt == nil else { throw PageError.notFound() }
+        return a
+    }
+
+    /// 503 with `Retry-After` when too many password hashes are already waiting.
+    func busyPage(_ env: Env) -> Response {
+        var response = errorPage(
+            env, status: .serviceUnavailable,
+            message: env.text(
+                "Le service est très sollicité : réessayez dans quelques secondes.",
+                "The service is very busy: try again in a few seconds."))
+        response.headers[.retryAfter] = "2"
+        return response
+    }
+
+    /// The cookie carrying the CSRF token of forms shown before any session (sign-in, invitation).
+    static var loginCSRFCookie: String { "insigne_login_csrf" }
+
+    /// A token for forms shown before any session (the sign-in form's cookie), and the cookie to set.
+    func preSessionToken(_ request: Request) throws -> (String, [String]) {
+        let token = request.cookies[Self.loginCSRFCookie]?.value ?? ""
+        if token.count == 64 { return (token, []) }
+        let fresh = try SecureRandom.hex(byteCount: 32)
+        return (fresh, [WebSecurity.cookie(Self.loginCSRFCookie, fresh, maxAge: nil, secure: secureCookies)])
+    }
 }

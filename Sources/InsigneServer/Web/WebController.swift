@@ -54,7 +54,6 @@ struct WebController: PageFeature {
             try await revoke(ctx.env, req, ctx, id: ctx.parameters.get("id") ?? "")
         }
         addReferentialPages(to: routes)
-        addPortfolioPages(to: routes)
         addBackpackPages(to: routes)
         addBadgeConnectPages(to: routes)
     }
