@@ -4,6 +4,7 @@ import InsigneStore
 /// The review of learners' evidence by trainers: who may see a learner, and recording a decision on a piece. Each
 /// is one call of `AppDatabase+Review.swift`; the pages are `ReviewPages`.
 struct Review: Sendable {
+    /// The database.
     let db: AppDatabase
 
     /// True when this account may see this learner: administrators always; staff when the learner is enrolled
