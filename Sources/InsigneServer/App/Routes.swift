@@ -63,10 +63,12 @@ func buildRouter(_ services: ServerServices, options: RouteTableOptions) -> Rout
     signIn.addRoutes(to: routes)
     TrainerPages(services: services).addRoutes(to: routes)
     BatchPages(services: services).addRoutes(to: routes)
-    WebController(services: services, hasher: hasher).addRoutes(to: routes)
     ReferentialPages(services: services).addRoutes(to: routes)
     BackpackPages(services: services).addRoutes(to: routes)
     BadgeConnectPages(services: services).addRoutes(to: routes)
+    PortfolioPages(services: services, hasher: hasher).addRoutes(to: routes)
+    ReviewPages(services: services).addRoutes(to: routes)
+    PersonalDataPages(services: services, hasher: hasher).addRoutes(to: routes)
     return router
 }
 

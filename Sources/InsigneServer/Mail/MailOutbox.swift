@@ -23,7 +23,7 @@ struct MailOutbox: Sendable {
     @discardableResult
     func send(_ message: Message, from host: String, now: Date = Date()) throws -> String {
         guard Validation.isEmail(message.to) else {
-            throw EvidenceFiles.Failure(operation: "address", errno: EINVAL)
+            throw EvidenceFiles.failure("address", EINVAL)
         }
         try EvidenceFiles.makePrivateDirectory(directory.path)
         let stamp = WebDates.fileStamp(now)

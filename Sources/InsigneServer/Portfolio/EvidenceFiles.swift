@@ -57,26 +57,26 @@ struct EvidenceFiles: Sendable {
     static func writePrivateFile(_ bytes: [UInt8], to final: String, directory dir: String) throws {
         let temp = dir + "/.tmp-" + (try SecureRandom.hex(byteCount: 8))
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw Failure(operation: "open", errno: errno) }
+        guard fd >= 0 else { throw Self.failure("open", errno) }
         var ok = false
         defer {
             if !ok { unlink(temp) }
         }
         do {
             defer { close(fd) }
-            guard fchmod(fd, 0o600) == 0 else { throw Failure(operation: "fchmod", errno: errno) }
+            guard fchmod(fd, 0o600) == 0 else { throw Self.failure("fchmod", errno) }
             var written = 0
             while written < bytes.count {
                 let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw Failure(operation: "write", errno: errno)
+                    throw Self.failure("write", errno)
                 }
                 written += n
             }
-            guard fsync(fd) == 0 else { throw Failure(operation: "fsync", errno: errno) }
+            guard fsync(fd) == 0 else { throw Self.failure("fsync", errno) }
         }
-        guard rename(temp, final) == 0 else { throw Failure(operation: "rename", errno: errno) }
+        guard rename(temp, final) == 0 else { throw Self.failure("rename", errno) }
         ok = true
         let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dfd >= 0 {
@@ -86,14 +86,25 @@ struct EvidenceFiles: Sendable {
     }
 
     static func makePrivateDirectory(_ path: String) throws {
-        if mkdir(path, 0o700) != 0, errno != EEXIST { throw Failure(operation: "mkdir", errno: errno) }
+        if mkdir(path, 0o700) != 0, errno != EEXIST { throw Self.failure("mkdir", errno) }
         _ = chmod(path, 0o700)
     }
 
-    /// A file-system failure (the message never reaches a page: pages show a generic 500).
-    struct Failure: Error, CustomStringConvertible {
+    /// A file-system failure: a 500 whose message names nothing on disk; the system call and its error are the
+    /// underlying error (logged, never shown).
+    static func failure(_ operation: String, _ errno: Int32) -> ServiceError {
+        ServiceError(
+            .serverError, fr: "Erreur interne ; réessayez plus tard.", en: "Internal error; please try again later.",
+            underlying: SystemCallError(operation: operation, errno: errno))
+    }
+
+    /// The system call that failed and its `errno`.
+    struct SystemCallError: Error, CustomStringConvertible {
+        /// The call (`open`, `write`, `rename`…).
         var operation: String
+        /// Its `errno`.
         var errno: Int32
+        /// The call and the system's message, for the log.
         var description: String { "evidence file \(operation): \(String(cString: strerror(errno)))" }
     }
 }

@@ -4,7 +4,7 @@ import OpenBadges
 import OpenBadgesCrypto
 
 /// The learners' portfolios in the database and on disk: invitations, evidence and its tags, access rules, share
-/// links, review, coverage. Every change is one transaction of `AppDatabase+Portfolio.swift`; the personal-data
+/// links, coverage. Every change is one transaction of `AppDatabase+Portfolio.swift`; the personal-data
 /// export and erasure (`PersonalData/`) call this feature's part.
 struct Portfolio: Sendable {
     let db: AppDatabase
@@ -69,15 +69,6 @@ struct Portfolio: Sendable {
         try await db.issuers(ofLearner: learnerID)
     }
 
-    /// True when this account may see this learner: administrators always; staff when the learner is enrolled
-    /// with their issuer.
-    func maySeeLearner(_ account: AccountRecord, learnerID: String) async throws -> Bool {
-        guard account.erasedAt == nil else { return false }
-        if account.role == .admin { return true }
-        guard account.role == .staff, let mine = account.issuerID else { return false }
-        return try await db.isEnrolled(learnerID: learnerID, issuerID: mine)
-    }
-
     // MARK: - Evidence
 
     /// A piece with its tags and blob.
@@ -110,11 +101,6 @@ struct Portfolio: Sendable {
     /// sent back for changes returns to the issuer that examined it. Returns how many moved.
     func submitAll(learnerID: String, to issuerID: String?, now: Date = Date()) async throws -> Int {
         try await db.submitEvidence(learnerID: learnerID, to: issuerID, now: now)
-    }
-
-    /// Accepts a submitted piece, or asks for changes (comment required by the caller). False when not submitted.
-    func review(id: String, accept: Bool, comment: String?, reviewer: String, now: Date = Date()) async throws -> Bool {
-        try await db.recordReview(evidenceID: id, accept: accept, comment: comment, reviewer: reviewer, now: now)
     }
 
     // MARK: - Access

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import InsigneStore
 import MultipartParsing
+import OpenBadgesCrypto
 
 /// A feature that answers HTML pages (trainer, sign-in, portfolio, review, backpack, Badge Connect consent,
 /// referential pages): the shared page machinery — layout rendering, forms with CSRF check, redirects, error pages
@@ -166,5 +167,17 @@ extension PageFeature {
                 "The service is very busy: try again in a few seconds."))
         response.headers[.retryAfter] = "2"
         return response
+    }
+}
+
+// MARK: - Forms before a session
+
+extension PageFeature {
+    /// A token for forms shown before any session (the sign-in form's cookie), and the cookie to set.
+    func preSessionToken(_ request: Request) throws -> (String, [String]) {
+        let token = request.cookies[Self.loginCSRFCookie]?.value ?? ""
+        if token.count == 64 { return (token, []) }
+        let fresh = try SecureRandom.hex(byteCount: 32)
+        return (fresh, [WebSecurity.cookie(Self.loginCSRFCookie, fresh, maxAge: nil, secure: secureCookies)])
     }
 }

@@ -131,7 +131,7 @@ struct PageMiddleware: RouterMiddleware {
         }
         let e = ServiceError(error)
         if e.kind == .serverError {
-            context.logger.error("page \(request.uri.path): \(error)")
+            context.logger.error("page \(request.uri.path): \(e.underlying ?? error)")
         }
         return errorPage(env, e.status, e.fieldMessage(english: env.english))
     }

@@ -6,12 +6,20 @@ import OpenBadges
 import OpenBadgesCrypto
 
 /// The trainers' side of the portfolios: learners and invitations, the review queue, reviewing pieces, and
-/// awarding a badge with accepted pieces as its evidence. Staff and admin accounts only (learners are sent away
-/// by `page`). Staff see only the learners enrolled with their issuer, the invitations it sent and the pieces
-/// submitted to it (see `LearnerIssuerRecord`); anything else answers 404, as if it did not exist.
-extension WebController {
-    /// Adds the review pages to their route groups (called from `registerPortfolioPages`).
-    func addReviewPages(to routes: AppRoutes) {
+/// awarding a badge with accepted pieces as its evidence (`ReviewPages+Award.swift`). Staff and admin accounts only
+/// (the `staffPages` group sends learners away). Staff see only the learners enrolled with their issuer, the
+/// invitations it sent and the pieces submitted to it (see `LearnerIssuerRecord`); anything else answers 404, as if
+/// it did not exist.
+struct ReviewPages: PageFeature {
+    let services: ServerServices
+
+    /// The portfolio service (pieces, invitations).
+    var portfolio: Portfolio { Portfolio(services: services) }
+    /// The review service (who may see a learner, recording a review).
+    var review: Review { Review(db: services.db) }
+
+    /// Adds the review pages to the trainers' route group.
+    func addRoutes(to routes: AppRoutes) {
         routes.staffPages.get("/trainer/learners") { req, ctx in try await learnersPage(ctx.env, form: nil, errors: [:])
         }
         routes.staffPages.post("/trainer/learners/invite") { req, ctx in try await invite(ctx.env, req, ctx) }
@@ -36,13 +44,14 @@ extension WebController {
     /// A live learner account this reviewer may see (enrolled with their issuer; any for admin); 404 otherwise.
     func learnerAccount(_ id: String, for reviewer: AccountRecord) async throws -> AccountRecord {
         guard let a = try await services.db.liveLearner(id: id),
-            try await portfolio.maySeeLearner(reviewer, learnerID: a.id)
+            try await review.maySeeLearner(reviewer, learnerID: a.id)
         else { throw PageError.notFound() }
         return a
     }
 
     // MARK: - Learners and invitations
 
+    /// The learners this account may see, the invitations sent and the invitation form.
     func learnersPage(_ env: Env, form: WebForm?, errors: [String: String], invitationURL: String? = nil) async throws
         -> Response
     {
@@ -80,6 +89,7 @@ extension WebController {
             status: errors.isEmpty ? .ok : .unprocessableContent, data)
     }
 
+    /// Invites a learner by email: shows the invitation link to hand over.
     func invite(_ env: Env, _ request: Request, _ context: AppRequestContext) async throws -> Response {
         let form = try await self.form(request, context, env)
         let me = try reviewer(env)
@@ -120,6 +130,7 @@ extension WebController {
 
     // MARK: - Review queue
 
+    /// The learners with pieces waiting for review, oldest first.
     func reviewsPage(_ env: Env) async throws -> Response {
         let me = try reviewer(env)
         let scope: String? = me.role == .admin ? nil : (me.issuerID ?? "")
@@ -139,6 +150,7 @@ extension WebController {
 
     // MARK: - One learner
 
+    /// One learner: their submitted and reviewed pieces, and the form to award a badge citing accepted ones.
     func learnerPage(_ env: Env, _ request: Request, id: String, errors: [String: String], form: WebForm? = nil)
         async throws -> Response
     {
@@ -146,7 +158,7 @@ extension WebController {
         let learner = try await learnerAccount(id, for: me)
         let pieces = try await portfolio.pieces(learnerID: id, statuses: [.submitted, .accepted, .changesRequested])
             .filter { Access.maySee(me, submittedTo: $0.item.issuerID) }
-        let names = try await competencyNames()
+        let names = try await services.db.competencyNamesByCode()
         let issuers = try await allowedIssuers(me)
         let issuerIDs = issuers.map(\.id)
         let badgesList = try await services.db.badgeClasses(issuerIDs: issuerIDs)
@@ -178,7 +190,7 @@ extension WebController {
             "learner": ["id": learner.id, "name": learner.displayName, "email": learner.email ?? ""],
             "pieces": pieces.sorted { ($0.item.submittedAt ?? .distantPast) < ($1.item.submittedAt ?? .distantPast) }
                 .map { p -> [String: Any] in
-                    var d = pieceData(p, env, names: names)
+                    var d = EvidenceView.data(p, env, names: names)
                     d["underReview"] = p.item.status == .submitted
                     return d
                 },
@@ -214,6 +226,7 @@ extension WebController {
             data)
     }
 
+    /// Accepts a submitted piece or sends it back with a comment.
     func reviewPiece(_ env: Env, _ request: Request, _ context: AppRequestContext, id: String) async throws -> Response
     {
         let form = try await self.form(request, context, env)
@@ -241,7 +254,7 @@ extension WebController {
             }
         }
         guard
-            try await portfolio.review(
+            try await review.record(
                 id: id, accept: accept, comment: comment.isEmpty ? nil : String(comment.prefix(2000)), reviewer: me.id)
         else {
             throw PageError(
@@ -249,140 +262,5 @@ extension WebController {
                 en: "This piece is not (or no longer) waiting for review.")
         }
         return redirect("/trainer/learners/\(learner.id)?reviewed=1")
-    }
-
-    // MARK: - Award
-
-    /// What an award from the portfolio will publish: decided once, shown on the preview, then signed as is.
-    struct PortfolioAwardPlan {
-        var badge: BadgeClassRecord
-        var issuer: IssuerRecord
-        /// The accepted pieces the trainer cited, oldest first.
-        var pieces: [Portfolio.Piece]
-        /// Public token of each cited piece the learner chose to publish with this badge class.
-        var tokens: [String: String]
-        /// The trainer's neutral description of the evidence (the only evidence text by default).
-        var note: String?
-        var narrative: String?
-
-        /// The cited pieces the learner chose to publish.
-        var published: [Portfolio.Piece] { pieces.filter { tokens[$0.item.id] != nil } }
-
-        /// The assertion's evidence: the neutral note, then each published piece with its public link. Nothing of
-        /// a piece the learner did not publish.
-        func evidence(base: String) -> [EvidenceRecord] {
-            var out: [EvidenceRecord] = []
-            if !pieces.isEmpty, let note { out.append(EvidenceRecord(narrative: note)) }
-            for p in published {
-                let i = p.item
-                out.append(
-                    EvidenceRecord(
-                        id: WebController.publicEvidenceURL(base: base, token: tokens[i.id]!), name: i.title,
-                        narrative: i.kind == .narrative ? i.narrative : nil, description: i.description,
-                        genre: i.genre))
-            }
-            return out
-        }
-    }
-
-    /// The URL of a published piece (`PublicURLs.publicEvidence`).
-    static func publicEvidenceURL(base: String, token: String) -> String {
-        PublicURLs(base: base).publicEvidence(token)
-    }
-
-    /// Without `confirm=1`, shows what will become public; with it, awards the badge.
-    func awardFromPortfolio(_ env: Env, _ request: Request, _ context: AppRequestContext, id: String) async throws
-        -> Response
-    {
-        let form = try await self.form(request, context, env)
-        let me = try reviewer(env)
-        let learner = try await learnerAccount(id, for: me)
-        let (badge, issuer) = try await self.badge(form["badge"], for: me)
-        guard let email = learner.email, !email.isEmpty else { throw PageError.notFound() }
-        let chosen = Set(form.values["evidence"] ?? [])
-        // Citable: this learner's accepted pieces that this account may see and that were examined for the badge's
-        // issuer (or, for a learner of the site, by an administrator).
-        let accepted = try await portfolio.pieces(learnerID: id, statuses: [.accepted]).filter {
-            chosen.contains($0.item.id) && Access.maySee(me, submittedTo: $0.item.issuerID)
-                && ($0.item.issuerID == nil || $0.item.issuerID == badge.issuerID)
-        }
-        var errors: [String: String] = [:]
-        if accepted.count != chosen.count {
-            errors["evidence"] = env.text(
-                "Seules les preuves acceptées de cette personne, examinées pour l'émetteur de ce badge, peuvent être jointes.",
-                "Only this person's accepted pieces, examined for this badge's issuer, can be attached.")
-        }
-        let narrative = form.optional("narrative")
-        if let n = narrative, n.count > 20000 {
-            errors["narrative"] = env.text("20 000 caractères au plus.", "20,000 characters at most.")
-        }
-        let note = form.optional("evidenceNote")
-        if let n = note, n.count > 1000 {
-            errors["evidenceNote"] = env.text("1 000 caractères au plus.", "1,000 characters at most.")
-        }
-        guard errors.isEmpty else { return try await learnerPage(env, request, id: id, errors: errors, form: form) }
-        let pieces = accepted.sorted { $0.item.createdAt < $1.item.createdAt }
-        let plan = PortfolioAwardPlan(
-            badge: badge, issuer: issuer, pieces: pieces,
-            tokens: try await services.db.publicationTokens(evidenceIDs: pieces.map(\.item.id), badgeClassID: badge.id),
-            note: note, narrative: narrative)
-        guard form["confirm"] == "1" else { return awardPreview(env, learner: learner, plan: plan, form: form) }
-        let nonce = String(form["nonce"].prefix(64))
-        let material = ([nonce, badge.id, id, narrative ?? "", note ?? ""] + accepted.map(\.item.id).sorted()).joined(
-            separator: "\u{1F}")
-        let awardRequest = AwardRequest(
-            badgeClassID: badge.id, recipientEmail: email, recipientName: learner.displayName, narrative: narrative,
-            evidence: plan.evidence(base: services.urls.base),
-            idempotencyKey: nonce.isEmpty ? nil : "portfolio:" + SHA256Digest.hexHash(Array(material.utf8)))
-        let (record, created) = try await services.issuing.award(awardRequest, actor: me.id)
-        if created {
-            try await services.db.recordPortfolioAward(
-                assertionID: record.id, actor: me.id,
-                detail:
-                    "learner \(id), evidence \(accepted.map(\.item.id).joined(separator: " ")), published \(plan.published.count)"
-            )
-        }
-        return redirect("/trainer/assertions/\(record.id)?awarded=1")
-    }
-
-    /// The confirmation page: in plain words, what anyone holding the badge will read, and what stays private.
-    func awardPreview(_ env: Env, learner: AccountRecord, plan: PortfolioAwardPlan, form: WebForm) -> Response {
-        let base = services.urls.base
-        let published: [[String: Any]] = plan.published.map { p in
-            let i = p.item
-            var parts = [env.text("son titre", "its title")]
-            if i.genre != nil { parts.append(env.text("sa nature", "its kind")) }
-            if i.description != nil { parts.append(env.text("sa description", "its description")) }
-            switch i.kind {
-            case .narrative: parts.append(env.text("son récit en entier", "its whole narrative"))
-            case .file: parts.append(env.text("son fichier", "its file"))
-            case .link: parts.append(env.text("son lien", "its link"))
-            }
-            return [
-                "title": i.title, "parts": parts.joined(separator: ", "),
-                "url": Self.publicEvidenceURL(base: base, token: plan.tokens[i.id]!),
-                "narrative": i.kind == .narrative ? (i.narrative ?? "") : "",
-                "isNarrative": i.kind == .narrative && !(i.narrative ?? "").isEmpty,
-                "genre": i.genre ?? "", "description": i.description ?? "",
-            ]
-        }
-        let unpublished = plan.pieces.filter { plan.tokens[$0.item.id] == nil }.map { ["title": $0.item.title] }
-        var hidden: [[String: String]] = [
-            ["name": "badge", "value": plan.badge.id], ["name": "nonce", "value": form["nonce"]],
-            ["name": "narrative", "value": plan.narrative ?? ""], ["name": "evidenceNote", "value": plan.note ?? ""],
-        ]
-        hidden += plan.pieces.map { ["name": "evidence", "value": $0.item.id] }
-        let data: [String: Any] = [
-            "learner": ["id": learner.id, "name": learner.displayName],
-            "badge": plan.badge.name, "issuer": plan.issuer.name,
-            "narrative": plan.narrative ?? "", "hasNarrative": plan.narrative != nil,
-            "note": plan.note ?? "", "hasNote": plan.note != nil && !plan.pieces.isEmpty,
-            "hasPieces": !plan.pieces.isEmpty,
-            "published": published, "hasPublished": !published.isEmpty,
-            "unpublished": unpublished, "hasUnpublished": !unpublished.isEmpty,
-            "hidden": hidden,
-        ]
-        return renderPortfolio(
-            "review.award-preview", env, title: env.text("Vérifier avant d'attribuer", "Check before awarding"), data)
     }
 }

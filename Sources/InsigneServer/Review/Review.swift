@@ -1,0 +1,23 @@
+import Foundation
+import InsigneStore
+
+/// The review of learners' evidence by trainers: who may see a learner, and recording a decision on a piece. Each
+/// is one call of `AppDatabase+Review.swift`; the pages are `ReviewPages`.
+struct Review: Sendable {
+    /// The database.
+    let db: AppDatabase
+
+    /// True when this account may see this learner: administrators always; staff when the learner is enrolled
+    /// with their issuer.
+    func maySeeLearner(_ account: AccountRecord, learnerID: String) async throws -> Bool {
+        guard account.erasedAt == nil else { return false }
+        if account.role == .admin { return true }
+        guard account.role == .staff, let mine = account.issuerID else { return false }
+        return try await db.isEnrolled(learnerID: learnerID, issuerID: mine)
+    }
+
+    /// Accepts a submitted piece, or asks for changes (comment required by the caller). False when not submitted.
+    func record(id: String, accept: Bool, comment: String?, reviewer: String, now: Date = Date()) async throws -> Bool {
+        try await db.recordReview(evidenceID: id, accept: accept, comment: comment, reviewer: reviewer, now: now)
+    }
+}
