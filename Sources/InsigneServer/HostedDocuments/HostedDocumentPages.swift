@@ -3,93 +3,9 @@ import HTTPTypes
 import Hummingbird
 import InsigneStore
 import OpenBadges
-import OpenBadgesCrypto
-
-// MARK: - Shared page machinery (layout context, dates)
-
-/// The public pages' shared machinery.
-///
-/// Every public page is a child of `Templates/layouts/public.mustache`
-/// (`{{<layouts.public}}{{$content}}…{{/content}}{{/layouts.public}}`), rendered by ``Renderer`` with a context built by ``Pages/layoutContext(request:english:title:)`` plus the page's own keys.
-enum Pages {
-    /// A value for a template, or `false` when absent (so that a section does not pick up an outer key of that name).
-    static func opt(_ value: Any?) -> Any { value ?? false }
-
-    /// Renders `template` (see ``Renderer``) as an HTML response (CSP from ``HTTP/html(_:status:)``).
-    static func render(_ template: String, _ context: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
-        switch Renderer.shared {
-        case .success(let renderer):
-            guard let html = renderer.render(template, context) else {
-                return HTTP.text("modèle introuvable / template not found: \(template)\n", status: .internalServerError)
-            }
-            return HTTP.html(html, status: status)
-        case .failure(let error):
-            FileHandle.standardError.write(Data("insigne: templates unreadable: \(error)\n".utf8))
-            return HTTP.text("modèles illisibles / templates unreadable\n", status: .internalServerError)
-        }
-    }
-
-    /// The keys `layouts/public.mustache` reads: `lang`, `title`, `cssHref`, `jsHref`, `switchHref`, `switchLabel`,
-    /// `switchLang`, `langQuery` and `l` (the layout's own strings).
-    static func layoutContext(request: Request, english: Bool, title: String) -> [String: Any] {
-        [
-            "lang": english ? "en" : "fr",
-            "title": title,
-            "cssHref": StaticAssets.href("insigne.css"),
-            "jsHref": StaticAssets.href("insigne.js"),
-            "switchHref": languageSwitchHref(request, to: english ? "fr" : "en"),
-            "switchLabel": english ? "Français" : "English",
-            "switchLang": english ? "fr" : "en",
-            "langQuery": english ? "?lang=en" : "?lang=fr",
-            "l": [
-                "skip": english ? "Skip to content" : "Aller au contenu",
-                "brandTagline": english ? "digital badges" : "badges numériques",
-                "navVerify": english ? "Verify a badge" : "Vérifier un badge",
-                "navReferentials": english ? "Competency frameworks" : "Référentiels",
-                "switchTitle": english ? "Lire cette page en français" : "Read this page in English",
-                "footer": english
-                    ? "Insigne issues and verifies Open Badges 2.0. No personal data is shown on public pages."
-                    : "Insigne délivre et vérifie des badges ouverts (Open Badges 2.0). Aucune donnée personnelle n'est affichée sur les pages publiques."
-                    ,
-            ] as [String: Any],
-        ]
-    }
-
-    /// The current path and query with `lang` set to `lang` (other parameters kept).
-    static func languageSwitchHref(_ request: Request, to lang: String) -> String {
-        var items: [URLQueryItem] = []
-        if let components = URLComponents(string: request.uri.description) {
-            items = (components.queryItems ?? []).filter { $0.name != "lang" }
-        }
-        items.append(URLQueryItem(name: "lang", value: lang))
-        return request.uri.path + "?"
-            + items.map { "\(queryEscape($0.name))=\(queryEscape($0.value ?? ""))" }.joined(separator: "&")
-    }
-
-    /// Percent-encodes a query component (unreserved characters kept).
-    static func queryEscape(_ s: String) -> String {
-        var allowed = CharacterSet.alphanumerics.intersection(
-            CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
-        allowed.insert(charactersIn: "-._~")
-        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
-    }
-
-    /// A short page with a title and a message (not found, errors).
-    static func message(
-        request: Request, english: Bool, title: String, text: String, status: HTTPResponse.Status
-    ) -> Response {
-        var c = layoutContext(request: request, english: english, title: title)
-        c["heading"] = title
-        c["text"] = text
-        c["homeLabel"] = english ? "Verify a badge" : "Vérifier un badge"
-        return render("layouts.message", c, status: status)
-    }
-}
-
-// MARK: - Public pages of hosted documents
 
 /// HTML pages for hosted documents when a browser asks (badge, assertion, issuer), with OpenGraph tags.
-struct PublicPages: Sendable {
+struct HostedDocumentPages: Sendable {
     let services: ServerServices
 
     /// The page for `path`, or nil to serve the JSON-LD document.
@@ -105,16 +21,8 @@ struct PublicPages: Sendable {
         }
     }
 
+    /// The public URLs of the documents.
     var urls: PublicURLs { services.urls }
-
-    func notFound(_ request: Request, english: Bool) -> Response {
-        Pages.message(
-            request: request, english: english, title: english ? "Not found" : "Page introuvable",
-            text: english
-                ? "Nothing is published at this address. Check the link you were given."
-                : "Rien n'est publié à cette adresse. Vérifiez le lien qui vous a été transmis.",
-            status: .notFound)
-    }
 
     /// Strings shared by the document pages.
     func strings(english: Bool) -> [String: Any] {
@@ -154,22 +62,6 @@ struct PublicPages: Sendable {
                 "details": "Détails",
                 "verifyHint": "Chacun peut vérifier que ce badge est authentique, valable et non révoqué.",
             ]
-    }
-
-    /// OpenGraph keys read by the templates' `head` block.
-    func openGraph(title: String, description: String, image: String?, url: String, english: Bool) -> [String: Any] {
-        var og: [String: Any] = [
-            "title": title, "description": Self.excerpt(description, max: 280), "url": url, "type": "website",
-            "locale": english ? "en_GB" : "fr_FR", "siteName": "Insigne",
-        ]
-        if let image { og["image"] = image }
-        return ["og": og]
-    }
-
-    static func excerpt(_ text: String, max: Int) -> String {
-        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
-        guard flat.count > max else { return flat }
-        return String(flat.prefix(max - 1)) + "…"
     }
 
     /// Paragraphs of a plain-text narrative (blank lines separate them).
@@ -217,7 +109,7 @@ struct PublicPages: Sendable {
 
     func badgePage(id: String, request: Request, english: Bool) async throws -> Response {
         guard let (badge, issuer) = try await services.db.badgeClassWithIssuer(id: id) else {
-            return notFound(request, english: english)
+            return Pages.notFound(request, english: english)
         }
         var c = Pages.layoutContext(
             request: request, english: english, title: "\(badge.name) — \(english ? "badge" : "badge")")
@@ -225,7 +117,7 @@ struct PublicPages: Sendable {
         c["badge"] = badgeContext(badge, issuer: issuer, english: english)
         c["jsonHref"] = urls.badgeClass(badge.id)
         c.merge(
-            openGraph(
+            Pages.openGraph(
                 title: badge.name + (issuer.map { " — \($0.name)" } ?? ""), description: badge.description,
                 image: urls.badgeImage(badge.id), url: urls.badgeClass(badge.id), english: english)
         ) { $1 }
@@ -234,7 +126,7 @@ struct PublicPages: Sendable {
 
     func assertionPage(id: String, request: Request, english: Bool) async throws -> Response {
         guard let (a, badge, issuer) = try await services.db.awardWithBadgeClassAndIssuer(id: id) else {
-            return notFound(request, english: english)
+            return Pages.notFound(request, english: english)
         }
         let t = strings(english: english)
         var c = Pages.layoutContext(
@@ -287,7 +179,7 @@ struct PublicPages: Sendable {
             ? "\(badge.name) — \(t["revokedTitle"] as! String)"
             : (english ? "Badge “\(badge.name)”" : "Badge « \(badge.name) »") + (issuer.map { " — \($0.name)" } ?? "")
         c.merge(
-            openGraph(
+            Pages.openGraph(
                 title: ogTitle, description: badge.description, image: urls.badgeImage(badge.id),
                 url: urls.assertion(a.id),
                 english: english)
@@ -297,7 +189,7 @@ struct PublicPages: Sendable {
 
     func issuerPage(id: String, request: Request, english: Bool) async throws -> Response {
         guard let profile = try await services.db.issuerProfile(id: id) else {
-            return notFound(request, english: english)
+            return Pages.notFound(request, english: english)
         }
         let (issuer, parent, children, badges) = (
             profile.issuer, profile.parent, profile.children, profile.badgeClasses
@@ -326,7 +218,7 @@ struct PublicPages: Sendable {
         c["issuer"] = i
         c["jsonHref"] = urls.issuer(issuer.id)
         c.merge(
-            openGraph(
+            Pages.openGraph(
                 title: issuer.name, description: issuer.description ?? issuer.name,
                 image: issuer.imageData != nil
                     ? urls.issuerImage(issuer.id) : badges.first.map { urls.badgeImage($0.id) },
