@@ -24,45 +24,51 @@ struct HostedDocumentPages: Sendable {
     /// The public URLs of the documents.
     var urls: PublicURLs { services.urls }
 
-    /// Strings shared by the document pages.
-    func strings(english: Bool) -> [String: Any] {
-        english
-            ? [
-                "badge": "Badge", "assertion": "Awarded badge", "issuer": "Issuer", "criteria": "How it is earned",
-                "issuedBy": "Issued by", "issuedOn": "Awarded on", "expires": "Expires on",
-                "noExpiry": "Does not expire",
-                "recipientHidden": "Recipient verifiable by their email address, which is not published.",
-                "verify": "Verify this badge", "downloadPNG": "Download (PNG)",
-                "downloadSVG": "Download (SVG)", "downloadPDF": "Certificate (PDF)",
-                "revokedTitle": "This badge has been revoked",
-                "revokedText": "Its issuer withdrew it: it is no longer valid.", "reason": "Reason:",
-                "narrative": "Comment", "evidence": "Evidence", "tags": "Keywords", "alignment": "Related frameworks",
-                "website": "Website", "contact": "Contact", "badges": "Badges issued",
-                "noBadges": "No badge published yet.",
-                "partOf": "Part of", "establishments": "Establishments", "moreCriteria": "Full criteria",
-                "downloads": "Files", "machine": "Machine-readable version (Open Badges 2.0 JSON-LD)",
-                "details": "Details",
-                "verifyHint": "Anyone can check that this badge is authentic, current and not revoked.",
-            ]
-            : [
-                "badge": "Badge", "assertion": "Badge décerné", "issuer": "Émetteur", "criteria": "Comment l'obtenir",
-                "issuedBy": "Délivré par", "issuedOn": "Décerné le", "expires": "Expire le",
-                "noExpiry": "Sans date d'expiration",
-                "recipientHidden": "Destinataire vérifiable par son adresse e-mail, qui n'est pas publiée.",
-                "verify": "Vérifier ce badge", "downloadPNG": "Télécharger (PNG)",
-                "downloadSVG": "Télécharger (SVG)", "downloadPDF": "Attestation PDF",
-                "revokedTitle": "Ce badge a été révoqué",
-                "revokedText": "Son émetteur l'a retiré : il n'est plus valable.", "reason": "Motif :",
-                "narrative": "Commentaire", "evidence": "Preuves", "tags": "Mots-clés",
-                "alignment": "Référentiels associés",
-                "website": "Site web", "contact": "Contact", "badges": "Badges délivrés",
-                "noBadges": "Aucun badge publié pour l'instant.",
-                "partOf": "Fait partie de", "establishments": "Établissements", "moreCriteria": "Critères détaillés",
-                "downloads": "Fichiers", "machine": "Version lisible par les machines (JSON-LD Open Badges 2.0)",
-                "details": "Détails",
-                "verifyHint": "Chacun peut vérifier que ce badge est authentique, valable et non révoqué.",
-            ]
-    }
+    /// Strings shared by the document pages (`t.<key>` in `hosted/*.mustache`).
+    static let texts: [String: LocalizedText] = [
+        "badge": LocalizedText(fr: "Badge", en: "Badge"),
+        "assertion": LocalizedText(fr: "Badge décerné", en: "Awarded badge"),
+        "issuer": LocalizedText(fr: "Émetteur", en: "Issuer"),
+        "criteria": LocalizedText(fr: "Comment l'obtenir", en: "How it is earned"),
+        "issuedBy": LocalizedText(fr: "Délivré par", en: "Issued by"),
+        "issuedOn": LocalizedText(fr: "Décerné le", en: "Awarded on"),
+        "expires": LocalizedText(fr: "Expire le", en: "Expires on"),
+        "noExpiry": LocalizedText(fr: "Sans date d'expiration", en: "Does not expire"),
+        "recipientHidden": LocalizedText(
+            fr: "Destinataire vérifiable par son adresse e-mail, qui n'est pas publiée.",
+            en: "Recipient verifiable by their email address, which is not published."),
+        "verify": LocalizedText(fr: "Vérifier ce badge", en: "Verify this badge"),
+        "downloadPNG": LocalizedText(fr: "Télécharger (PNG)", en: "Download (PNG)"),
+        "downloadSVG": LocalizedText(fr: "Télécharger (SVG)", en: "Download (SVG)"),
+        "downloadPDF": LocalizedText(fr: "Attestation PDF", en: "Certificate (PDF)"),
+        "revokedTitle": LocalizedText(fr: "Ce badge a été révoqué", en: "This badge has been revoked"),
+        "revokedText": LocalizedText(
+            fr: "Son émetteur l'a retiré : il n'est plus valable.", en: "Its issuer withdrew it: it is no longer valid."
+        ),
+        "reason": LocalizedText(fr: "Motif :", en: "Reason:"),
+        "narrative": LocalizedText(fr: "Commentaire", en: "Comment"),
+        "evidence": LocalizedText(fr: "Preuves", en: "Evidence"),
+        "tags": LocalizedText(fr: "Mots-clés", en: "Keywords"),
+        "alignment": LocalizedText(fr: "Référentiels associés", en: "Related frameworks"),
+        "website": LocalizedText(fr: "Site web", en: "Website"),
+        "contact": LocalizedText(fr: "Contact", en: "Contact"),
+        "badges": LocalizedText(fr: "Badges délivrés", en: "Badges issued"),
+        "noBadges": LocalizedText(fr: "Aucun badge publié pour l'instant.", en: "No badge published yet."),
+        "partOf": LocalizedText(fr: "Fait partie de", en: "Part of"),
+        "establishments": LocalizedText(fr: "Établissements", en: "Establishments"),
+        "moreCriteria": LocalizedText(fr: "Critères détaillés", en: "Full criteria"),
+        "downloads": LocalizedText(fr: "Fichiers", en: "Files"),
+        "machine": LocalizedText(
+            fr: "Version lisible par les machines (JSON-LD Open Badges 2.0)",
+            en: "Machine-readable version (Open Badges 2.0 JSON-LD)"),
+        "details": LocalizedText(fr: "Détails", en: "Details"),
+        "verifyHint": LocalizedText(
+            fr: "Chacun peut vérifier que ce badge est authentique, valable et non révoqué.",
+            en: "Anyone can check that this badge is authentic, current and not revoked."),
+    ]
+
+    /// Strings shared by the document pages, in the reader's language.
+    func strings(english: Bool) -> [String: Any] { (english ? Language.en : .fr).resolve(Self.texts) }
 
     /// Paragraphs of a plain-text narrative (blank lines separate them).
     static func paragraphs(_ text: String?) -> [String] {

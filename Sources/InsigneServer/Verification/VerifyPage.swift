@@ -32,51 +32,51 @@ struct VerifyPage {
         return Pages.render("verification.verify", c, status: status)
     }
 
-    var strings: [String: String] {
-        english
-            ? [
-                "title": "Verify a digital badge",
-                "lead":
-                    "A candidate sent you a badge? Drop the file here to check, in a few seconds, that it is authentic, current, not revoked and really theirs.",
-                "fileLabel": "Badge file",
-                "fileHint":
-                    "The file as received: PNG or SVG image, or PDF certificate of achievement (5 MiB at most).",
-                "dropHint": "Drag and drop the file here, or choose it:", "chosen": "Selected file:",
-                "urlLabel": "Or the badge's web address",
-                "urlHint": "The link shown on the badge's page, e.g. https://…/assertions/…",
-                "recipientLabel": "Email address of the person", "optional": "optional",
-                "recipientHint":
-                    "To confirm the badge was issued to them. It is only used for this check and is not stored.",
-                "submit": "Verify the badge", "again": "Verify another badge",
-                "howTitle": "What is checked",
-                "how1": "the signature of the issuing organisation (the badge has not been altered);",
-                "how2": "that the issuer has not revoked it;", "how3": "its dates (issued, expiry);",
-                "how4": "if you give their email address, that it was issued to that person.",
-                "privacy": "Files are verified in memory and not kept.",
-                "errorTitle": "The verification could not start",
-            ]
-            : [
-                "title": "Vérifier un badge numérique",
-                "lead":
-                    "Un candidat vous a transmis un badge ? Déposez le fichier ici pour vérifier en quelques secondes qu'il est authentique, valable, non révoqué et qu'il lui a bien été délivré.",
-                "fileLabel": "Fichier du badge",
-                "fileHint":
-                    "Le fichier tel que reçu : image PNG ou SVG, ou attestation de réussite PDF (5 Mo au maximum).",
-                "dropHint": "Glissez-déposez le fichier ici, ou choisissez-le :", "chosen": "Fichier choisi :",
-                "urlLabel": "Ou l'adresse web du badge",
-                "urlHint": "Le lien affiché sur la page du badge, par exemple https://…/assertions/…",
-                "recipientLabel": "Adresse e-mail de la personne", "optional": "facultatif",
-                "recipientHint":
-                    "Pour confirmer que le badge lui a été délivré. Elle sert uniquement à cette vérification et n'est pas conservée.",
-                "submit": "Vérifier le badge", "again": "Vérifier un autre badge",
-                "howTitle": "Ce qui est vérifié",
-                "how1": "la signature de l'organisme émetteur (le badge n'a pas été modifié) ;",
-                "how2": "que l'émetteur ne l'a pas révoqué ;", "how3": "ses dates (émission, expiration) ;",
-                "how4": "si vous indiquez son adresse e-mail, qu'il a bien été délivré à cette personne.",
-                "privacy": "Les fichiers sont vérifiés en mémoire et ne sont pas conservés.",
-                "errorTitle": "La vérification n'a pas pu commencer",
-            ]
-    }
+    /// The page's strings (`t.<key>` in `verification/verify.mustache`).
+    static let texts: [String: LocalizedText] = [
+        "title": LocalizedText(fr: "Vérifier un badge numérique", en: "Verify a digital badge"),
+        "lead": LocalizedText(
+            fr:
+                "Un candidat vous a transmis un badge ? Déposez le fichier ici pour vérifier en quelques secondes qu'il est authentique, valable, non révoqué et qu'il lui a bien été délivré.",
+            en:
+                "A candidate sent you a badge? Drop the file here to check, in a few seconds, that it is authentic, current, not revoked and really theirs."
+        ),
+        "fileLabel": LocalizedText(fr: "Fichier du badge", en: "Badge file"),
+        "fileHint": LocalizedText(
+            fr: "Le fichier tel que reçu : image PNG ou SVG, ou attestation de réussite PDF (5 Mo au maximum).",
+            en: "The file as received: PNG or SVG image, or PDF certificate of achievement (5 MiB at most)."),
+        "dropHint": LocalizedText(
+            fr: "Glissez-déposez le fichier ici, ou choisissez-le :", en: "Drag and drop the file here, or choose it:"),
+        "chosen": LocalizedText(fr: "Fichier choisi :", en: "Selected file:"),
+        "urlLabel": LocalizedText(fr: "Ou l'adresse web du badge", en: "Or the badge's web address"),
+        "urlHint": LocalizedText(
+            fr: "Le lien affiché sur la page du badge, par exemple https://…/assertions/…",
+            en: "The link shown on the badge's page, e.g. https://…/assertions/…"),
+        "recipientLabel": LocalizedText(fr: "Adresse e-mail de la personne", en: "Email address of the person"),
+        "optional": LocalizedText(fr: "facultatif", en: "optional"),
+        "recipientHint": LocalizedText(
+            fr:
+                "Pour confirmer que le badge lui a été délivré. Elle sert uniquement à cette vérification et n'est pas conservée.",
+            en: "To confirm the badge was issued to them. It is only used for this check and is not stored."),
+        "submit": LocalizedText(fr: "Vérifier le badge", en: "Verify the badge"),
+        "again": LocalizedText(fr: "Vérifier un autre badge", en: "Verify another badge"),
+        "howTitle": LocalizedText(fr: "Ce qui est vérifié", en: "What is checked"),
+        "how1": LocalizedText(
+            fr: "la signature de l'organisme émetteur (le badge n'a pas été modifié) ;",
+            en: "the signature of the issuing organisation (the badge has not been altered);"),
+        "how2": LocalizedText(fr: "que l'émetteur ne l'a pas révoqué ;", en: "that the issuer has not revoked it;"),
+        "how3": LocalizedText(fr: "ses dates (émission, expiration) ;", en: "its dates (issued, expiry);"),
+        "how4": LocalizedText(
+            fr: "si vous indiquez son adresse e-mail, qu'il a bien été délivré à cette personne.",
+            en: "if you give their email address, that it was issued to that person."),
+        "privacy": LocalizedText(
+            fr: "Les fichiers sont vérifiés en mémoire et ne sont pas conservés.",
+            en: "Files are verified in memory and not kept."),
+        "errorTitle": LocalizedText(fr: "La vérification n'a pas pu commencer", en: "The verification could not start"),
+    ]
+
+    /// The page's strings in the reader's language.
+    var strings: [String: String] { (english ? Language.en : .fr).resolve(Self.texts) }
 
     func headline(_ outcome: VerificationOutcome) -> String {
         switch outcome {
@@ -172,6 +172,18 @@ struct VerifyPage {
         return nil
     }
 
+    /// The result block's labels (`result.rt.<key>`).
+    static let resultTexts: [String: LocalizedText] = [
+        "reason": LocalizedText(fr: "Motif :", en: "Reason:"),
+        "issuer": LocalizedText(fr: "Délivré par", en: "Issued by"),
+        "issuedOn": LocalizedText(fr: "Décerné le", en: "Awarded on"),
+        "expires": LocalizedText(fr: "Expire le", en: "Expires on"),
+        "noExpiry": LocalizedText(fr: "Sans date d'expiration", en: "Does not expire"),
+        "page": LocalizedText(fr: "Voir la page du badge", en: "See the badge's page"),
+        "checks": LocalizedText(fr: "Détail des vérifications :", en: "Details of the checks:"),
+        "detail": LocalizedText(fr: "Détail technique :", en: "Technical detail:"),
+    ]
+
     func resultContext(_ report: VerificationReport) -> [String: Any] {
         let outcome = report.outcome
         var r: [String: Any] = [
@@ -179,18 +191,7 @@ struct VerifyPage {
             "icon": outcome == .valid ? "✓" : (Self.tone(outcome) == "bad" ? "✕" : "!"),
             "sentence": sentence(outcome),
             "reason": false, "badge": false, "recipientNote": false,
-            "rt": english
-                ? [
-                    "reason": "Reason:", "issuer": "Issued by", "issuedOn": "Awarded on", "expires": "Expires on",
-                    "noExpiry": "Does not expire", "page": "See the badge's page", "checks": "Details of the checks:",
-                    "detail": "Technical detail:",
-                ]
-                : [
-                    "reason": "Motif :", "issuer": "Délivré par", "issuedOn": "Décerné le", "expires": "Expire le",
-                    "noExpiry": "Sans date d'expiration", "page": "Voir la page du badge",
-                    "checks": "Détail des vérifications :",
-                    "detail": "Détail technique :",
-                ],
+            "rt": (english ? Language.en : .fr).resolve(Self.resultTexts),
         ]
         if outcome == .revoked, let reason = report.assertion?.revocationReason, !reason.isEmpty {
             r["reason"] = reason
