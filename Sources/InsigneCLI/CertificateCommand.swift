@@ -37,7 +37,7 @@ struct CertificateCommand: AsyncParsableCommand {
         let document: CertificateDocument
         do {
             document = try await factory.document(assertionID: assertion, language: lang)
-        } catch let e as CertificateUnavailable {
+        } catch let e as ServiceError where e.kind == .notFound || e.kind == .gone {
             exitWith(1, CLIError(fr: e.messageFR, en: e.messageEN))
         } catch let e as CertificateError {
             exitWith(

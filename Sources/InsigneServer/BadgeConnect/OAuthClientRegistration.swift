@@ -28,37 +28,64 @@ struct ClientRegistration: Sendable, Equatable {
     /// Validates a registration request body.
     init(json: JSONValue, allowLoopbackHTTP: Bool) throws {
         guard case .object(let o) = json else { throw OAuthError.invalidClientMetadata("a JSON object is expected") }
+        let fields = MetadataFields(object: o)
+        clientName = try fields.string("client_name")
+        clientURI = try fields.string("client_uri")
+        logoURI = try fields.string("logo_uri")
+        tosURI = try fields.string("tos_uri")
+        policyURI = try fields.string("policy_uri")
+        softwareID = try fields.string("software_id")
+        softwareVersion = try fields.string("software_version")
+        guard o["redirect_uris"] != nil else { throw OAuthError.invalidRedirectURI("redirect_uris is required") }
+        redirectURIs = try fields.strings("redirect_uris", default: [])
+        try Self.checkOneHost(
+            [("client_uri", clientURI), ("logo_uri", logoURI), ("tos_uri", tosURI), ("policy_uri", policyURI)],
+            redirectURIs: redirectURIs, allowLoopbackHTTP: allowLoopbackHTTP)
+        tokenEndpointAuthMethod = try Self.authMethod(o["token_endpoint_auth_method"])
+        grantTypes = try fields.strings("grant_types", default: ["authorization_code"])
+        guard grantTypes.allSatisfy(Self.knownGrantTypes.contains), grantTypes.contains("authorization_code") else {
+            throw OAuthError.invalidClientMetadata("grant_types: authorization_code (and refresh_token) only")
+        }
+        responseTypes = try fields.strings("response_types", default: ["code"])
+        guard responseTypes == ["code"] else { throw OAuthError.invalidClientMetadata("response_types: code only") }
+        scopes = try Self.scopes(o["scope"], grantTypes: grantTypes)
+    }
+
+    /// Typed reads of the registration's metadata fields.
+    private struct MetadataFields {
+        let object: [String: JSONValue]
+
+        /// A required, non-empty, bounded string without control characters.
         func string(_ key: String) throws -> String {
-            guard case .string(let s)? = o[key], !s.trimmingCharacters(in: .whitespaces).isEmpty else {
+            guard case .string(let s)? = object[key], !s.trimmingCharacters(in: .whitespaces).isEmpty else {
                 throw OAuthError.invalidClientMetadata("\(key) is required (a non-empty string)")
             }
-            guard s.count <= Self.maxLength, !s.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+            guard s.count <= ClientRegistration.maxLength, !s.unicodeScalars.contains(where: { $0.value < 0x20 })
+            else {
                 throw OAuthError.invalidClientMetadata("\(key) is too long or holds control characters")
             }
             return s
         }
+
+        /// An optional non-empty array of strings (10 at most), duplicates removed; `value` when absent.
         func strings(_ key: String, default value: [String]) throws -> [String] {
-            switch o[key] {
+            switch object[key] {
             case nil, .null?: return value
             case .array(let a)?:
                 let s = a.compactMap(\.stringValue)
-                guard s.count == a.count, !s.isEmpty, s.count <= Self.maxRedirectURIs else {
+                guard s.count == a.count, !s.isEmpty, s.count <= ClientRegistration.maxRedirectURIs else {
                     throw OAuthError.invalidClientMetadata("\(key) must be a non-empty array of strings (10 at most)")
                 }
                 return s.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
             default: throw OAuthError.invalidClientMetadata("\(key) must be an array of strings")
             }
         }
-        clientName = try string("client_name")
-        clientURI = try string("client_uri")
-        logoURI = try string("logo_uri")
-        tosURI = try string("tos_uri")
-        policyURI = try string("policy_uri")
-        softwareID = try string("software_id")
-        softwareVersion = try string("software_version")
-        guard o["redirect_uris"] != nil else { throw OAuthError.invalidRedirectURI("redirect_uris is required") }
-        redirectURIs = try strings("redirect_uris", default: [])
+    }
 
+    /// Every URL is https (redirect URIs: or loopback http when allowed, and no fragment) and all share one host.
+    private static func checkOneHost(
+        _ urls: [(key: String, url: String)], redirectURIs: [String], allowLoopbackHTTP: Bool
+    ) throws {
         var host: String?
         func checkHost(_ h: String, _ key: String) throws {
             if let host, host != h {
@@ -66,9 +93,7 @@ struct ClientRegistration: Sendable, Equatable {
             }
             host = h
         }
-        for (key, url) in [
-            ("client_uri", clientURI), ("logo_uri", logoURI), ("tos_uri", tosURI), ("policy_uri", policyURI),
-        ] {
+        for (key, url) in urls {
             guard let h = Self.httpsHost(url, loopbackHTTP: false) else {
                 throw OAuthError.invalidClientMetadata("\(key) must be an https URL")
             }
@@ -82,32 +107,30 @@ struct ClientRegistration: Sendable, Equatable {
                 throw OAuthError.invalidRedirectURI("redirect URIs must share the host name of client_uri")
             }
         }
+    }
 
-        if case .some(let v) = o["token_endpoint_auth_method"], v != .null {
-            guard let m = v.stringValue, Self.authMethods.contains(m) else {
-                throw OAuthError.invalidClientMetadata("token_endpoint_auth_method must be client_secret_basic")
-            }
-            tokenEndpointAuthMethod = m
-        } else {
-            tokenEndpointAuthMethod = "client_secret_basic"
+    /// `token_endpoint_auth_method`: one of `authMethods`, `client_secret_basic` when absent.
+    private static func authMethod(_ value: JSONValue?) throws -> String {
+        guard case .some(let v) = value, v != .null else { return "client_secret_basic" }
+        guard let m = v.stringValue, authMethods.contains(m) else {
+            throw OAuthError.invalidClientMetadata("token_endpoint_auth_method must be client_secret_basic")
         }
-        grantTypes = try strings("grant_types", default: ["authorization_code"])
-        guard grantTypes.allSatisfy(Self.knownGrantTypes.contains), grantTypes.contains("authorization_code") else {
-            throw OAuthError.invalidClientMetadata("grant_types: authorization_code (and refresh_token) only")
-        }
-        responseTypes = try strings("response_types", default: ["code"])
-        guard responseTypes == ["code"] else { throw OAuthError.invalidClientMetadata("response_types: code only") }
+        return m
+    }
 
+    /// The scopes granted: those requested among the offered ones (`offline_access` only with `refresh_token`).
+    private static func scopes(_ value: JSONValue?, grantTypes: [String]) throws -> [String] {
         var allowed = OAuth.offered
         if !grantTypes.contains("refresh_token") { allowed.removeAll { $0 == OAuth.offlineAccess } }
-        switch o["scope"] {
+        switch value {
         case nil, .null?:
-            scopes = allowed
+            return allowed
         case .string(let s)?:
-            scopes = OAuth.reduce(OAuth.scopes(s), to: allowed)
+            let scopes = OAuth.reduce(OAuth.scopes(s), to: allowed)
             guard !scopes.isEmpty else {
                 throw OAuthError.invalidClientMetadata("scope: none of the requested scopes is offered")
             }
+            return scopes
         default:
             throw OAuthError.invalidClientMetadata("scope must be a space-separated string")
         }

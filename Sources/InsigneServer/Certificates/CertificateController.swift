@@ -34,9 +34,9 @@ struct CertificateController: Sendable {
         let document: CertificateDocument
         do {
             document = try await factory.document(assertionID: id, language: language, named: named)
-        } catch let e as CertificateUnavailable {
-            return HTTP.text(
-                "\(e.messageFR)\n\(e.messageEN)\n", status: e.kind == .revoked ? .gone : .notFound)
+        } catch let e as ServiceError where e.kind == .notFound || e.kind == .gone {
+            // Plain text, both languages: the link is often opened outside the site (mail, PDF reader).
+            return HTTP.text("\(e.messageFR)\n\(e.messageEN)\n", status: e.status)
         }
         let etag = "\"\(SHA256Digest.hexHash(document.pdf).prefix(32))\""
         var headers: HTTPFields = [

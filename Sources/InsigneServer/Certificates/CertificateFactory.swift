@@ -4,29 +4,20 @@ import OpenBadges
 import OpenBadgesCrypto
 import OpenBadgesPDF
 
-/// Why an award has no certificate: it does not exist, or its issuer revoked it.
-public struct CertificateUnavailable: BilingualError, Equatable {
-    /// The two cases.
-    public enum Kind: String, Sendable { case notFound, revoked }
-    /// The case.
-    public var kind: Kind
-    public var messageFR: String
-    public var messageEN: String
-
-    static func notFound(_ id: String) -> CertificateUnavailable {
-        CertificateUnavailable(
-            kind: .notFound, messageFR: "badge attribué introuvable : \(id)",
-            messageEN: "awarded badge not found: \(id)")
+/// Why an award has no certificate: it does not exist (`.notFound`), or its issuer revoked it (`.gone`).
+extension ServiceError {
+    /// No award with this id.
+    static func certificateNotFound(_ id: String) -> ServiceError {
+        ServiceError(.notFound, fr: "badge attribué introuvable : \(id)", en: "awarded badge not found: \(id)")
     }
 
-    static func revoked(reason: String?) -> CertificateUnavailable {
+    /// The award was revoked: no certificate any more.
+    static func certificateRevoked(reason: String?) -> ServiceError {
         let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        return CertificateUnavailable(
-            kind: .revoked,
-            messageFR: "ce badge a été révoqué, il n'a plus d'attestation"
-                + (reason.isEmpty ? "" : " (motif : \(reason))"),
-            messageEN: "this badge has been revoked and has no certificate"
-                + (reason.isEmpty ? "" : " (reason: \(reason))"))
+        return ServiceError(
+            .gone,
+            fr: "ce badge a été révoqué, il n'a plus d'attestation" + (reason.isEmpty ? "" : " (motif : \(reason))"),
+            en: "this badge has been revoked and has no certificate" + (reason.isEmpty ? "" : " (reason: \(reason))"))
     }
 }
 
@@ -90,7 +81,7 @@ public struct CertificateFactory: Sendable {
         self.signer = signer
     }
 
-    /// The rendered PDF of an award; throws ``CertificateUnavailable`` when unknown or revoked. Without `named`, the
+    /// The rendered PDF of an award; throws a ``ServiceError`` (`.notFound`, `.gone`) when unknown or revoked. Without `named`, the
     /// recipient is printed as « Titulaire du badge » / "Badge holder" (public downloads).
     public func document(assertionID: String, language: CertificateContent.Language = .fr, named: Bool = true)
         async throws
@@ -102,7 +93,7 @@ public struct CertificateFactory: Sendable {
             filename: Self.filename(badgeID: badgeID, assertionID: assertionID))
     }
 
-    /// What the certificate of an award says; throws ``CertificateUnavailable`` when unknown or revoked.
+    /// What the certificate of an award says; throws a ``ServiceError`` (`.notFound`, `.gone`) when unknown or revoked.
     public func content(assertionID: String, language: CertificateContent.Language = .fr) async throws
         -> CertificateContent
     {
@@ -113,9 +104,9 @@ public struct CertificateFactory: Sendable {
         -> (CertificateContent, String)
     {
         guard let (a, badge, issuer, parent) = try await db.certificateSubject(awardID: assertionID) else {
-            throw CertificateUnavailable.notFound(assertionID)
+            throw ServiceError.certificateNotFound(assertionID)
         }
-        if a.isRevoked { throw CertificateUnavailable.revoked(reason: a.revocationReason) }
+        if a.isRevoked { throw ServiceError.certificateRevoked(reason: a.revocationReason) }
         let english = language == .en
         let issuedOn = DateTimeValue(a.issuedOn)?.date ?? a.createdAt
         var content = CertificateContent(

@@ -25,7 +25,7 @@ struct PublicDocumentsController: Sendable {
     func serve(_ request: Request, context: AppRequestContext) async throws -> Response {
         let path = request.uri.path
         if HTTP.prefersHTML(request),
-            let page = try await PublicPages(services: services).render(path: path, request: request)
+            let page = try await HostedDocumentPages(services: services).render(path: path, request: request)
         {
             return page
         }

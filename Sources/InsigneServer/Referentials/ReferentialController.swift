@@ -50,7 +50,7 @@ struct ReferentialController: Sendable {
                 .notFound, fr: "référentiel ou compétence introuvable", en: "referential or competency not found",
                 english: english)
         }
-        return PublicPages(services: services).notFound(request, english: english)
+        return Pages.notFound(request, english: english)
     }
 
     /// Shared page keys: layout, strings, stylesheet.
@@ -184,7 +184,7 @@ struct ReferentialController: Sendable {
         c["children"] = children.map(link)
         c["hasChildren"] = !children.isEmpty
         c.merge(
-            PublicPages(services: services).openGraph(
+            Pages.openGraph(
                 title: "\(item.idNumber) \(item.shortName)",
                 description: ReferentialDocuments.plain(item.description) ?? item.shortName,
                 image: nil, url: urls.competency(f.id, item.idNumber), english: english)

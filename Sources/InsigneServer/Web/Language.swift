@@ -36,6 +36,9 @@ enum Language: String, Sendable {
     /// The text in this language.
     func text(_ text: LocalizedText) -> String { english ? text.en : text.fr }
 
+    /// A table of texts resolved in this language (templates receive resolved strings).
+    func resolve(_ table: [String: LocalizedText]) -> [String: String] { table.mapValues(text) }
+
     /// `fr` or `en`.
     func text(_ fr: String, _ en: String) -> String { english ? en : fr }
 }

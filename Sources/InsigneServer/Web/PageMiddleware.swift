@@ -32,7 +32,7 @@ struct PageEnv: Sendable {
     init(_ request: Request) {
         language = Language(request)
         path = request.uri.path
-        t = WebText.table(english: language.english)
+        t = WebText.table(language)
     }
 
     /// True for English.
@@ -47,7 +47,7 @@ struct PageEnv: Sendable {
 
 extension AppRequestContext {
     /// The page environment set by `PageMiddleware` (an anonymous one outside page groups).
-    var env: PageEnv { page ?? PageEnv(language: .fr, path: "", t: WebText.table(english: false)) }
+    var env: PageEnv { page ?? PageEnv(language: .fr, path: "", t: WebText.table(.fr)) }
 }
 
 extension PageEnv {

@@ -1,201 +1,204 @@
-/// The trainers' pages in French (first) and English.
+import OpenBadges
+
+/// The signed-in pages' strings, French (first) and English, one `LocalizedText` per key.
 enum WebText {
-    static let entries: [(String, String, String)] = [
-        ("skipToContent", "Aller au contenu", "Skip to content"),
-        ("trainerSpace", "Espace formateurs", "Trainers"),
-        ("mainNav", "Navigation principale", "Main navigation"),
-        ("navDashboard", "Tableau de bord", "Dashboard"),
-        ("navAssertions", "Badges attribués", "Awarded badges"),
-        ("navIssuers", "Émetteurs", "Issuers"),
-        ("navNewBadge", "Nouveau badge", "New badge"),
-        ("navReferentials", "Référentiels", "Referentials"),
-        ("navLearners", "Apprenants", "Learners"),
-        ("navReviews", "Preuves à examiner", "Evidence to review"),
-        ("navPortfolio", "Mon portfolio", "My portfolio"),
-        ("navMyData", "Mes données", "My data"),
-        ("navBackpack", "Mes badges", "My badges"),
-        ("learnerSpace", "Espace apprenant", "Learners"),
-        ("otherLanguage", "English", "Français"),
-        ("signOut", "Se déconnecter", "Sign out"),
-        (
-            "footer", "Insigne — badges numériques Open Badges 2.0 de la Mutuelle Vivre Ensemble.",
-            "Insigne — Open Badges 2.0 digital badges of Mutuelle Vivre Ensemble."
-        ),
-        ("backToDashboard", "Retour au tableau de bord", "Back to the dashboard"),
-        ("signInTitle", "Connexion", "Sign in"),
-        (
-            "signInIntro",
-            "Pour les formateurs et les équipes qui attribuent les badges, et pour les apprenants (portfolio, badges).",
-            "For trainers and staff who award badges, and for learners (portfolio, badges)."
-        ),
-        ("login", "Identifiant", "Login"),
-        ("password", "Mot de passe", "Password"),
-        ("signIn", "Se connecter", "Sign in"),
-        ("badCredentials", "Identifiant ou mot de passe incorrect.", "Incorrect login or password."),
-        ("signedOut", "Vous êtes déconnecté(e).", "You are signed out."),
-        ("dashboardTitle", "Tableau de bord", "Dashboard"),
-        ("hello", "Bonjour", "Hello"),
-        (
-            "dashboardIntro", "Choisissez un badge à attribuer, une personne à la fois ou à partir d'un fichier CSV.",
-            "Pick a badge to award, one person at a time or from a CSV file."
-        ),
-        (
-            "noIssuer", "Votre compte n'est rattaché à aucun émetteur : contactez l'administrateur.",
-            "Your account is not linked to an issuer: contact the administrator."
-        ),
-        ("badge", "Badge", "Badge"),
-        ("activeAwards", "Attribués", "Awarded"),
-        ("revokedAwards", "Révoqués", "Revoked"),
-        ("actions", "Actions", "Actions"),
-        ("awardOne", "Attribuer", "Award"),
-        ("awardBulk", "Attribuer par CSV", "Award from CSV"),
-        ("seeAwards", "Voir les attributions", "See awards"),
-        ("editAlignment", "Compétences", "Competencies"),
-        ("noBadges", "Aucune classe de badge pour cet émetteur.", "No badge class for this issuer yet."),
-        ("newBadge", "Créer une classe de badge", "Create a badge class"),
-        ("issuersTitle", "Émetteurs", "Issuers"),
-        ("issuerName", "Nom", "Name"),
-        ("identifier", "Identifiant", "Identifier"),
-        ("contact", "Site et contact", "Website and contact"),
-        ("badgeCount", "Badges", "Badges"),
-        ("partOf", "Établissement de", "Establishment of"),
-        ("newBadgeTitle", "Nouvelle classe de badge", "New badge class"),
-        ("fixErrors", "Corrigez les champs signalés.", "Please correct the fields marked below."),
-        ("issuer", "Émetteur", "Issuer"),
-        ("required", "(obligatoire)", "(required)"),
-        ("badgeName", "Nom du badge", "Badge name"),
-        ("badgeID", "Identifiant dans l'adresse", "Identifier in the URL"),
-        (
-            "badgeIDHelp",
-            "Lettres minuscules, chiffres et tirets, 63 caractères au plus. Laissé vide, il est déduit de "
+    /// Every string of the signed-in pages (trainers, learners), by key: the templates read them as `t.<key>`.
+    static let texts: [String: LocalizedText] = [
+        "skipToContent": LocalizedText(fr: "Aller au contenu", en: "Skip to content"),
+        "trainerSpace": LocalizedText(fr: "Espace formateurs", en: "Trainers"),
+        "mainNav": LocalizedText(fr: "Navigation principale", en: "Main navigation"),
+        "navDashboard": LocalizedText(fr: "Tableau de bord", en: "Dashboard"),
+        "navAssertions": LocalizedText(fr: "Badges attribués", en: "Awarded badges"),
+        "navIssuers": LocalizedText(fr: "Émetteurs", en: "Issuers"),
+        "navNewBadge": LocalizedText(fr: "Nouveau badge", en: "New badge"),
+        "navReferentials": LocalizedText(fr: "Référentiels", en: "Referentials"),
+        "navLearners": LocalizedText(fr: "Apprenants", en: "Learners"),
+        "navReviews": LocalizedText(fr: "Preuves à examiner", en: "Evidence to review"),
+        "navPortfolio": LocalizedText(fr: "Mon portfolio", en: "My portfolio"),
+        "navMyData": LocalizedText(fr: "Mes données", en: "My data"),
+        "navBackpack": LocalizedText(fr: "Mes badges", en: "My badges"),
+        "learnerSpace": LocalizedText(fr: "Espace apprenant", en: "Learners"),
+        "otherLanguage": LocalizedText(fr: "English", en: "Français"),
+        "signOut": LocalizedText(fr: "Se déconnecter", en: "Sign out"),
+        "footer": LocalizedText(
+            fr: "Insigne — badges numériques Open Badges 2.0 de la Mutuelle Vivre Ensemble.",
+            en: "Insigne — Open Badges 2.0 digital badges of Mutuelle Vivre Ensemble."),
+        "backToDashboard": LocalizedText(fr: "Retour au tableau de bord", en: "Back to the dashboard"),
+        "signInTitle": LocalizedText(fr: "Connexion", en: "Sign in"),
+        "signInIntro": LocalizedText(
+            fr:
+                "Pour les formateurs et les équipes qui attribuent les badges, et pour les apprenants (portfolio, badges).",
+            en: "For trainers and staff who award badges, and for learners (portfolio, badges)."),
+        "login": LocalizedText(fr: "Identifiant", en: "Login"),
+        "password": LocalizedText(fr: "Mot de passe", en: "Password"),
+        "signIn": LocalizedText(fr: "Se connecter", en: "Sign in"),
+        "badCredentials": LocalizedText(
+            fr: "Identifiant ou mot de passe incorrect.", en: "Incorrect login or password."),
+        "signedOut": LocalizedText(fr: "Vous êtes déconnecté(e).", en: "You are signed out."),
+        "dashboardTitle": LocalizedText(fr: "Tableau de bord", en: "Dashboard"),
+        "hello": LocalizedText(fr: "Bonjour", en: "Hello"),
+        "dashboardIntro": LocalizedText(
+            fr: "Choisissez un badge à attribuer, une personne à la fois ou à partir d'un fichier CSV.",
+            en: "Pick a badge to award, one person at a time or from a CSV file."),
+        "noIssuer": LocalizedText(
+            fr: "Votre compte n'est rattaché à aucun émetteur : contactez l'administrateur.",
+            en: "Your account is not linked to an issuer: contact the administrator."),
+        "badge": LocalizedText(fr: "Badge", en: "Badge"),
+        "activeAwards": LocalizedText(fr: "Attribués", en: "Awarded"),
+        "revokedAwards": LocalizedText(fr: "Révoqués", en: "Revoked"),
+        "actions": LocalizedText(fr: "Actions", en: "Actions"),
+        "awardOne": LocalizedText(fr: "Attribuer", en: "Award"),
+        "awardBulk": LocalizedText(fr: "Attribuer par CSV", en: "Award from CSV"),
+        "seeAwards": LocalizedText(fr: "Voir les attributions", en: "See awards"),
+        "editAlignment": LocalizedText(fr: "Compétences", en: "Competencies"),
+        "noBadges": LocalizedText(
+            fr: "Aucune classe de badge pour cet émetteur.", en: "No badge class for this issuer yet."),
+        "newBadge": LocalizedText(fr: "Créer une classe de badge", en: "Create a badge class"),
+        "issuersTitle": LocalizedText(fr: "Émetteurs", en: "Issuers"),
+        "issuerName": LocalizedText(fr: "Nom", en: "Name"),
+        "identifier": LocalizedText(fr: "Identifiant", en: "Identifier"),
+        "contact": LocalizedText(fr: "Site et contact", en: "Website and contact"),
+        "badgeCount": LocalizedText(fr: "Badges", en: "Badges"),
+        "partOf": LocalizedText(fr: "Établissement de", en: "Establishment of"),
+        "newBadgeTitle": LocalizedText(fr: "Nouvelle classe de badge", en: "New badge class"),
+        "fixErrors": LocalizedText(fr: "Corrigez les champs signalés.", en: "Please correct the fields marked below."),
+        "issuer": LocalizedText(fr: "Émetteur", en: "Issuer"),
+        "required": LocalizedText(fr: "(obligatoire)", en: "(required)"),
+        "badgeName": LocalizedText(fr: "Nom du badge", en: "Badge name"),
+        "badgeID": LocalizedText(fr: "Identifiant dans l'adresse", en: "Identifier in the URL"),
+        "badgeIDHelp": LocalizedText(
+            fr: "Lettres minuscules, chiffres et tirets, 63 caractères au plus. Laissé vide, il est déduit de "
                 + "l'émetteur et du nom (par exemple foyers-la-maison-bientraitance).",
-            "Lowercase letters, digits and dashes, 63 characters at most. Left empty, it is derived from the issuer "
-                + "and the name (for example foyers-la-maison-bientraitance)."
+            en:
+                "Lowercase letters, digits and dashes, 63 characters at most. Left empty, it is derived from the issuer "
+                + "and the name (for example foyers-la-maison-bientraitance)."),
+        "description": LocalizedText(fr: "Description", en: "Description"),
+        "criteria": LocalizedText(fr: "Critères d'obtention", en: "Criteria"),
+        "criteriaURL": LocalizedText(
+            fr: "Page des critères (adresse, facultatif)", en: "Criteria page (URL, optional)"),
+        "tags": LocalizedText(fr: "Mots-clés", en: "Tags"),
+        "tagsHelp": LocalizedText(fr: "Séparés par des virgules.", en: "Separated by commas."),
+        "validityDays": LocalizedText(fr: "Durée de validité (jours, facultatif)", en: "Validity (days, optional)"),
+        "validityHelp": LocalizedText(
+            fr: "Date d'expiration par défaut des badges attribués.", en: "Default expiry of awarded badges."),
+        "image": LocalizedText(fr: "Image du badge", en: "Badge image"),
+        "imageHelp": LocalizedText(
+            fr: "PNG ou SVG, carré, 2 Mo au plus (2048 × 2048 pixels au plus).",
+            en: "PNG or SVG, square, 2 MiB at most (2048 × 2048 pixels at most)."),
+        "createBadge": LocalizedText(fr: "Créer la classe de badge", en: "Create the badge class"),
+        "awardTitle": LocalizedText(fr: "Attribuer un badge", en: "Award a badge"),
+        "recipientEmail": LocalizedText(
+            fr: "Adresse électronique du ou de la bénéficiaire", en: "Recipient's email address"),
+        "recipientName": LocalizedText(fr: "Nom du ou de la bénéficiaire", en: "Recipient's name"),
+        "recipientNameHelp": LocalizedText(
+            fr: "Pour vos listes seulement : le nom ne figure pas dans le badge publié.",
+            en: "For your lists only: the name is not part of the published badge."),
+        "narrative": LocalizedText(fr: "Commentaire", en: "Narrative"),
+        "narrativeHelp": LocalizedText(
+            fr: "Publié dans le badge : contexte de la formation, sans donnée sensible.",
+            en: "Published in the badge: training context, no sensitive data."),
+        "evidenceURL": LocalizedText(fr: "Preuve (adresse, facultatif)", en: "Evidence (URL, optional)"),
+        "expires": LocalizedText(fr: "Date d'expiration", en: "Expiry date"),
+        "expiresHelp": LocalizedText(
+            fr: "Facultatif ; le badge expire à la fin de ce jour (heure de Paris).",
+            en: "Optional; the badge expires at the end of that day (Paris time)."),
+        "awardSubmit": LocalizedText(fr: "Attribuer le badge", en: "Award the badge"),
+        "orBulk": LocalizedText(fr: "ou attribuer à partir d'un fichier CSV", en: "or award from a CSV file"),
+        "bulkTitle": LocalizedText(fr: "Attribution par fichier CSV", en: "Award from a CSV file"),
+        "steps": LocalizedText(fr: "Étapes", en: "Steps"),
+        "step1": LocalizedText(fr: "1. Fichier", en: "1. File"),
+        "step2": LocalizedText(fr: "2. Vérification", en: "2. Check"),
+        "step3": LocalizedText(fr: "3. Attribution", en: "3. Award"),
+        "csvFile": LocalizedText(fr: "Fichier CSV", en: "CSV file"),
+        "csvPaste": LocalizedText(fr: "ou collez le contenu du fichier", en: "or paste the file's content"),
+        "csvHelp": LocalizedText(
+            fr:
+                "Première ligne : les noms de colonnes email, name, narrative, expires (AAAA-MM-JJ), evidence ; seule email est obligatoire. Séparateur virgule ou point-virgule (export Excel), encodage UTF-8.",
+            en:
+                "First line: the column names email, name, narrative, expires (YYYY-MM-DD), evidence; only email is required. Comma or semicolon separator (Excel export), UTF-8 encoding."
         ),
-        ("description", "Description", "Description"),
-        ("criteria", "Critères d'obtention", "Criteria"),
-        ("criteriaURL", "Page des critères (adresse, facultatif)", "Criteria page (URL, optional)"),
-        ("tags", "Mots-clés", "Tags"),
-        ("tagsHelp", "Séparés par des virgules.", "Separated by commas."),
-        ("validityDays", "Durée de validité (jours, facultatif)", "Validity (days, optional)"),
-        ("validityHelp", "Date d'expiration par défaut des badges attribués.", "Default expiry of awarded badges."),
-        ("image", "Image du badge", "Badge image"),
-        (
-            "imageHelp", "PNG ou SVG, carré, 2 Mo au plus (2048 × 2048 pixels au plus).",
-            "PNG or SVG, square, 2 MiB at most (2048 × 2048 pixels at most)."
+        "previewSubmit": LocalizedText(fr: "Vérifier le fichier", en: "Check the file"),
+        "previewTitle": LocalizedText(fr: "Vérification du fichier", en: "File check"),
+        "batchTitle": LocalizedText(fr: "Attribution en cours", en: "Awarding"),
+        "rowsRead": LocalizedText(fr: "lignes lues", en: "rows read"),
+        "rowsValid": LocalizedText(fr: "valides", en: "valid"),
+        "rowsInvalid": LocalizedText(fr: "en erreur (ignorées)", en: "with errors (skipped)"),
+        "confirmHelp": LocalizedText(
+            fr:
+                "Rien n'a encore été attribué. Les lignes en erreur seront ignorées ; vous pourrez les corriger et renvoyer le fichier : les badges déjà attribués ne le seront pas deux fois.",
+            en:
+                "Nothing has been awarded yet. Rows with errors are skipped; you can fix them and upload the file again: badges already awarded are never awarded twice."
         ),
-        ("createBadge", "Créer la classe de badge", "Create the badge class"),
-        ("awardTitle", "Attribuer un badge", "Award a badge"),
-        ("recipientEmail", "Adresse électronique du ou de la bénéficiaire", "Recipient's email address"),
-        ("recipientName", "Nom du ou de la bénéficiaire", "Recipient's name"),
-        (
-            "recipientNameHelp", "Pour vos listes seulement : le nom ne figure pas dans le badge publié.",
-            "For your lists only: the name is not part of the published badge."
-        ),
-        ("narrative", "Commentaire", "Narrative"),
-        (
-            "narrativeHelp", "Publié dans le badge : contexte de la formation, sans donnée sensible.",
-            "Published in the badge: training context, no sensitive data."
-        ),
-        ("evidenceURL", "Preuve (adresse, facultatif)", "Evidence (URL, optional)"),
-        ("expires", "Date d'expiration", "Expiry date"),
-        (
-            "expiresHelp", "Facultatif ; le badge expire à la fin de ce jour (heure de Paris).",
-            "Optional; the badge expires at the end of that day (Paris time)."
-        ),
-        ("awardSubmit", "Attribuer le badge", "Award the badge"),
-        ("orBulk", "ou attribuer à partir d'un fichier CSV", "or award from a CSV file"),
-        ("bulkTitle", "Attribution par fichier CSV", "Award from a CSV file"),
-        ("steps", "Étapes", "Steps"),
-        ("step1", "1. Fichier", "1. File"),
-        ("step2", "2. Vérification", "2. Check"),
-        ("step3", "3. Attribution", "3. Award"),
-        ("csvFile", "Fichier CSV", "CSV file"),
-        ("csvPaste", "ou collez le contenu du fichier", "or paste the file's content"),
-        (
-            "csvHelp",
-            "Première ligne : les noms de colonnes email, name, narrative, expires (AAAA-MM-JJ), evidence ; seule email est obligatoire. Séparateur virgule ou point-virgule (export Excel), encodage UTF-8.",
-            "First line: the column names email, name, narrative, expires (YYYY-MM-DD), evidence; only email is required. Comma or semicolon separator (Excel export), UTF-8 encoding."
-        ),
-        ("previewSubmit", "Vérifier le fichier", "Check the file"),
-        ("previewTitle", "Vérification du fichier", "File check"),
-        ("batchTitle", "Attribution en cours", "Awarding"),
-        ("rowsRead", "lignes lues", "rows read"),
-        ("rowsValid", "valides", "valid"),
-        ("rowsInvalid", "en erreur (ignorées)", "with errors (skipped)"),
-        (
-            "confirmHelp",
-            "Rien n'a encore été attribué. Les lignes en erreur seront ignorées ; vous pourrez les corriger et renvoyer le fichier : les badges déjà attribués ne le seront pas deux fois.",
-            "Nothing has been awarded yet. Rows with errors are skipped; you can fix them and upload the file again: badges already awarded are never awarded twice."
-        ),
-        ("confirmSubmit", "Confirmer l'attribution", "Confirm the award"),
-        ("uploadAgain", "Envoyer un autre fichier", "Upload another file"),
-        ("nothingToAward", "Aucune ligne valide : rien à attribuer.", "No valid row: nothing to award."),
-        ("inProgress", "Attribution en cours", "Awarding"),
-        ("finished", "Terminé", "Done"),
-        ("refreshing", "Cette page se met à jour toute seule.", "This page refreshes itself."),
-        ("createdCount", "badge(s) attribué(s)", "badge(s) awarded"),
-        ("existingCount", "déjà attribué(s) auparavant", "already awarded before"),
-        ("rowsCaption", "Lignes du fichier", "File rows"),
-        ("line", "Ligne", "Line"),
-        ("email", "Adresse électronique", "Email"),
-        ("name", "Nom", "Name"),
-        ("status", "État", "Status"),
-        ("invalid", "Erreur", "Error"),
-        ("valid", "Valide", "Valid"),
-        ("awarded", "Attribué", "Awarded"),
-        ("alreadyAwarded", "Déjà attribué", "Already awarded"),
-        ("failed", "Échec", "Failed"),
-        ("view", "voir", "view"),
-        ("assertionsTitle", "Badges attribués", "Awarded badges"),
-        ("searchLabel", "Adresse ou nom", "Email or name"),
-        ("allBadges", "Tous les badges", "All badges"),
-        ("state", "État", "Status"),
-        ("stateAll", "Tous", "All"),
-        ("stateActive", "Valides", "Active"),
-        ("stateRevoked", "Révoqués", "Revoked"),
-        ("search", "Rechercher", "Search"),
-        ("results", "résultat(s)", "result(s)"),
-        ("page", "page", "page"),
-        ("recipient", "Bénéficiaire", "Recipient"),
-        ("issuedOn", "Attribué le", "Issued on"),
-        ("revokedState", "Révoqué", "Revoked"),
-        ("activeState", "Valide", "Active"),
-        ("noResults", "Aucun badge attribué ne correspond.", "No awarded badge matches."),
-        ("pagination", "Pages", "Pages"),
-        ("previous", "Précédents", "Previous"),
-        ("next", "Suivants", "Next"),
-        ("assertionTitle", "Badge attribué", "Awarded badge"),
-        (
-            "awardedNotice",
-            "Le badge a été attribué. Transmettez l'image du badge ou le lien ci-dessous à son ou sa bénéficiaire.",
-            "The badge has been awarded. Send the badge image or the link below to its recipient."
-        ),
-        ("revokedNotice", "Le badge a été révoqué.", "The badge has been revoked."),
-        ("noExpiry", "Sans expiration", "Does not expire"),
-        ("evidence", "Preuves", "Evidence"),
-        ("linksTitle", "Liens et téléchargements", "Links and downloads"),
-        ("hostedAssertion", "Badge publié (assertion hébergée)", "Published badge (hosted assertion)"),
-        ("downloadPNG", "Télécharger l'image PNG du badge", "Download the badge PNG"),
-        ("downloadSVG", "Télécharger l'image SVG du badge", "Download the badge SVG"),
-        ("downloadCertificate", "Télécharger l'attestation PDF", "Download the PDF certificate"),
-        ("verifyPage", "Page de vérification (employeurs)", "Verification page (employers)"),
-        ("revokedTitle", "Badge révoqué", "Badge revoked"),
-        ("revokedBy", "Révoqué par", "Revoked by"),
-        ("reason", "Motif", "Reason"),
-        ("reasonLabel", "Motif :", "Reason:"),
-        ("batchDoneTitle", "Attribution terminée", "Award finished"),
-        ("revokeTitle", "Révoquer ce badge", "Revoke this badge"),
-        (
-            "revokeHelp",
-            "La révocation est définitive et publique : le motif apparaît dans la liste de révocation de l'émetteur.",
-            "Revocation is final and public: the reason appears in the issuer's revocation list."
-        ),
-        ("revokeSubmit", "Révoquer le badge", "Revoke the badge"),
+        "confirmSubmit": LocalizedText(fr: "Confirmer l'attribution", en: "Confirm the award"),
+        "uploadAgain": LocalizedText(fr: "Envoyer un autre fichier", en: "Upload another file"),
+        "nothingToAward": LocalizedText(
+            fr: "Aucune ligne valide : rien à attribuer.", en: "No valid row: nothing to award."),
+        "inProgress": LocalizedText(fr: "Attribution en cours", en: "Awarding"),
+        "finished": LocalizedText(fr: "Terminé", en: "Done"),
+        "refreshing": LocalizedText(fr: "Cette page se met à jour toute seule.", en: "This page refreshes itself."),
+        "createdCount": LocalizedText(fr: "badge(s) attribué(s)", en: "badge(s) awarded"),
+        "existingCount": LocalizedText(fr: "déjà attribué(s) auparavant", en: "already awarded before"),
+        "rowsCaption": LocalizedText(fr: "Lignes du fichier", en: "File rows"),
+        "line": LocalizedText(fr: "Ligne", en: "Line"),
+        "email": LocalizedText(fr: "Adresse électronique", en: "Email"),
+        "name": LocalizedText(fr: "Nom", en: "Name"),
+        "status": LocalizedText(fr: "État", en: "Status"),
+        "invalid": LocalizedText(fr: "Erreur", en: "Error"),
+        "valid": LocalizedText(fr: "Valide", en: "Valid"),
+        "awarded": LocalizedText(fr: "Attribué", en: "Awarded"),
+        "alreadyAwarded": LocalizedText(fr: "Déjà attribué", en: "Already awarded"),
+        "failed": LocalizedText(fr: "Échec", en: "Failed"),
+        "view": LocalizedText(fr: "voir", en: "view"),
+        "assertionsTitle": LocalizedText(fr: "Badges attribués", en: "Awarded badges"),
+        "searchLabel": LocalizedText(fr: "Adresse ou nom", en: "Email or name"),
+        "allBadges": LocalizedText(fr: "Tous les badges", en: "All badges"),
+        "state": LocalizedText(fr: "État", en: "Status"),
+        "stateAll": LocalizedText(fr: "Tous", en: "All"),
+        "stateActive": LocalizedText(fr: "Valides", en: "Active"),
+        "stateRevoked": LocalizedText(fr: "Révoqués", en: "Revoked"),
+        "search": LocalizedText(fr: "Rechercher", en: "Search"),
+        "results": LocalizedText(fr: "résultat(s)", en: "result(s)"),
+        "page": LocalizedText(fr: "page", en: "page"),
+        "recipient": LocalizedText(fr: "Bénéficiaire", en: "Recipient"),
+        "issuedOn": LocalizedText(fr: "Attribué le", en: "Issued on"),
+        "revokedState": LocalizedText(fr: "Révoqué", en: "Revoked"),
+        "activeState": LocalizedText(fr: "Valide", en: "Active"),
+        "noResults": LocalizedText(fr: "Aucun badge attribué ne correspond.", en: "No awarded badge matches."),
+        "pagination": LocalizedText(fr: "Pages", en: "Pages"),
+        "previous": LocalizedText(fr: "Précédents", en: "Previous"),
+        "next": LocalizedText(fr: "Suivants", en: "Next"),
+        "assertionTitle": LocalizedText(fr: "Badge attribué", en: "Awarded badge"),
+        "awardedNotice": LocalizedText(
+            fr: "Le badge a été attribué. Transmettez l'image du badge ou le lien ci-dessous à son ou sa bénéficiaire.",
+            en: "The badge has been awarded. Send the badge image or the link below to its recipient."),
+        "revokedNotice": LocalizedText(fr: "Le badge a été révoqué.", en: "The badge has been revoked."),
+        "noExpiry": LocalizedText(fr: "Sans expiration", en: "Does not expire"),
+        "evidence": LocalizedText(fr: "Preuves", en: "Evidence"),
+        "linksTitle": LocalizedText(fr: "Liens et téléchargements", en: "Links and downloads"),
+        "hostedAssertion": LocalizedText(
+            fr: "Badge publié (assertion hébergée)", en: "Published badge (hosted assertion)"),
+        "downloadPNG": LocalizedText(fr: "Télécharger l'image PNG du badge", en: "Download the badge PNG"),
+        "downloadSVG": LocalizedText(fr: "Télécharger l'image SVG du badge", en: "Download the badge SVG"),
+        "downloadCertificate": LocalizedText(fr: "Télécharger l'attestation PDF", en: "Download the PDF certificate"),
+        "verifyPage": LocalizedText(fr: "Page de vérification (employeurs)", en: "Verification page (employers)"),
+        "revokedTitle": LocalizedText(fr: "Badge révoqué", en: "Badge revoked"),
+        "revokedBy": LocalizedText(fr: "Révoqué par", en: "Revoked by"),
+        "reason": LocalizedText(fr: "Motif", en: "Reason"),
+        "reasonLabel": LocalizedText(fr: "Motif :", en: "Reason:"),
+        "batchDoneTitle": LocalizedText(fr: "Attribution terminée", en: "Award finished"),
+        "revokeTitle": LocalizedText(fr: "Révoquer ce badge", en: "Revoke this badge"),
+        "revokeHelp": LocalizedText(
+            fr:
+                "La révocation est définitive et publique : le motif apparaît dans la liste de révocation de l'émetteur.",
+            en: "Revocation is final and public: the reason appears in the issuer's revocation list."),
+        "revokeSubmit": LocalizedText(fr: "Révoquer le badge", en: "Revoke the badge"),
     ]
 
-    static let french: [String: String] = Dictionary(entries.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
-    static let english: [String: String] = Dictionary(entries.map { ($0.0, $0.2) }, uniquingKeysWith: { a, _ in a })
+    /// The French table, resolved once.
+    static let french = Language.fr.resolve(texts)
+    /// The English table, resolved once.
+    static let english = Language.en.resolve(texts)
 
-    static func table(english: Bool) -> [String: String] { english ? Self.english : french }
+    /// The strings in `language` (`PageEnv.t`).
+    static func table(_ language: Language) -> [String: String] { language.english ? english : french }
 }

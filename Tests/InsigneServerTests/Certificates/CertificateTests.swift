@@ -168,6 +168,23 @@ import Testing
         }
     }
 
+    /// The factory's refusals are the server's one error type: `.gone` (with the reason) and `.notFound`.
+    @Test func factoryRefusalsAreServiceErrors() async throws {
+        let f = try await VerifyFixture.make()
+        let a = try await award(f)
+        _ = try await f.services.issuing.revoke(assertionID: a.id, reason: "Attribué par erreur", actor: "test")
+        let factory = CertificateFactory(db: f.services.db, urls: f.services.urls)
+        await #expect(throws: ServiceError.certificateRevoked(reason: "Attribué par erreur")) {
+            try await factory.content(assertionID: a.id)
+        }
+        #expect(ServiceError.certificateRevoked(reason: nil).kind == .gone)
+        #expect(ServiceError.certificateRevoked(reason: "x").messageFR.hasSuffix("(motif : x)"))
+        await #expect(throws: ServiceError.certificateNotFound("nope")) {
+            try await factory.content(assertionID: "nope")
+        }
+        #expect(ServiceError.certificateNotFound("nope").status == .notFound)
+    }
+
     @Test func assertionPageLinksToTheCertificate() async throws {
         let f = try await VerifyFixture.make()
         let a = try await award(f)

@@ -147,7 +147,7 @@ import Testing
 
     @Test func renderReturnsNilForOtherPaths() async throws {
         let f = try await VerifyFixture.make()
-        let pages = PublicPages(services: f.services)
+        let pages = HostedDocumentPages(services: f.services)
         let request = Request(
             head: HTTPRequest(method: .get, scheme: "http", authority: "x", path: "/keys/k"),
             body: .init(buffer: ByteBuffer()))
