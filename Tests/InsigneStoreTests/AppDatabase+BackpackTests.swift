@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-import InsigneStore
 import Testing
+
+@testable import InsigneStore
 
 /// The backpack's store methods: extra addresses claimed, confirmed and removed; stored badges kept once per
 /// assertion and read only by their learner; the public page's slug.

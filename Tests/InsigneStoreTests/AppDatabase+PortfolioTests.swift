@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-import InsigneStore
 import Testing
+
+@testable import InsigneStore
 
 /// The portfolio's store methods on an in-memory database: invitations accepted or joined once, evidence saved with
 /// its tags and files, submission, share links, and reads scoped to one learner.

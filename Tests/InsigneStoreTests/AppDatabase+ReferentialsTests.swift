@@ -1,9 +1,10 @@
 import CompetencyFrameworks
 import Foundation
 import GRDB
-import InsigneStore
 import TestSupport
 import Testing
+
+@testable import InsigneStore
 
 /// Importing referentials into the store: first import, re-import of a changed file, refusals.
 @Suite("Referential import")

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-import InsigneStore
 import Testing
+
+@testable import InsigneStore
 
 /// The trainers' store methods: the roster and the review queue scoped to one issuer, reviewing only a submitted
 /// piece, and who may be invited.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
-import InsigneStore
+
+@testable import InsigneStore
 
 /// A small organisation for the store tests: the issuer `foyer` (with one key `foyer-k1`) and its establishment
 /// `annexe` (key `annexe-k1`), a badge class for each, an administrator, a staff member of `foyer` and a learner.

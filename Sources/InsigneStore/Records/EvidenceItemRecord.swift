@@ -1,82 +1,30 @@
 import Foundation
 import GRDB
 
-/// An invitation link that creates a learner account; stored as the SHA-256 of its token.
-public struct InvitationRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "invitation"
-    public var tokenHash: String
-    public var email: String
-    public var displayName: String
-    /// The account that invited.
-    public var createdBy: String
-    public var createdAt: Date
-    public var expiresAt: Date
-    public var acceptedAt: Date?
-    /// The learner account created (or joined) when it was accepted.
-    public var accountID: String?
-    /// The issuer the learner is invited to (the inviting staff's issuer); nil: the site (an administrator's).
-    public var issuerID: String?
-
-    /// Creates a record.
-    public init(
-        tokenHash: String, email: String, displayName: String, createdBy: String, createdAt: Date, expiresAt: Date,
-        acceptedAt: Date? = nil, accountID: String? = nil, issuerID: String? = nil
-    ) {
-        self.issuerID = issuerID
-        self.tokenHash = tokenHash
-        self.email = email
-        self.displayName = displayName
-        self.createdBy = createdBy
-        self.createdAt = createdAt
-        self.expiresAt = expiresAt
-        self.acceptedAt = acceptedAt
-        self.accountID = accountID
-    }
-}
-
-/// A learner's enrolment with an issuer (created when the learner accepts that issuer's invitation).
-///
-/// Access model: a learner belongs to every issuer that enrolled them, and each issuer sees only what was shared
-/// with it. Staff of an issuer see the learners enrolled with it, the invitations it sent, and the pieces submitted
-/// to it (`EvidenceItemRecord.issuerID`); they review and cite only those. A learner invited by two issuers chooses,
-/// when submitting, which one examines the pieces. Administrators see everything. The issuer hierarchy
-/// (`IssuerRecord.parentID`) is a public description only: it grants no access.
-public struct LearnerIssuerRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "learnerIssuer"
-    public var learnerID: String
-    public var issuerID: String
-    public var createdAt: Date
-
-    /// Creates a record.
-    public init(learnerID: String, issuerID: String, createdAt: Date) {
-        self.learnerID = learnerID
-        self.issuerID = issuerID
-        self.createdAt = createdAt
-    }
-}
-
-/// Bytes of an evidence file, stored once by content (SHA-256); the file is `<data>/evidence/<2 hex>/<62 hex>`.
-public struct EvidenceBlobRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "evidenceBlob"
-    /// Lowercase hex SHA-256 of the bytes.
-    public var sha256: String
-    public var size: Int
-    /// The sniffed media type (never the one the browser claimed).
-    public var mediaType: String
-    public var createdAt: Date
-
-    /// Creates a record.
-    public init(sha256: String, size: Int, mediaType: String, createdAt: Date) {
-        self.sha256 = sha256
-        self.size = size
-        self.mediaType = mediaType
-        self.createdAt = createdAt
-    }
-}
-
 /// One piece of a learner's evidence: a file, a written narrative or a link. Private by default.
 public struct EvidenceItemRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "evidence"
+    /// The table's columns, for the store's queries (`filter { $0.<column> == … }`, `order(\.<column>)`).
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let learnerID = Column(CodingKeys.learnerID)
+        public static let kind = Column(CodingKeys.kind)
+        public static let title = Column(CodingKeys.title)
+        public static let narrative = Column(CodingKeys.narrative)
+        public static let linkURL = Column(CodingKeys.linkURL)
+        public static let blobSHA256 = Column(CodingKeys.blobSHA256)
+        public static let fileName = Column(CodingKeys.fileName)
+        public static let genre = Column(CodingKeys.genre)
+        public static let description = Column(CodingKeys.description)
+        public static let status = Column(CodingKeys.status)
+        public static let reviewComment = Column(CodingKeys.reviewComment)
+        public static let reviewedBy = Column(CodingKeys.reviewedBy)
+        public static let reviewedAt = Column(CodingKeys.reviewedAt)
+        public static let submittedAt = Column(CodingKeys.submittedAt)
+        public static let createdAt = Column(CodingKeys.createdAt)
+        public static let updatedAt = Column(CodingKeys.updatedAt)
+        public static let issuerID = Column(CodingKeys.issuerID)
+    }
     /// Kinds of evidence.
     public enum Kind: String, Codable, Sendable { case file, narrative, link }
     /// Review states.
@@ -125,60 +73,5 @@ public struct EvidenceItemRecord: Codable, Sendable, Equatable, FetchableRecord,
         self.status = status
         self.createdAt = createdAt
         self.updatedAt = updatedAt
-    }
-}
-
-/// A tag from a piece of evidence to a competency of a framework.
-public struct EvidenceAlignmentRecord: Codable, Sendable, Equatable, Hashable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "evidenceAlignment"
-    public var evidenceID: String
-    public var frameworkID: String
-    public var competencyIDNumber: String
-
-    /// Creates a tag.
-    public init(evidenceID: String, frameworkID: String, competencyIDNumber: String) {
-        self.evidenceID = evidenceID
-        self.frameworkID = frameworkID
-        self.competencyIDNumber = competencyIDNumber
-    }
-}
-
-/// A revocable link a learner gives (e.g. to a jury) to open their evidence; stored as the SHA-256 of its token.
-public struct ShareLinkRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "shareLink"
-    public var tokenHash: String
-    public var learnerID: String
-    public var label: String
-    public var createdAt: Date
-    public var revokedAt: Date?
-
-    /// Creates a record.
-    public init(tokenHash: String, learnerID: String, label: String, createdAt: Date, revokedAt: Date? = nil) {
-        self.tokenHash = tokenHash
-        self.learnerID = learnerID
-        self.label = label
-        self.createdAt = createdAt
-        self.revokedAt = revokedAt
-    }
-}
-
-/// A learner's choice to publish one piece of evidence with the badges of one class: only then may an award of
-/// that class name the piece and link to `/public-evidence/<token>`. Withdrawing closes the link.
-public struct EvidencePublicationRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "evidencePublication"
-    public var evidenceID: String
-    public var badgeClassID: String
-    /// 64 hex characters; the public URL's last segment.
-    public var token: String
-    public var createdAt: Date
-    public var withdrawnAt: Date?
-
-    /// Creates a record.
-    public init(evidenceID: String, badgeClassID: String, token: String, createdAt: Date, withdrawnAt: Date? = nil) {
-        self.evidenceID = evidenceID
-        self.badgeClassID = badgeClassID
-        self.token = token
-        self.createdAt = createdAt
-        self.withdrawnAt = withdrawnAt
     }
 }

@@ -2,11 +2,11 @@ import Foundation
 import GRDB
 import HTTPTypes
 import HummingbirdTesting
-import InsigneStore
 import OpenBadges
 import Testing
 
 @testable import InsigneServer
+@testable import InsigneStore
 
 @Suite("Admin API")
 struct APIEndpointsTests {

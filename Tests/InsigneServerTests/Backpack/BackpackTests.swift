@@ -3,12 +3,12 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import InsigneStore
 import OpenBadges
 import OpenBadgesPNG
 import Testing
 
 @testable import InsigneServer
+@testable import InsigneStore
 
 @Suite("Backpack")
 struct BackpackTests {

@@ -3,11 +3,11 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import InsigneStore
 import OpenBadges
 import Testing
 
 @testable import InsigneServer
+@testable import InsigneStore
 
 /// Backpack fixtures: learners created through invitations, awards, the mail outbox, binary downloads.
 extension WebHarness {

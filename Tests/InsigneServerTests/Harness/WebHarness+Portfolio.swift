@@ -3,12 +3,12 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import InsigneStore
 import OpenBadgesCrypto
 import TestSupport
 import Testing
 
 @testable import InsigneServer
+@testable import InsigneStore
 
 /// Portfolio fixtures: a small DEES-like framework, invitations accepted through the pages, uploads.
 extension WebHarness {

@@ -3,11 +3,11 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import InsigneStore
 import OpenBadges
 import Testing
 
 @testable import InsigneServer
+@testable import InsigneStore
 
 /// Issue 9, point 2: a learner's evidence never becomes public unless they chose to publish that piece with that
 /// badge class; the award shows exactly what becomes public before it is signed.

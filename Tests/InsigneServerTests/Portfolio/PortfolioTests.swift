@@ -3,13 +3,13 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import InsigneStore
 import OpenBadges
 import OpenBadgesCrypto
 import OpenBadgesPNG
 import Testing
 
 @testable import InsigneServer
+@testable import InsigneStore
 
 @Suite("Portfolio")
 struct PortfolioTests {

@@ -3,12 +3,12 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import InsigneStore
 import OpenBadges
 import OpenBadgesCrypto
 import Testing
 
 @testable import InsigneServer
+@testable import InsigneStore
 
 @Suite("Trainer pages")
 struct WebTrainerTests {

@@ -4,13 +4,13 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import InsigneStore
 import OpenBadges
 import OpenBadgesCrypto
 import TestSupport
 import Testing
 
 @testable import InsigneServer
+@testable import InsigneStore
 
 /// Who may list, read and change what, proved cell by cell through HTTP (pages with a session and CSRF token, API
 /// with bearer tokens). Issuer A is the establishment Foyers La Maison (child of Mutuelle Vivre Ensemble), issuer B
