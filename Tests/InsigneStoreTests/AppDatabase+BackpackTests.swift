@@ -71,7 +71,7 @@ struct BackpackStoreTests {
         try await db.deleteBackpackBadge(stored, actor: "lea")
         #expect(try await db.backpackSources(learnerID: "lea").stored.isEmpty)
         let actions = try await db.writer.read { db in
-            try AuditEventRecord.order(Column("id")).fetchAll(db).map(\.action)
+            try AuditEventRecord.order(\.id).fetchAll(db).map(\.action)
         }
         #expect(actions == ["backpack.import", "backpack.update", "backpack.delete"])
     }

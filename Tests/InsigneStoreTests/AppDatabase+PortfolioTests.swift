@@ -53,7 +53,7 @@ struct PortfolioStoreTests {
     }
 
     static func audit(_ db: AppDatabase, _ action: String) async throws -> Int {
-        try await db.writer.read { db in try AuditEventRecord.filter(Column("action") == action).fetchCount(db) }
+        try await db.writer.read { db in try AuditEventRecord.filter { $0.action == action }.fetchCount(db) }
     }
 
     @Test func anInvitationIsAcceptedOnceAndEnrolsWithItsIssuer() async throws {

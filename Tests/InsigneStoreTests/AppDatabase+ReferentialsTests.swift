@@ -65,7 +65,7 @@ struct ReferentialImportTests {
         #expect(back.retired == 0)
         #expect(try db.competency(frameworkID: "dees-2007", idNumber: "DC1.1.4")?.retiredAt == nil)
         let audit = try db.writer.read { db in
-            try AuditEventRecord.filter(Column("action") == "framework.reimport").fetchCount(db)
+            try AuditEventRecord.filter { $0.action == "framework.reimport" }.fetchCount(db)
         }
         #expect(audit == 2)
     }

@@ -55,7 +55,7 @@ struct ReviewStoreTests {
             try await !db.recordReview(evidenceID: "nope", accept: true, comment: nil, reviewer: "t", now: Self.now))
         #expect(try await db.reviewQueue(issuerID: "foyer").isEmpty)
         let audit = try await db.writer.read { db in
-            try AuditEventRecord.filter(Column("action") == "evidence.request-changes").fetchAll(db)
+            try AuditEventRecord.filter { $0.action == "evidence.request-changes" }.fetchAll(db)
         }
         #expect(audit.map(\.detail) == ["learner lea"])
     }

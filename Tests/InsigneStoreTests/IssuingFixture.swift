@@ -68,7 +68,7 @@ enum IssuingFixture {
     /// The audit events with this action, oldest first.
     static func audit(_ db: AppDatabase, action: String) async throws -> [AuditEventRecord] {
         try await db.writer.read { db in
-            try AuditEventRecord.filter(Column("action") == action).order(Column("id")).fetchAll(db)
+            try AuditEventRecord.filter { $0.action == action }.order(\.id).fetchAll(db)
         }
     }
 }

@@ -24,6 +24,6 @@ extension WebHarness {
     var files: EvidenceFiles { EvidenceFiles(dataDirectory: services.configuration.dataDirectory) }
 
     func pieces() async throws -> [EvidenceItemRecord] {
-        try await services.db.writer.read { db in try EvidenceItemRecord.order(Column("createdAt")).fetchAll(db) }
+        try await services.db.writer.read { db in try EvidenceItemRecord.order(\.createdAt).fetchAll(db) }
     }
 }
