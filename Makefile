@@ -92,9 +92,10 @@ fuzz-smoke: apt-deps
 	SWIFT=$(SWIFT) bash Tests/Fuzz/fuzz.sh $(FUZZ_SMOKE_SECONDS)
 
 # Formatting (swift format, shipped with the toolchain; rules in .swift-format): `make format` rewrites,
-# `make lint` fails on any difference.
+# `make lint` fails on any difference, then on any breach of the server's shape (.ci/check-structure.py).
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+	$(PYTHON) .ci/check-structure.py
 
 format:
 	$(SWIFT) format format --in-place --recursive Sources Tests Package.swift

@@ -33,7 +33,7 @@ extension AppDatabase {
     /// Stores a new browser session, deleting the expired ones in the same transaction.
     public func createWebSession(_ session: WebSessionRecord, now: Date = Date()) async throws {
         try await writer.write { db in
-            try WebSessionRecord.filter(Column("expiresAt") < now).deleteAll(db)
+            try WebSessionRecord.filter { $0.expiresAt < now }.deleteAll(db)
             try session.insert(db)
         }
     }

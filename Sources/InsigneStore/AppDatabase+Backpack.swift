@@ -49,8 +49,8 @@ extension AppDatabase {
         guard let account = try AccountRecord.fetchOne(db, key: accountID), account.erasedAt == nil else { return [] }
         var emails: [String] = []
         if let primary = account.email { emails.append(EmailNormalization.normalize(primary)) }
-        let extra = try LearnerEmailRecord.filter(Column("accountID") == accountID && Column("verifiedAt") != nil)
-            .order(Column("createdAt")).fetchAll(db)
+        let extra = try LearnerEmailRecord.filter { $0.accountID == accountID && $0.verifiedAt != nil }
+            .order(\.createdAt).fetchAll(db)
         for e in extra where !emails.contains(e.email) { emails.append(e.email) }
         return emails
     }
@@ -58,7 +58,7 @@ extension AppDatabase {
     /// The learner's extra addresses (verified or pending), oldest first.
     public func learnerEmails(accountID: String) async throws -> [LearnerEmailRecord] {
         try await writer.read { db in
-            try LearnerEmailRecord.filter(Column("accountID") == accountID).order(Column("createdAt")).fetchAll(db)
+            try LearnerEmailRecord.filter { $0.accountID == accountID }.order(\.createdAt).fetchAll(db)
         }
     }
 
@@ -74,13 +74,14 @@ extension AppDatabase {
                 arguments: [accountID, email, email]
             ).fetchCount(db)
             if others > 0 { return .takenByAnother }
-            if let existing = try LearnerEmailRecord.filter(Column("email") == email).fetchOne(db) {
+            let existing = try LearnerEmailRecord.filter { $0.email == email }.fetchOne(db)
+            if let existing {
                 if existing.verifiedAt != nil {
                     return existing.accountID == accountID ? .alreadyYours : .takenByAnother
                 }
                 try existing.delete(db)
             }
-            let count = try LearnerEmailRecord.filter(Column("accountID") == accountID).fetchCount(db)
+            let count = try LearnerEmailRecord.filter { $0.accountID == accountID }.fetchCount(db)
             if count >= maxAddresses { return .tooMany }
             try LearnerEmailRecord(
                 accountID: accountID, email: email, verifiedAt: nil, verificationTokenHash: tokenHash, createdAt: now
@@ -94,7 +95,7 @@ extension AppDatabase {
     /// The address waiting for confirmation under this token hash (any account, any age).
     public func pendingLearnerEmail(tokenHash: String) async throws -> LearnerEmailRecord? {
         try await writer.read { db in
-            try LearnerEmailRecord.filter(Column("verificationTokenHash") == tokenHash).fetchOne(db)
+            try LearnerEmailRecord.filter { $0.verificationTokenHash == tokenHash }.fetchOne(db)
         }
     }
 
@@ -102,8 +103,8 @@ extension AppDatabase {
     /// token is unknown, used, someone else's, or the address became another account's meanwhile.
     public func confirmLearnerEmail(tokenHash: String, accountID: String, now: Date = Date()) async throws -> String? {
         try await writer.write { db -> String? in
-            guard var r = try LearnerEmailRecord.filter(Column("verificationTokenHash") == tokenHash).fetchOne(db),
-                r.accountID == accountID, r.verifiedAt == nil
+            let pending = try LearnerEmailRecord.filter { $0.verificationTokenHash == tokenHash }.fetchOne(db)
+            guard var r = pending, r.accountID == accountID, r.verifiedAt == nil
             else { return nil }
             let others = try AccountRecord.filter(
                 sql: "id <> ? AND (email = ? COLLATE NOCASE OR login = ? COLLATE NOCASE)",
@@ -122,7 +123,7 @@ extension AppDatabase {
     /// Removes one of the learner's extra addresses and audits it; false when it is not theirs.
     public func removeLearnerEmail(_ email: String, accountID: String, now: Date = Date()) async throws -> Bool {
         try await writer.write { db in
-            try LearnerEmailRecord.filter(Column("accountID") == accountID && Column("email") == email).deleteAll(db)
+            try LearnerEmailRecord.filter { $0.accountID == accountID && $0.email == email }.deleteAll(db)
             guard db.changesCount == 1 else { return false }
             var e = AuditEventRecord(at: now, actor: accountID, action: "backpack.email.remove", subject: accountID)
             try e.insert(db)
@@ -137,11 +138,11 @@ extension AppDatabase {
         try await writer.read { db in
             let emails = try Self.verifiedLearnerEmails(accountID: learnerID, db)
             let issued =
-                emails.isEmpty ? [] : try AssertionRecord.filter(emails.contains(Column("recipientEmail"))).fetchAll(db)
+                emails.isEmpty ? [] : try AssertionRecord.filter { emails.contains($0.recipientEmail) }.fetchAll(db)
             let badgeIDs = Set(issued.map(\.badgeClassID))
             let badges = try BadgeClassRecord.fetchAll(db, keys: Array(badgeIDs))
             let issuers = try IssuerRecord.fetchAll(db, keys: Array(Set(badges.map(\.issuerID))))
-            let stored = try BackpackBadgeRecord.filter(Column("learnerID") == learnerID).fetchAll(db)
+            let stored = try BackpackBadgeRecord.filter { $0.learnerID == learnerID }.fetchAll(db)
             return BackpackSources(issued: issued, badgeClasses: badges, issuers: issuers, stored: stored)
         }
     }
@@ -163,7 +164,7 @@ extension AppDatabase {
         try await writer.write { db in
             let existing =
                 try BackpackBadgeRecord
-                .filter(Column("learnerID") == fresh.learnerID && Column("assertionID") == fresh.assertionID)
+                .filter { $0.learnerID == fresh.learnerID && $0.assertionID == fresh.assertionID }
                 .fetchOne(db)
             var r = fresh
             if let existing {
@@ -235,8 +236,9 @@ extension AppDatabase {
     /// The live learner whose public page this slug opens (nil when unknown, closed or erased).
     public func publicBackpackOwner(slug: String) async throws -> AccountRecord? {
         try await writer.read { db in
-            guard let s = try BackpackSettingRecord.filter(Column("publicSlug") == slug).fetchOne(db),
-                let a = try AccountRecord.fetchOne(db, key: s.accountID), a.erasedAt == nil, a.role == .learner
+            let setting = try BackpackSettingRecord.filter { $0.publicSlug == slug }.fetchOne(db)
+            guard let s = setting, let a = try AccountRecord.fetchOne(db, key: s.accountID), a.erasedAt == nil,
+                a.role == .learner
             else { return nil }
             return a
         }
@@ -248,9 +250,9 @@ extension AppDatabase {
     public func backpackPersonalRecords(accountID: String) async throws -> BackpackPersonalRecords {
         try await writer.read { db in
             BackpackPersonalRecords(
-                emails: try LearnerEmailRecord.filter(Column("accountID") == accountID).order(Column("createdAt"))
+                emails: try LearnerEmailRecord.filter { $0.accountID == accountID }.order(\.createdAt)
                     .fetchAll(db),
-                badges: try BackpackBadgeRecord.filter(Column("learnerID") == accountID).order(Column("createdAt"))
+                badges: try BackpackBadgeRecord.filter { $0.learnerID == accountID }.order(\.createdAt)
                     .fetchAll(db),
                 setting: try BackpackSettingRecord.fetchOne(db, key: accountID))
         }

@@ -38,7 +38,7 @@ extension AppDatabase {
     /// Stores a one-time code, deleting codes expired for more than a day in the same transaction.
     public func storeOAuthCode(_ code: OAuthCodeRecord, now: Date = Date()) async throws {
         try await writer.write { db in
-            try OAuthCodeRecord.filter(Column("expiresAt") < now.addingTimeInterval(-86400)).deleteAll(db)
+            try OAuthCodeRecord.filter { $0.expiresAt < now.addingTimeInterval(-86400) }.deleteAll(db)
             try code.insert(db)
         }
     }
@@ -132,7 +132,7 @@ extension AppDatabase {
         try await writer.read { db in
             let live =
                 try OAuthTokenRecord
-                .filter(Column("accountID") == accountID && Column("revokedAt") == nil && Column("expiresAt") > now)
+                .filter { $0.accountID == accountID && $0.revokedAt == nil && $0.expiresAt > now }
                 .fetchAll(db)
             return try live.map { t in
                 let first =
@@ -151,20 +151,20 @@ extension AppDatabase {
     public func revokeOAuthClient(_ clientID: String, accountID: String, now: Date = Date()) async throws -> Int {
         try await writer.write { db in
             try OAuthCodeRecord
-                .filter(Column("clientID") == clientID && Column("accountID") == accountID && Column("usedAt") == nil)
-                .updateAll(db, Column("usedAt").set(to: now))
+                .filter { $0.clientID == clientID && $0.accountID == accountID && $0.usedAt == nil }
+                .updateAll(db) { $0.usedAt.set(to: now) }
             return
                 try OAuthTokenRecord
-                .filter(
-                    Column("clientID") == clientID && Column("accountID") == accountID && Column("revokedAt") == nil
-                )
-                .updateAll(db, Column("revokedAt").set(to: now))
+                .filter {
+                    $0.clientID == clientID && $0.accountID == accountID && $0.revokedAt == nil
+                }
+                .updateAll(db) { $0.revokedAt.set(to: now) }
         }
     }
 
     /// Revokes every live token of a grant.
     static func revokeOAuthGrant(_ db: Database, grantID: String, now: Date) throws {
-        try OAuthTokenRecord.filter(Column("grantID") == grantID && Column("revokedAt") == nil)
-            .updateAll(db, Column("revokedAt").set(to: now))
+        try OAuthTokenRecord.filter { $0.grantID == grantID && $0.revokedAt == nil }
+            .updateAll(db) { $0.revokedAt.set(to: now) }
     }
 }

@@ -25,7 +25,8 @@ extension AppDatabase {
     /// that login, and records the `seeded` setting.
     public func seedFirstAdmin(passwordHash: String, apiTokenHash: String, now: Date = Date()) async throws {
         try await writer.write { db in
-            if try AccountRecord.filter(Column("login") == "admin").fetchCount(db) == 0 {
+            let admins = try AccountRecord.filter { $0.login == "admin" }.fetchCount(db)
+            if admins == 0 {
                 try AccountRecord(
                     id: "admin", login: "admin", displayName: "Administrateur", passwordHash: passwordHash,
                     role: .admin, issuerID: nil, createdAt: now

@@ -13,7 +13,7 @@ extension AppDatabase {
     /// Every publication choice of one piece (live and withdrawn).
     public func evidencePublications(evidenceID: String) async throws -> [EvidencePublicationRecord] {
         try await writer.read { db in
-            try EvidencePublicationRecord.filter(Column("evidenceID") == evidenceID).order(Column("createdAt"))
+            try EvidencePublicationRecord.filter { $0.evidenceID == evidenceID }.order(\.createdAt)
                 .fetchAll(db)
         }
     }
@@ -29,7 +29,7 @@ extension AppDatabase {
             guard let item = try EvidenceItemRecord.fetchOne(db, key: evidenceID), item.learnerID == learnerID else {
                 return false
             }
-            let existing = try EvidencePublicationRecord.filter(Column("evidenceID") == evidenceID).fetchAll(db)
+            let existing = try EvidencePublicationRecord.filter { $0.evidenceID == evidenceID }.fetchAll(db)
             var byBadge: [String: EvidencePublicationRecord] = [:]
             for p in existing { byBadge[p.badgeClassID] = p }
             for badgeID in badgeClassIDs.sorted() {
@@ -72,8 +72,8 @@ extension AppDatabase {
                 issuers = try String.fetchAll(
                     db, sql: "SELECT issuerID FROM learnerIssuer WHERE learnerID = ?", arguments: [learnerID])
             }
-            var request = BadgeClassRecord.order(Column("id"))
-            if !issuers.isEmpty { request = request.filter(issuers.contains(Column("issuerID"))) }
+            var request = BadgeClassRecord.order(\.id)
+            if !issuers.isEmpty { request = request.filter { issuers.contains($0.issuerID) } }
             return try request.fetchAll(db)
         }
     }
@@ -82,10 +82,10 @@ extension AppDatabase {
     public func publicationTokens(evidenceIDs: [String], badgeClassID: String) async throws -> [String: String] {
         try await writer.read { db in
             var out: [String: String] = [:]
-            for p in try EvidencePublicationRecord.filter(
-                evidenceIDs.contains(Column("evidenceID")) && Column("badgeClassID") == badgeClassID
-                    && Column("withdrawnAt") == nil
-            ).fetchAll(db) {
+            let live = try EvidencePublicationRecord.filter {
+                evidenceIDs.contains($0.evidenceID) && $0.badgeClassID == badgeClassID && $0.withdrawnAt == nil
+            }
+            for p in try live.fetchAll(db) {
                 out[p.evidenceID] = p.token
             }
             return out
@@ -96,8 +96,8 @@ extension AppDatabase {
     public func publishedEvidence(token: String) async throws -> PublishedEvidence? {
         guard token.utf8.count == 64, token.allSatisfy(\.isHexDigit) else { return nil }
         return try await writer.read { db in
-            guard let p = try EvidencePublicationRecord.filter(Column("token") == token).fetchOne(db),
-                p.withdrawnAt == nil,
+            let publication = try EvidencePublicationRecord.filter { $0.token == token }.fetchOne(db)
+            guard let p = publication, p.withdrawnAt == nil,
                 let item = try EvidenceItemRecord.fetchOne(db, key: p.evidenceID), item.status == .accepted,
                 let learner = try AccountRecord.fetchOne(db, key: item.learnerID), learner.erasedAt == nil,
                 let badge = try BadgeClassRecord.fetchOne(db, key: p.badgeClassID)

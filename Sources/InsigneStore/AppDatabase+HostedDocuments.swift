@@ -24,7 +24,7 @@ extension AppDatabase {
     public func issuerWithKeys(id: String) async throws -> (IssuerRecord, [SigningKeyRecord])? {
         try await writer.read { db in
             guard let i = try IssuerRecord.fetchOne(db, key: id) else { return nil }
-            let keys = try SigningKeyRecord.filter(Column("issuerID") == i.id).order(Column("createdAt")).fetchAll(db)
+            let keys = try SigningKeyRecord.filter { $0.issuerID == i.id }.order(\.createdAt).fetchAll(db)
             return (i, keys)
         }
     }
@@ -67,8 +67,8 @@ extension AppDatabase {
         try await writer.read { db in
             guard let i = try IssuerRecord.fetchOne(db, key: id) else { return nil }
             let parent = try i.parentID.flatMap { try IssuerRecord.fetchOne(db, key: $0) }
-            let children = try IssuerRecord.filter(Column("parentID") == id).order(Column("name")).fetchAll(db)
-            let badges = try BadgeClassRecord.filter(Column("issuerID") == id).order(Column("name")).fetchAll(db)
+            let children = try IssuerRecord.filter { $0.parentID == id }.order(\.name).fetchAll(db)
+            let badges = try BadgeClassRecord.filter { $0.issuerID == id }.order(\.name).fetchAll(db)
             return IssuerProfile(issuer: i, parent: parent, children: children, badgeClasses: badges)
         }
     }

@@ -33,8 +33,8 @@ extension AppDatabase {
     public func rotateSigningKey(to key: SigningKeyRecord, actor: String) async throws -> Bool {
         try await writer.write { db in
             guard try IssuerRecord.exists(db, key: key.issuerID) else { return false }
-            try SigningKeyRecord.filter(Column("issuerID") == key.issuerID && Column("retiredAt") == nil)
-                .updateAll(db, Column("retiredAt").set(to: key.createdAt))
+            try SigningKeyRecord.filter { $0.issuerID == key.issuerID && $0.retiredAt == nil }
+                .updateAll(db) { $0.retiredAt.set(to: key.createdAt) }
             try key.insert(db)
             var event = AuditEventRecord(at: key.createdAt, actor: actor, action: "key.rotate", subject: key.id)
             try event.insert(db)
@@ -45,15 +45,15 @@ extension AppDatabase {
     /// The issuer's active (newest unretired) signing key.
     public func activeSigningKey(issuerID: String) async throws -> SigningKeyRecord? {
         try await writer.read { db in
-            try SigningKeyRecord.filter(Column("issuerID") == issuerID && Column("retiredAt") == nil)
-                .order(Column("createdAt").desc).fetchOne(db)
+            try SigningKeyRecord.filter { $0.issuerID == issuerID && $0.retiredAt == nil }
+                .order(\.createdAt.desc).fetchOne(db)
         }
     }
 
     /// The keys of an issuer (active and retired), oldest first.
     public func signingKeys(issuerID: String) async throws -> [SigningKeyRecord] {
         try await writer.read { db in
-            try SigningKeyRecord.filter(Column("issuerID") == issuerID).order(Column("createdAt"), Column("id"))
+            try SigningKeyRecord.filter { $0.issuerID == issuerID }.order { [$0.createdAt, $0.id] }
                 .fetchAll(db)
         }
     }
@@ -65,7 +65,7 @@ extension AppDatabase {
 
     /// Every issuer, by id.
     public func issuersByID() async throws -> [IssuerRecord] {
-        try await writer.read { db in try IssuerRecord.order(Column("id")).fetchAll(db) }
+        try await writer.read { db in try IssuerRecord.order(\.id).fetchAll(db) }
     }
 
     /// One issuer.
@@ -115,8 +115,8 @@ extension AppDatabase {
     /// Badge classes, optionally of one issuer, by id.
     public func badgeClasses(issuerID: String?) async throws -> [BadgeClassRecord] {
         try await writer.read { db in
-            var r = BadgeClassRecord.order(Column("id"))
-            if let issuerID { r = r.filter(Column("issuerID") == issuerID) }
+            var r = BadgeClassRecord.order(\.id)
+            if let issuerID { r = r.filter { $0.issuerID == issuerID } }
             return try r.fetchAll(db)
         }
     }

@@ -54,7 +54,7 @@ extension AppDatabase {
     {
         try await writer.read { db in
             let emails = try Self.confirmedEmails(accountID: accountID, primaryEmail: primaryEmail, db)
-            var invitations = try InvitationRecord.filter(Column("accountID") == accountID).fetchAll(db)
+            var invitations = try InvitationRecord.filter { $0.accountID == accountID }.fetchAll(db)
             if let p = primaryEmail, !p.isEmpty {
                 for i in try InvitationRecord.filter(sql: "email = ? COLLATE NOCASE", arguments: [p]).fetchAll(db)
                 where !invitations.contains(where: { $0.tokenHash == i.tokenHash }) {
@@ -65,8 +65,8 @@ extension AppDatabase {
             let assertions =
                 emails.isEmpty
                 ? []
-                : try AssertionRecord.filter(emails.contains(Column("recipientEmail")))
-                    .order(Column("createdAt").desc).fetchAll(db)
+                : try AssertionRecord.filter { emails.contains($0.recipientEmail) }
+                    .order(\.createdAt.desc).fetchAll(db)
             var classes: [String: BadgeClassRecord] = [:]
             for a in assertions where classes[a.badgeClassID] == nil {
                 classes[a.badgeClassID] = try BadgeClassRecord.fetchOne(db, key: a.badgeClassID)
@@ -77,18 +77,18 @@ extension AppDatabase {
                     SELECT p.* FROM evidencePublication p JOIN evidence e ON e.id = p.evidenceID
                     WHERE e.learnerID = ? ORDER BY p.createdAt
                     """, arguments: [accountID])
-            let codes = try OAuthCodeRecord.filter(Column("accountID") == accountID).order(Column("expiresAt"))
+            let codes = try OAuthCodeRecord.filter { $0.accountID == accountID }.order(\.expiresAt)
                 .fetchAll(db)
-            let tokens = try OAuthTokenRecord.filter(Column("accountID") == accountID).order(Column("createdAt"))
+            let tokens = try OAuthTokenRecord.filter { $0.accountID == accountID }.order(\.createdAt)
                 .fetchAll(db)
             let clientIDs = Set(codes.map(\.clientID) + tokens.map(\.clientID))
-            let clients = try OAuthClientRecord.filter(clientIDs.contains(Column("id"))).order(Column("createdAt"))
+            let clients = try OAuthClientRecord.filter { clientIDs.contains($0.id) }.order(\.createdAt)
                 .fetchAll(db)
             return LearnerPersonalRecords(
                 invitations: invitations, confirmedEmails: emails, assertions: assertions, badgeClasses: classes,
                 publications: publications, oauthClients: clients, oauthCodes: codes, oauthTokens: tokens,
-                enrolments: try LearnerIssuerRecord.filter(Column("learnerID") == accountID)
-                    .order(Column("createdAt")).fetchAll(db))
+                enrolments: try LearnerIssuerRecord.filter { $0.learnerID == accountID }
+                    .order(\.createdAt).fetchAll(db))
         }
     }
 
@@ -96,8 +96,8 @@ extension AppDatabase {
     /// pieces, badges, addresses) or whose actor is the learner.
     public func personalAuditEvents(accountID: String, subjects: [String]) async throws -> [AuditEventRecord] {
         try await writer.read { db in
-            try AuditEventRecord.filter(subjects.contains(Column("subject")) || Column("actor") == accountID)
-                .order(Column("at")).fetchAll(db)
+            try AuditEventRecord.filter { subjects.contains($0.subject) || $0.actor == accountID }
+                .order(\.at).fetchAll(db)
         }
     }
 

@@ -136,7 +136,7 @@ extension AppDatabase {
     /// True when the learner is enrolled with this issuer.
     public func isEnrolled(learnerID: String, issuerID: String) async throws -> Bool {
         try await writer.read { db in
-            try LearnerIssuerRecord.filter(Column("learnerID") == learnerID && Column("issuerID") == issuerID)
+            try LearnerIssuerRecord.filter { $0.learnerID == learnerID && $0.issuerID == issuerID }
                 .fetchCount(db) > 0
         }
     }
@@ -153,9 +153,9 @@ extension AppDatabase {
         -> [EvidencePiece]
     {
         try await writer.read { db in
-            var q = EvidenceItemRecord.filter(Column("learnerID") == learnerID)
-            if let statuses { q = q.filter(statuses.map(\.rawValue).contains(Column("status"))) }
-            let items = try q.order(Column("createdAt").desc).fetchAll(db)
+            var q = EvidenceItemRecord.filter { $0.learnerID == learnerID }
+            if let statuses { q = q.filter { statuses.map(\.rawValue).contains($0.status) } }
+            let items = try q.order(\.createdAt.desc).fetchAll(db)
             return try items.map { try Self.evidencePiece($0, db) }
         }
     }
@@ -169,8 +169,8 @@ extension AppDatabase {
 
     /// Reads a piece's tags (by framework then code) and blob.
     static func evidencePiece(_ item: EvidenceItemRecord, _ db: Database) throws -> EvidencePiece {
-        let tags = try EvidenceAlignmentRecord.filter(Column("evidenceID") == item.id)
-            .order(Column("frameworkID"), Column("competencyIDNumber")).fetchAll(db)
+        let tags = try EvidenceAlignmentRecord.filter { $0.evidenceID == item.id }
+            .order { [$0.frameworkID, $0.competencyIDNumber] }.fetchAll(db)
         let blob = try item.blobSHA256.flatMap { try EvidenceBlobRecord.fetchOne(db, key: $0) }
         return EvidencePiece(item: item, tags: tags, blob: blob)
     }
@@ -194,7 +194,7 @@ extension AppDatabase {
                 item.fileName = file.fileName
             }
             try item.save(db)
-            try EvidenceAlignmentRecord.filter(Column("evidenceID") == item.id).deleteAll(db)
+            try EvidenceAlignmentRecord.filter { $0.evidenceID == item.id }.deleteAll(db)
             let mine = tags.map {
                 EvidenceAlignmentRecord(
                     evidenceID: item.id, frameworkID: $0.frameworkID, competencyIDNumber: $0.competencyIDNumber)
@@ -267,7 +267,7 @@ extension AppDatabase {
     /// The assertions awarded to one normalised address, newest first, with their badge classes.
     public func awardedBadges(recipientEmail: String) async throws -> [(AssertionRecord, BadgeClassRecord?)] {
         try await writer.read { db in
-            try AssertionRecord.filter(Column("recipientEmail") == recipientEmail).order(Column("createdAt").desc)
+            try AssertionRecord.filter { $0.recipientEmail == recipientEmail }.order(\.createdAt.desc)
                 .fetchAll(db)
                 .map { ($0, try BadgeClassRecord.fetchOne(db, key: $0.badgeClassID)) }
         }
@@ -296,7 +296,7 @@ extension AppDatabase {
     /// A learner's share links, newest first (revoked ones included).
     public func shareLinks(learnerID: String) async throws -> [ShareLinkRecord] {
         try await writer.read { db in
-            try ShareLinkRecord.filter(Column("learnerID") == learnerID).order(Column("createdAt").desc).fetchAll(db)
+            try ShareLinkRecord.filter { $0.learnerID == learnerID }.order(\.createdAt.desc).fetchAll(db)
         }
     }
 
@@ -358,7 +358,7 @@ extension AppDatabase {
     /// A learner's share links, oldest first, for the export.
     public func shareLinksForExport(learnerID: String) async throws -> [ShareLinkRecord] {
         try await writer.read { db in
-            try ShareLinkRecord.filter(Column("learnerID") == learnerID).order(Column("createdAt")).fetchAll(db)
+            try ShareLinkRecord.filter { $0.learnerID == learnerID }.order(\.createdAt).fetchAll(db)
         }
     }
 }

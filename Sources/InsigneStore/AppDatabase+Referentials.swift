@@ -27,7 +27,8 @@ extension AppDatabase {
         return try writer.write { db in
             var created = false
             var record: FrameworkRecord
-            if let existing = try FrameworkRecord.filter(Column("idNumber") == f.idNumber).fetchOne(db) {
+            let existing = try FrameworkRecord.filter { $0.idNumber == f.idNumber }.fetchOne(db)
+            if let existing {
                 if case .issuer(let issuerID) = importer, existing.ownerIssuerID != issuerID {
                     let ownerName = try existing.ownerIssuerID.flatMap { try IssuerRecord.fetchOne(db, key: $0)?.name }
                     throw FrameworkOwnershipError(
@@ -54,7 +55,8 @@ extension AppDatabase {
             try record.save(db)
 
             var old = [String: CompetencyRecord]()
-            for c in try CompetencyRecord.filter(Column("frameworkID") == record.id).fetchAll(db) {
+            let stored = try CompetencyRecord.filter { $0.frameworkID == record.id }.fetchAll(db)
+            for c in stored {
                 old[c.idNumber] = c
             }
             var added = 0
@@ -138,7 +140,7 @@ extension AppDatabase {
     /// Every framework, by title.
     public func frameworks() throws -> [FrameworkRecord] {
         try writer.read { db in
-            try FrameworkRecord.order(Column("shortName").collating(.localizedCaseInsensitiveCompare)).fetchAll(db)
+            try FrameworkRecord.order { $0.shortName.collating(.localizedCaseInsensitiveCompare) }.fetchAll(db)
         }
     }
 
@@ -150,9 +152,9 @@ extension AppDatabase {
     /// A framework's competencies in tree order (retired ones last unless excluded).
     public func competencies(frameworkID: String, includeRetired: Bool = true) throws -> [CompetencyRecord] {
         try writer.read { db in
-            var q = CompetencyRecord.filter(Column("frameworkID") == frameworkID)
-            if !includeRetired { q = q.filter(Column("retiredAt") == nil) }
-            return try q.order(Column("position")).fetchAll(db)
+            var q = CompetencyRecord.filter { $0.frameworkID == frameworkID }
+            if !includeRetired { q = q.filter { $0.retiredAt == nil } }
+            return try q.order(\.position).fetchAll(db)
         }
     }
 
@@ -188,8 +190,8 @@ extension AppDatabase {
     {
         let words = query.split(whereSeparator: { $0.isWhitespace }).map(String.init).prefix(8)
         return try writer.read { db in
-            var q = CompetencyRecord.filter(Column("retiredAt") == nil)
-            if let frameworkID { q = q.filter(Column("frameworkID") == frameworkID) }
+            var q = CompetencyRecord.filter { $0.retiredAt == nil }
+            if let frameworkID { q = q.filter { $0.frameworkID == frameworkID } }
             for w in words {
                 let pattern =
                     "%"
@@ -200,7 +202,7 @@ extension AppDatabase {
                         "(idNumber LIKE ? ESCAPE '\\' OR shortName LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')",
                     arguments: [pattern, pattern, pattern])
             }
-            return try q.order(Column("frameworkID"), Column("position")).limit(limit).fetchAll(db)
+            return try q.order { [$0.frameworkID, $0.position] }.limit(limit).fetchAll(db)
         }
     }
 }

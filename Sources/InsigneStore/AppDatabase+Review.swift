@@ -34,9 +34,9 @@ extension AppDatabase {
     /// invitations.
     public func learnerRoster(issuerID scope: String?) async throws -> LearnerRoster {
         try await writer.read { db in
-            var learnerQuery = AccountRecord.filter(Column("role") == "learner" && Column("erasedAt") == nil)
+            var learnerQuery = AccountRecord.filter { $0.role == "learner" && $0.erasedAt == nil }
             var evidenceQuery = "SELECT learnerID, status, COUNT(*) FROM evidence GROUP BY learnerID, status"
-            var invitationQuery = InvitationRecord.filter(Column("acceptedAt") == nil && Column("email") != "")
+            var invitationQuery = InvitationRecord.filter { $0.acceptedAt == nil && $0.email != "" }
             var arguments: StatementArguments = []
             if let scope {
                 learnerQuery = learnerQuery.filter(
@@ -44,15 +44,15 @@ extension AppDatabase {
                 evidenceQuery =
                     "SELECT learnerID, status, COUNT(*) FROM evidence WHERE issuerID = ? GROUP BY learnerID, status"
                 arguments = [scope]
-                invitationQuery = invitationQuery.filter(Column("issuerID") == scope)
+                invitationQuery = invitationQuery.filter { $0.issuerID == scope }
             }
-            let learners = try learnerQuery.order(Column("displayName").collating(.localizedCaseInsensitiveCompare))
+            let learners = try learnerQuery.order { $0.displayName.collating(.localizedCaseInsensitiveCompare) }
                 .fetchAll(db)
             var counts: [String: [String: Int]] = [:]
             for row in try Row.fetchAll(db, sql: evidenceQuery, arguments: arguments) {
                 counts[row[0] as String, default: [:]][row[1] as String] = row[2] as Int
             }
-            let invitations = try invitationQuery.order(Column("createdAt").desc).limit(50).fetchAll(db)
+            let invitations = try invitationQuery.order(\.createdAt.desc).limit(50).fetchAll(db)
             return LearnerRoster(learners: learners, counts: counts, invitations: invitations)
         }
     }
@@ -67,7 +67,7 @@ extension AppDatabase {
             .fetchAll(db)
             guard found.count == 1, let a = found.first, a.role == .learner, a.erasedAt == nil, let invitedTo
             else { return !found.isEmpty }
-            return try LearnerIssuerRecord.filter(Column("learnerID") == a.id && Column("issuerID") == invitedTo)
+            return try LearnerIssuerRecord.filter { $0.learnerID == a.id && $0.issuerID == invitedTo }
                 .fetchCount(db) > 0
         }
     }
@@ -90,7 +90,7 @@ extension AppDatabase {
     /// The badge classes of these issuers, by name.
     public func badgeClasses(issuerIDs: [String]) async throws -> [BadgeClassRecord] {
         try await writer.read { db in
-            try BadgeClassRecord.filter(issuerIDs.contains(Column("issuerID"))).order(Column("name")).fetchAll(db)
+            try BadgeClassRecord.filter { issuerIDs.contains($0.issuerID) }.order(\.name).fetchAll(db)
         }
     }
 

@@ -50,8 +50,8 @@ extension AppDatabase {
     public func issuers(actingFor account: AccountRecord) async throws -> [IssuerRecord] {
         try await writer.read { db in
             switch account.role {
-            case .admin: try IssuerRecord.order(Column("name")).fetchAll(db)
-            case .staff: try IssuerRecord.filter(Column("id") == (account.issuerID ?? "")).fetchAll(db)
+            case .admin: try IssuerRecord.order(\.name).fetchAll(db)
+            case .staff: try IssuerRecord.filter { $0.id == (account.issuerID ?? "") }.fetchAll(db)
             case .learner: []
             }
         }
@@ -79,7 +79,7 @@ extension AppDatabase {
         -> (badgeClasses: [BadgeClassRecord], counts: [String: AwardCounts])
     {
         try await writer.read { db in
-            let badges = try BadgeClassRecord.filter(issuerIDs.contains(Column("issuerID"))).order(Column("name"))
+            let badges = try BadgeClassRecord.filter { issuerIDs.contains($0.issuerID) }.order(\.name)
                 .fetchAll(db)
             var counts: [String: AwardCounts] = [:]
             let sql = "SELECT badgeClassID, COUNT(*), COUNT(revokedAt) FROM assertion GROUP BY badgeClassID"
@@ -96,14 +96,14 @@ extension AppDatabase {
         -> TrainerAwardPage
     {
         try await writer.read { db in
-            let badges = try BadgeClassRecord.filter(issuerIDs.contains(Column("issuerID"))).order(Column("name"))
+            let badges = try BadgeClassRecord.filter { issuerIDs.contains($0.issuerID) }.order(\.name)
                 .fetchAll(db)
-            var query = AssertionRecord.filter(badges.map(\.id).contains(Column("badgeClassID")))
-            if !filter.badgeClassID.isEmpty { query = query.filter(Column("badgeClassID") == filter.badgeClassID) }
+            var query = AssertionRecord.filter { badges.map(\.id).contains($0.badgeClassID) }
+            if !filter.badgeClassID.isEmpty { query = query.filter { $0.badgeClassID == filter.badgeClassID } }
             switch filter.state {
             case .all: break
-            case .active: query = query.filter(Column("revokedAt") == nil)
-            case .revoked: query = query.filter(Column("revokedAt") != nil)
+            case .active: query = query.filter { $0.revokedAt == nil }
+            case .revoked: query = query.filter { $0.revokedAt != nil }
             }
             let q = filter.search
             if !q.isEmpty {
@@ -113,7 +113,7 @@ extension AppDatabase {
                     arguments: [q, q])
             }
             let total = try query.fetchCount(db)
-            let items = try query.order(Column("createdAt").desc).limit(pageSize, offset: (page - 1) * pageSize)
+            let items = try query.order(\.createdAt.desc).limit(pageSize, offset: (page - 1) * pageSize)
                 .fetchAll(db)
             return TrainerAwardPage(badgeClasses: badges, total: total, items: items)
         }

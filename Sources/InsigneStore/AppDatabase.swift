@@ -8,8 +8,10 @@ import GRDB
 /// The application database: one SQLite file (WAL, foreign keys), versioned migrations, and the
 /// intention-named operations the service needs. Every write is one transaction: nothing is half-written.
 public struct AppDatabase: Sendable {
-    /// The GRDB writer (a `DatabasePool` on disk, a `DatabaseQueue` in memory for tests).
-    public let writer: any DatabaseWriter
+    /// The GRDB writer (a `DatabasePool` on disk, a `DatabaseQueue` in memory for tests). Internal: the other modules
+    /// go through the intention-named methods of the `AppDatabase+<Feature>.swift` extensions; only
+    /// tests (`@testable import InsigneStore`) read or plant rows with it directly.
+    let writer: any DatabaseWriter
 
     /// Wraps a writer and migrates it to the current schema.
     public init(_ writer: any DatabaseWriter) throws {

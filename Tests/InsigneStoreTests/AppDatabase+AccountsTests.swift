@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-import InsigneStore
 import Testing
+
+@testable import InsigneStore
 
 /// Sign-in look-ups, browser sessions and API tokens in the store.
 @Suite("Accounts store")

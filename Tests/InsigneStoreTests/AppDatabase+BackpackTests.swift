@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-import InsigneStore
 import Testing
+
+@testable import InsigneStore
 
 /// The backpack's store methods: extra addresses claimed, confirmed and removed; stored badges kept once per
 /// assertion and read only by their learner; the public page's slug.
@@ -70,7 +71,7 @@ struct BackpackStoreTests {
         try await db.deleteBackpackBadge(stored, actor: "lea")
         #expect(try await db.backpackSources(learnerID: "lea").stored.isEmpty)
         let actions = try await db.writer.read { db in
-            try AuditEventRecord.order(Column("id")).fetchAll(db).map(\.action)
+            try AuditEventRecord.order(\.id).fetchAll(db).map(\.action)
         }
         #expect(actions == ["backpack.import", "backpack.update", "backpack.delete"])
     }

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-import InsigneStore
 import Testing
+
+@testable import InsigneStore
 
 /// Badge Connect's OAuth state in the store: one-time codes, token rotation, replays revoking the grant, and the
 /// learner withdrawing a client.

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-import InsigneStore
 import Testing
+
+@testable import InsigneStore
 
 /// The learner's choice to publish a piece with a badge class: only theirs, withdrawn by unticking, a fresh token
 /// when chosen again, and nothing served unless the piece is accepted.

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-import InsigneStore
 import Testing
+
+@testable import InsigneStore
 
 /// Issuers, keys, badge classes, awards and revocations in the store: each change in one audited transaction,
 /// idempotency decided by the unique index, nothing written when a check refuses.

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-import InsigneStore
 import Testing
+
+@testable import InsigneStore
 
 /// The personal-data reads and the erasure: each feature's part runs in the one `eraseLearner` transaction, and
 /// another learner's rows are left alone.

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-import InsigneStore
 import Testing
+
+@testable import InsigneStore
 
 /// The portfolio's store methods on an in-memory database: invitations accepted or joined once, evidence saved with
 /// its tags and files, submission, share links, and reads scoped to one learner.
@@ -52,7 +53,7 @@ struct PortfolioStoreTests {
     }
 
     static func audit(_ db: AppDatabase, _ action: String) async throws -> Int {
-        try await db.writer.read { db in try AuditEventRecord.filter(Column("action") == action).fetchCount(db) }
+        try await db.writer.read { db in try AuditEventRecord.filter { $0.action == action }.fetchCount(db) }
     }
 
     @Test func anInvitationIsAcceptedOnceAndEnrolsWithItsIssuer() async throws {

@@ -1,9 +1,10 @@
 import CompetencyFrameworks
 import Foundation
 import GRDB
-import InsigneStore
 import TestSupport
 import Testing
+
+@testable import InsigneStore
 
 /// Importing referentials into the store: first import, re-import of a changed file, refusals.
 @Suite("Referential import")
@@ -64,7 +65,7 @@ struct ReferentialImportTests {
         #expect(back.retired == 0)
         #expect(try db.competency(frameworkID: "dees-2007", idNumber: "DC1.1.4")?.retiredAt == nil)
         let audit = try db.writer.read { db in
-            try AuditEventRecord.filter(Column("action") == "framework.reimport").fetchCount(db)
+            try AuditEventRecord.filter { $0.action == "framework.reimport" }.fetchCount(db)
         }
         #expect(audit == 2)
     }

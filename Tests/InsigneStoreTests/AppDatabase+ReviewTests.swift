@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-import InsigneStore
 import Testing
+
+@testable import InsigneStore
 
 /// The trainers' store methods: the roster and the review queue scoped to one issuer, reviewing only a submitted
 /// piece, and who may be invited.
@@ -54,7 +55,7 @@ struct ReviewStoreTests {
             try await !db.recordReview(evidenceID: "nope", accept: true, comment: nil, reviewer: "t", now: Self.now))
         #expect(try await db.reviewQueue(issuerID: "foyer").isEmpty)
         let audit = try await db.writer.read { db in
-            try AuditEventRecord.filter(Column("action") == "evidence.request-changes").fetchAll(db)
+            try AuditEventRecord.filter { $0.action == "evidence.request-changes" }.fetchAll(db)
         }
         #expect(audit.map(\.detail) == ["learner lea"])
     }

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-import InsigneStore
 import Testing
+
+@testable import InsigneStore
 
 /// The trainers' reads: issuers an account acts for, dashboard counts, the award list and an award's detail.
 @Suite("Trainer store")

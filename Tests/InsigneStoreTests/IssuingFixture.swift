@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
-import InsigneStore
+
+@testable import InsigneStore
 
 /// A small organisation for the store tests: the issuer `foyer` (with one key `foyer-k1`) and its establishment
 /// `annexe` (key `annexe-k1`), a badge class for each, an administrator, a staff member of `foyer` and a learner.
@@ -67,7 +68,7 @@ enum IssuingFixture {
     /// The audit events with this action, oldest first.
     static func audit(_ db: AppDatabase, action: String) async throws -> [AuditEventRecord] {
         try await db.writer.read { db in
-            try AuditEventRecord.filter(Column("action") == action).order(Column("id")).fetchAll(db)
+            try AuditEventRecord.filter { $0.action == action }.order(\.id).fetchAll(db)
         }
     }
 }

@@ -1,10 +1,10 @@
 import Foundation
-import InsigneStore
 import OpenBadges
 import TestSupport
 import Testing
 
 @testable import InsigneServer
+@testable import InsigneStore
 
 /// A badge baked by the official `openbadges-bakery` imports into a learner's backpack, verified, with the file
 /// kept as received.

@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
 import InsigneServer
-import InsigneStore
 import OpenBadges
 import TestSupport
 import Testing
+
+@testable import InsigneStore
 
 /// Many awards and verifications at once on the on-disk (WAL) database: no error, no "database is locked",
 /// every award stored exactly once.

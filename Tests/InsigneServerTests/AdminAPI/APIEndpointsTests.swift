@@ -2,11 +2,11 @@ import Foundation
 import GRDB
 import HTTPTypes
 import HummingbirdTesting
-import InsigneStore
 import OpenBadges
 import Testing
 
 @testable import InsigneServer
+@testable import InsigneStore
 
 @Suite("Admin API")
 struct APIEndpointsTests {
@@ -410,7 +410,7 @@ struct APIEndpointsTests {
             #expect(ids.contains("urn:uuid:\(id)"))
             #expect(ids.contains("\(APIHarness.base)/assertions/\(id)"))
             let audit = try await h.services.db.writer.read { db in
-                try AuditEventRecord.filter(Column("action") == "assertion.revoke" && Column("subject") == id).fetchOne(
+                try AuditEventRecord.filter { $0.action == "assertion.revoke" && $0.subject == id }.fetchOne(
                     db)
             }
             #expect(audit?.actor == "admin")

@@ -1,12 +1,12 @@
 import Foundation
 import GRDB
 import Hummingbird
-import InsigneStore
 import Logging
 import OpenBadgesCrypto
 import Testing
 
 @testable import InsigneServer
+@testable import InsigneStore
 
 /// Collects log lines (level and message) in memory.
 final class LogRecorder: @unchecked Sendable {

@@ -3,12 +3,12 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import InsigneStore
 import OpenBadges
 import OpenBadgesPNG
 import Testing
 
 @testable import InsigneServer
+@testable import InsigneStore
 
 @Suite("Backpack")
 struct BackpackTests {
@@ -320,15 +320,15 @@ struct BackpackTests {
             #expect(erased.status == .seeOther)
             let counts = try await h.services.db.writer.read { db in
                 [
-                    try BackpackBadgeRecord.filter(Column("learnerID") == account.id).fetchCount(db),
-                    try LearnerEmailRecord.filter(Column("accountID") == account.id).fetchCount(db),
-                    try BackpackSettingRecord.filter(Column("accountID") == account.id).fetchCount(db),
-                    try AssertionRecord.filter(Column("recipientEmail") == "lea.roux@example.net").fetchCount(db),
+                    try BackpackBadgeRecord.filter { $0.learnerID == account.id }.fetchCount(db),
+                    try LearnerEmailRecord.filter { $0.accountID == account.id }.fetchCount(db),
+                    try BackpackSettingRecord.filter { $0.accountID == account.id }.fetchCount(db),
+                    try AssertionRecord.filter { $0.recipientEmail == "lea.roux@example.net" }.fetchCount(db),
                 ]
             }
             #expect(counts == [0, 0, 0, 0])
             let blanked = try #require(
-                try await h.services.db.writer.read { db in try AssertionRecord.fetchOne(db, key: extra.id) })
+                try await h.services.db.assertion(id: extra.id))
             #expect(await h.services.verifier.verify(.text(blanked.jws), options: .init(now: Date())).isValid)
         }
     }

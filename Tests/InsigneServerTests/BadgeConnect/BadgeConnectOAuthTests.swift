@@ -3,12 +3,12 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import InsigneStore
 import OpenBadges
 import TestSupport
 import Testing
 
 @testable import InsigneServer
+@testable import InsigneStore
 
 private typealias F = BadgeConnectFixtures
 

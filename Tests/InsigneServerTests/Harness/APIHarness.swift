@@ -3,12 +3,12 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import InsigneStore
 import OpenBadges
 import OpenBadgesCrypto
 import Testing
 
 @testable import InsigneServer
+@testable import InsigneStore
 
 /// A seeded service (demo issuer `mutuelle-vivre-ensemble`, badge `bientraitance`, admin token) plus a staff
 /// account of `foyers-la-maison`, and helpers to call the API: the shared harness without loopback fetches.

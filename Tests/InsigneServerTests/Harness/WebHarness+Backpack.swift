@@ -3,11 +3,11 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import InsigneStore
 import OpenBadges
 import Testing
 
 @testable import InsigneServer
+@testable import InsigneStore
 
 /// Backpack fixtures: learners created through invitations, awards, the mail outbox, binary downloads.
 extension WebHarness {
@@ -17,7 +17,7 @@ extension WebHarness {
         try await browser.accept(try await trainer.invite(name: name, email: email))
         let account = try #require(
             try await services.db.writer.read { db in
-                try AccountRecord.filter(Column("email") == EmailNormalization.normalize(email)).fetchOne(db)
+                try AccountRecord.filter { $0.email == EmailNormalization.normalize(email) }.fetchOne(db)
             })
         return (browser, account)
     }

@@ -3,13 +3,13 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import InsigneStore
 import OpenBadges
 import OpenBadgesCrypto
 import TestSupport
 import Testing
 
 @testable import InsigneServer
+@testable import InsigneStore
 
 /// Badge Connect fixtures on the harness: a learner who signs in with an e-mail login, an award to them.
 extension WebHarness {

@@ -3,12 +3,12 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import InsigneStore
 import OpenBadgesCrypto
 import TestSupport
 import Testing
 
 @testable import InsigneServer
+@testable import InsigneStore
 
 /// Portfolio fixtures: a small DEES-like framework, invitations accepted through the pages, uploads.
 extension WebHarness {
@@ -24,6 +24,6 @@ extension WebHarness {
     var files: EvidenceFiles { EvidenceFiles(dataDirectory: services.configuration.dataDirectory) }
 
     func pieces() async throws -> [EvidenceItemRecord] {
-        try await services.db.writer.read { db in try EvidenceItemRecord.order(Column("createdAt")).fetchAll(db) }
+        try await services.db.writer.read { db in try EvidenceItemRecord.order(\.createdAt).fetchAll(db) }
     }
 }

@@ -3,12 +3,12 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import InsigneStore
 import Logging
 import OpenBadgesCrypto
 import Testing
 
 @testable import InsigneServer
+@testable import InsigneStore
 
 /// The one test harness: services built as `buildApplication` builds them (on an in-memory database), the demo seed,
 /// a known admin password, and the application served by the real route table and middleware

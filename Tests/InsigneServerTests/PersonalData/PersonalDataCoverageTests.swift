@@ -3,11 +3,11 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import InsigneStore
 import OpenBadges
 import Testing
 
 @testable import InsigneServer
+@testable import InsigneStore
 
 /// Issue 9, point 12: the RGPD export holds everything about the learner and the erasure leaves nothing about them,
 /// for every table of the schema. A table added later without RGPD handling makes this suite fail until it is

@@ -3,11 +3,11 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import InsigneStore
 import OpenBadges
 import Testing
 
 @testable import InsigneServer
+@testable import InsigneStore
 
 /// Issue 9, point 2: a learner's evidence never becomes public unless they chose to publish that piece with that
 /// badge class; the award shows exactly what becomes public before it is signed.
@@ -181,7 +181,7 @@ extension EvidencePrivacyTests {
             _ = try await learner.post("/portfolio/evidence/\(file.id)/publication", [("badge", "bientraitance")])
             let admin = try #require(
                 try await h.services.db.writer.read { db in
-                    try AccountRecord.filter(Column("login") == "admin").fetchOne(db)
+                    try AccountRecord.filter { $0.login == "admin" }.fetchOne(db)
                 })
             let base = h.services.urls.base
             let (record, _) = try await h.services.issuing.award(
@@ -219,14 +219,11 @@ extension EvidencePrivacyTests {
     @Test func publicationChoicesListOnlyTheLearnersIssuersBadges() async throws {
         let h = try await WebHarness.make()
         try await h.addStaff(login: "foyers", password: "mot de passe foyers", issuerID: DemoSeeder.establishmentID)
-        let template = try #require(
-            try await h.services.db.writer.read { db in try BadgeClassRecord.fetchOne(db, key: DemoSeeder.badgeID) })
-        var own = template
+        var own = try #require(try await h.services.db.badgeClass(id: DemoSeeder.badgeID))
         own.id = "accueil-foyers"
         own.issuerID = DemoSeeder.establishmentID
         own.name = "Accueil au foyer"
-        let record = own
-        try await h.services.db.writer.write { db in try record.insert(db) }
+        #expect(try await h.services.db.createBadgeClass(own, actor: "admin") == .created)
         try await h.run { browser in
             let foyers = WebBrowser(client: browser.client)
             try await foyers.signIn("foyers", "mot de passe foyers")

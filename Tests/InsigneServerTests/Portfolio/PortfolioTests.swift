@@ -3,13 +3,13 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import InsigneStore
 import OpenBadges
 import OpenBadgesCrypto
 import OpenBadgesPNG
 import Testing
 
 @testable import InsigneServer
+@testable import InsigneStore
 
 @Suite("Portfolio")
 struct PortfolioTests {
@@ -37,7 +37,7 @@ struct PortfolioTests {
             #expect(home.body.contains("Mon portfolio"))
             let account = try #require(
                 try await h.services.db.writer.read { db in
-                    try AccountRecord.filter(Column("role") == "learner").fetchOne(db)
+                    try AccountRecord.filter { $0.role == "learner" }.fetchOne(db)
                 })
             #expect(account.login == "camille.martin@example.org")
             #expect(account.email == "camille.martin@example.org")
@@ -49,7 +49,7 @@ struct PortfolioTests {
             #expect(try await again.accept(token, password: "un autre mot de passe").status == .notFound)
             #expect(
                 try await h.services.db.writer.read { db in
-                    try AccountRecord.filter(Column("role") == "learner").fetchCount(db)
+                    try AccountRecord.filter { $0.role == "learner" }.fetchCount(db)
                 } == 1)
 
             // The learner signs in at /login and lands on the portfolio; trainer pages send them back there.
@@ -208,7 +208,7 @@ struct PortfolioTests {
             try await learner.accept(try await trainer.invite(name: "Sam Dupuis", email: "sam@example.org"))
             let learnerID = try #require(
                 try await h.services.db.writer.read { db in
-                    try AccountRecord.filter(Column("role") == "learner").fetchOne(db)?.id
+                    try AccountRecord.filter { $0.role == "learner" }.fetchOne(db)?.id
                 })
             #expect(
                 try await learner.upload(
@@ -298,9 +298,9 @@ struct PortfolioTests {
             let report2 = await h.services.verifier.verify(.text(assertion.jws), options: .init(now: Date()))
             #expect(report2.isValid)
             let audit = try await h.services.db.writer.read { db in
-                try AuditEventRecord.filter(
-                    ["evidence.accept", "evidence.request-changes", "portfolio.award"].contains(Column("action"))
-                )
+                try AuditEventRecord.filter {
+                    ["evidence.accept", "evidence.request-changes", "portfolio.award"].contains($0.action)
+                }
                 .fetchCount(db)
             }
             #expect(audit == 3)
@@ -403,7 +403,7 @@ struct PortfolioTests {
             try await learner.accept(try await trainer.invite(name: "Noé Garnier", email: "noe@example.org"))
             let learnerID = try #require(
                 try await h.services.db.writer.read { db in
-                    try AccountRecord.filter(Column("role") == "learner").fetchOne(db)?.id
+                    try AccountRecord.filter { $0.role == "learner" }.fetchOne(db)?.id
                 })
             #expect(
                 try await learner.upload(title: "Attestation", data: Samples.pdf, tags: ["dees-test|DC1.1"]).status
@@ -436,11 +436,11 @@ struct PortfolioTests {
                     [
                         try EvidenceItemRecord.fetchCount(db), try EvidenceAlignmentRecord.fetchCount(db),
                         try EvidenceBlobRecord.fetchCount(db), try ShareLinkRecord.fetchCount(db),
-                        try WebSessionRecord.filter(Column("accountID") == learnerID).fetchCount(db),
+                        try WebSessionRecord.filter { $0.accountID == learnerID }.fetchCount(db),
                     ],
                     try AccountRecord.fetchOne(db, key: learnerID),
                     try AssertionRecord.fetchOne(db),
-                    try AuditEventRecord.filter(Column("action") == "account.erase").fetchAll(db)
+                    try AuditEventRecord.filter { $0.action == "account.erase" }.fetchAll(db)
                 )
             }
             #expect(counts == [0, 0, 0, 0, 0])

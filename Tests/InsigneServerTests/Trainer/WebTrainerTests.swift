@@ -3,12 +3,12 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import InsigneStore
 import OpenBadges
 import OpenBadgesCrypto
 import Testing
 
 @testable import InsigneServer
+@testable import InsigneStore
 
 @Suite("Trainer pages")
 struct WebTrainerTests {
@@ -76,7 +76,7 @@ struct WebTrainerTests {
             #expect(blocked.body.contains("Trop de tentatives"))
             #expect(b.cookie("insigne_session") == nil)
             let failures = try await h.services.db.writer.read { db in
-                try AuditEventRecord.filter(Column("action") == "session.signin-failed").fetchCount(db)
+                try AuditEventRecord.filter { $0.action == "session.signin-failed" }.fetchCount(db)
             }
             #expect(failures == 5)
         }
@@ -155,7 +155,7 @@ struct WebTrainerTests {
             #expect(location.hasSuffix("?awarded=1"))
             let id = String(location.dropFirst("/trainer/assertions/".count).prefix(36))
             let a = try #require(
-                try await h.services.db.writer.read { db in try AssertionRecord.fetchOne(db, key: id) })
+                try await h.services.db.assertion(id: id))
             #expect(a.recipientEmail == "marie.durand@example.fr")
             #expect(a.recipientName == "Marie Durand")
             #expect(a.expires == "2031-06-15T21:59:59Z")  // end of day, Paris summer time
@@ -255,7 +255,7 @@ struct WebTrainerTests {
             #expect(try await h.assertionCount() == 2)
             let jean = try #require(
                 try await h.services.db.writer.read { db in
-                    try AssertionRecord.filter(Column("recipientEmail") == "jean.martin@example.fr").fetchOne(db)
+                    try AssertionRecord.filter { $0.recipientEmail == "jean.martin@example.fr" }.fetchOne(db)
                 })
             #expect(jean.recipientName == "Martin; Jean")
             #expect(jean.narrative == "Stage, \"foyer\" Les Tilleuls")
@@ -340,7 +340,7 @@ struct WebTrainerTests {
             #expect(empty.status == .unprocessableContent)
             #expect(empty.body.contains("Le motif de révocation est obligatoire"))
             #expect(
-                try await h.services.db.writer.read { db in try AssertionRecord.fetchOne(db, key: a.id)?.revokedAt }
+                try await h.services.db.assertion(id: a.id)?.revokedAt
                     == nil)
             let ok = try await b.post("/trainer/assertions/\(a.id)/revoke", [("reason", "Attribué par erreur")])
             #expect(ok.status == .seeOther)
@@ -349,12 +349,12 @@ struct WebTrainerTests {
             #expect(shown.body.contains("Administrateur"))
             #expect(shown.body.contains("Attribué par erreur"))
             let revoked = try #require(
-                try await h.services.db.writer.read { db in try AssertionRecord.fetchOne(db, key: a.id) })
+                try await h.services.db.assertion(id: a.id))
             #expect(revoked.revokedBy == "admin")
             #expect(revoked.revocationReason == "Attribué par erreur")
             let event = try #require(
                 try await h.services.db.writer.read { db in
-                    try AuditEventRecord.filter(Column("action") == "assertion.revoke" && Column("subject") == a.id)
+                    try AuditEventRecord.filter { $0.action == "assertion.revoke" && $0.subject == a.id }
                         .fetchOne(db)
                 })
             #expect(event.actor == "admin")
@@ -398,7 +398,7 @@ struct WebTrainerTests {
             #expect(create.status == .forbidden)
             #expect(try await h.assertionCount() == 1)
             #expect(
-                try await h.services.db.writer.read { db in try AssertionRecord.fetchOne(db, key: a.id)?.revokedAt }
+                try await h.services.db.assertion(id: a.id)?.revokedAt
                     == nil)
         }
     }

@@ -3,12 +3,12 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import InsigneStore
 import OpenBadges
 import TestSupport
 import Testing
 
 @testable import InsigneServer
+@testable import InsigneStore
 
 /// `/verify` as an employer uses it: the address as typed on a CV, plain words for damaged files and badges the
 /// issuer no longer has, counts of the checks that ran, dates in words.

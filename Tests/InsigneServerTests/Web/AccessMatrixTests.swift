@@ -4,13 +4,13 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import InsigneStore
 import OpenBadges
 import OpenBadgesCrypto
 import TestSupport
 import Testing
 
 @testable import InsigneServer
+@testable import InsigneStore
 
 /// Who may list, read and change what, proved cell by cell through HTTP (pages with a session and CSRF token, API
 /// with bearer tokens). Issuer A is the establishment Foyers La Maison (child of Mutuelle Vivre Ensemble), issuer B
@@ -179,7 +179,7 @@ struct AccessFixture: Sendable {
     /// Whether a badge carrying this cell's own narrative was awarded (cells run in parallel on one service).
     func awarded(_ marker: String) async throws -> Bool {
         try await services.db.writer.read { db in
-            try AssertionRecord.filter(Column("narrative") == marker).fetchCount(db) > 0
+            try AssertionRecord.filter { $0.narrative == marker }.fetchCount(db) > 0
         }
     }
 
@@ -356,7 +356,7 @@ struct TwoIssuerLearnerTests {
             #expect(joined.location == "/portfolio?welcome=1")
             let id = try #require(
                 try await h.services.db.writer.read { db in
-                    try AccountRecord.filter(Column("login") == "duo@example.org").fetchOne(db)?.id
+                    try AccountRecord.filter { $0.login == "duo@example.org" }.fetchOne(db)?.id
                 })
             #expect(try await Portfolio(services: h.services).issuers(ofLearner: id).count == 2)
             // With two issuers, the learner says which one examines what they send.

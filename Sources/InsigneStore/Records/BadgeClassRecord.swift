@@ -1,0 +1,57 @@
+import Foundation
+import GRDB
+
+/// A badge class.
+public struct BadgeClassRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "badgeClass"
+    /// The table's columns, for the store's queries (`filter { $0.<column> == … }`, `order(\.<column>)`).
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let issuerID = Column(CodingKeys.issuerID)
+        public static let name = Column(CodingKeys.name)
+        public static let description = Column(CodingKeys.description)
+        public static let criteriaNarrative = Column(CodingKeys.criteriaNarrative)
+        public static let criteriaURL = Column(CodingKeys.criteriaURL)
+        public static let imageData = Column(CodingKeys.imageData)
+        public static let imageType = Column(CodingKeys.imageType)
+        public static let tags = Column(CodingKeys.tags)
+        public static let alignment = Column(CodingKeys.alignment)
+        public static let validityDays = Column(CodingKeys.validityDays)
+        public static let createdAt = Column(CodingKeys.createdAt)
+    }
+    public var id: String
+    public var issuerID: String
+    public var name: String
+    public var description: String
+    public var criteriaNarrative: String
+    public var criteriaURL: String?
+    /// The validated carrier image (PNG or sanitised SVG).
+    public var imageData: Data
+    /// `png` or `svg`.
+    public var imageType: String
+    public var tags: [String]
+    public var alignment: [AlignmentRecord]
+    /// Default validity of awarded badges, in days.
+    public var validityDays: Int?
+    public var createdAt: Date
+
+    /// Creates a record.
+    public init(
+        id: String, issuerID: String, name: String, description: String, criteriaNarrative: String,
+        criteriaURL: String? = nil, imageData: Data, imageType: String, tags: [String] = [],
+        alignment: [AlignmentRecord] = [], validityDays: Int? = nil, createdAt: Date
+    ) {
+        self.id = id
+        self.issuerID = issuerID
+        self.name = name
+        self.description = description
+        self.criteriaNarrative = criteriaNarrative
+        self.criteriaURL = criteriaURL
+        self.imageData = imageData
+        self.imageType = imageType
+        self.tags = tags
+        self.alignment = alignment
+        self.validityDays = validityDays
+        self.createdAt = createdAt
+    }
+}
