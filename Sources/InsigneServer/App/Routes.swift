@@ -60,6 +60,7 @@ func buildRouter(_ services: ServerServices, options: RouteTableOptions) -> Rout
     ReferentialController(services: services).addRoutes(to: routes)
     BadgeConnectController(services: services).addRoutes(to: routes)
     AdminAPIController(services: services).addRoutes(to: routes)
+    HomePages(services: services).addRoutes(to: routes)
     signIn.addRoutes(to: routes)
     TrainerPages(services: services).addRoutes(to: routes)
     BatchPages(services: services).addRoutes(to: routes)
