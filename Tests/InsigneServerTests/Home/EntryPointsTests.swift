@@ -77,6 +77,17 @@ struct EntryPointsTests {
             let missing = try await b.send("/badges/nope", method: .get, headers: [.accept: "text/html"])
             #expect(missing.status == .notFound)
             #expect(missing.body.contains("href=\"/?lang=fr\">Accueil</a>"))
+            // An address no route serves: the same page for a browser, a plain 404 for others and the API.
+            let nowhere = try await b.send("/nowhere/at/all?lang=en", method: .get, headers: [.accept: "text/html"])
+            #expect(nowhere.status == .notFound)
+            #expect(nowhere.body.contains("href=\"/?lang=en\">Home</a>"))
+            #expect(nowhere.body.contains("<a class=\"sign-in\" href=\"/login\">"))
+            let plain = try await b.send("/nowhere", method: .get, headers: [.accept: "application/json"])
+            #expect(plain.status == .notFound)
+            #expect(!plain.body.contains("<html"))
+            let api = try await b.send("/api/v1/nowhere", method: .get, headers: [.accept: "text/html"])
+            #expect(api.status == .notFound)
+            #expect(!api.body.contains("<html"))
         }
     }
 
