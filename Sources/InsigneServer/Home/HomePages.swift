@@ -11,6 +11,10 @@ struct HomePages: PageFeature {
     /// Adds `/` to the public pages (the session is read when present, to offer the person's own space).
     func addRoutes(to routes: AppRoutes) {
         routes.publicPages.get("/") { req, ctx in home(ctx.env, req) }
+        routes.publicPages.head("/") { req, ctx in
+            let r = home(ctx.env, req)
+            return Response(status: r.status, headers: r.headers)
+        }
     }
 
     /// The home page.

@@ -33,6 +33,9 @@ struct EntryPointsTests {
             #expect(en.body.contains(">Sign in</a>"))
             #expect(en.body.contains("See the frameworks"))
             #expect(!en.body.contains("Vérifier un badge"))
+            let head = try await b.send("/", method: .head)
+            #expect(head.status == .ok)
+            #expect(head.body.isEmpty)
         }
     }
 
@@ -132,6 +135,9 @@ struct EntryPointsTests {
             #expect(used.body.contains("<a href=\"/login\">Se connecter</a>"))
             #expect(used.body.contains("<a href=\"/\">Retour à l&#39;accueil</a>"))
             #expect(!used.body.contains("Retour au tableau de bord"))
+            #expect(used.body.contains("<a class=\"sign-in\" href=\"/login\">Se connecter</a>"))
+            let login = try await stranger.get("/login")
+            #expect(!login.body.contains("class=\"sign-in\""))
             let usedEN = try await stranger.get("/invitation/\(token)?lang=en")
             #expect(usedEN.body.contains("Back to the home page"))
             #expect(usedEN.body.contains(">Sign in</a>"))
