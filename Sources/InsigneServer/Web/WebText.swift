@@ -29,7 +29,7 @@ enum WebText {
             fr:
                 "Pour les formateurs et les équipes qui attribuent les badges, et pour les apprenants (portfolio, badges).",
             en: "For trainers and staff who award badges, and for learners (portfolio, badges)."),
-        "login": LocalizedText(fr: "Identifiant", en: "Login"),
+        "login": LocalizedText(fr: "Identifiant ou adresse électronique", en: "Login or email address"),
         "password": LocalizedText(fr: "Mot de passe", en: "Password"),
         "signIn": LocalizedText(fr: "Se connecter", en: "Sign in"),
         "badCredentials": LocalizedText(

@@ -108,6 +108,7 @@ struct EntryPointsTests {
             #expect(login.status == .ok)
             #expect(login.body.contains("Pour retrouver votre portfolio et vos badges"))
             #expect(login.body.contains("et pour les apprenants"))
+            #expect(login.body.contains("Identifiant ou adresse électronique"))
             #expect(!login.body.contains("réservé aux formateurs"))
             #expect(login.body.contains("Retour à l&#39;accueil"))
             let english = try await learner.get("/login?bye=learner&lang=en")
