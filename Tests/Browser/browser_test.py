@@ -35,6 +35,16 @@ class Run(browser_support.Run):
 
     # -- the scenario ----------------------------------------------------------------------------------
 
+    def home(self):
+        self.step = "home page"
+        self.driver.get(self.url("/"))
+        self.expect_in("Badges numériques de formation", self.text("h1"), "home page title (French)")
+        body = self.find("body").text
+        for words in ("Vérifier un badge", "Se connecter", "Voir les référentiels"):
+            self.expect_in(words, body, "home page")
+        self.find("a.sign-in[href='/login']", "the header's « Se connecter » link")
+        self.shot("home")
+
     def sign_in_page(self):
         self.step = "sign in page"
         self.driver.get(self.url("/trainer"))
@@ -140,6 +150,19 @@ class Run(browser_support.Run):
         self.expect_in("n'a pas été délivré à l'adresse e-mail indiquée", result.text, "mismatch explanation")
         return headline
 
+    def recheck(self):
+        self.step = "check the same file against another address without choosing it again"
+        self.find("#recheck-form", "the « Vérifier pour une autre adresse » form")
+        self.find("#recheck-recipient").send_keys(RECIPIENT)
+        self.submit("#recheck-form")
+        result = self.show_result()
+        outcome = result.get_attribute("data-outcome")
+        headline = self.text("#verdict-title")
+        self.shot("verify-recheck")
+        self.expect(outcome == "valid", f"re-check outcome {outcome!r} ({headline!r}), expected 'valid'")
+        self.expect_in(RECIPIENT, result.text, "re-check verdict")
+        return headline
+
     def english(self, path):
         self.step = "English verify page"
         self.driver.get(self.url("/verify?lang=en"))
@@ -165,12 +188,14 @@ class Run(browser_support.Run):
         self.expect_in("was not issued to the email address you entered", result.text, "English mismatch explanation")
 
     def scenario(self):
+        self.home()
         self.sign_in_page()
         png_href, verify_href = self.award()
         path, size = self.download(png_href)
         self.check_verify_link(verify_href)
         valid = self.verify_valid(path)
         mismatch = self.verify_mismatch(path)
+        self.recheck()
         self.english(path)
         return {"png": os.path.basename(path), "pngBytes": size, "valid": valid, "mismatch": mismatch}
 

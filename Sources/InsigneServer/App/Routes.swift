@@ -35,7 +35,7 @@ struct AppRoutes {
     }
 }
 
-/// The router: global middleware (body limit, client address, security headers), then every feature's routes.
+/// The router: global middleware (body limit, client address, security headers, browsers' 404 page), then every feature's routes.
 public func buildRouter(_ services: ServerServices) -> Router<AppRequestContext> {
     buildRouter(services, options: RouteTableOptions())
 }
@@ -46,6 +46,7 @@ func buildRouter(_ services: ServerServices, options: RouteTableOptions) -> Rout
     router.add(middleware: BodyLimitMiddleware())
     router.add(middleware: ClientAddressMiddleware(trusted: services.configuration.trustedProxies))
     router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: NotFoundPageMiddleware())
     let hasher = options.hasher ?? PasswordHashingPool.shared
     var signIn = SignInPages(services: services, hasher: hasher)
     if let source = options.signInSource { signIn.signInSource = source }
@@ -60,6 +61,7 @@ func buildRouter(_ services: ServerServices, options: RouteTableOptions) -> Rout
     ReferentialController(services: services).addRoutes(to: routes)
     BadgeConnectController(services: services).addRoutes(to: routes)
     AdminAPIController(services: services).addRoutes(to: routes)
+    HomePages(services: services).addRoutes(to: routes)
     signIn.addRoutes(to: routes)
     TrainerPages(services: services).addRoutes(to: routes)
     BatchPages(services: services).addRoutes(to: routes)

@@ -35,7 +35,9 @@ struct SignInPages: PageFeature {
     func loginPage(
         _ env: Env, _ request: Request, login: String = "", error: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        if env.account != nil, request.method == .get { return redirect("/trainer") }
+        if let account = env.account, request.method == .get {
+            return redirect(account.role == .learner ? "/portfolio" : "/trainer")
+        }
         var cookies: [String] = []
         var token = request.cookies[Self.loginCSRFCookie]?.value ?? ""
         if token.count != 64 {
@@ -47,7 +49,12 @@ struct SignInPages: PageFeature {
             "next": WebSecurity.localNext(request.uri.queryParameters.get("next") ?? ""),
         ]
         if let error { data["error"] = error }
-        if request.uri.queryParameters.get("bye") != nil { data["notice"] = env.t["signedOut"] }
+        switch request.uri.queryParameters.get("bye") {
+        case nil: break
+        case "learner": data["notice"] = env.t["signedOutLearner"]
+        case "staff": data["notice"] = env.t["signedOutStaff"]
+        default: data["notice"] = env.t["signedOut"]
+        }
         return render("signin.login", env, title: env.t["signInTitle"]!, status: status, data, cookies: cookies)
     }
 
@@ -119,12 +126,13 @@ struct SignInPages: PageFeature {
     static let dummyHash =
         "scrypt$15$8$1$00000000000000000000000000000000$0000000000000000000000000000000000000000000000000000000000000000"
 
-    /// Ends the session and goes back to the login form.
+    /// Ends the session and goes back to the login form, with a notice meant for a learner or for staff.
     func signOut(_ env: Env, _ request: Request, _ context: AppRequestContext) async throws -> Response {
         _ = try await form(request, context, env)
         if let token = env.sessionToken { try await sessions.delete(token: token) }
+        let who = env.account?.role == .learner ? "learner" : "staff"
         return redirect(
-            "/login?bye=1",
+            "/login?bye=\(who)",
             cookies: [WebSecurity.cookie(WebSessionStore.cookieName, "", maxAge: 0, secure: secureCookies)])
     }
 }

@@ -63,6 +63,18 @@ extension VerifyController {
             field: "file")
     }
 
+    /// A kept upload that is unknown or expired.
+    var uploadGone: ServiceError {
+        let minutes = max(1, Int(limits.keptUploadLifetime / 60))
+        return ServiceError(
+            .gone, field: "file",
+            fr:
+                "Le fichier vérifié n'est plus conservé (il est effacé après \(minutes) minutes) : choisissez à nouveau le fichier du badge.",
+            en:
+                "The verified file is no longer kept (it is erased after \(minutes) minutes): choose the badge file again."
+        )
+    }
+
     func parseMultipart(_ body: [UInt8], contentType: String) throws -> Submission {
         guard let boundary = MultipartFormData.boundary(contentType: contentType) else {
             throw ServiceError(
@@ -85,7 +97,7 @@ extension VerifyController {
             let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
             return t.isEmpty ? nil : t
         }
-        for part in parts where !["file", "recipient", "url", "lang"].contains(part.name) {
+        for part in parts where !["file", "recipient", "url", "upload", "lang"].contains(part.name) {
             throw ServiceError(
                 status: .badRequest, fr: "Champ inconnu : « \(part.name) ».", en: "Unknown field: \"\(part.name)\".",
                 field: part.name)
@@ -93,7 +105,11 @@ extension VerifyController {
         let recipient = try Self.recipient(try text("recipient"))
         if let file = parts.first(where: { $0.name == "file" }), !file.body.isEmpty {
             guard file.body.count <= limits.maxUploadBytes else { throw tooLarge }
-            return Submission(input: .data(file.body), recipient: recipient)
+            return Submission(input: .data(file.body), recipient: recipient, uploaded: file.body)
+        }
+        if let token = try text("upload") {
+            guard UploadStash.isToken(token), let kept = keptUploads.get(token) else { throw uploadGone }
+            return Submission(input: .data(kept), recipient: recipient, keptUpload: token)
         }
         if let url = try text("url") {
             return Submission(input: try Self.urlInput(url), recipient: recipient, url: url)

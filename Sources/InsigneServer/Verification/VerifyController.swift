@@ -8,11 +8,16 @@ struct VerifyController: Sendable {
     let services: ServerServices
     let limits: VerifyLimits
     let limiter: RateLimiter
+    /// Files uploaded from the page, kept a short time to check them against another address.
+    let keptUploads: UploadStash
 
     init(services: ServerServices, limits: VerifyLimits = VerifyLimits()) {
         self.services = services
         self.limits = limits
         limiter = RateLimiter(capacity: limits.burst, perMinute: limits.perMinute, maxKeys: limits.maxClients)
+        keptUploads = UploadStash(
+            lifetime: limits.keptUploadLifetime, maxCount: limits.keptUploadCount,
+            maxTotalBytes: limits.keptUploadBytes)
     }
 
     /// Adds the routes to the `open` group.
@@ -31,6 +36,10 @@ struct VerifyController: Sendable {
         var input: VerificationInput
         var recipient: String?
         var url: String?
+        /// The bytes of a file part (kept for the page's « Vérifier pour une autre adresse »).
+        var uploaded: [UInt8]?
+        /// The token of the kept upload this submission reuses.
+        var keptUpload: String?
     }
 
     // MARK: Handlers
@@ -91,6 +100,8 @@ struct VerifyController: Sendable {
             page.recipient = s.recipient
             page.url = s.url
             page.urls = services.urls
+            page.keptUpload = s.keptUpload ?? s.uploaded.flatMap { keptUploads.put($0) }
+            page.keptMinutes = Int(limits.keptUploadLifetime / 60)
             return page.render()
         }
         var response = HTTP.json(report.json)

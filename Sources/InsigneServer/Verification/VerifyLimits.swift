@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// Limits of the verification endpoint.
@@ -12,6 +13,12 @@ struct VerifyLimits: Sendable {
     var maxClients: Int = 10_000
     /// Who a request comes from, for the rate limit.
     var clientKey: @Sendable (Request, AppRequestContext) -> String = VerifyLimits.remoteAddressKey
+    /// How long an uploaded file is kept to check it against another address (see ``UploadStash``).
+    var keptUploadLifetime: TimeInterval = 15 * 60
+    /// How many uploaded files are kept at most.
+    var keptUploadCount: Int = 32
+    /// How many bytes the kept files may hold together.
+    var keptUploadBytes: Int = 32 * 1024 * 1024
 
     /// The defaults.
     init() {}

@@ -13,6 +13,10 @@ struct VerifyPage {
     var recipient: String?
     var url: String?
     var urls: PublicURLs?
+    /// The token of the uploaded file kept for « Vérifier pour une autre adresse ».
+    var keptUpload: String?
+    /// How many minutes it is kept.
+    var keptMinutes = 15
 
     init(request: Request, english: Bool) {
         self.request = request
@@ -29,6 +33,16 @@ struct VerifyPage {
         c["recipient"] = recipient ?? ""
         c["url"] = url ?? ""
         c["result"] = Pages.opt(report.map(resultContext))
+        c["recheck"] = Pages.opt(
+            keptUpload.map { token -> [String: Any] in
+                [
+                    "token": token,
+                    "hint": english
+                        ? "The file is kept for \(keptMinutes) minutes: type another address, no need to choose it again."
+                        : "Le fichier est gardé \(keptMinutes) minutes : indiquez une autre adresse sans le choisir à nouveau."
+                        ,
+                ]
+            })
         return Pages.render("verification.verify", c, status: status)
     }
 
@@ -70,8 +84,13 @@ struct VerifyPage {
             fr: "si vous indiquez son adresse e-mail, qu'il a bien été délivré à cette personne.",
             en: "if you give their email address, that it was issued to that person."),
         "privacy": LocalizedText(
-            fr: "Les fichiers sont vérifiés en mémoire et ne sont pas conservés.",
-            en: "Files are verified in memory and not kept."),
+            fr:
+                "Les fichiers sont vérifiés en mémoire et ne sont jamais écrits sur disque ; un fichier déposé ici reste en mémoire 15 minutes au plus, pour le vérifier avec une autre adresse, puis il est effacé.",
+            en:
+                "Files are verified in memory and never written to disk; a file dropped here stays in memory for 15 minutes at most, to check it against another address, then it is erased."
+        ),
+        "recheckTitle": LocalizedText(fr: "Vérifier pour une autre adresse", en: "Check against another address"),
+        "recheckSubmit": LocalizedText(fr: "Vérifier pour cette adresse", en: "Check for this address"),
         "errorTitle": LocalizedText(fr: "La vérification n'a pas pu commencer", en: "The verification could not start"),
     ]
 

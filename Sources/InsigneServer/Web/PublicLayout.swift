@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import InsigneStore
 import OpenBadges
 
 /// The public pages' shared machinery.
@@ -37,6 +38,29 @@ enum Pages {
             "switchLang": english ? "fr" : "en",
             "langQuery": english ? "?lang=en" : "?lang=fr",
             "l": (english ? Language.en : .fr).resolve(layoutTexts),
+            "signInLink": signInLink(request: request, english: english),
+        ]
+    }
+
+    /// The header's « Se connecter » link; « Mon espace » when a session cookie is present (`/login` sends a
+    /// signed-in person to their own pages, and shows the form when the session has ended).
+    static func signInLink(request: Request, english: Bool) -> [String: Any] {
+        let language: Language = english ? .en : .fr
+        let cookie = request.cookies[WebSessionStore.cookieName]?.value ?? ""
+        let text = cookie.isEmpty ? layoutTexts["navSignIn"]! : layoutTexts["navMySpace"]!
+        return ["href": "/login", "label": language.text(text)]
+    }
+
+    /// The header link of a page that knows who is signed in: their own space, or « Se connecter ».
+    static func signInLink(account: AccountRecord?, english: Bool) -> [String: Any] {
+        let language: Language = english ? .en : .fr
+        guard let account, account.erasedAt == nil else {
+            return ["href": "/login", "label": language.text(layoutTexts["navSignIn"]!)]
+        }
+        let learner = account.role == .learner
+        return [
+            "href": learner ? "/portfolio" : "/trainer",
+            "label": language.text(learner ? WebText.texts["navPortfolio"]! : WebText.texts["navDashboard"]!),
         ]
     }
 
@@ -46,6 +70,9 @@ enum Pages {
         "brandTagline": LocalizedText(fr: "badges numériques", en: "digital badges"),
         "navVerify": LocalizedText(fr: "Vérifier un badge", en: "Verify a badge"),
         "navReferentials": LocalizedText(fr: "Référentiels", en: "Competency frameworks"),
+        "navSignIn": LocalizedText(fr: "Se connecter", en: "Sign in"),
+        "navMySpace": LocalizedText(fr: "Mon espace", en: "My space"),
+        "home": LocalizedText(fr: "Accueil", en: "Home"),
         "switchTitle": LocalizedText(fr: "Read this page in English", en: "Lire cette page en français"),
         "footer": LocalizedText(
             fr:
@@ -79,7 +106,7 @@ enum Pages {
         var c = layoutContext(request: request, english: english, title: title)
         c["heading"] = title
         c["text"] = text
-        c["homeLabel"] = english ? "Verify a badge" : "Vérifier un badge"
+        c["verifyLabel"] = english ? "Verify a badge" : "Vérifier un badge"
         return render("layouts.message", c, status: status)
     }
 

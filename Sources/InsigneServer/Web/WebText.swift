@@ -29,12 +29,23 @@ enum WebText {
             fr:
                 "Pour les formateurs et les équipes qui attribuent les badges, et pour les apprenants (portfolio, badges).",
             en: "For trainers and staff who award badges, and for learners (portfolio, badges)."),
-        "login": LocalizedText(fr: "Identifiant", en: "Login"),
+        "login": LocalizedText(fr: "Identifiant ou adresse électronique", en: "Login or email address"),
         "password": LocalizedText(fr: "Mot de passe", en: "Password"),
         "signIn": LocalizedText(fr: "Se connecter", en: "Sign in"),
         "badCredentials": LocalizedText(
             fr: "Identifiant ou mot de passe incorrect.", en: "Incorrect login or password."),
         "signedOut": LocalizedText(fr: "Vous êtes déconnecté(e).", en: "You are signed out."),
+        "signedOutLearner": LocalizedText(
+            fr:
+                "Vous êtes déconnecté(e). Pour retrouver votre portfolio et vos badges, reconnectez-vous avec votre adresse électronique et votre mot de passe.",
+            en:
+                "You are signed out. To get back to your portfolio and your badges, sign in again with your email address and password."
+        ),
+        "signedOutStaff": LocalizedText(
+            fr: "Vous êtes déconnecté(e) de l'espace formateurs. À bientôt !",
+            en: "You are signed out of the trainers' space. See you soon!"),
+        "backHome": LocalizedText(fr: "Retour à l'accueil", en: "Back to the home page"),
+        "home": LocalizedText(fr: "Accueil", en: "Home"),
         "dashboardTitle": LocalizedText(fr: "Tableau de bord", en: "Dashboard"),
         "hello": LocalizedText(fr: "Bonjour", en: "Hello"),
         "dashboardIntro": LocalizedText(

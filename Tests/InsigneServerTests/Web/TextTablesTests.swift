@@ -23,7 +23,12 @@ import Testing
         #expect(en["navReferentials"] == "Competency frameworks")
         #expect(fr["switchTitle"] == "Read this page in English")
         #expect(en["switchTitle"] == "Lire cette page en français")
-        #expect(Set(fr.keys) == ["skip", "brandTagline", "navVerify", "navReferentials", "switchTitle", "footer"])
+        #expect(
+            Set(fr.keys) == [
+                "skip", "brandTagline", "navVerify", "navReferentials", "navSignIn", "navMySpace", "home",
+                "switchTitle", "footer",
+            ])
+        #expect(fr["navSignIn"] == "Se connecter" && en["navSignIn"] == "Sign in")
     }
 
     @Test func resolvePicksTheLanguage() {
