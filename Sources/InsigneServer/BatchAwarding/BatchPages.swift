@@ -1,3 +1,4 @@
+import CSVText
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -16,6 +17,9 @@ struct BatchPages: PageFeature {
     func addRoutes(to routes: AppRoutes) {
         routes.staffPages.get("/trainer/badges/{id}/bulk") { req, ctx in
             try await bulkPage(ctx.env, badgeID: ctx.parameters.get("id") ?? "", error: nil)
+        }
+        routes.staffPages.get("/trainer/badges/{id}/bulk/template.csv") { req, ctx in
+            try await template(ctx.env, badgeID: ctx.parameters.get("id") ?? "")
         }
         routes.staffPages.post("/trainer/badges/{id}/bulk") { req, ctx in
             try await bulkUpload(ctx.env, req, ctx, badgeID: ctx.parameters.get("id") ?? "")
@@ -38,6 +42,17 @@ struct BatchPages: PageFeature {
         return render("batch.bulk", env, title: env.t["bulkTitle"]! + " — " + b.name, status: status, data)
     }
 
+    /// The CSV template of the bulk award (`CSVAwardTemplate`), as a download named after the badge class.
+    func template(_ env: Env, badgeID: String) async throws -> Response {
+        let (b, _) = try await badge(badgeID, for: env.user)
+        return HTTP.bytes(
+            CSVAwardTemplate.bytes, contentType: "text/csv; charset=utf-8",
+            headers: [
+                .contentDisposition: "attachment; filename=\"\(CSVAwardTemplate.filename(badgeID: b.id))\"",
+                .cacheControl: "private, no-store",
+            ])
+    }
+
     /// Reads the uploaded or pasted CSV into a new batch and shows its preview.
     func bulkUpload(_ env: Env, _ request: Request, _ context: AppRequestContext, badgeID: String) async throws
         -> Response
@@ -45,7 +60,12 @@ struct BatchPages: PageFeature {
         let form = try await self.form(request, context, env)
         _ = try await badge(badgeID, for: env.user)
         var csv = form.files["csv"]?.body ?? []
-        if csv.isEmpty { csv = Array(form["csvText"].utf8) }
+        // Pasted text is already Unicode: only a file has an encoding to detect or choose.
+        var encoding = CSVTextEncoding(name: form["encoding"])
+        if csv.isEmpty {
+            csv = Array(form["csvText"].utf8)
+            encoding = .utf8
+        }
         guard !csv.trimmingWhitespaceIsEmpty else {
             return try await bulkPage(
                 env, badgeID: badgeID,
@@ -55,7 +75,7 @@ struct BatchPages: PageFeature {
         }
         let rows: [WebBatchRow]
         do {
-            rows = try WebBatchBuilder.rows(csv: csv, badgeID: badgeID)
+            rows = try WebBatchBuilder.rows(csv: csv, encoding: encoding, badgeID: badgeID)
         } catch let e as CSVAwardReader.Failure {
             let location = e.line > 0 ? env.text("Ligne \(e.line) : ", "Line \(e.line): ") : ""
             return try await bulkPage(

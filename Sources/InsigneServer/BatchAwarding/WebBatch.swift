@@ -1,3 +1,4 @@
+import CSVText
 import Foundation
 import InsigneStore
 import OpenBadges
@@ -73,8 +74,10 @@ enum WebBatchBuilder {
     /// Builds the rows of a batch from CSV bytes (`CSVAwardReader.pageMaxRows` at most): whole-file problems
     /// throw, row problems are kept per row. The page adds one rule of its own: an address given twice in the file
     /// is refused on its second line (a preview shows each person once).
-    static func rows(csv: [UInt8], badgeID: String) throws -> [WebBatchRow] {
-        let rows = try CSVAwardReader.rows(csv, maxRows: CSVAwardReader.pageMaxRows)
+    static func rows(
+        csv: [UInt8], encoding: CSVTextEncoding = .automatic, badgeID: String
+    ) throws -> [WebBatchRow] {
+        let rows = try CSVAwardReader.rows(csv, maxRows: CSVAwardReader.pageMaxRows, encoding: encoding)
         guard !rows.isEmpty else {
             throw CSVAwardReader.Failure(line: 2, fr: "aucune ligne après l'en-tête", en: "no rows after the header")
         }
