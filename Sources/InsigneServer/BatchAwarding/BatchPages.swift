@@ -33,11 +33,13 @@ struct BatchPages: PageFeature {
     }
 
     /// The CSV upload form of a badge class, with the error of a refused file.
-    func bulkPage(_ env: Env, badgeID: String, error: String?, status: HTTPResponse.Status = .ok) async throws
-        -> Response
-    {
+    func bulkPage(
+        _ env: Env, badgeID: String, error: String?, status: HTTPResponse.Status = .ok,
+        encoding: CSVTextEncoding = .automatic
+    ) async throws -> Response {
         let (b, issuer) = try await badge(badgeID, for: env.user)
         var data: [String: Any] = ["badge": badgeSummary(b, issuer)]
+        if encoding != .automatic { data[encoding == .utf8 ? "encodingUTF8" : "encodingWindows1252"] = true }
         if let error { data["error"] = error }
         return render("batch.bulk", env, title: env.t["bulkTitle"]! + " — " + b.name, status: status, data)
     }
@@ -74,16 +76,19 @@ struct BatchPages: PageFeature {
                 status: .unprocessableContent)
         }
         let rows: [WebBatchRow]
+        let reading: CSVAwardReader.Reading
         do {
-            rows = try WebBatchBuilder.rows(csv: csv, encoding: encoding, badgeID: badgeID)
+            reading = try CSVAwardReader.read(csv, maxRows: CSVAwardReader.pageMaxRows, encoding: encoding)
+            rows = try WebBatchBuilder.rows(reading.rows, badgeID: badgeID)
         } catch let e as CSVAwardReader.Failure {
             let location = e.line > 0 ? env.text("Ligne \(e.line) : ", "Line \(e.line): ") : ""
             return try await bulkPage(
-                env, badgeID: badgeID, error: location + env.text(e.fr, e.en), status: .unprocessableContent)
+                env, badgeID: badgeID, error: location + env.text(e.fr, e.en), status: .unprocessableContent,
+                encoding: encoding)
         }
         let batch = WebBatch(
             id: try SecureRandom.hex(byteCount: 12), accountID: env.user.id, badgeID: badgeID, createdAt: Date(),
-            rows: rows)
+            rows: rows, source: form.files["csv"]?.body.isEmpty == false ? reading.summary : nil)
         await batches.add(batch)
         return try await batchView(env, batch)
     }
@@ -125,6 +130,7 @@ struct BatchPages: PageFeature {
             "canConfirm": batch.state == .preview && valid > 0, "progressMax": max(valid, 1),
         ]
         if batch.state == .running { data["refresh"] = "1" }
+        if let source = batch.source { data["source"] = env.text(source.fr, source.en) }
         let title =
             switch batch.state {
             case .preview: env.t["previewTitle"]!

@@ -39,11 +39,40 @@ enum CSVAwardReader {
         }
     }
 
+    /// A file read: its rows, the encoding it was read in, its separator, and whether it is Moodle's user export.
+    struct Reading: Sendable {
+        var rows: [BatchRow]
+        var encoding: CSVDetectedEncoding
+        var delimiter: UInt8
+        var isMoodleExport: Bool
+
+        /// What was read, as the preview tells it: « Fichier lu en Windows-1252, séparateur point-virgule. ».
+        var summary: (fr: String, en: String) {
+            let (fr, en) =
+                switch delimiter {
+                case UInt8(ascii: ";"): ("point-virgule", "semicolon")
+                case UInt8(ascii: "\t"): ("tabulation", "tab")
+                default: ("virgule", "comma")
+                }
+            let moodle = isMoodleExport ? (" (export des utilisateurs de Moodle)", " (Moodle user export)") : ("", "")
+            return (
+                "Fichier lu en \(encoding.rawValue), séparateur \(fr)\(moodle.0).",
+                "File read as \(encoding.rawValue), \(en) separated\(moodle.1)."
+            )
+        }
+    }
+
     /// Reads the award rows of a CSV file, `maxRows` non-blank rows at most after the header.
     static func rows(
         _ input: [UInt8], maxRows: Int, encoding: CSVTextEncoding = .automatic
     ) throws(Failure) -> [BatchRow] {
-        let records = try records(input, maxRows: maxRows, encoding: encoding)
+        try read(input, maxRows: maxRows, encoding: encoding).rows
+    }
+
+    /// Reads a CSV file: its award rows (`maxRows` non-blank rows at most after the header) and how it was read.
+    static func read(_ input: [UInt8], maxRows: Int, encoding: CSVTextEncoding = .automatic) throws(Failure) -> Reading
+    {
+        let (records, detected, delimiter) = try records(input, maxRows: maxRows, encoding: encoding)
         guard let header = records.first(where: { !$0.isBlank }) else {
             throw Failure(line: 0, fr: "fichier CSV vide", en: "empty CSV file")
         }
@@ -53,7 +82,7 @@ enum CSVAwardReader {
         for record in records where record.line > header.line && !record.isBlank {
             rows.append(row(record, columns: columns, width: width))
         }
-        return rows
+        return Reading(rows: rows, encoding: detected, delimiter: delimiter, isMoodleExport: columns.isMoodleExport)
     }
 
     /// One award row: fields trimmed, blank ones absent; a row with more fields than the header, or without an
@@ -129,12 +158,15 @@ enum CSVAwardReader {
     /// plus `maxRows` non-blank rows, in the encoding given or detected.
     private static func records(
         _ input: [UInt8], maxRows: Int, encoding: CSVTextEncoding
-    ) throws(Failure) -> [CSVRecord] {
+    ) throws(Failure) -> ([CSVRecord], CSVDetectedEncoding, UInt8) {
         let options = CSVReader.Options(
             delimiters: [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t")], maxBytes: maxBytes,
             maxRecords: maxRows + 1, allowsQuotesInUnquotedFields: true, encoding: encoding)
         do {
-            return try CSVReader.records(input, options: options).records
+            var reader = try CSVReader(input, options: options)
+            var records: [CSVRecord] = []
+            while let record = try reader.next() { records.append(record) }
+            return (records, reader.encoding, reader.delimiter)
         } catch {
             throw failure(error, maxRows: maxRows, encoding: encoding)
         }

@@ -58,6 +58,12 @@ struct BulkPageCSVTests {
             }
             let chosen = try await upload(b, try csvFixture("excel-fr-windows-1252.csv"), encoding: "windows-1252")
             #expect(chosen.body.contains("Élodie Lefèvre"))
+            #expect(chosen.body.contains("Fichier lu en Windows-1252, séparateur point-virgule."))
+            let moodle = try await upload(b, try csvFixture("moodle-user-export.csv"))
+            #expect(
+                moodle.body.contains("Fichier lu en UTF-8, séparateur virgule (export des utilisateurs de Moodle)."))
+            let unicode = try await upload(b, try csvFixture("excel-unicode-utf16le-bom.csv"))
+            #expect(unicode.body.contains("Fichier lu en UTF-16 LE, séparateur tabulation."))
             #expect(try await h.assertionCount() == 0)
         }
     }
@@ -68,6 +74,7 @@ struct BulkPageCSVTests {
             try await b.signIn()
             let utf8 = try await upload(b, try csvFixture("excel-fr-windows-1252.csv"), encoding: "utf-8")
             #expect(utf8.status == .unprocessableContent)
+            #expect(utf8.body.contains(#"<option value="utf-8" selected>UTF-8</option>"#))
             #expect(
                 utf8.body.contains(
                     "le fichier n&#39;est pas en UTF-8 : enregistrez-le en « CSV UTF-8 » dans Excel "
