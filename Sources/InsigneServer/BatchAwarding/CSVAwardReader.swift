@@ -11,7 +11,8 @@ import OpenBadges
 /// `email,name,narrative,expires,evidence[,idempotencyKey]`, Moodle's user export…; an address column mandatory),
 /// comma, semicolon or tab separated (taken from the header), RFC 4180 quoting (doubled quotes, multi-line quoted
 /// fields; a stray quote inside an unquoted field is kept as text), UTF-8 with or without BOM, UTF-16 with BOM or
-/// Windows-1252 (detected or chosen: `CSVTextEncoding`), `maxBytes` at most. Blank lines are skipped. A malformed
+/// Windows-1252 (detected or chosen: `CSVTextEncoding`), `maxBytes` at most. Blank lines and an Excel `sep=;`
+/// first line are skipped. A malformed
 /// file throws a `Failure`; a malformed row is returned with its `problem`.
 enum CSVAwardReader {
     /// Largest CSV accepted, by either surface.
@@ -73,7 +74,10 @@ enum CSVAwardReader {
     static func read(_ input: [UInt8], maxRows: Int, encoding: CSVTextEncoding = .automatic) throws(Failure) -> Reading
     {
         let (records, detected, delimiter) = try records(input, maxRows: maxRows, encoding: encoding)
-        guard let header = records.first(where: { !$0.isBlank }) else {
+        // Excel's `sep=;` first line (written by some exports to name the separator) is not the header.
+        let content = records.filter { !$0.isBlank }
+        let sepLine = content.first.map { $0.fields.count == 2 && $0.fields[0].lowercased() == "sep=" } ?? false
+        guard let header = content.dropFirst(sepLine ? 1 : 0).first else {
             throw Failure(line: 0, fr: "fichier CSV vide", en: "empty CSV file")
         }
         let columns = try CSVAwardColumns(header: header)

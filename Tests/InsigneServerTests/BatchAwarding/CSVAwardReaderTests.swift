@@ -72,6 +72,14 @@ struct CSVAwardReaderTests {
         #expect(rows[0].expires == "2030-01-15" && rows[1].expires == nil)
     }
 
+    @Test func excelSeparatorLineIsSkipped() throws {
+        for sep in [";", ",", "\t"] {
+            let text = "sep=\(sep)\r\nCourriel\(sep)Nom complet\r\na@x.fr\(sep)Ana Lima\r\n"
+            let rows = try read(Array(text.utf8))
+            #expect(rows.map(\.name) == ["Ana Lima"] && rows.map(\.line) == [3], "\(sep)")
+        }
+    }
+
     @Test func unknownColumnIsNamedWithTheAcceptedOnes() throws {
         let refused = try #require(failure(try csvFixture("unknown-column.csv")))
         #expect(refused.line == 1)
