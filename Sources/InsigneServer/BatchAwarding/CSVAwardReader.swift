@@ -12,8 +12,7 @@ import OpenBadges
 /// comma, semicolon or tab separated (taken from the header), RFC 4180 quoting (doubled quotes, multi-line quoted
 /// fields; a stray quote inside an unquoted field is kept as text), UTF-8 with or without BOM, UTF-16 with BOM or
 /// Windows-1252 (detected or chosen: `CSVTextEncoding`), `maxBytes` at most. Blank lines and an Excel `sep=;`
-/// first line are skipped. A malformed
-/// file throws a `Failure`; a malformed row is returned with its `problem`.
+/// first line are skipped. A malformed file throws a `Failure`; a malformed row is returned with its `problem`.
 enum CSVAwardReader {
     /// Largest CSV accepted, by either surface.
     static let maxBytes = 4 * 1024 * 1024
