@@ -28,6 +28,10 @@ public struct CSVReadError: Error, Sendable, Equatable {
         case tooLarge(bytes: Int, limit: Int)
         /// Not UTF-8: the first bad byte and its offset in the file.
         case invalidUTF8(byte: UInt8, offset: Int)
+        /// Windows-1252 asked (or guessed), but a byte it leaves undefined: the byte and its offset in the file.
+        case invalidWindows1252(byte: UInt8, offset: Int)
+        /// UTF-16 (by its byte-order mark) with a lone surrogate or an odd number of bytes, at this offset.
+        case invalidUTF16(offset: Int)
         /// A quoted field still open at the end of the file (the line is that of its opening quote).
         case unterminatedQuote
         /// Something other than spaces, a delimiter or a line end after a closing quote.
@@ -59,6 +63,13 @@ public struct CSVReadError: Error, Sendable, Equatable {
             let hex = "0x" + String(byte, radix: 16, uppercase: true)
             fr = "le fichier n'est pas en UTF-8 (octet \(hex) à la position \(offset)) ; l'enregistrer en UTF-8"
             en = "the file is not UTF-8 (byte \(hex) at offset \(offset)); save it as UTF-8"
+        case .invalidWindows1252(let byte, let offset):
+            let hex = "0x" + String(byte, radix: 16, uppercase: true)
+            fr = "le fichier n'est pas en Windows-1252 (octet \(hex) à la position \(offset)) ; l'enregistrer en UTF-8"
+            en = "the file is not Windows-1252 (byte \(hex) at offset \(offset)); save it as UTF-8"
+        case .invalidUTF16(let offset):
+            fr = "UTF-16 invalide à la position \(offset) ; l'enregistrer en UTF-8"
+            en = "invalid UTF-16 at offset \(offset); save it as UTF-8"
         case .unterminatedQuote:
             fr = "guillemet ouvert jamais refermé (champ commencé ligne \(line ?? 0))"
             en = "unterminated quote (field opened on line \(line ?? 0))"
@@ -96,12 +107,14 @@ public struct CSVReader: Sendable {
         public var allowsQuotesInUnquotedFields: Bool
         /// Whether a CRLF inside a quoted field is read as LF (otherwise kept as is).
         public var readsQuotedCRLFAsLF: Bool
+        /// The encoding of the input (a byte-order mark always wins: see `CSVTextDecoder`); UTF-8 by default.
+        public var encoding: CSVTextEncoding
 
         /// Options; by default comma or semicolon (detected), BOM stripped, no limits, RFC 4180 strict quotes.
         public init(
             delimiters: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";")], maxBytes: Int? = nil,
             maxRecords: Int? = nil, stripsBOM: Bool = true, allowsQuotesInUnquotedFields: Bool = false,
-            readsQuotedCRLFAsLF: Bool = false
+            readsQuotedCRLFAsLF: Bool = false, encoding: CSVTextEncoding = .utf8
         ) {
             self.delimiters = delimiters
             self.maxBytes = maxBytes
@@ -109,11 +122,14 @@ public struct CSVReader: Sendable {
             self.stripsBOM = stripsBOM
             self.allowsQuotesInUnquotedFields = allowsQuotesInUnquotedFields
             self.readsQuotedCRLFAsLF = readsQuotedCRLFAsLF
+            self.encoding = encoding
         }
     }
 
     /// The delimiter in use (given, or detected from the first record).
     public private(set) var delimiter: UInt8
+    /// The encoding the input was read in.
+    public let encoding: CSVDetectedEncoding
     private let bytes: [UInt8]
     private let options: Options
     private var i = 0
@@ -123,15 +139,15 @@ public struct CSVReader: Sendable {
     private static let quote = UInt8(ascii: "\""), cr: UInt8 = 0x0D, lf: UInt8 = 0x0A
     private static let space = UInt8(ascii: " "), tab: UInt8 = 0x09
 
-    /// Checks size and encoding, skips a BOM and picks the delimiter; reading starts at the first record.
+    /// Checks size, decodes the input (see `CSVTextDecoder`), skips a BOM and picks the delimiter; reading starts at the first record.
     public init(_ input: some Collection<UInt8>, options: Options = Options()) throws(CSVReadError) {
         if let limit = options.maxBytes, input.count > limit {
             throw CSVReadError(.tooLarge(bytes: input.count, limit: limit), line: nil)
         }
-        var bytes = [UInt8](input)
-        let bom = options.stripsBOM && bytes.starts(with: [0xEF, 0xBB, 0xBF])
-        if bom { bytes.removeFirst(3) }
-        try Self.checkUTF8(bytes, offsetInFile: bom ? 3 : 0)
+        let decoded = try CSVTextDecoder.utf8(
+            [UInt8](input), encoding: options.encoding, keepsUTF8BOM: !options.stripsBOM)
+        let bytes = decoded.bytes
+        self.encoding = decoded.encoding
         self.bytes = bytes
         self.options = options
         self.delimiter = Self.detectDelimiter(bytes, among: options.delimiters)
@@ -270,24 +286,6 @@ public struct CSVReader: Sendable {
         var best = 0
         for k in counts.indices where counts[k] > counts[best] { best = k }
         return candidates[best]
-    }
-
-    /// Refuses bytes that are not UTF-8, with the line of the first bad byte.
-    private static func checkUTF8(_ bytes: [UInt8], offsetInFile: Int) throws(CSVReadError) {
-        var parser = Unicode.UTF8.ForwardParser()
-        var iterator = bytes.makeIterator()
-        var offset = 0
-        while true {
-            switch parser.parseScalar(from: &iterator) {
-            case .valid(let scalar):
-                offset += scalar.count
-            case .emptyInput:
-                return
-            case .error:
-                let line = 1 + bytes[..<offset].count { $0 == lf }
-                throw CSVReadError(.invalidUTF8(byte: bytes[offset], offset: offset + offsetInFile), line: line)
-            }
-        }
     }
 }
 

@@ -24,7 +24,7 @@ seeds() {
     FuzzSVG) echo Fixtures/images Fixtures/malformed ;;
     FuzzJWS) echo Fixtures/pdf Fixtures/vectors ;;
     FuzzJSON) echo Fixtures/vectors ;;
-    FuzzCSV) echo Fixtures/referentials ;;
+    FuzzCSV) echo Fixtures/referentials Fixtures/csv ;;
     FuzzReferential) echo Fixtures/referentials ;;
     FuzzMultipart) echo Fixtures/multipart ;;
     FuzzVerifier) echo Fixtures/images Fixtures/pdf Fixtures/malformed Fixtures/vectors ;;

@@ -484,13 +484,14 @@ struct AdminAPIController: Sendable {
         let rows: [BatchRow]
         switch mediaType {
         case "text/csv", "application/csv", "text/comma-separated-values":
-            rows = try BatchAwarding.parseCSV(try await APIBody.bytes(request, context: context))
+            rows = try BatchAwarding.parseCSV(
+                try await APIBody.bytes(request, context: context), contentType: request.headers[.contentType])
         case "multipart/form-data":
             let form = try MultipartForm(
                 body: try await APIBody.bytes(request, context: context),
                 contentType: request.headers[.contentType] ?? "")
             guard let file = form.part("file") ?? form.part("csv") else { throw JSONFields.missing("file") }
-            rows = try BatchAwarding.parseCSV(file.body)
+            rows = try BatchAwarding.parseCSV(file.body, contentType: file.contentType)
         case let m where APIBody.isJSON(m):
             rows = try BatchAwarding.rows(fromJSON: try await APIBody.json(request, context: context))
         default:

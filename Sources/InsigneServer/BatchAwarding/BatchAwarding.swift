@@ -1,3 +1,4 @@
+import CSVText
 import Foundation
 import InsigneStore
 import OpenBadges
@@ -58,14 +59,26 @@ struct BatchAwarding: Sendable {
 
     // MARK: Reading
 
-    /// Reads the API's CSV with the one reader (`CSVAwardReader`) and the API's row limit; a malformed file is a
+    /// Reads the API's CSV with the one reader (`CSVAwardReader`) and the API's row limit, in the encoding named
+    /// by the `charset` of `contentType` (`utf-8`, `windows-1252`…; detected when absent); a malformed file is a
     /// `ServiceError` on the field `csv` (« CSV, ligne N : … »), a malformed row is returned with its `problem`.
-    static func parseCSV(_ input: [UInt8]) throws -> [BatchRow] {
+    static func parseCSV(_ input: [UInt8], contentType: String? = nil) throws -> [BatchRow] {
         do {
-            return try CSVAwardReader.rows(input, maxRows: maxRows)
+            return try CSVAwardReader.rows(input, maxRows: maxRows, encoding: csvEncoding(contentType: contentType))
         } catch {
             throw error.serviceError
         }
+    }
+
+    /// The encoding a `charset` parameter names (`text/csv; charset=windows-1252`); automatic without one.
+    static func csvEncoding(contentType: String?) -> CSVTextEncoding {
+        for parameter in (contentType ?? "").split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1).map {
+                $0.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\"")))
+            }
+            if pair.count == 2, pair[0].lowercased() == "charset" { return CSVTextEncoding(name: pair[1]) }
+        }
+        return .automatic
     }
 
     /// Reads one award object `{recipient: {email, name?}, narrative?, evidence?, expires?, idempotencyKey?}`.

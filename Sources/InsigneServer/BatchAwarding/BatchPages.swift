@@ -1,3 +1,4 @@
+import CSVText
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -17,6 +18,9 @@ struct BatchPages: PageFeature {
         routes.staffPages.get("/trainer/badges/{id}/bulk") { req, ctx in
             try await bulkPage(ctx.env, badgeID: ctx.parameters.get("id") ?? "", error: nil)
         }
+        routes.staffPages.get("/trainer/badges/{id}/bulk/template.csv") { req, ctx in
+            try await template(ctx.env, badgeID: ctx.parameters.get("id") ?? "")
+        }
         routes.staffPages.post("/trainer/badges/{id}/bulk") { req, ctx in
             try await bulkUpload(ctx.env, req, ctx, badgeID: ctx.parameters.get("id") ?? "")
         }
@@ -29,13 +33,26 @@ struct BatchPages: PageFeature {
     }
 
     /// The CSV upload form of a badge class, with the error of a refused file.
-    func bulkPage(_ env: Env, badgeID: String, error: String?, status: HTTPResponse.Status = .ok) async throws
-        -> Response
-    {
+    func bulkPage(
+        _ env: Env, badgeID: String, error: String?, status: HTTPResponse.Status = .ok,
+        encoding: CSVTextEncoding = .automatic
+    ) async throws -> Response {
         let (b, issuer) = try await badge(badgeID, for: env.user)
         var data: [String: Any] = ["badge": badgeSummary(b, issuer)]
+        if encoding != .automatic { data[encoding == .utf8 ? "encodingUTF8" : "encodingWindows1252"] = true }
         if let error { data["error"] = error }
         return render("batch.bulk", env, title: env.t["bulkTitle"]! + " — " + b.name, status: status, data)
+    }
+
+    /// The CSV template of the bulk award (`CSVAwardTemplate`), as a download named after the badge class.
+    func template(_ env: Env, badgeID: String) async throws -> Response {
+        let (b, _) = try await badge(badgeID, for: env.user)
+        return HTTP.bytes(
+            CSVAwardTemplate.bytes, contentType: "text/csv; charset=utf-8",
+            headers: [
+                .contentDisposition: "attachment; filename=\"\(CSVAwardTemplate.filename(badgeID: b.id))\"",
+                .cacheControl: "private, no-store",
+            ])
     }
 
     /// Reads the uploaded or pasted CSV into a new batch and shows its preview.
@@ -45,7 +62,12 @@ struct BatchPages: PageFeature {
         let form = try await self.form(request, context, env)
         _ = try await badge(badgeID, for: env.user)
         var csv = form.files["csv"]?.body ?? []
-        if csv.isEmpty { csv = Array(form["csvText"].utf8) }
+        // Pasted text is already Unicode: only a file has an encoding to detect or choose.
+        var encoding = CSVTextEncoding(name: form["encoding"])
+        if csv.isEmpty {
+            csv = Array(form["csvText"].utf8)
+            encoding = .utf8
+        }
         guard !csv.trimmingWhitespaceIsEmpty else {
             return try await bulkPage(
                 env, badgeID: badgeID,
@@ -54,16 +76,19 @@ struct BatchPages: PageFeature {
                 status: .unprocessableContent)
         }
         let rows: [WebBatchRow]
+        let reading: CSVAwardReader.Reading
         do {
-            rows = try WebBatchBuilder.rows(csv: csv, badgeID: badgeID)
+            reading = try CSVAwardReader.read(csv, maxRows: CSVAwardReader.pageMaxRows, encoding: encoding)
+            rows = try WebBatchBuilder.rows(reading.rows, badgeID: badgeID)
         } catch let e as CSVAwardReader.Failure {
             let location = e.line > 0 ? env.text("Ligne \(e.line) : ", "Line \(e.line): ") : ""
             return try await bulkPage(
-                env, badgeID: badgeID, error: location + env.text(e.fr, e.en), status: .unprocessableContent)
+                env, badgeID: badgeID, error: location + env.text(e.fr, e.en), status: .unprocessableContent,
+                encoding: encoding)
         }
         let batch = WebBatch(
             id: try SecureRandom.hex(byteCount: 12), accountID: env.user.id, badgeID: badgeID, createdAt: Date(),
-            rows: rows)
+            rows: rows, source: form.files["csv"]?.body.isEmpty == false ? reading.summary : nil)
         await batches.add(batch)
         return try await batchView(env, batch)
     }
@@ -105,6 +130,7 @@ struct BatchPages: PageFeature {
             "canConfirm": batch.state == .preview && valid > 0, "progressMax": max(valid, 1),
         ]
         if batch.state == .running { data["refresh"] = "1" }
+        if let source = batch.source { data["source"] = env.text(source.fr, source.en) }
         let title =
             switch batch.state {
             case .preview: env.t["previewTitle"]!

@@ -1,3 +1,4 @@
+import CSVText
 import Foundation
 import InsigneStore
 import OpenBadges
@@ -30,6 +31,8 @@ struct WebBatch: Sendable {
     var badgeID: String
     var createdAt: Date
     var rows: [WebBatchRow]
+    /// How the file was read (encoding, separator), in French and English; nil for pasted text.
+    var source: (fr: String, en: String)? = nil
     var state: State = .preview
     var processed = 0
 
@@ -73,8 +76,15 @@ enum WebBatchBuilder {
     /// Builds the rows of a batch from CSV bytes (`CSVAwardReader.pageMaxRows` at most): whole-file problems
     /// throw, row problems are kept per row. The page adds one rule of its own: an address given twice in the file
     /// is refused on its second line (a preview shows each person once).
-    static func rows(csv: [UInt8], badgeID: String) throws -> [WebBatchRow] {
-        let rows = try CSVAwardReader.rows(csv, maxRows: CSVAwardReader.pageMaxRows)
+    static func rows(
+        csv: [UInt8], encoding: CSVTextEncoding = .automatic, badgeID: String
+    ) throws -> [WebBatchRow] {
+        try rows(
+            CSVAwardReader.read(csv, maxRows: CSVAwardReader.pageMaxRows, encoding: encoding).rows, badgeID: badgeID)
+    }
+
+    /// The rows of a batch from the rows of a file read by `CSVAwardReader`.
+    static func rows(_ rows: [BatchRow], badgeID: String) throws -> [WebBatchRow] {
         guard !rows.isEmpty else {
             throw CSVAwardReader.Failure(line: 2, fr: "aucune ligne après l'en-tête", en: "no rows after the header")
         }

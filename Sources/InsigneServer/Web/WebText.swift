@@ -124,10 +124,17 @@ enum WebText {
         "csvPaste": LocalizedText(fr: "ou collez le contenu du fichier", en: "or paste the file's content"),
         "csvHelp": LocalizedText(
             fr:
-                "Première ligne : les noms de colonnes email, name, narrative, expires (AAAA-MM-JJ), evidence ; seule email est obligatoire. Séparateur virgule ou point-virgule (export Excel), encodage UTF-8.",
+                "Première ligne : les noms de colonnes, en français ou en anglais : Courriel (obligatoire ; ou E-mail, Adresse électronique, Mail), Prénom, Nom (ou Nom complet), Date d'expiration (JJ/MM/AAAA), Preuve (adresse web ou texte), Commentaire. L'export des utilisateurs de Moodle est accepté tel quel. Séparateur virgule, point-virgule ou tabulation ; fichier en UTF-8, UTF-16 ou Windows-1252 (« CSV » d'Excel).",
             en:
-                "First line: the column names email, name, narrative, expires (YYYY-MM-DD), evidence; only email is required. Comma or semicolon separator (Excel export), UTF-8 encoding."
+                "First line: the column names, in French or English: email (required), firstname, lastname (or name), expires (DD/MM/YYYY or YYYY-MM-DD), evidence (web address or text), narrative. Moodle's user export is accepted as is. Comma, semicolon or tab separator; UTF-8, UTF-16 or Windows-1252 (Excel's « CSV ») file."
         ),
+        "csvTemplate": LocalizedText(fr: "Télécharger le modèle (CSV)", en: "Download the template (CSV)"),
+        "csvTemplateHelp": LocalizedText(
+            fr: "à remplir dans Excel ou LibreOffice, puis à enregistrer en CSV et à déposer ici.",
+            en: "fill it in with Excel or LibreOffice, save it as CSV and upload it here."),
+        "csvEncoding": LocalizedText(fr: "Encodage", en: "Encoding"),
+        "encodingAutomatic": LocalizedText(fr: "automatique", en: "automatic"),
+        "encodingWindows1252": LocalizedText(fr: "Windows-1252 (Excel)", en: "Windows-1252 (Excel)"),
         "previewSubmit": LocalizedText(fr: "Vérifier le fichier", en: "Check the file"),
         "previewTitle": LocalizedText(fr: "Vérification du fichier", en: "File check"),
         "batchTitle": LocalizedText(fr: "Attribution en cours", en: "Awarding"),

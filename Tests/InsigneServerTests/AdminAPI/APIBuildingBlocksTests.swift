@@ -45,9 +45,11 @@ struct APIBuildingBlocksTests {
         #expect(throws: ServiceError.self) { try BatchAwarding.parseCSV(Array("a@example.org,Alice\n".utf8)) }
         #expect(throws: ServiceError.self) { try BatchAwarding.parseCSV(Array("email,colour\n".utf8)) }
         #expect(throws: ServiceError.self) { try BatchAwarding.parseCSV(Array("email,name\n\"open,x\n".utf8)) }
-        #expect(throws: ServiceError.self) {
-            try BatchAwarding.parseCSV([0x65, 0x6D, 0x61, 0x69, 0x6C, 0x0A, 0xE9, 0x0A])
-        }
+        // Not UTF-8 when UTF-8 is declared; without a charset, the same bytes are Windows-1252.
+        let latin: [UInt8] = [0x65, 0x6D, 0x61, 0x69, 0x6C, 0x0A, 0xE9, 0x0A]
+        #expect(throws: ServiceError.self) { try BatchAwarding.parseCSV(latin, contentType: "text/csv; charset=utf-8") }
+        #expect(try BatchAwarding.parseCSV(latin).first?.email == "é")
+        #expect(throws: ServiceError.self) { try BatchAwarding.parseCSV([0x65, 0x6D, 0x61, 0x69, 0x6C, 0x0A, 0x81]) }
         let rows = try BatchAwarding.parseCSV(Array("email,name\na@example.org,A,extra\n".utf8))
         #expect(rows.first?.problem != nil)
     }

@@ -56,7 +56,7 @@ struct APIBatchTests {
                 + "alice@example.org;Alice Durand;\"Étude de cas :\r\n« très bien ; rigoureuse »\";2099-12-31T23:59:59+01:00;https://lms.example.org/p/1\r\n"
                 + "bad-address;Bob;;;\r\n"
                 + "claire@example.org;\"Claire \"\"Clo\"\" Petit\";;;\r\n"
-                + "dan@example.org;Dan;;31/12/2099;\r\n"  // YYYY-MM-DD is accepted (the page's rule): not this
+                + "dan@example.org;Dan;;31/13/2099;\r\n"  // a day as JJ/MM/AAAA or AAAA-MM-JJ, but no 13th month
             let dry = try await api.post(Self.path + "?dryRun=true", raw: csv, contentType: "text/csv; charset=utf-8")
             #expect(dry.status == .ok, "\(dry.text)")
             #expect(dry.json["dryRun"]?.boolValue == true)
@@ -106,6 +106,43 @@ struct APIBatchTests {
                 .post, Self.path, contentType: "multipart/form-data; boundary=b0", body: Array(body.utf8))
             #expect(r.status == .ok, "\(r.text)")
             #expect(Self.statuses(r) == ["created", "created"])
+        }
+    }
+
+    /// The files people have, sent as they are: French Excel (Windows-1252), Excel's Unicode text (UTF-16, tabs,
+    /// as a multipart file), Moodle's user export; the charset of the request, when given, is the encoding.
+    @Test func csvFilesPeopleHave() async throws {
+        let h = try await APIHarness.make()
+        try await h.run { api in
+            let excel = try csvFixture("excel-fr-windows-1252.csv")
+            let r = try await api.call(.post, Self.path, contentType: "text/csv", body: excel)
+            #expect(r.status == .ok, "\(r.text)")
+            #expect(Self.statuses(r) == ["created", "created"])
+            let elodie = try await api.get("/api/v1/assertions?recipient=elodie.lefevre@example.org")
+            #expect(elodie.json["items"]?.arrayValue?.first?["recipient"]?["name"]?.stringValue == "Élodie Lefèvre")
+            let utf16 =
+                Array("--b0\r\nContent-Disposition: form-data; name=\"file\"; filename=\"liste.txt\"\r\n\r\n".utf8)
+                + (try csvFixture("excel-unicode-utf16le-bom.csv")) + Array("\r\n--b0--\r\n".utf8)
+            let multipart = try await api.call(
+                .post, Self.path, contentType: "multipart/form-data; boundary=b0", body: utf16)
+            #expect(Self.statuses(multipart) == ["created", "created"], "\(multipart.text)")
+            let moodle = try await api.call(
+                .post, Self.path, contentType: "text/csv", body: try csvFixture("moodle-user-export.csv"))
+            #expect(Self.statuses(moodle) == ["created", "created"])
+            #expect(try await h.assertionCount() == 6)
+
+            let declared = try await api.call(
+                .post, Self.path, contentType: "text/csv; charset=windows-1252", body: excel)
+            #expect(Self.statuses(declared) == ["skipped", "skipped"])
+            let wrong = try await api.call(.post, Self.path, contentType: "text/csv; charset=utf-8", body: excel)
+            #expect(wrong.status == .badRequest)
+            #expect(wrong.isBilingualProblem)
+            #expect(wrong.json["detail"]?.stringValue?.contains("« CSV UTF-8 »") == true)
+            let unknown = try await api.call(
+                .post, Self.path, contentType: "text/csv", body: try csvFixture("unknown-column.csv"))
+            #expect(unknown.status == .badRequest)
+            #expect(
+                unknown.json["detail"]?.stringValue?.contains("CSV, ligne 1 : colonne inconnue « Civilité »") == true)
         }
     }
 

@@ -208,7 +208,7 @@ struct WebTrainerTests {
             + "marie.durand@example.fr;Marie Durand;Session du 12 mars;2031-03-31;\r\n"
             + "pas-une-adresse;Paul;;;\r\n"
             + "\"jean.martin@example.fr\";\"Martin; Jean\";\"Stage, \"\"foyer\"\" Les Tilleuls\";;https://intranet.example.fr/att/42\r\n"
-            + "claire@example.fr;Claire;;31/12/2031;\r\n").utf8)
+            + "claire@example.fr;Claire;;31/13/2031;\r\n").utf8)
 
     func uploadCSV(_ b: WebBrowser, _ data: [UInt8] = csv) async throws -> WebBrowser.Page {
         _ = try await b.get("/trainer/badges/bientraitance/bulk")
@@ -277,13 +277,13 @@ struct WebTrainerTests {
         let h = try await WebHarness.make()
         try await h.run { b in
             try await b.signIn()
-            let unknown = try await uploadCSV(b, Array("mail,prenom\na@example.fr,A\n".utf8))
+            let unknown = try await uploadCSV(b, Array("mail,civilite\na@example.fr,Mme\n".utf8))
             #expect(unknown.status == .unprocessableContent)
             #expect(unknown.body.contains("colonne inconnue"))
             let quote = try await uploadCSV(b, Array("email,name\n\"a@example.fr,A\n".utf8))
             #expect(quote.status == .unprocessableContent)
             #expect(quote.body.contains("Ligne 2"))
-            let binary = try await uploadCSV(b, [0xFF, 0xFE, 0x00, 0x41])
+            let binary = try await uploadCSV(b, [0x41, 0x00, 0x81, 0x0A])
             #expect(binary.status == .unprocessableContent)
             #expect(binary.body.contains("UTF-8"))
             _ = try await b.get("/trainer/badges/bientraitance/bulk")

@@ -32,10 +32,10 @@ struct WebPartsTests {
         // A day in `expires` is its last second in Paris (spreadsheets' dates); other text is the row's problem.
         #expect(headers.first?.expiresEndOfDay == WebDates.endOfDayParis("2031-01-01"))
         let dates = try CSVAwardReader.rows(
-            Array("email,expires\na@x.fr,2031-01-01T10:00:00+01:00\nb@x.fr,31/12/2031\n".utf8), maxRows: 10)
+            Array("email,expires\na@x.fr,2031-01-01T10:00:00+01:00\nb@x.fr,31/13/2031\n".utf8), maxRows: 10)
         #expect(dates[0].problem == nil && dates[0].expiresEndOfDay == nil)
         #expect(dates[1].problem?.messageEN.contains("YYYY-MM-DD or an ISO 8601 date-time with a time zone") == true)
-        #expect(CSVAwardReader.column(forHeader: "Date d'expiration") == "expires")
+        #expect(CSVAwardColumns.column(forHeader: "Date d'expiration") == .expires)
         // Evidence: web addresses become links, any other text one written piece.
         #expect(
             CSVAwardReader.evidence("https://a.fr/1 | https://a.fr/2") == [
