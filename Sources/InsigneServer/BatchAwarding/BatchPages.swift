@@ -33,6 +33,7 @@ struct BatchPages: PageFeature {
         -> Response
     {
         let (b, issuer) = try await badge(badgeID, for: env.user)
+        try IssuingService.requireAwardable(b)
         var data: [String: Any] = ["badge": badgeSummary(b, issuer)]
         if let error { data["error"] = error }
         return render("batch.bulk", env, title: env.t["bulkTitle"]! + " — " + b.name, status: status, data)
@@ -43,7 +44,7 @@ struct BatchPages: PageFeature {
         -> Response
     {
         let form = try await self.form(request, context, env)
-        _ = try await badge(badgeID, for: env.user)
+        try IssuingService.requireAwardable(try await badge(badgeID, for: env.user).0)
         var csv = form.files["csv"]?.body ?? []
         if csv.isEmpty { csv = Array(form["csvText"].utf8) }
         guard !csv.trimmingWhitespaceIsEmpty else {
@@ -121,7 +122,7 @@ struct BatchPages: PageFeature {
         _ = try await form(request, context, env)
         guard let batch = await batches.get(batchID) else { throw PageError.notFound() }
         guard batch.accountID == env.user.id else { throw PageError.forbidden() }
-        _ = try await badge(batch.badgeID, for: env.user)
+        try IssuingService.requireAwardable(try await badge(batch.badgeID, for: env.user).0)
         if await batches.start(batchID) {
             let issuing = services.issuing
             let store = batches
