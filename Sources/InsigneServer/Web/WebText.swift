@@ -202,7 +202,7 @@ enum WebText {
         "newImage": LocalizedText(fr: "Nouvelle image (facultatif)", en: "New image (optional)"),
         "newImageHelp": LocalizedText(
             fr: "PNG ou SVG carré (largeur = hauteur), 2 Mo au plus. Laissez vide pour garder l'image actuelle.",
-            en: "Square PNG or SVG (width = height), 2 MB at most. Leave empty to keep the current image."),
+            en: "Square PNG or SVG (width = height), 2 MiB at most. Leave empty to keep the current image."),
         "saveChanges": LocalizedText(fr: "Enregistrer les modifications", en: "Save changes"),
         "archiveTitle": LocalizedText(fr: "Archiver", en: "Archive"),
         "archiveHelp": LocalizedText(
