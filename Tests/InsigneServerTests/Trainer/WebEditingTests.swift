@@ -91,6 +91,9 @@ struct WebEditingTests {
             #expect(try await h.services.db.badgeClass(id: "bientraitance")?.isArchived == true)
             let dash = try await b.get("/trainer")
             #expect(dash.body.contains("(archivée)"))
+            let profile = try await b.send(
+                "/issuers/\(DemoSeeder.issuerID)", method: .get, headers: [.accept: "text/html"])
+            #expect(profile.body.contains("archivée : n&#39;est plus délivré"), "\(profile.body)")
             #expect(!dash.body.contains("/trainer/badges/bientraitance/award"))
             let award = try await b.get("/trainer/badges/bientraitance/award")
             #expect(award.status == .conflict)
