@@ -347,6 +347,11 @@ public struct AppDatabase: Sendable {
                         ORDER BY e.at LIMIT 1)
                     """)
         }
+        m.registerMigration("v6-edit: badge classes can be archived (still verify, no new awards)") { db in
+            try db.alter(table: "badgeClass") { t in
+                t.add(column: "archivedAt", .datetime)  // nil: in use; set: archived, no new awards
+            }
+        }
         return m
     }
 }

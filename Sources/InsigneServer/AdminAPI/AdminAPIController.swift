@@ -23,8 +23,8 @@ struct AdminAPIController: Sendable {
 
     /// Every API operation: the table used to register the routes and checked against `Schemas/openapi.json`.
     enum Endpoint: String, CaseIterable, Sendable {
-        case listIssuers, createIssuer, getIssuer, rotateIssuerKey
-        case createBadgeClass, listBadgeClasses, getBadgeClass
+        case listIssuers, createIssuer, getIssuer, updateIssuer, rotateIssuerKey
+        case createBadgeClass, listBadgeClasses, getBadgeClass, updateBadgeClass, deleteBadgeClass
         case createAssertion, createAssertionBatch, getBatch
         case listAssertions, getAssertion, revokeAssertion
         case replaceBadgeAlignment, updateBadgeAlignment
@@ -36,7 +36,8 @@ struct AdminAPIController: Sendable {
                 .listReferentials, .getReferential, .searchCompetencies:
                 .get
             case .replaceBadgeAlignment: .put
-            case .updateBadgeAlignment: .patch
+            case .updateBadgeAlignment, .updateBadgeClass, .updateIssuer: .patch
+            case .deleteBadgeClass: .delete
             default: .post
             }
         }
@@ -45,11 +46,11 @@ struct AdminAPIController: Sendable {
         var path: String {
             switch self {
             case .listIssuers, .createIssuer: "/issuers"
-            case .getIssuer: "/issuers/{id}"
+            case .getIssuer, .updateIssuer: "/issuers/{id}"
             case .rotateIssuerKey: "/issuers/{id}/keys/rotate"
             case .createBadgeClass: "/issuers/{id}/badges"
             case .listBadgeClasses: "/badges"
-            case .getBadgeClass: "/badges/{id}"
+            case .getBadgeClass, .updateBadgeClass, .deleteBadgeClass: "/badges/{id}"
             case .createAssertion: "/badges/{id}/assertions"
             case .createAssertionBatch: "/badges/{id}/assertions/batch"
             case .getBatch: "/batches/{id}"
@@ -84,10 +85,13 @@ struct AdminAPIController: Sendable {
         case .listIssuers: try await listIssuers(request, context)
         case .createIssuer: try await createIssuer(request, context)
         case .getIssuer: try await getIssuer(request, context)
+        case .updateIssuer: try await updateIssuer(request, context)
         case .rotateIssuerKey: try await rotateKey(request, context)
         case .createBadgeClass: try await createBadgeClass(request, context)
         case .listBadgeClasses: try await listBadgeClasses(request, context)
         case .getBadgeClass: try await getBadgeClass(request, context)
+        case .updateBadgeClass: try await updateBadgeClass(request, context)
+        case .deleteBadgeClass: try await deleteBadgeClass(request, context)
         case .createAssertion: try await createAssertion(request, context)
         case .createAssertionBatch: try await createBatch(request, context)
         case .getBatch: try await getBatch(request, context)
@@ -210,6 +214,7 @@ struct AdminAPIController: Sendable {
                     ]
                 }),
             "validityDays": b.validityDays.map(APIFormat.int) ?? .null, "createdAt": APIFormat.date(b.createdAt),
+            "archived": .bool(b.isArchived), "archivedAt": b.archivedAt.map(APIFormat.date) ?? .null,
         ]
     }
 
@@ -478,6 +483,7 @@ struct AdminAPIController: Sendable {
 
     func createBatch(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let badge = try await badgeClass(context)
+        try IssuingService.requireAwardable(badge)
         let account = try Access.account(context)
         let dryRun = try APIFormat.queryBool(request, "dryRun") ?? false
         let mediaType = APIBody.mediaType(request)

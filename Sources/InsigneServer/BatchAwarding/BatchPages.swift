@@ -38,6 +38,7 @@ struct BatchPages: PageFeature {
         encoding: CSVTextEncoding = .automatic
     ) async throws -> Response {
         let (b, issuer) = try await badge(badgeID, for: env.user)
+        try IssuingService.requireAwardable(b)
         var data: [String: Any] = ["badge": badgeSummary(b, issuer)]
         if encoding != .automatic { data[encoding == .utf8 ? "encodingUTF8" : "encodingWindows1252"] = true }
         if let error { data["error"] = error }
@@ -60,7 +61,7 @@ struct BatchPages: PageFeature {
         -> Response
     {
         let form = try await self.form(request, context, env)
-        _ = try await badge(badgeID, for: env.user)
+        try IssuingService.requireAwardable(try await badge(badgeID, for: env.user).0)
         var csv = form.files["csv"]?.body ?? []
         // Pasted text is already Unicode: only a file has an encoding to detect or choose.
         var encoding = CSVTextEncoding(name: form["encoding"])
@@ -147,7 +148,7 @@ struct BatchPages: PageFeature {
         _ = try await form(request, context, env)
         guard let batch = await batches.get(batchID) else { throw PageError.notFound() }
         guard batch.accountID == env.user.id else { throw PageError.forbidden() }
-        _ = try await badge(batch.badgeID, for: env.user)
+        try IssuingService.requireAwardable(try await badge(batch.badgeID, for: env.user).0)
         if await batches.start(batchID) {
             let issuing = services.issuing
             let store = batches

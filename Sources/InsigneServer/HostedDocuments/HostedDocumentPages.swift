@@ -54,6 +54,7 @@ struct HostedDocumentPages: Sendable {
         "contact": LocalizedText(fr: "Contact", en: "Contact"),
         "badges": LocalizedText(fr: "Badges délivrés", en: "Badges issued"),
         "noBadges": LocalizedText(fr: "Aucun badge publié pour l'instant.", en: "No badge published yet."),
+        "archived": LocalizedText(fr: "archivée : n'est plus délivré", en: "archived: no longer issued"),
         "partOf": LocalizedText(fr: "Fait partie de", en: "Part of"),
         "establishments": LocalizedText(fr: "Établissements", en: "Establishments"),
         "moreCriteria": LocalizedText(fr: "Critères détaillés", en: "Full criteria"),
@@ -217,7 +218,7 @@ struct HostedDocumentPages: Sendable {
         i["badges"] = badges.map {
             [
                 "name": $0.name, "description": $0.description, "href": localPath(urls.badgeClass($0.id)),
-                "image": localPath(urls.badgeImage($0.id)),
+                "image": localPath(urls.badgeImage($0.id)), "archived": $0.isArchived,
             ]
         }
         i["hasBadges"] = !badges.isEmpty

@@ -157,22 +157,19 @@ final class ResolvedDocumentCache: @unchecked Sendable {
     }
 }
 
-/// Prepared PNG carriers by badge class (badge class images never change once stored).
+/// Prepared PNG carriers by badge class, each kept with the image it was prepared from: an edited image is
+/// prepared again on its first bake.
 final class CarrierCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var carriers: [String: PreparedPNG] = [:]
+    private var carriers: [String: (image: [UInt8], carrier: PreparedPNG)] = [:]
 
     func prepared(badgeID: String, image: [UInt8]) throws -> PreparedPNG {
-        lock.lock()
-        if let c = carriers[badgeID] {
-            lock.unlock()
-            return c
-        }
-        lock.unlock()
+        if let c = lock.withLock({ carriers[badgeID] }), c.image == image { return c.carrier }
         let c = try PreparedPNG(image)
-        lock.lock()
-        carriers[badgeID] = c
-        lock.unlock()
+        lock.withLock {
+            if carriers.count > 1000 { carriers.removeAll() }
+            carriers[badgeID] = (image, c)
+        }
         return c
     }
 }

@@ -38,7 +38,7 @@ public final class IssuingService: Sendable {
     public let keystore: Keystore
     /// Public documents.
     public let documents: DocumentFactory
-    private let keys = KeyCache()
+    let keys = KeyCache()
 
     /// Creates the service.
     public init(db: AppDatabase, keystore: Keystore, documents: DocumentFactory) {
@@ -101,7 +101,7 @@ public final class IssuingService: Sendable {
         return (record, signer)
     }
 
-    /// A badge class by id (badge classes are immutable once stored, so they are kept in memory).
+    /// A badge class by id, kept in memory (every edit goes through this service, which refreshes the copy).
     func badgeClass(_ id: String) async throws -> BadgeClassRecord? {
         if let b = keys.badge(id) { return b }
         guard let b = try await db.badgeClass(id: id) else { return nil }
@@ -127,7 +127,7 @@ public final class IssuingService: Sendable {
         }
     }
 
-    /// Replaces a badge class's alignment (the only field that changes after creation; audited).
+    /// Replaces a badge class's alignment (audited).
     public func replaceAlignment(badgeID: String, _ alignment: [AlignmentRecord], actor: String) async throws
         -> BadgeClassRecord
     {
@@ -151,6 +151,7 @@ public final class IssuingService: Sendable {
         }
         guard let badge = try await badgeClass(request.badgeClassID)
         else { throw ServiceError.notFound("Classe de badge / badge class", request.badgeClassID) }
+        try Self.requireAwardable(badge)
         try Validation.award(request)
         let evidence = try await checkPortfolioCitations(request, badge: badge, actor: actor)
         let (keyRecord, signer) = try await activeKey(issuerID: badge.issuerID)
@@ -199,7 +200,7 @@ public final class IssuingService: Sendable {
     }
 }
 
-/// Loaded signers by key id, the active key of each issuer, and badge classes (immutable once stored).
+/// Loaded signers by key id, the active key of each issuer, and badge classes (refreshed by every edit).
 final class KeyCache: @unchecked Sendable {
     private let lock = NSLock()
     private var signers: [String: BadgeSigner] = [:]
@@ -214,6 +215,7 @@ final class KeyCache: @unchecked Sendable {
     }
     func clearActive(_ issuerID: String) { lock.withLock { activeKeys[issuerID] = nil } }
     func badge(_ id: String) -> BadgeClassRecord? { lock.withLock { badges[id] } }
+    func removeBadge(_ id: String) { lock.withLock { badges[id] = nil } }
 
     func setBadge(_ b: BadgeClassRecord) {
         lock.withLock {

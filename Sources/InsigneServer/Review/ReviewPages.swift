@@ -161,7 +161,7 @@ struct ReviewPages: PageFeature {
         let names = try await services.db.competencyNamesByCode()
         let issuers = try await allowedIssuers(me)
         let issuerIDs = issuers.map(\.id)
-        let badgesList = try await services.db.badgeClasses(issuerIDs: issuerIDs)
+        let badgesList = try await services.db.badgeClasses(issuerIDs: issuerIDs).filter { !$0.isArchived }
         let selectedBadge = form?["badge"] ?? request.uri.queryParameters.get("badge") ?? badgesList.first?.id ?? ""
         let badge = badgesList.first { $0.id == selectedBadge }
         let frameworks = try services.db.frameworks()

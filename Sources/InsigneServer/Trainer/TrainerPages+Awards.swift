@@ -12,6 +12,7 @@ extension TrainerPages {
         async throws -> Response
     {
         let (b, issuer) = try await badge(badgeID, for: env.user)
+        try IssuingService.requireAwardable(b)
         var values: [String: String] = [:]
         for f in ["email", "name", "narrative", "expires", "evidence"] { values[f] = form?[f] ?? "" }
         let freshNonce = try SecureRandom.hex(byteCount: 16)

@@ -32,6 +32,7 @@ struct TrainerPages: PageFeature {
         routes.staffPages.post("/trainer/assertions/{id}/revoke") { req, ctx in
             try await revoke(ctx.env, req, ctx, id: ctx.parameters.get("id") ?? "")
         }
+        addEditingRoutes(to: routes)
     }
 
     // MARK: - Dashboard and issuers
@@ -44,7 +45,10 @@ struct TrainerPages: PageFeature {
         let issuerData: [[String: Any]] = issuers.map { issuer in
             let badges: [[String: Any]] = rows.0.filter { $0.issuerID == issuer.id }.map { b in
                 let c = rows.1[b.id] ?? AwardCounts(total: 0, revoked: 0)
-                return ["id": b.id, "name": b.name, "awarded": c.total - c.revoked, "revoked": c.revoked]
+                return [
+                    "id": b.id, "name": b.name, "awarded": c.total - c.revoked, "revoked": c.revoked,
+                    "archived": b.isArchived,
+                ]
             }
             return ["id": issuer.id, "name": issuer.name, "badges": badges, "hasBadges": !badges.isEmpty]
         }
@@ -54,6 +58,10 @@ struct TrainerPages: PageFeature {
         if let created = request.uri.queryParameters.get("created"), let b = rows.0.first(where: { $0.id == created }) {
             data["created"] = env.text(
                 "La classe de badge « \(b.name) » a été créée.", "Badge class \"\(b.name)\" created.")
+        }
+        if let deleted = request.uri.queryParameters.get("deleted") {
+            data["deleted"] = env.text(
+                "La classe de badge « \(deleted) » a été supprimée.", "Badge class \"\(deleted)\" deleted.")
         }
         return render("trainer.dashboard", env, title: env.t["dashboardTitle"]!, data)
     }

@@ -129,17 +129,63 @@ enum Validation {
         do {
             switch BadgeImageFormat.detect(bytes) {
             case .png:
-                _ = try PreparedPNG(
+                let prepared = try PreparedPNG(
                     bytes, limits: PNGImageLimits(maxBytes: maxImageBytes, maxWidth: 2048, maxHeight: 2048))
+                try square(width: Double(prepared.info.width), height: Double(prepared.info.height))
                 return (data, "png")
             case .svg:
-                return (Data(try SVGBaker.sanitize(svg: bytes)), "svg")
+                let clean = try SVGBaker.sanitize(svg: bytes)
+                for (w, h) in svgSizes(clean) { try square(width: w, height: h) }
+                return (Data(clean), "svg")
             case nil:
                 throw invalid("image", fr: "PNG ou SVG attendu", en: "PNG or SVG expected")
             }
         } catch let e as BakingError {
             throw ServiceError(.invalid, field: "image", fr: "image : \(e.messageFR)", en: "image: \(e.messageEN)")
         }
+    }
+
+    /// A 400 unless the image is square (the badge is shown in a circle or a square everywhere).
+    static func square(width: Double, height: Double) throws {
+        guard abs(width - height) > 0.01 else { return }
+        let size = "\(number(width)) × \(number(height))"
+        throw ServiceError(
+            .invalid, field: "image", fr: "l'image doit être carrée (largeur = hauteur) : reçue \(size)",
+            en: "the image must be square (width = height): got \(size)")
+    }
+
+    static func number(_ v: Double) -> String {
+        v == v.rounded() && abs(v) < 1e9 ? String(Int(v)) : String(format: "%.2f", v)
+    }
+
+    /// The sizes an SVG declares on its root element: its `width` and `height` attributes when both are plain
+    /// numbers or pixels, and its `viewBox`'s width and height; empty when it declares none (then any size goes).
+    static func svgSizes(_ svg: [UInt8]) -> [(Double, Double)] {
+        let text = String(decoding: svg.prefix(64 * 1024), as: UTF8.self)
+        guard let start = text.range(of: "<svg", options: .caseInsensitive),
+            let end = text[start.upperBound...].firstIndex(of: ">")
+        else { return [] }
+        let tag = String(text[start.upperBound..<end])
+        func attribute(_ name: String) -> String? {
+            let pattern = "(^|\\s)\(name)\\s*=\\s*(\"([^\"]*)\"|'([^']*)')"
+            guard let r = tag.range(of: pattern, options: [.regularExpression, .caseInsensitive]) else { return nil }
+            let match = tag[r]
+            guard let eq = match.firstIndex(of: "=") else { return nil }
+            return match[match.index(after: eq)...].trimmingCharacters(in: CharacterSet(charactersIn: " \t\n\r\"'"))
+        }
+        var sizes: [(Double, Double)] = []
+        func length(_ name: String) -> Double? {
+            guard var v = attribute(name)?.trimmingCharacters(in: .whitespaces) else { return nil }
+            if v.hasSuffix("px") { v.removeLast(2) }
+            return Double(v)
+        }
+        if let w = length("width"), let h = length("height"), w > 0, h > 0 { sizes.append((w, h)) }
+        if let box = attribute("viewBox") {
+            let n = box.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" || $0 == "\n" })
+                .compactMap { Double($0) }
+            if n.count == 4, n[2] > 0, n[3] > 0 { sizes.append((n[2], n[3])) }
+        }
+        return sizes
     }
 
     static func award(_ r: AwardRequest) throws {

@@ -210,6 +210,49 @@ enum WebText {
                 "La révocation est définitive et publique : le motif apparaît dans la liste de révocation de l'émetteur.",
             en: "Revocation is final and public: the reason appears in the issuer's revocation list."),
         "revokeSubmit": LocalizedText(fr: "Révoquer le badge", en: "Revoke the badge"),
+        // Editing badge classes and issuers.
+        "edit": LocalizedText(fr: "Modifier", en: "Edit"),
+        "archivedMark": LocalizedText(fr: "archivée", en: "archived"),
+        "editBadgeTitle": LocalizedText(fr: "Modifier la classe de badge", en: "Edit the badge class"),
+        "editBadgeHelp": LocalizedText(
+            fr: "Les badges déjà attribués restent valides ; leur page et leur image montreront la nouvelle version.",
+            en: "Badges already awarded stay valid; their page and image will show the new version."),
+        "newImage": LocalizedText(fr: "Nouvelle image (facultatif)", en: "New image (optional)"),
+        "newImageHelp": LocalizedText(
+            fr: "PNG ou SVG carré (largeur = hauteur), 2 Mo au plus. Laissez vide pour garder l'image actuelle.",
+            en: "Square PNG or SVG (width = height), 2 MiB at most. Leave empty to keep the current image."),
+        "saveChanges": LocalizedText(fr: "Enregistrer les modifications", en: "Save changes"),
+        "archiveTitle": LocalizedText(fr: "Archiver", en: "Archive"),
+        "archiveHelp": LocalizedText(
+            fr: "Une classe archivée n'est plus attribuée (ni ici, ni en lot, ni par l'API) ; "
+                + "les badges déjà attribués restent valides et la classe reste listée.",
+            en: "An archived badge class can no longer be awarded (here, in bulk or through the API); "
+                + "badges already awarded stay valid and the class stays listed."),
+        "archiveConfirm": LocalizedText(
+            fr: "Je confirme : ne plus attribuer ce badge.", en: "I confirm: stop awarding this badge."),
+        "archive": LocalizedText(fr: "Archiver la classe de badge", en: "Archive the badge class"),
+        "archivedNotice": LocalizedText(
+            fr: "Cette classe de badge est archivée : elle n'est plus attribuée.",
+            en: "This badge class is archived: it is no longer awarded."),
+        "unarchiveHelp": LocalizedText(
+            fr: "Remettre la classe en service permet de l'attribuer à nouveau.",
+            en: "Bringing the badge class back into use lets you award it again."),
+        "unarchive": LocalizedText(fr: "Remettre en service", en: "Bring back into use"),
+        "deleteTitle": LocalizedText(fr: "Supprimer", en: "Delete"),
+        "deleteHelp": LocalizedText(
+            fr: "Cette classe n'a jamais été attribuée : elle peut être supprimée définitivement.",
+            en: "This badge class was never awarded: it can be deleted for good."),
+        "deleteConfirm": LocalizedText(
+            fr: "Je confirme la suppression définitive.", en: "I confirm the permanent deletion."),
+        "deleteBadge": LocalizedText(fr: "Supprimer la classe de badge", en: "Delete the badge class"),
+        "cannotDelete": LocalizedText(
+            fr: "Cette classe a déjà été attribuée : elle ne peut pas être supprimée, archivez-la plutôt.",
+            en: "This badge class has been awarded: it cannot be deleted, archive it instead."),
+        "editIssuerTitle": LocalizedText(fr: "Modifier l'émetteur", en: "Edit the issuer"),
+        "issuerWebsite": LocalizedText(fr: "Site web", en: "Website"),
+        "issuerEmail": LocalizedText(fr: "Adresse de contact", en: "Contact e-mail"),
+        "issuerLogo": LocalizedText(fr: "Logo (facultatif)", en: "Logo (optional)"),
+        "removeLogo": LocalizedText(fr: "Retirer le logo", en: "Remove the logo"),
     ]
 
     /// The French table, resolved once.

@@ -18,6 +18,7 @@ public struct BadgeClassRecord: Codable, Sendable, Equatable, FetchableRecord, P
         public static let alignment = Column(CodingKeys.alignment)
         public static let validityDays = Column(CodingKeys.validityDays)
         public static let createdAt = Column(CodingKeys.createdAt)
+        public static let archivedAt = Column(CodingKeys.archivedAt)
     }
     public var id: String
     public var issuerID: String
@@ -34,12 +35,18 @@ public struct BadgeClassRecord: Codable, Sendable, Equatable, FetchableRecord, P
     /// Default validity of awarded badges, in days.
     public var validityDays: Int?
     public var createdAt: Date
+    /// When the badge class was archived: it still verifies and stays listed, but is no longer awarded.
+    public var archivedAt: Date?
+
+    /// True when the badge class is archived (no new awards).
+    public var isArchived: Bool { archivedAt != nil }
 
     /// Creates a record.
     public init(
         id: String, issuerID: String, name: String, description: String, criteriaNarrative: String,
         criteriaURL: String? = nil, imageData: Data, imageType: String, tags: [String] = [],
-        alignment: [AlignmentRecord] = [], validityDays: Int? = nil, createdAt: Date
+        alignment: [AlignmentRecord] = [], validityDays: Int? = nil, createdAt: Date,
+        archivedAt: Date? = nil
     ) {
         self.id = id
         self.issuerID = issuerID
@@ -53,5 +60,6 @@ public struct BadgeClassRecord: Codable, Sendable, Equatable, FetchableRecord, P
         self.alignment = alignment
         self.validityDays = validityDays
         self.createdAt = createdAt
+        self.archivedAt = archivedAt
     }
 }

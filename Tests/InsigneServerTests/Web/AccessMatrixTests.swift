@@ -23,6 +23,7 @@ struct AccessMatrixTests {
         case learnerList, invitationList, reviewQueue, learnerPage, evidencePage, evidenceFile, reviewPiece
         case awardCitingEvidence, apiAwardCitingEvidence, frameworkReimportPage, frameworkReimportAPI
         case frameworkAlignAPI, badgeClassAPI, revokePage, revokeAPI
+        case badgeEditPage, badgeEditAPI, issuerEditAPI
     }
 
     struct Cell: Sendable, CustomTestStringConvertible {
@@ -65,7 +66,7 @@ struct AccessMatrixTests {
 
     @Test func matrixHasEveryCell() {
         #expect(Self.cells.count == Role.allCases.count * Target.allCases.count * Resource.allCases.count)
-        #expect(Self.cells.count == 180)
+        #expect(Self.cells.count == 216)
     }
 }
 
@@ -180,6 +181,24 @@ struct AccessFixture: Sendable {
     func awarded(_ marker: String) async throws -> Bool {
         try await services.db.writer.read { db in
             try AssertionRecord.filter { $0.narrative == marker }.fetchCount(db) > 0
+        }
+    }
+
+    /// Whether this cell's role changed `subject` (cells run in parallel: the audit log tells who did what).
+    func audited(
+        _ c: AccessMatrixTests.Cell, _ action: String, _ subject: String, detail: @escaping @Sendable (String) -> Bool
+    ) async throws -> Bool {
+        let actor: String? =
+            switch c.role {
+            case .admin: "admin"
+            case .staffA, .staffB, .staffParent: c.role.rawValue
+            case .learnerA: Self.learner(.a)
+            case .anonymous: nil
+            }
+        guard let actor else { return false }
+        return try await services.db.writer.read { db in
+            try AuditEventRecord.filter { $0.action == action && $0.subject == subject && $0.actor == actor }
+                .fetchAll(db).contains { detail($0.detail ?? "") }
         }
     }
 
@@ -315,6 +334,25 @@ struct AccessFixture: Sendable {
         case .badgeClassAPI:
             let status = try await api(browser, .get, "/api/v1/badges/\(Self.badge(t))", role: c.role, json: [:])
             return status == .ok
+        case .badgeEditPage:
+            _ = try await browser.post(
+                "/trainer/badges/\(Self.badge(t))/edit",
+                [("name", "Badge \(UUID().uuidString)"), ("description", "Description"), ("criteria", "Critères")])
+            return try await audited(c, "badge.update", Self.badge(t)) { $0.contains("name") }
+        case .badgeEditAPI:
+            let status = try await api(
+                browser, .patch, "/api/v1/badges/\(Self.badge(t))", role: c.role,
+                json: ["description": .string("Description \(UUID().uuidString)")])
+            let done = try await audited(c, "badge.update", Self.badge(t)) { $0 == "description" }
+            #expect(done == (status == .ok))
+            return done
+        case .issuerEditAPI:
+            let status = try await api(
+                browser, .patch, "/api/v1/issuers/\(Self.issuer(t))", role: c.role,
+                json: ["description": .string("Description \(UUID().uuidString)")])
+            let done = try await audited(c, "issuer.update", Self.issuer(t)) { $0 == "description" }
+            #expect(done == (status == .ok))
+            return done
         case .revokePage:
             let id = try await newAssertion(t)
             _ = try await browser.post("/trainer/assertions/\(id)/revoke", [("reason", "Erreur de saisie")])
