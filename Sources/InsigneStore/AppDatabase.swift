@@ -347,6 +347,23 @@ public struct AppDatabase: Sendable {
                         ORDER BY e.at LIMIT 1)
                     """)
         }
+        m.registerMigration("v6-mail: durable queue of outgoing e-mail") { db in
+            try db.create(table: "mailMessage") { t in
+                t.column("id", .text).primaryKey()
+                t.column("sender", .text).notNull()
+                t.column("recipient", .text).notNull().indexed()
+                t.column("subject", .text).notNull()
+                t.column("content", .text).notNull()
+                t.column("status", .text).notNull()  // queued, sending, sent, failed
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("createdAt", .datetime).notNull()
+                t.column("nextAttemptAt", .datetime).notNull()
+                t.column("claimedAt", .datetime)
+                t.column("sentAt", .datetime)
+                t.column("lastError", .text)
+            }
+            try db.create(index: "mailMessage_due", on: "mailMessage", columns: ["status", "nextAttemptAt"])
+        }
         return m
     }
 }
