@@ -41,7 +41,7 @@ struct Mailer: Sendable {
         }
         let host = URL(string: configuration.publicURL)?.host ?? "localhost"
         from = configuration.mailFrom ?? "ne-pas-repondre@\(host == "127.0.0.1" ? "localhost" : host)"
-        guard Validation.isEmail(from) else {
+        guard configuration.mailFrom.map(Validation.isEmail) ?? true else {
             throw ServiceError(
                 .invalid, field: "INSIGNE_MAIL_FROM",
                 fr: "INSIGNE_MAIL_FROM : une adresse électronique est attendue (ne-pas-repondre@exemple.fr).",
