@@ -34,7 +34,8 @@ extension AppDatabase {
             try MailMessageRecord.filter { $0.id == id && $0.status == MailMessageRecord.sending }
                 .updateAll(
                     db, MailMessageRecord.Columns.status.set(to: MailMessageRecord.sent),
-                    MailMessageRecord.Columns.sentAt.set(to: now), MailMessageRecord.Columns.lastError.set(to: nil)) == 1
+                    MailMessageRecord.Columns.sentAt.set(to: now), MailMessageRecord.Columns.lastError.set(to: nil))
+                == 1
         }
     }
 

@@ -56,8 +56,11 @@ public struct SMTPClient: Sendable {
 
     /// Refuses an address that could inject SMTP commands or is not a plain `local@domain`.
     static func checkAddress(_ address: String) throws(SMTPError) {
-        let bad = address.isEmpty || address.utf8.count > 254
-            || address.unicodeScalars.contains { $0.value < 0x21 || $0.value == 0x7F || "<>\"\\,;".unicodeScalars.contains($0) }
+        let bad =
+            address.isEmpty || address.utf8.count > 254
+            || address.unicodeScalars.contains {
+                $0.value < 0x21 || $0.value == 0x7F || "<>\"\\,;".unicodeScalars.contains($0)
+            }
             || address.split(separator: "@", omittingEmptySubsequences: false).count != 2
         if bad { throw SMTPError(.configuration, "invalid mail address") }
     }

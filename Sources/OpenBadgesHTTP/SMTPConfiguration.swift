@@ -77,7 +77,8 @@ public struct SMTPConfiguration: Sendable, Equatable, CustomStringConvertible {
                 timeout = t
             case "cafile": cafile = value
             case "helo":
-                guard !value.isEmpty, value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-.".contains($0)) })
+                guard !value.isEmpty,
+                    value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-.".contains($0)) })
                 else { throw SMTPError(.configuration, "helo must be a host name") }
                 helo = value
             default: throw SMTPError(.configuration, "unknown option \(item.name)")

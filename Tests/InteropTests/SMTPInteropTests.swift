@@ -59,8 +59,12 @@ struct SMTPInteropTests {
 
         /// The messages received, in order.
         func messages() throws -> [String] {
-            let names = try FileManager.default.contentsOfDirectory(atPath: maildir.path).filter { $0.hasSuffix(".eml") }
-            return try names.sorted().map { try String(contentsOf: maildir.appendingPathComponent($0), encoding: .utf8) }
+            let names = try FileManager.default.contentsOfDirectory(atPath: maildir.path).filter {
+                $0.hasSuffix(".eml")
+            }
+            return try names.sorted().map {
+                try String(contentsOf: maildir.appendingPathComponent($0), encoding: .utf8)
+            }
         }
 
         /// Waits until `count` messages arrived (or 15 s passed).
@@ -128,7 +132,9 @@ struct SMTPInteropTests {
 
     static func messageIDs(_ messages: [String]) -> [String] {
         messages.compactMap { m in
-            m.components(separatedBy: "\r\n").first { $0.hasPrefix("Message-ID: <") }.map { String($0.dropFirst(13).dropLast()) }
+            m.components(separatedBy: "\r\n").first { $0.hasPrefix("Message-ID: <") }.map {
+                String($0.dropFirst(13).dropLast())
+            }
         }
     }
 
@@ -152,17 +158,22 @@ struct SMTPInteropTests {
         #expect(messages.count == 1)
         let m = try #require(messages.first)
         #expect(m.hasPrefix("X-Envelope-From: badges@ifsi.example.fr\r\nX-Envelope-To: lea.martin@example.org\r\n"))
-        for header in ["Auto-Submitted: auto-generated", "MIME-Version: 1.0", "From: Insigne <badges@ifsi.example.fr>"] {
+        for header in ["Auto-Submitted: auto-generated", "MIME-Version: 1.0", "From: Insigne <badges@ifsi.example.fr>"]
+        {
             #expect(m.contains("\r\n\(header)\r\n"), "\(header)")
         }
         #expect(m.contains("\r\nDate: ") && m.contains("@ifsi.example.fr>\r\n"))
-        let subjectLine = try #require(m.components(separatedBy: "\r\nSubject: ").last?.components(separatedBy: "\r\nDate:").first)
+        let subjectLine = try #require(
+            m.components(separatedBy: "\r\nSubject: ").last?.components(separatedBy: "\r\nDate:").first)
         let words = subjectLine.components(separatedBy: "\r\n ").map { $0.dropFirst(10).dropLast(2) }
-        let decodedSubject = words.compactMap { Data(base64Encoded: String($0)) }.map { String(decoding: $0, as: UTF8.self) }
-            .joined()
+        let decodedSubject = words.compactMap { Data(base64Encoded: String($0)) }.map {
+            String(decoding: $0, as: UTF8.self)
+        }
+        .joined()
         #expect(decodedSubject == subject)
         let body = Self.decoded(m)
-        #expect(body.contains("Bonjour Léa,\r\n\r\nFélicitations : l'IFSI vous a décerné le badge « Hygiène des mains »."))
+        #expect(
+            body.contains("Bonjour Léa,\r\n\r\nFélicitations : l'IFSI vous a décerné le badge « Hygiène des mains »."))
         #expect(body.contains("\r\n.\r\n"))  // the lone dot came back un-stuffed
         #expect(body.contains("text/html") && body.contains("<p>Bonjour Léa,</p>"))
         let stored = try await mailer.db.mailMessages()

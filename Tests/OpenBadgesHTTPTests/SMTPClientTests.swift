@@ -10,7 +10,8 @@ struct SMTPClientTests {
     func urls() throws {
         let plain = try SMTPConfiguration(url: "smtp://relay.example.fr")
         #expect(plain.security == .plain && plain.port == 25 && plain.username == nil)
-        let submission = try SMTPConfiguration(url: "smtp://insigne%40ifsi.fr:s%C3%A9cret@mail.ifsi.fr:587?starttls=required")
+        let submission = try SMTPConfiguration(
+            url: "smtp://insigne%40ifsi.fr:s%C3%A9cret@mail.ifsi.fr:587?starttls=required")
         #expect(submission.security == .startTLS && submission.port == 587)
         #expect(submission.username == "insigne@ifsi.fr" && submission.password == "sécret")
         #expect(!submission.description.contains("cret"))

@@ -42,7 +42,8 @@ extension BackpackPages {
                 )
                 : env.text(
                     "Un message de confirmation a été envoyé à cette adresse. Ouvrez le lien qu'il contient (valable 48 heures) en restant connecté(e).",
-                    "A confirmation message was sent to this address. Open its link (valid for 48 hours) while signed in.")
+                    "A confirmation message was sent to this address. Open its link (valid for 48 hours) while signed in."
+                )
         }
         if q.get("confirmed") != nil {
             data["notice"] = env.text(

@@ -10,12 +10,6 @@ struct MailMessage: Sendable, Equatable {
     /// The plain-text body (paragraphs separated by blank lines; links on lines of their own become HTML links).
     var body: String
 
-    init(to: String, subject: String, body: String) {
-        self.to = to
-        self.subject = subject
-        self.body = body
-    }
-
     /// Fails for a header value with a line break or another control character (header injection).
     static func checkHeaderValue(_ value: String, field: String) throws {
         if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {

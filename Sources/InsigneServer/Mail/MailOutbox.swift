@@ -19,7 +19,8 @@ struct MailOutbox: Sendable {
     @discardableResult
     func send(_ message: Message, from host: String, now: Date = Date()) throws -> String {
         let id = try SecureRandom.hex(byteCount: 12)
-        return try write(message.render(from: "ne-pas-repondre@\(host)", messageID: "\(id)@\(host)", date: now), now: now)
+        return try write(
+            message.render(from: "ne-pas-repondre@\(host)", messageID: "\(id)@\(host)", date: now), now: now)
     }
 
     /// Writes an already rendered message; returns the file's path.

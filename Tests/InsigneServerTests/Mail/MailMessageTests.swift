@@ -34,7 +34,8 @@ struct MailMessageTests {
     @Test("headers, two parts, lines of at most 78 characters, 7-bit on the wire")
     func render() throws {
         let date = Date(timeIntervalSince1970: 1_800_000_000)
-        let text = try Self.message.render(from: "ne-pas-repondre@example.fr", messageID: "abc123@example.fr", date: date)
+        let text = try Self.message.render(
+            from: "ne-pas-repondre@example.fr", messageID: "abc123@example.fr", date: date)
         let lines = text.components(separatedBy: "\r\n")
         #expect(lines.allSatisfy { $0.utf8.count <= 78 })
         #expect(text.utf8.allSatisfy { $0 < 0x80 })
