@@ -24,10 +24,15 @@ VENV_STAMP := $(VENV)/.installed-$(shell echo "$(PY_PACKAGES)" | cksum | cut -d'
 BROWSER_VENV := .venv-browser
 BROWSER_PY_PACKAGES := selenium<4.52
 BROWSER_VENV_STAMP := $(BROWSER_VENV)/.installed-$(shell echo "$(BROWSER_PY_PACKAGES)" | cksum | cut -d' ' -f1)
+# The SMTP tests (Tests/InteropTests/SMTPInteropTests.swift) talk to a real aiosmtpd process (Tests/Interop/
+# smtp_server.py), in a venv of its own: aiosmtpd needs a newer Python than the validator's pinned set allows.
+SMTP_VENV := .venv-smtp
+SMTP_PY_PACKAGES := aiosmtpd==1.4.6 atpublic==5.0 attrs==24.2.0
+SMTP_VENV_STAMP := $(SMTP_VENV)/.installed-$(shell echo "$(SMTP_PY_PACKAGES)" | cksum | cut -d' ' -f1)
 
-.PHONY: deps apt-deps py-deps browser-deps build run demo test lint format bench clean fuzz fuzz-smoke
+.PHONY: deps apt-deps py-deps browser-deps smtp-deps build run demo test lint format bench clean fuzz fuzz-smoke
 
-deps: apt-deps py-deps browser-deps
+deps: apt-deps py-deps browser-deps smtp-deps
 
 apt-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -56,6 +61,16 @@ $(BROWSER_VENV_STAMP): | apt-deps
 	rm -rf $(BROWSER_VENV) && $(PYTHON) -m venv $(BROWSER_VENV)
 	$(BROWSER_VENV)/bin/pip install -q --disable-pip-version-check "$(BROWSER_PY_PACKAGES)"
 	$(BROWSER_VENV)/bin/python -c 'import selenium; print("selenium", selenium.__version__)'
+	touch $@
+
+smtp-deps: $(SMTP_VENV_STAMP)
+
+$(SMTP_VENV_STAMP):
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq python3-venv; }
+	rm -rf $(SMTP_VENV) && $(PYTHON) -m venv $(SMTP_VENV)
+	$(SMTP_VENV)/bin/pip install -q --disable-pip-version-check $(SMTP_PY_PACKAGES)
+	$(SMTP_VENV)/bin/python -c 'import aiosmtpd; print("aiosmtpd", aiosmtpd.__version__)'
 	touch $@
 
 build: apt-deps
@@ -107,4 +122,4 @@ bench: apt-deps
 	.build/release/insigne bench-server
 
 clean:
-	rm -rf .build .build-fuzz $(VENV) $(BROWSER_VENV) demo artifacts
+	rm -rf .build .build-fuzz $(VENV) $(BROWSER_VENV) $(SMTP_VENV) demo artifacts

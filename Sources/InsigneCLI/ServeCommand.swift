@@ -55,6 +55,15 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var verifyPerMinute: Int?
 
+    @Option(
+        help:
+            "Serveur de courrier / mail server: smtp://hote:25, smtp://utilisateur:mot-de-passe@hote:587?starttls=required, smtps://hote:465 (INSIGNE_SMTP_URL; sans lui, data/outbox/)."
+    )
+    var smtpURL: String?
+
+    @Option(help: "Expéditeur des messages / sender address (INSIGNE_MAIL_FROM, ne-pas-repondre@<hôte public>).")
+    var mailFrom: String?
+
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
         var config = ServerConfiguration()
@@ -64,6 +73,8 @@ struct ServeCommand: AsyncParsableCommand {
         config.publicURL = publicURL ?? env["INSIGNE_PUBLIC_URL"] ?? "http://\(config.host):\(config.port)"
         config.adminToken = env["INSIGNE_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         config.seedDemo = !noDemo
+        config.smtpURL = (smtpURL ?? env["INSIGNE_SMTP_URL"]).flatMap { $0.isEmpty ? nil : $0 }
+        config.mailFrom = (mailFrom ?? env["INSIGNE_MAIL_FROM"]).flatMap { $0.isEmpty ? nil : $0 }
         config.certificateSigner = CertificateSigner.fromEnvironment(env)
         config.allowPrivateNetwork = allowPrivateNetwork || env["INSIGNE_ALLOW_PRIVATE_NETWORK"] == "1"
         guard (1...65535).contains(config.port) else {

@@ -352,6 +352,23 @@ public struct AppDatabase: Sendable {
                 t.add(column: "archivedAt", .datetime)  // nil: in use; set: archived, no new awards
             }
         }
+        m.registerMigration("v6-mail: durable queue of outgoing e-mail") { db in
+            try db.create(table: "mailMessage") { t in
+                t.column("id", .text).primaryKey()
+                t.column("sender", .text).notNull()
+                t.column("recipient", .text).notNull().indexed()
+                t.column("subject", .text).notNull()
+                t.column("content", .text).notNull()
+                t.column("status", .text).notNull()  // queued, sending, sent, failed
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("createdAt", .datetime).notNull()
+                t.column("nextAttemptAt", .datetime).notNull()
+                t.column("claimedAt", .datetime)
+                t.column("sentAt", .datetime)
+                t.column("lastError", .text)
+            }
+            try db.create(index: "mailMessage_due", on: "mailMessage", columns: ["status", "nextAttemptAt"])
+        }
         return m
     }
 }

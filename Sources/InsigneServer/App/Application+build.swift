@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import OpenBadges
 import OpenBadgesHTTP
+import ServiceLifecycle
 
 /// How the service runs: from `insigne serve` options or `INSIGNE_*` environment variables.
 public struct ServerConfiguration: Sendable {
@@ -32,6 +33,11 @@ public struct ServerConfiguration: Sendable {
     public var timeouts = ConnectionTimeouts()
     /// Who signs the certificates of achievement (defaults: the issuer, « Service formation »).
     public var certificateSigner = CertificateSigner()
+    /// Where e-mail is handed over (`INSIGNE_SMTP_URL`: `smtp://host:25`, `smtp://user:pass@host:587?starttls=required`,
+    /// `smtps://host:465`); nil writes messages to `<data>/outbox/` instead.
+    public var smtpURL: String?
+    /// The sender of e-mail (`INSIGNE_MAIL_FROM`); nil: `ne-pas-repondre@<public host>`.
+    public var mailFrom: String?
 
     /// Defaults.
     public init() {}
@@ -51,6 +57,8 @@ public struct ServerServices: Sendable {
     public let resolver: PublicDocumentResolver
     /// The verifier, own documents answered from the database, others over HTTP behind the SSRF guard.
     public let verifier: Verifier
+    /// Sends e-mail (queue and SMTP, or the outbox).
+    let mailer: Mailer
 
     /// The URLs.
     public var urls: PublicURLs { documents.urls }
@@ -62,6 +70,7 @@ public struct ServerServices: Sendable {
         try DataDirectory.secure(dataDir, logger: Logger(label: "insigne"))  // 0700, database files 0600
         let db = try db ?? AppDatabase.open(path: dataDir.appendingPathComponent(DataDirectory.databaseFile).path)
         self.db = db
+        mailer = try Mailer(configuration: configuration, db: db)
         let documents = DocumentFactory(urls: PublicURLs(base: configuration.publicURL))
         self.documents = documents
         let keystore = try Keystore(directory: dataDir.appendingPathComponent("keys"))
@@ -115,7 +124,16 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
                 message, dataDirectory: URL(fileURLWithPath: configuration.dataDirectory), logger: log)
         }
     }
-    return makeApplication(services: services, logger: log)
+    var background: [any Service] = []
+    if let smtp = services.mailer.smtp {
+        log.info("mail: SMTP \(smtp) from \(services.mailer.from)")
+        background.append(MailWorker(db: services.db, smtp: smtp, logger: log))
+    } else {
+        log.info("mail: no INSIGNE_SMTP_URL, messages are written to \(services.mailer.outbox.directory.path)")
+    }
+    return makeApplication(
+        router: buildRouter(services, options: RouteTableOptions()), configuration: configuration, logger: log,
+        services: background)
 }
 
 /// The application as served around ready services: the route table of `buildRouter` and the server of
@@ -128,13 +146,14 @@ func makeApplication(services: ServerServices, options: RouteTableOptions = Rout
 }
 
 /// The application around a router: address, server name, and the HTTP/1 server with the connection timeouts.
-func makeApplication(router: Router<AppRequestContext>, configuration: ServerConfiguration, logger: Logger)
-    -> some ApplicationProtocol
-{
+func makeApplication(
+    router: Router<AppRequestContext>, configuration: ServerConfiguration, logger: Logger,
+    services: [any Service] = []
+) -> some ApplicationProtocol {
     Application(
         router: router, server: .insigne(timeouts: configuration.timeouts),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Insigne"),
-        logger: logger)
+        services: services, logger: logger)
 }
 
 /// Adds conservative security headers to every response.

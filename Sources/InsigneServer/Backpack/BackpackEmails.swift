@@ -3,7 +3,7 @@ import InsigneStore
 import OpenBadges
 import OpenBadgesCrypto
 
-/// A learner's extra email addresses: added unverified with a confirmation link written to the mail outbox,
+/// A learner's extra email addresses: added unverified with a confirmation link sent by e-mail (or written to the mail outbox),
 /// verified when the signed-in learner opens that link, removed at will. The primary address (the invitation's)
 /// is not stored here and cannot be removed. Every change is one transaction.
 struct BackpackEmails: Sendable {
@@ -114,8 +114,9 @@ struct BackpackEmails: Sendable {
         return try await db.removeLearnerEmail(email, accountID: accountID, now: now)
     }
 
-    /// Writes the confirmation message to the outbox.
-    func sendConfirmation(to email: String, token: String, learnerName: String) throws {
+    /// Sends the confirmation message (SMTP queue, or the outbox without a mail server).
+    @discardableResult
+    func sendConfirmation(to email: String, token: String, learnerName: String) async throws -> Mailer.Delivery {
         let link = services.urls.base + "/backpack/emails/confirm/" + token
         let body = """
             Bonjour \(learnerName),
@@ -138,9 +139,7 @@ struct BackpackEmails: Sendable {
 
             If you did not ask for this, ignore this message: the address will not be added.
             """
-        let host = URL(string: services.urls.base)?.host ?? "localhost"
-        try MailOutbox(dataDirectory: services.configuration.dataDirectory).send(
-            .init(to: email, subject: "Confirmez votre adresse / Confirm your address — Insigne", body: body),
-            from: host)
+        return try await services.mailer.send(
+            MailMessage(to: email, subject: "Confirmez votre adresse / Confirm your address — Insigne", body: body))
     }
 }

@@ -4,7 +4,7 @@ import Hummingbird
 import InsigneStore
 import OpenBadges
 
-/// The learner's email addresses: list, add (with a confirmation link written to the outbox), confirm, remove.
+/// The learner's email addresses: list, add (with a confirmation link sent through the `Mailer`), confirm, remove.
 extension BackpackPages {
     /// A confirmation link that is unknown, expired, used, or someone else's.
     var confirmationGone: PageError {
@@ -34,9 +34,16 @@ extension BackpackPages {
         if let error { data["error"] = error }
         let q = request.uri.queryParameters
         if q.get("sent") != nil {
-            data["notice"] = env.text(
-                "Un message de confirmation a été envoyé à cette adresse. Ouvrez le lien qu'il contient (valable 48 heures) en restant connecté(e).",
-                "A confirmation message was sent to this address. Open its link (valid for 48 hours) while signed in.")
+            data["notice"] =
+                services.mailer.smtp == nil
+                ? env.text(
+                    "Aucun serveur de courrier n'est configuré : le message de confirmation a été déposé dans le dossier \(services.mailer.outbox.directory.path) du serveur, que l'exploitant doit vous transmettre. Ouvrez son lien (valable 48 heures) en restant connecté(e).",
+                    "No mail server is configured: the confirmation message was written to the server's folder \(services.mailer.outbox.directory.path), for the operator to pass on to you. Open its link (valid for 48 hours) while signed in."
+                )
+                : env.text(
+                    "Un message de confirmation a été envoyé à cette adresse. Ouvrez le lien qu'il contient (valable 48 heures) en restant connecté(e).",
+                    "A confirmation message was sent to this address. Open its link (valid for 48 hours) while signed in."
+                )
         }
         if q.get("confirmed") != nil {
             data["notice"] = env.text(
@@ -56,7 +63,7 @@ extension BackpackPages {
         let raw = String(form["email"].prefix(320))
         switch try await backpackEmails.add(raw, to: me) {
         case .added(let token):
-            try backpackEmails.sendConfirmation(
+            try await backpackEmails.sendConfirmation(
                 to: EmailNormalization.normalize(raw), token: token, learnerName: me.displayName)
             return redirect("/backpack/emails?sent=1")
         case .refused(let refusal):

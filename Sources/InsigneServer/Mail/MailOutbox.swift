@@ -12,25 +12,27 @@ struct MailOutbox: Sendable {
         directory = URL(fileURLWithPath: dataDirectory).appendingPathComponent("outbox", isDirectory: true)
     }
 
-    /// One plain-text message.
-    struct Message: Sendable {
-        var to: String
-        var subject: String
-        var body: String
-    }
+    /// One message (kept for the callers that write to the outbox directly).
+    typealias Message = MailMessage
 
-    /// Writes the message; returns the file's path.
+    /// Renders and writes one message from `ne-pas-repondre@<host>`; returns the file's path.
     @discardableResult
     func send(_ message: Message, from host: String, now: Date = Date()) throws -> String {
-        guard Validation.isEmail(message.to) else {
+        let id = try SecureRandom.hex(byteCount: 12)
+        return try write(
+            message.render(from: "ne-pas-repondre@\(host)", messageID: "\(id)@\(host)", date: now), now: now)
+    }
+
+    /// Writes an already rendered message; returns the file's path.
+    func write(_ text: String, now: Date = Date()) throws -> String {
+        guard let to = Self.recipient(text), Validation.isEmail(to) else {
             throw EvidenceFiles.failure("address", EINVAL)
         }
         try EvidenceFiles.makePrivateDirectory(directory.path)
         let stamp = WebDates.fileStamp(now)
         let name = stamp + "-" + (try SecureRandom.hex(byteCount: 6)) + ".eml"
         let path = directory.appendingPathComponent(name).path
-        try EvidenceFiles.writePrivateFile(
-            Array(Self.render(message, from: host, now: now).utf8), to: path, directory: directory.path)
+        try EvidenceFiles.writePrivateFile(Array(text.utf8), to: path, directory: directory.path)
         return path
     }
 
@@ -61,20 +63,5 @@ struct MailOutbox: Sendable {
             if line.hasPrefix("To: <"), line.hasSuffix(">") { return String(line.dropFirst(5).dropLast()) }
         }
         return nil
-    }
-
-    /// The message as RFC 5322 text with CRLF line ends (UTF-8 body, RFC 2047 subject).
-    static func render(_ m: Message, from host: String, now: Date) -> String {
-        let subject = "=?UTF-8?B?" + Data(m.subject.utf8).base64EncodedString() + "?="
-        let id = (try? SecureRandom.hex(byteCount: 12)) ?? UUID().uuidString
-        let headers = [
-            "From: Insigne <ne-pas-repondre@\(host)>", "To: <\(m.to)>", "Subject: \(subject)",
-            "Date: \(WebDates.mailHeader(now))", "Message-ID: <\(id)@\(host)>",
-            "MIME-Version: 1.0",
-            "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit",
-            "Auto-Submitted: auto-generated",
-        ]
-        let body = m.body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
-        return headers.joined(separator: "\r\n") + "\r\n\r\n" + body + "\r\n"
     }
 }

@@ -62,12 +62,12 @@ struct PersonalData: Sendable {
 
     /// Erases a learner: every row about them goes or is blanked in one transaction
     /// (`AppDatabase.eraseLearner`), then the evidence files no longer referenced are removed from disk and the
-    /// messages kept for their addresses leave the mail outbox.
+    /// messages kept for their addresses leave the mail queue and the outbox.
     func erase(_ account: AccountRecord, now: Date = Date()) async throws -> LearnerErasure {
         let erasure = try await services.db.eraseLearner(accountID: account.id, primaryEmail: account.email, now: now)
         let files = EvidenceFiles(dataDirectory: services.configuration.dataDirectory)
         erasure.orphanBlobs.forEach(files.remove)
-        MailOutbox(dataDirectory: services.configuration.dataDirectory).removeMessages(to: erasure.addresses)
+        try await services.mailer.removeMessages(to: erasure.addresses)
         return erasure
     }
 

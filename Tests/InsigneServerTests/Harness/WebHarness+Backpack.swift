@@ -31,12 +31,13 @@ extension WebHarness {
 
     var outbox: URL { URL(fileURLWithPath: services.configuration.dataDirectory).appendingPathComponent("outbox") }
 
-    /// The messages written to the outbox for an address, oldest first.
+    /// The messages written to the outbox for an address, oldest first (quoted-printable soft line breaks joined,
+    /// so that links read whole).
     func messages(to email: String) throws -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: outbox.path)) ?? []
         return try names.sorted().filter { $0.hasSuffix(".eml") }.compactMap { name in
             let text = try String(contentsOf: outbox.appendingPathComponent(name), encoding: .utf8)
-            return text.contains("To: <\(email)>") ? text : nil
+            return text.contains("To: <\(email)>") ? text.replacingOccurrences(of: "=\r\n", with: "") : nil
         }
     }
 

@@ -92,6 +92,11 @@ struct PersonalDataCoverageTests {
                 try APITokenRecord(
                     tokenHash: String(repeating: "f", count: 64), accountID: account.id, label: "x", createdAt: now
                 ).insert(db)
+                // A message waiting in the SMTP queue (the harness has no SMTP: written here as the Mailer would).
+                try MailMessageRecord(
+                    id: "mail-lea", sender: "ne-pas-repondre@localhost", recipient: "lea.roux@example.net",
+                    subject: "x", content: "To: <lea.roux@example.net>\r\n\r\nBonjour Léa\r\n", createdAt: now
+                ).insert(db)
                 var failed = AuditEventRecord(
                     at: now, actor: "web", action: "session.signin-failed", subject: "Lea@Example.org")
                 try failed.insert(db)
@@ -152,6 +157,10 @@ struct PersonalDataCoverageTests {
                     stillAbout:
                         "SELECT COUNT(*) FROM auditEvent WHERE lower(subject) IN (:email, :extra) OR detail LIKE '%lea@%' OR detail LIKE '%lea.roux@%' OR detail LIKE '%Léa%'"
                 ),
+                // Copies of messages sent to the learner's addresses: deleted, not exported (they received them).
+                "mailMessage": .init(
+                    exportEntry: nil, exportMarker: "",
+                    stillAbout: "SELECT COUNT(*) FROM mailMessage WHERE recipient IN (:email, :extra)"),
                 // Secrets only (hashes of cookies and bearer tokens): deleted, never exported.
                 "webSession": .init(
                     exportEntry: nil, exportMarker: "",
