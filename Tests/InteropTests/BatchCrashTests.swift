@@ -82,7 +82,7 @@ struct BatchCrashTests {
             "POST", "\(base)/api/v1/badges/bientraitance/assertions/batch", body: Data(csv.utf8),
             contentType: "text/csv")
         #expect(status == 202)
-        let batchID = try #require(accepted?["id"]?.stringValue)
+        _ = try #require(accepted?["id"]?.stringValue)
 
         // Let part of the batch happen (watched in the database file, not through the busy server), then kill
         // the process without warning.

@@ -147,7 +147,7 @@ struct BadgeConnectController: Sendable {
         if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "basic",
-                let decoded = Data(base64Encoded: String(parts[1])).map { [UInt8]($0) },
+                let decoded = Data(base64Encoded: String(parts[1])).map({ [UInt8]($0) }),
                 let colon = decoded.firstIndex(of: UInt8(ascii: ":"))
             else { throw OAuthError.invalidClient }
             // RFC 6749 §2.3.1: both parts are form-urlencoded before Basic encoding.
