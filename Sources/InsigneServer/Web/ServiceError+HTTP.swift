@@ -99,11 +99,6 @@ enum Problem {
         default: "Erreur du serveur"
         }
     }
-
-    /// The problem response for any error: service errors keep their message; others never echo internals.
-    static func response(for error: any Error, english: Bool) -> Response {
-        ServiceError(error).problemResponse(english: english)
-    }
 }
 
 /// Turns every error thrown under a route group into a problem document (the API group); 5xx are logged.
