@@ -369,6 +369,24 @@ public struct AppDatabase: Sendable {
             }
             try db.create(index: "mailMessage_due", on: "mailMessage", columns: ["status", "nextAttemptAt"])
         }
+        m.registerMigration("v6-roles: staff roles per issuer (manager, trainer, reviewer)") { db in
+            try db.create(table: "membership") { t in
+                t.column("id", .text).primaryKey()
+                t.column("accountID", .text).notNull().references("account", onDelete: .cascade)
+                t.column("issuerID", .text).notNull().indexed().references("issuer", onDelete: .cascade)
+                t.column("role", .text).notNull()  // manager, trainer, reviewer
+                t.column("createdAt", .datetime).notNull()
+                t.column("createdBy", .text).notNull()
+                t.uniqueKey(["accountID", "issuerID", "role"])
+            }
+            // The former one-issuer staff accounts could do everything within their issuer: they become its managers.
+            try db.execute(
+                sql: """
+                    INSERT INTO membership (id, accountID, issuerID, role, createdAt, createdBy)
+                    SELECT 'mem_' || lower(hex(randomblob(12))), id, issuerID, 'manager', createdAt, 'migration'
+                    FROM account WHERE role = 'staff' AND issuerID IS NOT NULL AND erasedAt IS NULL
+                    """)
+        }
         return m
     }
 }

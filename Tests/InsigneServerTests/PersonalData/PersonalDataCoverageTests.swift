@@ -23,6 +23,7 @@ struct PersonalDataCoverageTests {
         "framework": "competency frameworks (public texts)",
         "competency": "competency frameworks (public texts)",
         "setting": "service-wide settings",
+        "membership": "staff roles in establishments; learners never hold one (the learner erasure never meets it)",
         "oauthClient":
             "applications registered by software and shared by every learner; what a learner granted lives in oauthCode and oauthToken (exported in badge-connect.json)",
     ]
