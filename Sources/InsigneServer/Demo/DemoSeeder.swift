@@ -63,8 +63,10 @@ struct DemoSeeder: Sendable {
         let randomToken = "ins_" + (try SecureRandom.hex(byteCount: 24))
         let token = adminToken ?? randomToken
         let passwordHash = try PasswordHash.hash(password)
+        let setupCode = try FirstAdminSetup.newCode()
         try await db.seedFirstAdmin(
-            passwordHash: passwordHash, apiTokenHash: SHA256Digest.hexHash(Array(token.utf8)), now: now)
+            passwordHash: passwordHash, apiTokenHash: SHA256Digest.hexHash(Array(token.utf8)),
+            setupCodeHash: FirstAdminSetup.hash(setupCode), now: now)
         try await alignDemoBadgeIfNeeded()  // the demo badge exists only now on a fresh data directory
         let urls = services.urls
         let copy = URL(fileURLWithPath: services.configuration.dataDirectory)
@@ -76,7 +78,11 @@ struct DemoSeeder: Sendable {
              Données de démonstration créées / demo data created:
                émetteur / issuer : \(urls.issuer(Self.issuerID))
                badge             : \(urls.badgeClass(Self.badgeID))
-             Connexion / sign in : \(urls.base)/login
+             Mot de passe administrateur / administrator password :
+               ouvrez / open \(urls.base)/setup
+               (depuis cette machine / from this machine ; ailleurs / elsewhere :
+                code d'installation / setup code : \(setupCode))
+             Ou connexion directe / or sign in : \(urls.base)/login
                identifiant / login      : admin
                mot de passe / password  : \(password)
              Jeton d'API / API token    : \(adminToken == nil ? token : "INSIGNE_ADMIN_TOKEN")
