@@ -19,7 +19,8 @@ struct PasswordsStoreTests {
     }
 
     static func reset(_ hash: String, account: String = "lea", at date: Date = F.start) -> PasswordResetRecord {
-        PasswordResetRecord(tokenHash: hash, accountID: account, createdAt: date, expiresAt: date.addingTimeInterval(3600))
+        PasswordResetRecord(
+            tokenHash: hash, accountID: account, createdAt: date, expiresAt: date.addingTimeInterval(3600))
     }
 
     @Test func changingAPasswordEndsTheOtherSessionsOnlyAndIsAudited() async throws {
@@ -37,7 +38,8 @@ struct PasswordsStoreTests {
 
     @Test func resetLinksAreSingleUseShortLivedAndReplacedByNewerOnes() async throws {
         let db = try await F.database()
-        try await db.writer.write { db in try db.execute(sql: "UPDATE account SET passwordHash = 'h' WHERE id = 'lea'") }
+        try await db.writer.write { db in try db.execute(sql: "UPDATE account SET passwordHash = 'h' WHERE id = 'lea'")
+        }
         #expect(try await db.accountsForPasswordReset(email: "LEA@example.org").map(\.id) == ["lea"])
         #expect(try await db.accountsForPasswordReset(email: "nobody@example.org").isEmpty)
         try await db.issuePasswordReset(Self.reset("r1"), now: F.start)
@@ -61,7 +63,8 @@ struct PasswordsStoreTests {
         let db = try await F.database()
         #expect(try await db.accountsForPasswordReset(email: "lea@example.org").isEmpty, "no password yet")
         try await db.writer.write { db in
-            try db.execute(sql: "UPDATE account SET passwordHash = 'h', erasedAt = ? WHERE id = 'lea'", arguments: [F.start])
+            try db.execute(
+                sql: "UPDATE account SET passwordHash = 'h', erasedAt = ? WHERE id = 'lea'", arguments: [F.start])
         }
         #expect(try await db.accountsForPasswordReset(email: "lea@example.org").isEmpty)
     }

@@ -78,11 +78,11 @@ struct DemoSeeder: Sendable {
              Données de démonstration créées / demo data created:
                émetteur / issuer : \(urls.issuer(Self.issuerID))
                badge             : \(urls.badgeClass(Self.badgeID))
-             Mot de passe administrateur / administrator password :
-               ouvrez / open \(urls.base)/setup
-               (depuis cette machine / from this machine ; ailleurs / elsewhere :
-                code d'installation / setup code : \(setupCode))
-             Ou connexion directe / or sign in : \(urls.base)/login
+             Choisir le mot de passe administrateur / choose the admin password:
+               \(urls.base)/setup
+               depuis cette machine : sans code / from this machine: no code
+               d'ailleurs / from elsewhere : code d'installation / setup code \(setupCode)
+             Ou se connecter tout de suite / or sign in now : \(urls.base)/login
                identifiant / login      : admin
                mot de passe / password  : \(password)
              Jeton d'API / API token    : \(adminToken == nil ? token : "INSIGNE_ADMIN_TOKEN")

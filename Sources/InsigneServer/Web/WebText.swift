@@ -30,19 +30,24 @@ enum WebText {
         "forgotLink": LocalizedText(fr: "Mot de passe oublié ?", en: "Forgot your password?"),
         "forgotTitle": LocalizedText(fr: "Mot de passe oublié", en: "Forgotten password"),
         "forgotIntro": LocalizedText(
-            fr: "Indiquez l'adresse électronique de votre compte : un lien pour choisir un nouveau mot de passe y sera envoyé.",
+            fr:
+                "Indiquez l'adresse électronique de votre compte : un lien pour choisir un nouveau mot de passe y sera envoyé.",
             en: "Type your account's email address: a link to choose a new password will be sent to it."),
         "forgotEmail": LocalizedText(fr: "Adresse électronique", en: "Email address"),
         "forgotSend": LocalizedText(fr: "Recevoir un lien", en: "Send me a link"),
         "forgotAfter": LocalizedText(
-            fr: "Rien reçu ? Vérifiez l'adresse, ou demandez à l'administrateur du service quelle adresse votre compte porte.",
+            fr:
+                "Rien reçu ? Vérifiez l'adresse, ou demandez à l'administrateur du service quelle adresse votre compte porte.",
             en: "Nothing came? Check the address, or ask the service's administrator which address your account has."),
         "backToSignIn": LocalizedText(fr: "Retour à la connexion", en: "Back to sign-in"),
         "resetTitle": LocalizedText(fr: "Choisir un nouveau mot de passe", en: "Choose a new password"),
         "resetGoneTitle": LocalizedText(fr: "Lien expiré ou déjà utilisé", en: "Link expired or already used"),
         "resetGone": LocalizedText(
-            fr: "Ce lien n'est plus valable : il a déjà servi, ou il a expiré (il vaut 1 heure), ou un lien plus récent l'a remplacé.",
-            en: "This link is no longer valid: it was already used, or it expired (it lasts 1 hour), or a newer link replaced it."),
+            fr:
+                "Ce lien n'est plus valable : il a déjà servi, ou il a expiré (il vaut 1 heure), ou un lien plus récent l'a remplacé.",
+            en:
+                "This link is no longer valid: it was already used, or it expired (it lasts 1 hour), or a newer link replaced it."
+        ),
         "resetAskAgain": LocalizedText(fr: "Demander un nouveau lien", en: "Ask for a new link"),
         "newPassword": LocalizedText(fr: "Nouveau mot de passe", en: "New password"),
         "passwordHelp": LocalizedText(
