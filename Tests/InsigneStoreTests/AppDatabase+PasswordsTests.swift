@@ -101,6 +101,7 @@ struct PasswordsStoreTests {
         #expect(try await other.firstAdminSetupCodeHash() == "codehash")
         try await other.recordSignIn(accountID: "admin")
         #expect(try await other.firstAdminSetupCodeHash() == nil)
+        #expect(try await other.hasSetting(AppDatabase.firstAdminSetupKey) == false, "the code is forgotten")
         #expect(try await other.completeFirstAdminSetup(passwordHash: "q", email: nil) == nil)
     }
 }
