@@ -11,9 +11,10 @@ extension AppDatabase {
         }
     }
 
-    /// Audits a successful sign-in.
+    /// Audits a successful sign-in. The seeded `admin`'s first one also ends the first-start setup (`/setup`).
     public func recordSignIn(accountID: String, now: Date = Date()) async throws {
         try await writer.write { db in
+            if accountID == "admin" { try SettingRecord.deleteOne(db, key: Self.firstAdminSetupKey) }
             var e = AuditEventRecord(at: now, actor: accountID, action: "session.signin", subject: accountID)
             try e.insert(db)
         }

@@ -22,8 +22,11 @@ extension AppDatabase {
     }
 
     /// First start, in one transaction: creates the `admin` account and its API token unless an account already has
-    /// that login, and records the `seeded` setting.
-    public func seedFirstAdmin(passwordHash: String, apiTokenHash: String, now: Date = Date()) async throws {
+    /// that login, and records the `seeded` setting. With `setupCodeHash`, a new `admin` may also be set up once
+    /// through `/setup` (see `firstAdminSetupCodeHash`).
+    public func seedFirstAdmin(
+        passwordHash: String, apiTokenHash: String, setupCodeHash: String? = nil, now: Date = Date()
+    ) async throws {
         try await writer.write { db in
             let admins = try AccountRecord.filter { $0.login == "admin" }.fetchCount(db)
             if admins == 0 {
@@ -34,6 +37,9 @@ extension AppDatabase {
                 try APITokenRecord(
                     tokenHash: apiTokenHash, accountID: "admin", label: "initial admin token", createdAt: now
                 ).insert(db)
+                if let setupCodeHash {
+                    try SettingRecord(key: Self.firstAdminSetupKey, value: setupCodeHash).insert(db)
+                }
             }
             try SettingRecord(key: "seeded", value: ISO8601DateFormatter().string(from: now)).insert(db)
         }

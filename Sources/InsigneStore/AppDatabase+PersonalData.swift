@@ -159,11 +159,12 @@ extension AppDatabase {
         return assertions
     }
 
-    /// The account part of an erasure: sessions, API tokens, Badge Connect codes and tokens deleted, the account
-    /// blanked into a tombstone. Returns how many Badge Connect rows went.
+    /// The account part of an erasure: sessions, API tokens, password reset links, Badge Connect codes and tokens
+    /// deleted, the account blanked into a tombstone. Returns how many Badge Connect rows went.
     static func eraseAccount(accountID id: String, now: Date, _ db: Database) throws -> Int {
         try db.execute(sql: "DELETE FROM webSession WHERE accountID = ?", arguments: [id])
         try db.execute(sql: "DELETE FROM apiToken WHERE accountID = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM passwordReset WHERE accountID = ?", arguments: [id])
         try db.execute(sql: "DELETE FROM oauthCode WHERE accountID = ?", arguments: [id])
         var oauthRows = db.changesCount
         try db.execute(sql: "DELETE FROM oauthToken WHERE accountID = ?", arguments: [id])

@@ -387,6 +387,14 @@ public struct AppDatabase: Sendable {
                     FROM account WHERE role = 'staff' AND issuerID IS NOT NULL AND erasedAt IS NULL
                     """)
         }
+        m.registerMigration("v6-password-reset: single-use password reset links sent by e-mail") { db in
+            try db.create(table: "passwordReset") { t in
+                t.column("tokenHash", .text).primaryKey()  // SHA-256 of the link's token
+                t.column("accountID", .text).notNull().indexed().references("account", onDelete: .cascade)
+                t.column("createdAt", .datetime).notNull()
+                t.column("expiresAt", .datetime).notNull()
+            }
+        }
         return m
     }
 }

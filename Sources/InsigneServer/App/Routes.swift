@@ -63,6 +63,15 @@ func buildRouter(_ services: ServerServices, options: RouteTableOptions) -> Rout
     AdminAPIController(services: services).addRoutes(to: routes)
     HomePages(services: services).addRoutes(to: routes)
     signIn.addRoutes(to: routes)
+    var passwordReset = PasswordResetPages(services: services, hasher: hasher)
+    var setup = FirstAdminSetupPages(services: services, hasher: hasher)
+    if let source = options.signInSource {
+        passwordReset.clientSource = source
+        setup.clientSource = source
+    }
+    passwordReset.addRoutes(to: routes)
+    setup.addRoutes(to: routes)
+    AccountPages(services: services, hasher: hasher).addRoutes(to: routes)
     TrainerPages(services: services).addRoutes(to: routes)
     BatchPages(services: services).addRoutes(to: routes)
     ReferentialPages(services: services).addRoutes(to: routes)

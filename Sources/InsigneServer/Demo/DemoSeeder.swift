@@ -63,8 +63,10 @@ struct DemoSeeder: Sendable {
         let randomToken = "ins_" + (try SecureRandom.hex(byteCount: 24))
         let token = adminToken ?? randomToken
         let passwordHash = try PasswordHash.hash(password)
+        let setupCode = try FirstAdminSetup.newCode()
         try await db.seedFirstAdmin(
-            passwordHash: passwordHash, apiTokenHash: SHA256Digest.hexHash(Array(token.utf8)), now: now)
+            passwordHash: passwordHash, apiTokenHash: SHA256Digest.hexHash(Array(token.utf8)),
+            setupCodeHash: FirstAdminSetup.hash(setupCode), now: now)
         try await alignDemoBadgeIfNeeded()  // the demo badge exists only now on a fresh data directory
         let urls = services.urls
         let copy = URL(fileURLWithPath: services.configuration.dataDirectory)
@@ -76,7 +78,11 @@ struct DemoSeeder: Sendable {
              Données de démonstration créées / demo data created:
                émetteur / issuer : \(urls.issuer(Self.issuerID))
                badge             : \(urls.badgeClass(Self.badgeID))
-             Connexion / sign in : \(urls.base)/login
+             Choisir le mot de passe administrateur / choose the admin password:
+               \(urls.base)/setup
+               depuis cette machine : sans code / from this machine: no code
+               d'ailleurs / from elsewhere : code d'installation / setup code \(setupCode)
+             Ou se connecter tout de suite / or sign in now : \(urls.base)/login
                identifiant / login      : admin
                mot de passe / password  : \(password)
              Jeton d'API / API token    : \(adminToken == nil ? token : "INSIGNE_ADMIN_TOKEN")

@@ -10,15 +10,15 @@ struct HomePages: PageFeature {
 
     /// Adds `/` to the public pages (the session is read when present, to offer the person's own space).
     func addRoutes(to routes: AppRoutes) {
-        routes.publicPages.get("/") { req, ctx in home(ctx.env, req) }
+        routes.publicPages.get("/") { req, ctx in try await home(ctx.env, req) }
         routes.publicPages.head("/") { req, ctx in
-            let r = home(ctx.env, req)
+            let r = try await home(ctx.env, req)
             return Response(status: r.status, headers: r.headers)
         }
     }
 
-    /// The home page.
-    func home(_ env: Env, _ request: Request) -> Response {
+    /// The home page (with the first-start banner while `/setup` is available).
+    func home(_ env: Env, _ request: Request) async throws -> Response {
         let t = env.language.resolve(Self.texts)
         var c = Pages.layoutContext(request: request, english: env.english, title: t["title"]!)
         let link = Pages.signInLink(account: env.account, english: env.english)
@@ -29,6 +29,7 @@ struct HomePages: PageFeature {
         } else {
             c["signedIn"] = false
         }
+        c["setup"] = try await services.db.firstAdminSetupCodeHash() != nil
         var response = Pages.render("home.home", c)
         response.headers[.contentLanguage] = env.lang
         return response
@@ -37,6 +38,9 @@ struct HomePages: PageFeature {
     /// The page's strings (`t.<key>` in `home/home.mustache`).
     static let texts: [String: LocalizedText] = [
         "title": LocalizedText(fr: "Badges numériques de formation", en: "Digital badges for training"),
+        "setupBanner": LocalizedText(
+            fr: "Première installation : choisissez le mot de passe administrateur",
+            en: "First start: choose the administrator password"),
         "lead": LocalizedText(
             fr:
                 "Insigne délivre des badges numériques ouverts (Open Badges 2.0) qui attestent des compétences acquises en formation, et permet à chacun de vérifier qu'un badge est authentique.",

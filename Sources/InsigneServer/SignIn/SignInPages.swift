@@ -49,6 +49,7 @@ struct SignInPages: PageFeature {
             "next": WebSecurity.localNext(request.uri.queryParameters.get("next") ?? ""),
         ]
         if let error { data["error"] = error }
+        if try await services.db.firstAdminSetupCodeHash() != nil { data["setup"] = true }
         switch request.uri.queryParameters.get("bye") {
         case nil: break
         case "learner": data["notice"] = env.t["signedOutLearner"]

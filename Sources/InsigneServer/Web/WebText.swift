@@ -25,6 +25,42 @@ enum WebText {
             en: "Insigne — Open Badges 2.0 digital badges of Mutuelle Vivre Ensemble."),
         "backToDashboard": LocalizedText(fr: "Retour au tableau de bord", en: "Back to the dashboard"),
         "signInTitle": LocalizedText(fr: "Connexion", en: "Sign in"),
+        "navAccount": LocalizedText(fr: "Mon compte", en: "My account"),
+        // Passwords (sign-in, « mot de passe oublié », first start).
+        "forgotLink": LocalizedText(fr: "Mot de passe oublié ?", en: "Forgot your password?"),
+        "forgotTitle": LocalizedText(fr: "Mot de passe oublié", en: "Forgotten password"),
+        "forgotIntro": LocalizedText(
+            fr:
+                "Indiquez l'adresse électronique de votre compte : un lien pour choisir un nouveau mot de passe y sera envoyé.",
+            en: "Type your account's email address: a link to choose a new password will be sent to it."),
+        "forgotEmail": LocalizedText(fr: "Adresse électronique", en: "Email address"),
+        "forgotSend": LocalizedText(fr: "Recevoir un lien", en: "Send me a link"),
+        "forgotAfter": LocalizedText(
+            fr:
+                "Rien reçu ? Vérifiez l'adresse, ou demandez à l'administrateur du service quelle adresse votre compte porte.",
+            en: "Nothing came? Check the address, or ask the service's administrator which address your account has."),
+        "backToSignIn": LocalizedText(fr: "Retour à la connexion", en: "Back to sign-in"),
+        "resetTitle": LocalizedText(fr: "Choisir un nouveau mot de passe", en: "Choose a new password"),
+        "resetGoneTitle": LocalizedText(fr: "Lien expiré ou déjà utilisé", en: "Link expired or already used"),
+        "resetGone": LocalizedText(
+            fr:
+                "Ce lien n'est plus valable : il a déjà servi, ou il a expiré (il vaut 1 heure), ou un lien plus récent l'a remplacé.",
+            en:
+                "This link is no longer valid: it was already used, or it expired (it lasts 1 hour), or a newer link replaced it."
+        ),
+        "resetAskAgain": LocalizedText(fr: "Demander un nouveau lien", en: "Ask for a new link"),
+        "newPassword": LocalizedText(fr: "Nouveau mot de passe", en: "New password"),
+        "passwordHelp": LocalizedText(
+            fr: "Au moins \(Portfolio.minPasswordLength) caractères. Une petite phrase se retient facilement.",
+            en: "At least \(Portfolio.minPasswordLength) characters. A short sentence is easy to remember."),
+        "typeAgain": LocalizedText(fr: "Retapez-le", en: "Type it again"),
+        "resetEndsSessions": LocalizedText(
+            fr: "Toutes les sessions ouvertes sur ce compte seront fermées ; vous serez connecté(e) ici.",
+            en: "Every session open on this account will be closed; you will be signed in here."),
+        "resetSave": LocalizedText(fr: "Enregistrer et se connecter", en: "Save and sign in"),
+        "setupBanner": LocalizedText(
+            fr: "Première installation : choisissez le mot de passe administrateur",
+            en: "First start: choose the administrator password"),
         "signInIntro": LocalizedText(
             fr:
                 "Pour les formateurs et les équipes qui attribuent les badges, et pour les apprenants (portfolio, badges).",

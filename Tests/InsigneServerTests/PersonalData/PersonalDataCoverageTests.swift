@@ -93,6 +93,10 @@ struct PersonalDataCoverageTests {
                 try APITokenRecord(
                     tokenHash: String(repeating: "f", count: 64), accountID: account.id, label: "x", createdAt: now
                 ).insert(db)
+                try PasswordResetRecord(
+                    tokenHash: String(repeating: "a", count: 64), accountID: account.id, createdAt: now,
+                    expiresAt: now.addingTimeInterval(3600)
+                ).insert(db)
                 // A message waiting in the SMTP queue (the harness has no SMTP: written here as the Mailer would).
                 try MailMessageRecord(
                     id: "mail-lea", sender: "ne-pas-repondre@localhost", recipient: "lea.roux@example.net",
@@ -169,6 +173,9 @@ struct PersonalDataCoverageTests {
                 "apiToken": .init(
                     exportEntry: nil, exportMarker: "",
                     stillAbout: "SELECT COUNT(*) FROM apiToken WHERE accountID = :id"),
+                "passwordReset": .init(
+                    exportEntry: nil, exportMarker: "",
+                    stillAbout: "SELECT COUNT(*) FROM passwordReset WHERE accountID = :id"),
             ]
 
             // Every table of the schema is listed exactly once.
@@ -216,7 +223,7 @@ struct PersonalDataCoverageTests {
                     "\(entry) lacks \(c.exportMarker) (table \(t))")
             }
             let everything = zip.entries.map { String(decoding: $0.data, as: UTF8.self) }.joined()
-            for secret in ["c", "d", "e", "f"].map({ String(repeating: $0, count: 64) }) {
+            for secret in ["a", "c", "d", "e", "f"].map({ String(repeating: $0, count: 64) }) {
                 #expect(!everything.contains(secret), "a secret hash is exported")
             }
             let badgesEntry = try #require(zip["badges.json"])
