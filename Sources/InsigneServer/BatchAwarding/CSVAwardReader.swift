@@ -157,9 +157,10 @@ enum CSVAwardReader {
         return cell.split(whereSeparator: { $0.isWhitespace || $0 == "|" }).map { EvidenceRecord(id: String($0)) }
     }
 
-    /// Splits CSV bytes into records (empty lines included) with `CSVReader`: `maxBytes` at most and a header
+    /// Splits CSV bytes into records (empty lines included) with `CSVReader` (also the roster import's reader):
+    /// `maxBytes` at most and a header
     /// plus `maxRows` non-blank rows, in the encoding given or detected.
-    private static func records(
+    static func records(
         _ input: [UInt8], maxRows: Int, encoding: CSVTextEncoding
     ) throws(Failure) -> ([CSVRecord], CSVDetectedEncoding, UInt8) {
         let options = CSVReader.Options(
