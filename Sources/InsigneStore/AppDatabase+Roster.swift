@@ -234,7 +234,8 @@ extension AppDatabase {
             record.updatedAt = now
             let owners = try Row.fetchAll(
                 db,
-                sql: "SELECT personID, email FROM personEmail WHERE issuerID = ? AND email IN (\(Self.marks(emails.count)))",
+                sql:
+                    "SELECT personID, email FROM personEmail WHERE issuerID = ? AND email IN (\(Self.marks(emails.count)))",
                 arguments: StatementArguments([person.issuerID] + emails))
             if let taken = owners.first(where: { ($0["personID"] as String) != record.id }) {
                 return .emailTaken(taken["email"])

@@ -387,7 +387,8 @@ public struct AppDatabase: Sendable {
                     FROM account WHERE role = 'staff' AND issuerID IS NOT NULL AND erasedAt IS NULL
                     """)
         }
-        m.registerMigration("v6-roster: people expected to hold badges, per establishment, with their addresses") { db in
+        m.registerMigration("v6-roster: people expected to hold badges, per establishment, with their addresses") {
+            db in
             try db.create(table: "person") { t in
                 t.column("id", .text).primaryKey()
                 t.column("issuerID", .text).notNull().references("issuer", onDelete: .cascade)
@@ -398,7 +399,8 @@ public struct AppDatabase: Sendable {
                 t.column("leftAt", .datetime)
                 t.column("updatedAt", .datetime).notNull()
             }
-            try db.create(index: "person_roster", on: "person", columns: ["issuerID", "leftAt", "lastName", "firstName"])
+            try db.create(
+                index: "person_roster", on: "person", columns: ["issuerID", "leftAt", "lastName", "firstName"])
             try db.create(table: "personEmail") { t in
                 t.column("personID", .text).notNull().indexed().references("person", onDelete: .cascade)
                 t.column("issuerID", .text).notNull().references("issuer", onDelete: .cascade)

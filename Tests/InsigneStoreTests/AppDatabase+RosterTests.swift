@@ -65,8 +65,10 @@ struct AppDatabaseRosterTests {
         #expect(found.items.map(\.person.lastName) == ["Nom07"])
         guard case .added(let id) = outcomes[0] else { return }
         #expect(try await db.setPersonLeft(id: id, issuerID: "annexe", leftAt: Self.now, now: Self.now))
-        #expect(try await db.people(issuerID: "annexe", search: nil, includeLeft: false, page: 1, perPage: 50).total == 29)
-        #expect(try await db.people(issuerID: "annexe", search: nil, includeLeft: true, page: 1, perPage: 50).total == 30)
+        #expect(
+            try await db.people(issuerID: "annexe", search: nil, includeLeft: false, page: 1, perPage: 50).total == 29)
+        #expect(
+            try await db.people(issuerID: "annexe", search: nil, includeLeft: true, page: 1, perPage: 50).total == 30)
         #expect(try await db.compliance(issuerID: "annexe", badgeClassID: "foyer-badge").count == 29)
         #expect(!(try await db.setPersonLeft(id: id, issuerID: "foyer", leftAt: nil, now: Self.now)))
     }
@@ -82,8 +84,11 @@ struct AppDatabaseRosterTests {
             Issue.record("not saved")
             return
         }
-        #expect(try await db.savePerson(id: b, p, emails: ["A@example.org"], now: Self.now) == .emailTaken("a@example.org"))
-        #expect(try await db.savePerson(id: a, p, emails: ["a@example.org", "a2@example.org"], now: Self.now) == .saved(personID: a))
+        #expect(
+            try await db.savePerson(id: b, p, emails: ["A@example.org"], now: Self.now) == .emailTaken("a@example.org"))
+        #expect(
+            try await db.savePerson(id: a, p, emails: ["a@example.org", "a2@example.org"], now: Self.now)
+                == .saved(personID: a))
         #expect(try await db.person(id: a, issuerID: "annexe")?.emails == ["a@example.org", "a2@example.org"])
         #expect(try await db.savePerson(id: "per_none", p, emails: ["c@example.org"], now: Self.now) == .notFound)
     }

@@ -157,9 +157,8 @@ enum CSVAwardReader {
         return cell.split(whereSeparator: { $0.isWhitespace || $0 == "|" }).map { EvidenceRecord(id: String($0)) }
     }
 
-    /// Splits CSV bytes into records (empty lines included) with `CSVReader` (also the roster import's reader):
-    /// `maxBytes` at most and a header
-    /// plus `maxRows` non-blank rows, in the encoding given or detected.
+    /// Splits CSV bytes into records (empty lines included) with `CSVReader`: `maxBytes` at most and a header
+    /// plus `maxRows` non-blank rows, in the encoding given or detected. Also the roster import's reader.
     static func records(
         _ input: [UInt8], maxRows: Int, encoding: CSVTextEncoding
     ) throws(Failure) -> ([CSVRecord], CSVDetectedEncoding, UInt8) {

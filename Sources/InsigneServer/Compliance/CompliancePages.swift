@@ -55,7 +55,8 @@ struct CompliancePages: PageFeature {
         let q = (params.get("q") ?? "").trimmingCharacters(in: .whitespaces)
         let shown = report.people.filter { p in
             (state == nil || p.state == state)
-                && (q.isEmpty || "\(p.name) \(p.email)".range(of: q, options: [.caseInsensitive, .diacriticInsensitive]) != nil)
+                && (q.isEmpty
+                    || "\(p.name) \(p.email)".range(of: q, options: [.caseInsensitive, .diacriticInsensitive]) != nil)
         }
         let total = max(1, report.people.count)
         data["badges"] = badges.map { ["id": $0.id, "name": $0.name, "selected": $0.id == report.badge.id] }

@@ -63,7 +63,8 @@ struct Roster: Sendable {
                     line: line.line, email: line.email, status: .refused,
                     problem: Validation.invalid(
                         "email",
-                        fr: "ces adresses appartiennent à deux personnes différentes : \(emails.joined(separator: ", "))",
+                        fr:
+                            "ces adresses appartiennent à deux personnes différentes : \(emails.joined(separator: ", "))",
                         en: "these addresses belong to two different people: \(emails.joined(separator: ", "))"))
             }
         }

@@ -100,7 +100,10 @@ struct RosterPages: PageFeature {
         guard !csv.trimmingWhitespaceIsEmpty else {
             return try await listPage(
                 env, request, issuerID: issuer.id,
-                extra: ["importError": env.text("Choisissez un fichier CSV ou collez son contenu.", "Choose a CSV file or paste its content.")],
+                extra: [
+                    "importError": env.text(
+                        "Choisissez un fichier CSV ou collez son contenu.", "Choose a CSV file or paste its content.")
+                ],
                 status: .unprocessableContent)
         }
         let report: Roster.ImportReport
@@ -152,7 +155,10 @@ struct RosterPages: PageFeature {
         case "long": env.text("Nom trop long.", "Name too long.")
         case "missing": env.text("Indiquez au moins une adresse électronique.", "Give at least one email address.")
         case "invalid": env.text("Adresse électronique invalide.", "Invalid email address.")
-        default: env.text("L'adresse \(code) appartient déjà à une autre personne.", "The address \(code) already belongs to someone else.")
+        default:
+            env.text(
+                "L'adresse \(code) appartient déjà à une autre personne.",
+                "The address \(code) already belongs to someone else.")
         }
     }
 
@@ -173,8 +179,10 @@ struct RosterPages: PageFeature {
             env, request, issuerID: issuer.id,
             extra: [
                 "addError": message(problem, env),
-                "form": ["firstName": form["firstName"], "lastName": form["lastName"], "emails": form["emails"],
-                    "externalID": form["externalID"]],
+                "form": [
+                    "firstName": form["firstName"], "lastName": form["lastName"], "emails": form["emails"],
+                    "externalID": form["externalID"],
+                ],
             ], status: .unprocessableContent)
     }
 }

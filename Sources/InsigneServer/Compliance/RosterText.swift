@@ -19,7 +19,8 @@ enum RosterText {
         "email": LocalizedText(fr: "Courriel", en: "Email"),
         "emails": LocalizedText(fr: "Adresses électroniques", en: "Email addresses"),
         "emailsHelp": LocalizedText(
-            fr: "Une adresse par ligne ; la première est l'adresse principale. Un badge attribué à l'une d'elles compte.",
+            fr:
+                "Une adresse par ligne ; la première est l'adresse principale. Un badge attribué à l'une d'elles compte.",
             en: "One address per line; the first is the main one. A badge awarded to any of them counts."),
         "externalID": LocalizedText(fr: "Identifiant (facultatif)", en: "Identifier (optional)"),
         "joined": LocalizedText(fr: "Arrivée", en: "Joined"),

@@ -1,9 +1,9 @@
 import Foundation
 import GRDB
-@testable import InsigneStore
 import OpenBadges
 
 @testable import InsigneServer
+@testable import InsigneStore
 
 /// The demo service with its clock fixed at `now`, and awards of Bientraitance planted with chosen dates.
 enum ComplianceFixture {
@@ -30,7 +30,8 @@ enum ComplianceFixture {
         let issued = DateTimeValue(now.addingTimeInterval(-issuedDaysAgo * day)).text
         let expires = expiresIn.map { DateTimeValue(now.addingTimeInterval($0)).text }
         try await services.db.writer.write { db in
-            let key = try String.fetchOne(db, sql: "SELECT id FROM signingKey WHERE issuerID = 'mutuelle-vivre-ensemble'")!
+            let key = try String.fetchOne(
+                db, sql: "SELECT id FROM signingKey WHERE issuerID = 'mutuelle-vivre-ensemble'")!
             var a = AssertionRecord(
                 id: id, badgeClassID: badge, signingKeyID: key, recipientEmail: EmailNormalization.normalize(email),
                 recipientName: nil, recipientSalt: "s", recipientIdentity: "sha256$x", issuedOn: issued,

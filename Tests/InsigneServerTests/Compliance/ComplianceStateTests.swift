@@ -41,18 +41,23 @@ struct ComplianceStateTests {
     }
 
     @Test func readsMoodleExport() throws {
-        let csv = "username,firstname,lastname,email,city,institution\r\n"
+        let csv =
+            "username,firstname,lastname,email,city,institution\r\n"
             + "lmartin,Léa,Martin,lea.martin@example.org,Lyon,Foyers\r\n"
             + "jpetit,Jean,Petit,jean@example.org,,\r\n"
         let lines = try Self.rows(Array(csv.utf8))
         #expect(lines.count == 2)
-        #expect(lines[0].row == RosterImportRow(
-            line: 2, firstName: "Léa", lastName: "Martin", emails: ["lea.martin@example.org"], externalID: "lmartin"))
+        #expect(
+            lines[0].row
+                == RosterImportRow(
+                    line: 2, firstName: "Léa", lastName: "Martin", emails: ["lea.martin@example.org"],
+                    externalID: "lmartin"))
         #expect(lines[1].row?.externalID == "jpetit")
     }
 
     @Test func readsFrenchSemicolonFileWithExtraAddressesAndBadLines() throws {
-        let csv = "\u{FEFF}Prénom;Nom;Courriel;Commentaire\r\n"
+        let csv =
+            "\u{FEFF}Prénom;Nom;Courriel;Commentaire\r\n"
             + "Léa;Martin;lea@example.org | lea.perso@example.org;ignoré\r\n"
             + ";;;\r\n"
             + "Jean;Petit;pas-une-adresse;\r\n"
@@ -68,7 +73,8 @@ struct ComplianceStateTests {
 
     @Test func readsWindows1252() throws {
         var bytes = Array("Prénom;Nom;Courriel\r\n".utf8)
-        bytes = Array("Pr".utf8) + [0xE9] + Array("nom;Nom;Courriel\r\nL".utf8) + [0xE9] + Array("a;Lef".utf8)
+        bytes =
+            Array("Pr".utf8) + [0xE9] + Array("nom;Nom;Courriel\r\nL".utf8) + [0xE9] + Array("a;Lef".utf8)
             + [0xE8] + Array("vre;lea@example.org\r\n".utf8)
         let lines = try Self.rows(bytes)
         #expect(lines.first?.row?.firstName == "Léa")

@@ -20,7 +20,8 @@ struct RosterAPITests {
     @Test func importUpsertsAndReports() async throws {
         let h = try await ComplianceFixture.api()
         try await h.run { api in
-            let csv = "username,firstname,lastname,email,city\r\n"
+            let csv =
+                "username,firstname,lastname,email,city\r\n"
                 + "lmartin,Léa,Martin,lea.martin@example.org,Lyon\r\n"
                 + "jpetit,Jean,Petit,jean@example.org,\r\n"
                 + "bad,Bad,Line,not-an-address,\r\n"
@@ -31,7 +32,8 @@ struct RosterAPITests {
             #expect(first.json["refused"]?.numberValue == 1)
             #expect(first.json["rows"]?.arrayValue?[2]["error"]?["fr"]?.stringValue?.isEmpty == false)
             let second = try await api.post(
-                Self.people, raw: "Prénom;Nom;Courriel\r\nLéa;Martin-Durand;LEA.MARTIN@example.org\r\n"
+                Self.people,
+                raw: "Prénom;Nom;Courriel\r\nLéa;Martin-Durand;LEA.MARTIN@example.org\r\n"
                     + "Jean;Petit;jean@example.org\r\nZoé;Blanc;zoe@example.org\r\n", contentType: "text/csv")
             #expect(Self.statuses(second) == ["updated", "unchanged", "added"])
             let list = try await api.get(Self.people + "?perPage=2&page=2", token: APIHarness.staffToken)
@@ -71,7 +73,9 @@ struct RosterAPITests {
             #expect(try await api.get(Self.people, token: nil).status == .unauthorized)
             #expect(try await api.get(Self.compliance, token: nil).status == .unauthorized)
             #expect(try await api.get("/api/v1/issuers/nowhere/people").status == .notFound)
-            #expect(try await api.get(Self.compliance.replacingOccurrences(of: "bientraitance", with: "x")).status == .notFound)
+            #expect(
+                try await api.get(Self.compliance.replacingOccurrences(of: "bientraitance", with: "x")).status
+                    == .notFound)
             #expect(try await api.get("/api/v1/issuers/foyers-la-maison/compliance").status == .badRequest)
         }
     }
@@ -80,7 +84,8 @@ struct RosterAPITests {
         let h = try await ComplianceFixture.api()
         let s = h.services
         try await h.run { api in
-            let csv = "Prénom;Nom;Courriel\r\n"
+            let csv =
+                "Prénom;Nom;Courriel\r\n"
                 + "Anne;Valide;anne@example.org\r\n"
                 + "Bruno;Bientôt;bruno@example.org\r\n"
                 + "Chloé;Expirée;chloe@example.org\r\n"
@@ -98,7 +103,10 @@ struct RosterAPITests {
             try await ComplianceFixture.plant(s, email: "gus.perso@example.org", expiresIn: nil)
             let fanny = try await api.get(Self.people + "?q=fanny")
             let fannyID = try #require(fanny.json["items"]?.arrayValue?.first?["id"]?.stringValue)
-            #expect(try await s.db.setPersonLeft(id: fannyID, issuerID: "foyers-la-maison", leftAt: ComplianceFixture.now, now: ComplianceFixture.now))
+            #expect(
+                try await s.db.setPersonLeft(
+                    id: fannyID, issuerID: "foyers-la-maison", leftAt: ComplianceFixture.now, now: ComplianceFixture.now
+                ))
 
             let r = try await api.get(Self.compliance, token: APIHarness.staffToken)
             #expect(r.status == .ok, "\(r.text)")

@@ -26,7 +26,8 @@ struct RosterPagesTests {
             let list = try await browser.get(Self.people)
             #expect(list.status == .ok)
             // A Windows-1252 file, as Excel saves « CSV (séparateur : point-virgule) ».
-            let file = Array("Pr".utf8) + [0xE9] + Array("nom;Nom;Courriel\r\nL".utf8) + [0xE9]
+            let file =
+                Array("Pr".utf8) + [0xE9] + Array("nom;Nom;Courriel\r\nL".utf8) + [0xE9]
                 + Array("a;Lef".utf8) + [0xE8] + Array("vre;lea@example.org\r\nJean;Petit;pas-une-adresse\r\n".utf8)
             let report = try await browser.postMultipart(
                 Self.people + "/import", [("encoding", "automatic")],
@@ -38,10 +39,12 @@ struct RosterPagesTests {
             #expect(report.body.contains("Lefèvre"))
 
             let added = try await browser.post(
-                Self.people, [("firstName", "Zoé"), ("lastName", "Blanc"), ("emails", "zoe@example.org"), ("externalID", "")])
+                Self.people,
+                [("firstName", "Zoé"), ("lastName", "Blanc"), ("emails", "zoe@example.org"), ("externalID", "")])
             #expect(added.status == .seeOther)
             let taken = try await browser.post(
-                Self.people, [("firstName", "Autre"), ("lastName", "Personne"), ("emails", "ZOE@example.org"), ("externalID", "")])
+                Self.people,
+                [("firstName", "Autre"), ("lastName", "Personne"), ("emails", "ZOE@example.org"), ("externalID", "")])
             #expect(taken.status == .unprocessableContent)
             #expect(taken.body.contains("appartient déjà"))
 
@@ -52,11 +55,15 @@ struct RosterPagesTests {
             #expect(edit.status == .ok)
             let saved = try await browser.post(
                 Self.people + "/\(zoe.id)",
-                [("firstName", "Zoé"), ("lastName", "Blanc"), ("emails", "zoe@example.org\nzoe.perso@example.org"), ("externalID", "zblanc")])
+                [
+                    ("firstName", "Zoé"), ("lastName", "Blanc"), ("emails", "zoe@example.org\nzoe.perso@example.org"),
+                    ("externalID", "zblanc"),
+                ])
             #expect(saved.status == .seeOther)
-            #expect(try await h.services.db.person(id: zoe.id, issuerID: "foyers-la-maison")?.emails == [
-                "zoe@example.org", "zoe.perso@example.org",
-            ])
+            #expect(
+                try await h.services.db.person(id: zoe.id, issuerID: "foyers-la-maison")?.emails == [
+                    "zoe@example.org", "zoe.perso@example.org",
+                ])
             _ = try await browser.get(Self.people)
             let left = try await browser.post(Self.people + "/\(zoe.id)/left", [("action", "left")])
             #expect(left.status == .seeOther)
