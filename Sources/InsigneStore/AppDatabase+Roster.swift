@@ -293,3 +293,37 @@ extension AppDatabase {
         }
     }
 }
+
+// MARK: - Personal data
+
+extension AppDatabase {
+    /// The roster entries of every establishment holding one of these addresses, with the establishment's name
+    /// (a learner's personal-data export).
+    public func rosterEntries(emails: [String]) async throws -> [(issuerName: String, person: RosterPerson)] {
+        let emails = Self.normalized(emails)
+        guard !emails.isEmpty else { return [] }
+        return try await writer.read { db in
+            let people = try PersonRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM person WHERE id IN (SELECT personID FROM personEmail \
+                    WHERE email IN (\(Self.marks(emails.count)))) ORDER BY joinedAt, id
+                    """, arguments: StatementArguments(emails))
+            return try Self.withEmails(db, people).map { p in
+                (try IssuerRecord.fetchOne(db, key: p.person.issuerID)?.name ?? p.person.issuerID, p)
+            }
+        }
+    }
+
+    /// The roster part of a learner's erasure: the people of every roster holding one of these addresses go, with
+    /// all their addresses. Returns how many.
+    static func eraseRosterData(emails: [String], _ db: Database) throws -> Int {
+        let emails = normalized(emails)
+        guard !emails.isEmpty else { return 0 }
+        try db.execute(
+            sql:
+                "DELETE FROM person WHERE id IN (SELECT personID FROM personEmail WHERE email IN (\(marks(emails.count))))",
+            arguments: StatementArguments(emails))
+        return db.changesCount
+    }
+}

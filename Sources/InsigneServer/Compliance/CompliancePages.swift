@@ -72,7 +72,15 @@ struct CompliancePages: PageFeature {
                 "textY": i * 12 + 8, "colour": Self.colour(s),
             ]
         }
-        data["people"] = shown.map { p -> [String: Any] in
+        // 100 people a page, as filtered.
+        let pages = max(1, (shown.count + 99) / 100)
+        let page = min(pages, max(1, Int(params.get("page") ?? "") ?? 1))
+        let link = { (p: Int) in
+            "?badge=\(WebForm.encode(report.badge.id))&state=\(state?.rawValue ?? "")&q=\(WebForm.encode(q))&page=\(p)"
+        }
+        if page > 1 { data["prev"] = link(page - 1) }
+        if page < pages { data["next"] = link(page + 1) }
+        data["people"] = shown.dropFirst((page - 1) * 100).prefix(100).map { p -> [String: Any] in
             var row: [String: Any] = [
                 "name": p.name, "email": p.email, "state": p.state.rawValue,
                 "stateLabel": env.text(p.state.label.fr, p.state.label.en),
