@@ -103,7 +103,8 @@ extension AppDatabase {
 
     /// Erases a learner in one transaction, each feature erasing its part. Deleted: evidence (with its tags and
     /// publication choices), share links, enrolments (`erasePortfolioData`); backpack badges, extra addresses and
-    /// settings (`eraseBackpackData`); sessions, API tokens, Badge Connect codes and tokens; the blobs no longer
+    /// settings (`eraseBackpackData`); the establishments' roster entries under their addresses
+    /// (`eraseRosterData`); sessions, API tokens, Badge Connect codes and tokens; the blobs no longer
     /// referenced. Blanked: their invitations, the account (kept as a tombstone so ids in the audit stay
     /// meaningless but consistent), the private columns of the assertions awarded to any of their confirmed
     /// addresses (the assertions stay verifiable), and audit subjects naming those addresses. Audited without any
@@ -122,6 +123,7 @@ extension AppDatabase {
             let assertions = try Self.blankAwardsAndAudit(accountID: id, emails: emails, primaryEmail: primary, db)
             let portfolio = try Self.erasePortfolioData(accountID: id, addresses: emails + primary, db)
             try Self.eraseBackpackData(accountID: id, db)
+            _ = try Self.eraseRosterData(emails: emails, db)  // confirmed addresses only: never a colleague's entry
             let oauthRows = try Self.eraseAccount(accountID: id, now: now, db)
             var e = AuditEventRecord(
                 at: now, actor: id, action: "account.erase", subject: id,

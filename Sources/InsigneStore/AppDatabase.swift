@@ -395,6 +395,31 @@ public struct AppDatabase: Sendable {
                 t.column("expiresAt", .datetime).notNull()
             }
         }
+        m.registerMigration("v6-roster: people expected to hold badges, per establishment, with their addresses") {
+            db in
+            try db.create(table: "person") { t in
+                t.column("id", .text).primaryKey()
+                t.column("issuerID", .text).notNull().references("issuer", onDelete: .cascade)
+                t.column("firstName", .text).notNull()
+                t.column("lastName", .text).notNull()
+                t.column("externalID", .text)
+                t.column("joinedAt", .datetime).notNull()
+                t.column("leftAt", .datetime)
+                t.column("updatedAt", .datetime).notNull()
+            }
+            try db.create(
+                index: "person_roster", on: "person", columns: ["issuerID", "leftAt", "lastName", "firstName"])
+            try db.create(table: "personEmail") { t in
+                t.column("personID", .text).notNull().indexed().references("person", onDelete: .cascade)
+                t.column("issuerID", .text).notNull().references("issuer", onDelete: .cascade)
+                t.column("email", .text).notNull()  // normalised (EmailNormalization)
+                t.column("position", .integer).notNull()
+                t.primaryKey(["issuerID", "email"])
+            }
+            // The compliance view looks up each person's newest award of one badge class by address.
+            try db.create(
+                index: "assertion_recipient_badge", on: "assertion", columns: ["recipientEmail", "badgeClassID"])
+        }
         return m
     }
 }

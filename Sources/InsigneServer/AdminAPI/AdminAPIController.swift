@@ -29,11 +29,12 @@ struct AdminAPIController: Sendable {
         case listAssertions, getAssertion, revokeAssertion
         case replaceBadgeAlignment, updateBadgeAlignment
         case listReferentials, importReferential, getReferential, generateReferentialBadges, searchCompetencies
+        case listPeople, importPeople, getCompliance, getComplianceCSV
 
         var method: HTTPRequest.Method {
             switch self {
             case .listIssuers, .getIssuer, .listBadgeClasses, .getBadgeClass, .getBatch, .listAssertions, .getAssertion,
-                .listReferentials, .getReferential, .searchCompetencies:
+                .listReferentials, .getReferential, .searchCompetencies, .listPeople, .getCompliance, .getComplianceCSV:
                 .get
             case .replaceBadgeAlignment: .put
             case .updateBadgeAlignment, .updateBadgeClass, .updateIssuer: .patch
@@ -62,6 +63,9 @@ struct AdminAPIController: Sendable {
             case .getReferential: "/referentials/{id}"
             case .generateReferentialBadges: "/referentials/{id}/badges"
             case .searchCompetencies: "/competencies"
+            case .listPeople, .importPeople: "/issuers/{id}/people"
+            case .getCompliance: "/issuers/{id}/compliance"
+            case .getComplianceCSV: "/issuers/{id}/compliance.csv"
             }
         }
 
@@ -104,6 +108,10 @@ struct AdminAPIController: Sendable {
         case .getReferential: try await getReferential(request, context)
         case .generateReferentialBadges: try await generateBadges(request, context)
         case .searchCompetencies: try await searchCompetencies(request, context)
+        case .listPeople: try await ComplianceController(services: services).listPeople(request, context)
+        case .importPeople: try await ComplianceController(services: services).importPeople(request, context)
+        case .getCompliance: try await ComplianceController(services: services).getCompliance(request, context)
+        case .getComplianceCSV: try await ComplianceController(services: services).getComplianceCSV(request, context)
         }
     }
 

@@ -18,6 +18,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
     log.logLevel = .info
     if configuration.seedDemo {
         let seed = try await DemoSeeder(services: services).seedIfNeeded(adminToken: configuration.adminToken)
+        try await DemoSeeder(services: services).seedRosterIfNeeded()  // not in the test harness's seed
         if let message = seed {
             // Never in the log: an owner-only file whose path is logged, and the terminal when there is one.
             try FirstStartCredentials.publish(

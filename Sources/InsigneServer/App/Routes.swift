@@ -80,6 +80,8 @@ func buildRouter(_ services: ServerServices, options: RouteTableOptions) -> Rout
     PortfolioPages(services: services, hasher: hasher).addRoutes(to: routes)
     ReviewPages(services: services).addRoutes(to: routes)
     PersonalDataPages(services: services, hasher: hasher).addRoutes(to: routes)
+    RosterPages(services: services).addRoutes(to: routes)
+    CompliancePages(services: services).addRoutes(to: routes)
     return router
 }
 

@@ -24,6 +24,8 @@ public struct ServerServices: Sendable {
     public let verifier: Verifier
     /// Sends e-mail (queue and SMTP, or the outbox).
     let mailer: Mailer
+    /// The clock of the views that depend on the date (compliance); tests replace it with a fixed instant.
+    var clock: @Sendable () -> Date = { Date() }
 
     /// The URLs.
     public var urls: PublicURLs { documents.urls }

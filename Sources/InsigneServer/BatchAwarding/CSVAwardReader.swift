@@ -158,8 +158,8 @@ enum CSVAwardReader {
     }
 
     /// Splits CSV bytes into records (empty lines included) with `CSVReader`: `maxBytes` at most and a header
-    /// plus `maxRows` non-blank rows, in the encoding given or detected.
-    private static func records(
+    /// plus `maxRows` non-blank rows, in the encoding given or detected. Also the roster import's reader.
+    static func records(
         _ input: [UInt8], maxRows: Int, encoding: CSVTextEncoding
     ) throws(Failure) -> ([CSVRecord], CSVDetectedEncoding, UInt8) {
         let options = CSVReader.Options(

@@ -57,6 +57,17 @@ struct PersonalData: Sendable {
                     ]
                 }))
         for (name, bytes) in try await Backpack.personalData(accountID: account.id, db: db) { zip.add(name, bytes) }
+        let rosters = try await db.rosterEntries(emails: more.confirmedEmails + [account.email].compactMap { $0 })
+        zip.add(
+            "rosters.json",
+            try json(
+                rosters.map { issuerName, p -> [String: Any] in
+                    [
+                        "establishment": issuerName, "firstName": p.person.firstName, "lastName": p.person.lastName,
+                        "emails": p.emails, "externalId": p.person.externalID as Any,
+                        "joinedAt": date(p.person.joinedAt), "leftAt": date(p.person.leftAt),
+                    ]
+                }))
         return zip.finish()
     }
 
@@ -117,7 +128,8 @@ struct PersonalData: Sendable {
           share-links.json  les liens de partage que vous avez créés (les liens eux-mêmes ne sont pas conservés) ;
           audit.json        le journal des actions qui vous concernent ;
           backpack.json     vos adresses supplémentaires, les badges importés (backpack/ : les fichiers reçus)
-                            et l'état de votre page publique.
+                            et l'état de votre page publique ;
+          rosters.json      les listes du personnel des établissements où figure l'une de vos adresses.
         Vous pouvez effacer ces données depuis « Mes données ». Les badges déjà attribués restent vérifiables :
         ils ne contiennent qu'une empreinte salée de votre adresse.
 
@@ -126,7 +138,8 @@ struct PersonalData: Sendable {
         state, your uploaded files, the badges awarded to you at every confirmed address (the JWS is the signed,
         verifiable form), your invitations, the evidence you chose to publish with a badge, the applications you
         allowed through Badge Connect and their tokens (without secrets), the establishments you are enrolled with, the share links you created (the links themselves are not kept), the log of actions about you, and backpack.json (your
-        extra addresses, the badges you imported, with their files in backpack/, and your public page's state).
+        extra addresses, the badges you imported, with their files in backpack/, and your public page's state), and
+        rosters.json (the establishments' staff lists that hold one of your addresses).
         You can erase this data from "My data". Badges already awarded stay verifiable: they hold only a salted hash
         of your address.
 

@@ -14,6 +14,8 @@ enum WebText {
         "navReferentials": LocalizedText(fr: "Référentiels", en: "Referentials"),
         "navLearners": LocalizedText(fr: "Apprenants", en: "Learners"),
         "navReviews": LocalizedText(fr: "Preuves à examiner", en: "Evidence to review"),
+        "rosterPeople": LocalizedText(fr: "Personnes", en: "People"),
+        "rosterCompliance": LocalizedText(fr: "Conformité", en: "Compliance"),
         "navPortfolio": LocalizedText(fr: "Mon portfolio", en: "My portfolio"),
         "navMyData": LocalizedText(fr: "Mes données", en: "My data"),
         "navBackpack": LocalizedText(fr: "Mes badges", en: "My badges"),

@@ -102,6 +102,18 @@ struct PersonalDataCoverageTests {
                     id: "mail-lea", sender: "ne-pas-repondre@localhost", recipient: "lea.roux@example.net",
                     subject: "x", content: "To: <lea.roux@example.net>\r\n\r\nBonjour Léa\r\n", createdAt: now
                 ).insert(db)
+                // On an establishment's roster under both addresses (someone else's entry must stay).
+                try PersonRecord(
+                    id: "per_lea", issuerID: DemoSeeder.establishmentID, firstName: "Léa", lastName: "Roux",
+                    externalID: "lroux", joinedAt: now, updatedAt: now
+                ).insert(db)
+                try PersonEmailRecord(
+                    personID: "per_lea", issuerID: DemoSeeder.establishmentID, email: "lea@example.org", position: 0
+                ).insert(db)
+                try PersonEmailRecord(
+                    personID: "per_lea", issuerID: DemoSeeder.establishmentID, email: "lea.roux@example.net",
+                    position: 1
+                ).insert(db)
                 var failed = AuditEventRecord(
                     at: now, actor: "web", action: "session.signin-failed", subject: "Lea@Example.org")
                 try failed.insert(db)
@@ -162,6 +174,12 @@ struct PersonalDataCoverageTests {
                     stillAbout:
                         "SELECT COUNT(*) FROM auditEvent WHERE lower(subject) IN (:email, :extra) OR detail LIKE '%lea@%' OR detail LIKE '%lea.roux@%' OR detail LIKE '%Léa%'"
                 ),
+                "person": .init(
+                    exportEntry: "rosters.json", exportMarker: "lroux",
+                    stillAbout: "SELECT COUNT(*) FROM person WHERE id = 'per_lea' OR lastName = 'Roux'"),
+                "personEmail": .init(
+                    exportEntry: "rosters.json", exportMarker: "lea.roux@example.net",
+                    stillAbout: "SELECT COUNT(*) FROM personEmail WHERE email IN (:email, :extra)"),
                 // Copies of messages sent to the learner's addresses: deleted, not exported (they received them).
                 "mailMessage": .init(
                     exportEntry: nil, exportMarker: "",
