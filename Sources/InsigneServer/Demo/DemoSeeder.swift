@@ -24,6 +24,7 @@ struct DemoSeeder: Sendable {
         let db = services.db
         // Later additions to the demo seed themselves once each, on old data directories too.
         try await seedReferentialsIfNeeded()
+        try await giveDemoBadgeValidityIfNeeded()
         if try await db.hasSetting("seeded") { return nil }
         let issuing = services.issuing
         let now = Date()
@@ -66,6 +67,7 @@ struct DemoSeeder: Sendable {
         try await db.seedFirstAdmin(
             passwordHash: passwordHash, apiTokenHash: SHA256Digest.hexHash(Array(token.utf8)), now: now)
         try await alignDemoBadgeIfNeeded()  // the demo badge exists only now on a fresh data directory
+        try await giveDemoBadgeValidityIfNeeded()
         let urls = services.urls
         let copy = URL(fileURLWithPath: services.configuration.dataDirectory)
             .appendingPathComponent(FirstStartCredentials.fileName).path
