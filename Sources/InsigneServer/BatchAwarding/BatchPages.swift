@@ -130,7 +130,7 @@ struct BatchPages: PageFeature {
             "badge": badgeSummary(b, issuer), "batchID": batch.id, "rows": rows, "total": batch.rows.count,
             "validCount": valid,
             "invalidCount": batch.rows.count - valid, "processed": batch.processed, "createdCount": created,
-            "existingCount": existing, "renewedCount": renewed,
+            "existingCount": existing, "renewedCount": renewed, "hasRenewed": renewed > 0,
             "preview": batch.state == .preview, "running": batch.state == .running, "done": batch.state == .done,
             "canConfirm": batch.state == .preview && valid > 0, "progressMax": max(valid, 1),
         ]

@@ -58,7 +58,8 @@ struct DemoSeeder: Sendable {
                         avoir validé l'étude de cas finale.
                         """,
                     imageData: Data(try DemoBadgeArt.png()), imageType: "png",
-                    tags: ["bientraitance", "formation obligatoire", "accompagnement"], createdAt: now), actor: "seed")
+                    tags: ["bientraitance", "formation obligatoire", "accompagnement"],
+                    validity: Self.demoValidity, createdAt: now), actor: "seed")
         }
         let password = try SecureRandom.hex(byteCount: 9)
         let randomToken = "ins_" + (try SecureRandom.hex(byteCount: 24))
