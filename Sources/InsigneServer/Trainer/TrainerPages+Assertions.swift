@@ -29,6 +29,7 @@ extension TrainerPages {
             ]
             if let n = a.recipientName, !n.isEmpty { d["name"] = n }
             if a.isRevoked { d["revoked"] = true }
+            if a.renewedBy != nil { d["renewed"] = true }
             return d
         }
         let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)

@@ -90,6 +90,8 @@ struct WebRenewalTests {
             #expect(twice.body.contains("/assertions/\(newID)"))
             #expect(try await h.assertionCount() == 2)
             #expect(try await h.services.db.assertion(id: old.id)?.isRevoked == false)
+            let list = try await b.get("/trainer/assertions?badge=bientraitance")
+            #expect(list.body.components(separatedBy: #"<span class="tag neutral">Renouvelé</span>"#).count == 2)
 
             // Hosted pages: links both ways, the earlier one expired.
             let hostedOld = try await b.send("/assertions/\(old.id)", method: .get, headers: Self.html)
