@@ -101,7 +101,8 @@ extension AppDatabase {
         if old.imageData != new.imageData || old.imageType != new.imageType { changed.append("image") }
         if old.tags != new.tags { changed.append("tags") }
         if old.alignment != new.alignment { changed.append("alignment") }
-        if old.validityDays != new.validityDays { changed.append("validityDays") }
+        if old.validity != new.validity { changed.append("validity") }
+        if old.reminderDays != new.reminderDays { changed.append("reminders") }
         if old.archivedAt != new.archivedAt { changed.append(new.archivedAt == nil ? "unarchived" : "archived") }
         return changed
     }

@@ -135,15 +135,27 @@ extension AppDatabase {
 
     /// Stores a signed award and audits it in one transaction. The unique index on `idempotencyKey` decides
     /// between concurrent awards with the same key: the loser gets the winner's award and `created == false`.
-    /// Any other constraint failure is rethrown.
+    /// Any other constraint failure is rethrown. A renewal (`renewalOf` set) also marks the earlier award
+    /// `renewedBy` in the same transaction, and throws `AwardNotRenewable` (nothing written) when that award is
+    /// unknown, revoked or already renewed.
     public func storeAward(_ record: AssertionRecord, actor: String) async throws
         -> (record: AssertionRecord, created: Bool)
     {
         do {
             try await writer.write { db in
+                if let previousID = record.renewalOf {
+                    let previous = try AssertionRecord.fetchOne(db, key: previousID)
+                    guard var p = previous, !p.isRevoked, p.renewedBy == nil else {
+                        throw AwardNotRenewable(previousID: previousID, previous: previous)
+                    }
+                    p.renewedBy = record.id
+                    try p.update(db)
+                }
                 try record.insert(db)
+                let action = record.renewalOf == nil ? "assertion.award" : "assertion.renew"
                 var event = AuditEventRecord(
-                    at: record.createdAt, actor: actor, action: "assertion.award", subject: record.id)
+                    at: record.createdAt, actor: actor, action: action, subject: record.id,
+                    detail: record.renewalOf.map { "renews \($0)" })
                 try event.insert(db)
             }
             return (record, true)
@@ -262,6 +274,12 @@ extension AppDatabase {
             return true
         }
     }
+}
+
+/// Storing a renewal found the earlier award unknown (`previous` nil), revoked or already renewed.
+public struct AwardNotRenewable: Error, Sendable {
+    public let previousID: String
+    public let previous: AssertionRecord?
 }
 
 /// What storing a new badge class did.

@@ -420,6 +420,20 @@ public struct AppDatabase: Sendable {
             try db.create(
                 index: "assertion_recipient_badge", on: "assertion", columns: ["recipientEmail", "badgeClassID"])
         }
+        m.registerMigration("v6-validity: badge class validity (ISO 8601 duration) and reminders, renewal links") {
+            db in
+            try db.alter(table: "badgeClass") { t in
+                t.add(column: "validity", .text)  // ISO 8601 duration (P3Y); nil: awards do not expire
+                t.add(column: "reminderDays", .jsonText).notNull().defaults(to: "[90,30,7]")  // JSON array of days
+            }
+            try db.execute(
+                sql: "UPDATE badgeClass SET validity = 'P' || validityDays || 'D' WHERE validityDays IS NOT NULL")
+            try db.alter(table: "badgeClass") { t in t.drop(column: "validityDays") }
+            try db.alter(table: "assertion") { t in
+                t.add(column: "renewalOf", .text).indexed()  // the earlier award this one renews
+                t.add(column: "renewedBy", .text)  // the later award renewing this one
+            }
+        }
         return m
     }
 }

@@ -7,7 +7,7 @@ import OpenBadges
 /// (`"archived": true` in the badge class's `PATCH`) and deleting a badge class never awarded.
 extension AdminAPIController {
     static let badgePatchFields: Set<String> = [
-        "name", "description", "criteria", "image", "tags", "alignment", "validityDays", "archived",
+        "name", "description", "criteria", "image", "tags", "alignment", "validity", "reminders", "archived",
     ]
 
     /// `PATCH /badges/{id}`: the badge class with the given fields changed (audited).
@@ -34,7 +34,8 @@ extension AdminAPIController {
         if o.object["alignment"] != nil {
             changes.alignment = try resolveAlignment(try Self.alignment(try o.objectArray("alignment") ?? []))
         }
-        if o.object["validityDays"] != nil { changes.validityDays = .some(try o.int("validityDays")) }
+        if o.object["validity"] != nil { changes.validity = .some(try o.optionalString("validity")) }
+        if o.object["reminders"] != nil { changes.reminderDays = try Self.reminders(o) }
         if o.object["archived"] != nil {
             guard let archived = try o.bool("archived") else {
                 throw JSONFields.wrongType("archived", expected: "boolean", got: "null")
@@ -43,6 +44,18 @@ extension AdminAPIController {
         }
         let (updated, _) = try await issuing.editBadgeClass(id: badge.id, changes, actor: account.id)
         return HTTP.json(badgeJSON(updated))
+    }
+
+    /// The `reminders` array of a badge class body (`[90, 30, 7]`; `null` or `[]`: no reminder), checked.
+    static func reminders(_ o: JSONFields) throws -> [Int] {
+        let items = try o.array("reminders") ?? []
+        let days = try items.enumerated().map { i, v -> Int in
+            guard case .number(let n) = v, n == n.rounded(), abs(n) < 1e6 else {
+                throw JSONFields.wrongType("reminders[\(i)]", expected: "integer", got: v.typeName)
+            }
+            return Int(n)
+        }
+        return try ReminderDays.validated(days)
     }
 
     /// `DELETE /badges/{id}`: 204 for a badge class never awarded, 409 otherwise (archive it instead).

@@ -26,7 +26,7 @@ struct AdminAPIController: Sendable {
         case listIssuers, createIssuer, getIssuer, updateIssuer, rotateIssuerKey
         case createBadgeClass, listBadgeClasses, getBadgeClass, updateBadgeClass, deleteBadgeClass
         case createAssertion, createAssertionBatch, getBatch
-        case listAssertions, getAssertion, revokeAssertion
+        case listAssertions, getAssertion, revokeAssertion, renewAssertion
         case replaceBadgeAlignment, updateBadgeAlignment
         case listReferentials, importReferential, getReferential, generateReferentialBadges, searchCompetencies
         case listPeople, importPeople, getCompliance, getComplianceCSV
@@ -58,6 +58,7 @@ struct AdminAPIController: Sendable {
             case .listAssertions: "/assertions"
             case .getAssertion: "/assertions/{id}"
             case .revokeAssertion: "/assertions/{id}/revoke"
+            case .renewAssertion: "/assertions/{id}/renew"
             case .replaceBadgeAlignment, .updateBadgeAlignment: "/badges/{id}/alignment"
             case .listReferentials, .importReferential: "/referentials"
             case .getReferential: "/referentials/{id}"
@@ -102,6 +103,7 @@ struct AdminAPIController: Sendable {
         case .listAssertions: try await listAssertions(request, context)
         case .getAssertion: try await getAssertion(request, context)
         case .revokeAssertion: try await revoke(request, context)
+        case .renewAssertion: try await renew(request, context)
         case .replaceBadgeAlignment, .updateBadgeAlignment: try await changeAlignment(endpoint, request, context)
         case .listReferentials: try await listReferentials(request, context)
         case .importReferential: try await importReferential(request, context)
@@ -221,7 +223,8 @@ struct AdminAPIController: Sendable {
                         "targetCode": APIFormat.optional($0.targetCode),
                     ]
                 }),
-            "validityDays": b.validityDays.map(APIFormat.int) ?? .null, "createdAt": APIFormat.date(b.createdAt),
+            "validity": APIFormat.optional(b.validity), "reminders": .array(b.reminderDays.map(APIFormat.int)),
+            "createdAt": APIFormat.date(b.createdAt),
             "archived": .bool(b.isArchived), "archivedAt": b.archivedAt.map(APIFormat.date) ?? .null,
         ]
     }
@@ -272,7 +275,9 @@ struct AdminAPIController: Sendable {
     /// The badge class of a JSON body (alignment left empty) and its alignment entries, still to resolve.
     static func badge(json: JSONValue, issuerID: String) throws -> (BadgeClassRecord, [AlignmentInput]) {
         let o = try JSONFields(json)
-        try o.allowOnly(["id", "name", "description", "criteria", "image", "tags", "alignment", "validityDays"])
+        try o.allowOnly([
+            "id", "name", "description", "criteria", "image", "tags", "alignment", "validity", "reminders",
+        ])
         let name = try o.requiredString("name")
         var narrative: String
         var criteriaURL: String?
@@ -290,14 +295,15 @@ struct AdminAPIController: Sendable {
             issuerID: issuerID, name: name,
             description: try o.requiredString("description"), criteriaNarrative: narrative, criteriaURL: criteriaURL,
             imageData: try APIFormat.imageDataURI(image, field: "image"), imageType: "",
-            tags: try o.stringArray("tags") ?? [], validityDays: try o.int("validityDays"), createdAt: Date())
+            tags: try o.stringArray("tags") ?? [], validity: try o.optionalString("validity"),
+            reminderDays: o.object["reminders"] == nil ? ReminderDays.defaults : try reminders(o), createdAt: Date())
         return (badge, try alignment(o.objectArray("alignment") ?? []))
     }
 
     static let formFields: Set<String> = [
         "id", "name", "description", "criteria", "criteria.narrative", "criteriaNarrative", "criteria.id",
         "criteriaUrl",
-        "image", "tags", "tags[]", "alignment", "validityDays",
+        "image", "tags", "tags[]", "alignment", "validity", "reminders",
     ]
 
     /// The badge class of a multipart body (alignment left empty) and its alignment entries, still to resolve.
@@ -341,17 +347,14 @@ struct AdminAPIController: Sendable {
             }
             alignment = try Self.alignment(try JSONFields(["alignment": value]).objectArray("alignment") ?? [])
         }
-        var validityDays: Int?
-        if let v = form.field("validityDays") {
-            guard let n = Int(v) else { throw JSONFields.wrongType("validityDays", expected: "integer", got: "string") }
-            validityDays = n
-        }
+        let reminders = try form.field("reminders").map { try ReminderDays.parse($0) } ?? ReminderDays.defaults
         let badge = BadgeClassRecord(
             id: try form.field("id") ?? BadgeClassIDs.required(issuerID: issuerID, name: name), issuerID: issuerID,
             name: name,
             description: description,
             criteriaNarrative: narrative, criteriaURL: form.field("criteria.id") ?? form.field("criteriaUrl"),
-            imageData: imageData, imageType: "", tags: tags, validityDays: validityDays, createdAt: Date())
+            imageData: imageData, imageType: "", tags: tags, validity: form.field("validity"),
+            reminderDays: reminders, createdAt: Date())
         return (badge, alignment)
     }
 
@@ -393,6 +396,7 @@ struct AdminAPIController: Sendable {
             "revoked": .bool(a.isRevoked), "revokedAt": a.revokedAt.map(APIFormat.date) ?? .null,
             "revocationReason": APIFormat.optional(a.revocationReason), "url": .string(urls.assertion(a.id)),
             "png": .string(urls.assertionPNG(a.id)), "svg": .string(urls.assertionSVG(a.id)),
+            "renewalOf": APIFormat.optional(a.renewalOf), "renewedBy": APIFormat.optional(a.renewedBy),
         ]
         if jws {
             o["jws"] = .string(a.jws)
@@ -421,6 +425,7 @@ struct AdminAPIController: Sendable {
             row.idempotencyKey = key
         }
         var award = try BatchAwarding.awardRequest(row, badgeID: badge.id)
+        award.renewExpiring = false  // renewing is explicit here: POST /assertions/{id}/renew
         if row.idempotencyKey == nil { award.idempotencyKey = nil }
         let (record, created) = try await issuing.award(award, actor: account.id)
         if !created, record.recipientEmail != EmailNormalization.normalize(row.email) {

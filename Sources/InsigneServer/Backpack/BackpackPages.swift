@@ -126,8 +126,14 @@ struct BackpackPages: PageFeature {
         let entries = try await services.backpackEntries(learnerID: me.id)
         let emails = try await services.learnerEmails(accountID: me.id)
         let slug = try await backpack.publicSlug(accountID: me.id)
+        let badges = Backpack.foldingRenewals(entries).map { item -> [String: Any] in
+            var d = entryData(item.entry, env)
+            d["history"] = item.history.map { entryData($0, env) }
+            d["hasHistory"] = !item.history.isEmpty
+            return d
+        }
         var data: [String: Any] = [
-            "badges": entries.map { entryData($0, env) }, "hasBadges": !entries.isEmpty, "count": entries.count,
+            "badges": badges, "hasBadges": !entries.isEmpty, "count": badges.count,
             "emails": emails, "isPublic": slug != nil,
         ]
         if let slug { data["publicURL"] = services.urls.base + "/backpacks/" + slug }

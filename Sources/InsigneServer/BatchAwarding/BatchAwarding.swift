@@ -30,11 +30,14 @@ struct BatchRowResult: Sendable, Equatable {
     var email: String?
     var id: String?
     var url: String?
+    /// The recipient's expired or expiring award this row renewed (« renouvelé »), if any.
+    var renewalOf: String?
     var error: ServiceError?
 
     var json: JSONValue {
         var o: [String: JSONValue] = ["line": .number(Double(line)), "status": .string(status.rawValue)]
         if let email { o["email"] = .string(email) }
+        if let renewalOf { o["renewalOf"] = .string(renewalOf) }
         if let id { o["id"] = .string(id) }
         if let url { o["url"] = .string(url) }
         if let e = error {
@@ -170,9 +173,10 @@ struct BatchAwarding: Sendable {
         if let k = row.idempotencyKey {
             try Validation.text(k, field: "idempotencyKey", max: 200)
         }
-        let request = AwardRequest(
+        var request = AwardRequest(
             badgeClassID: badgeID, recipientEmail: row.email, recipientName: row.name, narrative: row.narrative,
             evidence: row.evidence, expires: expires, idempotencyKey: idempotencyKey(for: row, badgeID: badgeID))
+        request.renewExpiring = true
         try Validation.award(request)
         return request
     }
@@ -240,10 +244,12 @@ struct BatchAwarding: Sendable {
                 }
                 _ = try Self.awardRequest(row, badgeID: badgeID)
                 result.status = seen.insert(key).inserted ? .created : .skipped
+                if result.status == .created { result.renewalOf = try await renewable(row, badgeID: badgeID)?.id }
                 return result
             }
             let request = try Self.awardRequest(row, badgeID: badgeID)
             let (record, created) = try await issuing.award(request, actor: actor)
+            if created { result.renewalOf = record.renewalOf }
             result.status = created ? .created : .skipped
             result.id = record.id
             result.url = urls.assertion(record.id)
@@ -255,6 +261,15 @@ struct BatchAwarding: Sendable {
                 en: "internal error for this row; retry the batch")
         }
         return result
+    }
+}
+
+extension BatchAwarding {
+    /// The award a row renews instead of a plain award: the recipient's current award of the badge class when it is
+    /// expired or expires within the badge class's first reminder window (see `IssuingService.renewable`).
+    func renewable(_ row: BatchRow, badgeID: String) async throws -> AssertionRecord? {
+        guard !row.email.isEmpty, let badge = try await issuing.badgeClass(badgeID) else { return nil }
+        return try await issuing.renewable(badge: badge, email: row.email)
     }
 }
 

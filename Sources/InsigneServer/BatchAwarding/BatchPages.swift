@@ -112,6 +112,9 @@ struct BatchPages: PageFeature {
             case .created(let id):
                 d["created"] = true
                 d["assertionID"] = id
+            case .renewed(let id):
+                d["renewed"] = true
+                d["assertionID"] = id
             case .existing(let id):
                 d["existing"] = true
                 d["assertionID"] = id
@@ -122,11 +125,12 @@ struct BatchPages: PageFeature {
         let valid = batch.valid
         let created = batch.rows.filter { if case .created = $0.outcome { true } else { false } }.count
         let existing = batch.rows.filter { if case .existing = $0.outcome { true } else { false } }.count
+        let renewed = batch.rows.filter { if case .renewed = $0.outcome { true } else { false } }.count
         var data: [String: Any] = [
             "badge": badgeSummary(b, issuer), "batchID": batch.id, "rows": rows, "total": batch.rows.count,
             "validCount": valid,
             "invalidCount": batch.rows.count - valid, "processed": batch.processed, "createdCount": created,
-            "existingCount": existing,
+            "existingCount": existing, "renewedCount": renewed, "hasRenewed": renewed > 0,
             "preview": batch.state == .preview, "running": batch.state == .running, "done": batch.state == .done,
             "canConfirm": batch.state == .preview && valid > 0, "progressMax": max(valid, 1),
         ]
@@ -159,7 +163,10 @@ struct BatchPages: PageFeature {
                     let outcome: WebBatchRow.Outcome
                     do {
                         let (record, created) = try await issuing.award(req, actor: actor)
-                        outcome = created ? .created(record.id) : .existing(record.id)
+                        outcome =
+                            !created
+                            ? .existing(record.id)
+                            : record.renewalOf == nil ? .created(record.id) : .renewed(record.id)
                     } catch let e as ServiceError {
                         outcome = .failed(fr: e.fieldMessage(english: false), en: e.fieldMessage(english: true))
                     } catch {

@@ -9,6 +9,8 @@ struct WebBatchRow: Sendable {
     enum Outcome: Sendable {
         case pending
         case created(String)
+        /// Awarded as the renewal of the recipient's expired or expiring award.
+        case renewed(String)
         case existing(String)
         case failed(fr: String, en: String)
     }

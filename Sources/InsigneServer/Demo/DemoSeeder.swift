@@ -24,6 +24,7 @@ struct DemoSeeder: Sendable {
         let db = services.db
         // Later additions to the demo seed themselves once each, on old data directories too.
         try await seedReferentialsIfNeeded()
+        try await giveDemoBadgeValidityIfNeeded()
         if try await db.hasSetting("seeded") { return nil }
         let issuing = services.issuing
         let now = Date()
@@ -57,7 +58,8 @@ struct DemoSeeder: Sendable {
                         avoir validé l'étude de cas finale.
                         """,
                     imageData: Data(try DemoBadgeArt.png()), imageType: "png",
-                    tags: ["bientraitance", "formation obligatoire", "accompagnement"], createdAt: now), actor: "seed")
+                    tags: ["bientraitance", "formation obligatoire", "accompagnement"],
+                    validity: Self.demoValidity, createdAt: now), actor: "seed")
         }
         let password = try SecureRandom.hex(byteCount: 9)
         let randomToken = "ins_" + (try SecureRandom.hex(byteCount: 24))
@@ -68,6 +70,7 @@ struct DemoSeeder: Sendable {
             passwordHash: passwordHash, apiTokenHash: SHA256Digest.hexHash(Array(token.utf8)),
             setupCodeHash: FirstAdminSetup.hash(setupCode), now: now)
         try await alignDemoBadgeIfNeeded()  // the demo badge exists only now on a fresh data directory
+        try await giveDemoBadgeValidityIfNeeded()
         let urls = services.urls
         let copy = URL(fileURLWithPath: services.configuration.dataDirectory)
             .appendingPathComponent(FirstStartCredentials.fileName).path

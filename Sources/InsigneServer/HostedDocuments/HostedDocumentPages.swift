@@ -69,7 +69,9 @@ struct HostedDocumentPages: Sendable {
     ]
 
     /// Strings shared by the document pages, in the reader's language.
-    func strings(english: Bool) -> [String: Any] { (english ? Language.en : .fr).resolve(Self.texts) }
+    func strings(english: Bool) -> [String: Any] {
+        (english ? Language.en : .fr).resolve(Self.texts.merging(Self.renewalTexts) { a, _ in a })
+    }
 
     /// Paragraphs of a plain-text narrative (blank lines separate them).
     static func paragraphs(_ text: String?) -> [String] {
@@ -179,6 +181,7 @@ struct HostedDocumentPages: Sendable {
             ])
             award["downloads"] = downloads
         }
+        award.merge(try await renewalContext(a, english: english)) { _, new in new }
         c["award"] = award
         c["jsonHref"] = urls.assertion(a.id)
         let ogTitle =

@@ -13,8 +13,10 @@ public struct BadgeClassChanges: Sendable {
     public var image: Data?
     public var tags: [String]?
     public var alignment: [AlignmentRecord]?
-    /// `.some(nil)` removes the default validity.
-    public var validityDays: Int??
+    /// An ISO 8601 duration (`P3Y`, checked by `Validity`); `.some(nil)` removes the validity. New awards only.
+    public var validity: String??
+    /// Reminder thresholds in days before expiry.
+    public var reminderDays: [Int]?
     /// True archives (no new awards), false brings the badge class back into use.
     public var archived: Bool?
 
@@ -67,7 +69,8 @@ extension IssuingService {
             if let (data, type) = image { (b.imageData, b.imageType) = (data, type) }
             if let v = changes.tags { b.tags = v }
             if let v = changes.alignment { b.alignment = v }
-            if let v = changes.validityDays { b.validityDays = v }
+            if let v = changes.validity { b.validity = try Validity.optional(v)?.description }
+            if let v = changes.reminderDays { b.reminderDays = try ReminderDays.validated(v) }
             if let archived = changes.archived { b.archivedAt = archived ? (old.archivedAt ?? now) : nil }
             try Validation.badgeClass(b)
             return b

@@ -14,6 +14,13 @@ public struct AwardRequest: Sendable {
     public var expires: Date?
     /// Given by the client, or derived (batch rows); a second award with the same key returns the first.
     public var idempotencyKey: String?
+    /// The earlier award this one renews (set by `renew`): linked both ways when stored.
+    public var renewalOf: String?
+    /// The issue date; nil: now (tests inject dates).
+    public var issuedOn: Date?
+    /// Bulk rows: when the recipient holds an award of this badge class that is expired or expires within the
+    /// first reminder window (and was not renewed), this award renews it (`renewalOf`) instead of standing alone.
+    public var renewExpiring = false
 
     /// Creates a request.
     public init(
@@ -114,6 +121,8 @@ public final class IssuingService: Sendable {
     /// Validates and stores a badge class. PNG images are decoded with libpng; SVG images are sanitised.
     public func createBadgeClass(_ badge: BadgeClassRecord, actor: String) async throws -> BadgeClassRecord {
         var b = badge
+        b.validity = try Validity.optional(b.validity)?.description
+        b.reminderDays = try ReminderDays.validated(b.reminderDays)
         try Validation.badgeClass(b)
         (b.imageData, b.imageType) = try Validation.badgeImage(b.imageData)
         switch try await db.createBadgeClass(b, actor: actor) {
@@ -146,6 +155,7 @@ public final class IssuingService: Sendable {
     /// Awards a badge: builds and signs the assertion (outside the write transaction), then stores it once.
     /// With an idempotency key already used, returns the earlier award and `created == false`.
     public func award(_ request: AwardRequest, actor: String) async throws -> (record: AssertionRecord, created: Bool) {
+        var request = request
         if let key = request.idempotencyKey, let existing = try await assertion(idempotencyKey: key) {
             return (existing, false)
         }
@@ -155,8 +165,11 @@ public final class IssuingService: Sendable {
         try Validation.award(request)
         let evidence = try await checkPortfolioCitations(request, badge: badge, actor: actor)
         let (keyRecord, signer) = try await activeKey(issuerID: badge.issuerID)
-        let now = Date()
-        let expires = request.expires ?? badge.validityDays.map { now.addingTimeInterval(Double($0) * 86400) }
+        let now = request.issuedOn ?? Date()
+        if request.renewExpiring, request.renewalOf == nil {
+            request.renewalOf = try await renewable(badge: badge, email: request.recipientEmail, now: now)?.id
+        }
+        let expires = try request.expires ?? Validity.optional(badge.validity)?.expiry(from: now)
         let signed: SignedAssertion
         do {
             signed = try signer.issue(
@@ -169,15 +182,20 @@ public final class IssuingService: Sendable {
         }
         let a = signed.assertion
         let uuid = String(a.id.dropFirst("urn:uuid:".count))
-        let record = AssertionRecord(
+        var record = AssertionRecord(
             id: uuid, badgeClassID: badge.id, signingKeyID: keyRecord.id,
             recipientEmail: EmailNormalization.normalize(request.recipientEmail), recipientName: request.recipientName,
             recipientSalt: a.recipient.salt ?? "", recipientIdentity: a.recipient.identity, issuedOn: a.issuedOn.text,
             expires: a.expires?.text, narrative: a.narrative, evidence: evidence, jws: signed.jws,
             idempotencyKey: request.idempotencyKey ?? "award:\(uuid)", createdBy: actor, createdAt: now)
+        record.renewalOf = request.renewalOf
         // Stored and audited in one transaction; a concurrent request with the same idempotency key may have won
         // the race (the unique index decides): then its award comes back.
-        return try await db.storeAward(record, actor: actor)
+        do {
+            return try await db.storeAward(record, actor: actor)
+        } catch let e as AwardNotRenewable {
+            throw try await notRenewable(e.previous, id: e.previousID)
+        }
     }
 
     /// The award with this idempotency key, if any.

@@ -29,6 +29,7 @@ extension TrainerPages {
             ]
             if let n = a.recipientName, !n.isEmpty { d["name"] = n }
             if a.isRevoked { d["revoked"] = true }
+            if a.renewedBy != nil { d["renewed"] = true }
             return d
         }
         let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
@@ -47,9 +48,10 @@ extension TrainerPages {
     }
 
     /// One award: recipient, links to its documents, evidence, revocation state and form.
-    func assertionPage(_ env: Env, _ request: Request, id: String, reasonError: String?, reason: String = "")
-        async throws -> Response
-    {
+    func assertionPage(
+        _ env: Env, _ request: Request, id: String, reasonError: String?, reason: String = "",
+        renewError: String? = nil
+    ) async throws -> Response {
         let found = try await services.db.awardDetail(id: id)
         guard let found else { throw PageError.notFound() }
         let (a, b, issuer, revoker) = found
@@ -80,11 +82,16 @@ extension TrainerPages {
             ]
         }
         if let reasonError { data["reasonError"] = reasonError }
+        data.merge(try await renewalData(a, b, env)) { _, new in new }
+        if let renewError { data["renewError"] = renewError }
         if request.uri.queryParameters.get("awarded") != nil { data["awarded"] = true }
+        if request.uri.queryParameters.get("renewed") != nil { data["renewedNow"] = true }
         if request.uri.queryParameters.get("revokedNow") != nil { data["revokedNow"] = true }
         return render(
             "trainer.assertion", env, title: env.t["assertionTitle"]!,
-            status: reasonError == nil ? .ok : .unprocessableContent, data)
+            status: reasonError == nil && renewError == nil
+                ? .ok : renewError == nil ? .unprocessableContent : .conflict,
+            data)
     }
 
     /// Revokes an award with the reason given, or shows the award again with what is wrong.

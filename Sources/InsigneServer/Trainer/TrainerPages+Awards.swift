@@ -22,9 +22,10 @@ extension TrainerPages {
             "hasErrors": !errors.isEmpty || general != nil,
             "today": WebDates.todayParis(),
         ]
-        if let d = b.validityDays {
+        if let v = try? Validity.optional(b.validity) {
             data["validity"] = env.text(
-                "Sans date, le badge expire après \(d) jours.", "Without a date, the badge expires after \(d) days.")
+                "Sans date, le badge expire après \(v.label(french: true)).",
+                "Without a date, the badge expires after \(v.label(french: false)).")
         }
         if let general { data["general"] = general }
         return render(

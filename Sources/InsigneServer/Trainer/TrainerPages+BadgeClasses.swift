@@ -20,10 +20,13 @@ extension TrainerPages {
         ]
         if let general { data["general"] = general }
         var values: [String: String] = [:]
-        for f in ["id", "name", "description", "criteria", "criteriaURL", "tags", "validityDays"] {
+        for f in ["id", "name", "description", "criteria", "criteriaURL", "tags", "validityChoice", "validity"] {
             values[f] = form?[f] ?? ""
         }
+        values["reminders"] =
+            form?["reminders"] ?? ValidityForm.values(validity: nil, reminders: ReminderDays.defaults)["reminders"]
         data["v"] = values
+        data["validityOptions"] = ValidityForm.options(env, chosen: values["validityChoice"] ?? "")
         data["picker"] = try AlignmentPicker(services: services).data(
             env, form: form, current: [], error: errors["alignment"])
         data["refCSS"] = StaticAssets.href("referentials.css")
@@ -47,15 +50,7 @@ extension TrainerPages {
         }
         let tags = form["tags"].split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\n" })
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
-        var validity: Int?
-        if let v = form.optional("validityDays") {
-            if let n = Int(v) {
-                validity = n
-            } else {
-                errors["validityDays"] = env.text(
-                    "Nombre entier de jours attendu.", "A whole number of days is expected.")
-            }
-        }
+        let (validity, reminders) = ValidityForm.read(form, env, errors: &errors)
         let image = form.files["image"]
         if image == nil || image!.body.isEmpty {
             errors["image"] = env.text("Choisissez une image PNG ou SVG.", "Choose a PNG or SVG image.")
@@ -72,7 +67,7 @@ extension TrainerPages {
                 description: form["description"].trimmingCharacters(in: .whitespacesAndNewlines),
                 criteriaNarrative: form["criteria"].trimmingCharacters(in: .whitespacesAndNewlines),
                 criteriaURL: form.optional("criteriaURL"), imageData: Data(image.body), imageType: "png", tags: tags,
-                alignment: alignment, validityDays: validity, createdAt: Date())
+                alignment: alignment, validity: validity, reminderDays: reminders, createdAt: Date())
             do {
                 _ = try await services.issuing.createBadgeClass(record, actor: env.user.id)
                 return redirect("/trainer?created=" + WebForm.encode(id))
@@ -81,7 +76,8 @@ extension TrainerPages {
                     switch e.field {
                     case "criteria.narrative": "criteria"
                     case "criteria.id": "criteriaURL"
-                    case let f?: ["id", "name", "description", "tags", "validityDays", "image"].contains(f) ? f : nil
+                    case let f?:
+                        ["id", "name", "description", "tags", "validity", "reminders", "image"].contains(f) ? f : nil
                     case nil: nil
                     }
                 if let field {

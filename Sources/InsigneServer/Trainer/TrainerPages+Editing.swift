@@ -42,14 +42,14 @@ extension TrainerPages {
         let stored: [String: String] = [
             "name": b.name, "description": b.description, "criteria": b.criteriaNarrative,
             "criteriaURL": b.criteriaURL ?? "", "tags": b.tags.joined(separator: ", "),
-            "validityDays": b.validityDays.map(String.init) ?? "",
-        ]
+        ].merging(ValidityForm.values(validity: b.validity, reminders: b.reminderDays)) { a, _ in a }
         var values: [String: String] = [:]
         for (k, v) in stored { values[k] = form.map { $0[k] } ?? v }
         var data: [String: Any] = [
             "badge": badgeSummary(b, issuer), "v": values, "errors": errors,
             "hasErrors": !errors.isEmpty || general != nil, "archived": b.isArchived, "awardCount": awards,
             "mayDelete": awards == 0,
+            "validityOptions": ValidityForm.options(env, chosen: values["validityChoice"] ?? ""),
         ]
         if let general { data["general"] = general }
         if request.uri.queryParameters.get("saved") != nil {
@@ -75,16 +75,9 @@ extension TrainerPages {
         changes.criteriaURL = .some(form.optional("criteriaURL"))
         changes.tags = form["tags"].split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\n" })
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
-        if let v = form.optional("validityDays") {
-            if let n = Int(v) {
-                changes.validityDays = .some(n)
-            } else {
-                errors["validityDays"] = env.text(
-                    "Nombre entier de jours attendu.", "A whole number of days is expected.")
-            }
-        } else {
-            changes.validityDays = .some(nil)
-        }
+        let (validity, reminders) = ValidityForm.read(form, env, errors: &errors)
+        changes.validity = .some(validity)
+        changes.reminderDays = reminders
         if let image = form.files["image"], !image.body.isEmpty { changes.image = Data(image.body) }
         guard errors.isEmpty else {
             return try await editBadgePage(env, request, badgeID: badgeID, form: form, errors: errors)
@@ -97,7 +90,7 @@ extension TrainerPages {
                 switch e.field {
                 case "criteria.narrative": "criteria"
                 case "criteria.id": "criteriaURL"
-                case let f?: ["name", "description", "tags", "validityDays", "image"].contains(f) ? f : nil
+                case let f?: ["name", "description", "tags", "validity", "reminders", "image"].contains(f) ? f : nil
                 case nil: nil
                 }
             if let field { errors[field] = e.fieldMessage(english: env.english) }

@@ -33,6 +33,7 @@ struct TrainerPages: PageFeature {
             try await revoke(ctx.env, req, ctx, id: ctx.parameters.get("id") ?? "")
         }
         addEditingRoutes(to: routes)
+        addRenewalRoutes(to: routes)
     }
 
     // MARK: - Dashboard and issuers

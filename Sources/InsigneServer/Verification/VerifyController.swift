@@ -87,6 +87,15 @@ struct VerifyController: Sendable {
         }
     }
 
+    /// The page of the newest renewal of one of our own awards (given by its page, `/assertions/<id>`), if any.
+    func renewalPage(_ ownPage: String?) async -> String? {
+        guard let path = ownPage, path.hasPrefix("/assertions/"),
+            let a = try? await services.issuing.assertion(id: String(path.dropFirst("/assertions/".count))),
+            a.renewedBy != nil, let newest = try? await services.issuing.newestRenewal(of: a)
+        else { return nil }
+        return "/assertions/" + newest.id
+    }
+
     static let unexpected = ServiceError(
         status: .badRequest, fr: "Requête illisible.", en: "Unreadable request.")
 
@@ -100,6 +109,7 @@ struct VerifyController: Sendable {
             page.recipient = s.recipient
             page.url = s.url
             page.urls = services.urls
+            page.renewal = await renewalPage(page.report?.assertion.flatMap(page.ownPage))
             page.keptUpload = s.keptUpload ?? s.uploaded.flatMap { keptUploads.put($0) }
             page.keptMinutes = Int(limits.keptUploadLifetime / 60)
             return page.render()

@@ -13,6 +13,8 @@ struct VerifyPage {
     var recipient: String?
     var url: String?
     var urls: PublicURLs?
+    /// The page of the newest renewal of the verified award (one of ours), if it was renewed.
+    var renewal: String?
     /// The token of the uploaded file kept for « Vérifier pour une autre adresse ».
     var keptUpload: String?
     /// How many minutes it is kept.
@@ -199,6 +201,9 @@ struct VerifyPage {
         "expires": LocalizedText(fr: "Expire le", en: "Expires on"),
         "noExpiry": LocalizedText(fr: "Sans date d'expiration", en: "Does not expire"),
         "page": LocalizedText(fr: "Voir la page du badge", en: "See the badge's page"),
+        "renewal": LocalizedText(
+            fr: "Ce badge a été renouvelé : voir le badge le plus récent",
+            en: "This badge was renewed: see the newest one"),
         "checks": LocalizedText(fr: "Détail des vérifications :", en: "Details of the checks:"),
         "detail": LocalizedText(fr: "Détail technique :", en: "Technical detail:"),
     ]
@@ -228,6 +233,7 @@ struct VerifyPage {
                     "expires": Pages.opt(WebDates.long(a.expires, english: english)),
                     "noExpiry": a.expires == nil,
                     "page": Pages.opt(ownPage(a)),
+                    "renewal": Pages.opt(renewal),
                 ] as [String: Any]
         }
         if let check = report.check("recipient"), outcome == .valid || outcome == .recipientMismatch {

@@ -113,9 +113,8 @@ enum Validation {
             try text(a.targetName, field: "alignment.targetName", max: 500)
             try httpURL(a.targetUrl, field: "alignment.targetUrl")
         }
-        if let d = b.validityDays, !(1...36500).contains(d) {
-            throw invalid("validityDays", fr: "entre 1 et 36500 jours", en: "between 1 and 36500 days")
-        }
+        _ = try Validity.optional(b.validity)
+        _ = try ReminderDays.validated(b.reminderDays)
     }
 
     /// Validates a badge image: PNG decoded by libpng within limits, or SVG parsed safely and sanitised.

@@ -127,9 +127,18 @@ enum WebText {
             fr: "Page des critères (adresse, facultatif)", en: "Criteria page (URL, optional)"),
         "tags": LocalizedText(fr: "Mots-clés", en: "Tags"),
         "tagsHelp": LocalizedText(fr: "Séparés par des virgules.", en: "Separated by commas."),
-        "validityDays": LocalizedText(fr: "Durée de validité (jours, facultatif)", en: "Validity (days, optional)"),
+        "validity": LocalizedText(fr: "Durée de validité", en: "Validity"),
+        "validityOther": LocalizedText(
+            fr: "Autre durée (ISO 8601, si « autre »)", en: "Other duration (ISO 8601, with \"other\")"),
         "validityHelp": LocalizedText(
-            fr: "Date d'expiration par défaut des badges attribués.", en: "Default expiry of awarded badges."),
+            fr: "Chaque badge attribué expire à sa date d'attribution plus cette durée (P18M : 18 mois, P6W : "
+                + "6 semaines, P90D : 90 jours). Un changement ne vaut que pour les attributions suivantes.",
+            en: "Each awarded badge expires at its award date plus this duration (P18M: 18 months, P6W: 6 weeks, "
+                + "P90D: 90 days). A change applies to later awards only."),
+        "reminders": LocalizedText(fr: "Rappels avant expiration (jours)", en: "Reminders before expiry (days)"),
+        "remindersHelp": LocalizedText(
+            fr: "Par exemple 90, 30, 7 : les titulaires et les formateurs sont prévenus ces jours-là.",
+            en: "For example 90, 30, 7: holders and trainers are told on those days."),
         "image": LocalizedText(fr: "Image du badge", en: "Badge image"),
         "imageHelp": LocalizedText(
             fr: "PNG ou SVG, carré, 2 Mo au plus (2048 × 2048 pixels au plus).",
@@ -194,6 +203,9 @@ enum WebText {
         "refreshing": LocalizedText(fr: "Cette page se met à jour toute seule.", en: "This page refreshes itself."),
         "createdCount": LocalizedText(fr: "badge(s) attribué(s)", en: "badge(s) awarded"),
         "existingCount": LocalizedText(fr: "déjà attribué(s) auparavant", en: "already awarded before"),
+        "renewedCount": LocalizedText(
+            fr: "renouvelé(s) (badge expiré ou expirant bientôt)", en: "renewed (badge expired or expiring soon)"),
+        "renewedRow": LocalizedText(fr: "Renouvelé", en: "Renewed"),
         "rowsCaption": LocalizedText(fr: "Lignes du fichier", en: "File rows"),
         "line": LocalizedText(fr: "Ligne", en: "Line"),
         "email": LocalizedText(fr: "Adresse électronique", en: "Email"),
@@ -243,6 +255,19 @@ enum WebText {
         "reasonLabel": LocalizedText(fr: "Motif :", en: "Reason:"),
         "batchDoneTitle": LocalizedText(fr: "Attribution terminée", en: "Award finished"),
         "revokeTitle": LocalizedText(fr: "Révoquer ce badge", en: "Revoke this badge"),
+        "renewTitle": LocalizedText(fr: "Renouveler ce badge", en: "Renew this badge"),
+        "renewHelp": LocalizedText(
+            fr: "Attribue à la même personne un nouveau badge daté d'aujourd'hui, lié à celui-ci ; celui-ci n'est "
+                + "pas révoqué et expire à sa propre date.",
+            en: "Awards the same person a new badge dated today, linked to this one; this one is not revoked and "
+                + "expires on its own date."),
+        "renewSubmit": LocalizedText(fr: "Renouveler", en: "Renew"),
+        "renewedNotice": LocalizedText(
+            fr: "Badge renouvelé : voici le nouveau badge.", en: "Badge renewed: here is the new badge."),
+        "renewalOfLabel": LocalizedText(fr: "Renouvellement", en: "Renewal"),
+        "renewalOfText": LocalizedText(fr: "Renouvelle le badge du", en: "Renews the badge of"),
+        "renewedByLabel": LocalizedText(fr: "Renouvelé", en: "Renewed"),
+        "renewedByText": LocalizedText(fr: "Renouvelé le", en: "Renewed on"),
         "revokeHelp": LocalizedText(
             fr:
                 "La révocation est définitive et publique : le motif apparaît dans la liste de révocation de l'émetteur.",

@@ -24,6 +24,8 @@ public struct AssertionRecord: Codable, Sendable, Equatable, FetchableRecord, Pe
         public static let revokedAt = Column(CodingKeys.revokedAt)
         public static let revokedBy = Column(CodingKeys.revokedBy)
         public static let revocationReason = Column(CodingKeys.revocationReason)
+        public static let renewalOf = Column(CodingKeys.renewalOf)
+        public static let renewedBy = Column(CodingKeys.renewedBy)
     }
     /// The UUID: the signed form's id is `urn:uuid:<id>`, the hosted form's id is its URL.
     public var id: String
@@ -47,6 +49,10 @@ public struct AssertionRecord: Codable, Sendable, Equatable, FetchableRecord, Pe
     public var revokedAt: Date?
     public var revokedBy: String?
     public var revocationReason: String?
+    /// The earlier award this one renews (same badge class, same recipient), if any.
+    public var renewalOf: String?
+    /// The later award that renews this one, if any (this one is not revoked: it expires on its own date).
+    public var renewedBy: String?
 
     /// True once revoked.
     public var isRevoked: Bool { revokedAt != nil }

@@ -16,7 +16,8 @@ public struct BadgeClassRecord: Codable, Sendable, Equatable, FetchableRecord, P
         public static let imageType = Column(CodingKeys.imageType)
         public static let tags = Column(CodingKeys.tags)
         public static let alignment = Column(CodingKeys.alignment)
-        public static let validityDays = Column(CodingKeys.validityDays)
+        public static let validity = Column(CodingKeys.validity)
+        public static let reminderDays = Column(CodingKeys.reminderDays)
         public static let createdAt = Column(CodingKeys.createdAt)
         public static let archivedAt = Column(CodingKeys.archivedAt)
     }
@@ -32,8 +33,10 @@ public struct BadgeClassRecord: Codable, Sendable, Equatable, FetchableRecord, P
     public var imageType: String
     public var tags: [String]
     public var alignment: [AlignmentRecord]
-    /// Default validity of awarded badges, in days.
-    public var validityDays: Int?
+    /// How long awards stay valid: an ISO 8601 duration in years, months, weeks, days (`P3Y`); nil: no expiry.
+    public var validity: String?
+    /// Days before expiry when holders and trainers are reminded, largest first (default 90, 30, 7).
+    public var reminderDays: [Int]
     public var createdAt: Date
     /// When the badge class was archived: it still verifies and stays listed, but is no longer awarded.
     public var archivedAt: Date?
@@ -45,7 +48,8 @@ public struct BadgeClassRecord: Codable, Sendable, Equatable, FetchableRecord, P
     public init(
         id: String, issuerID: String, name: String, description: String, criteriaNarrative: String,
         criteriaURL: String? = nil, imageData: Data, imageType: String, tags: [String] = [],
-        alignment: [AlignmentRecord] = [], validityDays: Int? = nil, createdAt: Date,
+        alignment: [AlignmentRecord] = [], validity: String? = nil, reminderDays: [Int] = [90, 30, 7],
+        createdAt: Date,
         archivedAt: Date? = nil
     ) {
         self.id = id
@@ -58,7 +62,8 @@ public struct BadgeClassRecord: Codable, Sendable, Equatable, FetchableRecord, P
         self.imageType = imageType
         self.tags = tags
         self.alignment = alignment
-        self.validityDays = validityDays
+        self.validity = validity
+        self.reminderDays = reminderDays
         self.createdAt = createdAt
         self.archivedAt = archivedAt
     }

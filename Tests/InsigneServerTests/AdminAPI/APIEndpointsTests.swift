@@ -199,7 +199,7 @@ struct APIEndpointsTests {
             field("description", "Les cinq moments de l'hygiène des mains.")
             field("criteria.narrative", "Avoir suivi l'atelier\r\net réussi le quiz.")
             field("tags", "hygiène, soins")
-            field("validityDays", "365")
+            field("validity", "P1Y")
             body += Array(
                 "--\(boundary)\r\nContent-Disposition: form-data; name=\"image\"; filename=\"badge.png\"\r\nContent-Type: image/png\r\n\r\n"
                     .utf8)
@@ -212,7 +212,8 @@ struct APIEndpointsTests {
             #expect(mp.status == .created, "\(mp.text)")
             #expect(mp.json["criteria"]?["narrative"]?.stringValue == "Avoir suivi l'atelier\r\net réussi le quiz.")
             #expect(mp.json["tags"]?.arrayValue == ["hygiène", "soins"])
-            #expect(mp.json["validityDays"]?.numberValue == 365)
+            #expect(mp.json["validity"]?.stringValue == "P1Y")
+            #expect(mp.json["reminders"]?.arrayValue?.count == 3)
             let image = try await api.get("/badges/hygiene/image", token: nil)
             #expect(Array(image.body) == (try DemoBadgeArt.png()))
 

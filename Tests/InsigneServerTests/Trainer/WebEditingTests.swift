@@ -51,7 +51,7 @@ struct WebEditingTests {
                 "/trainer/badges/bientraitance/edit",
                 [
                     ("name", "Bientraitance 2027"), ("description", "Nouvelle description"), ("criteria", "Critères"),
-                    ("tags", "éthique, soin"), ("validityDays", ""),
+                    ("tags", "éthique, soin"), ("validityChoice", ""), ("reminders", "90, 30, 7"),
                 ],
                 files: [
                     .init(
@@ -64,7 +64,7 @@ struct WebEditingTests {
             let updated = try #require(try await h.services.db.badgeClass(id: "bientraitance"))
             #expect(updated.name == "Bientraitance 2027")
             #expect(updated.tags == ["éthique", "soin"])
-            #expect(updated.validityDays == nil)
+            #expect(updated.validity == nil)
             #expect(updated.alignment == stored.alignment)
             #expect(try PNGImageValidator.validate([UInt8](updated.imageData)).width == 48)
             let hosted = try await b.get("/badges/bientraitance")

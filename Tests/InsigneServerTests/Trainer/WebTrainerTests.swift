@@ -413,13 +413,13 @@ struct WebTrainerTests {
                 "/trainer/badges/new",
                 [
                     ("issuer", DemoSeeder.establishmentID), ("name", "Hygiène des mains"), ("description", ""),
-                    ("criteria", "Suivre l'atelier"), ("validityDays", "douze"),
+                    ("criteria", "Suivre l'atelier"), ("validityChoice", "other"), ("validity", "douze"),
                 ],
                 files: [
                     .init(field: "image", filename: "b.png", contentType: "image/png", data: Array("not an image".utf8))
                 ])
             #expect(bad.status == .unprocessableContent)
-            #expect(bad.body.contains("Nombre entier de jours"))
+            #expect(bad.body.contains("n&#39;est pas une durée ISO 8601"))
             #expect(bad.body.contains(#"value="Hygiène des mains""#))
             #expect(bad.body.contains("Suivre l&#39;atelier"))
             let noDesc = try await b.postMultipart(
@@ -447,7 +447,8 @@ struct WebTrainerTests {
                 "/trainer/badges/new",
                 [
                     ("issuer", DemoSeeder.establishmentID), ("name", "Hygiène des mains"), ("description", "Atelier"),
-                    ("criteria", "Suivre l'atelier"), ("tags", "hygiène, soins"), ("validityDays", "365"),
+                    ("criteria", "Suivre l'atelier"), ("tags", "hygiène, soins"), ("validityChoice", "P1Y"),
+                    ("reminders", "14; 60"),
                 ],
                 files: [
                     .init(field: "image", filename: "b.png", contentType: "image/png", data: try DemoBadgeArt.png())
@@ -460,7 +461,8 @@ struct WebTrainerTests {
                 })
             #expect(created.issuerID == DemoSeeder.establishmentID)
             #expect(created.tags == ["hygiène", "soins"])
-            #expect(created.validityDays == 365)
+            #expect(created.validity == "P1Y")
+            #expect(created.reminderDays == [60, 14])
             let dash = try await b.follow(ok)
             #expect(dash.body.contains("« Hygiène des mains » a été créée"))
         }

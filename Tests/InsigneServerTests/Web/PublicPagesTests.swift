@@ -65,7 +65,9 @@ import Testing
                 #expect(html.contains("href=\"/assertions/\(a.id)/badge.png\" download=\"bientraitance.png\""))
                 #expect(html.contains("href=\"/assertions/\(a.id)/badge.svg\""))
                 #expect(html.contains(WebDates.long(Date(), english: false)))
-                #expect(html.contains("Sans date d&#39;expiration"))
+                // The demo badge class is valid three years.
+                #expect(a.expires != nil)
+                #expect(html.contains(WebDates.long(a.expires, english: false) ?? "?"))
                 #expect(!html.contains("a été révoqué"))
             }
         }
