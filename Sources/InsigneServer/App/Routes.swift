@@ -70,6 +70,7 @@ func buildRouter(_ services: ServerServices, options: RouteTableOptions) -> Rout
     BadgeConnectPages(services: services).addRoutes(to: routes)
     PortfolioPages(services: services, hasher: hasher).addRoutes(to: routes)
     ReviewPages(services: services).addRoutes(to: routes)
+    MembersPages(services: services, hasher: hasher).addRoutes(to: routes)
     PersonalDataPages(services: services, hasher: hasher).addRoutes(to: routes)
     return router
 }
