@@ -37,7 +37,12 @@ extension PageFeature {
         d["otherLang"] = env.english ? "fr" : "en"
         d["langSwitchURL"] = data["langSwitchURL"] ?? env.path + "?lang=" + (env.english ? "fr" : "en")
         if let a = env.account, let s = env.session {
-            d["account"] = ["displayName": a.displayName, "isAdmin": a.role == .admin, "isLearner": a.role == .learner]
+            d["account"] = [
+                "displayName": a.displayName, "isAdmin": a.role == .admin, "isLearner": a.role == .learner,
+                // Which staff links to show (each page checks again).
+                "mayAward": env.staff.issuerIDs(for: .award).map { !$0.isEmpty } ?? true,
+                "mayManage": env.staff.issuerIDs(for: .manage).map { !$0.isEmpty } ?? true,
+            ]
             d["csrf"] = s.csrfToken
         }
         let html =

@@ -221,6 +221,10 @@ struct MembersTests {
             let dashboard = try await browser.get("/trainer")
             #expect(dashboard.body.contains("Foyers") && dashboard.body.contains("Tilleuls"))
             #expect(dashboard.body.contains("Formateur·rice") && dashboard.body.contains("Évaluateur·rice"))
+            // Links only for what they may do: awards yes, new badge classes and members no.
+            #expect(dashboard.body.contains("/trainer/badges/\(AccessFixture.badge(.a))/award"))
+            #expect(!dashboard.body.contains("/trainer/badges/\(AccessFixture.badge(.b))/award"))
+            #expect(!dashboard.body.contains("/trainer/badges/new") && !dashboard.body.contains("/members"))
             let queue = try await browser.get("/trainer/reviews")
             #expect(queue.body.contains(AccessFixture.learner(.a)) && queue.body.contains(AccessFixture.learner(.b)))
         }
