@@ -208,9 +208,10 @@ extension AppDatabase {
     }
 
     /// A page of awards, newest first, with the total count for the filters (all optional; `recipientEmail` is
-    /// compared with the stored normalised address). `page` is 1-based.
+    /// compared with the stored normalised address; `issuerIDs` limits to these issuers). `page` is 1-based.
     public func awards(
-        badgeClassID: String?, issuerID: String?, recipientEmail: String?, revoked: Bool?, page: Int, perPage: Int
+        badgeClassID: String?, issuerID: String?, recipientEmail: String?, revoked: Bool?, page: Int, perPage: Int,
+        issuerIDs: [String]? = nil
     ) async throws -> (items: [AssertionRecord], total: Int) {
         var conditions: [String] = []
         var arguments: StatementArguments = []
@@ -221,6 +222,11 @@ extension AppDatabase {
         if let i = issuerID {
             conditions.append("badgeClass.issuerID = ?")
             _ = arguments.append(contentsOf: [i])
+        }
+        if let ids = issuerIDs {
+            conditions.append(
+                ids.isEmpty ? "0" : "badgeClass.issuerID IN (" + ids.map { _ in "?" }.joined(separator: ",") + ")")
+            _ = arguments.append(contentsOf: StatementArguments(ids))
         }
         if let e = recipientEmail {
             conditions.append("assertion.recipientEmail = ?")

@@ -33,18 +33,26 @@ extension AppDatabase {
     /// The learners enrolled with `issuerID` (all when nil), their piece counts for that issuer, and its open
     /// invitations.
     public func learnerRoster(issuerID scope: String?) async throws -> LearnerRoster {
+        try await learnerRoster(issuerIDs: scope.map { [$0] })
+    }
+
+    /// The learners enrolled with any of `issuerIDs` (all when nil), their piece counts for those issuers, and
+    /// their open invitations.
+    public func learnerRoster(issuerIDs scope: [String]?) async throws -> LearnerRoster {
         try await writer.read { db in
             var learnerQuery = AccountRecord.filter { $0.role == "learner" && $0.erasedAt == nil }
             var evidenceQuery = "SELECT learnerID, status, COUNT(*) FROM evidence GROUP BY learnerID, status"
             var invitationQuery = InvitationRecord.filter { $0.acceptedAt == nil && $0.email != "" }
             var arguments: StatementArguments = []
             if let scope {
+                let marks = scope.isEmpty ? "NULL" : scope.map { _ in "?" }.joined(separator: ",")
+                arguments = StatementArguments(scope)
                 learnerQuery = learnerQuery.filter(
-                    sql: "id IN (SELECT learnerID FROM learnerIssuer WHERE issuerID = ?)", arguments: [scope])
+                    sql: "id IN (SELECT learnerID FROM learnerIssuer WHERE issuerID IN (\(marks)))",
+                    arguments: arguments)
                 evidenceQuery =
-                    "SELECT learnerID, status, COUNT(*) FROM evidence WHERE issuerID = ? GROUP BY learnerID, status"
-                arguments = [scope]
-                invitationQuery = invitationQuery.filter { $0.issuerID == scope }
+                    "SELECT learnerID, status, COUNT(*) FROM evidence WHERE issuerID IN (\(marks)) GROUP BY learnerID, status"
+                invitationQuery = invitationQuery.filter { scope.contains($0.issuerID) }
             }
             let learners = try learnerQuery.order { $0.displayName.collating(.localizedCaseInsensitiveCompare) }
                 .fetchAll(db)
@@ -74,14 +82,23 @@ extension AppDatabase {
 
     /// The live learners with pieces submitted to `issuerID` (any when nil), oldest submission first.
     public func reviewQueue(issuerID scope: String?) async throws -> [ReviewQueueRow] {
-        try await writer.read { db in
+        try await reviewQueue(issuerIDs: scope.map { [$0] })
+    }
+
+    /// The live learners with pieces submitted to any of `issuerIDs` (any issuer when nil), oldest submission
+    /// first.
+    public func reviewQueue(issuerIDs scope: [String]?) async throws -> [ReviewQueueRow] {
+        let limit = scope.map { ids in
+            "AND e.issuerID IN (" + (ids.isEmpty ? "NULL" : ids.map { _ in "?" }.joined(separator: ",")) + ")"
+        }
+        return try await writer.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT a.id, a.displayName, COUNT(*), MIN(e.submittedAt) FROM evidence e JOIN account a ON a.id = e.learnerID
-                    WHERE e.status = 'submitted' AND a.erasedAt IS NULL AND (? IS NULL OR e.issuerID = ?)
+                    WHERE e.status = 'submitted' AND a.erasedAt IS NULL \(limit ?? "")
                     GROUP BY a.id ORDER BY MIN(e.submittedAt) ASC
-                    """, arguments: [scope, scope]
+                    """, arguments: StatementArguments(scope ?? [])
             )
             .map { r in ReviewQueueRow(learnerID: r[0], displayName: r[1], count: r[2], since: r[3]) }
         }

@@ -45,13 +45,16 @@ public struct TrainerAwardPage: Sendable, Equatable {
 }
 
 extension AppDatabase {
-    /// The issuers an account acts for: every issuer (by name) for an administrator, its own for staff, none for a
-    /// learner.
+    /// The issuers an account acts for: every issuer (by name) for an administrator, those where staff hold a role
+    /// (by name), none for a learner.
     public func issuers(actingFor account: AccountRecord) async throws -> [IssuerRecord] {
         try await writer.read { db in
             switch account.role {
             case .admin: try IssuerRecord.order(\.name).fetchAll(db)
-            case .staff: try IssuerRecord.filter { $0.id == (account.issuerID ?? "") }.fetchAll(db)
+            case .staff:
+                try IssuerRecord.filter(
+                    sql: "id IN (SELECT issuerID FROM membership WHERE accountID = ?)", arguments: [account.id]
+                ).order(\.name).fetchAll(db)
             case .learner: []
             }
         }

@@ -434,6 +434,18 @@ public struct AppDatabase: Sendable {
                 t.add(column: "renewedBy", .text)  // the later award renewing this one
             }
         }
+        m.registerMigration("v6-staff-invitations: links inviting staff to choose their password") { db in
+            try db.create(table: "staffInvitation") { t in
+                t.column("tokenHash", .text).primaryKey()
+                t.column("accountID", .text).notNull().indexed().references("account", onDelete: .cascade)
+                t.column("issuerID", .text).notNull().references("issuer", onDelete: .cascade)
+                t.column("role", .text).notNull()  // manager, trainer, reviewer
+                t.column("createdBy", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("expiresAt", .datetime).notNull()
+                t.column("acceptedAt", .datetime)
+            }
+        }
         return m
     }
 }

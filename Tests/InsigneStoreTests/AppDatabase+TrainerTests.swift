@@ -27,6 +27,12 @@ struct TrainerStoreTests {
 
     @Test func staffActForTheirIssuerOnly() async throws {
         let db = try await Self.database()
+        try await db.writer.write { db in
+            try MembershipRecord(
+                id: "mem_staff", accountID: "staff", issuerID: "foyer", role: .trainer, createdAt: F.start,
+                createdBy: "test"
+            ).insert(db)
+        }
         #expect(try await db.issuers(actingFor: Self.account(db, "admin")).map(\.id) == ["annexe", "foyer"])
         #expect(try await db.issuers(actingFor: Self.account(db, "staff")).map(\.id) == ["foyer"])
         #expect(try await db.issuers(actingFor: Self.account(db, "lea")).isEmpty)

@@ -12,7 +12,7 @@ extension AdminAPIController {
 
     /// `PATCH /badges/{id}`: the badge class with the given fields changed (audited).
     func updateBadgeClass(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let badge = try await badgeClass(context)
+        let badge = try await badgeClass(context, .manage)
         let account = try Access.account(context)
         let o = try JSONFields(try await APIBody.json(request, context: context))
         try o.allowOnly(Self.badgePatchFields)
@@ -60,7 +60,7 @@ extension AdminAPIController {
 
     /// `DELETE /badges/{id}`: 204 for a badge class never awarded, 409 otherwise (archive it instead).
     func deleteBadgeClass(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let badge = try await badgeClass(context)
+        let badge = try await badgeClass(context, .manage)
         let account = try Access.account(context)
         try await issuing.deleteBadgeClass(id: badge.id, actor: account.id)
         return Response(status: .noContent)
@@ -70,7 +70,7 @@ extension AdminAPIController {
     func updateIssuer(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let id = try pathID(context)
         guard try await issuing.issuer(id: id) != nil else { throw ServiceError.notFound("Émetteur / issuer", id) }
-        let account = try Access.requireIssuer(context, id)
+        let account = try Access.requireIssuer(context, id, .manage)
         let o = try JSONFields(try await APIBody.json(request, context: context))
         try o.allowOnly(["name", "description", "url", "email", "image"])
         var changes = IssuerChanges()

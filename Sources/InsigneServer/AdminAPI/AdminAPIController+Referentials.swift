@@ -150,7 +150,7 @@ extension AdminAPIController {
     func changeAlignment(_ endpoint: Endpoint, _ request: Request, _ context: AppRequestContext) async throws
         -> Response
     {
-        let badge = try await badgeClass(context)
+        let badge = try await badgeClass(context, .manage)
         let account = try Access.account(context)
         let o = try JSONFields(try await APIBody.json(request, context: context))
         var alignment: [AlignmentRecord]
@@ -182,7 +182,7 @@ extension AdminAPIController {
         guard try await issuing.issuer(id: issuerID) != nil else {
             throw ServiceError.notFound("Émetteur / issuer", issuerID)
         }
-        let account = try Access.requireIssuer(context, issuerID)
+        let account = try Access.requireIssuer(context, issuerID, .manage)
         let level = try o.int("level") ?? 1
         guard (0...20).contains(level) else {
             throw Validation.invalid(

@@ -30,15 +30,17 @@ struct AdminAPIController: Sendable {
         case replaceBadgeAlignment, updateBadgeAlignment
         case listReferentials, importReferential, getReferential, generateReferentialBadges, searchCompetencies
         case listPeople, importPeople, getCompliance, getComplianceCSV
+        case listMembers, addMember, removeMember
 
         var method: HTTPRequest.Method {
             switch self {
             case .listIssuers, .getIssuer, .listBadgeClasses, .getBadgeClass, .getBatch, .listAssertions, .getAssertion,
-                .listReferentials, .getReferential, .searchCompetencies, .listPeople, .getCompliance, .getComplianceCSV:
+                .listReferentials, .getReferential, .searchCompetencies, .listPeople, .getCompliance, .getComplianceCSV,
+                .listMembers:
                 .get
             case .replaceBadgeAlignment: .put
             case .updateBadgeAlignment, .updateBadgeClass, .updateIssuer: .patch
-            case .deleteBadgeClass: .delete
+            case .deleteBadgeClass, .removeMember: .delete
             default: .post
             }
         }
@@ -67,12 +69,15 @@ struct AdminAPIController: Sendable {
             case .listPeople, .importPeople: "/issuers/{id}/people"
             case .getCompliance: "/issuers/{id}/compliance"
             case .getComplianceCSV: "/issuers/{id}/compliance.csv"
+            case .listMembers, .addMember: "/issuers/{id}/members"
+            case .removeMember: "/issuers/{id}/members/{memberId}"
             }
         }
 
         /// The Hummingbird form of the path (`:id`), relative to the group.
         var routerPath: String {
-            path.replacingOccurrences(of: "{id}", with: ":id").dropFirst().description
+            path.replacingOccurrences(of: "{id}", with: ":id").replacingOccurrences(of: "{memberId}", with: ":memberId")
+                .dropFirst().description
         }
     }
 
@@ -114,6 +119,9 @@ struct AdminAPIController: Sendable {
         case .importPeople: try await ComplianceController(services: services).importPeople(request, context)
         case .getCompliance: try await ComplianceController(services: services).getCompliance(request, context)
         case .getComplianceCSV: try await ComplianceController(services: services).getComplianceCSV(request, context)
+        case .listMembers: try await listMembers(request, context)
+        case .addMember: try await addMember(request, context)
+        case .removeMember: try await removeMember(request, context)
         }
     }
 
@@ -153,7 +161,7 @@ struct AdminAPIController: Sendable {
     func listIssuers(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let account = try Access.account(context)
         var items: [JSONValue] = []
-        for i in try await issuing.issuers() where Access.may(account, issuer: i.id) {
+        for i in try await issuing.issuers() where Access.may(account, issuer: i.id, .review) {
             items.append(issuerJSON(i, keys: try await issuing.keys(issuerID: i.id)))
         }
         return HTTP.json(["items": .array(items), "total": APIFormat.int(items.count)])
@@ -164,7 +172,7 @@ struct AdminAPIController: Sendable {
         guard let issuer = try await issuing.issuer(id: id) else {
             throw ServiceError.notFound("Émetteur / issuer", id)
         }
-        try Access.requireIssuer(context, id)
+        try Access.requireIssuer(context, id, .review)
         return HTTP.json(issuerJSON(issuer, keys: try await issuing.keys(issuerID: id)))
     }
 
@@ -251,7 +259,7 @@ struct AdminAPIController: Sendable {
         guard try await issuing.issuer(id: issuerID) != nil else {
             throw ServiceError.notFound("Émetteur / issuer", issuerID)
         }
-        let account = try Access.requireIssuer(context, issuerID)
+        let account = try Access.requireIssuer(context, issuerID, .manage)
         let mediaType = APIBody.mediaType(request)
         var badge: BadgeClassRecord
         var alignment: [AlignmentInput]
@@ -359,30 +367,33 @@ struct AdminAPIController: Sendable {
     }
 
     func listBadgeClasses(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let account = try Access.account(context)
-        var issuerID = request.uri.queryParameters.get("issuer")
+        _ = try Access.account(context)
+        let issuerID = request.uri.queryParameters.get("issuer")
         if let i = issuerID {
             guard try await issuing.issuer(id: i) != nil else { throw ServiceError.notFound("Émetteur / issuer", i) }
-            try Access.requireIssuer(context, i)
-        } else if account.role != .admin {
-            issuerID = account.issuerID ?? ""
+            try Access.requireIssuer(context, i, .review)
         }
-        let items = try await issuing.badgeClasses(issuerID: issuerID).map(badgeJSON)
+        // Staff: the badge classes of the issuers where they hold a role.
+        var badges = try await issuing.badgeClasses(issuerID: issuerID)
+        if let mine = Access.staff(context).issuerIDs(for: .review) {
+            badges = badges.filter { mine.contains($0.issuerID) }
+        }
+        let items = badges.map(badgeJSON)
         return HTTP.json(["items": .array(items), "total": APIFormat.int(items.count)])
     }
 
-    /// The badge class at `{id}`, when the account may use it (404, 403).
-    func badgeClass(_ context: AppRequestContext) async throws -> BadgeClassRecord {
+    /// The badge class at `{id}`, when the account may do `action` for its issuer (404, 403).
+    func badgeClass(_ context: AppRequestContext, _ action: StaffAction = .award) async throws -> BadgeClassRecord {
         let id = try pathID(context)
         guard let badge = try await issuing.badgeClass(id: id) else {
             throw ServiceError.notFound("Classe de badge / badge class", id)
         }
-        try Access.requireIssuer(context, badge.issuerID)
+        try Access.requireIssuer(context, badge.issuerID, action)
         return badge
     }
 
     func getBadgeClass(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        HTTP.json(badgeJSON(try await badgeClass(context)))
+        HTTP.json(badgeJSON(try await badgeClass(context, .review)))
     }
 
     // MARK: Awards
@@ -444,10 +455,8 @@ struct AdminAPIController: Sendable {
     func assertion(_ context: AppRequestContext) async throws -> AssertionRecord {
         let id = try pathID(context)
         guard let a = try await issuing.assertion(id: id) else { throw ServiceError.notFound("Assertion", id) }
-        if let account = context.account, account.role != .admin {
-            let badge = try await issuing.badgeClass(id: a.badgeClassID)
-            try Access.requireIssuer(context, badge?.issuerID ?? "")
-        }
+        let badge = try await issuing.badgeClass(id: a.badgeClassID)
+        try Access.requireIssuer(context, badge?.issuerID ?? "")
         return a
     }
 
@@ -466,7 +475,7 @@ struct AdminAPIController: Sendable {
     }
 
     func listAssertions(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let account = try Access.account(context)
+        _ = try Access.account(context)
         let params = request.uri.queryParameters
         var q = AssertionQuery()
         q.page = try APIFormat.queryInt(request, "page", default: 1, range: 1...1_000_000)
@@ -484,7 +493,7 @@ struct AdminAPIController: Sendable {
             try Access.requireIssuer(context, i)
             q.issuerID = i
         }
-        if account.role != .admin { q.issuerID = account.issuerID ?? "" }
+        if q.issuerID == nil, let mine = Access.staff(context).issuerIDs(for: .award) { q.issuerIDs = mine }
         let (items, total) = try await issuing.assertions(q)
         return HTTP.json([
             "items": .array(items.map { assertionJSON($0, jws: false) }), "page": APIFormat.int(q.page),

@@ -13,6 +13,8 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by the authentication middleware.
     public var account: AccountRecord?
+    /// The account's roles per issuer, loaded with it by the authentication middleware.
+    var staff: Staff?
     /// The connected peer (nil in router tests).
     public let remoteAddress: SocketAddress?
     /// Who the request comes from, for rate limits: the peer, or the client a trusted proxy forwarded for
@@ -24,6 +26,7 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public init(source: Source) {
         coreContext = .init(source: source)
         account = nil
+        staff = nil
         remoteAddress = source.channel.remoteAddress
         clientAddress = remoteAddress?.ipAddress ?? "unknown"
         page = nil

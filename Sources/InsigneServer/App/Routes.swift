@@ -79,6 +79,7 @@ func buildRouter(_ services: ServerServices, options: RouteTableOptions) -> Rout
     BadgeConnectPages(services: services).addRoutes(to: routes)
     PortfolioPages(services: services, hasher: hasher).addRoutes(to: routes)
     ReviewPages(services: services).addRoutes(to: routes)
+    MembersPages(services: services, hasher: hasher).addRoutes(to: routes)
     PersonalDataPages(services: services, hasher: hasher).addRoutes(to: routes)
     RosterPages(services: services).addRoutes(to: routes)
     CompliancePages(services: services).addRoutes(to: routes)

@@ -59,7 +59,7 @@ struct CertificateController: Sendable {
         guard let (a, b) = try await services.db.awardWithBadgeClass(id: assertionID) else { return false }
         switch account.role {
         case .admin: return true
-        case .staff: return account.issuerID == b.issuerID
+        case .staff: return try await Staff.load(account, db: services.db).may(.award, issuer: b.issuerID)
         case .learner: return try await services.learnerEmails(accountID: account.id).contains(a.recipientEmail)
         }
     }

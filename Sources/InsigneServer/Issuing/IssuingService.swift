@@ -249,6 +249,8 @@ final class KeyCache: @unchecked Sendable {
 public struct AssertionQuery: Sendable {
     public var badgeClassID: String?
     public var issuerID: String?
+    /// Only the awards of these issuers (nil: no such limit; empty: none).
+    public var issuerIDs: [String]?
     /// Matched against the stored normalised email.
     public var recipientEmail: String?
     public var revoked: Bool?
@@ -295,6 +297,6 @@ extension IssuingService {
     public func assertions(_ q: AssertionQuery) async throws -> (items: [AssertionRecord], total: Int) {
         try await db.awards(
             badgeClassID: q.badgeClassID, issuerID: q.issuerID, recipientEmail: q.recipientEmail, revoked: q.revoked,
-            page: q.page, perPage: q.perPage)
+            page: q.page, perPage: q.perPage, issuerIDs: q.issuerIDs)
     }
 }

@@ -128,7 +128,7 @@ struct ReferentialPages: PageFeature {
         guard let f = try services.db.framework(id: id) else { throw PageError.notFound() }
         let items = try services.db.competencies(frameworkID: f.id, includeRetired: false)
         let counts = try services.db.frameworkCounts()[f.id] ?? .init()
-        let issuers = try await allowedIssuers(env.user)
+        let issuers = try await allowedIssuers(env.user, .manage)
         let defaultLevel = counts.byDepth.count > 1 ? 1 : 0
         let seg = PublicURLs.segment(f.id)
         var data: [String: Any] = [
@@ -186,7 +186,7 @@ struct ReferentialPages: PageFeature {
         let form = try await self.form(request, context, env)
         guard let f = try services.db.framework(id: id) else { throw PageError.notFound() }
         let issuerID = form["issuer"]
-        guard mayAct(env.user, issuerID: issuerID) else { throw PageError.forbidden() }
+        guard mayAct(env.user, issuerID: issuerID, .manage) else { throw PageError.forbidden() }
         guard let level = Int(form["level"]), (0...20).contains(level) else {
             throw PageError.badRequest("Niveau invalide.", "Invalid level.")
         }
@@ -209,7 +209,7 @@ struct ReferentialPages: PageFeature {
     func alignmentPage(
         _ env: Env, badgeID: String, form: WebForm? = nil, error: String? = nil, saved: Bool = false
     ) async throws -> Response {
-        let (b, issuer) = try await badge(badgeID, for: env.user)
+        let (b, issuer) = try await badge(badgeID, for: env.user, .manage)
         var data: [String: Any] = [
             "badge": badgeSummary(b, issuer),
             "picker": try picker.data(env, form: form, current: b.alignment, error: error),
@@ -234,7 +234,7 @@ struct ReferentialPages: PageFeature {
         -> Response
     {
         let form = try await self.form(request, context, env)
-        let (b, _) = try await badge(badgeID, for: env.user)
+        let (b, _) = try await badge(badgeID, for: env.user, .manage)
         do {
             let alignment = try picker.alignment(from: form, current: b.alignment)
             _ = try await services.issuing.replaceAlignment(badgeID: b.id, alignment, actor: env.user.id)

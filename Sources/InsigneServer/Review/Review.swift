@@ -8,12 +8,14 @@ struct Review: Sendable {
     let db: AppDatabase
 
     /// True when this account may see this learner: administrators always; staff when the learner is enrolled
-    /// with their issuer.
+    /// with an issuer where they may review.
     func maySeeLearner(_ account: AccountRecord, learnerID: String) async throws -> Bool {
         guard account.erasedAt == nil else { return false }
-        if account.role == .admin { return true }
-        guard account.role == .staff, let mine = account.issuerID else { return false }
-        return try await db.isEnrolled(learnerID: learnerID, issuerID: mine)
+        guard let mine = Staff.of(account).issuerIDs(for: .review) else { return true }
+        for issuerID in mine {
+            if try await db.isEnrolled(learnerID: learnerID, issuerID: issuerID) { return true }
+        }
+        return false
     }
 
     /// Accepts a submitted piece, or asks for changes (comment required by the caller). False when not submitted.

@@ -56,10 +56,11 @@ struct ReviewPages: PageFeature {
         -> Response
     {
         let me = try reviewer(env)
-        // Staff: only their issuer's learners, pieces and invitations; admin (scope nil): everything.
-        let scope: String? = me.role == .admin ? nil : (me.issuerID ?? "")
-        let issuers = me.role == .admin ? try await allowedIssuers(me) : []
-        let roster = try await services.db.learnerRoster(issuerID: scope)
+        // Staff: only the learners, pieces and invitations of the issuers where they review; admin: everything.
+        let scope = env.staff.issuerIDs(for: .review)
+        let awardable = try await allowedIssuers(me)
+        let issuers = me.role == .admin || awardable.count > 1 ? awardable : []
+        let roster = try await services.db.learnerRoster(issuerIDs: scope)
         let (learners, counts, invitations) = (roster.learners, roster.counts, roster.invitations)
         let now = Date()
         var data: [String: Any] = [
@@ -79,7 +80,7 @@ struct ReviewPages: PageFeature {
             },
             "hasInvitations": !invitations.isEmpty,
             "issuers": issuers.map { ["id": $0.id, "name": $0.name, "selected": $0.id == form?["issuer"]] },
-            "chooseIssuer": !issuers.isEmpty,
+            "chooseIssuer": !issuers.isEmpty, "mayInvite": !awardable.isEmpty, "siteOption": me.role == .admin,
             "v": ["name": form?["name"] ?? "", "email": form?["email"] ?? ""], "errors": errors,
             "hasErrors": !errors.isEmpty,
         ]
@@ -100,10 +101,12 @@ struct ReviewPages: PageFeature {
             errors["name"] = env.text(
                 "Nom obligatoire (200 caractères au plus).", "Name required (200 characters at most).")
         }
-        // The issuer the learner is invited to: the staff's own; an administrator picks one, or none (the site).
-        var issuerID: String? = me.role == .admin ? nil : me.issuerID
-        if me.role == .admin, let chosen = form.optional("issuer") {
-            guard try await allowedIssuers(me).contains(where: { $0.id == chosen }) else {
+        // The issuer the learner is invited to: one where the staff may award (chosen when several); an administrator
+        // picks one, or none (the site).
+        let awardable = try await allowedIssuers(me)
+        var issuerID: String? = me.role == .admin || awardable.count != 1 ? nil : awardable.first?.id
+        if let chosen = form.optional("issuer") {
+            guard awardable.contains(where: { $0.id == chosen }) else {
                 throw PageError.badRequest("Émetteur inconnu.", "Unknown issuer.")
             }
             issuerID = chosen
@@ -133,8 +136,8 @@ struct ReviewPages: PageFeature {
     /// The learners with pieces waiting for review, oldest first.
     func reviewsPage(_ env: Env) async throws -> Response {
         let me = try reviewer(env)
-        let scope: String? = me.role == .admin ? nil : (me.issuerID ?? "")
-        let rows = try await services.db.reviewQueue(issuerID: scope)
+        _ = me
+        let rows = try await services.db.reviewQueue(issuerIDs: env.staff.issuerIDs(for: .review))
         let items: [[String: Any]] = rows.map { r in
             [
                 "id": r.learnerID, "name": r.displayName, "count": r.count,

@@ -5,7 +5,7 @@ import InsigneStore
 import OpenBadgesCrypto
 
 /// Bearer-token authentication for the API: `Authorization: Bearer <token>`; the token's SHA-256 (hex) is looked
-/// up in `apiToken`, and its account is put in `context.account`. Missing or unknown tokens answer 401.
+/// up in `apiToken`, and its account is put in `context.account` with its roles in `context.staff`. Missing or unknown tokens answer 401.
 struct BearerAuthenticator: RouterMiddleware {
     typealias Context = AppRequestContext
     let db: AppDatabase
@@ -38,7 +38,9 @@ struct BearerAuthenticator: RouterMiddleware {
         }
         var context = context
         context.account = account
-        return try await next(request, context)
+        let staff = try await Staff.load(account, db: db)
+        context.staff = staff
+        return try await Staff.$current.withValue(staff) { try await next(request, context) }
     }
 
     static func unauthorized(_ request: Request, fr: String, en: String, error: String?) -> Response {

@@ -11,7 +11,7 @@ extension TrainerPages {
     func newBadgePage(_ env: Env, _ request: Request, form: WebForm?, errors: [String: String], general: String? = nil)
         async throws -> Response
     {
-        let issuers = try await allowedIssuers(env.user)
+        let issuers = try await allowedIssuers(env.user, .manage)
         guard !issuers.isEmpty else { throw PageError.forbidden() }
         let selected = form?["issuer"] ?? request.uri.queryParameters.get("issuer") ?? issuers[0].id
         var data: [String: Any] = [
@@ -39,7 +39,7 @@ extension TrainerPages {
     func createBadge(_ env: Env, _ request: Request, _ context: AppRequestContext) async throws -> Response {
         let form = try await self.form(request, context, env)
         let issuerID = form["issuer"]
-        guard mayAct(env.user, issuerID: issuerID) else { throw PageError.forbidden() }
+        guard mayAct(env.user, issuerID: issuerID, .manage) else { throw PageError.forbidden() }
         var errors: [String: String] = [:]
         var id = form["id"].trimmingCharacters(in: .whitespaces)
         if id.isEmpty {

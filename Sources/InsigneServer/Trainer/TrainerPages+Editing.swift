@@ -37,7 +37,7 @@ extension TrainerPages {
         _ env: Env, _ request: Request, badgeID: String, form: WebForm?, errors: [String: String],
         general: String? = nil, status: HTTPResponse.Status? = nil
     ) async throws -> Response {
-        let (b, issuer) = try await badge(badgeID, for: env.user)
+        let (b, issuer) = try await badge(badgeID, for: env.user, .manage)
         let awards = try await services.db.awardCount(badgeClassID: b.id)
         let stored: [String: String] = [
             "name": b.name, "description": b.description, "criteria": b.criteriaNarrative,
@@ -66,7 +66,7 @@ extension TrainerPages {
         -> Response
     {
         let form = try await self.form(request, context, env)
-        _ = try await badge(badgeID, for: env.user)
+        _ = try await badge(badgeID, for: env.user, .manage)
         var errors: [String: String] = [:]
         var changes = BadgeClassChanges()
         changes.name = form["name"].trimmingCharacters(in: .whitespacesAndNewlines)
@@ -110,7 +110,7 @@ extension TrainerPages {
         -> Response
     {
         let form = try await self.form(request, context, env)
-        _ = try await badge(badgeID, for: env.user)
+        _ = try await badge(badgeID, for: env.user, .manage)
         let archive = form["archived"] != "0"
         guard !archive || form["confirm"] == "yes" else {
             return try await editBadgePage(
@@ -127,7 +127,7 @@ extension TrainerPages {
         -> Response
     {
         let form = try await self.form(request, context, env)
-        _ = try await badge(badgeID, for: env.user)
+        _ = try await badge(badgeID, for: env.user, .manage)
         guard form["confirm"] == "yes" else {
             return try await editBadgePage(
                 env, request, badgeID: badgeID, form: nil, errors: ["delete": confirmationMissing(env)])
@@ -147,7 +147,7 @@ extension TrainerPages {
     /// The issuer the account may act for (404 / 403 pages otherwise).
     func editableIssuer(_ id: String, for account: AccountRecord) async throws -> IssuerRecord {
         guard let issuer = try await services.issuing.issuer(id: id) else { throw PageError.notFound() }
-        guard mayAct(account, issuerID: issuer.id) else { throw PageError.forbidden() }
+        guard mayAct(account, issuerID: issuer.id, .manage) else { throw PageError.forbidden() }
         return issuer
     }
 

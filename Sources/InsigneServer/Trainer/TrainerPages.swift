@@ -40,7 +40,7 @@ struct TrainerPages: PageFeature {
 
     /// The dashboard: the issuers the account acts for, their badge classes and award counts.
     func dashboard(_ env: Env, _ request: Request) async throws -> Response {
-        let issuers = try await allowedIssuers(env.user)
+        let issuers = try await allowedIssuers(env.user, .review)
         let ids = issuers.map(\.id)
         let rows = try await services.db.trainerDashboard(issuerIDs: ids)
         let issuerData: [[String: Any]] = issuers.map { issuer in
@@ -51,7 +51,11 @@ struct TrainerPages: PageFeature {
                     "archived": b.isArchived,
                 ]
             }
-            return ["id": issuer.id, "name": issuer.name, "badges": badges, "hasBadges": !badges.isEmpty]
+            return [
+                "id": issuer.id, "name": issuer.name, "badges": badges, "hasBadges": !badges.isEmpty,
+                "roles": MemberRoles.held(env.staff, issuerID: issuer.id, english: env.english),
+                "mayAward": env.may(.award, issuer: issuer.id), "mayManage": env.may(.manage, issuer: issuer.id),
+            ]
         }
         var data: [String: Any] = [
             "issuers": issuerData, "hasIssuers": !issuers.isEmpty, "displayName": env.user.displayName,
@@ -69,14 +73,14 @@ struct TrainerPages: PageFeature {
 
     /// The issuers the account acts for, with their public profile and badge-class count.
     func issuersPage(_ env: Env) async throws -> Response {
-        let issuers = try await allowedIssuers(env.user)
+        let issuers = try await allowedIssuers(env.user, .review)
         let all = try await services.db.allIssuers()
         let names = Dictionary(all.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let counts = try await services.db.badgeClassCountsByIssuer()
         let data: [[String: Any]] = issuers.map { i in
             var d: [String: Any] = [
                 "id": i.id, "name": i.name, "url": i.url, "email": i.email, "profileURL": services.urls.issuer(i.id),
-                "badgeCount": counts[i.id] ?? 0,
+                "badgeCount": counts[i.id] ?? 0, "mayManage": env.may(.manage, issuer: i.id),
             ]
             if let p = i.parentID { d["parent"] = names[p] ?? p }
             return d

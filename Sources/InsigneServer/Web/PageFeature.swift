@@ -37,7 +37,12 @@ extension PageFeature {
         d["otherLang"] = env.english ? "fr" : "en"
         d["langSwitchURL"] = data["langSwitchURL"] ?? env.path + "?lang=" + (env.english ? "fr" : "en")
         if let a = env.account, let s = env.session {
-            d["account"] = ["displayName": a.displayName, "isAdmin": a.role == .admin, "isLearner": a.role == .learner]
+            d["account"] = [
+                "displayName": a.displayName, "isAdmin": a.role == .admin, "isLearner": a.role == .learner,
+                // Which staff links to show (each page checks again).
+                "mayAward": env.staff.issuerIDs(for: .award).map { !$0.isEmpty } ?? true,
+                "mayManage": env.staff.issuerIDs(for: .manage).map { !$0.isEmpty } ?? true,
+            ]
             d["csrf"] = s.csrfToken
         }
         let html =
@@ -98,20 +103,24 @@ extension PageFeature {
 
     // MARK: - Access
 
-    func allowedIssuers(_ account: AccountRecord) async throws -> [IssuerRecord] {
-        try await services.db.issuers(actingFor: account)
+    /// The issuers the account may do `action` for, by name (every issuer for an administrator).
+    func allowedIssuers(_ account: AccountRecord, _ action: StaffAction = .award) async throws -> [IssuerRecord] {
+        try await services.db.issuers(actingFor: account).filter { Access.may(account, issuer: $0.id, action) }
     }
 
-    func mayAct(_ account: AccountRecord, issuerID: String) -> Bool {
-        account.role == .admin || (account.role == .staff && account.issuerID != nil && account.issuerID == issuerID)
+    /// True when the account may do `action` (award by default) for the issuer.
+    func mayAct(_ account: AccountRecord, issuerID: String, _ action: StaffAction = .award) -> Bool {
+        Access.may(account, issuer: issuerID, action)
     }
 
-    /// The badge class, if the account may act for its issuer (404 / 403 pages otherwise).
-    func badge(_ id: String, for account: AccountRecord) async throws -> (BadgeClassRecord, IssuerRecord) {
+    /// The badge class, if the account may do `action` for its issuer (404 / 403 pages otherwise).
+    func badge(_ id: String, for account: AccountRecord, _ action: StaffAction = .award) async throws -> (
+        BadgeClassRecord, IssuerRecord
+    ) {
         guard let (badge, owner) = try await services.db.badgeClassWithIssuer(id: id), let issuer = owner else {
             throw PageError.notFound()
         }
-        guard mayAct(account, issuerID: badge.issuerID) else { throw PageError.forbidden() }
+        guard mayAct(account, issuerID: badge.issuerID, action) else { throw PageError.forbidden() }
         return (badge, issuer)
     }
 

@@ -21,6 +21,8 @@ struct PageEnv: Sendable {
     var path: String
     /// The signed-in account, if any.
     var account: AccountRecord?
+    /// Its roles per issuer (`Staff.nobody` when anonymous).
+    var staff: Staff = .nobody
     /// Its session (CSRF token).
     var session: WebSessionRecord?
     /// The session cookie's token (to end the session).
@@ -35,6 +37,8 @@ struct PageEnv: Sendable {
         t = WebText.table(language)
     }
 
+    /// True when the signed-in person may do `action` for the issuer.
+    func may(_ action: StaffAction, issuer issuerID: String?) -> Bool { staff.may(action, issuer: issuerID) }
     /// True for English.
     var english: Bool { language.english }
     /// `fr` or `en`.
@@ -81,13 +85,18 @@ struct PageMiddleware: RouterMiddleware {
                 env.account = account
                 env.session = session
                 env.sessionToken = token
+                env.staff = try await Staff.load(account, db: sessions.db)
             }
             if let refusal = refusal(request, env) {
                 response = refusal
             } else {
                 var context = context
                 context.page = env
-                response = try await next(request, context)
+                if env.account != nil {
+                    context.account = env.account
+                    context.staff = env.staff
+                }
+                response = try await Staff.$current.withValue(env.staff) { try await next(request, context) }
             }
         } catch {
             response = errorResponse(error, env, request, context)

@@ -316,6 +316,9 @@ enum WebText {
         "issuerEmail": LocalizedText(fr: "Adresse de contact", en: "Contact e-mail"),
         "issuerLogo": LocalizedText(fr: "Logo (facultatif)", en: "Logo (optional)"),
         "removeLogo": LocalizedText(fr: "Retirer le logo", en: "Remove the logo"),
+        // Roles and members (issue 11 point 1).
+        "yourRoles": LocalizedText(fr: "Vos rôles :", en: "Your roles:"),
+        "members": LocalizedText(fr: "Membres de l'équipe", en: "Staff members"),
     ]
 
     /// The French table, resolved once.

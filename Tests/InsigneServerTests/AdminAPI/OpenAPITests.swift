@@ -124,7 +124,10 @@ struct OpenAPITests {
             for op in ops {
                 let parts = op.split(separator: " ", maxSplits: 1).map(String.init)
                 let method = HTTPRequest.Method(rawValue: parts[0])!
-                let uri = "/api/v1" + parts[1].replacingOccurrences(of: "{id}", with: "probe-unknown")
+                let uri =
+                    "/api/v1"
+                    + parts[1].replacingOccurrences(of: "{id}", with: "probe-unknown")
+                    .replacingOccurrences(of: "{memberId}", with: "mem_probe")
                 let body: [UInt8]? = method == .post ? Array("{}".utf8) : nil
                 let anonymous = try await api.call(method, uri, token: nil, body: body)
                 #expect(anonymous.status == .unauthorized, "\(op)")

@@ -11,7 +11,7 @@ import Testing
 @testable import InsigneStore
 
 /// A seeded service (demo issuer `mutuelle-vivre-ensemble`, badge `bientraitance`, admin token) plus a staff
-/// account of `foyers-la-maison`, and helpers to call the API: the shared harness without loopback fetches.
+/// account, manager of `foyers-la-maison`, and helpers to call the API: the shared harness without loopback fetches.
 struct APIHarness: Sendable {
     let harness: WebHarness
     var services: ServerServices { harness.services }
@@ -27,6 +27,10 @@ struct APIHarness: Sendable {
                 id: "staff-foyers", login: "staff-foyers", displayName: "Équipe Foyers", passwordHash: nil,
                 role: .staff,
                 issuerID: "foyers-la-maison", createdAt: Date()
+            ).insert(db)
+            try MembershipRecord(
+                id: "mem_staff_foyers", accountID: "staff-foyers", issuerID: "foyers-la-maison", role: .manager,
+                createdAt: Date(), createdBy: "test"
             ).insert(db)
             try APITokenRecord(
                 tokenHash: SHA256Digest.hexHash(Array(staffToken.utf8)), accountID: "staff-foyers", label: "staff",

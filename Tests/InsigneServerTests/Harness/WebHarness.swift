@@ -40,13 +40,17 @@ struct WebHarness: Sendable {
         return WebHarness(services: services)
     }
 
-    /// Adds a staff account of an issuer.
+    /// Adds a staff account, manager of an issuer.
     func addStaff(login: String, password: String, issuerID: String) async throws {
         let hash = try PasswordHash.hash(password, logN: 10)
         try await services.db.writer.write { db in
             try AccountRecord(
                 id: login, login: login, displayName: "Formatrice \(login)", passwordHash: hash, role: .staff,
                 issuerID: issuerID, createdAt: Date()
+            ).insert(db)
+            try MembershipRecord(
+                id: "mem_\(login)", accountID: login, issuerID: issuerID, role: .manager, createdAt: Date(),
+                createdBy: "test"
             ).insert(db)
         }
     }

@@ -24,6 +24,8 @@ struct PersonalDataCoverageTests {
         "competency": "competency frameworks (public texts)",
         "setting": "service-wide settings",
         "membership": "staff roles in establishments; learners never hold one (the learner erasure never meets it)",
+        "staffInvitation":
+            "links inviting staff to choose a password; they point at staff accounts only (a learner's address is refused)",
         "oauthClient":
             "applications registered by software and shared by every learner; what a learner granted lives in oauthCode and oauthToken (exported in badge-connect.json)",
     ]

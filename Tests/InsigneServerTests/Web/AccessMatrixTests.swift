@@ -107,6 +107,11 @@ struct AccessFixture: Sendable {
                     id: role, login: role, displayName: role, passwordHash: nil, role: .staff, issuerID: issuer,
                     createdAt: now
                 ).insert(db)
+                // Each was their issuer's one staff account: its manager (as the "v6-roles" migration made them).
+                try MembershipRecord(
+                    id: "mem_\(role)", accountID: role, issuerID: issuer, role: .manager, createdAt: now,
+                    createdBy: "test"
+                ).insert(db)
                 try APITokenRecord(
                     tokenHash: SHA256Digest.hexHash(Array("token-\(role)".utf8)), accountID: role, label: role,
                     createdAt: now
