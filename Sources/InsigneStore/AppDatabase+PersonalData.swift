@@ -122,6 +122,7 @@ extension AppDatabase {
             let assertions = try Self.blankAwardsAndAudit(accountID: id, emails: emails, primaryEmail: primary, db)
             let portfolio = try Self.erasePortfolioData(accountID: id, addresses: emails + primary, db)
             try Self.eraseBackpackData(accountID: id, db)
+            try Self.eraseClaimTokens(accountID: id, addresses: addresses + primary, db)
             let oauthRows = try Self.eraseAccount(accountID: id, now: now, db)
             var e = AuditEventRecord(
                 at: now, actor: id, action: "account.erase", subject: id,

@@ -71,6 +71,7 @@ func buildRouter(_ services: ServerServices, options: RouteTableOptions) -> Rout
     PortfolioPages(services: services, hasher: hasher).addRoutes(to: routes)
     ReviewPages(services: services).addRoutes(to: routes)
     PersonalDataPages(services: services, hasher: hasher).addRoutes(to: routes)
+    ClaimPages(services: services, hasher: hasher).addRoutes(to: routes)
     return router
 }
 

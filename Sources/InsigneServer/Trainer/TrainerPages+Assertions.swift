@@ -82,6 +82,9 @@ extension TrainerPages {
         if let reasonError { data["reasonError"] = reasonError }
         if request.uri.queryParameters.get("awarded") != nil { data["awarded"] = true }
         if request.uri.queryParameters.get("revokedNow") != nil { data["revokedNow"] = true }
+        if let note = Notifier.note(code: request.uri.queryParameters.get("notified")) {
+            data["notifiedNote"] = env.text(note.fr, note.en)
+        }
         return render(
             "trainer.assertion", env, title: env.t["assertionTitle"]!,
             status: reasonError == nil ? .ok : .unprocessableContent, data)
@@ -93,8 +96,10 @@ extension TrainerPages {
         let target = try await services.db.issuerIDOfAward(id: id)
         guard let issuerID = target else { throw PageError.notFound() }
         guard mayAct(env.user, issuerID: issuerID) else { throw PageError.forbidden() }
+        let before = try await services.issuing.assertion(id: id)
         do {
-            _ = try await services.issuing.revoke(assertionID: id, reason: form["reason"], actor: env.user.id)
+            let revoked = try await services.issuing.revoke(assertionID: id, reason: form["reason"], actor: env.user.id)
+            if before?.isRevoked == false { await Notifier(services: services).revoked(revoked) }
         } catch let e as ServiceError where e.kind == .invalid {
             return try await assertionPage(
                 env, request, id: id, reasonError: e.fieldMessage(english: env.english), reason: form["reason"])
