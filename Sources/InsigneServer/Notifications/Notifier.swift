@@ -40,11 +40,13 @@ struct Notifier: Sendable {
             LocalizedText(fr: "Un message a été envoyé à la personne.", en: "A message was sent to the person.")
         case "outbox":
             LocalizedText(
-                fr: "Aucun serveur de courrier n'est configuré : le message a été déposé dans la boîte d'envoi du serveur.",
+                fr:
+                    "Aucun serveur de courrier n'est configuré : le message a été déposé dans la boîte d'envoi du serveur.",
                 en: "No mail server is configured: the message was written to the server's outbox.")
         case "failed":
             LocalizedText(
-                fr: "Le message n'a pas pu être envoyé (voir le journal du serveur) ; réessayez avec « Renvoyer la notification ».",
+                fr:
+                    "Le message n'a pas pu être envoyé (voir le journal du serveur) ; réessayez avec « Renvoyer la notification ».",
                 en: "The message could not be sent (see the server log); try again with \"Resend the notification\".")
         default: nil
         }
@@ -80,7 +82,8 @@ struct Notifier: Sendable {
                         .init(
                             to: a.recipientEmail, name: a.recipientName, badge: found?.0.name ?? a.badgeClassID,
                             issuer: found?.1?.name ?? "Insigne", issuedOn: a.issuedOn, expires: a.expires,
-                            hostedURL: services.urls.assertion(a.id), claimURL: services.urls.base + "/claim/" + token)))
+                            hostedURL: services.urls.assertion(a.id), claimURL: services.urls.base + "/claim/" + token))
+                )
             }
             try await services.db.storeClaimTokens(tokens, actor: actor, now: now)
             let deliveries = try await services.mailer.sendAll(messages, now: now)
