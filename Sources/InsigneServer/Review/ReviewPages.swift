@@ -130,9 +130,8 @@ struct ReviewPages: PageFeature {
             expires: Date().addingTimeInterval(Portfolio.invitationLifetime))
         // The link is shown to the trainer only when no mail server carries it (outbox, or sending failed).
         if case .sent(.queued) = sent {
-            return try await learnersPage(
-                env, form: nil, errors: [:],
-                mailNote: env.text("L'invitation a été envoyée à \(address).", "The invitation was sent to \(address)."))
+            let note = env.text("L'invitation a été envoyée à \(address).", "The invitation was sent to \(address).")
+            return try await learnersPage(env, form: nil, errors: [:], mailNote: note)
         }
         return try await learnersPage(
             env, form: nil, errors: [:], invitationURL: services.urls.base + "/invitation/" + token)

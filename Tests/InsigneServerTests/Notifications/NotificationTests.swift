@@ -316,4 +316,41 @@ struct NotificationTests {
             #expect(decision.contains("Attestation &lt;stage&gt;"))
         }
     }
+
+    @Test func submittedEvidenceIsAnnouncedToTheIssuersStaffWithoutItsContent() async throws {
+        let h = try await WebHarness.make()
+        try h.importFramework()
+        let issuerID = DemoSeeder.issuerID
+        try await h.services.db.writer.write { db in
+            for (id, role) in [("rev", MembershipRecord.Role.reviewer), ("mgr", .manager)] {
+                try AccountRecord(
+                    id: id, login: "\(id)@example.org", displayName: id, passwordHash: nil, role: .staff,
+                    issuerID: issuerID, createdAt: Date(), email: "\(id)@example.org"
+                ).insert(db)
+                try MembershipRecord(
+                    id: "mem_\(id)", accountID: id, issuerID: issuerID, role: role, createdAt: Date(),
+                    createdBy: "admin"
+                ).insert(db)
+            }
+        }
+        try await h.run { trainer in
+            try await trainer.signIn()
+            _ = try await trainer.get("/trainer/learners")
+            let invited = try await trainer.post(
+                "/trainer/learners/invite", [("name", "Léa Roux"), ("email", "lea@example.org"), ("issuer", issuerID)])
+            let r = try #require(invited.body.range(of: #"/invitation/[0-9a-f]{64}"#, options: .regularExpression))
+            let lea = WebBrowser(client: trainer.client)
+            try await lea.accept(String(invited.body[r].dropFirst("/invitation/".count)))
+            #expect(
+                try await lea.addNarrative(title: "Récit du stage", text: "Contenu très privé").status == .seeOther)
+            try await lea.submitAll()
+            let learnerID = try #require(try await h.pieces().first?.learnerID)
+            for staff in ["rev@example.org", "mgr@example.org"] {
+                let m = try Self.message(h, to: staff, containing: "Récit du stage")
+                #expect(m.contains("Léa Roux"))
+                #expect(m.contains("/trainer/learners/\(learnerID)"))
+                #expect(!m.contains("Contenu très privé"))
+            }
+        }
+    }
 }
