@@ -49,6 +49,9 @@ struct Mailer: Sendable {
         }
     }
 
+    /// How messages leave: `queued` for the SMTP server, or `outbox`.
+    var mode: String { smtp == nil ? "outbox" : "queued" }
+
     /// The domain of the `From:` address (Message-IDs end with it).
     var domain: String { String(from.split(separator: "@").last ?? "localhost") }
 

@@ -52,6 +52,12 @@ struct Notifier: Sendable {
         }
     }
 
+    /// The query of the redirect after an award: `awarded=1`, preceded by `notified=failed` when the message could
+    /// not be sent (a retried award redirects to the same place; the page tells how mail goes).
+    static func awardedQuery(_ outcome: Outcome?) -> String {
+        outcome == .failed ? "notified=failed&awarded=1" : "awarded=1"
+    }
+
     /// The stored form of a claim token.
     static func hash(_ token: String) -> String { SHA256Digest.hexHash(Array(token.utf8)) }
 

@@ -61,7 +61,7 @@ extension ReviewPages {
             )
         }
         let notified = created ? await Notifier(services: services).awarded([record], actor: me.id) : []
-        return redirect("/trainer/assertions/\(record.id)?awarded=1&notified=\(notified.first?.code ?? "none")")
+        return redirect("/trainer/assertions/\(record.id)?" + Notifier.awardedQuery(notified.first))
     }
 
     /// The confirmation page: in plain words, what anyone holding the badge will read, and what stays private.

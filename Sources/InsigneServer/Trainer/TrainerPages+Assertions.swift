@@ -82,7 +82,9 @@ extension TrainerPages {
         if let reasonError { data["reasonError"] = reasonError }
         if request.uri.queryParameters.get("awarded") != nil { data["awarded"] = true }
         if request.uri.queryParameters.get("revokedNow") != nil { data["revokedNow"] = true }
-        if let note = Notifier.note(code: request.uri.queryParameters.get("notified")) {
+        let awarded = request.uri.queryParameters.get("awarded") != nil
+        let code = request.uri.queryParameters.get("notified") ?? (awarded ? services.mailer.mode : nil)
+        if let note = Notifier.note(code: code) {
             data["notifiedNote"] = env.text(note.fr, note.en)
         }
         return render(

@@ -63,7 +63,7 @@ extension TrainerPages {
         do {
             let (record, created) = try await services.issuing.award(awardRequest, actor: env.user.id)
             let notified = created ? await Notifier(services: services).awarded([record], actor: env.user.id) : []
-            return redirect("/trainer/assertions/\(record.id)?awarded=1&notified=\(notified.first?.code ?? "none")")
+            return redirect("/trainer/assertions/\(record.id)?" + Notifier.awardedQuery(notified.first))
         } catch let e as ServiceError where e.kind == .invalid {
             let field: String? =
                 switch e.field {
