@@ -353,4 +353,28 @@ struct NotificationTests {
             }
         }
     }
+
+    @Test func withAMailServerABatchIsQueuedAndTheInvitationLinkIsNotShown() async throws {
+        let h = try await WebHarness.make { $0.smtpURL = "smtp://127.0.0.1:2525" }
+        try await h.run { trainer in
+            let rows = (1...3).map { #"{"recipient": {"email": "q\#($0)@example.org"}}"# }
+            let r = try await Self.api(
+                trainer, "/api/v1/badges/bientraitance/assertions/batch", "[\(rows.joined(separator: ","))]")
+            #expect(r.status == .ok)
+            let queued = try await h.services.db.mailMessages(status: MailMessageRecord.queued)
+            #expect(Set(queued.map(\.recipient)) == ["q1@example.org", "q2@example.org", "q3@example.org"])
+            #expect(queued.allSatisfy { $0.content.contains("/claim/") })
+            #expect(try h.messages(to: "q1@example.org").isEmpty, "nothing in the outbox")
+            try await trainer.signIn()
+            _ = try await trainer.get("/trainer/learners")
+            let invited = try await trainer.post(
+                "/trainer/learners/invite", [("name", "Léa Roux"), ("email", "lea@example.org")])
+            #expect(invited.status == .ok)
+            #expect(invited.body.contains("id=\"invitation-sent\""))
+            #expect(!invited.body.contains("/invitation/"))
+            let invitation = try #require(
+                try await h.services.db.mailMessages().first { $0.recipient == "lea@example.org" })
+            #expect(invitation.content.contains("/invitation/"))
+        }
+    }
 }
