@@ -377,4 +377,29 @@ struct NotificationTests {
             #expect(invitation.content.contains("/invitation/"))
         }
     }
+
+    @Test func theBulkPageSendsOneMessagePerRecipient() async throws {
+        let h = try await WebHarness.make()
+        try await h.run { b in
+            try await b.signIn()
+            let csv = Array(
+                "email;name\r\nun@example.fr;Un\r\ndeux@example.fr;Deux\r\ntrois@example.fr;Trois\r\n".utf8)
+            _ = try await b.get("/trainer/badges/bientraitance/bulk")
+            let preview = try await b.postMultipart(
+                "/trainer/badges/bientraitance/bulk", [],
+                files: [.init(field: "csv", filename: "liste.csv", contentType: "text/csv", data: csv)])
+            let action = try #require(
+                preview.body.range(of: #"/trainer/batches/[0-9a-f]+/confirm"#, options: .regularExpression))
+            let started = try await b.post(String(preview.body[action]), [])
+            let batchURL = try #require(started.location)
+            for _ in 0..<200 {
+                if !(try await b.get(batchURL)).body.contains(#"http-equiv="refresh""#) { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            for address in ["un@example.fr", "deux@example.fr", "trois@example.fr"] {
+                let m = try Self.message(h, to: address, containing: "/claim/")
+                #expect(m.contains("Bientraitance"))
+            }
+        }
+    }
 }
