@@ -7,6 +7,14 @@ extension AppDatabase {
         try await writer.write { db in try message.insert(db) }
     }
 
+    /// Queues several messages in one transaction (a bulk award's notifications).
+    public func enqueueMails(_ messages: [MailMessageRecord]) async throws {
+        guard !messages.isEmpty else { return }
+        try await writer.write { db in
+            for m in messages { try m.insert(db) }
+        }
+    }
+
     /// Claims the next due message for sending, in one transaction: the oldest `queued` one due by `now`, or one
     /// left `sending` since before `now - staleAfter` (its worker stopped without an answer: the server may not
     /// have received it). The claim counts an attempt. Nil when nothing is due.

@@ -124,6 +124,7 @@ extension AppDatabase {
             let portfolio = try Self.erasePortfolioData(accountID: id, addresses: emails + primary, db)
             try Self.eraseBackpackData(accountID: id, db)
             _ = try Self.eraseRosterData(emails: emails, db)  // confirmed addresses only: never a colleague's entry
+            try Self.eraseClaimTokens(accountID: id, addresses: addresses + primary, db)
             let oauthRows = try Self.eraseAccount(accountID: id, now: now, db)
             var e = AuditEventRecord(
                 at: now, actor: id, action: "account.erase", subject: id,

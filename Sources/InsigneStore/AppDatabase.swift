@@ -446,6 +446,17 @@ public struct AppDatabase: Sendable {
                 t.column("acceptedAt", .datetime)
             }
         }
+        m.registerMigration("v6-notify: claim links of award notifications") { db in
+            try db.create(table: "claimToken") { t in
+                t.column("tokenHash", .text).primaryKey()
+                t.column("assertionID", .text).notNull().indexed().references("assertion", onDelete: .cascade)
+                t.column("email", .text).notNull().indexed()
+                t.column("createdAt", .datetime).notNull()
+                t.column("expiresAt", .datetime).notNull()
+                t.column("claimedAt", .datetime)
+                t.column("claimedBy", .text)
+            }
+        }
         return m
     }
 }

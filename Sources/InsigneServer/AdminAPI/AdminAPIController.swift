@@ -26,7 +26,7 @@ struct AdminAPIController: Sendable {
         case listIssuers, createIssuer, getIssuer, updateIssuer, rotateIssuerKey
         case createBadgeClass, listBadgeClasses, getBadgeClass, updateBadgeClass, deleteBadgeClass
         case createAssertion, createAssertionBatch, getBatch
-        case listAssertions, getAssertion, revokeAssertion, renewAssertion
+        case listAssertions, getAssertion, revokeAssertion, renewAssertion, notifyAssertion
         case replaceBadgeAlignment, updateBadgeAlignment
         case listReferentials, importReferential, getReferential, generateReferentialBadges, searchCompetencies
         case listPeople, importPeople, getCompliance, getComplianceCSV
@@ -61,6 +61,7 @@ struct AdminAPIController: Sendable {
             case .getAssertion: "/assertions/{id}"
             case .revokeAssertion: "/assertions/{id}/revoke"
             case .renewAssertion: "/assertions/{id}/renew"
+            case .notifyAssertion: "/assertions/{id}/notify"
             case .replaceBadgeAlignment, .updateBadgeAlignment: "/badges/{id}/alignment"
             case .listReferentials, .importReferential: "/referentials"
             case .getReferential: "/referentials/{id}"
@@ -109,6 +110,7 @@ struct AdminAPIController: Sendable {
         case .getAssertion: try await getAssertion(request, context)
         case .revokeAssertion: try await revoke(request, context)
         case .renewAssertion: try await renew(request, context)
+        case .notifyAssertion: try await resendNotification(request, context)
         case .replaceBadgeAlignment, .updateBadgeAlignment: try await changeAlignment(endpoint, request, context)
         case .listReferentials: try await listReferentials(request, context)
         case .importReferential: try await importReferential(request, context)
@@ -445,6 +447,7 @@ struct AdminAPIController: Sendable {
                 fr: "cette clé d'idempotence a déjà servi pour une autre attribution",
                 en: "this idempotency key was already used for a different award")
         }
+        if created, row.notify { await Notifier(services: services).awarded([record], actor: account.id) }
         if created { return Self.created(assertionJSON(record, jws: true), location: urls.assertion(record.id)) }
         var r = HTTP.json(assertionJSON(record, jws: true))
         r.headers[.location] = urls.assertion(record.id)
@@ -471,6 +474,7 @@ struct AdminAPIController: Sendable {
         try o.allowOnly(["reason"])
         let reason = try o.requiredString("reason")
         let revoked = try await issuing.revoke(assertionID: a.id, reason: reason, actor: account.id)
+        if !a.isRevoked { await Notifier(services: services).revoked(revoked) }
         return HTTP.json(assertionJSON(revoked, jws: false))
     }
 
@@ -508,6 +512,7 @@ struct AdminAPIController: Sendable {
         try IssuingService.requireAwardable(badge)
         let account = try Access.account(context)
         let dryRun = try APIFormat.queryBool(request, "dryRun") ?? false
+        let notify = try APIFormat.queryBool(request, "notify") ?? true
         let mediaType = APIBody.mediaType(request)
         let rows: [BatchRow]
         switch mediaType {
@@ -534,9 +539,10 @@ struct AdminAPIController: Sendable {
             let state = await registry.start(accountID: account.id, badgeID: badge.id, total: rows.count)
             let batchID = state.id
             Task {
-                _ = await runner.run(rows: rows, badgeID: badge.id, dryRun: false, actor: account.id) { result in
-                    await registry.record(batchID, result)
+                let results = await runner.run(rows: rows, badgeID: badge.id, dryRun: false, actor: account.id) {
+                    result in await registry.record(batchID, result)
                 }
+                await notifyBatch(rows, results, notify: notify, actor: account.id)
                 await registry.finish(batchID)
             }
             var r = HTTP.json(batchJSON(state), status: .accepted)
@@ -544,6 +550,7 @@ struct AdminAPIController: Sendable {
             return r
         }
         let results = await runner.run(rows: rows, badgeID: badge.id, dryRun: dryRun, actor: account.id)
+        if !dryRun { await notifyBatch(rows, results, notify: notify, actor: account.id) }
         return HTTP.json([
             "badge": .string(badge.id), "dryRun": .bool(dryRun), "total": APIFormat.int(results.count),
             "created": APIFormat.int(results.count(where: { $0.status == .created })),

@@ -83,6 +83,7 @@ func buildRouter(_ services: ServerServices, options: RouteTableOptions) -> Rout
     PersonalDataPages(services: services, hasher: hasher).addRoutes(to: routes)
     RosterPages(services: services).addRoutes(to: routes)
     CompliancePages(services: services).addRoutes(to: routes)
+    ClaimPages(services: services, hasher: hasher).addRoutes(to: routes)
     return router
 }
 

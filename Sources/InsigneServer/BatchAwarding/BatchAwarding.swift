@@ -20,6 +20,8 @@ struct BatchRow: Sendable, Equatable {
     var idempotencyKey: String?
     /// A problem found while reading the row (wrong type, extra field): the row is reported as an error.
     var problem: ServiceError?
+    /// JSON `"notify": false`: no award e-mail for this row.
+    var notify = true
 }
 
 /// What happened to one row.
@@ -90,14 +92,15 @@ struct BatchAwarding: Sendable {
         let o = try JSONFields(value, field: allowKey ? "[\(line - 1)]" : "")
         try o.allowOnly(
             allowKey
-                ? ["recipient", "narrative", "evidence", "expires", "idempotencyKey"]
-                : ["recipient", "narrative", "evidence", "expires"])
+                ? ["recipient", "narrative", "evidence", "expires", "idempotencyKey", "notify"]
+                : ["recipient", "narrative", "evidence", "expires", "notify"])
         guard let r = try o.nested("recipient") else { throw JSONFields.missing(o.name("recipient")) }
         try r.allowOnly(["email", "name"])
         let key: String? = try allowKey ? o.optionalString("idempotencyKey") : nil
         var row = BatchRow(
             line: line, email: try r.requiredString("email"), name: try r.optionalString("name"),
             narrative: try o.optionalString("narrative"), expires: try o.optionalString("expires"), idempotencyKey: key)
+        row.notify = try o.bool("notify") ?? true
         if let items = try o.array("evidence") {
             row.evidence = try items.enumerated().map { i, item in
                 if case .string(let url) = item { return EvidenceRecord(id: url) }

@@ -157,16 +157,19 @@ struct BatchPages: PageFeature {
             let issuing = services.issuing
             let store = batches
             let actor = env.user.id
+            let notifier = Notifier(services: services)
             Task {
+                var created: [AssertionRecord] = []
                 for (i, row) in batch.rows.enumerated() {
                     guard let req = row.request else { continue }
                     let outcome: WebBatchRow.Outcome
                     do {
-                        let (record, created) = try await issuing.award(req, actor: actor)
+                        let (record, isNew) = try await issuing.award(req, actor: actor)
                         outcome =
-                            !created
+                            !isNew
                             ? .existing(record.id)
                             : record.renewalOf == nil ? .created(record.id) : .renewed(record.id)
+                        if isNew { created.append(record) }
                     } catch let e as ServiceError {
                         outcome = .failed(fr: e.fieldMessage(english: false), en: e.fieldMessage(english: true))
                     } catch {
@@ -174,6 +177,7 @@ struct BatchPages: PageFeature {
                     }
                     await store.record(batchID, row: i, outcome: outcome)
                 }
+                await notifier.awarded(created, actor: actor)
                 await store.finish(batchID)
             }
         }

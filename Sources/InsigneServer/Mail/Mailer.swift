@@ -49,6 +49,9 @@ struct Mailer: Sendable {
         }
     }
 
+    /// How messages leave: `queued` for the SMTP server, or `outbox`.
+    var mode: String { smtp == nil ? "outbox" : "queued" }
+
     /// The domain of the `From:` address (Message-IDs end with it).
     var domain: String { String(from.split(separator: "@").last ?? "localhost") }
 
@@ -65,6 +68,27 @@ struct Mailer: Sendable {
                 id: id, sender: from, recipient: EmailNormalization.normalize(message.to), subject: message.subject,
                 content: text, createdAt: now))
         return .queued(id: id)
+    }
+
+    /// Sends several messages: with a mail server, queued in one transaction; else written to the outbox.
+    func sendAll(_ messages: [MailMessage], now: Date = Date()) async throws -> [Delivery] {
+        var records: [MailMessageRecord] = []
+        var deliveries: [Delivery] = []
+        for message in messages {
+            let id = try SecureRandom.hex(byteCount: 16)
+            let text = try message.render(from: from, messageID: "\(id)@\(domain)", date: now)
+            guard smtp != nil else {
+                deliveries.append(.outbox(path: try outbox.write(text, now: now)))
+                continue
+            }
+            records.append(
+                MailMessageRecord(
+                    id: id, sender: from, recipient: EmailNormalization.normalize(message.to),
+                    subject: message.subject, content: text, createdAt: now))
+            deliveries.append(.queued(id: id))
+        }
+        try await db.enqueueMails(records)
+        return deliveries
     }
 
     /// Removes every message kept for these addresses (queue and outbox), e.g. after an RGPD erasure.

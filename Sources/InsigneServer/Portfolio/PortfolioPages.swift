@@ -95,7 +95,12 @@ struct PortfolioPages: PageFeature {
                 "Choisissez l'établissement qui examinera vos preuves.",
                 "Choose the establishment that will review your evidence.")
         }
+        let sending = try await portfolio.pieces(learnerID: me.id, statuses: [.draft, .changesRequested])
         let n = try await portfolio.submitAll(learnerID: me.id, to: to)
+        if n > 0, let to {
+            await Notifier(services: services).evidenceSubmitted(
+                learner: me, issuerID: to, titles: sending.map(\.item.title))
+        }
         return redirect("/portfolio?submitted=\(n)")
     }
 

@@ -60,7 +60,8 @@ extension ReviewPages {
                     "learner \(id), evidence \(accepted.map(\.item.id).joined(separator: " ")), published \(plan.published.count)"
             )
         }
-        return redirect("/trainer/assertions/\(record.id)?awarded=1")
+        let notified = created ? await Notifier(services: services).awarded([record], actor: me.id) : []
+        return redirect("/trainer/assertions/\(record.id)?" + Notifier.awardedQuery(notified.first))
     }
 
     /// The confirmation page: in plain words, what anyone holding the badge will read, and what stays private.

@@ -52,9 +52,9 @@ struct ReviewPages: PageFeature {
     // MARK: - Learners and invitations
 
     /// The learners this account may see, the invitations sent and the invitation form.
-    func learnersPage(_ env: Env, form: WebForm?, errors: [String: String], invitationURL: String? = nil) async throws
-        -> Response
-    {
+    func learnersPage(
+        _ env: Env, form: WebForm?, errors: [String: String], invitationURL: String? = nil, mailNote: String? = nil
+    ) async throws -> Response {
         let me = try reviewer(env)
         // Staff: only the learners, pieces and invitations of the issuers where they review; admin: everything.
         let scope = env.staff.issuerIDs(for: .review)
@@ -85,6 +85,7 @@ struct ReviewPages: PageFeature {
             "hasErrors": !errors.isEmpty,
         ]
         if let invitationURL { data["invitationURL"] = invitationURL }
+        if let mailNote { data["mailNote"] = mailNote }
         return renderPortfolio(
             "review.learners", env, title: env.text("Apprenants", "Learners"),
             status: errors.isEmpty ? .ok : .unprocessableContent, data)
@@ -125,8 +126,16 @@ struct ReviewPages: PageFeature {
             }
         }
         guard errors.isEmpty else { return try await learnersPage(env, form: form, errors: errors) }
-        let token = try await portfolio.invite(
-            name: name, email: EmailNormalization.normalize(email), by: me.id, issuerID: issuerID)
+        let address = EmailNormalization.normalize(email)
+        let token = try await portfolio.invite(name: name, email: address, by: me.id, issuerID: issuerID)
+        let sent = await Notifier(services: services).invitation(
+            to: address, name: name, issuerID: issuerID, token: token,
+            expires: Date().addingTimeInterval(Portfolio.invitationLifetime))
+        // The link is shown to the trainer only when no mail server carries it (outbox, or sending failed).
+        if case .sent(.queued) = sent {
+            let note = env.text("L'invitation a été envoyée à \(address).", "The invitation was sent to \(address).")
+            return try await learnersPage(env, form: nil, errors: [:], mailNote: note)
+        }
         return try await learnersPage(
             env, form: nil, errors: [:], invitationURL: services.urls.base + "/invitation/" + token)
     }
@@ -264,6 +273,9 @@ struct ReviewPages: PageFeature {
                 status: .conflict, fr: "Cette preuve n'est pas (ou plus) en attente d'examen.",
                 en: "This piece is not (or no longer) waiting for review.")
         }
+        await Notifier(services: services).reviewDecision(
+            learner: learner, piece: piece.item.title, accepted: accept,
+            comment: comment.isEmpty ? nil : String(comment.prefix(2000)))
         return redirect("/trainer/learners/\(learner.id)?reviewed=1")
     }
 }

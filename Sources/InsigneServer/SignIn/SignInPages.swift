@@ -113,7 +113,7 @@ struct SignInPages: PageFeature {
         throttle.recordSuccess(login: login, source: source)
         let (token, _) = try await sessions.create(accountID: account.id)
         try await services.db.recordSignIn(accountID: account.id)
-        let learnerNext = next.hasPrefix("/oauth/authorize?") ? next : "/portfolio"
+        let learnerNext = next.hasPrefix("/oauth/authorize?") || next.hasPrefix("/claim/") ? next : "/portfolio"
         return redirect(
             account.role == .learner ? learnerNext : next,
             cookies: [

@@ -87,6 +87,11 @@ extension TrainerPages {
         if request.uri.queryParameters.get("awarded") != nil { data["awarded"] = true }
         if request.uri.queryParameters.get("renewed") != nil { data["renewedNow"] = true }
         if request.uri.queryParameters.get("revokedNow") != nil { data["revokedNow"] = true }
+        let awarded = request.uri.queryParameters.get("awarded") != nil
+        let code = request.uri.queryParameters.get("notified") ?? (awarded ? services.mailer.mode : nil)
+        if let note = Notifier.note(code: code) {
+            data["notifiedNote"] = env.text(note.fr, note.en)
+        }
         return render(
             "trainer.assertion", env, title: env.t["assertionTitle"]!,
             status: reasonError == nil && renewError == nil
@@ -100,8 +105,10 @@ extension TrainerPages {
         let target = try await services.db.issuerIDOfAward(id: id)
         guard let issuerID = target else { throw PageError.notFound() }
         guard mayAct(env.user, issuerID: issuerID) else { throw PageError.forbidden() }
+        let before = try await services.issuing.assertion(id: id)
         do {
-            _ = try await services.issuing.revoke(assertionID: id, reason: form["reason"], actor: env.user.id)
+            let revoked = try await services.issuing.revoke(assertionID: id, reason: form["reason"], actor: env.user.id)
+            if before?.isRevoked == false { await Notifier(services: services).revoked(revoked) }
         } catch let e as ServiceError where e.kind == .invalid {
             return try await assertionPage(
                 env, request, id: id, reasonError: e.fieldMessage(english: env.english), reason: form["reason"])

@@ -62,8 +62,9 @@ extension TrainerPages {
             evidence: evidence, expires: expires,
             idempotencyKey: nonce.isEmpty ? nil : "web:" + SHA256Digest.hexHash(Array(material.utf8)))
         do {
-            let (record, _) = try await services.issuing.award(awardRequest, actor: env.user.id)
-            return redirect("/trainer/assertions/\(record.id)?awarded=1")
+            let (record, created) = try await services.issuing.award(awardRequest, actor: env.user.id)
+            let notified = created ? await Notifier(services: services).awarded([record], actor: env.user.id) : []
+            return redirect("/trainer/assertions/\(record.id)?" + Notifier.awardedQuery(notified.first))
         } catch let e as ServiceError where e.kind == .invalid {
             let field: String? =
                 switch e.field {

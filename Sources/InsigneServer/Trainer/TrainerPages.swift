@@ -32,6 +32,9 @@ struct TrainerPages: PageFeature {
         routes.staffPages.post("/trainer/assertions/{id}/revoke") { req, ctx in
             try await revoke(ctx.env, req, ctx, id: ctx.parameters.get("id") ?? "")
         }
+        routes.staffPages.post("/trainer/assertions/{id}/notify") { req, ctx in
+            try await resendNotification(ctx.env, req, ctx, id: ctx.parameters.get("id") ?? "")
+        }
         addEditingRoutes(to: routes)
         addRenewalRoutes(to: routes)
     }

@@ -23,7 +23,8 @@ enum WebSecurity {
 
     /// A safe local redirect target (trainer pages, or a Badge Connect consent request), or `/trainer`.
     static func localNext(_ next: String) -> String {
-        guard next.hasPrefix("/trainer") || next.hasPrefix("/oauth/authorize?"), !next.contains("//"),
+        guard next.hasPrefix("/trainer") || next.hasPrefix("/oauth/authorize?") || next.hasPrefix("/claim/"),
+            !next.contains("//"),
             !next.contains("\\"),
             !next.unicodeScalars.contains(where: { $0.value < 0x20 })
         else { return "/trainer" }

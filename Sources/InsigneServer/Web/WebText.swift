@@ -240,6 +240,12 @@ enum WebText {
             fr: "Le badge a été attribué. Transmettez l'image du badge ou le lien ci-dessous à son ou sa bénéficiaire.",
             en: "The badge has been awarded. Send the badge image or the link below to its recipient."),
         "revokedNotice": LocalizedText(fr: "Le badge a été révoqué.", en: "The badge has been revoked."),
+        "resendHelp": LocalizedText(
+            fr:
+                "La personne reçoit à nouveau le message d'attribution, avec un nouveau lien pour ranger le badge dans son sac à badges.",
+            en:
+                "The recipient receives the award message again, with a new link to add the badge to their backpack."),
+        "resendSubmit": LocalizedText(fr: "Renvoyer la notification", en: "Resend the notification"),
         "noExpiry": LocalizedText(fr: "Sans expiration", en: "Does not expire"),
         "evidence": LocalizedText(fr: "Preuves", en: "Evidence"),
         "linksTitle": LocalizedText(fr: "Liens et téléchargements", en: "Links and downloads"),

@@ -186,6 +186,10 @@ struct PersonalDataCoverageTests {
                 "mailMessage": .init(
                     exportEntry: nil, exportMarker: "",
                     stillAbout: "SELECT COUNT(*) FROM mailMessage WHERE recipient IN (:email, :extra)"),
+                // Claim links of award notifications (hashes and the address they were sent to): deleted, not exported.
+                "claimToken": .init(
+                    exportEntry: nil, exportMarker: "",
+                    stillAbout: "SELECT COUNT(*) FROM claimToken WHERE email IN (:email, :extra) OR claimedBy = :id"),
                 // Secrets only (hashes of cookies and bearer tokens): deleted, never exported.
                 "webSession": .init(
                     exportEntry: nil, exportMarker: "",
