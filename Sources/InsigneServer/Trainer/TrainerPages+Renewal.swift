@@ -57,11 +57,3 @@ extension TrainerPages {
         return data
     }
 }
-
-extension Optional {
-    /// `map` with an async transform.
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let w = self else { return nil }
-        return try await transform(w)
-    }
-}

@@ -1,0 +1,8 @@
+/// `Optional.map` for async transforms (used by pages that look up an optional related record).
+extension Optional {
+    /// `map` with an async transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}
