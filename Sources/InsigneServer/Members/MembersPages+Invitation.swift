@@ -58,36 +58,14 @@ extension MembersPages {
             throw csrfError
         }
         let password = form["password"]
-        guard password.count >= Portfolio.minPasswordLength, password.count <= 1000 else {
-            return try await invitationPage(
-                env, request, token: token,
-                error: env.text(
-                    "Le mot de passe doit compter au moins \(Portfolio.minPasswordLength) caractères.",
-                    "The password must be at least \(Portfolio.minPasswordLength) characters long."))
+        if let problem = PasswordRules.problem(password, confirm: form["confirm"]) {
+            return try await invitationPage(env, request, token: token, error: env.language.text(problem))
         }
-        guard password == form["confirm"] else {
-            return try await invitationPage(
-                env, request, token: token,
-                error: env.text("Les deux mots de passe ne sont pas identiques.", "The two passwords do not match."))
-        }
-        let hash: String
-        do {
-            hash = try await hasher.run { try PasswordHash.hash(password) }
-        } catch is PasswordHashingPool.Busy {
-            return busyPage(env)
-        }
+        guard let hash = try await hashChosenPassword(password) else { return busyPage(env) }
         guard
             let account = try await services.db.acceptStaffInvitation(
                 tokenHash: Members.hash(token), passwordHash: hash)
         else { return invitationGone(env) }
-        if let old = env.sessionToken { try await sessions.delete(token: old) }
-        let (session, _) = try await sessions.create(accountID: account.id)
-        return redirect(
-            "/trainer",
-            cookies: [
-                WebSecurity.cookie(
-                    WebSessionStore.cookieName, session, maxAge: Int(WebSessionStore.lifetime), secure: secureCookies),
-                WebSecurity.cookie(Self.loginCSRFCookie, "", maxAge: 0, secure: secureCookies),
-            ])
+        return try await signIn(account, env, goTo: "/trainer")
     }
 }

@@ -8,7 +8,7 @@ import OpenBadgesCrypto
 /// The staff of an issuer, for administrators and its managers: the members page (`/trainer/issuers/{id}/members`:
 /// list, invite, remove a role, send the invitation again), and the invitation link where an invited person chooses
 /// their password (`/staff/invitation/{token}`, `MembersPages+Invitation.swift`).
-struct MembersPages: PageFeature {
+struct MembersPages: PasswordChoosingPages {
     let services: ServerServices
     /// The bounded pool that hashes passwords.
     let hasher: PasswordHashingPool

@@ -9,7 +9,7 @@ import OpenBadgesCrypto
 /// backpack (the award's address becomes one of their confirmed addresses: the link proves the mailbox); anyone
 /// else signs in first (« J'ai déjà un compte ») or creates their backpack account with that address confirmed.
 /// A revoked award, a spent or expired link, or an address of another account are refused with a clear page.
-struct ClaimPages: PageFeature {
+struct ClaimPages: PasswordChoosingPages {
     let services: ServerServices
     /// Password hashing, off the request's task.
     let hasher: PasswordHashingPool
@@ -122,20 +122,11 @@ struct ClaimPages: PageFeature {
         var problem: String?
         if name.isEmpty || name.count > 200 {
             problem = env.text("Nom obligatoire (200 caractères au plus).", "Name required (200 characters at most).")
-        } else if password.count < Portfolio.minPasswordLength || password.count > 1000 {
-            problem = env.text(
-                "Le mot de passe doit compter au moins \(Portfolio.minPasswordLength) caractères.",
-                "The password must be at least \(Portfolio.minPasswordLength) characters long.")
-        } else if password != form["confirm"] {
-            problem = env.text("Les deux mots de passe ne sont pas identiques.", "The two passwords do not match.")
+        } else if let rule = PasswordRules.problem(password, confirm: form["confirm"]) {
+            problem = env.language.text(rule)
         }
         if let problem { return try await claimPage(plain, request, token: token, error: problem) }
-        let hash: String
-        do {
-            hash = try await hasher.run { try PasswordHash.hash(password) }
-        } catch is PasswordHashingPool.Busy {
-            return busyPage(env)
-        }
+        guard let hash = try await hashChosenPassword(password) else { return busyPage(env) }
         let created = try await services.db.createLearnerByClaim(
             tokenHash: Notifier.hash(token), displayName: name, passwordHash: hash)
         let account: AccountRecord
@@ -143,14 +134,6 @@ struct ClaimPages: PageFeature {
         case .success(let a): account = a
         case .failure(let refused): throw refusal(refused.outcome)
         }
-        if let old = env.sessionToken { try await sessions.delete(token: old) }
-        let (session, _) = try await sessions.create(accountID: account.id)
-        return redirect(
-            "/backpack?claimed=1",
-            cookies: [
-                WebSecurity.cookie(
-                    WebSessionStore.cookieName, session, maxAge: Int(WebSessionStore.lifetime), secure: secureCookies),
-                WebSecurity.cookie(Self.loginCSRFCookie, "", maxAge: 0, secure: secureCookies),
-            ])
+        return try await signIn(account, env, goTo: "/backpack?claimed=1")
     }
 }

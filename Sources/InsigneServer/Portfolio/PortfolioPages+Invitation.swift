@@ -77,42 +77,13 @@ extension PortfolioPages {
                         "Wrong password: type the one of your Insigne account."))
             }
             guard let account = try await portfolio.join(token, account: existing) else { throw invitationGone }
-            return try await signedInAfterInvitation(env, account)
+            return try await signIn(account, env, goTo: "/portfolio?welcome=1")
         }
-        guard password.count >= Portfolio.minPasswordLength, password.count <= 1000 else {
-            return try await invitationPage(
-                env, request, token: token,
-                error: env.text(
-                    "Le mot de passe doit compter au moins \(Portfolio.minPasswordLength) caractères.",
-                    "The password must be at least \(Portfolio.minPasswordLength) characters long."))
+        if let problem = PasswordRules.problem(password, confirm: form["confirm"]) {
+            return try await invitationPage(env, request, token: token, error: env.language.text(problem))
         }
-        guard password == form["confirm"] else {
-            return try await invitationPage(
-                env, request, token: token,
-                error: env.text(
-                    "Les deux mots de passe ne sont pas identiques.", "The two passwords do not match."))
-        }
-        let hash: String
-        do {
-            hash = try await hasher.run { try PasswordHash.hash(password) }
-        } catch is PasswordHashingPool.Busy {
-            return busyPage(env)
-        }
+        guard let hash = try await hashChosenPassword(password) else { return busyPage(env) }
         guard let account = try await portfolio.accept(token, passwordHash: hash) else { throw invitationGone }
-        return try await signedInAfterInvitation(env, account)
+        return try await signIn(account, env, goTo: "/portfolio?welcome=1")
     }
-
-    /// Opens a session for the learner who just accepted an invitation and goes to their portfolio.
-    func signedInAfterInvitation(_ env: Env, _ account: AccountRecord) async throws -> Response {
-        if let old = env.sessionToken { try await sessions.delete(token: old) }
-        let (session, _) = try await sessions.create(accountID: account.id)
-        return redirect(
-            "/portfolio?welcome=1",
-            cookies: [
-                WebSecurity.cookie(
-                    WebSessionStore.cookieName, session, maxAge: Int(WebSessionStore.lifetime), secure: secureCookies),
-                WebSecurity.cookie(Self.loginCSRFCookie, "", maxAge: 0, secure: secureCookies),
-            ])
-    }
-
 }

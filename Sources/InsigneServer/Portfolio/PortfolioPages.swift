@@ -9,7 +9,7 @@ import OpenBadgesCrypto
 /// form, the evidence pages and their publication, share links and invitations are in `PortfolioPages+…` files.
 /// Evidence pages and files are open only to the learner, reviewers and holders of a live share link (404 to
 /// anyone else).
-struct PortfolioPages: PageFeature {
+struct PortfolioPages: PasswordChoosingPages {
     let services: ServerServices
     /// Where password hashing runs when an invitation is accepted (never on the request's task).
     var hasher = PasswordHashingPool.shared

@@ -7,7 +7,7 @@ import OpenBadgesCrypto
 
 /// `/setup`: the first administrator chooses the `admin` password (and an e-mail address for resets) without
 /// reading the log; see `FirstAdminSetup`. A 404 page once it has served or once `admin` has signed in.
-struct FirstAdminSetupPages: PageFeature {
+struct FirstAdminSetupPages: PasswordChoosingPages {
     let services: ServerServices
     /// Where password hashing runs.
     var hasher = PasswordHashingPool.shared
@@ -87,24 +87,11 @@ struct FirstAdminSetupPages: PageFeature {
                 "Invalid email address: check it, or leave the field empty.", .unprocessableContent)
         }
         let password = form["password"]
-        let hash: String
-        do {
-            hash = try await hasher.run { try PasswordHash.hash(password) }
-        } catch is PasswordHashingPool.Busy {
-            return busyPage(env)
-        }
+        guard let hash = try await hashChosenPassword(password) else { return busyPage(env) }
         guard
             let admin = try await services.db.completeFirstAdminSetup(
                 passwordHash: hash, email: email.isEmpty ? nil : email)
         else { throw PageError.notFound() }
-        let (session, _) = try await sessions.create(accountID: admin.id)
-        try await services.db.recordSignIn(accountID: admin.id)
-        return redirect(
-            "/account?done=setup",
-            cookies: [
-                WebSecurity.cookie(
-                    WebSessionStore.cookieName, session, maxAge: Int(WebSessionStore.lifetime), secure: secureCookies),
-                WebSecurity.cookie(Self.loginCSRFCookie, "", maxAge: 0, secure: secureCookies),
-            ])
+        return try await signIn(admin, env, goTo: "/account?done=setup")
     }
 }

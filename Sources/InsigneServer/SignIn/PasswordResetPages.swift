@@ -8,7 +8,7 @@ import OpenBadgesCrypto
 /// « Mot de passe oublié ? »: `/login/forgot` asks for an address and always answers the same neutral page;
 /// `/password/reset/{token}` chooses the new password, ends every session of the account and signs it in.
 /// Requests are limited per client address and per target address, and take at least `minimumAnswerTime`.
-struct PasswordResetPages: PageFeature {
+struct PasswordResetPages: PasswordChoosingPages {
     let services: ServerServices
     /// Where password hashing runs.
     var hasher = PasswordHashingPool.shared
@@ -127,23 +127,10 @@ struct PasswordResetPages: PageFeature {
             return try await resetPage(env, request, token: token, error: env.language.text(problem))
         }
         let password = form["password"]
-        let hash: String
-        do {
-            hash = try await hasher.run { try PasswordHash.hash(password) }
-        } catch is PasswordHashingPool.Busy {
-            return busyPage(env)
-        }
+        guard let hash = try await hashChosenPassword(password) else { return busyPage(env) }
         guard let account = try await reset.complete(token: token, passwordHash: hash) else { return linkGone(env) }
         _ = try await reset.notifyChanged(account)
-        let (session, _) = try await sessions.create(accountID: account.id)
-        try await services.db.recordSignIn(accountID: account.id)
-        return redirect(
-            "/account?done=reset",
-            cookies: [
-                WebSecurity.cookie(
-                    WebSessionStore.cookieName, session, maxAge: Int(WebSessionStore.lifetime), secure: secureCookies),
-                WebSecurity.cookie(Self.loginCSRFCookie, "", maxAge: 0, secure: secureCookies),
-            ])
+        return try await signIn(account, env, goTo: "/account?done=reset")
     }
 
     /// Reads a public form checked against the pre-session CSRF cookie (as the login form is).
