@@ -78,7 +78,7 @@ struct ComplianceClockTests {
             let n = states.values.count { $0 == s.rawValue }
             #expect(
                 html.body.contains(
-                    "<span class=\"tag state-\(s.rawValue)\">\(s.label.fr)</span></a> <strong>\(n)</strong>"))
+                    "<span class=\"tag state-\(s.rawValue)\">\(s.label.fr)</span> <strong>\(n)</strong></a>"))
         }
         return (states, expires)
     }
