@@ -99,6 +99,7 @@ struct CompliancePages: PageFeature {
             return row
         }
         data["hasPeople"] = !shown.isEmpty
+        data["emptyRoster"] = report.people.isEmpty
         data["shown"] = shown.count
         data["q"] = q
         data["csvURL"] = "/trainer/issuers/\(issuer.id)/compliance.csv?badge=" + WebForm.encode(report.badge.id)

@@ -75,6 +75,13 @@ enum RosterText {
         "noBadges": LocalizedText(
             fr: "Aucune classe de badge pour cet établissement ni ses organisations parentes.",
             en: "No badge class for this establishment or its parent organisations."),
+        "emptyRoster": LocalizedText(
+            fr: "Personne n'est encore inscrit sur la liste de l'établissement : ajoutez les personnes ou importez un "
+                + "fichier CSV pour voir qui détient ce badge.",
+            en: "Nobody is on the establishment's list yet: add people or import a CSV file to see who holds this "
+                + "badge."),
+        "noMatch": LocalizedText(
+            fr: "Aucune personne ne correspond à ces critères.", en: "Nobody matches these criteria."),
         "managePeople": LocalizedText(fr: "Gérer les personnes", en: "Manage people"),
     ]
 

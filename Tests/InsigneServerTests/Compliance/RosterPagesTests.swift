@@ -25,6 +25,9 @@ struct RosterPagesTests {
             try await browser.signIn("trainer-foyers", "foyers password")
             let list = try await browser.get(Self.people)
             #expect(list.status == .ok)
+            let empty = try await browser.get(Self.compliance)
+            #expect(empty.body.contains("id=\"empty-roster\""))
+            #expect(!empty.body.contains("compliance-chart"))
             // A Windows-1252 file, as Excel saves « CSV (séparateur : point-virgule) ».
             let file =
                 Array("Pr".utf8) + [0xE9] + Array("nom;Nom;Courriel\r\nL".utf8) + [0xE9]
@@ -95,6 +98,9 @@ struct RosterPagesTests {
             let search = try await browser.get(Self.compliance + "?badge=bientraitance&q=camille")
             #expect(search.body.contains("Bernard, Camille"))
             #expect(!search.body.contains("Michel, Nathan"))
+            let none = try await browser.get(Self.compliance + "?badge=bientraitance&state=expired&q=camille")
+            #expect(none.body.contains("Aucune personne ne correspond"))
+            #expect(none.body.contains("compliance-chart"))
             let csv = try await browser.get(Self.compliance + ".csv?badge=bientraitance")
             #expect(csv.status == .ok)
             #expect(csv.headers[.contentDisposition]?.contains("attachment") == true)
