@@ -2,12 +2,12 @@ import Foundation
 import TestSupport
 import Testing
 
-/// What the three real-browser tests share: a live `insigne serve` on a fresh data directory, one run of a
+/// What the real-browser tests share: a live `insigne serve` on a fresh data directory, one run of a
 /// `Tests/Browser/*.py` script against it (support code in `Tests/Browser/browser_support.py`), and the checks of its
 /// exit status, JSON summary line and screenshots in `artifacts/browser/`.
 extension BrowserTests {
     /// The screenshot-name prefixes of the scripts other than `browser_test.py`, whose own screenshots have none.
-    static let screenshotPrefixes = ["portfolio-", "backpack-"]
+    static let screenshotPrefixes = ["portfolio-", "backpack-", "compliance-"]
 
     /// What a running process writes, read on its own thread (never on Swift's cooperative pool).
     final class OutputCollector: @unchecked Sendable {

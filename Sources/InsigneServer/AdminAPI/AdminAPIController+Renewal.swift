@@ -31,7 +31,8 @@ extension AdminAPIController {
             key = k
         }
         let (record, created) = try await issuing.renew(
-            assertionID: a.id, evidence: evidence, narrative: narrative, idempotencyKey: key, actor: account.id)
+            assertionID: a.id, evidence: evidence, narrative: narrative, idempotencyKey: key, actor: account.id,
+            issuedOn: services.clock())
         if created { return Self.created(assertionJSON(record, jws: true), location: urls.assertion(record.id)) }
         var r = HTTP.json(assertionJSON(record, jws: true))
         r.headers[.location] = urls.assertion(record.id)

@@ -47,9 +47,9 @@ struct Compliance: Sendable {
         func count(_ state: State) -> Int { people.count { $0.state == state } }
     }
 
-    /// The first reminder window of a badge class, in days: « expire bientôt » within it. 90 until badge classes
-    /// carry their own reminder days (issue 14 point 2): the one place to change then.
-    static func reminderWindowDays(_ badge: BadgeClassRecord) -> Int { 90 }
+    /// The first reminder window of a badge class, in days: « expire bientôt » within it. The badge class's largest
+    /// reminder threshold (`reminderDays`, 90 by default); 90 too when the badge class sends no reminder.
+    static func reminderWindowDays(_ badge: BadgeClassRecord) -> Int { badge.reminderDays.max() ?? 90 }
 
     /// The state of an award at `now`: none is `missing`; an award without expiry is `valid`; expired from its
     /// `expires` instant on; `expiringSoon` when it expires within `windowDays` days (the boundary included).

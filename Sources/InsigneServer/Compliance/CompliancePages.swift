@@ -38,6 +38,19 @@ struct CompliancePages: PageFeature {
         }
     }
 
+    /// One state of the chart (`viewBox="0 0 600 128"`): its label on the left, a bar as long as its share of the
+    /// people (at most 330 units from x = 170), then the count and the percentage.
+    static func bar(_ i: Int, _ s: Compliance.State, count n: Int, total: Int, selected: Bool, _ env: Env)
+        -> [String: Any]
+    {
+        let width = Double(n * 330) / Double(total)
+        return [
+            "key": s.rawValue, "label": env.text(s.label.fr, s.label.en), "count": n, "selected": selected,
+            "percent": Int((Double(n * 100) / Double(total)).rounded()), "width": width, "y": i * 32 + 4,
+            "textY": i * 32 + 21, "countX": 178 + width, "colour": Self.colour(s),
+        ]
+    }
+
     /// The page; without `?badge=` the establishment's first badge class.
     func page(_ env: Env, _ request: Request, issuerID: String) async throws -> Response {
         let issuer = try await establishment(env, issuerID)
@@ -65,12 +78,7 @@ struct CompliancePages: PageFeature {
         data["window"] = report.windowDays
         data["count"] = report.people.count
         data["states"] = Compliance.State.allCases.enumerated().map { i, s -> [String: Any] in
-            let n = report.count(s)
-            return [
-                "key": s.rawValue, "label": env.text(s.label.fr, s.label.en), "count": n,
-                "selected": s == state, "width": Double(n * 100) / Double(total), "y": i * 12,
-                "textY": i * 12 + 8, "colour": Self.colour(s),
-            ]
+            Self.bar(i, s, count: report.count(s), total: total, selected: s == state, env)
         }
         // 100 people a page, as filtered.
         let pages = max(1, (shown.count + 99) / 100)
@@ -82,7 +90,8 @@ struct CompliancePages: PageFeature {
         if page < pages { data["next"] = link(page + 1) }
         data["people"] = shown.dropFirst((page - 1) * 100).prefix(100).map { p -> [String: Any] in
             var row: [String: Any] = [
-                "name": p.name, "email": p.email, "state": p.state.rawValue,
+                "name": p.name, "lastName": p.lastName, "firstName": p.firstName, "email": p.email,
+                "state": p.state.rawValue,
                 "stateLabel": env.text(p.state.label.fr, p.state.label.en),
                 "issuedOn": Compliance.day(p.issuedOn) ?? "", "expires": Compliance.day(p.expires) ?? "",
             ]
@@ -90,6 +99,7 @@ struct CompliancePages: PageFeature {
             return row
         }
         data["hasPeople"] = !shown.isEmpty
+        data["emptyRoster"] = report.people.isEmpty
         data["shown"] = shown.count
         data["q"] = q
         data["csvURL"] = "/trainer/issuers/\(issuer.id)/compliance.csv?badge=" + WebForm.encode(report.badge.id)

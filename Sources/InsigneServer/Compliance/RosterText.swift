@@ -23,6 +23,8 @@ enum RosterText {
                 "Une adresse par ligne ; la première est l'adresse principale. Un badge attribué à l'une d'elles compte.",
             en: "One address per line; the first is the main one. A badge awarded to any of them counts."),
         "externalID": LocalizedText(fr: "Identifiant (facultatif)", en: "Identifier (optional)"),
+        "externalIDColumn": LocalizedText(fr: "Identifiant", en: "Identifier"),
+        "asOf": LocalizedText(fr: "situation au", en: "as of"),
         "joined": LocalizedText(fr: "Arrivée", en: "Joined"),
         "state": LocalizedText(fr: "État", en: "State"),
         "present": LocalizedText(fr: "Présent(e)", en: "Present"),
@@ -46,10 +48,10 @@ enum RosterText {
         "csvPaste": LocalizedText(fr: "ou collez son contenu", en: "or paste its content"),
         "import": LocalizedText(fr: "Importer", en: "Import"),
         "reportTitle": LocalizedText(fr: "Résultat de l'import", en: "Import result"),
-        "added": LocalizedText(fr: "ajoutées", en: "added"),
-        "updated": LocalizedText(fr: "mises à jour", en: "updated"),
-        "unchanged": LocalizedText(fr: "inchangées", en: "unchanged"),
-        "refused": LocalizedText(fr: "refusées", en: "refused"),
+        "added": LocalizedText(fr: "Ajoutées :", en: "Added:"),
+        "updated": LocalizedText(fr: "Mises à jour :", en: "Updated:"),
+        "unchanged": LocalizedText(fr: "Inchangées :", en: "Unchanged:"),
+        "refused": LocalizedText(fr: "Refusées :", en: "Refused:"),
         "line": LocalizedText(fr: "Ligne", en: "Line"),
         "reason": LocalizedText(fr: "Motif", en: "Reason"),
         "noPeople": LocalizedText(fr: "Personne pour l'instant.", en: "Nobody yet."),
@@ -73,6 +75,13 @@ enum RosterText {
         "noBadges": LocalizedText(
             fr: "Aucune classe de badge pour cet établissement ni ses organisations parentes.",
             en: "No badge class for this establishment or its parent organisations."),
+        "emptyRoster": LocalizedText(
+            fr: "Personne n'est encore inscrit sur la liste de l'établissement : ajoutez les personnes ou importez un "
+                + "fichier CSV pour voir qui détient ce badge.",
+            en: "Nobody is on the establishment's list yet: add people or import a CSV file to see who holds this "
+                + "badge."),
+        "noMatch": LocalizedText(
+            fr: "Aucune personne ne correspond à ces critères.", en: "Nobody matches these criteria."),
         "managePeople": LocalizedText(fr: "Gérer les personnes", en: "Manage people"),
     ]
 

@@ -9,7 +9,9 @@ extension DemoSeeder {
     static let rosterSeedKey = "seeded-roster"
 
     /// The demo people: first name, last name, address, and the award's age and remaining validity in days
-    /// (nil: never obtained). Three years of validity, as Bientraitance's.
+    /// (nil: never obtained). The award expires at its issue date plus the badge class's validity (Bientraitance:
+    /// three years, so the remaining days are those given, give or take a leap day); the given remaining days
+    /// only serve a badge class without validity.
     static let rosterPeople: [(String, String, String, (issuedDaysAgo: Int, expiresInDays: Int)?)] = [
         ("Camille", "Bernard", "camille.bernard@foyers-la-maison.fr", (200, 895)),
         ("Lucas", "Dubois", "lucas.dubois@foyers-la-maison.fr", (400, 695)),
@@ -35,10 +37,13 @@ extension DemoSeeder {
         let day = 86_400.0
         for p in Self.rosterPeople {
             guard let award = p.3 else { continue }
+            // The badge class's validity (Bientraitance: P3Y) from the issue date, as a real award would get it.
+            let issuedOn = now.addingTimeInterval(-Double(award.issuedDaysAgo) * day)
+            let expires =
+                (try? Validity.optional(badge.validity))?.expiry(from: issuedOn)
+                ?? now.addingTimeInterval(Double(award.expiresInDays) * day)
             try await seedAward(
-                badge: badge, email: p.2, name: "\(p.0) \(p.1)",
-                issuedOn: now.addingTimeInterval(-Double(award.issuedDaysAgo) * day),
-                expires: now.addingTimeInterval(Double(award.expiresInDays) * day))
+                badge: badge, email: p.2, name: "\(p.0) \(p.1)", issuedOn: issuedOn, expires: expires)
         }
         try await db.recordSetting(Self.rosterSeedKey, value: DateTimeValue(now).text)
     }

@@ -21,7 +21,7 @@ extension TrainerPages {
         let nonce = form["nonce"].isEmpty ? nil : "page:" + String(form["nonce"].prefix(64))
         do {
             let (renewal, _) = try await services.issuing.renew(
-                assertionID: id, idempotencyKey: nonce, actor: env.user.id)
+                assertionID: id, idempotencyKey: nonce, actor: env.user.id, issuedOn: services.clock())
             return redirect("/trainer/assertions/\(renewal.id)?renewed=1")
         } catch let e as ServiceError where e.kind == .conflict || e.kind == .invalid {
             return try await assertionPage(

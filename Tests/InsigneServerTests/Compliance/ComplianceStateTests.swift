@@ -26,6 +26,18 @@ struct ComplianceStateTests {
         #expect(Self.state(true, -1) == .expired)
     }
 
+    @Test func reminderWindowIsTheLargestThreshold() {
+        func badge(_ days: [Int]) -> BadgeClassRecord {
+            BadgeClassRecord(
+                id: "b", issuerID: "i", name: "B", description: "", criteriaNarrative: "", imageData: Data(),
+                imageType: "png", validity: "P3Y", reminderDays: days, createdAt: Self.now)
+        }
+        #expect(Compliance.reminderWindowDays(badge([90, 30, 7])) == 90)
+        #expect(Compliance.reminderWindowDays(badge([60, 14])) == 60)
+        #expect(Compliance.reminderWindowDays(badge([7, 120])) == 120)
+        #expect(Compliance.reminderWindowDays(badge([])) == 90)
+    }
+
     @Test func formulaSafeCells() {
         #expect(Compliance.cell("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
         #expect(Compliance.cell("+33 6") == "'+33 6")

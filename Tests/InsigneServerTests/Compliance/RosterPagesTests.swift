@@ -25,6 +25,9 @@ struct RosterPagesTests {
             try await browser.signIn("trainer-foyers", "foyers password")
             let list = try await browser.get(Self.people)
             #expect(list.status == .ok)
+            let empty = try await browser.get(Self.compliance)
+            #expect(empty.body.contains("id=\"empty-roster\""))
+            #expect(!empty.body.contains("compliance-chart"))
             // A Windows-1252 file, as Excel saves « CSV (séparateur : point-virgule) ».
             let file =
                 Array("Pr".utf8) + [0xE9] + Array("nom;Nom;Courriel\r\nL".utf8) + [0xE9]
@@ -34,7 +37,7 @@ struct RosterPagesTests {
                 files: [.init(field: "csv", filename: "equipe.csv", contentType: "text/csv", data: file)])
             #expect(report.status == .ok, "\(report.body)")
             #expect(report.body.contains("Windows-1252"))
-            #expect(report.body.contains("<strong>1</strong> ajoutées"))
+            #expect(report.body.contains("Ajoutées : <strong>1</strong>"))
             #expect(report.body.contains("pas-une-adresse"))
             #expect(report.body.contains("Lefèvre"))
 
@@ -89,12 +92,15 @@ struct RosterPagesTests {
             #expect(page.body.contains("<svg class=\"compliance-chart\""))
             for label in ["à jour", "expire bientôt", "expiré", "jamais obtenu"] { #expect(page.body.contains(label)) }
             let expired = try await browser.get(Self.compliance + "?badge=bientraitance&state=expired")
-            #expect(expired.body.components(separatedBy: "<tr>").count - 2 == 2)  // Nathan Michel, Léa Lefèvre
-            #expect(expired.body.contains("Nathan Michel"))
-            #expect(!expired.body.contains("Camille Bernard"))
+            #expect(expired.body.components(separatedBy: "<tr>").count - 2 == 2)  // Michel, Nathan and Lefèvre, Léa
+            #expect(expired.body.contains("Michel, Nathan"))
+            #expect(!expired.body.contains("Bernard, Camille"))
             let search = try await browser.get(Self.compliance + "?badge=bientraitance&q=camille")
-            #expect(search.body.contains("Camille Bernard"))
-            #expect(!search.body.contains("Nathan Michel"))
+            #expect(search.body.contains("Bernard, Camille"))
+            #expect(!search.body.contains("Michel, Nathan"))
+            let none = try await browser.get(Self.compliance + "?badge=bientraitance&state=expired&q=camille")
+            #expect(none.body.contains("Aucune personne ne correspond"))
+            #expect(none.body.contains("compliance-chart"))
             let csv = try await browser.get(Self.compliance + ".csv?badge=bientraitance")
             #expect(csv.status == .ok)
             #expect(csv.headers[.contentDisposition]?.contains("attachment") == true)
