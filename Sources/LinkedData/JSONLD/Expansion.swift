@@ -112,7 +112,7 @@ final class JSONLDProcessor {
             } else if result["@language"] != nil, value.string == nil {
                 throw jsonldError("invalid language-tagged value")
             } else if let type = result["@type"] {
-                guard let t = type.string, IRI.isAbsolute(t), !t.hasPrefix("_:") else {
+                guard let t = type.string, IRI.isWellFormed(t) else {
                     throw jsonldError("invalid typed value")
                 }
             }

@@ -8,9 +8,10 @@ enum IRI {
         return scheme.unicodeScalars.allSatisfy { $0.isASCIILetter || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0) }
     }
 
-    /// An absolute IRI that can be written in N-Quads (no space, no `<>"{}|^\``, no control character).
+    /// An absolute IRI that can be written in N-Quads (no space, no `<>"{}|^\``, no control character, one `#` at most).
     static func isWellFormed(_ s: String) -> Bool {
-        isAbsolute(s) && !s.unicodeScalars.contains { $0.value <= 0x20 || "<>\"{}|^`\\".unicodeScalars.contains($0) }
+        isAbsolute(s) && s.filter { $0 == "#" }.count <= 1
+            && !s.unicodeScalars.contains { $0.value <= 0x20 || "<>\"{}|^`\\".unicodeScalars.contains($0) }
     }
 
     struct Parts {

@@ -1,6 +1,6 @@
 /// Steps 13–14 of the expansion algorithm: the entries of one JSON object, nested properties included.
 struct ObjectExpansion {
-    let active: ActiveContext
+    var active: ActiveContext
     let typeScoped: ActiveContext
     let activeProperty: String?
     let inputType: String?
@@ -43,13 +43,20 @@ struct ObjectExpansion {
             }
             try propertyEntry(key, property, value, processor: p)
         }
+        let outer = active
         for key in nests.sorted() {
+            if let def = outer.terms[key], let scoped = def.context {
+                var o = JSONLDProcessor.ContextOptions()
+                o.overrideProtected = true
+                active = try p.process(outer, scoped, baseURL: def.baseURL, options: o)
+            }
             for nested in element[key]!.asArray {
                 guard let o = nested.object,
                     try !o.keys.contains(where: { try p.expandIRI(active, $0, vocab: true) == "@value" })
                 else { throw jsonldError("invalid @nest value", key) }
                 try expandEntries(o, processor: p)
             }
+            active = outer
         }
     }
 
@@ -75,7 +82,8 @@ struct ObjectExpansion {
             let expanded = try p.expand(active, "@graph", value, baseURL: baseURL, depth: d)
             result["@graph"] = .array(expanded?.asArray ?? [])
         case "@included":
-            let expanded = try p.expand(active, nil, value, baseURL: baseURL, depth: d)?.asArray ?? []
+            // Expanded as the value of a property, so that strings, value objects and lists stay visible.
+            let expanded = try p.expand(active, "@included", value, baseURL: baseURL, depth: d)?.asArray ?? []
             for item in expanded where item.object == nil || item["@value"] != nil || item["@list"] != nil {
                 throw jsonldError("invalid @included value")
             }

@@ -161,7 +161,7 @@ struct TermBuilder {
                     def.iri = term
                 }
             } else if term.contains("/") {
-                guard let iri = try expand(&active, term, &defined), IRI.isAbsolute(iri) else {
+                guard let iri = try processor.expandIRI(active, term, vocab: true), IRI.isAbsolute(iri) else {
                     throw jsonldError("invalid IRI mapping", term)
                 }
                 def.iri = iri
