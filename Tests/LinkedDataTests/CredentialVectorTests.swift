@@ -48,10 +48,12 @@ struct CredentialVectorTests {
     ])
     func w3cEdDSAVectors(_ folder: String, _ suffix: String) throws {
         let dir = "vc-di-eddsa/TestVectors/" + folder + "/"
-        let document = try LinkedData.canonicalNQuads(of: try json("vc-di-eddsa/TestVectors/unsigned.json"), loader: VectorLoader())
+        let document = try LinkedData.canonicalNQuads(
+            of: try json("vc-di-eddsa/TestVectors/unsigned.json"), loader: VectorLoader())
         #expect(document == (try text(dir + "canonDoc\(suffix).txt")))
         #expect(sha256Hex(document) == (try text(dir + "docHash\(suffix).txt")))
-        let proof = try LinkedData.canonicalNQuads(of: try json(dir + "proofConfig\(suffix).json"), loader: VectorLoader())
+        let proof = try LinkedData.canonicalNQuads(
+            of: try json(dir + "proofConfig\(suffix).json"), loader: VectorLoader())
         #expect(proof == (try text(dir + "proofCanon\(suffix).txt")))
         #expect(sha256Hex(proof) == (try text(dir + "proofHash\(suffix).txt")))
     }
@@ -94,7 +96,8 @@ struct CredentialVectorTests {
     @Test func protectedTermsOfTheVCContextCannotBeRedefined() {
         let credential: LDJSON = .object([
             "@context": .array([
-                .string("https://www.w3.org/ns/credentials/v2"), .object(["name": .string("https://evil.example/name")]),
+                .string("https://www.w3.org/ns/credentials/v2"),
+                .object(["name": .string("https://evil.example/name")]),
             ]),
             "name": .string("Alice"),
         ])
@@ -117,7 +120,10 @@ struct CredentialVectorTests {
                  "d": 1.5, "i": 10, "big": 1e21, "t": true}
                 """#)
         let nquads = NQuads.serialize(try LinkedData.toRDF(doc))
-        #expect(nquads.contains(#""{\"a\":null,\"b\":[1,1e+30,0.000001,\"é\\n\"]}"^^<http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON>"#))
+        #expect(
+            nquads.contains(
+                #""{\"a\":null,\"b\":[1,1e+30,0.000001,\"é\\n\"]}"^^<http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON>"#)
+        )
         #expect(nquads.contains(#""1.5E0"^^<http://www.w3.org/2001/XMLSchema#double>"#))
         #expect(nquads.contains(#""10"^^<http://www.w3.org/2001/XMLSchema#integer>"#))
         #expect(nquads.contains(#""1.0E21"^^<http://www.w3.org/2001/XMLSchema#double>"#))

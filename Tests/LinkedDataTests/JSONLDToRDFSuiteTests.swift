@@ -11,7 +11,8 @@ struct SuiteLoader: ContextLoader {
 
     func document(for url: String) throws -> LDJSON {
         guard url.hasPrefix(Self.prefix),
-            let data = try? Data(contentsOf: Self.folder.appendingPathComponent(String(url.dropFirst(Self.prefix.count))))
+            let data = try? Data(
+                contentsOf: Self.folder.appendingPathComponent(String(url.dropFirst(Self.prefix.count))))
         else { throw LinkedDataError.unknownContext(url) }
         return try LDJSON(parsing: Array(data))
     }

@@ -58,7 +58,8 @@ struct RDFC10SuiteTests {
     }
 
     @Test func aPoisonGraphStopsAtTheLimitQuickly() throws {
-        let input = try NQuads.parse(try RDFCTestCase(id: "", type: "", action: "", sha384: false).text("rdfc10/test074-in.nq"))
+        let input = try NQuads.parse(
+            try RDFCTestCase(id: "", type: "", action: "", sha384: false).text("rdfc10/test074-in.nq"))
         let start = Date()
         #expect(throws: LinkedDataError.tooComplex(limit: RDFC10.defaultWorkLimit)) { try RDFC10().canonicalize(input) }
         let seconds = Date().timeIntervalSince(start)

@@ -130,7 +130,8 @@ extension JSONLDProcessor {
     ) throws -> String? {
         var copy = active
         var defined: [String: Bool] = [:]
-        return try expandIRI(&copy, value, documentRelative: documentRelative, vocab: vocab, builder: nil, defined: &defined)
+        return try expandIRI(
+            &copy, value, documentRelative: documentRelative, vocab: vocab, builder: nil, defined: &defined)
     }
 
     func expandIRI(

@@ -18,7 +18,8 @@ final class JSONLDProcessor {
     }
 
     func expand(
-        _ activeIn: ActiveContext, _ activeProperty: String?, _ element: LDJSON, baseURL: String?, fromMap: Bool = false,
+        _ activeIn: ActiveContext, _ activeProperty: String?, _ element: LDJSON, baseURL: String?,
+        fromMap: Bool = false,
         depth: Int
     ) throws -> LDJSON? {
         guard depth <= maxDepth else { throw jsonldError("too deep", "more than \(maxDepth) levels") }
@@ -37,7 +38,8 @@ final class JSONLDProcessor {
             var result: [LDJSON] = []
             let isList = propertyDef?.container.contains("@list") ?? false
             for item in items {
-                let expanded = try expand(active, activeProperty, item, baseURL: baseURL, fromMap: fromMap, depth: depth + 1)
+                let expanded = try expand(
+                    active, activeProperty, item, baseURL: baseURL, fromMap: fromMap, depth: depth + 1)
                 if isList, case .array = expanded {
                     result.append(.object(["@list": expanded!]))
                 } else if case .array(let a) = expanded {

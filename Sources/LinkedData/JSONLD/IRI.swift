@@ -5,7 +5,9 @@ enum IRI {
         guard let colon = s.firstIndex(of: ":"), colon != s.startIndex else { return false }
         let scheme = s[..<colon]
         guard let first = scheme.unicodeScalars.first, first.isASCIILetter else { return false }
-        return scheme.unicodeScalars.allSatisfy { $0.isASCIILetter || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0) }
+        return scheme.unicodeScalars.allSatisfy {
+            $0.isASCIILetter || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0)
+        }
     }
 
     /// An absolute IRI that can be written in N-Quads (no space, no `<>"{}|^\``, no control character, one `#` at most).

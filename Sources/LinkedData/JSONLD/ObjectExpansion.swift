@@ -99,7 +99,9 @@ struct ObjectExpansion {
             guard let s = value.string else { throw jsonldError("invalid language-tagged string") }
             result["@language"] = .string(s.lowercased())
         case "@direction":
-            guard value == .string("ltr") || value == .string("rtl") else { throw jsonldError("invalid base direction") }
+            guard value == .string("ltr") || value == .string("rtl") else {
+                throw jsonldError("invalid base direction")
+            }
             result["@direction"] = value
         case "@index":
             guard value.string != nil else { throw jsonldError("invalid @index value") }
@@ -134,7 +136,8 @@ struct ObjectExpansion {
         if !reverseMap.isEmpty { result["@reverse"] = .object(reverseMap) }
     }
 
-    mutating func propertyEntry(_ key: String, _ property: String, _ value: LDJSON, processor p: JSONLDProcessor) throws {
+    mutating func propertyEntry(_ key: String, _ property: String, _ value: LDJSON, processor p: JSONLDProcessor) throws
+    {
         let def = active.terms[key]
         let container = def?.container ?? []
         var expanded: LDJSON?
@@ -220,7 +223,9 @@ struct ObjectExpansion {
         processor p: JSONLDProcessor
     ) throws -> LDJSON {
         var item = value
-        if container.contains("@graph"), item["@graph"] == nil || item.object!.keys.contains(where: { !["@graph", "@id", "@index"].contains($0) }) {
+        if container.contains("@graph"),
+            item["@graph"] == nil || item.object!.keys.contains(where: { !["@graph", "@id", "@index"].contains($0) })
+        {
             item = .object(["@graph": .array(item.asArray)])
         }
         guard var object = item.object else { return item }

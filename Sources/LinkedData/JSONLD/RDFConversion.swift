@@ -88,13 +88,13 @@ struct RDFConversion {
     }
 
     mutating func list(_ items: [LDJSON], graph: RDFTerm?, graphOK: Bool) -> RDFTerm {
-        guard !items.isEmpty else { return .iri(Vocab.nil_) }
+        guard !items.isEmpty else { return .iri(Vocab.rdfNil) }
         let heads = items.map { _ in fresh() }
         for (i, item) in items.enumerated() {
             let o = object(item, graph: graph, graphOK: graphOK)
             if graphOK {
                 emit(heads[i], .iri(Vocab.first), o, graph)
-                emit(heads[i], .iri(Vocab.rest), i + 1 < heads.count ? heads[i + 1] : .iri(Vocab.nil_), graph)
+                emit(heads[i], .iri(Vocab.rest), i + 1 < heads.count ? heads[i + 1] : .iri(Vocab.rdfNil), graph)
             }
         }
         return heads[0]

@@ -5,13 +5,6 @@ struct TermBuilder {
     let remote: [String]
     let options: JSONLDProcessor.ContextOptions
 
-    init(local: [String: LDJSON], baseURL: String?, remote: [String], options: JSONLDProcessor.ContextOptions) {
-        self.local = local
-        self.baseURL = baseURL
-        self.remote = remote
-        self.options = options
-    }
-
     static let allowedEntries: Set<String> = [
         "@id", "@reverse", "@container", "@context", "@direction", "@index", "@language", "@nest", "@prefix",
         "@protected", "@type",
@@ -189,7 +182,8 @@ struct TermBuilder {
                 o.overrideProtected = true
                 o.validateScoped = false
                 do {
-                    _ = try processor.process(active, scoped, baseURL: builder.baseURL, remote: builder.remote, options: o)
+                    _ = try processor.process(
+                        active, scoped, baseURL: builder.baseURL, remote: builder.remote, options: o)
                 } catch let e as LinkedDataError {
                     if case .unknownContext = e { throw e }
                     throw jsonldError("invalid scoped context", "\(term): \(e)")
@@ -236,7 +230,9 @@ struct TermBuilder {
             let allowed: Set<String> = ["@graph", "@id", "@index", "@language", "@list", "@set", "@type"]
             var items: [String] = []
             for v in value.asArray {
-                guard let s = v.string, allowed.contains(s) else { throw jsonldError("invalid container mapping", term) }
+                guard let s = v.string, allowed.contains(s) else {
+                    throw jsonldError("invalid container mapping", term)
+                }
                 items.append(s)
             }
             if case .array = value, items.isEmpty { throw jsonldError("invalid container mapping", term) }
@@ -246,7 +242,8 @@ struct TermBuilder {
             if set.contains("@list") {
                 valid = items.count == 1
             } else if set.contains("@graph") {
-                valid = others.isSubset(of: ["@graph", "@id", "@index"]) && !(set.contains("@id") && set.contains("@index"))
+                valid =
+                    others.isSubset(of: ["@graph", "@id", "@index"]) && !(set.contains("@id") && set.contains("@index"))
             } else {
                 valid = others.count <= 1
             }

@@ -145,7 +145,8 @@ struct CanonicalizationRun {
         }
         let lines = (blankNodeToQuads[reference] ?? []).map { q in
             NQuads.serialize(
-                RDFQuad(subject: mark(q.subject), predicate: q.predicate, object: mark(q.object), graph: q.graph.map(mark)))
+                RDFQuad(
+                    subject: mark(q.subject), predicate: q.predicate, object: mark(q.object), graph: q.graph.map(mark)))
         }
         let h = hash.hex(lines.sorted(by: Self.byCodePoint).joined())
         firstDegreeCache[reference] = h

@@ -38,7 +38,7 @@ enum Vocab {
     static let type = rdf + "type"
     static let first = rdf + "first"
     static let rest = rdf + "rest"
-    static let nil_ = rdf + "nil"
+    static let rdfNil = rdf + "nil"
     static let langString = rdf + "langString"
     static let json = rdf + "JSON"
     static let string = xsd + "string"
