@@ -112,6 +112,17 @@ struct CredentialVectorTests {
         #expect(throws: LinkedDataError.self) { try LinkedData.toRDF(value) }
     }
 
+    @Test func deeplyNestedScopedContextsAreRefusedNotACrash() throws {
+        var context: LDJSON = .object(["@vocab": .string("http://example.org/")])
+        for _ in 0..<120 {
+            context = .object(["t": .object(["@id": .string("http://example.org/t"), "@context": context])])
+        }
+        let document: LDJSON = .object(["@context": context, "t": .string("x")])
+        #expect(throws: LinkedDataError.invalid(code: "context overflow", detail: "contexts nested too deeply")) {
+            try LinkedData.toRDF(document)
+        }
+    }
+
     @Test func jsonLiteralsAndNumbersHaveTheirCanonicalForms() throws {
         let doc = try LDJSON(
             parsing: #"""

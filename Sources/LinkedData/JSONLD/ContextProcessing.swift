@@ -10,6 +10,10 @@ extension JSONLDProcessor {
         _ active: ActiveContext, _ local: LDJSON, baseURL: String?, remote: [String] = [],
         options: ContextOptions = ContextOptions()
     ) throws -> ActiveContext {
+        // Scoped contexts nest through term definitions: bounded, so untrusted input cannot exhaust the stack.
+        contextDepth += 1
+        defer { contextDepth -= 1 }
+        guard contextDepth <= 32 else { throw jsonldError("context overflow", "contexts nested too deeply") }
         var result = active
         var propagate = options.propagate
         if let p = local["@propagate"] {

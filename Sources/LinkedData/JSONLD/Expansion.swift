@@ -3,6 +3,7 @@ final class JSONLDProcessor {
     let loader: any ContextLoader
     let maxDepth: Int
     var contextCache: [String: LDJSON] = [:]
+    var contextDepth = 0
 
     init(loader: any ContextLoader, maxDepth: Int = 64) {
         self.loader = loader

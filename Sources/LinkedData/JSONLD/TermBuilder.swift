@@ -186,6 +186,7 @@ struct TermBuilder {
                         active, scoped, baseURL: builder.baseURL, remote: builder.remote, options: o)
                 } catch let e as LinkedDataError {
                     if case .unknownContext = e { throw e }
+                    if e.code == "context overflow" { throw e }
                     throw jsonldError("invalid scoped context", "\(term): \(e)")
                 }
                 def.context = scoped
