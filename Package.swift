@@ -5,6 +5,7 @@ import PackageDescription
 //   COpenSSL, CPNGShims        C glue over system OpenSSL 3 and libpng (no C type leaves these + the next layer)
 //   OpenBadgesCrypto           keys, PEM, RS256/ES256/EdDSA, SHA-256, CSPRNG over OpenSSL
 //   OpenBadgesPNG              PNG chunk reader/writer, CRC-32, iTXt, libpng image validation
+//   LinkedData                 pure: JSON-LD 1.1 to RDF with bundled contexts only, RDFC-1.0, N-Quads (+ digests)
 //   OpenBadges                 pure core: JSON, OB 2.0 model, JWS, baking, verifier, issuing
 //   OpenBadgesHTTP             HTTP DocumentLoader with SSRF guard (sockets + OpenSSL TLS)
 //   OpenBadgesPDF              certificate PDF (libharu + libqrencode through CLibHaru, CQREncode)
@@ -49,6 +50,11 @@ let package = Package(
         .target(
             name: "OpenBadgesPNG",
             dependencies: ["CPNGShims"]
+        ),
+        .target(
+            name: "LinkedData",
+            dependencies: ["OpenBadgesCrypto"],
+            resources: [.copy("Contexts")]
         ),
         .target(
             name: "OpenBadges",
@@ -110,6 +116,7 @@ let package = Package(
         ),
         .testTarget(name: "OpenBadgesCryptoTests", dependencies: ["OpenBadgesCrypto", "TestSupport"]),
         .testTarget(name: "OpenBadgesPNGTests", dependencies: ["OpenBadgesPNG", "TestSupport"]),
+        .testTarget(name: "LinkedDataTests", dependencies: ["LinkedData", "TestSupport"]),
         .testTarget(name: "OpenBadgesTests", dependencies: ["OpenBadges", "TestSupport"]),
         .testTarget(name: "OpenBadgesHTTPTests", dependencies: ["OpenBadgesHTTP", "TestSupport"]),
         .testTarget(name: "OpenBadgesPDFTests", dependencies: ["OpenBadgesPDF", "TestSupport"]),

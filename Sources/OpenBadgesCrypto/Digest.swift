@@ -50,3 +50,9 @@ public enum SecureRandom {
         ByteEncoding.hex(try bytes(count: byteCount))
     }
 }
+
+/// SHA-384 over OpenSSL's EVP one-shot digest (RDFC-1.0 allows it as the canonicalization hash).
+public enum SHA384Digest {
+    /// The 48-byte SHA-384 digest of `bytes`.
+    public static func hash(_ bytes: [UInt8]) -> [UInt8] { evpDigest(bytes, EVP_sha384(), size: 48, name: "SHA-384") }
+}

@@ -20,6 +20,8 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzReferential", ["CompetencyFrameworks"]),
     ("FuzzMultipart", ["MultipartParsing"]),
     ("FuzzVerifier", ["OpenBadges"]),
+    ("FuzzNQuads", ["LinkedData"]),
+    ("FuzzJSONLD", ["LinkedData"]),
 ]
 
 let package = Package(
@@ -34,6 +36,7 @@ let package = Package(
         .target(name: "CSVText"),
         .target(name: "CompetencyFrameworks", dependencies: ["OpenBadges", "CSVText"]),
         .target(name: "MultipartParsing"),
+        .target(name: "LinkedData", dependencies: ["OpenBadgesCrypto"], resources: [.copy("Contexts")]),
     ]
         + fuzzTargets.map { .executableTarget(name: $0.name, dependencies: $0.dependencies) },
     swiftLanguageModes: [.v6]

@@ -1,0 +1,77 @@
+/// A term definition of JSON-LD 1.1 (§4.2); `iri` nil means the term is explicitly mapped to null.
+struct TermDefinition: Equatable {
+    var iri: String?
+    var isPrefix = false
+    var isProtected = false
+    var isReverse = false
+    var typeMapping: String?
+    var container: Set<String> = []
+    /// `.some(nil)` is an explicit null language (no default language for this term).
+    var language: String??
+    var direction: String??
+    var context: LDJSON?
+    var baseURL: String?
+    var nest: String?
+    var index: String?
+
+    /// Equal apart from `@protected` (for the protected-redefinition rule).
+    func sameAs(_ other: TermDefinition) -> Bool {
+        var a = self
+        var b = other
+        a.isProtected = false
+        b.isProtected = false
+        return a == b
+    }
+}
+
+/// The active context of JSON-LD 1.1 (§4.1); a value type, so "a copy" is just an assignment.
+struct ActiveContext {
+    var terms: [String: TermDefinition] = [:]
+    var base: String?
+    var originalBase: String?
+    var vocab: String?
+    var defaultLanguage: String?
+    var defaultDirection: String?
+    var previous: ContextBox?
+
+    init(base: String?) {
+        self.base = base
+        self.originalBase = base
+    }
+
+    var hasProtectedTerms: Bool { terms.values.contains { $0.isProtected } }
+}
+
+/// Holds the previous context of a non-propagated context (a value type cannot contain itself).
+final class ContextBox {
+    let context: ActiveContext
+    init(_ context: ActiveContext) { self.context = context }
+}
+
+/// JSON-LD keywords.
+enum Keyword {
+    static let all: Set<String> = [
+        "@base", "@container", "@context", "@direction", "@graph", "@id", "@import", "@included", "@index", "@json",
+        "@language", "@list", "@nest", "@none", "@prefix", "@propagate", "@protected", "@reverse", "@set", "@type",
+        "@value", "@version", "@vocab",
+    ]
+
+    static func isKeyword(_ s: String) -> Bool { all.contains(s) }
+
+    /// `@` followed by ASCII letters only: reserved for future keywords, ignored with no error.
+    static func looksLikeKeyword(_ s: String) -> Bool {
+        let u = s.unicodeScalars
+        guard u.count > 1, u.first == "@" else { return false }
+        return u.dropFirst().allSatisfy { $0.isASCIILetter }
+    }
+
+    /// RFC 3986 gen-delims: a term whose IRI ends with one of these can be used as a prefix.
+    static func endsWithGenDelim(_ s: String) -> Bool {
+        guard let last = s.last else { return false }
+        return ":/?#[]@".contains(last)
+    }
+}
+
+func jsonldError(_ code: String, _ detail: String = "") -> LinkedDataError {
+    .invalid(code: code, detail: detail)
+}

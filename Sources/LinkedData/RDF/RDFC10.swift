@@ -1,0 +1,265 @@
+import Foundation
+import OpenBadgesCrypto
+
+/// RDF Dataset Canonicalization (RDFC-1.0, W3C Recommendation 2024), with a work limit against poison graphs.
+public struct RDFC10: Sendable {
+    /// The hash function of the algorithm (SHA-256 by default).
+    public enum HashAlgorithm: Sendable {
+        case sha256
+        case sha384
+
+        func hex(_ text: String) -> String {
+            let bytes = Array(text.utf8)
+            let digest = self == .sha256 ? SHA256Digest.hash(bytes) : SHA384Digest.hash(bytes)
+            return digest.map { String(format: "%02x", $0) }.joined()
+        }
+    }
+
+    /// The canonical form and the map from input blank node labels to canonical ones (`c14n0`, …).
+    public struct Result: Sendable {
+        public var quads: [RDFQuad]
+        public var nquads: String
+        public var issued: [String: String]
+        /// Work units spent (calls to Hash N-Degree Quads plus permutations tried), against the limit.
+        public var work: Int
+    }
+
+    /// Default work limit: calls to Hash N-Degree Quads plus permutations tried. A credential needs a few dozen; the hardest positive W3C test 3,348.
+    public static let defaultWorkLimit = 20_000
+
+    public var hashAlgorithm: HashAlgorithm
+    public var workLimit: Int
+
+    public init(hashAlgorithm: HashAlgorithm = .sha256, workLimit: Int = RDFC10.defaultWorkLimit) {
+        self.hashAlgorithm = hashAlgorithm
+        self.workLimit = workLimit
+    }
+
+    /// Canonical N-Quads of `dataset` (sorted lines, blank nodes relabelled `c14n0`, `c14n1`, …).
+    public static func canonicalize(_ dataset: [RDFQuad]) throws(LinkedDataError) -> String {
+        try RDFC10().canonicalize(dataset).nquads
+    }
+
+    /// Runs the algorithm; throws ``LinkedDataError/tooComplex(limit:)`` past the work limit.
+    public func canonicalize(_ dataset: [RDFQuad]) throws(LinkedDataError) -> Result {
+        var run = CanonicalizationRun(hash: hashAlgorithm, workLimit: workLimit, dataset: dataset)
+        try run.issueAll()
+        let canonical = run.canonical
+        func relabel(_ t: RDFTerm) -> RDFTerm {
+            if case .blank(let b) = t { return .blank(canonical.issued[b] ?? b) }
+            return t
+        }
+        var lines = Set<String>()
+        var quads: [RDFQuad] = []
+        for q in dataset {
+            let r = RDFQuad(
+                subject: relabel(q.subject), predicate: q.predicate, object: relabel(q.object),
+                graph: q.graph.map(relabel))
+            if lines.insert(NQuads.serialize(r)).inserted { quads.append(r) }
+        }
+        let sorted = lines.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        quads.sort { NQuads.serialize($0).utf8.lexicographicallyPrecedes(NQuads.serialize($1).utf8) }
+        return Result(quads: quads, nquads: sorted.joined(), issued: canonical.issued, work: run.work)
+    }
+}
+
+/// The identifier issuer of RDFC-1.0 §4.5 (a value: copying it is the spec's "copy").
+struct IdentifierIssuer: Sendable {
+    let prefix: String
+    var counter = 0
+    var issued: [String: String] = [:]
+    var order: [String] = []
+
+    init(prefix: String) { self.prefix = prefix }
+
+    mutating func issue(_ existing: String) -> String {
+        if let id = issued[existing] { return id }
+        let id = prefix + String(counter)
+        counter += 1
+        issued[existing] = id
+        order.append(existing)
+        return id
+    }
+}
+
+struct CanonicalizationRun {
+    let hash: RDFC10.HashAlgorithm
+    let workLimit: Int
+    var work = 0
+    var blankNodeToQuads: [String: [RDFQuad]] = [:]
+    var canonical = IdentifierIssuer(prefix: "c14n")
+    var firstDegreeCache: [String: String] = [:]
+
+    init(hash: RDFC10.HashAlgorithm, workLimit: Int, dataset: [RDFQuad]) {
+        self.hash = hash
+        self.workLimit = workLimit
+        for q in dataset {
+            for t in [q.subject, q.object, q.graph] {
+                if let b = t?.blankLabel { blankNodeToQuads[b, default: []].append(q) }
+            }
+        }
+    }
+
+    static func byCodePoint(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+
+    mutating func countWork() throws(LinkedDataError) {
+        work += 1
+        if work > workLimit { throw LinkedDataError.tooComplex(limit: workLimit) }
+    }
+
+    /// §4.4.3 steps 3–5: first-degree hashes, unique ones issued at once, the others through N-degree hashes.
+    mutating func issueAll() throws(LinkedDataError) {
+        var hashToBlankNodes: [String: [String]] = [:]
+        for b in blankNodeToQuads.keys.sorted(by: Self.byCodePoint) {
+            hashToBlankNodes[hashFirstDegree(b), default: []].append(b)
+        }
+        var remaining: [String: [String]] = [:]
+        for h in hashToBlankNodes.keys.sorted(by: Self.byCodePoint) {
+            let list = hashToBlankNodes[h]!
+            if list.count > 1 {
+                remaining[h] = list
+            } else {
+                _ = canonical.issue(list[0])
+            }
+        }
+        for h in remaining.keys.sorted(by: Self.byCodePoint) {
+            var results: [(hash: String, issuer: IdentifierIssuer)] = []
+            for b in remaining[h]! where canonical.issued[b] == nil {
+                var temporary = IdentifierIssuer(prefix: "b")
+                _ = temporary.issue(b)
+                results.append(try hashNDegree(b, temporary))
+            }
+            results.sort { Self.byCodePoint($0.hash, $1.hash) }
+            for r in results {
+                for existing in r.issuer.order { _ = canonical.issue(existing) }
+            }
+        }
+    }
+
+    /// §4.6 Hash First Degree Quads.
+    mutating func hashFirstDegree(_ reference: String) -> String {
+        if let cached = firstDegreeCache[reference] { return cached }
+        func mark(_ t: RDFTerm) -> RDFTerm {
+            if case .blank(let b) = t { return .blank(b == reference ? "a" : "z") }
+            return t
+        }
+        let lines = (blankNodeToQuads[reference] ?? []).map { q in
+            NQuads.serialize(
+                RDFQuad(
+                    subject: mark(q.subject), predicate: q.predicate, object: mark(q.object), graph: q.graph.map(mark)))
+        }
+        let h = hash.hex(lines.sorted(by: Self.byCodePoint).joined())
+        firstDegreeCache[reference] = h
+        return h
+    }
+
+    /// §4.7 Hash Related Blank Node.
+    mutating func hashRelated(_ related: String, _ quad: RDFQuad, _ issuer: IdentifierIssuer, _ position: String)
+        -> String
+    {
+        let identifier: String
+        if let c = canonical.issued[related] {
+            identifier = "_:" + c
+        } else if let t = issuer.issued[related] {
+            identifier = "_:" + t
+        } else {
+            identifier = hashFirstDegree(related)
+        }
+        var input = position
+        if position != "g" { input += NQuads.serialize(quad.predicate) }
+        return hash.hex(input + identifier)
+    }
+
+    /// §4.8 Hash N-Degree Quads.
+    mutating func hashNDegree(_ identifier: String, _ start: IdentifierIssuer) throws(LinkedDataError) -> (
+        hash: String, issuer: IdentifierIssuer
+    ) {
+        try countWork()
+        var issuer = start
+        var hashToRelated: [String: [String]] = [:]
+        for q in blankNodeToQuads[identifier] ?? [] {
+            for (term, position) in [(q.subject, "s"), (q.object, "o"), (q.graph, "g")] {
+                guard let b = term?.blankLabel, b != identifier else { continue }
+                hashToRelated[hashRelated(b, q, issuer, position), default: []].append(b)
+            }
+        }
+        var dataToHash = ""
+        for relatedHash in hashToRelated.keys.sorted(by: Self.byCodePoint) {
+            dataToHash += relatedHash
+            var chosenPath = ""
+            var chosenIssuer: IdentifierIssuer?
+            var permutations = Permutations(hashToRelated[relatedHash]!)
+            while let permutation = permutations.next() {
+                try countWork()
+                guard
+                    let (path, issuerCopy) = try pathFor(
+                        permutation, issuer: issuer, chosenPath: chosenPath)
+                else { continue }
+                if chosenIssuer == nil || Self.byCodePoint(path, chosenPath) {
+                    chosenPath = path
+                    chosenIssuer = issuerCopy
+                }
+            }
+            dataToHash += chosenPath
+            if let chosenIssuer { issuer = chosenIssuer }
+        }
+        return (hash.hex(dataToHash), issuer)
+    }
+
+    /// §4.8.3 step 5.4: the path of one permutation, or nil once it cannot beat `chosenPath`.
+    mutating func pathFor(_ permutation: [String], issuer: IdentifierIssuer, chosenPath: String)
+        throws(LinkedDataError) -> (String, IdentifierIssuer)?
+    {
+        var issuerCopy = issuer
+        var path = ""
+        var recursionList: [String] = []
+        func worse(_ path: String) -> Bool {
+            !chosenPath.isEmpty && path.utf8.count >= chosenPath.utf8.count && Self.byCodePoint(chosenPath, path)
+        }
+        for related in permutation {
+            if let c = canonical.issued[related] {
+                path += "_:" + c
+            } else {
+                if issuerCopy.issued[related] == nil { recursionList.append(related) }
+                path += "_:" + issuerCopy.issue(related)
+            }
+            if worse(path) { return nil }
+        }
+        for related in recursionList {
+            let result = try hashNDegree(related, issuerCopy)
+            path += "_:" + issuerCopy.issue(related)
+            path += "<" + result.hash + ">"
+            issuerCopy = result.issuer
+            if worse(path) { return nil }
+        }
+        return (path, issuerCopy)
+    }
+}
+
+/// Lexicographic permutations of a list (Heap-free "next permutation" over indices).
+struct Permutations {
+    let items: [String]
+    var indices: [Int]
+    var done = false
+
+    init(_ items: [String]) {
+        self.items = items
+        self.indices = Array(items.indices)
+    }
+
+    mutating func next() -> [String]? {
+        if done { return nil }
+        let current = indices.map { items[$0] }
+        var k = indices.count - 2
+        while k >= 0, indices[k] >= indices[k + 1] { k -= 1 }
+        if k < 0 {
+            done = true
+        } else {
+            var l = indices.count - 1
+            while indices[l] <= indices[k] { l -= 1 }
+            indices.swapAt(k, l)
+            indices[(k + 1)...].reverse()
+        }
+        return current
+    }
+}
