@@ -186,6 +186,7 @@ class Run(browser_support.Run):
         self.find("#claim-account-form #name").send_keys(RECIPIENT_NAME)
         self.find("#claim-account-form #password").send_keys(RECIPIENT_PASSWORD)
         self.find("#claim-account-form #confirm").send_keys(RECIPIENT_PASSWORD)
+        self.driver.execute_script("window.scrollTo(0, 0)")
         self.shot("claim", full=True)
         self.submit("#claim-account-form")
         self.no_error("after creating the backpack")
@@ -224,6 +225,7 @@ class Run(browser_support.Run):
         self.wait(lambda d: "/password/reset" not in d.current_url, "the page after the reset")
         self.expect(self.driver.find_elements(By.CSS_SELECTOR, "form.logout"), "not signed in after the reset")
         self.shot("after-reset", full=True)
+        self.mail(TRAINER, "mot de passe a été modifié")
 
         self.step = "the old password is refused, the new one works"
         self.driver.delete_all_cookies()
