@@ -240,6 +240,7 @@ enum WebText {
             fr: "Le badge a été attribué. Son image, sa page publique et son attestation sont ci-dessous.",
             en: "The badge has been awarded. Its image, public page and certificate are below."),
         "revokedNotice": LocalizedText(fr: "Le badge a été révoqué.", en: "The badge has been revoked."),
+        "resendTitle": LocalizedText(fr: "Prévenir à nouveau la personne", en: "Notify the recipient again"),
         "resendHelp": LocalizedText(
             fr:
                 "La personne reçoit à nouveau le message d'attribution, avec un nouveau lien pour ranger le badge dans son sac à badges.",
