@@ -2,8 +2,8 @@
 expect, screenshots, form submits, sign-in) and the command line (--base, --password, --out; one JSON summary line;
 exit 1 on failure with a screenshot of the failing page).
 
-Imported by browser_test.py, portfolio_browser_test.py and backpack_browser_test.py, which sit next to this file
-(Python puts a script's own directory on sys.path).
+Imported by browser_test.py, portfolio_browser_test.py, backpack_browser_test.py and organisation_browser_test.py,
+which sit next to this file (Python puts a script's own directory on sys.path).
 """
 
 import argparse
@@ -37,6 +37,10 @@ class Run:
 
     prefix = ""
 
+    @staticmethod
+    def add_arguments(parser):
+        """Adds a script's own command-line options; `self.options` holds them all once parsed."""
+
     def __init__(self, base, password, out):
         self.base = base.rstrip("/")
         self.password = password
@@ -44,6 +48,7 @@ class Run:
         self.step = "start"
         self.screenshots = []
         self.driver = None
+        self.options = None
 
     # -- helpers ---------------------------------------------------------------------------------------
 
@@ -146,6 +151,7 @@ def main(run_class, doc, name, out_help="directory for the screenshots"):
     parser.add_argument("--base", required=True, help="the running server, e.g. http://127.0.0.1:8080")
     parser.add_argument("--password", required=True, help="the admin password written at first start to DATA/first-start-credentials.txt")
     parser.add_argument("--out", required=True, help=out_help)
+    run_class.add_arguments(parser)
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     for path in (CHROMIUM, CHROMEDRIVER):
@@ -154,6 +160,7 @@ def main(run_class, doc, name, out_help="directory for the screenshots"):
             return 1
 
     run = run_class(args.base, args.password, args.out)
+    run.options = args
     try:
         summary = run.main()
     except (StepFailure, WebDriverException, OSError) as error:

@@ -7,7 +7,7 @@ import Testing
 /// exit status, JSON summary line and screenshots in `artifacts/browser/`.
 extension BrowserTests {
     /// The screenshot-name prefixes of the scripts other than `browser_test.py`, whose own screenshots have none.
-    static let screenshotPrefixes = ["portfolio-", "backpack-", "compliance-"]
+    static let screenshotPrefixes = ["portfolio-", "backpack-", "compliance-", "organisation-"]
 
     /// What a running process writes, read on its own thread (never on Swift's cooperative pool).
     final class OutputCollector: @unchecked Sendable {
@@ -64,10 +64,12 @@ extension BrowserTests {
     /// from `artifacts/browser/` (never another script's), runs `Tests/Browser/<script>` with `--base`, `--password`
     /// and `--out`, and checks that it exits 0, that its last stdout line is a JSON summary with `"ok": true` and at
     /// least `minScreenshots` screenshots, and that every screenshot and every file in `files` is a real PNG.
-    /// `name` names the script in failure messages. Returns the summary.
+    /// `name` names the script in failure messages; `serverEnvironment` is added to the server's environment and
+    /// `scriptArguments` to the script's command line. Returns the summary.
     @discardableResult
     static func runBrowserScript(
         _ script: String, name: String, screenshotPrefix: String, minScreenshots: Int, files: [String] = [],
+        serverEnvironment: [String: String] = [:], scriptArguments: [String] = [],
         seed: (_ dataDir: URL) throws -> Void = { _ in }, sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> [String: Any]? {
         let bin = try #require(CLITests.binary, "build the insigne executable first", sourceLocation: sourceLocation)
@@ -81,6 +83,7 @@ extension BrowserTests {
         server.arguments = ["serve", "--data-dir", dataDir.path, "--port", String(port), "--public-url", base]
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "INSIGNE_ADMIN_TOKEN")
+        env.merge(serverEnvironment) { _, new in new }
         server.environment = env
         let out = Pipe()
         let err = Pipe()
@@ -130,7 +133,7 @@ extension BrowserTests {
 
         let scriptURL = TestPaths.packageRoot.appendingPathComponent("Tests/Browser/\(script)")
         let result = try await OfficialTools.runProcess(
-            python, [scriptURL.path, "--base", base, "--password", pw, "--out", artifacts.path],
+            python, [scriptURL.path, "--base", base, "--password", pw, "--out", artifacts.path] + scriptArguments,
             cwd: TestPaths.packageRoot,
             environment: [
                 "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost", "PYTHONUNBUFFERED": "1",

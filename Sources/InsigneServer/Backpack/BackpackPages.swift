@@ -88,10 +88,10 @@ struct BackpackPages: PageFeature {
                 d["pdf"] =
                     String(urls.assertionCertificate(a.id).dropFirst(urls.base.count)) + (env.english ? "?lang=en" : "")
             }
-            d["origin"] = env.text("Attribué par Insigne", "Awarded through Insigne")
+            d["origin"] = env.text("Attribué via Insigne", "Awarded through Insigne")
             if let copy = e.importedCopy, publicSlug == nil {
                 // Also imported: one card, with the actions on the imported copy.
-                d["origin"] = env.text("Attribué par Insigne, aussi importé", "Awarded through Insigne, also imported")
+                d["origin"] = env.text("Attribué via Insigne, aussi importé", "Awarded through Insigne, also imported")
                 d["stored"] = true
                 d["storedID"] = copy.id
                 d["mergedCopy"] = true

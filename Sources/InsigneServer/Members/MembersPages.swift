@@ -95,8 +95,8 @@ struct MembersPages: PasswordChoosingPages {
                 done.member.status == .invited
                 ? env.text("Invitation envoyée.", "Invitation sent.")
                 : env.text(
-                    "Rôle ajouté au compte existant (un message l'en avertit).",
-                    "Role added to the existing account (a message tells them).")
+                    "Rôle ajouté au compte existant, qui garde son mot de passe.",
+                    "Role added to the existing account, which keeps its password.")
             return try await membersPage(
                 env, issuerID: issuerID,
                 outcome: Outcome(notice: what + " " + env.text(note.fr, note.en), invitationURL: done.invitationURL))

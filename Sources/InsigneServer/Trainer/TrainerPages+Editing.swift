@@ -147,7 +147,7 @@ extension TrainerPages {
     /// The issuer the account may act for (404 / 403 pages otherwise).
     func editableIssuer(_ id: String, for account: AccountRecord) async throws -> IssuerRecord {
         guard let issuer = try await services.issuing.issuer(id: id) else { throw PageError.notFound() }
-        guard mayAct(account, issuerID: issuer.id, .manage) else { throw PageError.forbidden() }
+        guard mayAct(account, issuerID: issuer.id, .manage) else { throw Access.pageRefusal(issuer, .manage) }
         return issuer
     }
 

@@ -62,6 +62,22 @@ enum Access {
         return a
     }
 
+    /// The refusal of an action for an issuer on a page: a sentence naming the role it needs and who grants it.
+    static func pageRefusal(_ issuer: IssuerRecord, _ action: StaffAction) -> ServiceError {
+        let (fr, en) =
+            switch action {
+            case .manage: ("responsable", "manager")
+            case .award: ("formateur·rice ou responsable", "trainer or manager")
+            case .review: ("évaluateur·rice, formateur·rice ou responsable", "reviewer, trainer or manager")
+            }
+        return ServiceError(
+            .forbidden,
+            fr: "Cette action demande le rôle de \(fr) de « \(issuer.name) ». "
+                + "Un·e responsable de l'établissement ou un administrateur peut vous le donner.",
+            en: "This action needs the \(en) role at \(issuer.name). "
+                + "A manager of the issuer or an administrator can give it to you.")
+    }
+
     /// The refusal of an action for an issuer.
     static func forbidden(_ issuerID: String, _ action: StaffAction) -> ServiceError {
         let (fr, en) =

@@ -120,7 +120,7 @@ extension PageFeature {
         guard let (badge, owner) = try await services.db.badgeClassWithIssuer(id: id), let issuer = owner else {
             throw PageError.notFound()
         }
-        guard mayAct(account, issuerID: badge.issuerID, action) else { throw PageError.forbidden() }
+        guard mayAct(account, issuerID: badge.issuerID, action) else { throw Access.pageRefusal(issuer, action) }
         return (badge, issuer)
     }
 

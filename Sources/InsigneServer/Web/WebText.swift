@@ -237,9 +237,10 @@ enum WebText {
         "next": LocalizedText(fr: "Suivants", en: "Next"),
         "assertionTitle": LocalizedText(fr: "Badge attribué", en: "Awarded badge"),
         "awardedNotice": LocalizedText(
-            fr: "Le badge a été attribué. Transmettez l'image du badge ou le lien ci-dessous à son ou sa bénéficiaire.",
-            en: "The badge has been awarded. Send the badge image or the link below to its recipient."),
+            fr: "Le badge a été attribué. Son image, sa page publique et son attestation sont ci-dessous.",
+            en: "The badge has been awarded. Its image, public page and certificate are below."),
         "revokedNotice": LocalizedText(fr: "Le badge a été révoqué.", en: "The badge has been revoked."),
+        "resendTitle": LocalizedText(fr: "Prévenir à nouveau la personne", en: "Notify the recipient again"),
         "resendHelp": LocalizedText(
             fr:
                 "La personne reçoit à nouveau le message d'attribution, avec un nouveau lien pour ranger le badge dans son sac à badges.",
