@@ -140,6 +140,7 @@ struct BackpackEmails: Sendable {
             If you did not ask for this, ignore this message: the address will not be added.
             """
         return try await services.mailer.send(
-            MailMessage(to: email, subject: "Confirmez votre adresse / Confirm your address — Insigne", body: body))
+            MailMessage(
+                to: email, subject: MailMessage.subject("Confirmez votre adresse", "Confirm your address"), body: body))
     }
 }

@@ -10,6 +10,9 @@ struct MailMessage: Sendable, Equatable {
     /// The plain-text body (paragraphs separated by blank lines; links on lines of their own become HTML links).
     var body: String
 
+    /// Every subject the service writes: « [Insigne] » then the French, then the English.
+    static func subject(_ fr: String, _ en: String) -> String { "[Insigne] \(fr) / \(en)" }
+
     /// Fails for a header value with a line break or another control character (header injection).
     static func checkHeaderValue(_ value: String, field: String) throws {
         if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {

@@ -38,7 +38,8 @@ enum MemberEmails {
             """
         return MailMessage(
             to: address,
-            subject: "Invitation : équipe de \(issuer.name) / Invitation: \(issuer.name) staff — Insigne", body: body)
+            subject: MailMessage.subject("Invitation : équipe de \(issuer.name)", "Invitation: \(issuer.name) staff"),
+            body: body)
     }
 
     /// The notice of a role given to an account already in use.
@@ -67,6 +68,6 @@ enum MemberEmails {
             """
         return MailMessage(
             to: address,
-            subject: "Nouveau rôle : \(issuer.name) / New role: \(issuer.name) — Insigne", body: body)
+            subject: MailMessage.subject("Nouveau rôle : \(issuer.name)", "New role: \(issuer.name)"), body: body)
     }
 }

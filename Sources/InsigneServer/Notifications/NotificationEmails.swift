@@ -5,7 +5,7 @@ import InsigneStore
 /// part `MailMessage` derives (every user-supplied string escaped there). No secret but the message's own link.
 enum NotificationEmails {
     /// The subject with the service's prefix.
-    static func subject(_ fr: String, _ en: String) -> String { "[Insigne] \(fr) / \(en)" }
+    static func subject(_ fr: String, _ en: String) -> String { MailMessage.subject(fr, en) }
 
     /// "Bonjour Léa," or "Bonjour," when the name is unknown.
     static func greeting(_ word: String, _ name: String?) -> String {

@@ -27,7 +27,7 @@ enum PasswordMessages {
             If you did not ask for this, ignore this message: your password stays as it is.
             """
         return MailMessage(
-            to: email, subject: "Nouveau mot de passe / New password — Insigne", body: body)
+            to: email, subject: MailMessage.subject("Nouveau mot de passe", "New password"), body: body)
     }
 
     /// The notice sent after a password was changed or reset.
@@ -56,6 +56,7 @@ enum PasswordMessages {
             \(signInURL)
             """
         return MailMessage(
-            to: email, subject: "Votre mot de passe a été modifié / Your password was changed — Insigne", body: body)
+            to: email, subject: MailMessage.subject("Votre mot de passe a été modifié", "Your password was changed"),
+            body: body)
     }
 }
