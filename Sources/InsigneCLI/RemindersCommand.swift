@@ -44,7 +44,8 @@ struct RemindersCommand: AsyncParsableCommand {
         do {
             sent = try await Reminders(services: ServerServices(configuration: config)).run(now: date)
         } catch let e as ServiceError {
-            exitWith(2, CLIError(fr: "rappels impossibles : \(e.messageFR)", en: "cannot send reminders: \(e.messageEN)"))
+            exitWith(
+                2, CLIError(fr: "rappels impossibles : \(e.messageFR)", en: "cannot send reminders: \(e.messageEN)"))
         } catch {
             exitWith(2, CLIError(fr: "rappels impossibles : \(error)", en: "cannot send reminders: \(error)"))
         }
