@@ -176,6 +176,22 @@ struct RemindersTests {
     }
 }
 
+/// With a mail server the reminder is queued in the same transaction as its record: two runs, one queued message.
+@Suite("Reminders with the mail queue")
+struct RemindersQueueTests {
+    @Test func queuedOnceWithItsRecord() async throws {
+        let h = try await WebHarness.make(configure: { $0.smtpURL = "smtp://127.0.0.1:2525" })
+        try await RemindersTests.plant(h, email: "queued@example.org")
+        for date in ["2029-09-10T10:00:00Z", "2029-09-10T11:00:00Z"] {
+            _ = try await Reminders(services: h.services).run(now: RemindersTests.at(date))
+        }
+        let queued = try await h.services.db.mailMessages().filter { $0.recipient == "queued@example.org" }
+        #expect(queued.count == 1)
+        #expect(queued.first?.status == MailMessageRecord.queued)
+        #expect(try h.messages(to: "queued@example.org").isEmpty)  // not in the outbox
+    }
+}
+
 /// The server's daily service runs the job at the services' clock.
 @Suite("Reminders worker")
 struct RemindersWorkerTests {
