@@ -67,7 +67,7 @@ enum ReminderEmails {
     }
 
     /// The digest of the day: every holder reminded, with badge and expiry.
-    static func digest(to: String, name: String?, day dayText: String, lines: [DigestLine]) -> MailMessage {
+    static func digest(to: String, name: String?, day date: Date, lines: [DigestLine]) -> MailMessage {
         func list(english: Bool) -> String {
             lines.map { l in
                 let who = l.name.map { "\($0) <\(l.email)>" } ?? l.email
@@ -79,7 +79,7 @@ enum ReminderEmails {
         let body = """
             \(NotificationEmails.greeting("Bonjour", name))
 
-            Aujourd'hui (\(dayText)), \(lines.count) titulaire(s) ont été prévenu(s) que leur badge expire bientôt :
+            Aujourd'hui (\(day(date, english: false))), \(lines.count) titulaire(s) ont été prévenu(s) que leur badge expire bientôt :
 
             \(list(english: false))
 
@@ -87,7 +87,7 @@ enum ReminderEmails {
 
             \(NotificationEmails.greeting("Hello", name))
 
-            Today (\(dayText)), \(lines.count) holder(s) were told that their badge expires soon:
+            Today (\(day(date, english: true))), \(lines.count) holder(s) were told that their badge expires soon:
 
             \(list(english: true))
             """

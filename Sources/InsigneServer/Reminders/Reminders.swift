@@ -128,7 +128,7 @@ public struct Reminders: Sendable {
         for (id, list) in lines.sorted(by: { $0.key < $1.key }) {
             guard let account = accounts[id], let address = Self.address(of: account) else { continue }
             let message = ReminderEmails.digest(
-                to: address, name: account.displayName, day: ReminderEmails.day(now, english: false), lines: list)
+                to: address, name: account.displayName, day: now, lines: list)
             let prepared = try prepare(message, now: now)
             let record = ReminderDigestRecord(accountID: id, day: day, holders: list.count, createdAt: now)
             guard try await services.db.recordReminderDigest(record, mail: prepared.record) else { continue }

@@ -118,6 +118,8 @@ struct RemindersTests {
             #expect(digests.count == 3, "\(staff)")
             #expect(digests.allSatisfy { $0.contains(lea) && $0.contains("Léa Martin") })
         }
+        let first = try h.messages(to: "t-staff@example.org").map(NotificationTests.decoded).first ?? ""
+        #expect(first.contains("Aujourd'hui (8 septembre 2029)") && first.contains("Today (8 September 2029)"))
         #expect(try h.messages(to: "r-staff@example.org").isEmpty)
     }
 
