@@ -457,6 +457,23 @@ public struct AppDatabase: Sendable {
                 t.column("claimedBy", .text)
             }
         }
+        m.registerMigration("v7-reminders: expiry reminders and trainer digests, each sent at most once") { db in
+            try db.create(table: "reminder") { t in
+                t.column("assertionID", .text).notNull().references("assertion", onDelete: .cascade)
+                t.column("threshold", .integer).notNull()  // days before the expiry
+                t.column("day", .text).notNull().indexed()  // UTC day of the run, 2029-09-08
+                t.column("skipped", .boolean).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.primaryKey(["assertionID", "threshold"])
+            }
+            try db.create(table: "reminderDigest") { t in
+                t.column("accountID", .text).notNull().references("account", onDelete: .cascade)
+                t.column("day", .text).notNull()
+                t.column("holders", .integer).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.primaryKey(["accountID", "day"])
+            }
+        }
         return m
     }
 }

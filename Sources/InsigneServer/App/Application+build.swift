@@ -32,6 +32,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
     } else {
         log.info("mail: no INSIGNE_SMTP_URL, messages are written to \(services.mailer.outbox.directory.path)")
     }
+    background.append(RemindersWorker(services: services, logger: log))  // expiry reminders, daily
     return makeApplication(
         router: buildRouter(services, options: RouteTableOptions()), configuration: configuration, logger: log,
         services: background)

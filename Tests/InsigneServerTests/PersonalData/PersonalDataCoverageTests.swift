@@ -28,6 +28,9 @@ struct PersonalDataCoverageTests {
             "links inviting staff to choose a password; they point at staff accounts only (a learner's address is refused)",
         "oauthClient":
             "applications registered by software and shared by every learner; what a learner granted lives in oauthCode and oauthToken (exported in badge-connect.json)",
+        "reminder":
+            "which expiry reminder thresholds went out for an award (award id, threshold, day): no address or name; deleted with the award",
+        "reminderDigest": "the daily reminder digests sent to staff accounts; learners never get one",
     ]
 
     /// How a personal table is covered: the export entry and a text found there; a query counting the rows still
