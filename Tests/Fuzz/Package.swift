@@ -20,6 +20,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzReferential", ["CompetencyFrameworks"]),
     ("FuzzMultipart", ["MultipartParsing"]),
     ("FuzzVerifier", ["OpenBadges"]),
+    ("FuzzOB3", ["OpenBadges"]),
 ]
 
 let package = Package(

@@ -12,7 +12,7 @@ export SWIFT_BACKTRACE=enable=no
 # replay its input with ASAN_OPTIONS= (unset) to get the allocation stacks.
 export ASAN_OPTIONS=${ASAN_OPTIONS-malloc_context_size=0}
 SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}
-ALL_TARGETS=(FuzzPDF FuzzPNG FuzzSVG FuzzJWS FuzzJSON FuzzCSV FuzzReferential FuzzMultipart FuzzVerifier)
+ALL_TARGETS=(FuzzPDF FuzzPNG FuzzSVG FuzzJWS FuzzJSON FuzzCSV FuzzReferential FuzzMultipart FuzzVerifier FuzzOB3)
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=("${ALL_TARGETS[@]}")
 
@@ -28,6 +28,7 @@ seeds() {
     FuzzReferential) echo Fixtures/referentials ;;
     FuzzMultipart) echo Fixtures/multipart ;;
     FuzzVerifier) echo Fixtures/images Fixtures/pdf Fixtures/malformed Fixtures/vectors ;;
+    FuzzOB3) echo Fixtures/vectors ;;
     esac
 }
 max_len() {
