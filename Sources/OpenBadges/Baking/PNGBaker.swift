@@ -41,7 +41,8 @@ public enum PNGBaker {
                     throw BakingError(
                         .nonConformant,
                         fr: "l'image contient plusieurs blocs iTXt « \(t.keyword) » (interdit par la spécification)",
-                        en: "the image holds more than one iTXt \"\(t.keyword)\" chunk (forbidden by the specification)")
+                        en: "the image holds more than one iTXt \"\(t.keyword)\" chunk (forbidden by the specification)"
+                    )
                 }
                 found = t
             } else if chunk.type == "tEXt", chunk.data.starts(with: keywordPrefix), legacy == nil,

@@ -58,7 +58,8 @@ public struct OB3Credential: Sendable, Equatable {
     /// Reads a credential; throws when it lacks what every OB 3.0 credential must have to be verified.
     public init(document json: JSONValue) throws(OB3FormatError) {
         guard case .object(let o) = json else {
-            throw OB3FormatError(fr: "le justificatif n'est pas un objet JSON", en: "the credential is not a JSON object")
+            throw OB3FormatError(
+                fr: "le justificatif n'est pas un objet JSON", en: "the credential is not a JSON object")
         }
         document = json
         types = (o["type"]?.oneOrMany ?? []).compactMap(\.stringValue)
@@ -90,7 +91,8 @@ public struct OB3Credential: Sendable, Equatable {
         validUntil = try Self.date(o, isVC2 ? ["validUntil", "expirationDate"] : ["expirationDate", "validUntil"])
         guard let subject = o["credentialSubject"]?.oneOrMany.first?.objectValue else {
             throw OB3FormatError(
-                fr: "« credentialSubject » absent ou n'est pas un objet", en: "\"credentialSubject\" missing or not an object")
+                fr: "« credentialSubject » absent ou n'est pas un objet",
+                en: "\"credentialSubject\" missing or not an object")
         }
         self.subject = subject
         statuses = o["credentialStatus"]?.oneOrMany ?? []

@@ -37,7 +37,8 @@ extension VerificationRun {
         guard let algorithm = VCJWT.acceptedAlgorithms[alg] else {
             fail(
                 "jws.algorithm", .forged,
-                fr: "Algorithme de signature refusé : « \(alg.isEmpty ? "absent" : alg) » (RS256, ES256 ou EdDSA attendu)",
+                fr:
+                    "Algorithme de signature refusé : « \(alg.isEmpty ? "absent" : alg) » (RS256, ES256 ou EdDSA attendu)",
                 en: "Signature algorithm refused: \"\(alg.isEmpty ? "missing" : alg)\" (RS256, ES256 or EdDSA expected)"
             )
             return
@@ -130,14 +131,18 @@ extension VerificationRun {
         let resolved: ResolvedKey
         switch await resolveKey(jwt) {
         case .failure(let e) where e.unreachable:
-            skip("key.resolve", blocking: true, fr: "Clé publique inaccessible : \(e.fr)", en: "Public key unreachable: \(e.en)")
+            skip(
+                "key.resolve", blocking: true, fr: "Clé publique inaccessible : \(e.fr)",
+                en: "Public key unreachable: \(e.en)")
             return
         case .failure(let e):
             fail("key.resolve", .forged, fr: "Clé publique inutilisable : \(e.fr)", en: "Unusable public key: \(e.en)")
             return
         case .success(let r): resolved = r
         }
-        pass("key.resolve", fr: "Clé publique obtenue (\(resolved.method))", en: "Public key obtained (\(resolved.method))")
+        pass(
+            "key.resolve", fr: "Clé publique obtenue (\(resolved.method))",
+            en: "Public key obtained (\(resolved.method))")
         if resolved.method == "jwk", !(issuerID ?? "").hasPrefix("did:key:") {
             // Anyone can sign with a key of their own: a header key proves nothing about the issuer.
             skip(
@@ -212,7 +217,8 @@ extension VerificationRun {
         let doc: LoadedDocument
         switch await load(documentURL) {
         case .failure(let e):
-            throw KeyResolutionError(fr: "\(documentURL) : \(e.message)", en: "\(documentURL): \(e.message)", unreachable: true)
+            throw KeyResolutionError(
+                fr: "\(documentURL) : \(e.message)", en: "\(documentURL): \(e.message)", unreachable: true)
         case .success(let d): doc = d
         }
         guard (200..<300).contains(doc.statusCode) else {
@@ -239,7 +245,9 @@ extension VerificationRun {
         if let issuerID = c.issuerID, !issuerID.isEmpty {
             pass("issuer.structure", fr: "Émetteur identifié (\(issuerID))", en: "Issuer identified (\(issuerID))")
         } else {
-            fail("issuer.structure", .malformed, fr: "Émetteur absent ou sans « id »", en: "Issuer missing or without an \"id\"")
+            fail(
+                "issuer.structure", .malformed, fr: "Émetteur absent ou sans « id »",
+                en: "Issuer missing or without an \"id\"")
         }
         if let achievement = c.achievement, achievement["name"]?.stringValue != nil {
             pass("badge.structure", fr: "Réussite (« achievement ») décrite", en: "Achievement described")

@@ -336,13 +336,17 @@ final class VerificationRun {
         if text.hasPrefix("{"), let json = try? JSONValue(parsing: text), OB3Credential.isVerifiableCredential(json) {
             if carrier == nil {
                 inputFormat = "json"
-                pass("input.format", fr: "Badge Open Badges 3.0 (JSON) reconnu", en: "Open Badges 3.0 badge (JSON) recognised")
+                pass(
+                    "input.format", fr: "Badge Open Badges 3.0 (JSON) reconnu",
+                    en: "Open Badges 3.0 badge (JSON) recognised")
             }
             await verifyOB3(json: json)
         } else if CompactJWS.looksLikeJWS(text), let jwt = VCJWT(text: text) {
             if carrier == nil {
                 inputFormat = "jws"
-                pass("input.format", fr: "Badge Open Badges 3.0 (JWT) reconnu", en: "Open Badges 3.0 badge (JWT) recognised")
+                pass(
+                    "input.format", fr: "Badge Open Badges 3.0 (JWT) reconnu",
+                    en: "Open Badges 3.0 badge (JWT) recognised")
             }
             await verifyOB3(jwt: jwt)
         } else if text.hasPrefix("{") {

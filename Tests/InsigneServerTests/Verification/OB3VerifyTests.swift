@@ -23,7 +23,8 @@ import Testing
             "@context": [
                 "https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
             ],
-            "id": "urn:uuid:0b3c1f9e-8d2a-4c61-9f0e-3a5b7c9d1e2f", "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "id": "urn:uuid:0b3c1f9e-8d2a-4c61-9f0e-3a5b7c9d1e2f",
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
             "issuer": ["id": .string(did), "type": ["Profile"], "name": "Centre de formation Loire"],
             "validFrom": "2026-01-10T08:00:00Z", "iss": .string(did),
             "credentialSubject": [

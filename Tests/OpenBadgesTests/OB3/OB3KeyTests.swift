@@ -17,7 +17,8 @@ struct OB3KeyTests {
     }
 
     @Test func w3cVectorKeyIsAnEd25519Multikey() throws {
-        let pair = try TestPaths.loadJSON(TestPaths.specs.appendingPathComponent("vc-di-eddsa/TestVectors/keyPair.json"))
+        let pair = try TestPaths.loadJSON(
+            TestPaths.specs.appendingPathComponent("vc-di-eddsa/TestVectors/keyPair.json"))
         let multikey = try #require(pair["publicKeyMultibase"]?.stringValue)
         let key = try Multibase.publicKey(multikey: multikey)
         #expect(key.algorithm == .ed25519)

@@ -60,7 +60,9 @@ struct OB3VerifierTests {
         let key = try PrivateKey.generate(.ed25519)
         let (did, kid) = S.didKey(key)
         guard case .object(var vc) = S.credential(issuer: did) else { return }
-        vc["@context"] = ["https://www.w3.org/2018/credentials/v1", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
+        vc["@context"] = [
+            "https://www.w3.org/2018/credentials/v1", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ]
         vc["issuanceDate"] = vc.removeValue(forKey: "validFrom")
         vc["expirationDate"] = vc.removeValue(forKey: "validUntil")
         let claims: JSONValue = [
