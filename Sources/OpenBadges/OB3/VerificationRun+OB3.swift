@@ -25,7 +25,7 @@ extension VerificationRun {
                 fr: "Type de preuve non pris en charge : \(proofTypes.joined(separator: ", "))",
                 en: "Unsupported proof type: \(proofTypes.joined(separator: ", "))")
         }
-        checkOB3(credential)
+        checkOB3(credential, from: credential.validFrom, until: credential.validUntil)
     }
 
     /// A credential secured as a VC-JWT.
@@ -54,7 +54,12 @@ extension VerificationRun {
                 fr: "Preuve intégrée en plus du JWT : non vérifiée (la signature du JWT fait foi)",
                 en: "Embedded proof besides the JWT: not checked (the JWT signature is what counts)")
         }
-        checkOB3(credential)
+        // VC-JWT 1.1: `nbf` / `exp` stand for issuanceDate / expirationDate when the `vc` claim omits them.
+        let from = credential.validFrom ?? jwt.dateClaim("nbf").map(DateTimeValue.init)
+        let until = credential.validUntil ?? jwt.dateClaim("exp").map(DateTimeValue.init)
+        if credential.validFrom == nil { summary?.issuedOn = from?.text }
+        if credential.validUntil == nil { summary?.expires = until?.text }
+        checkOB3(credential, from: from, until: until)
     }
 
     /// Reads the credential and records its structure check and summary.
@@ -241,7 +246,7 @@ extension VerificationRun {
 
     // MARK: Credential checks
 
-    func checkOB3(_ c: OB3Credential) {
+    func checkOB3(_ c: OB3Credential, from: DateTimeValue?, until: DateTimeValue?) {
         if let issuerID = c.issuerID, !issuerID.isEmpty {
             pass("issuer.structure", fr: "Émetteur identifié (\(issuerID))", en: "Issuer identified (\(issuerID))")
         } else {
@@ -256,7 +261,7 @@ extension VerificationRun {
                 "badge.structure", .malformed, fr: "« credentialSubject » sans réussite (« achievement ») nommée",
                 en: "\"credentialSubject\" without a named \"achievement\"")
         }
-        checkOB3Dates(c)
+        checkOB3Dates(c, from: from, until: until)
         if c.statuses.isEmpty {
             pass("revocation", fr: "Pas de statut publié (non révocable)", en: "No status published (not revocable)")
         } else {
@@ -267,9 +272,9 @@ extension VerificationRun {
         checkOB3Recipient(c)
     }
 
-    func checkOB3Dates(_ c: OB3Credential) {
+    func checkOB3Dates(_ c: OB3Credential, from validFrom: DateTimeValue?, until validUntil: DateTimeValue?) {
         let now = options.now
-        if let from = c.validFrom {
+        if let from = validFrom {
             let day = HumanDate.text(from.date)
             if from.date > now {
                 fail(
@@ -281,12 +286,12 @@ extension VerificationRun {
         } else if !c.isVC2 {
             fail("dates.issuedOn", .malformed, fr: "Date d'émission absente", en: "Issue date missing")
         }
-        guard let until = c.validUntil else {
+        guard let until = validUntil else {
             pass("dates.expires", fr: "Pas de date d'expiration", en: "No expiry date")
             return
         }
         let day = HumanDate.text(until.date)
-        if let from = c.validFrom, until.date < from.date {
+        if let from = validFrom, until.date < from.date {
             fail(
                 "dates.expires", .invalid, fr: "La date d'expiration précède la date d'émission",
                 en: "The expiry date is before the issue date")

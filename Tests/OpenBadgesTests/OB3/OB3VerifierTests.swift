@@ -83,6 +83,20 @@ struct OB3VerifierTests {
         let rb = await S.verify(.text(bad))
         #expect(rb.outcome == .invalid)
         #expect(rb.check("jwt.claims")?.status == .failed)
+
+        // The `vc` claim may leave its dates to `nbf` / `exp`.
+        vc.removeValue(forKey: "issuanceDate")
+        vc.removeValue(forKey: "expirationDate")
+        var short = claims
+        if case .object(var o) = short {
+            o["vc"] = .object(vc)
+            o["exp"] = .number(DateTimeValue("2026-03-01T00:00:00Z")!.date.timeIntervalSince1970)
+            short = .object(o)
+        }
+        let expired = try VCJWT.sign(claims: short, key: key, algorithm: .edDSA, header: ["kid": .string(kid)])
+        let re = await S.verify(.text(expired))
+        #expect(re.outcome == .expired, "\(problems(re))")
+        #expect(re.assertion?.issuedOn == "2026-01-15T09:00:00Z")
     }
 
     @Test func noneAndHMACAreRefusedBeforeAnyKeyLookup() async throws {
