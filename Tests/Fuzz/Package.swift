@@ -22,6 +22,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzVerifier", ["OpenBadges"]),
     ("FuzzNQuads", ["LinkedData"]),
     ("FuzzJSONLD", ["LinkedData"]),
+    ("FuzzOB3", ["OpenBadges"]),
 ]
 
 let package = Package(

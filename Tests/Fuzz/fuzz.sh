@@ -12,7 +12,7 @@ export SWIFT_BACKTRACE=enable=no
 # replay its input with ASAN_OPTIONS= (unset) to get the allocation stacks.
 export ASAN_OPTIONS=${ASAN_OPTIONS-malloc_context_size=0}
 SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}
-ALL_TARGETS=(FuzzPDF FuzzPNG FuzzSVG FuzzJWS FuzzJSON FuzzCSV FuzzReferential FuzzMultipart FuzzVerifier FuzzNQuads FuzzJSONLD)
+ALL_TARGETS=(FuzzPDF FuzzPNG FuzzSVG FuzzJWS FuzzJSON FuzzCSV FuzzReferential FuzzMultipart FuzzVerifier FuzzNQuads FuzzJSONLD FuzzOB3)
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=("${ALL_TARGETS[@]}")
 
@@ -31,6 +31,7 @@ seeds() {
     # The W3C suites in ../shared (CI clones it beside the repository).
     FuzzNQuads) echo ../shared/Specs/rdf-canon/tests/rdfc10 ;;
     FuzzJSONLD) echo ../shared/Specs/ob3/examples ../shared/Specs/json-ld-api/tests/toRdf Fixtures/vectors ;;
+    FuzzOB3) echo Fixtures/vectors ;;
     esac
 }
 max_len() {

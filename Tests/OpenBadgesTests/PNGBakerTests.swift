@@ -133,7 +133,7 @@ struct PNGBakerTests {
     @Test func ignoresOtherKeywordsAndTextChunks() throws {
         let png = try Self.png(inserting: [
             (1, InternationalTextChunk(keyword: "openbadgesx", text: "not this").chunk()),
-            (1, InternationalTextChunk(keyword: "openbadgecredential", text: "nor this").chunk()),
+            (1, InternationalTextChunk(keyword: "openbadgecredentials", text: "nor this").chunk()),
             (1, InternationalTextChunk(keyword: "Description", text: "openbadges").chunk()),
         ])
         expectCode(.notBaked) { _ = try PNGBaker.unbake(png: png) }

@@ -178,10 +178,24 @@ struct SVGBakerTests {
     @Test func unbakedSVGIsNotBaked() throws {
         let badge = try SVGFixtures.bytes("images/test-badge.svg")
         expectCode(.notBaked) { _ = try SVGBaker.unbake(svg: badge) }
-        // OB 3.0 credentials are not OB 2.0 assertions.
-        let ob3 =
+        // An OB 3.0 element in the OB 2.0 namespace is neither.
+        let wrong =
+            #"<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org"><openbadges:credential verify="a.b.c"/></svg>"#
+        expectCode(.notBaked) { _ = try SVGBaker.unbake(svg: utf8(wrong)) }
+    }
+
+    @Test func unbakesOB3Credentials() throws {
+        let jwt =
             #"<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"><openbadges:credential verify="a.b.c"/></svg>"#
-        expectCode(.notBaked) { _ = try SVGBaker.unbake(svg: utf8(ob3)) }
+        #expect(try SVGBaker.unbake(svg: utf8(jwt)) == "a.b.c")
+        let json =
+            #"<svg xmlns="http://www.w3.org/2000/svg" xmlns:ob="https://purl.imsglobal.org/ob/v3p0"><ob:credential><![CDATA[ {"a":1} ]]></ob:credential></svg>"#
+        #expect(try SVGBaker.unbake(svg: utf8(json)) == #"{"a":1}"#)
+        let two =
+            #"<svg xmlns="http://www.w3.org/2000/svg" xmlns:ob="https://purl.imsglobal.org/ob/v3p0"><ob:credential verify="a.b.c"/><ob:credential verify="a.b.c"/></svg>"#
+        expectCode(.nonConformant) { _ = try SVGBaker.unbake(svg: utf8(two)) }
+        let sanitized = try SVGBaker.sanitize(svg: utf8(jwt))
+        #expect(String(decoding: sanitized, as: UTF8.self).contains("credential") == false)
     }
 
     @Test func twoAssertionsAreNonConformant() throws {

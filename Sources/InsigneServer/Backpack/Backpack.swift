@@ -52,7 +52,11 @@ struct Backpack: Sendable {
             guard var image = await classImage(r) else { return nil }
             if svg, BadgeImageFormat.detect(image) == .png { image = PublicDocumentResolver.svgWrapping(png: image) }
             guard BadgeImageFormat.detect(image) == wanted else { return nil }
-            if let jws = r.jws { return try? BadgeBaker.bake(image: image, jws: jws).bytes }
+            if let jws = r.jws {
+                // An OB 3.0 credential is only given back in the file it came in (kept above).
+                guard VCJWT(text: jws) == nil else { return nil }
+                return try? BadgeBaker.bake(image: image, jws: jws).bytes
+            }
             guard let hosted = try? Assertion(document: e.assertion) else { return nil }
             return try? BadgeBaker.bake(image: image, hostedAssertion: hosted).bytes
         }

@@ -139,12 +139,11 @@ extension ServerServices {
     ) async throws -> BackpackVerdict {
         let emails = try await learnerEmails(accountID: learnerID)
         let first = await verifier.verify(input, options: VerificationOptions(now: now))
-        guard let document = first.assertionDocument, let assertion = try? Assertion(document: document) else {
+        guard let document = first.assertionDocument, let (badgeID, recipients) = Self.identify(document) else {
             return Self.invalid(first)
         }
-        let recipient = assertion.recipient
         // The same rule as every verifier surface: the address as stored, or its normalised form.
-        let match = emails.first { RecipientIdentifier(value: $0).match(recipient) != nil }
+        let match = emails.first { email in recipients.contains { RecipientIdentifier(value: email).match($0) != nil } }
         guard let match else {
             return .refused(
                 outcome: VerificationOutcome.recipientMismatch.rawValue, reason: .backpackRecipientMismatch)
@@ -155,7 +154,7 @@ extension ServerServices {
         guard kept.contains(report.outcome), let doc = report.assertionDocument else { return Self.invalid(report) }
         let summary = report.assertion
         let fresh = BackpackBadgeRecord(
-            id: UUID().uuidString.lowercased(), learnerID: learnerID, source: source, assertionID: assertion.id,
+            id: UUID().uuidString.lowercased(), learnerID: learnerID, source: source, assertionID: badgeID,
             jws: report.jws, assertionJSON: doc.encodedString(), originalData: originalData, originalType: originalType,
             badgeName: summary?.badgeName ?? "", issuerName: summary?.issuerName ?? "", issuedOn: summary?.issuedOn,
             outcome: report.outcome.rawValue, reportJSON: report.json.encodedString(), verifiedAt: now, createdAt: now,
@@ -189,6 +188,16 @@ extension ServerServices {
             // Keep the badge, with the new (failed) state.
             return try await db.recordBackpackBadgeState(r, outcome: outcome, now: now)
         }
+    }
+
+    /// The badge's id and recipient identities: an OB 2.0 assertion, or an OB 3.0 credential (its `id`, else a
+    /// digest of the credential, so that importing it again updates it).
+    static func identify(_ document: JSONValue) -> (id: String, recipients: [IdentityObject])? {
+        if let assertion = try? Assertion(document: document) { return (assertion.id, [assertion.recipient]) }
+        guard let credential = try? OB3Credential(document: document) else { return nil }
+        let digest = SHA256Digest.hash(document.encoded()).map { String(format: "%02x", $0) }.joined()
+        let id = credential.id ?? "urn:sha256:" + digest
+        return (id, credential.identities)
     }
 
     /// The refusal of a badge that does not verify.

@@ -193,6 +193,13 @@ struct VerifyPage {
         return nil
     }
 
+    /// « OB 3.0 · preuve VC-JWT EdDSA », shown discreetly under an Open Badges 3.0 badge; nil for OB 2.0.
+    static func proofNote(_ a: AssertionSummary, english: Bool) -> String? {
+        guard let version = a.specVersion else { return nil }
+        guard let proof = a.verificationType else { return "OB \(version)" }
+        return english ? "OB \(version) · proof: \(proof)" : "OB \(version) · preuve : \(proof)"
+    }
+
     /// The result block's labels (`result.rt.<key>`).
     static let resultTexts: [String: LocalizedText] = [
         "reason": LocalizedText(fr: "Motif :", en: "Reason:"),
@@ -234,6 +241,7 @@ struct VerifyPage {
                     "noExpiry": a.expires == nil,
                     "page": Pages.opt(ownPage(a)),
                     "renewal": Pages.opt(renewal),
+                    "proof": Pages.opt(Self.proofNote(a, english: english)),
                 ] as [String: Any]
         }
         if let check = report.check("recipient"), outcome == .valid || outcome == .recipientMismatch {

@@ -8,10 +8,10 @@ public enum PNGBaker {
     /// Inserts one uncompressed iTXt `openbadges` chunk right after IHDR, replacing any earlier badge chunk
     /// (iTXt or legacy tEXt). The carrier is first decoded with libpng (valid, sane size); other chunks are
     /// copied byte for byte.
-    public static func bake(png: [UInt8], text: String, limits: PNGImageLimits = .default) throws(BakingError)
-        -> [UInt8]
-    {
-        try PreparedPNG(png, limits: limits).bake(text)
+    public static func bake(
+        png: [UInt8], text: String, keyword: String = keyword, limits: PNGImageLimits = .default
+    ) throws(BakingError) -> [UInt8] {
+        try PreparedPNG(png, limits: limits).bake(text, keyword: keyword)
     }
 
     /// Extracts the badge text. Every CRC is checked; the iTXt chunk may be anywhere between IHDR and IEND.
@@ -27,19 +27,22 @@ public enum PNGBaker {
         var found: InternationalTextChunk?
         var legacy: String?
         for chunk in textChunks {
-            if chunk.type == "iTXt", chunk.data.starts(with: keywordPrefix) {
+            if chunk.type == "iTXt",
+                chunk.data.starts(with: keywordPrefix) || chunk.data.starts(with: credentialKeywordPrefix)
+            {
                 let t: InternationalTextChunk
                 do { t = try InternationalTextChunk(chunkData: chunk.data) } catch {
                     throw BakingError(
                         .malformedImage, fr: "bloc iTXt « openbadges » mal formé : \(error)",
                         en: "malformed iTXt \"openbadges\" chunk: \(error)")
                 }
-                guard t.keyword == keyword else { continue }
+                guard t.keyword == keyword || t.keyword == credentialKeyword else { continue }
                 if found != nil {
                     throw BakingError(
                         .nonConformant,
-                        fr: "l'image contient plusieurs blocs iTXt « openbadges » (interdit par la spécification)",
-                        en: "the image holds more than one iTXt \"openbadges\" chunk (forbidden by the specification)")
+                        fr: "l'image contient plusieurs blocs iTXt « \(t.keyword) » (interdit par la spécification)",
+                        en: "the image holds more than one iTXt \"\(t.keyword)\" chunk (forbidden by the specification)"
+                    )
                 }
                 found = t
             } else if chunk.type == "tEXt", chunk.data.starts(with: keywordPrefix), legacy == nil,
@@ -52,8 +55,8 @@ public enum PNGBaker {
             guard !found.isCompressed else {
                 throw BakingError(
                     .nonConformant,
-                    fr: "le bloc « openbadges » est compressé (interdit par la spécification de cuisson)",
-                    en: "the \"openbadges\" chunk is compressed (forbidden by the baking specification)")
+                    fr: "le bloc « \(found.keyword) » est compressé (interdit par la spécification de cuisson)",
+                    en: "the \"\(found.keyword)\" chunk is compressed (forbidden by the baking specification)")
             }
             do {
                 let text = try found.text()
@@ -76,9 +79,13 @@ public enum PNGBaker {
     }
 
     static let keywordPrefix: [UInt8] = Array("openbadges".utf8) + [0]
+    /// The OB 3.0 iTXt keyword (one uncompressed chunk holding the JWT or the JSON credential).
+    public static let credentialKeyword = "openbadgecredential"
+    static let credentialKeywordPrefix: [UInt8] = Array("openbadgecredential".utf8) + [0]
 
     static func isBadgeChunk(_ chunk: PNGChunk) -> Bool {
-        (chunk.type == "iTXt" || chunk.type == "tEXt") && chunk.data.starts(with: keywordPrefix)
+        (chunk.type == "iTXt" || chunk.type == "tEXt")
+            && (chunk.data.starts(with: keywordPrefix) || chunk.data.starts(with: credentialKeywordPrefix))
     }
 
     static func bakingError(_ e: PNGError) -> BakingError {
@@ -123,12 +130,12 @@ public struct PreparedPNG: Sendable {
     }
 
     /// The image with `text` baked in an uncompressed iTXt `openbadges` chunk right after IHDR.
-    public func bake(_ text: String) throws(BakingError) -> [UInt8] {
+    public func bake(_ text: String, keyword: String = PNGBaker.keyword) throws(BakingError) -> [UInt8] {
         guard !text.isEmpty else {
             throw BakingError(.invalidPayload, fr: "rien à intégrer dans l'image", en: "nothing to bake into the image")
         }
         let chunk = PNGChunk(
-            type: "iTXt", data: InternationalTextChunk(keyword: PNGBaker.keyword, text: text).chunkData()
+            type: "iTXt", data: InternationalTextChunk(keyword: keyword, text: text).chunkData()
         )
         .serialized()
         var out: [UInt8] = []

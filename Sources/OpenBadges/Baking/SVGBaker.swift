@@ -7,6 +7,8 @@ import Foundation
 public enum SVGBaker {
     /// The OB 2.0 namespace of the `assertion` element.
     public static let openBadgesNamespace = "http://openbadges.org"
+    /// The OB 3.0 namespace of `<openbadges:credential>`.
+    public static let credentialNamespace = "https://purl.imsglobal.org/ob/v3p0"
     /// The OB 3.0 namespace of the `credential` element.
     public static let openBadges3Namespace = "https://purl.imsglobal.org/ob/v3p0"
     /// The SVG namespace.
@@ -60,7 +62,8 @@ public enum SVGBaker {
     public static func unbake(svg: [UInt8]) throws -> String {
         let document = try XMLScanner.scan(svg)
         try requireSVGRoot(document.root)
-        let assertions = document.elements.filter(isAssertion)
+        // OB 2.0 `<openbadges:assertion>` or OB 3.0 `<openbadges:credential>`: one badge element in all.
+        let assertions = document.elements.filter { isAssertion($0) || isCredential($0) }
         guard let first = assertions.first else {
             throw BakingError(
                 .notBaked,
@@ -190,7 +193,7 @@ public enum SVGBaker {
         var removedUntil = 0
         for element in document.elements {
             if element.startTag.lowerBound < removedUntil { continue }
-            if isAssertion(element) || isScript(element) {
+            if isAssertion(element) || isCredential(element) || isScript(element) {
                 edits.append(Edit(range: element.outerRange, replacement: []))
                 removedUntil = element.outerRange.upperBound
                 continue
@@ -246,6 +249,10 @@ public enum SVGBaker {
     /// Any element whose local name is `script` (SVG, XHTML in foreignObject, or otherwise), whatever its
     /// case, and animation elements that target an event handler or a link (`<set attributeName="onload">`,
     /// `<animate attributeName="href" values="javascript:…">`).
+    private static func isCredential(_ element: XMLElementRecord) -> Bool {
+        element.namespaceURI == credentialNamespace && element.localName == "credential"
+    }
+
     private static func isScript(_ element: XMLElementRecord) -> Bool {
         let local = element.localName.lowercased()
         if local == "script" { return true }

@@ -151,6 +151,8 @@ public struct AssertionSummary: Sendable, Equatable {
     public var recipientHashed: Bool?
     public var verificationType: String?
     public var narrative: String?
+    /// The Open Badges version of the badge: nil for 2.0, `3.0` for a Verifiable Credential.
+    public var specVersion: String?
     public var alignment: [AlignmentObject] = []
     public var evidence: [Evidence] = []
 
@@ -171,6 +173,7 @@ public struct AssertionSummary: Sendable, Equatable {
         o.set("revocationReason", revocationReason)
         if let recipientHashed { o["recipientHashed"] = .bool(recipientHashed) }
         o.set("verificationType", verificationType)
+        o.set("specVersion", specVersion)
         return .object(o)
     }
 }

@@ -188,6 +188,9 @@ public struct Verifier: Sendable {
 /// Accept header for JSON-LD documents.
 let jsonLDAccept = "application/ld+json, application/json"
 
+/// Accept header for a badge URL: OB 2.0 assertions and OB 3.0 credentials (JSON or VC-JWT).
+let badgeAccept = "application/ld+json, application/json, application/vc+ld+json, application/vc+jwt, application/vc"
+
 /// The state of one verification: checks accumulated in order, documents loaded once.
 final class VerificationRun {
     let loader: DocumentLoader
@@ -320,13 +323,33 @@ final class VerificationRun {
         pass(
             "input.extract", fr: "Badge signé extrait du PDF (\(source.fr))",
             en: "Signed badge extracted from the PDF (\(source.en))")
-        await verifySigned(jws: extracted.jws)
+        if let jwt = VCJWT(text: extracted.jws) {
+            await verifyOB3(jwt: jwt)
+        } else {
+            await verifySigned(jws: extracted.jws)
+        }
     }
 
     /// Classifies badge text (DIGEST §2.4): JSON, then URL, then JWS.
     func classify(text raw: String, carrier: BadgeImageFormat?) async {
         let text = raw.trimmingASCIIWhitespace()
-        if text.hasPrefix("{") {
+        if text.hasPrefix("{"), let json = try? JSONValue(parsing: text), OB3Credential.isVerifiableCredential(json) {
+            if carrier == nil {
+                inputFormat = "json"
+                pass(
+                    "input.format", fr: "Badge Open Badges 3.0 (JSON) reconnu",
+                    en: "Open Badges 3.0 badge (JSON) recognised")
+            }
+            await verifyOB3(json: json)
+        } else if CompactJWS.looksLikeJWS(text), let jwt = VCJWT(text: text) {
+            if carrier == nil {
+                inputFormat = "jws"
+                pass(
+                    "input.format", fr: "Badge Open Badges 3.0 (JWT) reconnu",
+                    en: "Open Badges 3.0 badge (JWT) recognised")
+            }
+            await verifyOB3(jwt: jwt)
+        } else if text.hasPrefix("{") {
             if carrier == nil {
                 inputFormat = "json"
                 pass("input.format", fr: "Assertion JSON reconnue", en: "Assertion JSON recognised")
@@ -503,7 +526,7 @@ final class VerificationRun {
     func verifyHosted(url: URL) async {
         let requested = url.absoluteString
         let doc: LoadedDocument
-        switch await load(requested) {
+        switch await load(requested, accept: badgeAccept) {
         case .failure(let e) where e.code == .notFound:
             failNotFound(requested, status: nil)
             return
@@ -533,6 +556,16 @@ final class VerificationRun {
             skip(
                 "assertion.load", blocking: true, fr: "Assertion inaccessible (\(requested)) : HTTP \(doc.statusCode)",
                 en: "Assertion unreachable (\(requested)): HTTP \(doc.statusCode)")
+            return
+        }
+        if let text = String(validating: doc.body, as: UTF8.self), let jwt = VCJWT(text: text) {
+            pass("assertion.load", fr: "Badge Open Badges 3.0 récupéré", en: "Open Badges 3.0 badge retrieved")
+            await verifyOB3(jwt: jwt)
+            return
+        }
+        if let json = try? JSONValue(parsing: doc.body), OB3Credential.isVerifiableCredential(json) {
+            pass("assertion.load", fr: "Badge Open Badges 3.0 récupéré", en: "Open Badges 3.0 badge retrieved")
+            await verifyOB3(json: json)
             return
         }
         pass("assertion.load", fr: "Assertion hébergée récupérée", en: "Hosted assertion retrieved")
