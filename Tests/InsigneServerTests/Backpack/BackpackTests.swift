@@ -39,7 +39,7 @@ struct BackpackTests {
             #expect(page.body.contains("en attente de confirmation"))
             let messages = try h.messages(to: "alex.perso@example.net")
             #expect(messages.count == 1)
-            #expect(messages[0].contains("Subject: =?UTF-8?B?"))
+            #expect(messages[0].contains("Subject: [Insigne] Confirmez votre adresse / Confirm your address"))
             let file = try #require(try FileManager.default.contentsOfDirectory(atPath: h.outbox.path).first)
             let attributes = try FileManager.default.attributesOfItem(
                 atPath: h.outbox.appendingPathComponent(file).path)
