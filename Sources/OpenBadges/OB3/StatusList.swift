@@ -85,7 +85,7 @@ public struct BitstringStatusList: Sendable, Equatable {
         } catch {
             if error.code == .tooLarge {
                 throw OB3FormatError(
-                    fr: "liste de statut trop grande (plus de 16 Mio une fois décompressée)",
+                    fr: "liste de statut trop grande (plus de 16 Mo une fois décompressée)",
                     en: "status list too large (more than 16 MiB once inflated)")
             }
             throw OB3FormatError(
