@@ -164,6 +164,25 @@ struct StatusListTests {
         #expect(wide.outcome == .unverifiable)
     }
 
+    /// The 1EdTech validator's Bitstring fixture with its own list (bit 23 set) served: the list's Data Integrity
+    /// proof cannot be checked yet, so the status stays indeterminate (the validator, which does not check the
+    /// list's proof, says revoked).
+    @Test func bitstringFixtureWithItsList() async throws {
+        let folder = OB3ValidatorFixtureTests.folder.appendingPathComponent("bit-string-list")
+        let bytes = [UInt8](try Data(contentsOf: folder.appendingPathComponent("credential-status-revoked.json")))
+        let list = [UInt8](try Data(contentsOf: folder.appendingPathComponent("testlist")))
+        let json = try JSONValue(parsing: bytes)
+        let url = try #require(json["credentialStatus"]?["statusListCredential"]?.stringValue)
+        var loader = StaticDocumentLoader()
+        loader.add(url, bytes: list, contentType: "application/json")
+        let listed = try BitstringStatusList(
+            encodedList: try #require(JSONValue(parsing: list)["credentialSubject"]?["encodedList"]?.stringValue))
+        #expect(listed.bit(at: 23) == true && listed.bit(at: 22) == false)
+        let r = await VerifierTestSupport.verify(.data(bytes), loader: loader, now: OB3ValidatorFixtureTests.now)
+        #expect(r.outcome == .unverifiable, "\(problems(r))")
+        #expect(r.check("revocation")?.message.fr.contains("preuve non vérifiée") == true, "\(problems(r))")
+    }
+
     @Test func oneEdTechRevocationListFixture() async throws {
         let folder = OB3ValidatorFixtureTests.folder
         let bytes = [UInt8](try Data(contentsOf: folder.appendingPathComponent("credential-status-revoked.json")))
