@@ -41,6 +41,11 @@ int insigne_deflate(const uint8_t *src, size_t src_len, uint8_t *dst, size_t *ds
 
 int insigne_inflate(const uint8_t *src, size_t src_len, size_t max_out,
                     uint8_t **out, size_t *out_len, char *msg, size_t msg_cap) {
+    return insigne_inflate_window(src, src_len, max_out, out, out_len, msg, msg_cap, 15);
+}
+
+int insigne_inflate_window(const uint8_t *src, size_t src_len, size_t max_out,
+                           uint8_t **out, size_t *out_len, char *msg, size_t msg_cap, int window_bits) {
     if (out == NULL || out_len == NULL || (src == NULL && src_len > 0)) {
         copy_msg(msg, msg_cap, "invalid arguments");
         return INSIGNE_ERR_ARGUMENT;
@@ -49,7 +54,7 @@ int insigne_inflate(const uint8_t *src, size_t src_len, size_t max_out,
     *out_len = 0;
     z_stream zs;
     memset(&zs, 0, sizeof zs);
-    if (inflateInit(&zs) != Z_OK) {
+    if (inflateInit2(&zs, window_bits) != Z_OK) {
         copy_msg(msg, msg_cap, "zlib inflateInit failed");
         return INSIGNE_ERR_NOMEM;
     }

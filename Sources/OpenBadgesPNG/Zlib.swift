@@ -34,7 +34,8 @@ public enum CRC32 {
     public static var usesCarryLessMultiply: Bool { insigne_crc32_uses_pclmul() == 1 }
 }
 
-/// zlib helpers: compression (text chunks, images, test PDFs) and a bounded inflate (PDF streams).
+/// zlib helpers: compression (text chunks, images, test PDFs), a bounded inflate (PDF streams) and gzip
+/// (status lists).
 public enum Zlib {
     /// zlib-compresses bytes (level 0–9, -1 = default).
     public static func deflate(_ bytes: [UInt8], level: Int32 = -1) throws(PNGError) -> [UInt8] {
@@ -73,6 +74,51 @@ public enum Zlib {
                 throw PNGError(.tooLarge, "zlib data inflates to more than \(cap) bytes")
             }
             throw PNGError(.decodeFailed, "zlib inflate failed: \(text)")
+        }
+        guard let out, outLen > 0 else { return [] }
+        return Array(UnsafeBufferPointer(start: out, count: outLen))
+    }
+
+    /// Inflates a complete single-member gzip stream (RFC 1952; header, CRC-32 and size checked by zlib):
+    /// `.tooLarge` beyond `maxBytes` of output, `.decodeFailed` when corrupt or not gzip.
+    public static func gunzip(_ bytes: some Collection<UInt8>, maxBytes: Int) throws(PNGError) -> [UInt8] {
+        try inflate(bytes, maxBytes: maxBytes, windowBits: 31)
+    }
+
+    /// gzip-compresses bytes (a single member, no file name): the raw deflate data of `deflate` framed by the
+    /// RFC 1952 header and trailer.
+    public static func gzip(_ bytes: [UInt8], level: Int32 = -1) throws(PNGError) -> [UInt8] {
+        let z = try deflate(bytes, level: level)
+        let raw = z.dropFirst(2).dropLast(4)
+        let crc = CRC32.checksum(bytes)
+        let size = UInt32(truncatingIfNeeded: bytes.count)
+        var out: [UInt8] = [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 0xFF]
+        out += raw
+        for v in [crc, size] { out += (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
+        return out
+    }
+
+    static func inflate(_ bytes: some Collection<UInt8>, maxBytes: Int, windowBits: Int32) throws(PNGError)
+        -> [UInt8]
+    {
+        var out: UnsafeMutablePointer<UInt8>? = nil
+        var outLen = 0
+        var msg = [CChar](repeating: 0, count: 256)
+        let cap = max(0, maxBytes)
+        let status: Int32 = msg.withUnsafeMutableBufferPointer { msgBuf in
+            let run: (UnsafeBufferPointer<UInt8>) -> Int32 = { src in
+                insigne_inflate_window(
+                    src.baseAddress, src.count, cap, &out, &outLen, msgBuf.baseAddress, msgBuf.count, windowBits)
+            }
+            if let s = bytes.withContiguousStorageIfAvailable(run) { return s }
+            return Array(bytes).withUnsafeBufferPointer(run)
+        }
+        defer { insigne_free(out) }
+        guard status == INSIGNE_OK else {
+            if status == INSIGNE_ERR_LIMIT {
+                throw PNGError(.tooLarge, "compressed data inflates to more than \(cap) bytes")
+            }
+            throw PNGError(.decodeFailed, "inflate failed: \(cMessage(msg))")
         }
         guard let out, outLen > 0 else { return [] }
         return Array(UnsafeBufferPointer(start: out, count: outLen))

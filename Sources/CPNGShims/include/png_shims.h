@@ -35,6 +35,9 @@ int insigne_deflate(const uint8_t *src, size_t src_len, uint8_t *dst, size_t *ds
 /// of `*out_len` bytes, never more than `max_out`. Errors write a NUL-terminated message into `msg`.
 int insigne_inflate(const uint8_t *src, size_t src_len, size_t max_out,
                     uint8_t **out, size_t *out_len, char *msg, size_t msg_cap);
+/// The same with zlib's `windowBits` (15 zlib, 31 gzip, -15 raw deflate).
+int insigne_inflate_window(const uint8_t *src, size_t src_len, size_t max_out,
+                           uint8_t **out, size_t *out_len, char *msg, size_t msg_cap, int window_bits);
 
 /// Frees a buffer returned by this module.
 void insigne_free(void *p);

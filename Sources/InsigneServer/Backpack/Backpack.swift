@@ -27,6 +27,7 @@ struct Backpack: Sendable {
         switch VerificationOutcome(rawValue: outcome) {
         case .valid?: State(code: "valid", fr: "valide", en: "valid", css: "good")
         case .revoked?: State(code: "revoked", fr: "révoqué", en: "revoked", css: "bad")
+        case .suspended?: State(code: "suspended", fr: "suspendu", en: "suspended", css: "neutral")
         case .expired?: State(code: "expired", fr: "expiré", en: "expired", css: "neutral")
         case .unverifiable?:
             State(

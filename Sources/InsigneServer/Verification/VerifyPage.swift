@@ -103,6 +103,7 @@ struct VerifyPage {
         switch outcome {
         case .valid: english ? "Valid badge" : "Badge valide"
         case .revoked: english ? "Revoked badge" : "Badge révoqué"
+        case .suspended: english ? "Suspended badge" : "Badge suspendu"
         case .expired: english ? "Expired badge" : "Badge expiré"
         case .forged: english ? "Forged badge" : "Badge falsifié"
         case .recipientMismatch: english ? "Not issued to this person" : "Badge non délivré à cette personne"
@@ -126,6 +127,10 @@ struct VerifyPage {
         case .revoked:
             english
                 ? "Its issuer withdrew it: it is no longer valid." : "Son émetteur l'a retiré : il n'est plus valable."
+        case .suspended:
+            english
+                ? "Its issuer suspended it: it is not valid for now, the suspension may be lifted later."
+                : "Son émetteur l'a suspendu : il n'est pas valable pour l'instant, la suspension peut être levée."
         case .expired:
             english
                 ? "It was issued, but its validity date has passed."
@@ -174,7 +179,7 @@ struct VerifyPage {
     static func tone(_ outcome: VerificationOutcome) -> String {
         switch outcome {
         case .valid: "ok"
-        case .expired, .notYetValid, .unverifiable, .notABadge: "warn"
+        case .expired, .notYetValid, .unverifiable, .notABadge, .suspended: "warn"
         case .revoked, .forged, .recipientMismatch, .malformed, .invalid, .damaged, .notFound: "bad"
         }
     }

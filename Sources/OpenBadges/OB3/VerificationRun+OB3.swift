@@ -9,7 +9,13 @@ extension VerificationRun {
     /// A credential given as JSON (file, baked image, URL): its embedded proof decides.
     func verifyOB3(json: JSONValue) async {
         guard let credential = readCredential(json) else { return }
-        let proofTypes = credential.proofs.compactMap { $0["type"]?.stringValue }
+        await checkEmbeddedProof(document: json)
+        await checkOB3(credential, from: credential.validFrom, until: credential.validUntil)
+    }
+
+    /// The embedded `proof` of a credential (a badge or a status list credential).
+    func checkEmbeddedProof(document: JSONValue) async {
+        let proofTypes = (document["proof"]?.oneOrMany ?? []).compactMap { $0["type"]?.stringValue }
         if proofTypes.isEmpty {
             fail(
                 "proof", .invalid, fr: "Aucune preuve : l'authenticité du badge ne peut pas être établie",
@@ -25,7 +31,6 @@ extension VerificationRun {
                 fr: "Type de preuve non pris en charge : \(proofTypes.joined(separator: ", "))",
                 en: "Unsupported proof type: \(proofTypes.joined(separator: ", "))")
         }
-        checkOB3(credential, from: credential.validFrom, until: credential.validUntil)
     }
 
     /// A credential secured as a VC-JWT.
@@ -59,7 +64,7 @@ extension VerificationRun {
         let until = credential.validUntil ?? jwt.dateClaim("exp").map(DateTimeValue.init)
         if credential.validFrom == nil { summary?.issuedOn = from?.text }
         if credential.validUntil == nil { summary?.expires = until?.text }
-        checkOB3(credential, from: from, until: until)
+        await checkOB3(credential, from: from, until: until)
     }
 
     /// Reads the credential and records its structure check and summary.
@@ -246,7 +251,7 @@ extension VerificationRun {
 
     // MARK: Credential checks
 
-    func checkOB3(_ c: OB3Credential, from: DateTimeValue?, until: DateTimeValue?) {
+    func checkOB3(_ c: OB3Credential, from: DateTimeValue?, until: DateTimeValue?) async {
         if let issuerID = c.issuerID, !issuerID.isEmpty {
             pass("issuer.structure", fr: "Émetteur identifié (\(issuerID))", en: "Issuer identified (\(issuerID))")
         } else {
@@ -262,13 +267,7 @@ extension VerificationRun {
                 en: "\"credentialSubject\" without a named \"achievement\"")
         }
         checkOB3Dates(c, from: from, until: until)
-        if c.statuses.isEmpty {
-            pass("revocation", fr: "Pas de statut publié (non révocable)", en: "No status published (not revocable)")
-        } else {
-            skip(
-                "revocation", blocking: false, fr: "Statut non vérifié (liste de statut : vérification à venir)",
-                en: "Status not checked (status list: verification to come)")
-        }
+        await checkOB3Status(c)
         checkOB3Recipient(c)
     }
 

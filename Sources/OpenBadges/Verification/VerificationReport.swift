@@ -21,6 +21,8 @@ public enum VerificationOutcome: String, Sendable, Equatable, CaseIterable {
     case damaged
     /// The hosted assertion does not exist (any more) at its issuer (HTTP 404).
     case notFound
+    /// The issuer suspended the badge (OB 3.0 status list): like revoked, but the suspension may be lifted.
+    case suspended
 
     /// Which outcome wins when several checks fail (lower first).
     var priority: Int {
@@ -31,12 +33,13 @@ public enum VerificationOutcome: String, Sendable, Equatable, CaseIterable {
         case .notFound: 3
         case .forged: 4
         case .revoked: 5
-        case .expired: 6
-        case .notYetValid: 7
-        case .recipientMismatch: 8
-        case .invalid: 9
-        case .unverifiable: 10
-        case .valid: 11
+        case .suspended: 6
+        case .expired: 7
+        case .notYetValid: 8
+        case .recipientMismatch: 9
+        case .invalid: 10
+        case .unverifiable: 11
+        case .valid: 12
         }
     }
 
@@ -49,6 +52,10 @@ public enum VerificationOutcome: String, Sendable, Equatable, CaseIterable {
                 en: "Valid badge: authentic, current and not revoked.")
         case .revoked:
             LocalizedText(fr: "Badge révoqué par son émetteur.", en: "This badge was revoked by its issuer.")
+        case .suspended:
+            LocalizedText(
+                fr: "Badge suspendu par son émetteur (la suspension peut être levée).",
+                en: "This badge was suspended by its issuer (the suspension may be lifted).")
         case .expired: LocalizedText(fr: "Badge expiré.", en: "This badge has expired.")
         case .forged:
             LocalizedText(
