@@ -117,7 +117,7 @@ let package = Package(
         .testTarget(name: "OpenBadgesCryptoTests", dependencies: ["OpenBadgesCrypto", "TestSupport"]),
         .testTarget(name: "OpenBadgesPNGTests", dependencies: ["OpenBadgesPNG", "TestSupport"]),
         .testTarget(name: "LinkedDataTests", dependencies: ["LinkedData", "TestSupport"]),
-        .testTarget(name: "OpenBadgesTests", dependencies: ["OpenBadges", "TestSupport"]),
+        .testTarget(name: "OpenBadgesTests", dependencies: ["OpenBadges", "LinkedData", "TestSupport"]),
         .testTarget(name: "OpenBadgesHTTPTests", dependencies: ["OpenBadgesHTTP", "TestSupport"]),
         .testTarget(name: "OpenBadgesPDFTests", dependencies: ["OpenBadgesPDF", "TestSupport"]),
         .testTarget(name: "CSVTextTests", dependencies: ["CSVText", "TestSupport"]),

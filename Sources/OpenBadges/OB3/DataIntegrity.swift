@@ -5,12 +5,14 @@ import OpenBadgesCrypto
 /// Data Integrity proofs with RDFC-1.0 and Ed25519 (W3C `vc-di-eddsa`): `DataIntegrityProof` with the
 /// `eddsa-rdfc-2022` cryptosuite and the legacy `Ed25519Signature2020`. Pure: keys are resolved by the caller.
 public enum DataIntegrity {
-    /// The proof suites verified here: `eddsa-rdfc-2022`, `Ed25519Signature2020`, or nil.
+    /// The proof suites verified here: `eddsa-rdfc-2022` (and `eddsa-2022`, its name in earlier drafts, the same
+    /// algorithm), `Ed25519Signature2020`, or nil.
     public static func suite(of proof: [String: JSONValue]) -> String? {
+        let cryptosuite = proof["cryptosuite"]?.stringValue ?? ""
         switch proof["type"]?.stringValue {
-        case "DataIntegrityProof" where proof["cryptosuite"]?.stringValue == "eddsa-rdfc-2022": "eddsa-rdfc-2022"
-        case "Ed25519Signature2020": "Ed25519Signature2020"
-        default: nil
+        case "DataIntegrityProof" where ["eddsa-rdfc-2022", "eddsa-2022"].contains(cryptosuite): return cryptosuite
+        case "Ed25519Signature2020": return "Ed25519Signature2020"
+        default: return nil
         }
     }
 

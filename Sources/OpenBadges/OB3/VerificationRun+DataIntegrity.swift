@@ -8,7 +8,7 @@ extension VerificationRun {
     /// Checks every embedded proof of `document`; the first that does not verify decides.
     func checkDataIntegrity(_ credential: OB3Credential, document: JSONValue) async {
         let suites = credential.proofs.compactMap(DataIntegrity.suite(of:))
-        summary?.verificationType = "Data Integrity " + (suites.first ?? "")
+        summary?.verificationType = suites.first.map { "Data Integrity " + $0 } ?? "DataIntegrityProof"
         for (index, proof) in credential.proofs.enumerated() {
             let label = credential.proofs.count > 1 ? " (\(index + 1)/\(credential.proofs.count))" : ""
             guard await checkDataIntegrityProof(proof, label: label, credential: credential, document: document)
@@ -147,7 +147,8 @@ extension VerificationRun {
         guard DataIntegrity.isValid(proofValue: value, hashes: hashes, key: key.key) else {
             fail(
                 "proof", .forged,
-                fr: "Signature \(suite)\(label) invalide : le badge a été modifié ou n'a pas été signé par cet émetteur",
+                fr:
+                    "Signature \(suite)\(label) invalide : le badge a été modifié ou n'a pas été signé par cet émetteur",
                 en: "Invalid \(suite) signature\(label): the badge was altered or not signed by this issuer")
             return false
         }
