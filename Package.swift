@@ -6,7 +6,7 @@ import PackageDescription
 //   OpenBadgesCrypto           keys, PEM, RS256/ES256/EdDSA, SHA-256, CSPRNG over OpenSSL
 //   OpenBadgesPNG              PNG chunk reader/writer, CRC-32, iTXt, libpng image validation
 //   LinkedData                 pure: JSON-LD 1.1 to RDF with bundled contexts only, RDFC-1.0, N-Quads (+ digests)
-//   OpenBadges                 pure core: JSON, OB 2.0 model, JWS, baking, verifier, issuing
+//   OpenBadges                 pure core: JSON, OB 2.0 model, JWS, baking, verifier, issuing, OB 3.0 (Data Integrity)
 //   OpenBadgesHTTP             HTTP DocumentLoader with SSRF guard (sockets + OpenSSL TLS)
 //   OpenBadgesPDF              certificate PDF (libharu + libqrencode through CLibHaru, CQREncode)
 //   CSVText                    pure: RFC 4180 CSV reader and writer (Foundation only)
@@ -58,7 +58,7 @@ let package = Package(
         ),
         .target(
             name: "OpenBadges",
-            dependencies: ["OpenBadgesCrypto", "OpenBadgesPNG"]
+            dependencies: ["OpenBadgesCrypto", "OpenBadgesPNG", "LinkedData"]
         ),
         .target(
             name: "OpenBadgesHTTP",
@@ -117,7 +117,7 @@ let package = Package(
         .testTarget(name: "OpenBadgesCryptoTests", dependencies: ["OpenBadgesCrypto", "TestSupport"]),
         .testTarget(name: "OpenBadgesPNGTests", dependencies: ["OpenBadgesPNG", "TestSupport"]),
         .testTarget(name: "LinkedDataTests", dependencies: ["LinkedData", "TestSupport"]),
-        .testTarget(name: "OpenBadgesTests", dependencies: ["OpenBadges", "TestSupport"]),
+        .testTarget(name: "OpenBadgesTests", dependencies: ["OpenBadges", "LinkedData", "TestSupport"]),
         .testTarget(name: "OpenBadgesHTTPTests", dependencies: ["OpenBadgesHTTP", "TestSupport"]),
         .testTarget(name: "OpenBadgesPDFTests", dependencies: ["OpenBadgesPDF", "TestSupport"]),
         .testTarget(name: "CSVTextTests", dependencies: ["CSVText", "TestSupport"]),

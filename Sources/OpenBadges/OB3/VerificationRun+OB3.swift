@@ -2,7 +2,7 @@ import Foundation
 import OpenBadgesCrypto
 
 /// Open Badges 3.0 verification: VC-JWT proofs and the credential checks (ISSUE12 points 1, 3, 4).
-/// Embedded Data Integrity proofs are recognised but not verified yet (indeterminate).
+/// Embedded Data Integrity proofs: `VerificationRun+DataIntegrity.swift`.
 extension VerificationRun {
     // MARK: Entry points
 
@@ -21,10 +21,7 @@ extension VerificationRun {
                 "proof", .invalid, fr: "Aucune preuve : l'authenticité du badge ne peut pas être établie",
                 en: "No proof: the badge's authenticity cannot be established")
         } else if proofTypes.contains(where: { ["DataIntegrityProof", "Ed25519Signature2020"].contains($0) }) {
-            summary?.verificationType = "DataIntegrityProof"
-            skip(
-                "proof", blocking: true, fr: "Preuve Data Integrity : vérification à venir",
-                en: "Data Integrity proof: verification to come")
+            await checkDataIntegrity(document: document)
         } else {
             fail(
                 "proof", .invalid,

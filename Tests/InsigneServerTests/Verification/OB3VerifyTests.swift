@@ -18,6 +18,30 @@ import Testing
         let key = try PrivateKey.generate(.ed25519)
         let mk = try #require(Multibase.multikey(key.publicKey))
         let did = "did:key:" + mk
+        guard case .object(var credential) = credential(issuer: did, email: email) else { return "" }
+        credential["iss"] = .string(did)
+        return try VCJWT.sign(
+            claims: .object(credential), key: key, algorithm: .edDSA, header: ["kid": .string(did + "#" + mk)])
+    }
+
+    /// The same badge secured by an embedded `eddsa-rdfc-2022` Data Integrity proof (ISSUE12 point 3).
+    static func dataIntegrity(email: String) throws -> String {
+        let key = try PrivateKey.generate(.ed25519)
+        let mk = try #require(Multibase.multikey(key.publicKey))
+        let did = "did:key:" + mk
+        guard case .object(var credential) = credential(issuer: did, email: email) else { return "" }
+        var proof: [String: JSONValue] = [
+            "type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022", "created": "2026-01-10T08:00:00Z",
+            "verificationMethod": .string(did + "#" + mk), "proofPurpose": "assertionMethod",
+        ]
+        let hashes = try DataIntegrity.hashes(document: .object(credential), proof: proof)
+        let signature = try key.signature(for: hashes.hashData, algorithm: .edDSA)
+        proof["proofValue"] = .string("z" + Multibase.encodeBase58(signature))
+        credential["proof"] = .object(proof)
+        return JSONValue.object(credential).encodedString()
+    }
+
+    static func credential(issuer did: String, email: String) -> JSONValue {
         let hash = IdentityHash.compute(identifier: email, salt: "s").text
         let credential: JSONValue = [
             "@context": [
@@ -26,7 +50,7 @@ import Testing
             "id": "urn:uuid:0b3c1f9e-8d2a-4c61-9f0e-3a5b7c9d1e2f",
             "type": ["VerifiableCredential", "OpenBadgeCredential"],
             "issuer": ["id": .string(did), "type": ["Profile"], "name": "Centre de formation Loire"],
-            "validFrom": "2026-01-10T08:00:00Z", "iss": .string(did),
+            "validFrom": "2026-01-10T08:00:00Z",
             "credentialSubject": [
                 "type": ["AchievementSubject"],
                 "identifier": [
@@ -41,8 +65,23 @@ import Testing
                 ],
             ],
         ]
-        return try VCJWT.sign(
-            claims: credential, key: key, algorithm: .edDSA, header: ["kid": .string(did + "#" + mk)])
+        return credential
+    }
+
+    @Test func verifyPageShowsADataIntegrityProof() async throws {
+        let f = try await VerifyFixture.make()
+        let badge = try Self.dataIntegrity(email: "marie.dupont@example.org")
+        let html = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+        try await f.fullApp().test(.router) { client in
+            try await client.execute(
+                uri: "/verify?lang=fr", method: .post, headers: Multipart.headers(accept: html),
+                body: Multipart.file(Array(badge.utf8), name: "badge.json", type: "application/json")
+            ) { r in
+                let page = text(r.body)
+                #expect(page.contains("Badge valide"), "\(page)")
+                #expect(page.contains("OB 3.0 · preuve : Data Integrity eddsa-rdfc-2022"))
+            }
+        }
     }
 
     @Test func verifyPageShowsAnOB3Badge() async throws {

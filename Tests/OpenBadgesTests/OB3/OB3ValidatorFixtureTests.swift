@@ -6,12 +6,25 @@ import Testing
 /// The 1EdTech validator's OB 3.0 fixtures (`../shared/Specs/fixtures/1edtech-validator/ob30`) and Insigne's
 /// verdict on each, against what `OB30Tests.java` expects. Nothing is fetched (every URL answers 404).
 ///
-/// Where Insigne differs from the validator, and why:
-/// - Every fixture secured by an embedded `DataIntegrityProof` / `Ed25519Signature2020` is « indéterminé » for now
-///   (« preuve Data Integrity : vérification à venir »): the validator says valid (simple, simple_v1, simple.1ob,
-///   complete, did-key, did-web, context-alias, eddsa-2022, credential-status-revoked…) or invalid for a reason
-///   found by the proof check (err-proof-method*, err-proof-value) or by the OB 3.0 JSON Schema, not checked yet
-///   (err-credential-subject-*-type, err-evidence-type, err-issuer-*-type, context-version).
+/// Where Insigne differs from the validator, and why. The test serves each `https://…/issuers/…` profile with the
+/// Multikey keys its fixtures name by fragment (the validator reads the key from the fragment itself); `did:web`
+/// documents are not served.
+/// - Embedded Data Integrity proofs (`eddsa-rdfc-2022`, `eddsa-2022`, `Ed25519Signature2020`) are verified: simple,
+///   simple_v1, simple.1ob, did-web, context-alias, context-version, eddsa-2022 are valid as the validator says.
+///   The fixtures edited after signing to break the OB 3.0 JSON Schema (err-credential-subject-*-type,
+///   err-evidence-type, err-issuer-*-type) and err-proof-value are forged (the validator: invalid, by its schema
+///   or proof probe); err-proof-method names a key that is not a key: forged.
+/// - `simple-did-key-method.json`: signed by a `did:key` that is not its issuer (`urn:uuid:…`): forged (the
+///   validator does not tie the key to the issuer and says valid).
+/// - `err-proof-method-no-scheme`, `-unknown-scheme`, `-unknown-did-method`: a key Insigne cannot obtain is
+///   indeterminate, not invalid. `sd/derivedcredential.json` (`ecdsa-sd-2023`): cryptosuite not supported,
+///   indeterminate. `credential-status-revoked.json`: `did:web` key not served here, indeterminate.
+/// - `complete.json`: indeterminate: its `1EdTechRevocationList` (https://1edtech.edu/…) cannot be fetched here, and a
+///   status that cannot be checked never yields « valide » (the validator does not fetch it); `complete_v1.json`: its
+///   `#key-1` is not in the served profile: forged (and expired in 2020).
+/// - `bit-string-list/*` revoked: indeterminate here: their status list URL is not served by this test (the status
+///   list tests in `StatusListTests` serve it and read the bit; its own Data Integrity proof names a key that is not
+///   reachable either). The validator says revoked without checking the list's proof.
 /// - `simple.jwt`: the validator says valid; its `credentialSubject` has no `achievement` (required by OB 3.0)
 ///   and its header names no key (`kid`/`jwk`): Insigne answers malformed.
 /// - `velocity.jwt`: the validator says invalid (missing OB extension context, JSON-LD); Insigne cannot resolve
@@ -26,40 +39,40 @@ struct OB3ValidatorFixtureTests {
 
     static let expected: [String: VerificationOutcome] = [
         "complete.json": .unverifiable,
-        "complete_v1.json": .expired,
+        "complete_v1.json": .forged,
         "credential-status-revoked.json": .unverifiable,
         "endorsement-err-schema-status-refresh.json": .notABadge,
         "endorsement-valid.json": .notABadge,
-        "simple-context-alias.json": .unverifiable,
-        "simple-context-version.json": .unverifiable,
-        "simple-did-key-method.json": .unverifiable,
-        "simple-did-web-method.json": .unverifiable,
-        "simple-eddsa-2022.json": .unverifiable,
+        "simple-context-alias.json": .valid,
+        "simple-context-version.json": .valid,
+        "simple-did-key-method.json": .forged,
+        "simple-did-web-method.json": .valid,
+        "simple-eddsa-2022.json": .valid,
         "simple-err-context.json": .malformed,
-        "simple-err-credential-subject-achievement-result-description-type.json": .unverifiable,
-        "simple-err-credential-subject-identifier-type.json": .unverifiable,
-        "simple-err-credential-subject-profile-type.json": .unverifiable,
-        "simple-err-credential-subject-result-type.json": .unverifiable,
-        "simple-err-credential-subject-type.json": .unverifiable,
-        "simple-err-evidence-type.json": .unverifiable,
+        "simple-err-credential-subject-achievement-result-description-type.json": .forged,
+        "simple-err-credential-subject-identifier-type.json": .forged,
+        "simple-err-credential-subject-profile-type.json": .forged,
+        "simple-err-credential-subject-result-type.json": .forged,
+        "simple-err-credential-subject-type.json": .forged,
+        "simple-err-evidence-type.json": .forged,
         "simple-err-expired.json": .expired,
         "simple-err-issued.json": .malformed,
-        "simple-err-issuer-otheridentifier-type.json": .unverifiable,
-        "simple-err-issuer-parentorg-type.json": .unverifiable,
-        "simple-err-issuer-type.json": .unverifiable,
+        "simple-err-issuer-otheridentifier-type.json": .forged,
+        "simple-err-issuer-parentorg-type.json": .forged,
+        "simple-err-issuer-type.json": .forged,
         "simple-err-issuer.json": .malformed,
         "simple-err-proof-method-no-scheme.json": .unverifiable,
         "simple-err-proof-method-unknown-did-method.json": .unverifiable,
         "simple-err-proof-method-unknown-scheme.json": .unverifiable,
-        "simple-err-proof-method.json": .unverifiable,
-        "simple-err-proof-value.json": .unverifiable,
+        "simple-err-proof-method.json": .forged,
+        "simple-err-proof-value.json": .forged,
         "simple-err-type.json": .notABadge,
-        "simple-multiple-proofs.json": .unverifiable,
+        "simple-multiple-proofs.json": .invalid,
         "simple-noproof.json": .malformed,
-        "simple.1ob": .unverifiable,
-        "simple.json": .unverifiable,
+        "simple.1ob": .valid,
+        "simple.json": .valid,
         "simple.jwt": .malformed,
-        "simple_v1.json": .unverifiable,
+        "simple_v1.json": .valid,
         "velocity.jwt": .unverifiable,
         "sd/derivedcredential.json": .unverifiable,
         "bit-string-list/credential-status-revoked.json": .unverifiable,
@@ -67,10 +80,11 @@ struct OB3ValidatorFixtureTests {
     ]
 
     @Test func everyFixtureGetsTheListedOutcome() async throws {
+        let loader = try Self.issuerProfiles()
         var differences: [String] = []
         for (name, outcome) in Self.expected.sorted(by: { $0.key < $1.key }) {
             let bytes = [UInt8](try Data(contentsOf: Self.folder.appendingPathComponent(name)))
-            let report = await VerifierTestSupport.verify(.data(bytes), loader: StaticDocumentLoader(), now: Self.now)
+            let report = await VerifierTestSupport.verify(.data(bytes), loader: loader, now: Self.now)
             if report.outcome != outcome {
                 differences.append("\(name): \(report.outcome) (\(VerifierTestSupport.problems(report)))")
             }
@@ -78,6 +92,34 @@ struct OB3ValidatorFixtureTests {
             if outcome != .notABadge { #expect(report.assertion?.specVersion == "3.0", "\(name)") }
         }
         #expect(differences.isEmpty, "\(differences.joined(separator: "\n"))")
+    }
+
+    /// Test double for the issuers' profiles: each publishes, as Multikey verification methods it controls, the
+    /// keys the fixtures' proofs name by fragment (`https://example.com/issuers/876543#z6Mk…`), as the validator
+    /// reads them. `did:web` documents are not served (indeterminate).
+    static func issuerProfiles() throws -> StaticDocumentLoader {
+        var keys: [String: Set<String>] = [:]
+        for name in expected.keys where name.hasSuffix(".json") {
+            let json = try JSONValue(parsing: [UInt8](try Data(contentsOf: folder.appendingPathComponent(name))))
+            for proof in json["proof"]?.oneOrMany ?? [] {
+                guard let id = proof["verificationMethod"]?.stringValue, id.hasPrefix("https://"),
+                    let hash = id.firstIndex(of: "#")
+                else { continue }
+                let fragment = String(id[id.index(after: hash)...])
+                if fragment.hasPrefix("z") { keys[String(id[..<hash]), default: []].insert(fragment) }
+            }
+        }
+        var loader = StaticDocumentLoader()
+        for (url, fragments) in keys {
+            let methods: [JSONValue] = fragments.sorted().map {
+                [
+                    "id": .string(url + "#" + $0), "type": "Multikey", "controller": .string(url),
+                    "publicKeyMultibase": .string($0),
+                ]
+            }
+            loader.add(url, json: ["id": .string(url), "verificationMethod": .array(methods)])
+        }
+        return loader
     }
 
     @Test func everyFixtureIsListed() throws {

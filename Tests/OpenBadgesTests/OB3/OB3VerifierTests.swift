@@ -265,7 +265,7 @@ struct OB3VerifierTests {
         #expect(none.check("proof")?.status == .failed)
         c["proof"] = [["type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022", "proofValue": "z1"]]
         let di = await S.verify(.text(JSONValue.object(c).encodedString()))
-        #expect(di.verdict == .indeterminate)
-        #expect(di.check("proof")?.message.fr == "Preuve Data Integrity : vérification à venir")
+        #expect(di.verdict == .invalid)
+        #expect(di.check("proof")?.message.fr == "But de la preuve « absent » au lieu de « assertionMethod »")
     }
 }

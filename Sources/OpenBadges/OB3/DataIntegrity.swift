@@ -1,0 +1,91 @@
+import Foundation
+import LinkedData
+import OpenBadgesCrypto
+
+/// Data Integrity proofs with RDFC-1.0 and Ed25519 (W3C `vc-di-eddsa`): `DataIntegrityProof` with the
+/// `eddsa-rdfc-2022` cryptosuite and the legacy `Ed25519Signature2020`. Pure: keys are resolved by the caller.
+public enum DataIntegrity {
+    /// The proof suites verified here: `eddsa-rdfc-2022` (and `eddsa-2022`, its name in earlier drafts, the same
+    /// algorithm), `Ed25519Signature2020`, or nil.
+    public static func suite(of proof: [String: JSONValue]) -> String? {
+        let cryptosuite = proof["cryptosuite"]?.stringValue ?? ""
+        switch proof["type"]?.stringValue {
+        case "DataIntegrityProof" where ["eddsa-rdfc-2022", "eddsa-2022"].contains(cryptosuite): return cryptosuite
+        case "Ed25519Signature2020": return "Ed25519Signature2020"
+        default: return nil
+        }
+    }
+
+    /// Every intermediate value of the `eddsa-rdfc-2022` transformation and hashing steps.
+    public struct Hashes: Sendable, Equatable {
+        /// RDFC-1.0 canonical N-Quads of the document without its `proof`.
+        public var canonicalDocument: String
+        /// RDFC-1.0 canonical N-Quads of the proof options (the proof without `proofValue`, with the document's
+        /// `@context`).
+        public var canonicalProof: String
+        /// SHA-256 of ``canonicalDocument``.
+        public var documentHash: [UInt8]
+        /// SHA-256 of ``canonicalProof``.
+        public var proofHash: [UInt8]
+        /// What is signed: proofHash ‖ documentHash (64 bytes).
+        public var hashData: [UInt8] { proofHash + documentHash }
+    }
+
+    /// Why the proof options cannot be hashed (besides a JSON-LD ``LinkedDataError``).
+    public enum OptionsError: Error, Equatable {
+        /// The proof's own `@context` is not a prefix of the document's.
+        case contextMismatch
+    }
+
+    /// Canonicalizes and hashes `document` (its `proof` member is ignored) and `proof` (its `proofValue` is
+    /// ignored; its `@context`, when present, must start the document's, which replaces it).
+    public static func hashes(
+        document: JSONValue, proof: [String: JSONValue], loader: any ContextLoader = BundledContexts.standard
+    ) throws -> Hashes {
+        guard case .object(var unsecured) = document else { throw OptionsError.contextMismatch }
+        unsecured["proof"] = nil
+        var options = proof
+        options["proofValue"] = nil
+        let documentContext = unsecured["@context"]?.oneOrMany ?? []
+        if let own = options["@context"]?.oneOrMany {
+            guard own.count <= documentContext.count, Array(documentContext.prefix(own.count)) == own else {
+                throw OptionsError.contextMismatch
+            }
+        }
+        options["@context"] = unsecured["@context"]
+        let canonicalDocument = try LinkedData.canonicalNQuads(of: LDJSON(.object(unsecured)), loader: loader)
+        let canonicalProof = try LinkedData.canonicalNQuads(of: LDJSON(.object(options)), loader: loader)
+        return Hashes(
+            canonicalDocument: canonicalDocument, canonicalProof: canonicalProof,
+            documentHash: SHA256Digest.hash(Array(canonicalDocument.utf8)),
+            proofHash: SHA256Digest.hash(Array(canonicalProof.utf8)))
+    }
+
+    /// The 64-byte Ed25519 signature of a multibase base58btc `proofValue` (`z…`), or nil.
+    public static func signature(proofValue: String) -> [UInt8]? {
+        guard proofValue.hasPrefix("z"), let bytes = Multibase.decode(proofValue), bytes.count == 64 else {
+            return nil
+        }
+        return bytes
+    }
+
+    /// Whether `proofValue` is `key`'s Ed25519 signature of `hashes.hashData`.
+    public static func isValid(proofValue: String, hashes: Hashes, key: PublicKey) -> Bool {
+        guard key.algorithm.supports(.edDSA), let signature = signature(proofValue: proofValue) else { return false }
+        return key.isValidSignature(signature, for: hashes.hashData, algorithm: .edDSA)
+    }
+}
+
+extension LDJSON {
+    /// The same JSON value, for JSON-LD processing.
+    public init(_ value: JSONValue) {
+        switch value {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .number(let n): self = .number(n)
+        case .string(let s): self = .string(s)
+        case .array(let a): self = .array(a.map(LDJSON.init))
+        case .object(let o): self = .object(o.mapValues(LDJSON.init))
+        }
+    }
+}
