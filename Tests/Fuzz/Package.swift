@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "CPNGShims", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]),
         .target(name: "OpenBadgesCrypto", dependencies: ["COpenSSL"]),
         .target(name: "OpenBadgesPNG", dependencies: ["CPNGShims"]),
-        .target(name: "OpenBadges", dependencies: ["OpenBadgesCrypto", "OpenBadgesPNG"]),
+        .target(name: "OpenBadges", dependencies: ["OpenBadgesCrypto", "OpenBadgesPNG", "LinkedData"]),
         .target(name: "CSVText"),
         .target(name: "CompetencyFrameworks", dependencies: ["OpenBadges", "CSVText"]),
         .target(name: "MultipartParsing"),
