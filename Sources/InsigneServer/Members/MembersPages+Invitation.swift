@@ -50,13 +50,8 @@ extension MembersPages {
     func acceptInvitation(_ env: Env, _ request: Request, _ context: AppRequestContext, token: String) async throws
         -> Response
     {
-        var plain = env
-        plain.session = nil
-        let form = try await self.form(request, context, plain)
         guard try await openInvitation(token) != nil else { return invitationGone(env) }
-        guard let cookie = request.cookies[Self.loginCSRFCookie]?.value, WebSecurity.equal(form["csrf"], cookie) else {
-            throw csrfError
-        }
+        let form = try await preSessionForm(env, request, context)
         let password = form["password"]
         if let problem = PasswordRules.problem(password, confirm: form["confirm"]) {
             return try await invitationPage(env, request, token: token, error: env.language.text(problem))

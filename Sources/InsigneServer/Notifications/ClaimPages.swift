@@ -110,12 +110,9 @@ struct ClaimPages: PasswordChoosingPages {
     func createAccount(_ env: Env, _ request: Request, _ context: AppRequestContext, token: String) async throws
         -> Response
     {
+        let form = try await preSessionForm(env, request, context)
         var plain = env
         plain.session = nil
-        let form = try await self.form(request, context, plain)
-        guard let cookie = request.cookies[Self.loginCSRFCookie]?.value, WebSecurity.equal(form["csrf"], cookie) else {
-            throw csrfError
-        }
         _ = try await details(token)
         let name = form["name"].trimmingCharacters(in: .whitespacesAndNewlines)
         let password = form["password"]

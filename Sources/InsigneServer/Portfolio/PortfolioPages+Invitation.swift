@@ -50,13 +50,8 @@ extension PortfolioPages {
     func acceptInvitation(_ env: Env, _ request: Request, _ context: AppRequestContext, token: String) async throws
         -> Response
     {
-        var plain = env
-        plain.session = nil
-        let form = try await self.form(request, context, plain)
         guard let invitation = try await portfolio.openInvitation(token) else { throw invitationGone }
-        guard let cookie = request.cookies[Self.loginCSRFCookie]?.value, WebSecurity.equal(form["csrf"], cookie) else {
-            throw csrfError
-        }
+        let form = try await preSessionForm(env, request, context)
         let password = form["password"]
         if let existing = try await portfolio.existingLearner(for: invitation) {
             // A second issuer's invitation: the learner joins it with the password of the account they have.

@@ -53,12 +53,7 @@ struct FirstAdminSetupPages: PasswordChoosingPages {
     /// Sets the administrator's password, signs them in and sends them to the trainers' dashboard.
     func setUp(_ env: Env, _ request: Request, _ context: AppRequestContext) async throws -> Response {
         let codeHash = try await available()
-        var plain = env
-        plain.session = nil
-        let form = try await self.form(request, context, plain)
-        guard let cookie = request.cookies[Self.loginCSRFCookie]?.value, WebSecurity.equal(form["csrf"], cookie) else {
-            throw csrfError
-        }
+        let form = try await preSessionForm(env, request, context)
         let email = EmailNormalization.normalize(form["email"])
         func again(_ fr: String, _ en: String, _ status: HTTPResponse.Status) async throws -> Response {
             try await setupPage(

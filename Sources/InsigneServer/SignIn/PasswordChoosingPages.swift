@@ -22,6 +22,17 @@ extension PasswordChoosingPages {
         }
     }
 
+    /// Reads a public form checked against the pre-session CSRF cookie (as the login form is).
+    func preSessionForm(_ env: Env, _ request: Request, _ context: AppRequestContext) async throws -> WebForm {
+        var plain = env
+        plain.session = nil
+        let form = try await self.form(request, context, plain)
+        guard let cookie = request.cookies[Self.loginCSRFCookie]?.value, WebSecurity.equal(form["csrf"], cookie) else {
+            throw csrfError
+        }
+        return form
+    }
+
     /// Signs `account` in on this browser (its previous session, if any, ends; the sign-in is audited), forgets the
     /// pre-session CSRF cookie and goes to `location`.
     func signIn(_ account: AccountRecord, _ env: Env, goTo location: String) async throws -> Response {

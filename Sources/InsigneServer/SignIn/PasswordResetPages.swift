@@ -132,15 +132,4 @@ struct PasswordResetPages: PasswordChoosingPages {
         _ = try await reset.notifyChanged(account)
         return try await signIn(account, env, goTo: "/account?done=reset")
     }
-
-    /// Reads a public form checked against the pre-session CSRF cookie (as the login form is).
-    func preSessionForm(_ env: Env, _ request: Request, _ context: AppRequestContext) async throws -> WebForm {
-        var plain = env
-        plain.session = nil
-        let form = try await self.form(request, context, plain)
-        guard let cookie = request.cookies[Self.loginCSRFCookie]?.value, WebSecurity.equal(form["csrf"], cookie) else {
-            throw csrfError
-        }
-        return form
-    }
 }
