@@ -29,10 +29,17 @@ BROWSER_VENV_STAMP := $(BROWSER_VENV)/.installed-$(shell echo "$(BROWSER_PY_PACK
 SMTP_VENV := .venv-smtp
 SMTP_PY_PACKAGES := aiosmtpd==1.4.6 atpublic==5.0 attrs==24.2.0
 SMTP_VENV_STAMP := $(SMTP_VENV)/.installed-$(shell echo "$(SMTP_PY_PACKAGES)" | cksum | cut -d' ' -f1)
+# Open Badges 3.0 references (Tests/Interop/ob3_*.py): openbadgeslib signs, bakes, verifies and publishes status
+# lists; pyld canonicalizes (RDFC-1.0) independently of Insigne. Pinned with every dependency, in a venv of their own
+# (pyld 3.3 cannot share the validator's pinned PyLD 0.7.1).
+OB3_VENV := .venv-ob3
+OB3_PY_PACKAGES := openbadgeslib==4.6.3 PyLD==3.3.0 cachetools==8.0.3 frozendict==2.5.1 lxml==6.2.1 \
+	cryptography==51.0.1 cffi==2.1.1 pycparser==3.12 PyJWT==2.15.1 defusedxml==0.7.1 pypng==0.20220715.0
+OB3_VENV_STAMP := $(OB3_VENV)/.installed-$(shell echo "$(OB3_PY_PACKAGES)" | cksum | cut -d' ' -f1)
 
-.PHONY: deps apt-deps py-deps browser-deps smtp-deps build run demo test lint format bench clean fuzz fuzz-smoke
+.PHONY: deps apt-deps py-deps browser-deps smtp-deps ob3-deps build run demo test lint format bench clean fuzz fuzz-smoke
 
-deps: apt-deps py-deps browser-deps smtp-deps
+deps: apt-deps py-deps browser-deps smtp-deps ob3-deps
 
 apt-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -71,6 +78,17 @@ $(SMTP_VENV_STAMP):
 	rm -rf $(SMTP_VENV) && $(PYTHON) -m venv $(SMTP_VENV)
 	$(SMTP_VENV)/bin/pip install -q --disable-pip-version-check $(SMTP_PY_PACKAGES)
 	$(SMTP_VENV)/bin/python -c 'import aiosmtpd; print("aiosmtpd", aiosmtpd.__version__)'
+	touch $@
+
+ob3-deps: $(OB3_VENV_STAMP)
+
+$(OB3_VENV_STAMP):
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq python3-venv; }
+	rm -rf $(OB3_VENV) && $(PYTHON) -m venv $(OB3_VENV)
+	$(OB3_VENV)/bin/pip install -q --disable-pip-version-check --no-deps $(OB3_PY_PACKAGES)
+	$(OB3_VENV)/bin/pip check -q --disable-pip-version-check
+	$(OB3_VENV)/bin/python -c 'import openbadgeslib.ob3.ldp, pyld; print("openbadgeslib + pyld ready")'
 	touch $@
 
 build: apt-deps
@@ -115,11 +133,11 @@ lint:
 format:
 	$(SWIFT) format format --in-place --recursive Sources Tests Package.swift
 
-bench: apt-deps
+bench: apt-deps ob3-deps
 	@command -v wrk >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; }
 	$(SWIFT) build -c release
 	.build/release/insigne bench
 	.build/release/insigne bench-server
 
 clean:
-	rm -rf .build .build-fuzz $(VENV) $(BROWSER_VENV) $(SMTP_VENV) demo artifacts
+	rm -rf .build .build-fuzz $(VENV) $(BROWSER_VENV) $(SMTP_VENV) $(OB3_VENV) demo artifacts
