@@ -69,6 +69,26 @@ public enum DataIntegrity {
         return bytes
     }
 
+    /// `document` with an embedded `DataIntegrityProof` `eddsa-rdfc-2022` made with the Ed25519 `key`
+    /// (`verificationMethod` must resolve to its public half; `proofPurpose` assertionMethod). Any earlier `proof`
+    /// of the document is replaced.
+    public static func sign(
+        document: JSONValue, key: PrivateKey, verificationMethod: String, created: Date,
+        loader: any ContextLoader = BundledContexts.standard
+    ) throws -> JSONValue {
+        guard case .object(var signed) = document else { throw OptionsError.contextMismatch }
+        var proof: [String: JSONValue] = [
+            "type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022",
+            "created": .string(DateTimeValue(created).text), "verificationMethod": .string(verificationMethod),
+            "proofPurpose": "assertionMethod",
+        ]
+        let hashes = try hashes(document: document, proof: proof, loader: loader)
+        let signature = try key.signature(for: hashes.hashData, algorithm: .edDSA)
+        proof["proofValue"] = .string("z" + Multibase.encodeBase58(signature))
+        signed["proof"] = .object(proof)
+        return .object(signed)
+    }
+
     /// Whether `proofValue` is `key`'s Ed25519 signature of `hashes.hashData`.
     public static func isValid(proofValue: String, hashes: Hashes, key: PublicKey) -> Bool {
         guard key.algorithm.supports(.edDSA), let signature = signature(proofValue: proofValue) else { return false }

@@ -52,6 +52,35 @@ struct DataIntegrityTests {
         #expect(!DataIntegrity.isValid(proofValue: value, hashes: t, key: key))
     }
 
+    /// Signing the W3C vector's unsigned credential with the vector's private key gives the vector's proof, byte
+    /// for byte (Ed25519 is deterministic).
+    @Test func signingReproducesTheW3CVector() throws {
+        let dir = "vc-di-eddsa/TestVectors/eddsa-rdfc-2022/"
+        let signed = try JSONValue(parsing: try spec(dir + "signedDataInt.json"))
+        let config = try JSONValue(parsing: try spec(dir + "proofConfigDataInt.json"))
+        let keyPair = try JSONValue(parsing: try spec("vc-di-eddsa/TestVectors/keyPair.json"))
+        let secretText = try #require(keyPair["privateKeyMultibase"]?.stringValue)
+        let secret = try #require(Multibase.decode(secretText))
+        #expect(secret.count == 34 && secret[0] == 0x80 && secret[1] == 0x26)  // multicodec ed25519-priv
+        let pkcs8: [UInt8] = [
+            0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+        ]
+        let pem =
+            "-----BEGIN PRIVATE KEY-----\n" + Data(pkcs8 + secret.dropFirst(2)).base64EncodedString()
+            + "\n-----END PRIVATE KEY-----\n"
+        let key = try PrivateKey(pem: pem)
+        guard case .object(var unsigned) = signed else { return }
+        unsigned["proof"] = nil
+        let createdText = try #require(config["created"]?.stringValue)
+        let created = try #require(DateTimeValue(createdText))
+        let method = try #require(config["verificationMethod"]?.stringValue)
+        let result = try DataIntegrity.sign(
+            document: .object(unsigned), key: key, verificationMethod: method, created: created.date,
+            loader: ExamplesLoader())
+        #expect(result["proof"]?["proofValue"] == signed["proof"]?["proofValue"])
+        #expect(result == signed)
+    }
+
     /// The OB 3.0 specification's vector: the same steps, then the whole verifier says valid when the issuer's
     /// profile publishes the key, forged when the credential is altered.
     @Test func openBadges3SpecVector() async throws {
