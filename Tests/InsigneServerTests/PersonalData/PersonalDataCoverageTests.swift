@@ -19,6 +19,7 @@ struct PersonalDataCoverageTests {
     static let notPersonal: [String: String] = [
         "issuer": "organisations (establishments), not people",
         "signingKey": "the issuers' keys",
+        "dataIntegrityKey": "the issuers' Ed25519 keys (OB 3.0 Data Integrity proofs)",
         "badgeClass": "badge definitions written by the issuer",
         "framework": "competency frameworks (public texts)",
         "competency": "competency frameworks (public texts)",
