@@ -199,6 +199,9 @@ public struct VerificationReport: Sendable, Equatable {
     public var assertionDocument: JSONValue?
     /// How the expected recipient matched, when one was given and matched.
     public var recipientMatch: RecipientMatch?
+    /// When the input carried the badge in several forms, all verified: `["2.0", "3.0"]` (a certificate PDF with
+    /// the OB 2.0 assertion and the OB 3.0 credential). The checks of the second form have ids prefixed `ob3.`.
+    public var forms: [String] = []
 
     /// Creates a report.
     public init(checks: [VerificationCheck], inputFormat: String? = nil, assertion: AssertionSummary? = nil) {
@@ -277,7 +280,11 @@ public struct VerificationReport: Sendable, Equatable {
                     return .object(check)
                 }),
         ]
-        if let inputFormat { o["input"] = ["format": .string(inputFormat)] }
+        if let inputFormat {
+            var input: [String: JSONValue] = ["format": .string(inputFormat)]
+            if !forms.isEmpty { input["forms"] = .array(forms.map { .string($0) }) }
+            o["input"] = .object(input)
+        }
         if let assertion { o["assertion"] = assertion.json }
         if let recipientMatch { o["recipientMatch"] = .string(recipientMatch.rawValue) }
         return .object(o)
