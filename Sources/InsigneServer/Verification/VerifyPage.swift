@@ -59,8 +59,11 @@ struct VerifyPage {
         ),
         "fileLabel": LocalizedText(fr: "Fichier du badge", en: "Badge file"),
         "fileHint": LocalizedText(
-            fr: "Le fichier tel que reçu : image PNG ou SVG, ou attestation de réussite PDF (5 Mo au maximum).",
-            en: "The file as received: PNG or SVG image, or PDF certificate of achievement (5 MiB at most)."),
+            fr:
+                "Le fichier tel que reçu : image PNG ou SVG, attestation de réussite PDF, ou justificatif Open Badges 3.0 (JSON ou JWT) ; 5 Mo au maximum.",
+            en:
+                "The file as received: PNG or SVG image, PDF certificate of achievement, or Open Badges 3.0 credential (JSON or JWT); 5 MiB at most."
+        ),
         "dropHint": LocalizedText(
             fr: "Glissez-déposez le fichier ici, ou choisissez-le :", en: "Drag and drop the file here, or choose it:"),
         "chosen": LocalizedText(fr: "Fichier choisi :", en: "Selected file:"),
@@ -110,7 +113,8 @@ struct VerifyPage {
         case .notABadge: english ? "This file is not a badge" : "Ce fichier n'est pas un badge"
         case .malformed: english ? "Malformed badge" : "Badge mal formé"
         case .notYetValid: english ? "Badge not yet valid" : "Badge pas encore valide"
-        case .unverifiable: english ? "Verification impossible for now" : "Vérification impossible pour le moment"
+        case .unverifiable:
+            english ? "Verification impossible (indeterminate)" : "Vérification impossible (indéterminé)"
         case .invalid: english ? "Invalid badge" : "Badge non valide"
         case .damaged: english ? "Damaged or modified file" : "Fichier endommagé ou modifié"
         case .notFound: english ? "Badge not found at its issuer" : "Badge introuvable chez son émetteur"
@@ -271,9 +275,42 @@ struct VerifyPage {
             ]
         }
         r["checks"] = checks
+        if outcome == .unverifiable { r["sentence"] = Self.indeterminate(report, english: english) }
+        r["formsNote"] = Pages.opt(
+            report.forms.count > 1
+                ? (english
+                    ? "This PDF carries the badge in two forms, Open Badges 2.0 and 3.0: both were verified."
+                    : "Ce PDF porte le badge sous deux formes, Open Badges 2.0 et 3.0 : les deux ont été vérifiées.")
+                : nil)
         r["countText"] = english ? report.countText.en : report.countText.fr
         r["openChecks"] = outcome != .valid
         return r
+    }
+
+    /// What « indéterminé » means here and what to do next, from the check that could not run: the issuer's key,
+    /// its status list, or a proof or vocabulary (JSON-LD context) Insigne does not know.
+    static func indeterminate(_ report: VerificationReport, english: Bool) -> String {
+        let blocking = report.checks.first { $0.status == .skipped && $0.blocking }
+        let id = blocking.map { $0.id.hasPrefix("ob3.") ? String($0.id.dropFirst(4)) : $0.id } ?? ""
+        let message = blocking?.message.en ?? ""
+        if id == "revocation" {
+            return english
+                ? "The issuer's status list could not be obtained or checked: nothing says whether the badge was revoked or suspended. Try again later; if it persists, ask the issuer."
+                : "La liste de statut de l'émetteur n'a pas pu être obtenue ou contrôlée : rien ne dit si le badge a été révoqué ou suspendu. Réessayez plus tard ; si cela dure, interrogez l'émetteur."
+        }
+        if id == "key.resolve" || id == "signature" || message.contains("unreachable") {
+            return english
+                ? "The issuer's public key could not be obtained, so the signature could not be checked. Try again in a few minutes; if it persists, ask the issuer."
+                : "La clé publique de l'émetteur n'a pas pu être obtenue : la signature n'a pas pu être contrôlée. Réessayez dans quelques minutes ; si cela dure, interrogez l'émetteur."
+        }
+        if id == "proof" || id == "key.owner" || id.hasPrefix("jws") {
+            return english
+                ? "The badge uses a proof or a vocabulary (JSON-LD context) Insigne cannot check: nothing proves it is authentic, nor that it is forged. Ask the issuer to confirm it."
+                : "Le badge utilise une preuve ou un vocabulaire (contexte JSON-LD) qu'Insigne ne sait pas contrôler : rien ne prouve qu'il est authentique, ni qu'il est falsifié. Demandez à l'émetteur de le confirmer."
+        }
+        return english
+            ? "One of the issuer's documents could not be reached. Try again in a few minutes."
+            : "Un document de l'émetteur est inaccessible. Réessayez dans quelques minutes."
     }
 
     /// Which form of the address typed matched: as typed, or its normalised form.
