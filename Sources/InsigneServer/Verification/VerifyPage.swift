@@ -149,8 +149,8 @@ struct VerifyPage {
                 : "Le badge est authentique, mais il n'a pas été délivré à l'adresse e-mail indiquée. Vérifiez l'adresse avec la personne."
         case .notABadge:
             english
-                ? "The file contains no digital badge (Open Badges). Ask the person for the badge file as they received it (PNG or SVG)."
-                : "Le fichier ne contient pas de badge numérique (Open Badges). Demandez à la personne le fichier du badge tel qu'elle l'a reçu (PNG ou SVG)."
+                ? "The file contains no digital badge (Open Badges). Ask the person for the badge file as they received it (PNG or SVG image, PDF certificate, or Open Badges 3.0 JSON or JWT file)."
+                : "Le fichier ne contient pas de badge numérique (Open Badges). Demandez à la personne le fichier du badge tel qu'elle l'a reçu (image PNG ou SVG, attestation PDF, ou fichier JSON ou JWT Open Badges 3.0)."
         case .unverifiable:
             english
                 ? "One of the issuer's documents could not be reached. Try again in a few minutes."
@@ -163,7 +163,11 @@ struct VerifyPage {
             english
                 ? "This badge does not exist (any more) at its issuer: its issuer does not publish it. Do not accept it without asking the issuer."
                 : "Ce badge n'existe pas (ou plus) chez son émetteur : celui-ci ne le publie pas. Ne l'acceptez pas sans interroger l'émetteur."
-        case .malformed, .notYetValid, .invalid:
+        case .notYetValid:
+            english
+                ? "Its validity starts at a later date: do not accept it before then, or ask the issuer why."
+                : "Sa validité commence à une date ultérieure : ne l'acceptez pas avant, ou demandez à l'émetteur pourquoi."
+        case .malformed, .invalid:
             (english ? outcome.summary.en : outcome.summary.fr)
                 + (english ? " See the details of the checks." : " Consultez le détail des vérifications.")
         }
@@ -188,12 +192,14 @@ struct VerifyPage {
         }
     }
 
-    /// The badge image to show: a path of this server, or a data: image; nothing else is hotlinked.
+    /// The badge image to show: a path of this server, or a data: PNG, JPEG or SVG image (an OB 3.0
+    /// `achievement.image.id` often is one) of 2 MiB at most; nothing else is hotlinked.
     func displayImage(_ src: String?) -> String? {
         guard let src else { return nil }
         if let base = urls?.base, src.hasPrefix(base + "/") { return String(src.dropFirst(base.count)) }
         let lower = src.prefix(32).lowercased()
-        if (lower.hasPrefix("data:image/png;") || lower.hasPrefix("data:image/svg+xml;")
+        if (lower.hasPrefix("data:image/png;") || lower.hasPrefix("data:image/jpeg;")
+            || lower.hasPrefix("data:image/svg+xml;")
             || lower.hasPrefix("data:image/svg+xml,"))
             && src.utf8.count <= 2 * 1024 * 1024
         {
@@ -290,27 +296,24 @@ struct VerifyPage {
     /// What « indéterminé » means here and what to do next, from the check that could not run: the issuer's key,
     /// its status list, or a proof or vocabulary (JSON-LD context) Insigne does not know.
     static func indeterminate(_ report: VerificationReport, english: Bool) -> String {
-        let blocking = report.checks.first { $0.status == .skipped && $0.blocking }
-        let id = blocking.map { $0.id.hasPrefix("ob3.") ? String($0.id.dropFirst(4)) : $0.id } ?? ""
-        let message = blocking?.message.en ?? ""
-        if id == "revocation" {
-            return english
-                ? "The issuer's status list could not be obtained or checked: nothing says whether the badge was revoked or suspended. Try again later; if it persists, ask the issuer."
-                : "La liste de statut de l'émetteur n'a pas pu être obtenue ou contrôlée : rien ne dit si le badge a été révoqué ou suspendu. Réessayez plus tard ; si cela dure, interrogez l'émetteur."
-        }
-        if id == "key.resolve" || id == "signature" || message.contains("unreachable") {
-            return english
+        switch report.indeterminateCause {
+        case .status?:
+            english
+                ? "The issuer's list of revoked badges could not be obtained or checked: nothing says whether the badge was revoked or suspended. Try again later; if it persists, ask the issuer."
+                : "La liste des badges révoqués de l'émetteur n'a pas pu être obtenue ou contrôlée : rien ne dit si le badge a été révoqué ou suspendu. Réessayez plus tard ; si cela dure, interrogez l'émetteur."
+        case .key?:
+            english
                 ? "The issuer's public key could not be obtained, so the signature could not be checked. Try again in a few minutes; if it persists, ask the issuer."
                 : "La clé publique de l'émetteur n'a pas pu être obtenue : la signature n'a pas pu être contrôlée. Réessayez dans quelques minutes ; si cela dure, interrogez l'émetteur."
-        }
-        if id == "proof" || id == "key.owner" || id.hasPrefix("jws") {
-            return english
+        case .unsupported?:
+            english
                 ? "The badge uses a proof or a vocabulary (JSON-LD context) Insigne cannot check: nothing proves it is authentic, nor that it is forged. Ask the issuer to confirm it."
                 : "Le badge utilise une preuve ou un vocabulaire (contexte JSON-LD) qu'Insigne ne sait pas contrôler : rien ne prouve qu'il est authentique, ni qu'il est falsifié. Demandez à l'émetteur de le confirmer."
+        case .document?, nil:
+            english
+                ? "One of the issuer's documents could not be reached. Try again in a few minutes."
+                : "Un document de l'émetteur est inaccessible. Réessayez dans quelques minutes."
         }
-        return english
-            ? "One of the issuer's documents could not be reached. Try again in a few minutes."
-            : "Un document de l'émetteur est inaccessible. Réessayez dans quelques minutes."
     }
 
     /// Which form of the address typed matched: as typed, or its normalised form.

@@ -52,7 +52,7 @@ import Testing
             (Self.failed("revocation", .revoked), "Badge révoqué", "retiré"),
             (Self.failed("revocation", .suspended), "Badge suspendu", "la suspension peut être levée"),
             (Self.failed("dates.expires", .expired), "Badge expiré", "date de validité est dépassée"),
-            (Self.failed("dates.issuedOn", .notYetValid), "Badge pas encore valide", "dans le futur"),
+            (Self.failed("dates.issuedOn", .notYetValid), "Badge pas encore valide", "ne l'acceptez pas avant"),
             (Self.failed("signature", .forged), "Badge falsifié", "ne l'acceptez pas"),
             (Self.failed("recipient", .recipientMismatch), "Badge non délivré à cette personne", "Vérifiez l'adresse"),
             (Self.failed("input.format", .notABadge), "Ce fichier n'est pas un badge", "Demandez à la personne"),
@@ -62,7 +62,7 @@ import Testing
             ),
             (
                 Self.blocking("revocation", "Status undetermined"), "Vérification impossible (indéterminé)",
-                "liste de statut"
+                "liste des badges révoqués"
             ),
             (
                 Self.blocking("proof", "Unknown JSON-LD context, never fetched"),
