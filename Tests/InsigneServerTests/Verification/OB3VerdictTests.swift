@@ -180,6 +180,9 @@ import Testing
             #expect(list.body.contains("OB 3.0"))
             #expect(list.body.contains("CACES R489"))
             let jsonRecord = try #require(stored.first { $0.originalType == "application/vc+ld+json" })
+            // One link to the credential as received; no PNG or SVG to re-bake.
+            #expect(list.body.contains("href=\"/backpack/badges/\(jsonRecord.id)/credential\""))
+            #expect(!list.body.contains("/backpack/badges/\(jsonRecord.id)/badge.png"))
             let (status, headers, given) = try await lea.bytes("/backpack/badges/\(jsonRecord.id)/credential")
             #expect(status == .ok)
             #expect(headers[.contentType] == "application/vc+ld+json")
