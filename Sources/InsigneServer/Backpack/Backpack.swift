@@ -63,11 +63,40 @@ struct Backpack: Sendable {
         }
     }
 
-    /// An image to show for the entry: the baked PNG, else the baked SVG.
+    /// An image to show for the entry: the baked PNG, else the baked SVG; for an OB 3.0 badge imported as a
+    /// JWT or JSON credential, the achievement's image.
     func displayImage(_ e: BackpackEntry) async -> (bytes: [UInt8], type: String)? {
         if let png = await bakedImage(e, svg: false) { return (png, "image/png") }
         if let svg = await bakedImage(e, svg: true) { return (svg, "image/svg+xml") }
+        if case .stored(let r) = e.origin, Self.isOB3(e), let image = await classImage(r),
+            let format = BadgeImageFormat.detect(image)
+        {
+            return (image, format.mimeType)
+        }
         return nil
+    }
+
+    // MARK: - OB 3.0 credentials
+
+    /// True for an Open Badges 3.0 credential (imported: its original file is what is given back, never re-baked).
+    static func isOB3(_ e: BackpackEntry) -> Bool { OB3Credential.isCredential(e.assertion) }
+
+    /// The file an OB 3.0 badge was imported in, unchanged (PNG, SVG, JSON credential), or its VC-JWT as pasted;
+    /// with its media type and file extension.
+    static func originalCredential(_ e: BackpackEntry) -> (bytes: [UInt8], type: String, ext: String)? {
+        guard case .stored(let r) = e.origin, isOB3(e) else { return nil }
+        if let data = r.originalData {
+            let bytes = [UInt8](data)
+            if let format = BadgeImageFormat.detect(bytes) { return (bytes, format.mimeType, format.rawValue) }
+            if let text = String(validating: bytes, as: UTF8.self),
+                VCJWT(text: text.trimmingCharacters(in: .whitespacesAndNewlines)) != nil
+            {
+                return (bytes, "application/vc+jwt", "jwt")
+            }
+            return (bytes, "application/vc+ld+json", "json")
+        }
+        guard let jws = r.jws else { return nil }
+        return (Array(jws.utf8), "application/vc+jwt", "jwt")
     }
 
     /// The badge class image named in the stored report: a data: URI, or a URL fetched through the verifier's
@@ -106,6 +135,15 @@ struct Backpack: Sendable {
             ]
             if let d = e.issuedOn { item["issuedOn"] = .string(d) }
             if let j = e.jws { item["jws"] = .string(j) }
+            if let original = Self.originalCredential(e), BadgeImageFormat.detect(original.bytes) == nil {
+                // An OB 3.0 credential imported as text: given back as it came, byte for byte.
+                let name = stem + (original.ext == "json" ? ".credential.json" : ".jwt")
+                zip.add(name, original.bytes)
+                item["credential"] = .string(name)
+                item["specVersion"] = "3.0"
+            } else if Self.isOB3(e) {
+                item["specVersion"] = "3.0"
+            }
             if let png = await bakedImage(e, svg: false) {
                 zip.add(stem + ".png", png)
                 item["image"] = .string(stem + ".png")

@@ -43,6 +43,9 @@ extension BackpackPages {
         case "badge.svg": (bytes, type) = (await backpack.bakedImage(e, svg: true), "image/svg+xml")
         case "assertion.json":
             (bytes, type) = (Array(e.assertion.encodedString().utf8), "application/ld+json; charset=utf-8")
+        case "credential":
+            guard let original = Backpack.originalCredential(e) else { throw PageError.notFound() }
+            return Self.download(original.bytes, type: original.type, name: "\(stem).\(original.ext)")
         case "image":
             let shown = await backpack.displayImage(e)
             (bytes, type) = (shown?.bytes, shown?.type ?? "")
@@ -62,6 +65,18 @@ extension BackpackPages {
         ]
         if download { headers[.contentDisposition] = "attachment; filename=\"\(stem).\(ext)\"" }
         return HTTP.bytes(bytes, contentType: type, headers: headers)
+    }
+
+    /// A file given back as stored, sandboxed, never cached.
+    static func download(_ bytes: [UInt8], type: String, name: String) -> Response {
+        HTTP.bytes(
+            bytes, contentType: type,
+            headers: [
+                .cacheControl: "private, no-store",
+                .contentSecurityPolicy: "sandbox; default-src 'none'",
+                HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+                .contentDisposition: "attachment; filename=\"\(name)\"",
+            ])
     }
 
     /// The image or baked PNG of a valid badge on an open public page.

@@ -35,15 +35,20 @@ extension BackpackPages {
                     env, error: env.text("Fichier trop volumineux : 5 Mo au plus.", "File too large: 5 MiB at most."),
                     status: .contentTooLarge, form: form)
             }
-            guard let format = BadgeImageFormat.detect(part.body) else {
+            if BadgeImageFormat.detect(part.body) == nil, let type = Self.credentialType(part.body) {
+                // An OB 3.0 credential file (JSON or VC-JWT), kept as it came.
+                (input, source, original, originalType) = (.data(part.body), .file, Data(part.body), type)
+            } else if let format = BadgeImageFormat.detect(part.body) {
+                (input, source, original, originalType) = (.data(part.body), .file, Data(part.body), format.mimeType)
+            } else {
                 return try await importPage(
                     env,
                     error: env.text(
-                        "Ce fichier n'est pas une image de badge : choisissez le fichier PNG ou SVG du badge tel que vous l'avez reçu.",
-                        "This file is not a badge image: choose the badge's PNG or SVG file as you received it."),
+                        "Ce fichier n'est pas un badge : choisissez le fichier du badge tel que vous l'avez reçu (image PNG ou SVG, ou justificatif Open Badges 3.0 JSON ou JWT).",
+                        "This file is not a badge: choose the badge's file as you received it (PNG or SVG image, or Open Badges 3.0 JSON or JWT credential)."
+                    ),
                     status: .unsupportedMediaType, form: form)
             }
-            (input, source, original, originalType) = (.data(part.body), .file, Data(part.body), format.mimeType)
         } else if let url = form.optional("url") {
             do {
                 input = try VerifyController.urlInput(url)
@@ -53,7 +58,9 @@ extension BackpackPages {
             }
             source = .url
         } else if let jws = form.optional("jws") {
-            guard jws.utf8.count <= 64 * 1024, CompactJWS.looksLikeJWS(jws) else {
+            guard jws.utf8.count <= 64 * 1024,
+                CompactJWS.looksLikeJWS(jws.trimmingCharacters(in: .whitespacesAndNewlines))
+            else {
                 return try await importPage(
                     env,
                     error: env.text(
@@ -80,4 +87,14 @@ extension BackpackPages {
         }
     }
 
+    /// The media type of an OB 3.0 credential file: a JSON Verifiable Credential or a VC-JWT; nil otherwise.
+    static func credentialType(_ bytes: [UInt8]) -> String? {
+        guard let raw = String(validating: bytes, as: UTF8.self) else { return nil }
+        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.hasPrefix("{") {
+            guard let json = try? JSONValue(parsing: text), OB3Credential.isCredential(json) else { return nil }
+            return "application/vc+ld+json"
+        }
+        return VCJWT(text: text) != nil ? "application/vc+jwt" : nil
+    }
 }

@@ -101,6 +101,19 @@ struct BackpackPages: PageFeature {
             d["image"] = (publicSlug.map { "/backpacks/\($0)/badges/\(e.id)/" } ?? own) + "image"
             d["png"] = own + "badge.png"
             d["svg"] = own + "badge.svg"
+            if Backpack.isOB3(e) {
+                // An OB 3.0 credential is given back as it came (never re-baked): one link to that file.
+                let original = Backpack.originalCredential(e)
+                d["png"] = original?.ext == "png" ? own + "badge.png" : false
+                d["svg"] = original?.ext == "svg" ? own + "badge.svg" : false
+                d["spec"] = "OB 3.0"
+                if let ext = original?.ext, ext == "json" || ext == "jwt" {
+                    d["credential"] = own + "credential"
+                    d["credentialLabel"] = env.text(
+                        "Justificatif OB 3.0 (\(ext.uppercased()), tel que reçu)",
+                        "OB 3.0 credential (\(ext.uppercased()), as received)")
+                }
+            }
             d["stored"] = true
             d["checked"] = WebDates.display(r.verifiedAt, english: env.english)
             d["origin"] =

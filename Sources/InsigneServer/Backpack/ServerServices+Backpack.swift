@@ -150,7 +150,7 @@ extension ServerServices {
         }
         let report = await verifier.verify(
             input, options: VerificationOptions(now: now, recipient: RecipientIdentifier(value: match)))
-        let kept: Set<VerificationOutcome> = [.valid, .revoked, .expired]
+        let kept: Set<VerificationOutcome> = [.valid, .revoked, .suspended, .expired]
         guard kept.contains(report.outcome), let doc = report.assertionDocument else { return Self.invalid(report) }
         let summary = report.assertion
         let fresh = BackpackBadgeRecord(

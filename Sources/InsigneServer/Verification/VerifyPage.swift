@@ -59,8 +59,11 @@ struct VerifyPage {
         ),
         "fileLabel": LocalizedText(fr: "Fichier du badge", en: "Badge file"),
         "fileHint": LocalizedText(
-            fr: "Le fichier tel que reçu : image PNG ou SVG, ou attestation de réussite PDF (5 Mo au maximum).",
-            en: "The file as received: PNG or SVG image, or PDF certificate of achievement (5 MiB at most)."),
+            fr:
+                "Le fichier tel que reçu : image PNG ou SVG, attestation de réussite PDF, ou justificatif Open Badges 3.0 (JSON ou JWT) ; 5 Mo au maximum.",
+            en:
+                "The file as received: PNG or SVG image, PDF certificate of achievement, or Open Badges 3.0 credential (JSON or JWT); 5 MiB at most."
+        ),
         "dropHint": LocalizedText(
             fr: "Glissez-déposez le fichier ici, ou choisissez-le :", en: "Drag and drop the file here, or choose it:"),
         "chosen": LocalizedText(fr: "Fichier choisi :", en: "Selected file:"),
@@ -110,7 +113,8 @@ struct VerifyPage {
         case .notABadge: english ? "This file is not a badge" : "Ce fichier n'est pas un badge"
         case .malformed: english ? "Malformed badge" : "Badge mal formé"
         case .notYetValid: english ? "Badge not yet valid" : "Badge pas encore valide"
-        case .unverifiable: english ? "Verification impossible for now" : "Vérification impossible pour le moment"
+        case .unverifiable:
+            english ? "Verification impossible (indeterminate)" : "Vérification impossible (indéterminé)"
         case .invalid: english ? "Invalid badge" : "Badge non valide"
         case .damaged: english ? "Damaged or modified file" : "Fichier endommagé ou modifié"
         case .notFound: english ? "Badge not found at its issuer" : "Badge introuvable chez son émetteur"
@@ -145,8 +149,8 @@ struct VerifyPage {
                 : "Le badge est authentique, mais il n'a pas été délivré à l'adresse e-mail indiquée. Vérifiez l'adresse avec la personne."
         case .notABadge:
             english
-                ? "The file contains no digital badge (Open Badges). Ask the person for the badge file as they received it (PNG or SVG)."
-                : "Le fichier ne contient pas de badge numérique (Open Badges). Demandez à la personne le fichier du badge tel qu'elle l'a reçu (PNG ou SVG)."
+                ? "The file contains no digital badge (Open Badges). Ask the person for the badge file as they received it (PNG or SVG image, PDF certificate, or Open Badges 3.0 JSON or JWT file)."
+                : "Le fichier ne contient pas de badge numérique (Open Badges). Demandez à la personne le fichier du badge tel qu'elle l'a reçu (image PNG ou SVG, attestation PDF, ou fichier JSON ou JWT Open Badges 3.0)."
         case .unverifiable:
             english
                 ? "One of the issuer's documents could not be reached. Try again in a few minutes."
@@ -159,7 +163,11 @@ struct VerifyPage {
             english
                 ? "This badge does not exist (any more) at its issuer: its issuer does not publish it. Do not accept it without asking the issuer."
                 : "Ce badge n'existe pas (ou plus) chez son émetteur : celui-ci ne le publie pas. Ne l'acceptez pas sans interroger l'émetteur."
-        case .malformed, .notYetValid, .invalid:
+        case .notYetValid:
+            english
+                ? "Its validity starts at a later date: do not accept it before then, or ask the issuer why."
+                : "Sa validité commence à une date ultérieure : ne l'acceptez pas avant, ou demandez à l'émetteur pourquoi."
+        case .malformed, .invalid:
             (english ? outcome.summary.en : outcome.summary.fr)
                 + (english ? " See the details of the checks." : " Consultez le détail des vérifications.")
         }
@@ -184,12 +192,14 @@ struct VerifyPage {
         }
     }
 
-    /// The badge image to show: a path of this server, or a data: image; nothing else is hotlinked.
+    /// The badge image to show: a path of this server, or a data: PNG, JPEG or SVG image (an OB 3.0
+    /// `achievement.image.id` often is one) of 2 MiB at most; nothing else is hotlinked.
     func displayImage(_ src: String?) -> String? {
         guard let src else { return nil }
         if let base = urls?.base, src.hasPrefix(base + "/") { return String(src.dropFirst(base.count)) }
         let lower = src.prefix(32).lowercased()
-        if (lower.hasPrefix("data:image/png;") || lower.hasPrefix("data:image/svg+xml;")
+        if (lower.hasPrefix("data:image/png;") || lower.hasPrefix("data:image/jpeg;")
+            || lower.hasPrefix("data:image/svg+xml;")
             || lower.hasPrefix("data:image/svg+xml,"))
             && src.utf8.count <= 2 * 1024 * 1024
         {
@@ -271,9 +281,39 @@ struct VerifyPage {
             ]
         }
         r["checks"] = checks
+        if outcome == .unverifiable { r["sentence"] = Self.indeterminate(report, english: english) }
+        r["formsNote"] = Pages.opt(
+            report.forms.count > 1
+                ? (english
+                    ? "This PDF carries the badge in two forms, Open Badges 2.0 and 3.0: both were verified."
+                    : "Ce PDF porte le badge sous deux formes, Open Badges 2.0 et 3.0 : les deux ont été vérifiées.")
+                : nil)
         r["countText"] = english ? report.countText.en : report.countText.fr
         r["openChecks"] = outcome != .valid
         return r
+    }
+
+    /// What « indéterminé » means here and what to do next, from the check that could not run: the issuer's key,
+    /// its status list, or a proof or vocabulary (JSON-LD context) Insigne does not know.
+    static func indeterminate(_ report: VerificationReport, english: Bool) -> String {
+        switch report.indeterminateCause {
+        case .status?:
+            english
+                ? "The issuer's list of revoked badges could not be obtained or checked: nothing says whether the badge was revoked or suspended. Try again later; if it persists, ask the issuer."
+                : "La liste des badges révoqués de l'émetteur n'a pas pu être obtenue ou contrôlée : rien ne dit si le badge a été révoqué ou suspendu. Réessayez plus tard ; si cela dure, interrogez l'émetteur."
+        case .key?:
+            english
+                ? "The issuer's public key could not be obtained, so the signature could not be checked. Try again in a few minutes; if it persists, ask the issuer."
+                : "La clé publique de l'émetteur n'a pas pu être obtenue : la signature n'a pas pu être contrôlée. Réessayez dans quelques minutes ; si cela dure, interrogez l'émetteur."
+        case .unsupported?:
+            english
+                ? "The badge uses a proof or a vocabulary (JSON-LD context) Insigne cannot check: nothing proves it is authentic, nor that it is forged. Ask the issuer to confirm it."
+                : "Le badge utilise une preuve ou un vocabulaire (contexte JSON-LD) qu'Insigne ne sait pas contrôler : rien ne prouve qu'il est authentique, ni qu'il est falsifié. Demandez à l'émetteur de le confirmer."
+        case .document?, nil:
+            english
+                ? "One of the issuer's documents could not be reached. Try again in a few minutes."
+                : "Un document de l'émetteur est inaccessible. Réessayez dans quelques minutes."
+        }
     }
 
     /// Which form of the address typed matched: as typed, or its normalised form.

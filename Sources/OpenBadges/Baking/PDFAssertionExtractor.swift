@@ -1,26 +1,36 @@
 import OpenBadgesPNG
 
-/// The signed assertion found in a certificate PDF.
+/// The badges found in a certificate PDF: the signed OB 2.0 assertion and/or an OB 3.0 credential.
 public struct PDFExtractedAssertion: Sendable, Equatable {
-    /// The compact JWS.
-    public var jws: String
+    /// The compact JWS of `assertion.jws` / `/OpenBadgesAssertion`, when the PDF carries one.
+    public var jws: String?
     /// True when it came from the `assertion.jws` attachment.
     public var fromAttachment: Bool
     /// True when it came from the `/OpenBadgesAssertion` document information entry.
     public var fromInfo: Bool
+    /// The attached OB 3.0 credential (VC-JWT or JSON text), when the PDF carries one.
+    public var credential: String?
+    /// The name of the attachment holding `credential`.
+    public var credentialName: String?
 
     /// Creates a result.
-    public init(jws: String, fromAttachment: Bool, fromInfo: Bool) {
+    public init(
+        jws: String?, fromAttachment: Bool, fromInfo: Bool, credential: String? = nil, credentialName: String? = nil
+    ) {
         self.jws = jws
         self.fromAttachment = fromAttachment
         self.fromInfo = fromInfo
+        self.credential = credential
+        self.credentialName = credentialName
     }
 }
 
 /// Finds the signed assertion (compact JWS) in a certificate PDF: the embedded file `assertion.jws`
 /// (uncompressed or `/FlateDecode`) and the document information entry `/OpenBadgesAssertion` (literal or
-/// hexadecimal string). When both are present they must be identical. Pure: no libharu, bounded sizes, and
-/// every malformed input is a `BakingError`, never a crash.
+/// hexadecimal string). When both are present they must be identical. An OB 3.0 credential attached beside it (or
+/// alone) is found too: a file named `open-badge-credential.*`, `openbadgecredential.*`, `*.jwt` or `*.json` whose
+/// content is a Verifiable Credential (JSON) or a VC-JWT. Pure: no libharu, bounded sizes, and every malformed input
+/// is a `BakingError`, never a crash.
 public enum PDFAssertionExtractor {
     /// Largest PDF read.
     public static let maxPDFBytes = 32 << 20
@@ -52,61 +62,121 @@ public enum PDFAssertionExtractor {
         do { try parser.parseAll() } catch {
             throw malformed(fr: "PDF illisible (trop d'objets)", en: "unreadable PDF (too many objects)")
         }
-        let attached = try attachments(parser)
+        let found = try attachments(parser)
+        let attached = found.jws
         let info = try infoEntry(parser)
         guard attached.count <= 1 else {
             throw BakingError(
                 .nonConformant, fr: "le PDF joint plusieurs badges « assertion.jws » différents",
                 en: "the PDF attaches several different \"assertion.jws\" badges")
         }
+        guard found.credentials.count <= 1 else {
+            throw BakingError(
+                .nonConformant, fr: "le PDF joint plusieurs justificatifs Open Badges 3.0 différents",
+                en: "the PDF attaches several different Open Badges 3.0 credentials")
+        }
+        let credential = found.credentials.first
         switch (attached.first, info) {
         case (nil, nil):
-            throw BakingError(
-                .notBaked,
-                fr: "ce PDF ne contient pas de badge Open Badges "
-                    + "(ni pièce jointe assertion.jws, ni entrée OpenBadgesAssertion)",
-                en: "this PDF carries no Open Badges badge (no assertion.jws attachment, no OpenBadgesAssertion entry)")
+            guard let credential else {
+                throw BakingError(
+                    .notBaked,
+                    fr: "ce PDF ne contient pas de badge Open Badges "
+                        + "(ni pièce jointe assertion.jws ou open-badge-credential, ni entrée OpenBadgesAssertion)",
+                    en: "this PDF carries no Open Badges badge "
+                        + "(no assertion.jws or open-badge-credential attachment, no OpenBadgesAssertion entry)")
+            }
+            return PDFExtractedAssertion(
+                jws: nil, fromAttachment: false, fromInfo: false, credential: credential.text,
+                credentialName: credential.name)
         case (let a?, let i?) where a != i:
             throw BakingError(
                 .nonConformant, fr: "la pièce jointe assertion.jws et l'entrée OpenBadgesAssertion du PDF diffèrent",
                 en: "the PDF's assertion.jws attachment and OpenBadgesAssertion entry differ")
         default:
             let jws = attached.first ?? info!
-            return PDFExtractedAssertion(jws: jws, fromAttachment: !attached.isEmpty, fromInfo: info != nil)
+            return PDFExtractedAssertion(
+                jws: jws, fromAttachment: !attached.isEmpty, fromInfo: info != nil, credential: credential?.text,
+                credentialName: credential?.name)
         }
     }
 
     // MARK: Sources
 
-    /// The distinct JWS texts of every file specification named `assertion.jws`.
-    static func attachments(_ parser: PDFObjectParser) throws(BakingError) -> [String] {
+    /// The distinct JWS texts of every file specification named `assertion.jws`, and the distinct OB 3.0
+    /// credentials attached (with their attachment's name).
+    static func attachments(_ parser: PDFObjectParser) throws(BakingError) -> (
+        jws: [String], credentials: [(name: String, text: String)]
+    ) {
         var found: [String] = []
+        var credentials: [(name: String, text: String)] = []
         var specs: [[String: PDFObject]] = []
         for object in parser.objects.values { collectFileSpecs(object, into: &specs, depth: 0) }
         for spec in specs {
-            let name = [spec["UF"], spec["F"]].compactMap { parser.resolve($0) }.compactMap(textString).first
-            guard name == attachmentName else { continue }
-            guard case .dictionary(let ef)? = parser.resolve(spec["EF"]),
-                case .stream(let dict, let range)? = parser.resolve(ef["UF"] ?? ef["F"])
-            else {
-                throw malformed(
-                    fr: "pièce jointe assertion.jws sans contenu", en: "assertion.jws attachment has no content")
+            guard let name = [spec["UF"], spec["F"]].compactMap({ parser.resolve($0) }).compactMap(textString).first
+            else { continue }
+            if name == attachmentName {
+                let jws = try jwsText(
+                    try embeddedData(spec, parser: parser, name: name),
+                    what: ("la pièce jointe assertion.jws", "the assertion.jws attachment"))
+                if !found.contains(jws) { found.append(jws) }
+            } else if let explicit = credentialNameKind(name) {
+                let data = try embeddedData(spec, parser: parser, name: name)
+                guard let text = credentialText(data) else {
+                    guard !explicit else {
+                        throw malformed(
+                            fr: "la pièce jointe \(name) n'est pas un justificatif Open Badges 3.0 (JSON ou VC-JWT)",
+                            en: "the \(name) attachment is not an Open Badges 3.0 credential (JSON or VC-JWT)")
+                    }
+                    continue
+                }
+                if !credentials.contains(where: { $0.text == text }) { credentials.append((name, text)) }
             }
-            // The declared length wins: without it (an indirect `/Length`), the parser had to guess where the data
-            // ends before `endstream` and may have taken a final CR or LF of the data for the line end.
-            var data = range
-            // A length read from the file is checked before any arithmetic (`/Length +1e300` once trapped here).
-            if let length = parser.resolve(dict["Length"])?.wholeNumber(atMost: range.count + 2),
-                length <= parser.bytes.count - range.lowerBound
-            {
-                data = range.lowerBound..<range.lowerBound + length
-            }
-            let jws = try jwsText(
-                try decode(parser.bytes[data], filter: parser.resolve(dict["Filter"]), parser: parser),
-                what: ("la pièce jointe assertion.jws", "the assertion.jws attachment"))
-            if !found.contains(jws) { found.append(jws) }
         }
-        return found
+        return (found, credentials)
+    }
+
+    /// For an attachment name that may hold an OB 3.0 credential: true when the name says so
+    /// (`open-badge-credential.*`, `openbadgecredential.*`), false for any `*.jwt` or `*.json`; nil otherwise.
+    static func credentialNameKind(_ name: String) -> Bool? {
+        let lower = name.lowercased()
+        if lower.hasPrefix("open-badge-credential.") || lower.hasPrefix("openbadgecredential.") { return true }
+        if lower.hasSuffix(".jwt") || lower.hasSuffix(".json") { return false }
+        return nil
+    }
+
+    /// The credential text of an attachment: a JSON Verifiable Credential or a VC-JWT, else nil.
+    static func credentialText(_ data: ArraySlice<UInt8>) -> String? {
+        guard let raw = String(validating: data, as: UTF8.self) else { return nil }
+        let text = raw.trimmingASCIIWhitespace()
+        if text.hasPrefix("{") {
+            guard let json = try? JSONValue(parsing: text), OB3Credential.isVerifiableCredential(json) else {
+                return nil
+            }
+            return text
+        }
+        return CompactJWS.looksLikeJWS(text) && VCJWT(text: text) != nil ? text : nil
+    }
+
+    /// The decoded content of an embedded file specification.
+    static func embeddedData(_ spec: [String: PDFObject], parser: PDFObjectParser, name: String) throws(BakingError)
+        -> ArraySlice<UInt8>
+    {
+        guard case .dictionary(let ef)? = parser.resolve(spec["EF"]),
+            case .stream(let dict, let range)? = parser.resolve(ef["UF"] ?? ef["F"])
+        else {
+            throw malformed(fr: "pièce jointe \(name) sans contenu", en: "\(name) attachment has no content")
+        }
+        // The declared length wins: without it (an indirect `/Length`), the parser had to guess where the data
+        // ends before `endstream` and may have taken a final CR or LF of the data for the line end.
+        var data = range
+        // A length read from the file is checked before any arithmetic (`/Length +1e300` once trapped here).
+        if let length = parser.resolve(dict["Length"])?.wholeNumber(atMost: range.count + 2),
+            length <= parser.bytes.count - range.lowerBound
+        {
+            data = range.lowerBound..<range.lowerBound + length
+        }
+        return try decode(parser.bytes[data], filter: parser.resolve(dict["Filter"]), parser: parser)
     }
 
     /// Dictionaries that look like file specifications (they have an `/EF` entry), nested ones included.

@@ -93,6 +93,41 @@ public enum VerificationOutcome: String, Sendable, Equatable, CaseIterable {
     }
 }
 
+/// Why a verification is indeterminate: what could not be checked.
+public enum IndeterminateCause: String, Sendable, Equatable {
+    /// The issuer's public key could not be obtained.
+    case key
+    /// The status (revocation) list could not be obtained or its own proof checked.
+    case status
+    /// A proof type, cryptosuite or JSON-LD context Insigne does not know, or a key not tied to the issuer.
+    case unsupported
+    /// Another of the issuer's documents could not be obtained.
+    case document
+
+    /// « Vérification impossible : … » for this cause.
+    public var summary: LocalizedText {
+        switch self {
+        case .key:
+            LocalizedText(
+                fr: "Vérification impossible pour le moment : la clé publique de l'émetteur est inaccessible.",
+                en: "Cannot verify right now: the issuer's public key is unreachable.")
+        case .status:
+            LocalizedText(
+                fr:
+                    "Vérification impossible pour le moment : la liste des badges révoqués de l'émetteur est inaccessible ou invérifiable.",
+                en:
+                    "Cannot verify right now: the issuer's revocation (status) list is unreachable or cannot be checked."
+            )
+        case .unsupported:
+            LocalizedText(
+                fr:
+                    "Vérification impossible : le badge utilise une preuve ou un contexte JSON-LD qu'Insigne ne sait pas vérifier.",
+                en: "Cannot verify: the badge uses a proof or a JSON-LD context Insigne cannot check.")
+        case .document: VerificationOutcome.unverifiable.summary
+        }
+    }
+}
+
 /// How the expected recipient matched the badge's identity.
 public enum RecipientMatch: String, Sendable, Equatable {
     /// The identifier exactly as typed.
@@ -199,6 +234,9 @@ public struct VerificationReport: Sendable, Equatable {
     public var assertionDocument: JSONValue?
     /// How the expected recipient matched, when one was given and matched.
     public var recipientMatch: RecipientMatch?
+    /// When the input carried the badge in several forms, all verified: `["2.0", "3.0"]` (a certificate PDF with
+    /// the OB 2.0 assertion and the OB 3.0 credential). The checks of the second form have ids prefixed `ob3.`.
+    public var forms: [String] = []
 
     /// Creates a report.
     public init(checks: [VerificationCheck], inputFormat: String? = nil, assertion: AssertionSummary? = nil) {
@@ -229,9 +267,23 @@ public struct VerificationReport: Sendable, Equatable {
         }
     }
 
+    /// For an indeterminate verdict, what could not be checked (from the first blocking check; the `ob3.` checks
+    /// of a second form count alike).
+    public var indeterminateCause: IndeterminateCause? {
+        guard verdict == .indeterminate, let blocking = checks.first(where: { $0.status == .skipped && $0.blocking })
+        else { return nil }
+        let id = blocking.id.hasPrefix("ob3.") ? String(blocking.id.dropFirst(4)) : blocking.id
+        switch id {
+        case "revocation": return .status
+        case "key.resolve", "signature": return .key
+        case "proof", "key.owner", "jws.algorithm": return .unsupported
+        default: return .document
+        }
+    }
+
     /// One sentence for the outcome, plus the revocation reason when revoked.
     public var summary: LocalizedText {
-        var s = outcome.summary
+        var s = indeterminateCause?.summary ?? outcome.summary
         if outcome == .revoked, let reason = assertion?.revocationReason, !reason.isEmpty {
             s.fr += " Motif : \(reason)"
             s.en += " Reason: \(reason)"
@@ -277,7 +329,11 @@ public struct VerificationReport: Sendable, Equatable {
                     return .object(check)
                 }),
         ]
-        if let inputFormat { o["input"] = ["format": .string(inputFormat)] }
+        if let inputFormat {
+            var input: [String: JSONValue] = ["format": .string(inputFormat)]
+            if !forms.isEmpty { input["forms"] = .array(forms.map { .string($0) }) }
+            o["input"] = .object(input)
+        }
         if let assertion { o["assertion"] = assertion.json }
         if let recipientMatch { o["recipientMatch"] = .string(recipientMatch.rawValue) }
         return .object(o)

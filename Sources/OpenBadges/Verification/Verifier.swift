@@ -181,6 +181,7 @@ public struct Verifier: Sendable {
         report.jws = run.jws
         report.assertionDocument = run.assertionDocument
         report.recipientMatch = run.recipientMatch
+        report.forms = run.forms
         return report
     }
 }
@@ -203,6 +204,8 @@ final class VerificationRun {
     var jws: String?
     var assertionDocument: JSONValue?
     var recipientMatch: RecipientMatch?
+    /// The forms of the badge verified when the input carries more than one (a PDF with OB 2.0 and OB 3.0).
+    var forms: [String] = []
     private var documents: [String: Result<LoadedDocument, DocumentLoaderError>] = [:]
 
     init(
@@ -293,40 +296,6 @@ final class VerificationRun {
                     fr: "Format de fichier non reconnu (PNG, SVG, PDF, JWS ou JSON attendu)",
                     en: "Unrecognised file format (PNG, SVG, PDF, JWS or JSON expected)")
             }
-        }
-    }
-
-    /// A certificate PDF: the signed assertion it carries (attachment and/or document information) is verified.
-    func verifyPDF(_ bytes: [UInt8]) async {
-        inputFormat = "pdf"
-        pass("input.format", fr: "Attestation PDF reconnue", en: "PDF certificate recognised")
-        let extracted: PDFExtractedAssertion
-        do {
-            extracted = try PDFAssertionExtractor.extract(from: bytes)
-        } catch {
-            switch error.code {
-            case .malformedImage: failDamaged("input.extract", error)
-            case .notBaked: fail("input.extract", .notABadge, fr: error.messageFR, en: error.messageEN)
-            default: fail("input.extract", .malformed, fr: error.messageFR, en: error.messageEN)
-            }
-            return
-        }
-        let source: LocalizedText =
-            switch (extracted.fromAttachment, extracted.fromInfo) {
-            case (true, true):
-                LocalizedText(
-                    fr: "pièce jointe assertion.jws et métadonnées, identiques",
-                    en: "assertion.jws attachment and metadata, identical")
-            case (true, false): LocalizedText(fr: "pièce jointe assertion.jws", en: "assertion.jws attachment")
-            default: LocalizedText(fr: "métadonnées du document", en: "document metadata")
-            }
-        pass(
-            "input.extract", fr: "Badge signé extrait du PDF (\(source.fr))",
-            en: "Signed badge extracted from the PDF (\(source.en))")
-        if let jwt = VCJWT(text: extracted.jws) {
-            await verifyOB3(jwt: jwt)
-        } else {
-            await verifySigned(jws: extracted.jws)
         }
     }
 
