@@ -266,11 +266,34 @@ def _di_cases(m):
     # Signed with another key than the did:key the proof (and the issuer) names.
     wrong = m.di_signer("ed-other", vm=signer.verification_method)
     case("di-wrong-key", "svg", m.credential(ed), "forged", sign=wrong)
+    case("di-rich", "png", _rich(m.credential(ed, name="Sauveteur secouriste du travail")), "valid")
+    # An issuer profile endorsed by a third party (OB 3.0 `endorsementJwt`, a term of context 3.0.3 since errata 1.6).
+    endorsed = m.credential(ed)
+    endorsed.issuer.endorsement_jwts = [m.jwt_signer("ed-other", "EdDSA").sign_payload({"iss": m.did["ed-other"]})]
+    case("di-endorsed", "json", endorsed, "valid")
     case("di-revoked", "png", m.credential(ed, status=status_entry(m.base + "/status/revocation", "revocation", 3)),
          "revoked", status=True)
     case("di-suspended", "json",
          m.credential(ed, status=status_entry(m.base + "/status/suspension", "suspension", 9)), "suspended",
          status=True)
+
+
+def _rich(c):
+    """Most of what openbadgeslib can say about an achievement: non-ASCII text, numbers typed xsd:float, alignment,
+    result descriptions and results, evidence, tags."""
+    from openbadgeslib.ob3 import Alignment, Evidence, Result, ResultDescription
+
+    a = c.achievement
+    a.description = "Gestes de premiers secours — « SST » : protéger, alerter, secourir"
+    a.achievement_type, a.credits_available, a.tags = "Certificate", 2.5, ["secourisme", "sécurité"]
+    a.alignments = [Alignment("Gestes de premiers secours", "https://referentiel.example.fr/rs5541", "RNCP", "RS5541")]
+    level = "urn:uuid:1f1c8a3e-5d2b-4c1a-9e0f-000000000001"
+    a.result_descriptions = [ResultDescription(level, "Appréciation", "LetterGrade", ["A", "B", "C"], "B")]
+    c.results = [Result(value="A", result_description=level)]
+    c.credits_earned = 3.0
+    c.evidence = [Evidence(id="https://issuer.example.fr/evidence/1", narrative="Mise en situation d'accident",
+                           name="Évaluation pratique", genre="Pratique")]
+    return c
 
 
 def make(args):

@@ -114,7 +114,8 @@ struct OB3InteropTests {
         "jwt-eddsa-wrong-key.png", "jwt-rs256-wrong-key.svg", "jwt-eddsa-revoked.png", "jwt-eddsa-suspended.png",
         "jwt-eddsa-status-clear.png", "jwt-eddsa-status-unreachable.png", "jwt-rs256-header-key-only.png",
         "di-valid.png", "di-valid.svg", "di-valid.json", "di-expired.png", "di-not-yet-valid.svg", "di-tampered.png",
-        "di-tampered.json", "di-wrong-key.svg", "di-revoked.png", "di-suspended.json",
+        "di-tampered.json", "di-wrong-key.svg", "di-rich.png", "di-endorsed.json", "di-revoked.png",
+        "di-suspended.json",
     ]
 
     /// Where openbadgeslib and Insigne differ on purpose.
