@@ -174,7 +174,7 @@ def _tamper_jwt(token):
 
 def _status_lists(m):
     """Bitstring status lists published and signed by openbadgeslib (VC-JWT EdDSA, issuer = the did:key)."""
-    from openbadgeslib.ob3 import build_status_list_credential, sign_status_list_credential
+    from openbadgeslib.ob3 import add_data_integrity_proof, build_status_list_credential, sign_status_list_credential
 
     for purpose, revoked in (("revocation", [3, 7]), ("suspension", [9])):
         url = m.base + "/status/" + purpose
@@ -182,6 +182,12 @@ def _status_lists(m):
                                           valid_until=m.now + datetime.timedelta(days=30))
         m.publish("/status/" + purpose, sign_status_list_credential(vc, m.keys["ed"]["pem"], "EdDSA"),
                   "application/vc+jwt")
+    # The same revocation list secured by an embedded eddsa-rdfc-2022 proof instead of a JWT.
+    url = m.base + "/status/revocation-di"
+    vc = build_status_list_credential(m.did["ed"], url, "revocation", [3, 7], issued=m.now - datetime.timedelta(1),
+                                      valid_until=m.now + datetime.timedelta(days=30))
+    signed = add_data_integrity_proof(vc, m.keys["ed"]["pem"], m.di_signer("ed").verification_method)
+    m.publish("/status/revocation-di", json.dumps(signed), "application/vc+ld+json")
 
 
 def _key_documents(m):
@@ -273,6 +279,10 @@ def _di_cases(m):
     case("di-endorsed", "json", endorsed, "valid")
     case("di-revoked", "png", m.credential(ed, status=status_entry(m.base + "/status/revocation", "revocation", 3)),
          "revoked", status=True)
+    for index, expect in ((7, "revoked"), (8, "valid")):
+        entry = status_entry(m.base + "/status/revocation-di", "revocation", index)
+        case("di-%s-list-with-proof" % ("revoked" if index == 7 else "status-clear"), "svg",
+             m.credential(ed, status=entry), expect, status=True)
     case("di-suspended", "json",
          m.credential(ed, status=status_entry(m.base + "/status/suspension", "suspension", 9)), "suspended",
          status=True)
