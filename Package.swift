@@ -135,7 +135,7 @@ let package = Package(
         .testTarget(
             name: "InteropTests",
             dependencies: [
-                "OpenBadges", "OpenBadgesHTTP", "TestSupport", "InsigneServer", "InsigneStore",
+                "OpenBadges", "OpenBadgesHTTP", "LinkedData", "TestSupport", "InsigneServer", "InsigneStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),

@@ -172,6 +172,34 @@ struct DataIntegrityTests {
         #expect(await OB3Support.verify(.text(JSONValue.object(o).encodedString())).outcome == .forged)
     }
 
+    /// `endorsementJwt` (a term of context 3.0.3 since errata 1.6, in the copy the 1EdTech validator and openbadgeslib
+    /// bundle) is part of what the proof signs. Found by the openbadgeslib interop tests: with the older copy of
+    /// 3.0.3 the term was dropped, so a genuine endorsed credential was called forged, and a changed one not noticed.
+    @Test func endorsementJwtIsSigned() async throws {
+        let key = try PrivateKey.generate(.ed25519)
+        let (did, kid) = OB3Support.didKey(key)
+        /// Claims `{"iss":"did:example:a"}` or `…:b"}`, base64url.
+        func endorsed(by endorser: String) -> JSONValue {
+            guard case .object(var c) = OB3Support.credential(issuer: did), case .object(var i) = c["issuer"] else {
+                return .null
+            }
+            let claims = endorser == "a" ? "eyJpc3MiOiJkaWQ6ZXhhbXBsZTphIn0" : "eyJpc3MiOiJkaWQ6ZXhhbXBsZTpiIn0"
+            i["endorsementJwt"] = [.string("eyJhbGciOiJFZERTQSJ9.\(claims).c2lnbmF0dXJl")]
+            c["issuer"] = .object(i)
+            return .object(c)
+        }
+        let nquads = try LinkedData.canonicalNQuads(of: LDJSON(parsing: endorsed(by: "a").encoded()))
+        #expect(nquads.contains("<https://purl.imsglobal.org/spec/vc/ob/vocab.html#endorsementJwt>"))
+        let signed = try Self.sign(endorsed(by: "a"), key: key, method: kid)
+        let ok = await OB3Support.verify(.text(signed.encodedString()))
+        #expect(ok.outcome == .valid, "\(VerifierTestSupport.problems(ok))")
+        guard case .object(var o) = signed, let proof = o["proof"], case .object(let other) = endorsed(by: "b")
+        else { return }
+        o = other
+        o["proof"] = proof
+        #expect(await OB3Support.verify(.text(JSONValue.object(o).encodedString())).outcome == .forged)
+    }
+
     /// An unbundled context is never fetched: indeterminate, not forged.
     @Test func unknownContextIsIndeterminate() async throws {
         let key = try PrivateKey.generate(.ed25519)
