@@ -58,20 +58,26 @@ public struct RDFC10: Sendable {
         }
         // Each quad serialized once; duplicates (same canonical line) kept once; sorted by code point.
         var seen = Set<String>(minimumCapacity: dataset.count)
-        var lines: [(line: String, quad: RDFQuad)] = []
+        var lines: [String] = []
+        var quads: [RDFQuad] = []
         lines.reserveCapacity(dataset.count)
+        quads.reserveCapacity(dataset.count)
         for q in dataset {
             let r = RDFQuad(
                 subject: relabel(q.subject), predicate: q.predicate, object: relabel(q.object),
                 graph: q.graph.map(relabel))
             let line = NQuads.serialize(r)
-            if seen.insert(line).inserted { lines.append((line, r)) }
+            if seen.insert(line).inserted {
+                lines.append(line)
+                quads.append(r)
+            }
         }
-        lines.sort { CanonicalizationRun.byCodePoint($0.line, $1.line) }
+        // Indices sorted, not the (large) quads moved around.
+        let order = lines.indices.sorted { CanonicalizationRun.byCodePoint(lines[$0], lines[$1]) }
         var nquads = ""
-        nquads.reserveCapacity(lines.reduce(0) { $0 + $1.line.utf8.count })
-        for l in lines { nquads += l.line }
-        return Result(quads: lines.map(\.quad), nquads: nquads, issued: canonical.issued, work: run.work)
+        nquads.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count })
+        for i in order { nquads += lines[i] }
+        return Result(quads: order.map { quads[$0] }, nquads: nquads, issued: canonical.issued, work: run.work)
     }
 }
 
