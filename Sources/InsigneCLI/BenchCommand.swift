@@ -61,40 +61,31 @@ struct BenchCommand: AsyncParsableCommand {
         // Baseline and Insigne alternate in short slices, so a change of machine load affects both alike.
         let rounds = max(4, Int(duration / 0.25))
         let slice = duration / Double(rounds)
+        let ob3 = try await OB3BenchSubject(rsaKey: key, carrier: carrier, now: options.now)
+        var reference: OB3ReferenceBench?
+        if profile == nil {
+            do { reference = try OB3ReferenceBench(credential: ob3.diCredential) } catch {
+                print("ob3_di_vs_reference ignoré / skipped: \(error)")
+            }
+        }
+        defer { reference?.stop() }
         let subject = Subject(
             key: key, signer: signer, request: request, carrier: carrier, verifier: verifier, baked: baked,
-            options: options, signingInput: signingInput, signature: signature)
+            options: options, signingInput: signingInput, signature: signature, ob3: ob3, reference: reference)
         if let profile {  // one operation in a loop, for `perf record`
             _ = try await subject.rounds(1, slice: duration, only: profile)
             return
         }
         let rates = try await subject.rounds(rounds, slice: slice, only: nil)
-        let rawSign = rates.rawSign
-        let issue = rates.issue
-        let rawVerify = rates.rawVerify
-        let verify = rates.verify
-
-        let rows: [(String, Double, String)] = [
-            ("OpenSSL RS256 sign (raw)", rawSign, "baseline"),
-            ("Insigne issue (build+sign+bake)", issue, String(format: "%.3f", issue / rawSign)),
-            ("OpenSSL RS256 verify (raw)", rawVerify, "baseline"),
-            ("Insigne verify (unbake+JWS+checks)", verify, String(format: "%.3f", verify / rawVerify)),
-        ]
         print("Insigne bench — \(String(format: "%.1f", duration)) s per measurement, RSA-2048, 256×256 PNG")
         print(
-            "operation".padding(toLength: 38, withPad: " ", startingAt: 0) + "ops/s".leftPad(12) + "ratio".leftPad(10))
-        for (name, rate, ratio) in rows {
+            "operation".padding(toLength: 44, withPad: " ", startingAt: 0) + "ops/s".leftPad(12) + "ratio".leftPad(10))
+        for (name, rate, ratio) in rates.rows {
             print(
-                name.padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: "%.0f", rate).leftPad(12)
-                    + ratio.leftPad(10))
+                name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%.0f", rate).leftPad(12)
+                    + (ratio.map { String(format: "%.3f", $0) } ?? "baseline").leftPad(10))
         }
-        let result: JSONValue = [
-            "raw_sign_per_s": .number(rawSign.rounded()), "issue_per_s": .number(issue.rounded()),
-            "issue_ratio": .number((issue / rawSign * 1000).rounded() / 1000),
-            "raw_verify_per_s": .number(rawVerify.rounded()), "verify_per_s": .number(verify.rounded()),
-            "verify_ratio": .number((verify / rawVerify * 1000).rounded() / 1000),
-        ]
-        print(result.encodedString())
+        print(JSONValue.object(rates.json).encodedString())
     }
 
     /// Operations per second of each measurement.
@@ -103,12 +94,34 @@ struct BenchCommand: AsyncParsableCommand {
         var issue = 0.0
         var rawVerify = 0.0
         var verify = 0.0
+        var ob3 = OB3Rates()
 
         mutating func add(_ r: Rates, weight: Double) {
             rawSign += r.rawSign * weight
             issue += r.issue * weight
             rawVerify += r.rawVerify * weight
             verify += r.verify * weight
+            ob3.add(r.ob3, weight: weight)
+        }
+
+        /// Name, operations per second, ratio to the baseline above it (nil for a baseline).
+        var rows: [(String, Double, Double?)] {
+            [
+                ("OpenSSL RS256 sign (raw)", rawSign, nil),
+                ("Insigne issue (build+sign+bake)", issue, issue / rawSign),
+                ("OpenSSL RS256 verify (raw)", rawVerify, nil),
+                ("Insigne verify (unbake+JWS+checks)", verify, verify / rawVerify),
+            ] + ob3.rows(rawSign: rawSign)
+        }
+
+        var json: [String: JSONValue] {
+            func ratio(_ a: Double, _ b: Double) -> JSONValue { .number((a / b * 1000).rounded() / 1000) }
+            return [
+                "raw_sign_per_s": .number(rawSign.rounded()), "issue_per_s": .number(issue.rounded()),
+                "issue_ratio": ratio(issue, rawSign),
+                "raw_verify_per_s": .number(rawVerify.rounded()), "verify_per_s": .number(verify.rounded()),
+                "verify_ratio": ratio(verify, rawVerify),
+            ].merging(ob3.json(rawSign: rawSign)) { a, _ in a }
         }
     }
 
@@ -123,10 +136,13 @@ struct BenchCommand: AsyncParsableCommand {
         let options: VerificationOptions
         let signingInput: [UInt8]
         let signature: [UInt8]
+        let ob3: OB3BenchSubject
+        let reference: OB3ReferenceBench?
 
         init(
             key: PrivateKey, signer: BadgeSigner, request: AssertionRequest, carrier: PreparedPNG, verifier: Verifier,
-            baked: [UInt8], options: VerificationOptions, signingInput: [UInt8], signature: [UInt8]
+            baked: [UInt8], options: VerificationOptions, signingInput: [UInt8], signature: [UInt8],
+            ob3: OB3BenchSubject, reference: OB3ReferenceBench?
         ) {
             self.key = key
             self.signer = signer
@@ -137,6 +153,8 @@ struct BenchCommand: AsyncParsableCommand {
             self.options = options
             self.signingInput = signingInput
             self.signature = signature
+            self.ob3 = ob3
+            self.reference = reference
         }
 
         /// Build, sign and bake one assertion.
@@ -174,6 +192,10 @@ struct BenchCommand: AsyncParsableCommand {
                     key: key.publicKey, signature: signature, message: signingInput, duration: slice)
             }
             if only == "issue" { return r }
+            if only == nil || only!.hasPrefix("ob3") {
+                r.ob3 = try await ob3Round(slice: slice, only: only)
+                if only != nil { return r }
+            }
             let start = DispatchTime.now().uptimeNanoseconds
             var n = 0
             var elapsed = 0.0

@@ -32,6 +32,10 @@ public struct BundledContexts: ContextLoader {
     public static let standard = BundledContexts()
 
     private let cache = ParsedDocuments()
+    private let processed = ProcessedContexts()
+
+    /// The bundled documents never change: their processed contexts are shared by every document.
+    public var processedContexts: ProcessedContexts? { processed }
 
     public init() {}
 

@@ -17,6 +17,8 @@ public enum LinkedData {
     ) throws(LinkedDataError) -> [RDFQuad] {
         let expanded = try expand(document, loader: loader, base: base)
         var conversion = RDFConversion()
+        conversion.seen.reserveCapacity(64)
+        conversion.quads.reserveCapacity(64)
         conversion.elements(expanded, graph: nil, graphOK: true)
         return conversion.quads
     }
@@ -44,4 +46,12 @@ public enum LinkedData {
 public protocol ContextLoader: Sendable {
     /// The whole document (an object with `@context`), or ``LinkedDataError/unknownContext(_:)``.
     func document(for url: String) throws -> LDJSON
+
+    /// Where contexts processed from this loader's documents are kept for the next documents; nil (the default):
+    /// each document processes its contexts again. Give one only if `document(for:)` always answers the same.
+    var processedContexts: ProcessedContexts? { get }
+}
+
+extension ContextLoader {
+    public var processedContexts: ProcessedContexts? { nil }
 }

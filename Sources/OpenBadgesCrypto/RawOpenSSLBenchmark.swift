@@ -47,6 +47,29 @@ public enum RawOpenSSLBenchmark {
         }
     }
 
+    /// Ed25519 verifications per second over raw EVP_DigestVerify (one-shot, no digest) for about `duration`
+    /// seconds (0 if the key is not Ed25519 or a verification fails).
+    public static func ed25519VerifiesPerSecond(
+        key: PublicKey, signature: [UInt8], message: [UInt8], duration: Double
+    ) -> Double {
+        guard case .ed25519 = key.algorithm else { return 0 }
+        let pkey = key.backing.pointer
+        return message.withUnsafeBufferPointer { messageBuffer in
+            signature.withUnsafeBufferPointer { signatureBuffer in
+                timedLoop(duration: duration) {
+                    guard let ctx = EVP_MD_CTX_new() else { return false }
+                    let ok =
+                        EVP_DigestVerifyInit(ctx, nil, nil, nil, pkey) == 1
+                        && EVP_DigestVerify(
+                            ctx, signatureBuffer.baseAddress, signatureBuffer.count,
+                            messageBuffer.baseAddress, messageBuffer.count) == 1
+                    EVP_MD_CTX_free(ctx)
+                    return ok
+                }
+            }
+        }
+    }
+
     /// Runs `operation` until `duration` seconds have elapsed; returns operations per second, or 0 on the first failure.
     private static func timedLoop(duration: Double, _ operation: () -> Bool) -> Double {
         let clock = ContinuousClock()

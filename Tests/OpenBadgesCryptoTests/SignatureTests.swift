@@ -133,4 +133,20 @@ struct SignatureTests {
             RawOpenSSLBenchmark.rs256VerifiesPerSecond(
                 key: key.publicKey, signature: signature, message: [0], duration: 0.05) == 0)
     }
+
+    @Test func rawEd25519VerifyBaseline() throws {
+        let key = try GeneratedKeys.key(.ed25519)
+        let message = [UInt8](repeating: 7, count: 64)
+        let signature = try key.signature(for: message, algorithm: .edDSA)
+        #expect(
+            RawOpenSSLBenchmark.ed25519VerifiesPerSecond(
+                key: key.publicKey, signature: signature, message: message, duration: 0.05) > 0)
+        #expect(
+            RawOpenSSLBenchmark.ed25519VerifiesPerSecond(
+                key: key.publicKey, signature: signature, message: [0], duration: 0.05) == 0)
+        let rsa = try GeneratedKeys.key(.rsa2048)
+        #expect(
+            RawOpenSSLBenchmark.ed25519VerifiesPerSecond(
+                key: rsa.publicKey, signature: signature, message: message, duration: 0.05) == 0)
+    }
 }

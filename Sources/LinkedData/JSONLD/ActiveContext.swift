@@ -1,5 +1,5 @@
 /// A term definition of JSON-LD 1.1 (§4.2); `iri` nil means the term is explicitly mapped to null.
-struct TermDefinition: Equatable {
+struct TermDefinition: Equatable, Sendable {
     var iri: String?
     var isPrefix = false
     var isProtected = false
@@ -25,7 +25,7 @@ struct TermDefinition: Equatable {
 }
 
 /// The active context of JSON-LD 1.1 (§4.1); a value type, so "a copy" is just an assignment.
-struct ActiveContext {
+struct ActiveContext: Sendable {
     var terms: [String: TermDefinition] = [:]
     var base: String?
     var originalBase: String?
@@ -33,6 +33,9 @@ struct ActiveContext {
     var defaultLanguage: String?
     var defaultDirection: String?
     var previous: ContextBox?
+    /// Names this exact context in a ``ProcessedContexts`` cache (0: not cached). Context processing resets it
+    /// on every context it builds; only the cache gives a new one.
+    var cacheID = 0
 
     init(base: String?) {
         self.base = base
@@ -43,7 +46,7 @@ struct ActiveContext {
 }
 
 /// Holds the previous context of a non-propagated context (a value type cannot contain itself).
-final class ContextBox {
+final class ContextBox: Sendable {
     let context: ActiveContext
     init(_ context: ActiveContext) { self.context = context }
 }
@@ -56,10 +59,11 @@ enum Keyword {
         "@value", "@version", "@vocab",
     ]
 
-    static func isKeyword(_ s: String) -> Bool { all.contains(s) }
+    static func isKeyword(_ s: String) -> Bool { s.utf8.first == UInt8(ascii: "@") && all.contains(s) }
 
     /// `@` followed by ASCII letters only: reserved for future keywords, ignored with no error.
     static func looksLikeKeyword(_ s: String) -> Bool {
+        guard s.utf8.first == UInt8(ascii: "@") else { return false }
         let u = s.unicodeScalars
         guard u.count > 1, u.first == "@" else { return false }
         return u.dropFirst().allSatisfy { $0.isASCIILetter }

@@ -6,9 +6,26 @@ extension JSONLDProcessor {
         var validateScoped = true
     }
 
+    /// Context processing; the contexts that expansion asks for (not those nested in a context being processed)
+    /// come from ``ProcessedContexts`` when they were processed before from the same cached context.
     func process(
         _ active: ActiveContext, _ local: LDJSON, baseURL: String?, remote: [String] = [],
         options: ContextOptions = ContextOptions()
+    ) throws -> ActiveContext {
+        guard active.cacheID != 0, remote.isEmpty, contextDepth == 0 else {
+            return try processUncached(active, local, baseURL: baseURL, remote: remote, options: options)
+        }
+        let key = ProcessedContexts.Key(
+            active: active.cacheID, local: local, baseURL: baseURL, overrideProtected: options.overrideProtected,
+            propagate: options.propagate, validateScoped: options.validateScoped)
+        if let cached = processed.context(key) { return cached }
+        let result = try processUncached(active, local, baseURL: baseURL, remote: remote, options: options)
+        return processed.store(result, key)
+    }
+
+    func processUncached(
+        _ active: ActiveContext, _ local: LDJSON, baseURL: String?, remote: [String],
+        options: ContextOptions
     ) throws -> ActiveContext {
         // Scoped contexts nest through term definitions: bounded, so untrusted input cannot exhaust the stack.
         contextDepth += 1
@@ -38,6 +55,7 @@ extension JSONLDProcessor {
                 throw jsonldError("invalid local context")
             }
         }
+        result.cacheID = 0
         return result
     }
 
@@ -142,14 +160,18 @@ extension JSONLDProcessor {
         _ active: inout ActiveContext, _ value: String, documentRelative: Bool = false, vocab: Bool = false,
         builder: TermBuilder?, defined: inout [String: Bool]
     ) throws -> String? {
-        if Keyword.isKeyword(value) { return value }
-        if Keyword.looksLikeKeyword(value) { return nil }
+        if value.utf8.first == UInt8(ascii: "@") {
+            if Keyword.isKeyword(value) { return value }
+            if Keyword.looksLikeKeyword(value) { return nil }
+        }
         if let builder, builder.local[value] != nil, defined[value] != true {
             try builder.define(value, in: &active, defined: &defined, processor: self)
         }
-        if let t = active.terms[value], let iri = t.iri, Keyword.isKeyword(iri) { return iri }
-        if vocab, let t = active.terms[value] { return t.iri }
-        if let colon = value.dropFirst().firstIndex(of: ":") {
+        if let t = active.terms[value] {
+            if let iri = t.iri, Keyword.isKeyword(iri) { return iri }
+            if vocab { return t.iri }
+        }
+        if let colon = value.utf8.dropFirst().firstIndex(of: UInt8(ascii: ":")) {
             let prefix = String(value[..<colon])
             let suffix = value[value.index(after: colon)...]
             if prefix == "_" || suffix.hasPrefix("//") { return value }

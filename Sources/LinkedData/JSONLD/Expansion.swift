@@ -2,17 +2,20 @@
 final class JSONLDProcessor {
     let loader: any ContextLoader
     let maxDepth: Int
+    let processed: ProcessedContexts
     var contextCache: [String: LDJSON] = [:]
     var contextDepth = 0
 
     init(loader: any ContextLoader, maxDepth: Int = 64) {
         self.loader = loader
         self.maxDepth = maxDepth
+        processed = loader.processedContexts ?? ProcessedContexts()
     }
 
     /// The expansion algorithm (§5.1.2) applied to a whole document (§9.1 `expand()` steps after it).
     func expandDocument(_ input: LDJSON, base: String?) throws -> [LDJSON] {
-        let active = ActiveContext(base: base)
+        var active = ActiveContext(base: base)
+        active.cacheID = processed.rootID(base: base)
         guard let expanded = try expand(active, nil, input, baseURL: base, depth: 0) else { return [] }
         if case .object(let o) = expanded, o.count == 1, let graph = o["@graph"] { return graph.asArray }
         return expanded.asArray

@@ -2,18 +2,40 @@
 enum IRI {
     /// True if `s` starts with a scheme (`ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"`).
     static func isAbsolute(_ s: String) -> Bool {
-        guard let colon = s.firstIndex(of: ":"), colon != s.startIndex else { return false }
-        let scheme = s[..<colon]
-        guard let first = scheme.unicodeScalars.first, first.isASCIILetter else { return false }
-        return scheme.unicodeScalars.allSatisfy {
-            $0.isASCIILetter || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0)
+        var first = true
+        for byte in s.utf8 {
+            if byte == UInt8(ascii: ":") { return !first }
+            let letter = (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+            if first {
+                guard letter else { return false }
+                first = false
+            } else {
+                let digit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+                guard
+                    letter || digit || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-")
+                        || byte == UInt8(ascii: ".")
+                else { return false }
+            }
         }
+        return false
     }
 
     /// An absolute IRI that can be written in N-Quads (no space, no `<>"{}|^\``, no control character, one `#` at most).
     static func isWellFormed(_ s: String) -> Bool {
-        isAbsolute(s) && s.filter { $0 == "#" }.count <= 1
-            && !s.unicodeScalars.contains { $0.value <= 0x20 || "<>\"{}|^`\\".unicodeScalars.contains($0) }
+        guard isAbsolute(s) else { return false }
+        var hashes = 0
+        for byte in s.utf8 {
+            switch byte {
+            case 0...0x20, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "{"),
+                UInt8(ascii: "}"), UInt8(ascii: "|"), UInt8(ascii: "^"), UInt8(ascii: "`"), UInt8(ascii: "\\"):
+                return false
+            case UInt8(ascii: "#"):
+                hashes += 1
+                if hashes > 1 { return false }
+            default: continue
+            }
+        }
+        return true
     }
 
     struct Parts {

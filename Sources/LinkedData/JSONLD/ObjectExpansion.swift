@@ -31,7 +31,7 @@ struct ObjectExpansion {
         for key in element.keys.sorted() where key != "@context" {
             let value = element[key]!
             guard let property = try p.expandIRI(active, key, vocab: true),
-                property.contains(":") || Keyword.isKeyword(property)
+                property.utf8.contains(UInt8(ascii: ":")) || Keyword.isKeyword(property)
             else { continue }
             if Keyword.isKeyword(property) {
                 if property == "@nest" {

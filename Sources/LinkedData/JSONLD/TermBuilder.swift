@@ -100,7 +100,7 @@ struct TermBuilder {
             if object["@id"] != nil || object["@nest"] != nil { throw jsonldError("invalid reverse property", term) }
             guard let s = reverse.string else { throw jsonldError("invalid IRI mapping", term) }
             if Keyword.looksLikeKeyword(s) { throw SkipTerm() }
-            guard let iri = try expand(&active, s, &defined), iri.contains(":") else {
+            guard let iri = try expand(&active, s, &defined), iri.utf8.contains(UInt8(ascii: ":")) else {
                 throw jsonldError("invalid IRI mapping", term)
             }
             def.iri = iri
@@ -127,17 +127,19 @@ struct TermBuilder {
                     return
                 }
                 if !Keyword.isKeyword(s) && Keyword.looksLikeKeyword(s) { throw SkipTerm() }
-                guard let iri = try expand(&active, s, &defined), Keyword.isKeyword(iri) || iri.contains(":") else {
+                guard let iri = try expand(&active, s, &defined),
+                    Keyword.isKeyword(iri) || iri.utf8.contains(UInt8(ascii: ":"))
+                else {
                     throw jsonldError("invalid IRI mapping", term)
                 }
                 if iri == "@context" { throw jsonldError("invalid keyword alias", term) }
                 let inner = term.dropFirst().dropLast()
-                if inner.contains(":") || term.contains("/") {
+                if inner.utf8.contains(UInt8(ascii: ":")) || term.utf8.contains(UInt8(ascii: "/")) {
                     defined[term] = true
                     let check = try expand(&active, term, &defined)
                     guard check == iri else { throw jsonldError("invalid IRI mapping", term) }
                 }
-                if !term.contains(":") && !term.contains("/") && simpleTerm
+                if !term.utf8.contains(UInt8(ascii: ":")) && !term.utf8.contains(UInt8(ascii: "/")) && simpleTerm
                     && (Keyword.endsWithGenDelim(iri) || iri.hasPrefix("_:"))
                 {
                     def.isPrefix = true
@@ -153,7 +155,7 @@ struct TermBuilder {
                 } else {
                     def.iri = term
                 }
-            } else if term.contains("/") {
+            } else if term.utf8.contains(UInt8(ascii: "/")) {
                 guard let iri = try processor.expandIRI(active, term, vocab: true), IRI.isAbsolute(iri) else {
                     throw jsonldError("invalid IRI mapping", term)
                 }
@@ -200,7 +202,9 @@ struct TermBuilder {
                 def.nest = s
             }
             if let prefix = object["@prefix"] {
-                if term.contains(":") || term.contains("/") { throw jsonldError("invalid term definition", term) }
+                if term.utf8.contains(UInt8(ascii: ":")) || term.utf8.contains(UInt8(ascii: "/")) {
+                    throw jsonldError("invalid term definition", term)
+                }
                 guard case .bool(let b) = prefix else { throw jsonldError("invalid @prefix value", term) }
                 if b, let iri = def.iri, Keyword.isKeyword(iri) { throw jsonldError("invalid term definition", term) }
                 def.isPrefix = b

@@ -109,7 +109,7 @@ struct NQuadsLine {
                 out.unicodeScalars.append(c)
             }
         }
-        guard out.contains(":") else { throw fail("relative IRI") }
+        guard out.utf8.contains(UInt8(ascii: ":")) else { throw fail("relative IRI") }
         return out
     }
 

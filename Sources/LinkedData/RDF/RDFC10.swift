@@ -11,7 +11,14 @@ public struct RDFC10: Sendable {
         func hex(_ text: String) -> String {
             let bytes = Array(text.utf8)
             let digest = self == .sha256 ? SHA256Digest.hash(bytes) : SHA384Digest.hash(bytes)
-            return digest.map { String(format: "%02x", $0) }.joined()
+            let digits = Array("0123456789abcdef".utf8)
+            var out: [UInt8] = []
+            out.reserveCapacity(digest.count * 2)
+            for byte in digest {
+                out.append(digits[Int(byte >> 4)])
+                out.append(digits[Int(byte & 0x0F)])
+            }
+            return String(decoding: out, as: UTF8.self)
         }
     }
 
@@ -49,17 +56,28 @@ public struct RDFC10: Sendable {
             if case .blank(let b) = t { return .blank(canonical.issued[b] ?? b) }
             return t
         }
-        var lines = Set<String>()
+        // Each quad serialized once; duplicates (same canonical line) kept once; sorted by code point.
+        var seen = Set<String>(minimumCapacity: dataset.count)
+        var lines: [String] = []
         var quads: [RDFQuad] = []
+        lines.reserveCapacity(dataset.count)
+        quads.reserveCapacity(dataset.count)
         for q in dataset {
             let r = RDFQuad(
                 subject: relabel(q.subject), predicate: q.predicate, object: relabel(q.object),
                 graph: q.graph.map(relabel))
-            if lines.insert(NQuads.serialize(r)).inserted { quads.append(r) }
+            let line = NQuads.serialize(r)
+            if seen.insert(line).inserted {
+                lines.append(line)
+                quads.append(r)
+            }
         }
-        let sorted = lines.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        quads.sort { NQuads.serialize($0).utf8.lexicographicallyPrecedes(NQuads.serialize($1).utf8) }
-        return Result(quads: quads, nquads: sorted.joined(), issued: canonical.issued, work: run.work)
+        // Indices sorted, not the (large) quads moved around.
+        let order = lines.indices.sorted { CanonicalizationRun.byCodePoint(lines[$0], lines[$1]) }
+        var nquads = ""
+        nquads.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count })
+        for i in order { nquads += lines[i] }
+        return Result(quads: order.map { quads[$0] }, nquads: nquads, issued: canonical.issued, work: run.work)
     }
 }
 
@@ -94,13 +112,24 @@ struct CanonicalizationRun {
         self.hash = hash
         self.workLimit = workLimit
         for q in dataset {
-            for t in [q.subject, q.object, q.graph] {
-                if let b = t?.blankLabel { blankNodeToQuads[b, default: []].append(q) }
-            }
+            if case .blank(let b) = q.subject { blankNodeToQuads[b, default: []].append(q) }
+            if case .blank(let b) = q.object { blankNodeToQuads[b, default: []].append(q) }
+            if case .blank(let b) = q.graph { blankNodeToQuads[b, default: []].append(q) }
         }
     }
 
-    static func byCodePoint(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+    /// Code point order, which is UTF-8 byte order.
+    static func byCodePoint(_ a: String, _ b: String) -> Bool {
+        var a = a
+        var b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let n = min(x.count, y.count)
+                let c = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
+                return c != 0 ? c < 0 : x.count < y.count
+            }
+        }
+    }
 
     mutating func countWork() throws(LinkedDataError) {
         work += 1

@@ -51,25 +51,51 @@ enum Vocab {
 public enum NQuads {
     /// One term as N-Quads text.
     public static func serialize(_ term: RDFTerm) -> String {
+        var s = ""
+        append(term, to: &s)
+        return s
+    }
+
+    /// Appends one term as N-Quads text to `out`.
+    static func append(_ term: RDFTerm, to out: inout String) {
         switch term {
-        case .iri(let iri): return "<" + escapeIRI(iri) + ">"
-        case .blank(let b): return "_:" + b
+        case .iri(let iri):
+            out += "<"
+            out += escapeIRI(iri)
+            out += ">"
+        case .blank(let b):
+            out += "_:"
+            out += b
         case .literal(let lex, let datatype, let language):
-            var s = "\"" + escapeLiteral(lex) + "\""
+            out += "\""
+            appendEscapedLiteral(lex, to: &out)
+            out += "\""
             if let language {
-                s += "@" + language
+                out += "@"
+                out += language
             } else if datatype != Vocab.string {
-                s += "^^<" + escapeIRI(datatype) + ">"
+                out += "^^<"
+                out += escapeIRI(datatype)
+                out += ">"
             }
-            return s
         }
     }
 
     /// One quad as an N-Quads line, with its final newline.
     public static func serialize(_ q: RDFQuad) -> String {
-        var line = serialize(q.subject) + " " + serialize(q.predicate) + " " + serialize(q.object)
-        if let g = q.graph { line += " " + serialize(g) }
-        return line + " .\n"
+        var line = ""
+        line.reserveCapacity(160)
+        append(q.subject, to: &line)
+        line += " "
+        append(q.predicate, to: &line)
+        line += " "
+        append(q.object, to: &line)
+        if let g = q.graph {
+            line += " "
+            append(g, to: &line)
+        }
+        line += " .\n"
+        return line
     }
 
     /// A dataset as N-Quads, one line per quad, in the order given.
@@ -79,6 +105,16 @@ public enum NQuads {
 
     static func escapeLiteral(_ s: String) -> String {
         var out = ""
+        appendEscapedLiteral(s, to: &out)
+        return out
+    }
+
+    static func appendEscapedLiteral(_ s: String, to out: inout String) {
+        // Most literals need no escape: appended whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }) {
+            out += s
+            return
+        }
         for u in s.unicodeScalars {
             switch u {
             case "\"": out += "\\\""
@@ -96,7 +132,6 @@ public enum NQuads {
                 }
             }
         }
-        return out
     }
 
     static func escapeIRI(_ s: String) -> String { s }

@@ -233,6 +233,9 @@ extension VerificationRun {
                 fr: "\(documentURL) : HTTP \(doc.statusCode)", en: "\(documentURL): HTTP \(doc.statusCode)",
                 unreachable: true)
         }
+        // The method read from these exact bytes before is reused (JWK/Multikey decoding costs a signature check).
+        let cacheKey = "verificationMethod " + id
+        if case .verificationMethod(let cached) = modelCache.value(cacheKey, body: doc.body) { return cached }
         guard let json = doc.json ?? (try? JSONValue(parsing: doc.body)) else {
             throw KeyResolutionError(fr: "\(documentURL) n'est pas du JSON", en: "\(documentURL) is not JSON")
         }
@@ -243,6 +246,7 @@ extension VerificationRun {
         }
         var resolved = try DIDResolution.key(of: method, via: via)
         if via == "did:web", resolved.controller == nil { resolved.controller = json["id"]?.stringValue }
+        modelCache.store(cacheKey, body: doc.body, value: .verificationMethod(resolved))
         return resolved
     }
 

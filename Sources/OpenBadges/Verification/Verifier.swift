@@ -93,6 +93,8 @@ final class DecodedDocumentCache: @unchecked Sendable {
         case profile(Profile)
         case key(CryptographicKey, PublicKey?)
         case revocationList(RevocationList)
+        /// An OB 3.0 verification method read from a key or DID document (by method id).
+        case verificationMethod(ResolvedKey)
     }
 
     private let lock = NSLock()
