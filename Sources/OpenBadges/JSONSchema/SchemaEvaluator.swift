@@ -164,29 +164,23 @@ struct SchemaEvaluator {
             for (i, sub) in subs.enumerated() { eval(sub, inst, ip, sp + "/allOf/\(i)", ctx, &out) }
         }
         if case .array(let subs)? = s["anyOf"] {
-            var details: [String] = []
-            var matched = false
+            var failures: [[JSONSchemaViolation]] = []
             for (i, sub) in subs.enumerated() {
                 let v = violations(sub, inst, ip, sp + "/anyOf/\(i)", ctx)
-                if v.isEmpty {
-                    matched = true
-                    break
-                }
-                details.append(Self.summary(i, v))
+                if v.isEmpty { break }
+                failures.append(v)
             }
-            if !matched {
-                fail("anyOf", "matches none of the \(subs.count) alternatives (\(details.joined(separator: "; ")))")
-            }
+            if failures.count == subs.count { failNone("anyOf", failures, ip, sp, &out) }
         }
         if case .array(let subs)? = s["oneOf"] {
-            var details: [String] = []
+            var failures: [[JSONSchemaViolation]] = []
             var matching: [Int] = []
             for (i, sub) in subs.enumerated() {
                 let v = violations(sub, inst, ip, sp + "/oneOf/\(i)", ctx)
-                if v.isEmpty { matching.append(i) } else { details.append(Self.summary(i, v)) }
+                if v.isEmpty { matching.append(i) } else { failures.append(v) }
             }
             if matching.isEmpty {
-                fail("oneOf", "matches none of the \(subs.count) alternatives (\(details.joined(separator: "; ")))")
+                failNone("oneOf", failures, ip, sp, &out)
             } else if matching.count > 1 {
                 fail(
                     "oneOf",
@@ -203,6 +197,23 @@ struct SchemaEvaluator {
                 eval(els, inst, ip, sp + "/else", ctx, &out)
             }
         }
+    }
+
+    /// No alternative of `anyOf` / `oneOf` matches: one violation for the keyword, then, when a single alternative
+    /// is of the instance's type (the others fail on `type` right there, e.g. a URI string or a profile object),
+    /// that alternative's own violations, which say what is really wrong.
+    func failNone(
+        _ keyword: String, _ failures: [[JSONSchemaViolation]], _ ip: String, _ sp: String,
+        _ out: inout [JSONSchemaViolation]
+    ) {
+        let details = failures.enumerated().map { Self.summary($0.offset, $0.element) }.joined(separator: "; ")
+        out.append(
+            JSONSchemaViolation(
+                instancePath: ip, keyword: keyword,
+                message: "matches none of the \(failures.count) alternatives (\(details))",
+                schemaPath: sp + "/" + keyword))
+        let ofType = failures.filter { !$0.contains { $0.keyword == "type" && $0.instancePath == ip } }
+        if ofType.count == 1 { out.append(contentsOf: ofType[0]) }
     }
 
     // MARK: numbers

@@ -125,14 +125,25 @@ extension OB3Schema {
         var seen = Set<String>()
         var fr: [String] = []
         var en: [String] = []
-        for v in violations where seen.insert(v.pointer + "|" + v.keyword).inserted {
+        // The first 200 are enough to choose from (and keep this cheap on hostile input); an `anyOf` / `oneOf`
+        // failure is left out when a violation below it says more.
+        let head = violations.prefix(200)
+        let combinators = ["anyOf", "oneOf"]
+        let vague = Set(
+            head.filter { combinators.contains($0.keyword) }.map(\.instancePath).filter { p in
+                head.contains { $0.pointer.hasPrefix(p + "/") }
+            })
+        for v in head
+        where !(combinators.contains(v.keyword) && vague.contains(v.instancePath))
+            && seen.insert(v.pointer + "|" + v.keyword).inserted
+        {
             if fr.count == limit { continue }
             let p = v.pointer.isEmpty ? "/" : v.pointer
             let (f, e) = phrases(v.keyword)
             fr.append(v.keyword == "required" ? "\(p) \(f)" : "\(p) : \(f)")
             en.append(v.keyword == "required" ? "\(p) \(e)" : "\(p): \(e)")
         }
-        let more = seen.count - fr.count
+        let more = seen.count - fr.count + violations.count - head.count
         if more > 0 {
             fr.append("et \(more) autre\(more > 1 ? "s" : "")")
             en.append("and \(more) more")

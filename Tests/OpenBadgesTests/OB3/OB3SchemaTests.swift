@@ -99,6 +99,19 @@ struct OB3SchemaTests {
         #expect(OB3Schema.schemaView(of: v2) == v2)
     }
 
+    /// `issuer` is a URI or a profile (`oneOf`): for a profile object, what is wrong inside it is named.
+    @Test(arguments: [
+        ("simple-err-issuer-type.json", "/issuer/type : valeur non conforme (contains)"),
+        ("simple-err-issuer-parentorg-type.json", "/issuer/parentOrg/type : valeur non conforme (contains)"),
+    ])
+    func alternativesOfTheInstanceTypeAreExplained(_ name: String, _ expected: String) throws {
+        let folder = TestPaths.specs.appendingPathComponent("fixtures/1edtech-validator/ob30")
+        let credential = try TestPaths.loadJSON(folder.appendingPathComponent(name))
+        let v = OB3Schema.violations(of: credential, schema: .achievementCredential, singleValuesAsArrays: true)
+        #expect(v.contains { $0.keyword == "oneOf" && $0.pointer == "/issuer" })
+        #expect(OB3Schema.describe(v).fr.hasPrefix(expected), "\(OB3Schema.describe(v).fr)")
+    }
+
     /// Received credentials may write a single value for a set of one (JSON-LD); what Insigne emits may not.
     @Test func singleValuesAsArraysOnlyWhenAsked() throws {
         guard case .object(var o) = try Self.example("basic-openbadgecredential.json") else { return }
