@@ -49,7 +49,8 @@ struct SchemaEvaluator {
     }
 
     static func escape(_ token: String) -> String {
-        token.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        guard token.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return token }
+        return token.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 
     func eval(
@@ -96,13 +97,13 @@ struct SchemaEvaluator {
         // $ref (and its dynamic variants, treated as static references).
         for key in ["$ref", "$dynamicRef", "$recursiveRef"] {
             guard let ref = s[key]?.stringValue else { continue }
-            let abs = SchemaURI.resolve(ref, against: ctx.base)
+            let (abs, resolved) = index.resolve(ref, base: ctx.base)
             let loopKey = abs + "|" + ip
             if ctx.refChain.contains(loopKey) {
                 fail(key, "infinite $ref recursion through \(abs)")
                 continue
             }
-            guard let target = index.lookup(abs) else {
+            guard let target = resolved else {
                 fail(key, "unresolved reference \(abs)")
                 continue
             }

@@ -21,6 +21,8 @@ final class SchemaIndex: @unchecked Sendable {
     /// Per document key: the ($ref, base) pairs and patterns found in it.
     var refsByDocument: [String: [(ref: String, base: String)]] = [:]
     var patternsByDocument: [String: [String]] = [:]
+    /// `$ref`s resolved once while the validator is made, by base URI and reference (read-only afterwards).
+    private(set) var resolvedRefs: [RefKey: (abs: String, target: SchemaResource)] = [:]
     private let lock = NSLock()
     private var regexCache: [String: Result<NSRegularExpression, JSONSchemaError>] = [:]
 
@@ -129,12 +131,26 @@ final class SchemaIndex: @unchecked Sendable {
                     }
                 }
                 guard let found = target else { throw JSONSchemaError.unresolvedReference(abs) }
+                resolvedRefs[RefKey(base: base, ref: ref)] = (abs, found)
                 if !seen.contains(found.document) {
                     seen.insert(found.document)
                     queue.append(found.document)
                 }
             }
         }
+    }
+
+    /// A `$ref` as written, with the base URI it is resolved against.
+    struct RefKey: Hashable {
+        var base: String
+        var ref: String
+    }
+
+    /// The absolute form of `ref` and what it designates: from `resolvedRefs`, else resolved now.
+    func resolve(_ ref: String, base: String) -> (abs: String, target: SchemaResource?) {
+        if let known = resolvedRefs[RefKey(base: base, ref: ref)] { return (known.abs, known.target) }
+        let abs = SchemaURI.resolve(ref, against: base)
+        return (abs, lookup(abs))
     }
 
     /// The resource a (resolved, absolute) reference designates, with the base URI in effect there.
