@@ -6,7 +6,8 @@ import PackageDescription
 //   OpenBadgesCrypto           keys, PEM, RS256/ES256/EdDSA, SHA-256, CSPRNG over OpenSSL
 //   OpenBadgesPNG              PNG chunk reader/writer, CRC-32, iTXt, libpng image validation
 //   LinkedData                 pure: JSON-LD 1.1 to RDF with bundled contexts only, RDFC-1.0, N-Quads (+ digests)
-//   OpenBadges                 pure core: JSON, OB 2.0 model, JWS, baking, verifier, issuing, OB 3.0 (Data Integrity)
+//   OpenBadges                 pure core: JSON, OB 2.0 model, JWS, baking, verifier, issuing, OB 3.0 (Data Integrity,
+//                              JSON Schema validator + the bundled official OB 3.0 schemas)
 //   OpenBadgesHTTP             HTTP DocumentLoader with SSRF guard (sockets + OpenSSL TLS)
 //   OpenBadgesPDF              certificate PDF (libharu + libqrencode through CLibHaru, CQREncode)
 //   CSVText                    pure: RFC 4180 CSV reader and writer (Foundation only)
@@ -58,7 +59,8 @@ let package = Package(
         ),
         .target(
             name: "OpenBadges",
-            dependencies: ["OpenBadgesCrypto", "OpenBadgesPNG", "LinkedData"]
+            dependencies: ["OpenBadgesCrypto", "OpenBadgesPNG", "LinkedData"],
+            resources: [.copy("Schemas")]
         ),
         .target(
             name: "OpenBadgesHTTP",

@@ -23,6 +23,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzNQuads", ["LinkedData"]),
     ("FuzzJSONLD", ["LinkedData"]),
     ("FuzzOB3", ["OpenBadges"]),
+    ("FuzzOB3Schema", ["OpenBadges"]),
 ]
 
 let package = Package(
@@ -33,7 +34,9 @@ let package = Package(
         .target(name: "CPNGShims", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]),
         .target(name: "OpenBadgesCrypto", dependencies: ["COpenSSL"]),
         .target(name: "OpenBadgesPNG", dependencies: ["CPNGShims"]),
-        .target(name: "OpenBadges", dependencies: ["OpenBadgesCrypto", "OpenBadgesPNG", "LinkedData"]),
+        .target(
+            name: "OpenBadges", dependencies: ["OpenBadgesCrypto", "OpenBadgesPNG", "LinkedData"],
+            resources: [.copy("Schemas")]),
         .target(name: "CSVText"),
         .target(name: "CompetencyFrameworks", dependencies: ["OpenBadges", "CSVText"]),
         .target(name: "MultipartParsing"),

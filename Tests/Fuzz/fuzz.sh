@@ -12,7 +12,7 @@ export SWIFT_BACKTRACE=enable=no
 # replay its input with ASAN_OPTIONS= (unset) to get the allocation stacks.
 export ASAN_OPTIONS=${ASAN_OPTIONS-malloc_context_size=0}
 SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}
-ALL_TARGETS=(FuzzPDF FuzzPNG FuzzSVG FuzzJWS FuzzJSON FuzzCSV FuzzReferential FuzzMultipart FuzzVerifier FuzzNQuads FuzzJSONLD FuzzOB3)
+ALL_TARGETS=(FuzzPDF FuzzPNG FuzzSVG FuzzJWS FuzzJSON FuzzCSV FuzzReferential FuzzMultipart FuzzVerifier FuzzNQuads FuzzJSONLD FuzzOB3 FuzzOB3Schema)
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=("${ALL_TARGETS[@]}")
 
@@ -32,6 +32,7 @@ seeds() {
     FuzzNQuads) echo ../shared/Specs/rdf-canon/tests/rdfc10 ;;
     FuzzJSONLD) echo ../shared/Specs/ob3/examples ../shared/Specs/json-ld-api/tests/toRdf Fixtures/vectors ;;
     FuzzOB3) echo Fixtures/vectors ;;
+    FuzzOB3Schema) echo ../shared/Specs/ob3/examples ../shared/Specs/fixtures/1edtech-validator/ob30 ;;
     esac
 }
 max_len() {

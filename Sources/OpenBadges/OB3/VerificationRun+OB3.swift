@@ -9,6 +9,7 @@ extension VerificationRun {
     /// A credential given as JSON (file, baked image, URL): its embedded proof decides.
     func verifyOB3(json: JSONValue) async {
         guard let credential = readCredential(json) else { return }
+        checkOB3Schema(credential)
         await checkEmbeddedProof(document: json)
         await checkOB3(credential, from: credential.validFrom, until: credential.validUntil)
     }
@@ -47,6 +48,7 @@ extension VerificationRun {
         }
         pass("jws.algorithm", fr: "Algorithme \(alg)", en: "\(alg) algorithm")
         guard let credential = readCredential(jwt.credential) else { return }
+        checkOB3Schema(credential, jwt: jwt)
         summary?.verificationType = "VC-JWT \(alg)"
         checkClaims(jwt, credential)
         await checkJWTSignature(jwt, algorithm: algorithm, issuerID: credential.issuerID)

@@ -12,16 +12,22 @@ import Testing
 /// - Embedded Data Integrity proofs (`eddsa-rdfc-2022`, `eddsa-2022`, `Ed25519Signature2020`) are verified: simple,
 ///   simple_v1, simple.1ob, did-web, context-alias, context-version, eddsa-2022 are valid as the validator says.
 ///   The fixtures edited after signing to break the OB 3.0 JSON Schema (err-credential-subject-*-type,
-///   err-evidence-type, err-issuer-*-type) and err-proof-value are forged (the validator: invalid, by its schema
-///   or proof probe); err-proof-method names a key that is not a key: forged.
+///   err-evidence-type, err-issuer-*-type) are malformed: the `schema` check (official `achievementcredential.json`)
+///   names what is wrong, as the validator's schema probe does (invalid); their proofs are broken too (forged, which
+///   malformed outranks). err-proof-value is forged; err-proof-method names a key that is not a key: forged.
+/// - The `schema` check reads a single value as an array of one (JSON-LD; the fixtures write `"proof": {…}`,
+///   `"type": "Achievement"`), and judges VC 1.1 credentials (simple_v1, and the endorsements inside complete_v1)
+///   on their VC 2.0 view (`OB3Schema.schemaView`): the validator instead downgrades the schema's refusal of VC 1.1
+///   shapes to a warning (`testSimpleV1PNGJWTValid`).
 /// - `simple-did-key-method.json`: signed by a `did:key` that is not its issuer (`urn:uuid:…`): forged (the
 ///   validator does not tie the key to the issuer and says valid).
 /// - `err-proof-method-no-scheme`, `-unknown-scheme`, `-unknown-did-method`: a key Insigne cannot obtain is
 ///   indeterminate, not invalid. `sd/derivedcredential.json` (`ecdsa-sd-2023`): cryptosuite not supported,
 ///   indeterminate. `credential-status-revoked.json`: `did:web` key not served here, indeterminate.
 /// - `complete.json`: indeterminate: its `1EdTechRevocationList` (https://1edtech.edu/…) cannot be fetched here, and a
-///   status that cannot be checked never yields « valide » (the validator does not fetch it); `complete_v1.json`: its
-///   `#key-1` is not in the served profile: forged (and expired in 2020).
+///   status that cannot be checked never yields « valide » (the validator does not fetch it); `complete_v1.json`:
+///   malformed: its VC 1.1 endorsements lack the `id` and `name` the schema requires (the validator: invalid, by
+///   its inline schema probe); its `#key-1` is not in the served profile either (forged) and it expired in 2020.
 /// - `bit-string-list/*` revoked: indeterminate here: their status list URL is not served by this test (the status
 ///   list tests in `StatusListTests` serve it and read the bit; its own Data Integrity proof names a key that is not
 ///   reachable either). The validator says revoked without checking the list's proof.
@@ -30,7 +36,7 @@ import Testing
 /// - `velocity.jwt`: the validator says invalid (missing OB extension context, JSON-LD); Insigne cannot resolve
 ///   `did:velocity` keys: indeterminate.
 /// - `endorsement-*`: EndorsementCredentials are not badges: « pas un badge ».
-/// - `complete_v1.json` expired in 2020: expired (the validator runs with no clock check on it).
+/// - `complete_v1.json` expired in 2020 (malformed outranks expired; the validator runs with no clock check on it).
 /// - `simple-err-issued.json` (issued in 2040) also lacks an achievement: malformed outranks « pas encore valide ».
 struct OB3ValidatorFixtureTests {
     static let folder = TestPaths.specs.appendingPathComponent("fixtures/1edtech-validator/ob30")
@@ -39,7 +45,7 @@ struct OB3ValidatorFixtureTests {
 
     static let expected: [String: VerificationOutcome] = [
         "complete.json": .unverifiable,
-        "complete_v1.json": .forged,
+        "complete_v1.json": .malformed,
         "credential-status-revoked.json": .unverifiable,
         "endorsement-err-schema-status-refresh.json": .notABadge,
         "endorsement-valid.json": .notABadge,
@@ -49,17 +55,17 @@ struct OB3ValidatorFixtureTests {
         "simple-did-web-method.json": .valid,
         "simple-eddsa-2022.json": .valid,
         "simple-err-context.json": .malformed,
-        "simple-err-credential-subject-achievement-result-description-type.json": .forged,
-        "simple-err-credential-subject-identifier-type.json": .forged,
-        "simple-err-credential-subject-profile-type.json": .forged,
-        "simple-err-credential-subject-result-type.json": .forged,
-        "simple-err-credential-subject-type.json": .forged,
-        "simple-err-evidence-type.json": .forged,
+        "simple-err-credential-subject-achievement-result-description-type.json": .malformed,
+        "simple-err-credential-subject-identifier-type.json": .malformed,
+        "simple-err-credential-subject-profile-type.json": .malformed,
+        "simple-err-credential-subject-result-type.json": .malformed,
+        "simple-err-credential-subject-type.json": .malformed,
+        "simple-err-evidence-type.json": .malformed,
         "simple-err-expired.json": .expired,
         "simple-err-issued.json": .malformed,
-        "simple-err-issuer-otheridentifier-type.json": .forged,
-        "simple-err-issuer-parentorg-type.json": .forged,
-        "simple-err-issuer-type.json": .forged,
+        "simple-err-issuer-otheridentifier-type.json": .malformed,
+        "simple-err-issuer-parentorg-type.json": .malformed,
+        "simple-err-issuer-type.json": .malformed,
         "simple-err-issuer.json": .malformed,
         "simple-err-proof-method-no-scheme.json": .unverifiable,
         "simple-err-proof-method-unknown-did-method.json": .unverifiable,
