@@ -9,7 +9,7 @@ import Testing
 
 /// ISSUE13 point 3: each award gets a random entry in its issuer's Bitstring status list; the signed list is served
 /// and passes Insigne's own verifier; revoking flips the award's bit, and the verifier then says revoked.
-struct StatusListTests {
+struct StatusListServingTests {
     let issuerID = "mutuelle-vivre-ensemble"
 
     /// A small OB 3.0 credential for `award`, signed in the test with the issuer's Ed25519 key.
