@@ -173,8 +173,8 @@ extension AppDatabase {
         }
     }
 
-    /// Revokes an award with its reason, audited, in one transaction; nil when unknown. An award already revoked is
-    /// returned unchanged (the first reason stays).
+    /// Revokes an award with its reason, audited, and sets its bit in the issuer's OB 3.0 revocation status list,
+    /// in one transaction; nil when unknown. An award already revoked is returned unchanged (the first reason stays).
     public func revokeAward(id: String, reason: String, actor: String, now: Date = Date()) async throws
         -> AssertionRecord?
     {
@@ -188,6 +188,7 @@ extension AppDatabase {
             var event = AuditEventRecord(
                 at: now, actor: actor, action: "assertion.revoke", subject: a.id, detail: reason)
             try event.insert(db)
+            try Self.setStatusBit(db, assertionID: a.id, purpose: "revocation", now: now)  // OB 3.0 status list
             return a
         }
     }

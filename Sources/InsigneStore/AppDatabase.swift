@@ -488,6 +488,25 @@ public struct AppDatabase: Sendable {
                 sql: "CREATE UNIQUE INDEX dataIntegrityKey_active ON dataIntegrityKey(issuerID) WHERE retiredAt IS NULL"
             )
         }
+        m.registerMigration("v8-ob3status: Bitstring status lists of OB 3.0 credentials (random indices, bits)") { db in
+            // No foreign key to the award: the index is reserved before the award row exists (the credential is
+            // signed outside the award transaction); a failed award only burns its index.
+            try db.create(table: "statusListEntry") { t in
+                t.column("issuerID", .text).notNull().references("issuer", onDelete: .cascade)
+                t.column("purpose", .text).notNull()  // revocation
+                t.column("listIndex", .integer).notNull()
+                t.column("assertionID", .text).notNull().unique()
+                t.column("createdAt", .datetime).notNull()
+                t.primaryKey(["issuerID", "purpose", "listIndex"])
+            }
+            try db.create(table: "statusList") { t in
+                t.column("issuerID", .text).notNull().references("issuer", onDelete: .cascade)
+                t.column("purpose", .text).notNull()
+                t.column("bits", .blob).notNull()  // 16,384 bytes; index 0 = most significant bit of byte 0
+                t.column("updatedAt", .datetime).notNull()
+                t.primaryKey(["issuerID", "purpose"])
+            }
+        }
         return m
     }
 }

@@ -29,6 +29,8 @@ public struct ServerServices: Sendable {
 
     /// The URLs.
     public var urls: PublicURLs { documents.urls }
+    /// OB 3.0 Bitstring status lists (held by the issuing service, which gives each award its entry).
+    public var statusLists: StatusLists { issuing.statusLists }
 
     /// Opens the database and keystore under the data directory.
     public init(configuration: ServerConfiguration, db: AppDatabase? = nil) throws {
@@ -44,7 +46,7 @@ public struct ServerServices: Sendable {
         issuing = IssuingService(db: db, keystore: keystore, documents: documents)
         var http = HTTPLoaderConfiguration()
         http.addressPolicy = configuration.allowPrivateNetwork ? .allowAll : .publicOnly
-        resolver = PublicDocumentResolver(db: db, documents: documents, carriers: CarrierCache())
+        resolver = PublicDocumentResolver(db: db, documents: documents, carriers: CarrierCache(), issuing: issuing)
         verifier = Verifier(
             loader: DatabaseDocumentLoader(resolver: resolver, fallback: HTTPDocumentLoader(configuration: http)))
     }

@@ -17,6 +17,8 @@ public struct PublicDocument: Sendable {
     public var json: JSONValue?
     /// Strong ETag for binary documents.
     public var etag: String?
+    /// `Cache-Control` when not the default (`no-cache` for JSON, five minutes for images).
+    public var cacheControl: String? = nil
 }
 
 /// Resolves public paths (`/issuers/…`, `/keys/…`, `/badges/…`, `/assertions/…`) to documents from the database.
@@ -26,11 +28,14 @@ public struct PublicDocumentResolver: Sendable {
     let documents: DocumentFactory
     let carriers: CarrierCache
     let cache: ResolvedDocumentCache
+    /// Signs the OB 3.0 status lists with the issuers' active keys.
+    let issuing: IssuingService
 
-    init(db: AppDatabase, documents: DocumentFactory, carriers: CarrierCache) {
+    init(db: AppDatabase, documents: DocumentFactory, carriers: CarrierCache, issuing: IssuingService) {
         self.db = db
         self.documents = documents
         self.carriers = carriers
+        self.issuing = issuing
         let cache = ResolvedDocumentCache()
         self.cache = cache
         db.observePublishedTables { [weak cache] in cache?.bump() }

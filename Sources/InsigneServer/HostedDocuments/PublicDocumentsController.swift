@@ -13,7 +13,7 @@ struct PublicDocumentsController: Sendable {
         for path in [
             "/issuers/:id", "/issuers/:id/revocations", "/issuers/:id/image", "/keys/:id", "/badges/:id",
             "/badges/:id/image", "/assertions/:id", "/assertions/:id/badge.png", "/assertions/:id/badge.svg",
-            "/ob3/issuers/:id", "/ob3/keys/:id",
+            "/ob3/issuers/:id", "/ob3/keys/:id", "/ob3/issuers/:id/status/revocation",
         ] {
             router.get(RouterPath(path)) { request, context in try await self.serve(request, context: context) }
             router.head(RouterPath(path)) { request, context in
@@ -38,7 +38,7 @@ struct PublicDocumentsController: Sendable {
         }
         guard let doc else { return HTTP.text("introuvable / not found\n", status: .notFound) }
         var headers: HTTPFields = [:]
-        headers[.cacheControl] = doc.json == nil ? "public, max-age=300" : "no-cache"
+        headers[.cacheControl] = doc.cacheControl ?? (doc.json == nil ? "public, max-age=300" : "no-cache")
         headers[.accessControlAllowOrigin] = "*"
         if let etag = doc.etag {
             headers[.eTag] = etag

@@ -46,12 +46,15 @@ public final class IssuingService: Sendable {
     /// Public documents.
     public let documents: DocumentFactory
     let keys = KeyCache()
+    /// OB 3.0 Bitstring status lists: the `credentialStatus` entry of each award, the signed lists.
+    public let statusLists: StatusLists
 
     /// Creates the service.
     public init(db: AppDatabase, keystore: Keystore, documents: DocumentFactory) {
         self.db = db
         self.keystore = keystore
         self.documents = documents
+        statusLists = StatusLists(db: db, urls: documents.urls)
     }
 
     // MARK: Issuers and keys

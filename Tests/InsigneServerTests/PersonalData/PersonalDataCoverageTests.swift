@@ -20,6 +20,9 @@ struct PersonalDataCoverageTests {
         "issuer": "organisations (establishments), not people",
         "signingKey": "the issuers' keys",
         "dataIntegrityKey": "the issuers' Ed25519 keys (OB 3.0 Data Integrity proofs)",
+        "statusListEntry":
+            "the random OB 3.0 status list index reserved per award id (no address or name); kept after erasure so that an index is never given twice",
+        "statusList": "the issuers' OB 3.0 revocation bitstrings (bits only)",
         "badgeClass": "badge definitions written by the issuer",
         "framework": "competency frameworks (public texts)",
         "competency": "competency frameworks (public texts)",
