@@ -90,7 +90,7 @@ extension AppDatabase {
 
 /// Watches commits on the tables that public documents are built from.
 final class PublishedTablesObserver: TransactionObserver, @unchecked Sendable {
-    static let tables: Set<String> = ["issuer", "signingKey", "badgeClass", "assertion"]
+    static let tables: Set<String> = ["issuer", "signingKey", "dataIntegrityKey", "badgeClass", "assertion"]
     private let onChange: @Sendable () -> Void
     private var dirty = false  // touched only on the writer's queue
 

@@ -39,16 +39,6 @@ extension AppDatabase {
         }
     }
 
-    /// The newest unretired key of an issuer with this algorithm (`RSA-2048`, `Ed25519`).
-    public func activeSigningKey(issuerID: String, algorithm: String) async throws -> SigningKeyRecord? {
-        try await writer.read { db in
-            try SigningKeyRecord.filter { $0.issuerID == issuerID && $0.retiredAt == nil && $0.algorithm == algorithm }
-                .order(\.createdAt.desc).fetchOne(db)
-        }
-    }
-}
-
-extension AppDatabase {
     /// The OB 3.0 form of an award with its badge class (baked images).
     public func ob3CredentialWithBadgeClass(assertionID: String) async throws
         -> (OB3CredentialRecord, BadgeClassRecord)?

@@ -474,6 +474,20 @@ public struct AppDatabase: Sendable {
                 t.primaryKey(["accountID", "day"])
             }
         }
+        m.registerMigration("v8-ob3keys: Ed25519 issuer keys for OB 3.0 Data Integrity proofs") { db in
+            try db.create(table: "dataIntegrityKey") { t in
+                t.column("id", .text).primaryKey()
+                t.column("issuerID", .text).notNull().indexed().references("issuer", onDelete: .cascade)
+                t.column("publicKeyMultibase", .text).notNull()
+                t.column("privateKeyFile", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("retiredAt", .datetime)
+            }
+            // One active key per issuer: two requests creating the first key at once cannot both win.
+            try db.execute(
+                sql: "CREATE UNIQUE INDEX dataIntegrityKey_active ON dataIntegrityKey(issuerID) WHERE retiredAt IS NULL"
+            )
+        }
         m.registerMigration("v8-ob3issue: OB 3.0 credentials of awards (signed JSON and VC-JWT, stored once)") { db in
             try db.create(table: "ob3Credential") { t in
                 t.primaryKey("assertionID", .text).references("assertion", onDelete: .cascade)

@@ -25,6 +25,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
                 message, dataDirectory: URL(fileURLWithPath: configuration.dataDirectory), logger: log)
         }
     }
+    try await services.issuing.ensureDataIntegrityKeys()  // issuers from before OB 3.0 issuing
     var background: [any Service] = []
     if let smtp = services.mailer.smtp {
         log.info("mail: SMTP \(smtp) from \(services.mailer.from)")

@@ -55,6 +55,28 @@ public struct PublicURLs: Sendable {
     /// A portfolio piece published for a badge: the unguessable page cited as evidence.
     public func publicEvidence(_ token: String) -> String { "\(base)/public-evidence/\(token)" }
 
+    // MARK: Open Badges 3.0
+
+    /// OB 3.0 issuer `Profile` (the `issuer.id` of OB 3.0 credentials and the `controller` of their keys).
+    public func ob3Issuer(_ id: String) -> String { "\(base)/ob3/issuers/\(id)" }
+    /// OB 3.0 key document: `JsonWebKey` for an RSA key (VC-JWT `kid`), `Multikey` for an Ed25519 key (Data
+    /// Integrity `verificationMethod`).
+    public func ob3Key(_ id: String) -> String { "\(base)/ob3/keys/\(id)" }
+    /// OB 3.0 credential of an award (JSON with its Data Integrity proof; the credential `id`).
+    public func ob3Credential(_ assertionID: String) -> String { "\(base)/ob3/credentials/\(assertionID)" }
+    /// OB 3.0 credential of an award as a VC-JWT.
+    public func ob3CredentialJWT(_ assertionID: String) -> String { "\(ob3Credential(assertionID))/credential.jwt" }
+    /// OB 3.0 credential baked into the badge class image (PNG).
+    public func ob3CredentialPNG(_ assertionID: String) -> String { "\(ob3Credential(assertionID))/badge.png" }
+    /// OB 3.0 credential baked into the badge class image (SVG).
+    public func ob3CredentialSVG(_ assertionID: String) -> String { "\(ob3Credential(assertionID))/badge.svg" }
+    /// OB 3.0 `Achievement` of a badge class.
+    public func ob3Achievement(_ badgeClassID: String) -> String { "\(base)/ob3/achievements/\(badgeClassID)" }
+    /// Bitstring status list credential of an issuer (`purpose`: revocation or suspension).
+    public func ob3StatusList(_ issuerID: String, purpose: String = "revocation") -> String {
+        "\(ob3Issuer(issuerID))/status/\(purpose)"
+    }
+
     /// Employer verification page.
     public var verifyPage: String { "\(base)/verify" }
 }

@@ -13,6 +13,7 @@ struct PublicDocumentsController: Sendable {
         for path in [
             "/issuers/:id", "/issuers/:id/revocations", "/issuers/:id/image", "/keys/:id", "/badges/:id",
             "/badges/:id/image", "/assertions/:id", "/assertions/:id/badge.png", "/assertions/:id/badge.svg",
+            "/ob3/issuers/:id", "/ob3/keys/:id",
         ] {
             router.get(RouterPath(path)) { request, context in try await self.serve(request, context: context) }
             router.head(RouterPath(path)) { request, context in

@@ -7,17 +7,18 @@ import OpenBadgesCrypto
 /// the OB 2.0 form (same salted identity hash), signed as VC-JWT RS256 with the issuer's active RSA key and as
 /// JSON with an `eddsa-rdfc-2022` proof with its active Ed25519 key, outside any write transaction; stored once.
 extension IssuingService {
-    /// The OB 3.0 form of an award about to be stored (or already stored), or nil when the issuer has no Ed25519
-    /// key yet (then `issueOB3` makes it later).
+    /// The OB 3.0 form of an award about to be stored (or already stored); nil when the award's issuer is gone.
     func ob3Form(of a: AssertionRecord, badge: BadgeClassRecord, now: Date = Date()) async throws
         -> OB3CredentialRecord?
     {
-        guard let issuer = try await db.issuer(id: badge.issuerID),
-            let signer = try await ob3Signer(issuerID: badge.issuerID)
-        else { return nil }
+        guard let issuer = try await db.issuer(id: badge.issuerID) else { return nil }
+        let signer = try await ob3Signer(issuerID: badge.issuerID)
+        var parent: IssuerRecord?
+        if let parentID = issuer.parentID { parent = try await db.issuer(id: parentID) }
         let status = try await ob3Status(issuerID: issuer.id, assertionID: a.id)
         do {
-            let credential = try OB3CredentialBuilder.credential(ob3Facts(a, badge: badge, issuer: issuer, status: status))
+            let credential = try OB3CredentialBuilder.credential(
+                ob3Facts(a, badge: badge, issuer: issuer, parent: parent, status: status))
             let forms = try signer.sign(credential, created: now)
             return OB3CredentialRecord(assertionID: a.id, json: forms.json, jwt: forms.jwt, createdAt: now)
         } catch let e as IssuingError {
@@ -30,16 +31,17 @@ extension IssuingService {
     func ob3Status(issuerID: String, assertionID: String) async throws -> JSONValue? { nil }
 
     /// The award facts in OB 3.0 terms.
-    func ob3Facts(_ a: AssertionRecord, badge: BadgeClassRecord, issuer: IssuerRecord, status: JSONValue?)
-        -> OB3AwardFacts
-    {
+    func ob3Facts(
+        _ a: AssertionRecord, badge: BadgeClassRecord, issuer: IssuerRecord, parent: IssuerRecord?, status: JSONValue?
+    ) -> OB3AwardFacts {
         let u = documents.urls
         let ob2 = documents.badgeClass(badge)
         return OB3AwardFacts(
             credentialID: u.ob3Credential(a.id),
             issuer: OB3IssuerFacts(
                 id: u.ob3Issuer(issuer.id), name: issuer.name, url: issuer.url, email: issuer.email,
-                description: issuer.description, image: issuer.imageData == nil ? nil : u.issuerImage(issuer.id)),
+                description: issuer.description, image: issuer.imageData == nil ? nil : u.issuerImage(issuer.id),
+                parentOrg: parent.map { .object(documents.ob3ProfileSummary($0)) }),
             achievement: OB3AchievementFacts(
                 id: u.ob3Achievement(badge.id), name: badge.name, description: badge.description,
                 criteriaURL: badge.criteriaURL, criteriaNarrative: badge.criteriaNarrative,
@@ -51,15 +53,13 @@ extension IssuingService {
             evidence: a.evidence.map(DocumentFactory.evidence), credentialStatus: status)
     }
 
-    /// The issuer's OB 3.0 signer (active RSA and Ed25519 keys), or nil without an Ed25519 key.
-    func ob3Signer(issuerID: String) async throws -> OB3CredentialSigner? {
-        guard let ed = try await db.activeSigningKey(issuerID: issuerID, algorithm: "Ed25519") else { return nil }
+    /// The issuer's OB 3.0 signer: its active RSA key (VC-JWT) and Ed25519 key (Data Integrity).
+    func ob3Signer(issuerID: String) async throws -> OB3CredentialSigner {
         let (rsaRecord, rsa) = try await activeKey(issuerID: issuerID)
-        let path = keystore.directory.appendingPathComponent(ed.privateKeyFile).path
-        let edKey = try OB3KeyCache.shared.key(path) { try keystore.load(ed.privateKeyFile) }
+        let (edRecord, edKey) = try await activeDataIntegrityKey(issuerID: issuerID)
         return try OB3CredentialSigner(
             rsaKey: rsa.key, rsaKeyID: documents.urls.ob3Key(rsaRecord.id), edKey: edKey,
-            edKeyID: documents.urls.ob3Key(ed.id))
+            edKeyID: documents.urls.ob3Key(edRecord.id))
     }
 
     /// Makes and stores the OB 3.0 form of an existing award (API, backfill); idempotent: an award that has one
@@ -73,8 +73,8 @@ extension IssuingService {
         }
         guard let form = try await ob3Form(of: a, badge: badge) else {
             throw ServiceError(
-                .conflict, fr: "l'émetteur n'a pas encore de clé Ed25519 pour signer en Open Badges 3.0",
-                en: "the issuer has no Ed25519 key yet to sign Open Badges 3.0 credentials")
+                .conflict, fr: "l'émetteur de cette attribution n'existe plus",
+                en: "the issuer of this award no longer exists")
         }
         guard let stored = try await db.storeOB3Credential(form, actor: actor) else {
             throw ServiceError.notFound("Assertion", assertionID)
@@ -83,7 +83,7 @@ extension IssuingService {
     }
 
     /// Gives every award without an OB 3.0 form one (oldest first); returns how many were made. Awards of
-    /// issuers without an Ed25519 key are skipped (counted in `skipped`).
+    /// awards whose issuer is gone are skipped (counted in `skipped`).
     public func backfillOB3(actor: String, batch: Int = 200) async throws -> (made: Int, skipped: Int) {
         var made = 0
         var skipped = Set<String>()
@@ -100,22 +100,5 @@ extension IssuingService {
                 }
             }
         }
-    }
-}
-
-/// Ed25519 private keys loaded from the keystore, by file name.
-final class OB3KeyCache: @unchecked Sendable {
-    static let shared = OB3KeyCache()
-    private let lock = NSLock()
-    private var keys: [String: PrivateKey] = [:]
-
-    func key(_ file: String, load: () throws -> PrivateKey) throws -> PrivateKey {
-        if let k = lock.withLock({ keys[file] }) { return k }
-        let k = try load()
-        lock.withLock {
-            if keys.count > 1000 { keys.removeAll() }
-            keys[file] = k
-        }
-        return k
     }
 }

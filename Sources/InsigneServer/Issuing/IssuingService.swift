@@ -75,10 +75,12 @@ public final class IssuingService: Sendable {
             try? FileManager.default.removeItem(at: keystore.directory.appendingPathComponent(file))
             throw error
         }
+        try await addDataIntegrityKey(issuerID: issuer.id, rotating: false, actor: actor)
         return issuer
     }
 
-    /// Replaces the issuer's active key with a new one; the old key stays published.
+    /// Replaces the issuer's active keys (RSA for OB 2.0 and VC-JWT, Ed25519 for Data Integrity proofs) with new
+    /// ones; the old keys stay published.
     public func rotateKey(issuerID: String, actor: String) async throws -> SigningKeyRecord {
         let key = try PrivateKey.generate(.rsa2048)
         let keyID = "\(issuerID)-\(try SecureRandom.hex(byteCount: 4))"
@@ -90,6 +92,7 @@ public final class IssuingService: Sendable {
         guard try await db.rotateSigningKey(to: record, actor: actor) else {
             throw ServiceError.notFound("Émetteur / issuer", issuerID)
         }
+        try await addDataIntegrityKey(issuerID: issuerID, rotating: true, actor: actor)
         keys.clearActive(issuerID)
         return record
     }
@@ -225,6 +228,7 @@ final class KeyCache: @unchecked Sendable {
     private var signers: [String: BadgeSigner] = [:]
     private var activeKeys: [String: (SigningKeyRecord, BadgeSigner)] = [:]
     private var badges: [String: BadgeClassRecord] = [:]
+    private var dataIntegrityKeys: [String: (DataIntegrityKeyRecord, PrivateKey)] = [:]
 
     func get(_ id: String) -> BadgeSigner? { lock.withLock { signers[id] } }
     func put(_ id: String, _ signer: BadgeSigner) { lock.withLock { signers[id] = signer } }
@@ -232,7 +236,18 @@ final class KeyCache: @unchecked Sendable {
     func setActive(_ issuerID: String, _ value: (SigningKeyRecord, BadgeSigner)) {
         lock.withLock { activeKeys[issuerID] = value }
     }
-    func clearActive(_ issuerID: String) { lock.withLock { activeKeys[issuerID] = nil } }
+    func clearActive(_ issuerID: String) {
+        lock.withLock {
+            activeKeys[issuerID] = nil
+            dataIntegrityKeys[issuerID] = nil
+        }
+    }
+    func activeDataIntegrity(_ issuerID: String) -> (DataIntegrityKeyRecord, PrivateKey)? {
+        lock.withLock { dataIntegrityKeys[issuerID] }
+    }
+    func setActiveDataIntegrity(_ issuerID: String, _ value: (DataIntegrityKeyRecord, PrivateKey)) {
+        lock.withLock { dataIntegrityKeys[issuerID] = value }
+    }
     func badge(_ id: String) -> BadgeClassRecord? { lock.withLock { badges[id] } }
     func removeBadge(_ id: String) { lock.withLock { badges[id] = nil } }
 

@@ -11,14 +11,17 @@ public struct OB3IssuerFacts: Sendable, Equatable {
     public var description: String?
     /// The issuer image URL, if any.
     public var image: String?
+    /// The parent organisation (an OB 3.0 `Profile`: id, type, name), for an establishment.
+    public var parentOrg: JSONValue?
 
     /// Creates the facts.
     public init(
         id: String, name: String, url: String? = nil, email: String? = nil, description: String? = nil,
-        image: String? = nil
+        image: String? = nil, parentOrg: JSONValue? = nil
     ) {
         self.id = id
         self.name = name
+        self.parentOrg = parentOrg
         self.url = url
         self.email = email
         self.description = description
@@ -165,6 +168,7 @@ public enum OB3CredentialBuilder {
         o["email"] = p.email.map(JSONValue.string)
         o["description"] = p.description.flatMap { $0.isEmpty ? nil : .string($0) }
         if let image = p.image { o["image"] = ["id": .string(image), "type": "Image"] }
+        if let parent = p.parentOrg, parent != .null { o["parentOrg"] = parent }
         return .object(o)
     }
 
