@@ -13,7 +13,8 @@ struct OB3CredentialsController: Sendable {
             "/ob3/credentials/:id", "/ob3/credentials/:id/credential.jwt", "/ob3/credentials/:id/badge.png",
             "/ob3/credentials/:id/badge.svg",
         ] {
-            routes.open.get(RouterPath(path)) { request, context in try await documents.serve(request, context: context) }
+            routes.open.get(RouterPath(path)) { request, context in try await documents.serve(request, context: context)
+            }
             routes.open.head(RouterPath(path)) { request, context in
                 let r = try await documents.serve(request, context: context)
                 return Response(status: r.status, headers: r.headers)

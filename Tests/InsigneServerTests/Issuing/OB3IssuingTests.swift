@@ -1,12 +1,12 @@
 import Foundation
 import GRDB
 import HTTPTypes
-import InsigneStore
 import OpenBadges
 import TestSupport
 import Testing
 
 @testable import InsigneServer
+@testable import InsigneStore
 
 /// Every award also an OB 3.0 credential (ISSUE13 points 1, 2, 4): made at award time, stored once, served as
 /// JSON (Data Integrity), VC-JWT, PNG and SVG (the VC-JWT baked in), listed in the API, made on request for
@@ -48,8 +48,9 @@ struct OB3IssuingTests {
             let schema = try JSONSchemaValidator(
                 schemaFile: TestPaths.specs.appendingPathComponent("ob3/schema/achievementcredential.json"))
             #expect(schema.validate(json) == [])
-            #expect(json["credentialSubject"]?["achievement"]?["related"]?.oneOrMany.first?["id"]?.stringValue
-                == "\(APIHarness.base)/badges/bientraitance")
+            #expect(
+                json["credentialSubject"]?["achievement"]?["related"]?.oneOrMany.first?["id"]?.stringValue
+                    == "\(APIHarness.base)/badges/bientraitance")
             let got = try await api.get("/api/v1/assertions/\(id)")
             #expect(got.json["ob3"] == links)
             // Revoked: the credential stays served, unchanged.
@@ -79,8 +80,9 @@ struct OB3IssuingTests {
             #expect(count == 1 && skipped == 0)
             #expect(try await h.services.issuing.backfillOB3(actor: "test").made == 0)
             #expect(try await api.get("/ob3/credentials/\(second)", token: nil).status == .ok)
-            #expect(try await api.get("/ob3/credentials/\(id)", token: nil).json["id"]?.stringValue
-                == "\(APIHarness.base)/ob3/credentials/\(id)")
+            #expect(
+                try await api.get("/ob3/credentials/\(id)", token: nil).json["id"]?.stringValue
+                    == "\(APIHarness.base)/ob3/credentials/\(id)")
         }
     }
 }

@@ -134,8 +134,11 @@ struct OB3CredentialBuilderTests {
         #expect(jwt.claims["sub"] == nil)
         #expect(!jwt.usesVCClaim)
         let json = try JSONValue(parsing: Array(forms.json.utf8))
-        #expect(json["proof"]?["verificationMethod"]?.stringValue == signer.edKeyID)
-        #expect(json["proof"]?["cryptosuite"]?.stringValue == "eddsa-rdfc-2022")
+        let proof = try #require(json["proof"]?.arrayValue)
+        #expect(proof.count == 1)
+        #expect(proof.first?["verificationMethod"]?.stringValue == signer.edKeyID)
+        #expect(proof.first?["cryptosuite"]?.stringValue == "eddsa-rdfc-2022")
+        #expect(try Self.schema().validate(json) == [])
     }
 
     /// Both forms, and the PNG and SVG carrying the JWT, verify as valid with Insigne's own verifier.

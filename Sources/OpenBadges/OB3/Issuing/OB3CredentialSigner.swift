@@ -17,7 +17,8 @@ public struct OB3SignedForms: Sendable, Equatable {
 ///   the subject has an `id` (Insigne's subjects are identified by a hashed e-mail: none). Header
 ///   `{"alg":"RS256","typ":"JWT","kid":…}`: `typ` `JWT` as OB 3.0 §8.2.4.1 and the 1EdTech validator's own
 ///   fixtures have it; the served media type is `application/vc+jwt`.
-/// - Data Integrity `eddsa-rdfc-2022` with the Ed25519 key.
+/// - Data Integrity `eddsa-rdfc-2022` with the Ed25519 key; `proof` is a one-element array, as the OB 3.0 schema
+///   requires.
 public struct OB3CredentialSigner: Sendable {
     /// The issuer's RSA key (VC-JWT).
     public let rsaKey: PrivateKey
@@ -45,8 +46,13 @@ public struct OB3CredentialSigner: Sendable {
     public func sign(
         _ credential: JSONValue, created: Date = Date(), loader: any ContextLoader = BundledContexts.standard
     ) throws -> OB3SignedForms {
-        let proved = try DataIntegrity.sign(
+        var proved = try DataIntegrity.sign(
             document: credential, key: edKey, verificationMethod: edKeyID, created: created, loader: loader)
+        // The OB 3.0 schema wants `proof` as an array (VC 2.0 allows one object or a set: same RDF).
+        if case .object(var o) = proved, let proof = o["proof"] {
+            o["proof"] = [proof]
+            proved = .object(o)
+        }
         let jwt = try VCJWT.sign(
             claims: Self.claims(credential), key: rsaKey, algorithm: .rs256,
             header: ["typ": "JWT", "kid": .string(rsaKeyID)])
