@@ -35,18 +35,13 @@ extension IssuingService {
         _ a: AssertionRecord, badge: BadgeClassRecord, issuer: IssuerRecord, parent: IssuerRecord?, status: JSONValue?
     ) -> OB3AwardFacts {
         let u = documents.urls
-        let ob2 = documents.badgeClass(badge)
         return OB3AwardFacts(
             credentialID: u.ob3Credential(a.id),
             issuer: OB3IssuerFacts(
                 id: u.ob3Issuer(issuer.id), name: issuer.name, url: issuer.url, email: issuer.email,
                 description: issuer.description, image: issuer.imageData == nil ? nil : u.issuerImage(issuer.id),
                 parentOrg: parent.map { .object(documents.ob3ProfileSummary($0)) }),
-            achievement: OB3AchievementFacts(
-                id: u.ob3Achievement(badge.id), name: badge.name, description: badge.description,
-                criteriaURL: badge.criteriaURL, criteriaNarrative: badge.criteriaNarrative,
-                image: u.badgeImage(badge.id), alignment: ob2.alignment, tags: badge.tags,
-                related: [u.badgeClass(badge.id)]),
+            achievement: documents.ob3AchievementFacts(badge),
             recipientEmail: a.recipientEmail, salt: a.recipientSalt,
             issuedOn: DateTimeValue(a.issuedOn)?.date ?? a.createdAt,
             expires: a.expires.flatMap(DateTimeValue.init)?.date, narrative: a.narrative,

@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 
 /// Serves the OB 3.0 forms of awards (issue 13 point 4) through the shared `PublicDocumentResolver`, like the
-/// OB 2.0 hosted documents: `/ob3/credentials/{id}`, `…/credential.jwt`, `…/badge.png`, `…/badge.svg`.
+/// OB 2.0 hosted documents: `/ob3/credentials/{id}`, `…/credential.jwt`, `…/badge.png`, `…/badge.svg`, and the
+/// badge classes' `Achievement` at `/ob3/achievements/{id}`.
 struct OB3CredentialsController: Sendable {
     let services: ServerServices
 
@@ -11,7 +12,7 @@ struct OB3CredentialsController: Sendable {
         let documents = PublicDocumentsController(services: services)
         for path in [
             "/ob3/credentials/:id", "/ob3/credentials/:id/credential.jwt", "/ob3/credentials/:id/badge.png",
-            "/ob3/credentials/:id/badge.svg",
+            "/ob3/credentials/:id/badge.svg", "/ob3/achievements/:id",
         ] {
             routes.open.get(RouterPath(path)) { request, context in try await documents.serve(request, context: context)
             }

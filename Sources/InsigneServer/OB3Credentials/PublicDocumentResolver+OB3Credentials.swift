@@ -3,7 +3,7 @@ import InsigneStore
 import OpenBadges
 import OpenBadgesCrypto
 
-/// The OB 3.0 forms of awards, served as stored (never re-signed): `/ob3/credentials/{id}` (JSON with its Data
+/// The OB 3.0 `Achievement` of each badge class, and the OB 3.0 forms of awards, served as stored (never re-signed): `/ob3/credentials/{id}` (JSON with its Data
 /// Integrity proof), `…/credential.jwt` (VC-JWT), `…/badge.png` and `…/badge.svg` (the VC-JWT baked in). A
 /// revoked award's credential stays served: its status entry says it is revoked.
 extension PublicDocumentResolver {
@@ -11,6 +11,15 @@ extension PublicDocumentResolver {
     static let credentialJSON = "application/vc+ld+json; charset=utf-8"
     /// `application/vc+jwt`: the VC-JWT.
     static let credentialJWT = "application/vc+jwt"
+
+    /// `/ob3/credentials/…` and `/ob3/achievements/{badgeClassID}` (`parts` with the leading `ob3`).
+    func resolveOB3Issued(_ parts: [String]) async throws -> PublicDocument? {
+        if parts[1] == "achievements" {
+            guard parts.count == 3, let badge = try await db.badgeClass(id: parts[2]) else { return nil }
+            return json(documents.ob3Achievement(badge, issuer: try await db.issuer(id: badge.issuerID)))
+        }
+        return try await ob3Credential(parts)
+    }
 
     func ob3Credential(_ parts: [String]) async throws -> PublicDocument? {
         guard parts.count <= 4, let (c, badge) = try await db.ob3CredentialWithBadgeClass(assertionID: parts[2])

@@ -51,6 +51,11 @@ struct OB3IssuingTests {
             #expect(
                 json["credentialSubject"]?["achievement"]?["related"]?.oneOrMany.first?["id"]?.stringValue
                     == "\(APIHarness.base)/badges/bientraitance")
+            let achievementID = try #require(json["credentialSubject"]?["achievement"]?["id"]?.stringValue)
+            let achievement = try await api.get(path(achievementID), token: nil)
+            #expect(achievement.status == .ok)
+            #expect(achievement.json["id"]?.stringValue == achievementID)
+            #expect(achievement.json["name"] == json["credentialSubject"]?["achievement"]?["name"])
             let got = try await api.get("/api/v1/assertions/\(id)")
             #expect(got.json["ob3"] == links)
             // Revoked: the credential stays served, unchanged.
