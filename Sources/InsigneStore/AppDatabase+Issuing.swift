@@ -138,7 +138,7 @@ extension AppDatabase {
     /// Any other constraint failure is rethrown. A renewal (`renewalOf` set) also marks the earlier award
     /// `renewedBy` in the same transaction, and throws `AwardNotRenewable` (nothing written) when that award is
     /// unknown, revoked or already renewed.
-    public func storeAward(_ record: AssertionRecord, actor: String) async throws
+    public func storeAward(_ record: AssertionRecord, ob3: OB3CredentialRecord? = nil, actor: String) async throws
         -> (record: AssertionRecord, created: Bool)
     {
         do {
@@ -152,6 +152,7 @@ extension AppDatabase {
                     try p.update(db)
                 }
                 try record.insert(db)
+                try ob3?.insert(db)
                 let action = record.renewalOf == nil ? "assertion.award" : "assertion.renew"
                 var event = AuditEventRecord(
                     at: record.createdAt, actor: actor, action: action, subject: record.id,

@@ -30,6 +30,10 @@ extension AppDatabase {
             try StatusListEntryRecord(
                 issuerID: issuerID, purpose: purpose, listIndex: index, assertionID: assertionID, createdAt: now
             ).insert(db)
+            // An award revoked before its OB 3.0 form existed (backfill): its bit is set at once.
+            if try AssertionRecord.filter({ $0.id == assertionID && $0.revokedAt != nil }).fetchCount(db) > 0 {
+                try Self.setStatusBit(db, assertionID: assertionID, purpose: purpose, now: now)
+            }
             return index
         }
     }

@@ -507,6 +507,14 @@ public struct AppDatabase: Sendable {
                 t.primaryKey(["issuerID", "purpose"])
             }
         }
+        m.registerMigration("v8-ob3issue: OB 3.0 credentials of awards (signed JSON and VC-JWT, stored once)") { db in
+            try db.create(table: "ob3Credential") { t in
+                t.primaryKey("assertionID", .text).references("assertion", onDelete: .cascade)
+                t.column("json", .text).notNull()
+                t.column("jwt", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+        }
         return m
     }
 }

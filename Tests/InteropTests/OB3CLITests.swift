@@ -48,7 +48,8 @@ struct OB3CLITests {
                 ],
                 "achievement": [
                     "id": "https://issuer.example.org/achievements/sst", "type": ["Achievement"],
-                    "name": "Sauveteur secouriste du travail", "criteria": ["narrative": "Formation de 14 heures"],
+                    "name": "Sauveteur secouriste du travail", "description": "Premiers secours au travail",
+                    "criteria": ["narrative": "Formation de 14 heures"],
                 ],
             ],
         ]

@@ -26,7 +26,7 @@ struct AdminAPIController: Sendable {
         case listIssuers, createIssuer, getIssuer, updateIssuer, rotateIssuerKey
         case createBadgeClass, listBadgeClasses, getBadgeClass, updateBadgeClass, deleteBadgeClass
         case createAssertion, createAssertionBatch, getBatch
-        case listAssertions, getAssertion, revokeAssertion, renewAssertion, notifyAssertion
+        case listAssertions, getAssertion, revokeAssertion, renewAssertion, notifyAssertion, issueAssertionOB3
         case replaceBadgeAlignment, updateBadgeAlignment
         case listReferentials, importReferential, getReferential, generateReferentialBadges, searchCompetencies
         case listPeople, importPeople, getCompliance, getComplianceCSV
@@ -62,6 +62,7 @@ struct AdminAPIController: Sendable {
             case .revokeAssertion: "/assertions/{id}/revoke"
             case .renewAssertion: "/assertions/{id}/renew"
             case .notifyAssertion: "/assertions/{id}/notify"
+            case .issueAssertionOB3: "/assertions/{id}/ob3"
             case .replaceBadgeAlignment, .updateBadgeAlignment: "/badges/{id}/alignment"
             case .listReferentials, .importReferential: "/referentials"
             case .getReferential: "/referentials/{id}"
@@ -111,6 +112,7 @@ struct AdminAPIController: Sendable {
         case .revokeAssertion: try await revoke(request, context)
         case .renewAssertion: try await renew(request, context)
         case .notifyAssertion: try await resendNotification(request, context)
+        case .issueAssertionOB3: try await issueOB3(request, context)
         case .replaceBadgeAlignment, .updateBadgeAlignment: try await changeAlignment(endpoint, request, context)
         case .listReferentials: try await listReferentials(request, context)
         case .importReferential: try await importReferential(request, context)
@@ -410,6 +412,7 @@ struct AdminAPIController: Sendable {
             "revocationReason": APIFormat.optional(a.revocationReason), "url": .string(urls.assertion(a.id)),
             "png": .string(urls.assertionPNG(a.id)), "svg": .string(urls.assertionSVG(a.id)),
             "renewalOf": APIFormat.optional(a.renewalOf), "renewedBy": APIFormat.optional(a.renewedBy),
+            "ob3": ob3Links(a.id),
         ]
         if jws {
             o["jws"] = .string(a.jws)

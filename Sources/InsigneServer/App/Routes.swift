@@ -56,6 +56,7 @@ func buildRouter(_ services: ServerServices, options: RouteTableOptions) -> Rout
     routes.open.get("/health") { _, _ in "ok" }
     StaticAssets.addRoutes(to: routes)
     PublicDocumentsController(services: services).addRoutes(to: routes)
+    OB3CredentialsController(services: services).addRoutes(to: routes)
     CertificateController(services: services).addRoutes(to: routes)
     verify.addRoutes(to: routes)
     ReferentialController(services: services).addRoutes(to: routes)

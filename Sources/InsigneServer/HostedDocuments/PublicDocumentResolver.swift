@@ -59,6 +59,9 @@ public struct PublicDocumentResolver: Sendable {
 
     func resolveUncached(path: String) async throws -> PublicDocument? {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        if parts.count >= 3, parts[0] == "ob3", ["credentials", "achievements"].contains(parts[1]) {
+            return try await resolveOB3Issued(parts)
+        }
         if parts.first == "ob3" { return try await resolveOB3(Array(parts.dropFirst())) }
         switch parts.count {
         case 2 where parts[0] == "issuers":

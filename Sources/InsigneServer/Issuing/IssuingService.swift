@@ -195,10 +195,11 @@ public final class IssuingService: Sendable {
             expires: a.expires?.text, narrative: a.narrative, evidence: evidence, jws: signed.jws,
             idempotencyKey: request.idempotencyKey ?? "award:\(uuid)", createdBy: actor, createdAt: now)
         record.renewalOf = request.renewalOf
+        let ob3 = try await ob3Form(of: record, badge: badge)  // the OB 3.0 form, signed here too
         // Stored and audited in one transaction; a concurrent request with the same idempotency key may have won
         // the race (the unique index decides): then its award comes back.
         do {
-            return try await db.storeAward(record, actor: actor)
+            return try await db.storeAward(record, ob3: ob3, actor: actor)
         } catch let e as AwardNotRenewable {
             throw try await notRenewable(e.previous, id: e.previousID)
         }

@@ -33,12 +33,8 @@ public final class StatusLists: Sendable {
                 .conflict, fr: "la liste de statut de l'émetteur est pleine (131 072 badges)",
                 en: "the issuer's status list is full (131,072 badges)")
         }
-        let listURL = urls.ob3StatusList(issuerID, purpose: Self.revocation)
-        return [
-            "id": .string("\(listURL)#\(index)"), "type": "BitstringStatusListEntry",
-            "statusPurpose": .string(Self.revocation), "statusListIndex": .string(String(index)),
-            "statusListCredential": .string(listURL),
-        ]
+        return OB3CredentialBuilder.revocationEntry(
+            listURL: urls.ob3StatusList(issuerID, purpose: Self.revocation), index: index)
     }
 
     /// The issuer's signed `BitstringStatusListCredential` (nil when the issuer does not exist), with an embedded

@@ -29,6 +29,20 @@ public enum SVGBaker {
         }
     }
 
+    /// Bakes an OB 3.0 VC-JWT: `<openbadges:credential verify="JWT"/>` (namespace
+    /// `https://purl.imsglobal.org/ob/v3p0`) as the first child of the root <svg>; earlier badge data is removed.
+    public static func bake(svg: [UInt8], credentialJWT jwt: String) throws -> [UInt8] {
+        let token = jwt.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard isCompactJWS(token) else {
+            throw BakingError(
+                .invalidPayload, fr: "Le justificatif à intégrer n’est pas un JWT compact.",
+                en: "The credential to bake is not a compact JWT.")
+        }
+        return try bake(svg: svg, namespace: credentialNamespace) { prefix in
+            Array("<\(prefix):credential verify=\"\(token)\"/>".utf8)
+        }
+    }
+
     /// Bakes a hosted badge: `<openbadges:assertion verify="ASSERTION-URL"><![CDATA[JSON]]></openbadges:assertion>` (JSON containing "]]>" must be split across CDATA sections correctly).
     public static func bake(svg: [UInt8], assertionURL: String, assertionJSON: String) throws -> [UInt8] {
         let url = assertionURL.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -112,7 +126,9 @@ public enum SVGBaker {
 
     /// Removes old assertions, scripts and event handlers, declares the namespace on the root and
     /// inserts the element built by `makeElement(prefix)` right after the root start tag.
-    private static func bake(svg: [UInt8], makeElement: (String) -> [UInt8]) throws -> [UInt8] {
+    private static func bake(
+        svg: [UInt8], namespace: String = openBadgesNamespace, makeElement: (String) -> [UInt8]
+    ) throws -> [UInt8] {
         let document = try XMLScanner.scan(svg)
         let root = document.root
         try requireSVGRoot(root)
@@ -126,12 +142,12 @@ public enum SVGBaker {
         }
         let prefix: String
         var needsDeclaration = false
-        if boundURI("openbadges") == openBadgesNamespace {
+        if boundURI("openbadges") == namespace {
             prefix = "openbadges"
         } else if boundURI("openbadges") == nil {
             prefix = "openbadges"
             needsDeclaration = true
-        } else if let existing = declarations.first(where: { $0.prefix != nil && $0.uri == openBadgesNamespace })?
+        } else if let existing = declarations.first(where: { $0.prefix != nil && $0.uri == namespace })?
             .prefix
         {
             prefix = existing
@@ -149,7 +165,7 @@ public enum SVGBaker {
             edits.append(
                 Edit(
                     range: root.attributesEnd..<root.attributesEnd,
-                    replacement: Array(" xmlns:\(prefix)=\"\(openBadgesNamespace)\"".utf8)))
+                    replacement: Array(" xmlns:\(prefix)=\"\(namespace)\"".utf8)))
         }
 
         let element = makeElement(prefix)
@@ -176,7 +192,7 @@ public enum SVGBaker {
                 fr: "Le SVG produit n’est pas bien formé (erreur interne : \(error)).",
                 en: "The baked SVG is not well-formed (internal error: \(error)).")
         }
-        guard check.elements.filter(isAssertion).count == 1 else {
+        guard check.elements.filter({ isAssertion($0) || isCredential($0) }).count == 1 else {
             throw BakingError(
                 .malformedImage,
                 fr: "Le SVG produit ne contient pas exactement une assertion (erreur interne).",
