@@ -11,6 +11,8 @@ extension BenchCommand {
         var rawEd25519Verify = 0.0
         var diVerify = 0.0
         var diSign = 0.0
+        /// Awards issued per second in both OB 3.0 forms (build + VC-JWT RS256 + eddsa-rdfc-2022).
+        var issue = 0.0
         /// openbadgeslib's eddsa-rdfc-2022 verifications per second; nil when it cannot run.
         var reference: Double?
 
@@ -20,6 +22,7 @@ extension BenchCommand {
             rawEd25519Verify += r.rawEd25519Verify * weight
             diVerify += r.diVerify * weight
             diSign += r.diSign * weight
+            issue += r.issue * weight
             if let theirs = r.reference { reference = (reference ?? 0) + theirs * weight }
         }
 
@@ -31,6 +34,7 @@ extension BenchCommand {
                 ("Insigne eddsa-rdfc-2022 verify", diVerify, diVerify / rawEd25519Verify),
                 ("OpenSSL RS256 sign (raw, above)", rawSign, nil),
                 ("Insigne OB 3.0 build + eddsa-rdfc-2022 sign", diSign, diSign / rawSign),
+                ("Insigne OB 3.0 issue, JWT + DI (goal ≥ 0.8)", issue, issue / rawSign),
             ]
             if let reference {
                 rows.append(("openbadgeslib eddsa-rdfc-2022 verify", reference, nil))
@@ -50,6 +54,9 @@ extension BenchCommand {
                 "ob3_di_verify_ratio": ratio(diVerify, rawEd25519Verify),
                 "ob3_di_sign_per_s": .number(diSign.rounded()),
                 "ob3_di_sign_ratio": ratio(diSign, rawSign),
+                "ob3_issue_per_s": .number(issue.rounded()),
+                "ob3_issue_ratio": ratio(issue, rawSign),
+                "ob3_issue_ratio_goal": .number(0.8),
             ]
             if let reference {
                 json["reference_di_verify_per_s"] = .number((reference * 10).rounded() / 10)
@@ -62,7 +69,7 @@ extension BenchCommand {
 
 extension BenchCommand.Subject {
     /// One slice of each OB 3.0 measurement, each baseline just before its subject. With `only`
-    /// (`ob3-jwt`, `ob3-di`, `ob3-sign`), that operation alone, for `perf record`.
+    /// (`ob3-jwt`, `ob3-di`, `ob3-sign`, `ob3-issue`), that operation alone, for `perf record`.
     @inline(never)
     func ob3Round(slice: Double, only: String?) async throws -> BenchCommand.OB3Rates {
         var r = BenchCommand.OB3Rates()
@@ -79,6 +86,14 @@ extension BenchCommand.Subject {
             r.diSign = try BenchCommand.measure(slice) {
                 serial += 1
                 try ob3.diSignOnce(serial: serial)
+            }
+        }
+        if only == nil || only == "ob3-issue" {
+            let signer = try ob3.issueSigner()
+            var serial = 0
+            r.issue = try BenchCommand.measure(slice) {
+                serial += 1
+                try ob3.issueOnce(serial: serial, signer: signer)
             }
         }
         if only == nil, let reference {

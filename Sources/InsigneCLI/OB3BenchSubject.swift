@@ -142,6 +142,35 @@ final class OB3BenchSubject: Sendable {
             verificationMethod: did + "#" + did.dropFirst("did:key:".count), created: validFrom)
     }
 
+    /// Issues one award in both OB 3.0 forms, in memory, as the service does at award time: builds the credential
+    /// (fresh salt, identity hash, status entry) and signs it as VC-JWT RS256 and with an `eddsa-rdfc-2022` proof.
+    @inline(never)
+    func issueOnce(serial: Int, signer: OB3CredentialSigner) throws {
+        let base = "https://badges.example.org"
+        let facts = OB3AwardFacts(
+            credentialID: "\(base)/ob3/credentials/\(serial)",
+            issuer: OB3IssuerFacts(
+                id: Self.issuerURL, name: "Organisme de formation Bench", url: "https://example.org",
+                email: "bench@example.org"),
+            achievement: OB3AchievementFacts(
+                id: "\(base)/ob3/achievements/bench", name: "Sauveteur secouriste du travail",
+                description: "Premiers secours sur le lieu de travail.",
+                criteriaNarrative: "Formation de 14 heures suivie en entier, évaluation réussie.",
+                image: "\(base)/badges/bench/image.png", achievementType: "Certificate"),
+            recipientEmail: "marie.dupont@example.org", salt: try OB3CredentialBuilder.freshSalt(),
+            issuedOn: validFrom, narrative: "Formation suivie au foyer La Maison.",
+            credentialStatus: OB3CredentialBuilder.revocationEntry(
+                listURL: "\(base)/ob3/issuers/bench/status/revocation", index: serial % 131_072))
+        _ = try signer.sign(OB3CredentialBuilder.credential(facts), created: validFrom)
+    }
+
+    /// The signer of ``issueOnce(serial:signer:)``: the RSA key and this subject's Ed25519 key.
+    func issueSigner() throws -> OB3CredentialSigner {
+        try OB3CredentialSigner(
+            rsaKey: rsaKey, rsaKeyID: Self.keyDocumentURL + "#key-1", edKey: edKey,
+            edKeyID: Self.keyDocumentURL + "#ed25519")
+    }
+
     /// Raw Ed25519 verifications per second of the same signature.
     func rawEd25519Verify(_ seconds: Double) -> Double {
         RawOpenSSLBenchmark.ed25519VerifiesPerSecond(
