@@ -10,7 +10,7 @@ struct Insigne: AsyncParsableCommand {
             ServeCommand.self, KeygenCommand.self, SignCommand.self, BakeCommand.self, UnbakeCommand.self,
             VerifyCommand.self,
             DemoCommand.self, BenchCommand.self, ServerBenchCommand.self, ReferentialCommand.self,
-            CertificateCommand.self, RemindersCommand.self,
+            CertificateCommand.self, RemindersCommand.self, ScaleBenchCommand.self, BackupCommand.self,
         ])
 }
 
