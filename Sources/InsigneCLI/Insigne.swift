@@ -10,7 +10,8 @@ struct Insigne: AsyncParsableCommand {
             ServeCommand.self, KeygenCommand.self, SignCommand.self, BakeCommand.self, UnbakeCommand.self,
             VerifyCommand.self,
             DemoCommand.self, BenchCommand.self, ServerBenchCommand.self, ReferentialCommand.self,
-            CertificateCommand.self, RemindersCommand.self, OB3BackfillCommand.self,
+            CertificateCommand.self, RemindersCommand.self, OB3BackfillCommand.self, ScaleBenchCommand.self,
+            BackupCommand.self,
         ])
 }
 

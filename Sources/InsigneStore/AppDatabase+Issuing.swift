@@ -238,15 +238,21 @@ extension AppDatabase {
             conditions.append(r ? "assertion.revokedAt IS NOT NULL" : "assertion.revokedAt IS NULL")
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let from = "FROM assertion JOIN badgeClass ON badgeClass.id = assertion.badgeClassID \(whereClause)"
+        // The badge class is joined only to filter by issuer (counting a million awards joined costs as much again).
+        let join =
+            issuerID != nil || issuerIDs != nil ? "JOIN badgeClass ON badgeClass.id = assertion.badgeClassID" : ""
+        let from = "FROM assertion \(join) \(whereClause)"
         let perPage = max(1, perPage)
         let offset = max(0, page - 1) * perPage
         let pageArguments = arguments + [perPage, offset]
         return try await writer.read { [arguments] db in
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(from)", arguments: arguments) ?? 0
             let items = try AssertionRecord.fetchAll(
-                db, sql: "SELECT assertion.* \(from) ORDER BY assertion.createdAt DESC, assertion.id LIMIT ? OFFSET ?",
-                arguments: pageArguments)
+                db,
+                sql: """
+                    SELECT * FROM assertion WHERE rowid IN (SELECT assertion.rowid \(from) \
+                    ORDER BY assertion.createdAt DESC, assertion.id LIMIT ? OFFSET ?) ORDER BY createdAt DESC, id
+                    """, arguments: pageArguments)
             return (items, total)
         }
     }

@@ -84,10 +84,24 @@ extension AppDatabase {
         try await writer.read { db in
             let badges = try BadgeClassRecord.filter { issuerIDs.contains($0.issuerID) }.order(\.name)
                 .fetchAll(db)
+            // Only these badge classes, from the indexes alone (no read of the award rows themselves).
             var counts: [String: AwardCounts] = [:]
-            let sql = "SELECT badgeClassID, COUNT(*), COUNT(revokedAt) FROM assertion GROUP BY badgeClassID"
-            for row in try Row.fetchAll(db, sql: sql) {
-                counts[row[0]] = AwardCounts(total: row[1], revoked: row[2])
+            for part in stride(from: 0, to: badges.count, by: 500) {
+                let ids = badges[part..<min(badges.count, part + 500)].map(\.id)
+                let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+                let totals = try Row.fetchAll(
+                    db,
+                    sql:
+                        "SELECT badgeClassID, COUNT(*) FROM assertion WHERE badgeClassID IN (\(marks)) GROUP BY badgeClassID",
+                    arguments: StatementArguments(ids))
+                for row in totals { counts[row[0]] = AwardCounts(total: row[1], revoked: 0) }
+                let revoked = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT badgeClassID, COUNT(*) FROM assertion INDEXED BY assertion_revoked \
+                        WHERE revokedAt IS NOT NULL AND badgeClassID IN (\(marks)) GROUP BY badgeClassID
+                        """, arguments: StatementArguments(ids))
+                for row in revoked { counts[row[0], default: AwardCounts(total: 0, revoked: 0)].revoked = row[1] }
             }
             return (badges, counts)
         }
@@ -101,7 +115,11 @@ extension AppDatabase {
         try await writer.read { db in
             let badges = try BadgeClassRecord.filter { issuerIDs.contains($0.issuerID) }.order(\.name)
                 .fetchAll(db)
-            var query = AssertionRecord.filter { badges.map(\.id).contains($0.badgeClassID) }
+            // Every badge class (an administrator): no list of ids, so the newest-first index serves the page.
+            let everyBadge = try badges.count == BadgeClassRecord.fetchCount(db)
+            var query =
+                everyBadge
+                ? AssertionRecord.all() : AssertionRecord.filter { badges.map(\.id).contains($0.badgeClassID) }
             if !filter.badgeClassID.isEmpty { query = query.filter { $0.badgeClassID == filter.badgeClassID } }
             switch filter.state {
             case .all: break
@@ -116,7 +134,10 @@ extension AppDatabase {
                     arguments: [q, q])
             }
             let total = try query.fetchCount(db)
-            let items = try query.order(\.createdAt.desc).limit(pageSize, offset: (page - 1) * pageSize)
+            // Deep pages skip index entries, not rows: the page's rowids first, then those rows.
+            let pageRows = query.select(Column.rowID).order(\.createdAt.desc)
+                .limit(pageSize, offset: (page - 1) * pageSize)
+            let items = try AssertionRecord.filter(pageRows.contains(Column.rowID)).order(\.createdAt.desc)
                 .fetchAll(db)
             return TrainerAwardPage(badgeClasses: badges, total: total, items: items)
         }

@@ -515,6 +515,14 @@ public struct AppDatabase: Sendable {
                 t.column("createdAt", .datetime).notNull()
             }
         }
+        m.registerMigration("v8-scale: indexes for the paged lists at a million awards") { db in
+            // Trainers' list of some badge classes, newest first; award counts per badge class from the index alone.
+            try db.create(
+                index: "assertion_badge_created", on: "assertion", columns: ["badgeClassID", "createdAt"])
+            // Revocation lists and revoked counts read only the revoked awards (about 2 %).
+            try db.execute(
+                sql: "CREATE INDEX assertion_revoked ON assertion(badgeClassID, createdAt) WHERE revokedAt IS NOT NULL")
+        }
         return m
     }
 }

@@ -76,3 +76,10 @@ enum FirstStartCredentials {
         return path
     }
 }
+
+extension ServerConfiguration {
+    /// The SQLite database file under the data directory (`insigne backup` reads it).
+    public var databasePath: String {
+        URL(fileURLWithPath: dataDirectory).appendingPathComponent(DataDirectory.databaseFile).path
+    }
+}
