@@ -74,7 +74,8 @@ import Testing
             }
             let stored = try #require(try await h.services.db.ob3Credential(assertionID: valid.id))
             #expect(jwt == Array(stored.jwt.utf8))
-            let revokedItem = try #require(index.first { $0["assertionId"]?.stringValue?.hasSuffix(revoked.id) == true })
+            let revokedItem = try #require(
+                index.first { $0["assertionId"]?.stringValue?.hasSuffix(revoked.id) == true })
             #expect(revokedItem["ob3"] == nil)
             #expect(zip.entries.filter { $0.name.hasSuffix("-ob3.jwt") }.count == 1)
             #expect(String(decoding: zip["LISEZMOI-README.txt"]!.data, as: UTF8.self).contains("-ob3.jwt"))
