@@ -71,6 +71,8 @@ public struct CertificateContent: Sendable {
     public var signature: Signature
     /// The signed assertion (compact JWS), embedded as `assertion.jws` and in the document information.
     public var assertionJWS: String
+    /// The OB 3.0 form of the same award (VC-JWT), attached as `open-badge-credential.jwt` when present.
+    public var credentialJWT: String? = nil
 
     /// Creates the content of a certificate.
     public init(

@@ -14,6 +14,8 @@ public enum CertificateRenderer {
     public static let fontDirectory = "/usr/share/fonts/truetype/dejavu"
     /// The name of the attached signed assertion.
     public static let attachmentName = "assertion.jws"
+    /// The name of the attached OB 3.0 credential (VC-JWT).
+    public static let credentialAttachmentName = "open-badge-credential.jwt"
     /// The document information key holding the signed assertion.
     public static let infoKey = "OpenBadgesAssertion"
     /// Competency lines printed at most (the rest are counted).
@@ -58,7 +60,10 @@ public enum CertificateRenderer {
         try doc.setInfo(HPDF_INFO_SUBJECT, c.badgeName)
         try doc.setInfo(HPDF_INFO_AUTHOR, c.organisationName)
         try doc.setInfo(HPDF_INFO_CREATOR, "Insigne (Open Badges 2.0)")
-        try doc.setInfo(HPDF_INFO_KEYWORDS, "Open Badges 2.0; \(attachmentName)")
+        let ob3 = c.credentialJWT.map { !$0.isEmpty && $0.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) } ?? false
+        try doc.setInfo(
+            HPDF_INFO_KEYWORDS,
+            "Open Badges 2.0; \(attachmentName)" + (ob3 ? "; Open Badges 3.0; \(credentialAttachmentName)" : ""))
         // libharu strings stop at 65,535 bytes: a longer JWS is only attached.
         if let infoJWS, infoJWS.utf8.count <= Int(HPDF_LIMIT_MAX_STRING_LEN) {
             try doc.setCustomInfo(key: infoKey, ascii: infoJWS)
@@ -66,6 +71,11 @@ public enum CertificateRenderer {
         if let attachedJWS {
             try doc.attach(
                 name: attachmentName, description: text.attachmentDescription, bytes: Array(attachedJWS.utf8))
+        }
+        if ob3, let jwt = c.credentialJWT {
+            try doc.attach(
+                name: credentialAttachmentName, description: text.credentialAttachmentDescription,
+                bytes: Array(jwt.utf8))
         }
         return try doc.save()
     }

@@ -15,6 +15,11 @@ struct CertificateText {
     var attachmentDescription: String {
         french ? "Badge Open Badges 2.0 signé (JWS)" : "Signed Open Badges 2.0 badge (JWS)"
     }
+    var credentialAttachmentDescription: String {
+        french
+            ? "Badge Open Badges 3.0 signé (VC-JWT), pour les portefeuilles numériques"
+            : "Signed Open Badges 3.0 badge (VC-JWT), for digital wallets"
+    }
     var embeddedNote: String {
         french
             ? "Le badge numérique signé (Open Badges 2.0) est joint à ce document : assertion.jws."

@@ -152,10 +152,21 @@ struct Backpack: Sendable {
                 item["image"] = .string(stem + ".svg")
             }
             zip.add(stem + ".json", Array(e.assertion.encodedString().utf8))
+            if let ob3 = await issuedOB3(e) {
+                zip.add(stem + "-ob3.json", Array(ob3.json.utf8))
+                zip.add(stem + "-ob3.jwt", Array(ob3.jwt.utf8))
+                item["ob3"] = ["json": .string(stem + "-ob3.json"), "jwt": .string(stem + "-ob3.jwt")]
+            }
             index.append(.object(item))
         }
         zip.add("index.json", Array(JSONValue.array(index).encodedString().utf8))
         return zip.finish()
+    }
+
+    /// The OB 3.0 form of a valid award of this service (made now for older awards); nil for anything else.
+    func issuedOB3(_ e: BackpackEntry) async -> OB3CredentialRecord? {
+        guard case .issuedHere(let a) = e.origin, !a.isRevoked else { return nil }
+        return try? await services.issuing.issueOB3(assertionID: a.id, actor: "system").record
     }
 
     static func readme(_ name: String, count: Int) -> String {
@@ -167,12 +178,16 @@ struct Backpack: Sendable {
           badges/NN-nom.png   le badge « cuit » : l'image contient la version signée, vérifiable par tout
                               vérificateur Open Badges 2.0 (par exemple la page « Vérifier un badge » d'Insigne) ;
           badges/NN-nom.json  l'assertion Open Badges (JSON) ;
+          badges/NN-nom-ob3.json, badges/NN-nom-ob3.jwt
+                              les badges attribués par Insigne au format Open Badges 3.0 (JSON signé et VC-JWT),
+                              pour les portefeuilles numériques ;
           index.json          la liste des badges, leur émetteur, leur date et leur état au moment de l'export.
 
         ENGLISH
         This archive holds your \(count) badge(s): each baked PNG image (it carries the signed, verifiable badge;
         any Open Badges 2.0 verifier accepts it), its Open Badges assertion (JSON), and index.json listing the
-        badges with their issuer, date and state at export time.
+        badges with their issuer, date and state at export time. Badges awarded through Insigne also come in the
+        Open Badges 3.0 format for digital wallets (NN-name-ob3.json signed JSON, NN-name-ob3.jwt VC-JWT).
 
         """.replacingOccurrences(of: "\n", with: "\r\n")
     }

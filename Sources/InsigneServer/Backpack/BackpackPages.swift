@@ -89,6 +89,14 @@ struct BackpackPages: PageFeature {
                     String(urls.assertionCertificate(a.id).dropFirst(urls.base.count)) + (env.english ? "?lang=en" : "")
             }
             d["origin"] = env.text("Attribué via Insigne", "Awarded through Insigne")
+            if !a.isRevoked, publicSlug == nil {
+                // The OB 3.0 form (made on first request for older awards), for digital wallets.
+                let path = { (url: String) in String(url.dropFirst(urls.base.count)) }
+                d["ob3"] = [
+                    "json": path(urls.ob3Credential(a.id)), "jwt": path(urls.ob3CredentialJWT(a.id)),
+                    "png": path(urls.ob3CredentialPNG(a.id)), "svg": path(urls.ob3CredentialSVG(a.id)),
+                ]
+            }
             if let copy = e.importedCopy, publicSlug == nil {
                 // Also imported: one card, with the actions on the imported copy.
                 d["origin"] = env.text("Attribué via Insigne, aussi importé", "Awarded through Insigne, also imported")

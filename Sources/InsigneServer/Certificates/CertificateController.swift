@@ -8,7 +8,8 @@ import OpenBadgesPDF
 /// Serves `GET /assertions/{id}/certificate.pdf[?lang=en]`: the award's certificate of achievement (French unless
 /// `lang=en`), 404 when unknown, 410 with the reason when revoked. The recipient's name is personal data: it is
 /// printed only for the recipient (a learner with that address) and the issuer's staff; anyone else gets the same
-/// certificate with « Titulaire du badge », which verifies the same way.
+/// certificate with « Titulaire du badge », which verifies the same way. The PDF carries the OB 2.0 assertion
+/// (`assertion.jws`) and the OB 3.0 credential (`open-badge-credential.jwt`).
 struct CertificateController: Sendable {
     let services: ServerServices
 
@@ -31,6 +32,10 @@ struct CertificateController: Sendable {
         let factory = CertificateFactory(
             db: services.db, urls: services.urls, signer: services.configuration.certificateSigner)
         let named = try await viewerMayReadName(request, assertionID: id)
+        // An award made before OB 3.0 issuing gets its OB 3.0 form now, so that the PDF carries both forms.
+        if try await services.db.ob3Credential(assertionID: id) == nil, try await services.db.assertion(id: id) != nil {
+            _ = try? await services.issuing.issueOB3(assertionID: id, actor: "system")
+        }
         let document: CertificateDocument
         do {
             document = try await factory.document(assertionID: id, language: language, named: named)

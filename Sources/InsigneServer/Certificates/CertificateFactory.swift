@@ -126,6 +126,7 @@ public struct CertificateFactory: Sendable {
                 place: signer.place ?? ""),
             assertionJWS: a.jws)
         content.reference = assertionID
+        content.credentialJWT = try await db.ob3Credential(assertionID: assertionID)?.jwt
         return (content, badge.id)
     }
 

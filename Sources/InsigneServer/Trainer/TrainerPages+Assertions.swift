@@ -62,6 +62,11 @@ extension TrainerPages {
             "issued": WebDates.display(obDate: a.issuedOn, english: env.english) ?? a.issuedOn,
             "hostedURL": urls.assertion(a.id), "pngURL": urls.assertionPNG(a.id), "svgURL": urls.assertionSVG(a.id),
             "certificateURL": urls.assertionCertificate(a.id) + (env.english ? "?lang=en" : ""),
+            "ob3": [
+                "json": urls.ob3Credential(a.id), "jwt": urls.ob3CredentialJWT(a.id),
+                "png": urls.ob3CredentialPNG(a.id),
+                "svg": urls.ob3CredentialSVG(a.id),
+            ],
             "verifyURL": urls.verifyPage + "?url=" + WebForm.encode(urls.assertion(a.id)),
             "reason": reason,
         ]

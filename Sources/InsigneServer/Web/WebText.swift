@@ -256,6 +256,8 @@ enum WebText {
         "downloadSVG": LocalizedText(fr: "Télécharger l'image SVG du badge", en: "Download the badge SVG"),
         "downloadCertificate": LocalizedText(fr: "Télécharger l'attestation PDF", en: "Download the PDF certificate"),
         "verifyPage": LocalizedText(fr: "Page de vérification (employeurs)", en: "Verification page (employers)"),
+        "ob3Downloads": LocalizedText(
+            fr: "Format Open Badges 3.0 (portefeuilles numériques) :", en: "Open Badges 3.0 format (digital wallets):"),
         "revokedTitle": LocalizedText(fr: "Badge révoqué", en: "Badge revoked"),
         "revokedBy": LocalizedText(fr: "Révoqué par", en: "Revoked by"),
         "reason": LocalizedText(fr: "Motif", en: "Reason"),

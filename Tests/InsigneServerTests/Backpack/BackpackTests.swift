@@ -123,7 +123,10 @@ struct BackpackTests {
             let zip = try TestZIP(zipBytes)
             let pngs = zip.entries.filter { $0.name.hasSuffix(".png") }
             #expect(pngs.count == 3)
-            #expect(zip.entries.filter { $0.name.hasSuffix(".json") && $0.name.hasPrefix("badges/") }.count == 3)
+            #expect(
+                zip.entries.filter {
+                    $0.name.hasSuffix(".json") && $0.name.hasPrefix("badges/") && !$0.name.hasSuffix("-ob3.json")
+                }.count == 3)
             #expect(zip["LISEZMOI-README.txt"] != nil)
             var outcomes: [VerificationOutcome] = []
             for png in pngs {
