@@ -5,7 +5,9 @@ import OpenBadgesCrypto
 
 /// The OB 3.0 `Achievement` of each badge class, and the OB 3.0 forms of awards, served as stored (never re-signed): `/ob3/credentials/{id}` (JSON with its Data
 /// Integrity proof), `…/credential.jwt` (VC-JWT), `…/badge.png` and `…/badge.svg` (the VC-JWT baked in). A
-/// revoked award's credential stays served: its status entry says it is revoked.
+/// revoked award's JSON form (the credential's `id` URL) answers 410 Gone with `revoked` and `revocationReason`, like
+/// the OB 2.0 hosted assertion: the Bitstring bit says « revoked », this answer says why. The JWT, PNG and SVG
+/// downloads stay served unchanged.
 extension PublicDocumentResolver {
     /// `application/vc+ld+json`: the JSON form (`application/json` for clients that accept only that).
     static let credentialJSON = "application/vc+ld+json; charset=utf-8"
@@ -33,8 +35,17 @@ extension PublicDocumentResolver {
         switch parts.count == 3 ? "" : parts[3] {
         case "":
             let bytes = Array(c.json.utf8)
+            let parsed = try? JSONValue(parsing: bytes)
+            if let a = try await db.assertion(id: parts[2]), a.isRevoked {
+                let id = parsed?["id"]?.stringValue ?? documents.urls.ob3Credential(a.id)
+                let body: JSONValue = [
+                    "id": .string(id), "revoked": true, "revocationReason": .string(a.revocationReason ?? ""),
+                ]
+                return PublicDocument(
+                    status: 410, contentType: "application/json; charset=utf-8", body: body.encoded(), json: body)
+            }
             return PublicDocument(
-                status: 200, contentType: Self.credentialJSON, body: bytes, json: try? JSONValue(parsing: bytes))
+                status: 200, contentType: Self.credentialJSON, body: bytes, json: parsed)
         case "credential.jwt":
             return PublicDocument(status: 200, contentType: Self.credentialJWT, body: Array(c.jwt.utf8), json: nil)
         case "badge.png", "badge.svg":

@@ -26,9 +26,17 @@ extension VerificationRun {
                     blocking: false)
             }
             switch result {
-            case .revoked(let reason):
+            case .revoked(let listed):
+                var reason = listed.flatMap(Self.cleanReason)
+                if reason == nil, let id = c.id { reason = await revocationReason(credentialID: id) }
                 summary?.revocationReason = reason
-                fail("revocation", .revoked, fr: "L'émetteur a révoqué ce badge", en: "The issuer revoked this badge")
+                if let reason {
+                    fail("revocation", .revoked, fr: "Révoqué : \(reason)", en: "Revoked: \(reason)")
+                } else {
+                    fail(
+                        "revocation", .revoked, fr: "L'émetteur a révoqué ce badge", en: "The issuer revoked this badge"
+                    )
+                }
                 return
             case .suspended:
                 fail(
@@ -167,6 +175,43 @@ extension VerificationRun {
 
     static func issuerID(of json: JSONValue) -> String? {
         json["issuer"]?.stringValue ?? json["issuer"]?["id"]?.stringValue
+    }
+
+    // MARK: Revocation reason
+
+    /// A status bit carries no reason. Once a status says « revoked », the credential's own http(s) `id` is asked
+    /// (same guarded loader, 3 s at most): an issuer that answers 410 Gone with JSON
+    /// `{"revoked": true, "revocationReason": "…"}` (like an OB 2.0 hosted assertion) gives the reason. Any failure
+    /// leaves the verdict revoked without a reason. Never asked for a badge that is not revoked.
+    func revocationReason(credentialID: String) async -> String? {
+        guard let url = URL(string: credentialID), ["http", "https"].contains(url.scheme?.lowercased() ?? "")
+        else { return nil }
+        let loader = self.loader
+        let doc = await withTaskGroup(of: LoadedDocument?.self) { group in
+            group.addTask { try? await loader.load(urlString: credentialID, accept: "application/json") }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(3))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        guard let doc, doc.statusCode == 410,
+            let json = doc.json ?? (try? JSONValue(parsing: doc.body)),
+            let reason = json["revocationReason"]?.stringValue
+        else { return nil }
+        return Self.cleanReason(reason)
+    }
+
+    /// The reason as shown: control characters replaced by spaces, trimmed, at most 500 characters; nil when empty.
+    static func cleanReason(_ reason: String) -> String? {
+        let flat = String(
+            String.UnicodeScalarView(
+                reason.unicodeScalars.map { CharacterSet.controlCharacters.contains($0) ? " " : $0 }))
+        let trimmed = flat.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { return nil }
+        return trimmed.count > 500 ? String(trimmed.prefix(499)) + "…" : trimmed
     }
 
     // MARK: 1EdTech revocation list

@@ -58,18 +58,30 @@ struct OB3IssuingTests {
             #expect(achievement.json["name"] == json["credentialSubject"]?["achievement"]?["name"])
             let got = try await api.get("/api/v1/assertions/\(id)")
             #expect(got.json["ob3"] == links)
-            // Revoked: the credential stays served, unchanged.
+            let jwtBefore = try await api.get("/ob3/credentials/\(id)/credential.jwt", token: nil).text
+            // Revoked: the JSON form (the credential's id) answers 410 Gone with the reason, like OB 2.0…
             let revoked = try await api.post("/api/v1/assertions/\(id)/revoke", json: ["reason": "Erreur"])
             #expect(revoked.status == .ok)
             let after = try await api.get("/ob3/credentials/\(id)", token: nil)
-            #expect(after.status == .ok && after.json == json)
-            // … and its status list says revoked, for the JSON and the baked PNG alike.
+            #expect(after.status.code == 410)
+            #expect(after.json["id"] == json["id"] && after.json["revoked"] == true)
+            #expect(after.json["revocationReason"]?.stringValue == "Erreur")
+            // … the JWT and the baked images stay served, unchanged.
+            let jwtAfter = try await api.get("/ob3/credentials/\(id)/credential.jwt", token: nil)
+            #expect(jwtAfter.status == .ok && jwtAfter.text == jwtBefore)
+            // … and its status list says revoked, with the reason, for the JSON and the baked PNG alike.
             #expect(json["credentialStatus"]?["type"]?.stringValue == "BitstringStatusListEntry")
             for name in ["json", "png"] {
-                let r = try await api.get(path(try #require(links[name]?.stringValue)), token: nil)
-                let input: VerificationInput = name == "json" ? .text(r.text) : .data(r.body)
+                let input: VerificationInput
+                if name == "json" {
+                    input = .text(String(decoding: json.encoded(), as: UTF8.self))
+                } else {
+                    input = .data(try await api.get(path(try #require(links["png"]?.stringValue)), token: nil).body)
+                }
                 let report = await h.services.verifier.verify(input, options: .init(now: Date()))
                 #expect(report.outcome == .revoked, "\(name): \(problems(report))")
+                #expect(report.assertion?.revocationReason == "Erreur", "\(name)")
+                #expect(report.check("revocation")?.message.fr == "Révoqué : Erreur", "\(name)")
             }
         }
     }
@@ -101,8 +113,9 @@ struct OB3IssuingTests {
             _ = try await h.services.db.writer.write { db in
                 try db.execute(sql: "DELETE FROM statusListEntry WHERE assertionID = ?", arguments: [third])
             }
-            let late = try await api.get("/ob3/credentials/\(third)", token: nil)
+            let late = try await api.get("/ob3/credentials/\(third)/credential.jwt", token: nil)
             #expect(late.status == .ok)
+            #expect(try await api.get("/ob3/credentials/\(third)", token: nil).status.code == 410)
             let report = await h.services.verifier.verify(.text(late.text), options: .init(now: Date()))
             #expect(report.outcome == .revoked, "\(problems(report))")
             #expect(

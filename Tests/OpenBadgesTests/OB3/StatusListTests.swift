@@ -87,8 +87,9 @@ struct StatusListTests {
         }
 
         /// A badge whose status is entry `index` of the list, for `purpose`.
-        func badge(index: Int, purpose: String = "revocation", size: Int? = nil) throws -> String {
+        func badge(index: Int, purpose: String = "revocation", size: Int? = nil, id: String? = nil) throws -> String {
             guard case .object(var o) = S.credential(issuer: did) else { return "" }
+            if let id { o["id"] = .string(id) }
             var entry: [String: JSONValue] = [
                 "id": .string("\(StatusListTests.listURL)#\(index)"), "type": "BitstringStatusListEntry",
                 "statusPurpose": .string(purpose), "statusListIndex": .string(String(index)),
