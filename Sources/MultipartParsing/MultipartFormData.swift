@@ -172,13 +172,15 @@ public enum MultipartFormData {
         guard from <= last else { return nil }
         return haystack.withUnsafeBufferPointer { h -> Int? in
             needle.withUnsafeBufferPointer { n -> Int? in
+                // memchr finds each candidate first byte (a file part is mostly bytes that are not CR).
+                guard let base = h.baseAddress else { return nil }
                 var i = from
                 while i <= last {
-                    if h[i] == first {
-                        var j = 1
-                        while j < n.count, h[i + j] == n[j] { j += 1 }
-                        if j == n.count { return i }
-                    }
+                    guard let hit = memchr(base + i, Int32(first), last - i + 1) else { return nil }
+                    i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    var j = 1
+                    while j < n.count, h[i + j] == n[j] { j += 1 }
+                    if j == n.count { return i }
                     i += 1
                 }
                 return nil
