@@ -18,7 +18,7 @@ struct ServerBenchCommand: AsyncParsableCommand {
     var duration: Int = 5
 
     @Option(help: "Connexions simultanées / concurrent connections.")
-    var connections: Int = 16
+    var connections: Int = 32
 
     @Option(help: "Nombre de destinataires du lot / batch size.")
     var batch: Int = 10_000
@@ -35,9 +35,7 @@ struct ServerBenchCommand: AsyncParsableCommand {
         _ = try await services.seedDemoData(adminToken: "bench-token")
         let (award, _) = try await services.issuing.award(
             AwardRequest(badgeClassID: "bientraitance", recipientEmail: "marie.dupont@example.org"), actor: "bench")
-        let app = Application(
-            router: buildRouter(services),
-            configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "Insigne"))
+        let app = makeServedApplication(services: services)
         let server = Task { try await app.run() }
         defer { server.cancel() }
         try await Task.sleep(for: .milliseconds(500))
@@ -72,27 +70,43 @@ struct ServerBenchCommand: AsyncParsableCommand {
         let batchRate = Double(batch) / seconds
 
         func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? (a / b * 1000).rounded() / 1000 : 0 }
+        let hostedRatio = ratio(hosted.rate, trivial.rate)
+        let verifyRatio = ratio(verify.rate, trivial.rate)
+        let batchRatio = ratio(batchRate, 2 * rawSign)
         print("Insigne bench-server — wrk \(connections) connections × \(duration) s, loopback")
-        print("trivial GET /health            \(Int(trivial)) req/s")
-        print("GET hosted assertion            \(Int(hosted)) req/s   ratio \(ratio(hosted, trivial))")
-        print("POST /verify (baked PNG)        \(Int(verify)) req/s   ratio \(ratio(verify, trivial))")
+        for (name, m) in [
+            ("trivial GET /health", trivial), ("GET hosted assertion", hosted), ("POST /verify (baked PNG)", verify),
+        ] {
+            print(
+                name.padding(toLength: 28, withPad: " ", startingAt: 0) + "\(Int(m.rate)) req/s".leftPad(14) + "   "
+                    + m.latencyText)
+        }
+        print("hosted_get_ratio \(hostedRatio) (goal ≥ 0.5)")
+        print("verify_route_ratio \(verifyRatio) (goal ≥ 0.25), p99 \(WrkResult.ms(verify.p99)) (goal < 20 ms)")
         print(
-            "batch award \(batch)           \(Int(batchRate)) awards/s   ratio to 2× raw sign (\(Int(2 * rawSign))/s) \(ratio(batchRate, 2 * rawSign))"
+            "batch award \(batch): \(Int(batchRate)) awards/s; batch_ratio \(batchRatio) to 2× raw sign (\(Int(2 * rawSign))/s) (goal ≥ 0.7)"
         )
-        print("RSS idle \(rssIdle) MiB, under GET load \(rssLoad) MiB, after verify load \(rssAfterVerify) MiB")
-        let result: JSONValue = [
-            "trivial_rps": .number(trivial.rounded()), "hosted_get_rps": .number(hosted.rounded()),
-            "hosted_get_ratio": .number(ratio(hosted, trivial)), "verify_rps": .number(verify.rounded()),
-            "verify_ratio": .number(ratio(verify, trivial)), "batch_per_s": .number(batchRate.rounded()),
-            "raw_sign_per_s": .number(rawSign.rounded()), "batch_ratio": .number(ratio(batchRate, 2 * rawSign)),
-            "rss_idle_mib": .number(Double(rssIdle)), "rss_load_mib": .number(Double(max(rssLoad, rssAfterVerify))),
+        let rssLoadMax = max(rssLoad, rssAfterVerify)
+        print("RSS idle \(rssIdle) MiB (goal < 64), under load \(rssLoadMax) MiB (goal < 150)")
+        var result: [String: JSONValue] = [
+            "trivial_rps": .number(trivial.rate.rounded()), "hosted_get_rps": .number(hosted.rate.rounded()),
+            "hosted_get_ratio": .number(hostedRatio), "verify_rps": .number(verify.rate.rounded()),
+            "verify_ratio": .number(verifyRatio), "batch_per_s": .number(batchRate.rounded()),
+            "raw_sign_per_s": .number(rawSign.rounded()), "batch_ratio": .number(batchRatio),
+            "rss_idle_mib": .number(Double(rssIdle)), "rss_load_mib": .number(Double(rssLoadMax)),
         ]
-        print(result.encodedString())
+        for (prefix, m) in [("trivial", trivial), ("hosted_get", hosted), ("verify", verify)] {
+            result[prefix + "_p50_ms"] = .number((m.p50 * 100_000).rounded() / 100)
+            result[prefix + "_p99_ms"] = .number((m.p99 * 100_000).rounded() / 100)
+            result[prefix + "_max_ms"] = .number((m.max * 100_000).rounded() / 100)
+        }
+        let json = JSONValue.object(result)
+        print(json.encodedString())
         try? FileManager.default.removeItem(at: dir)
     }
 
-    /// Runs wrk against `url` and returns its Requests/sec.
-    func wrk(_ url: String, headers: [String] = [], script: String? = nil) async throws -> Double {
+    /// Runs wrk against `url` and returns its Requests/sec and latencies.
+    func wrk(_ url: String, headers: [String] = [], script: String? = nil) async throws -> WrkResult {
         var args = ["-t", "2", "-c", String(connections), "-d", "\(duration)s", "--latency"]
         for h in headers { args += ["-H", h] }
         if let script { args += ["-s", script] }
@@ -109,13 +123,13 @@ struct ServerBenchCommand: AsyncParsableCommand {
         let data = await Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
         p.waitUntilExit()
         let text = String(decoding: data, as: UTF8.self)
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Requests/sec:") }),
-            let value = Double(line.split(separator: " ").last ?? "")
-        else { throw CLIError(fr: "sortie de wrk illisible", en: "unreadable wrk output: \(text)") }
+        guard let result = WrkResult(output: text) else {
+            throw CLIError(fr: "sortie de wrk illisible", en: "unreadable wrk output: \(text)")
+        }
         if text.contains("Non-2xx or 3xx responses") {
             FileHandle.standardError.write(Data("warning: \(url) answered errors under load\n\(text)\n".utf8))
         }
-        return value
+        return result
     }
 
     /// A wrk script posting the baked PNG as multipart/form-data.

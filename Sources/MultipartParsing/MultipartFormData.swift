@@ -36,12 +36,12 @@ public enum MultipartFormData {
 
     /// The boundary parameter of a `multipart/form-data` content type.
     public static func boundary(contentType: String) -> String? {
-        let params = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        let params = contentType.split(separator: ";").map { trimmed($0) }
         guard params.first?.lowercased() == "multipart/form-data" else { return nil }
         for p in params.dropFirst() {
             guard let eq = p.firstIndex(of: "=") else { continue }
-            guard p[..<eq].trimmingCharacters(in: .whitespaces).lowercased() == "boundary" else { continue }
-            var value = p[p.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            guard trimmed(p[..<eq]).lowercased() == "boundary" else { continue }
+            var value = trimmed(p[p.index(after: eq)...])
             if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
                 value = String(value.dropFirst().dropLast())
             }
@@ -105,7 +105,8 @@ public enum MultipartFormData {
             throw Malformed(reason: "part headers are not UTF-8")
         }
         var headers: [String: String] = [:]
-        for line in text.components(separatedBy: "\r\n") where !line.isEmpty {
+        // CR LF is always one Character, so this splits exactly where the bytes CR LF are.
+        for line in text.split(separator: "\r\n" as Character) {
             guard let colon = line.firstIndex(of: ":"), colon != line.startIndex else {
                 throw Malformed(reason: "bad header line")
             }
@@ -113,7 +114,7 @@ public enum MultipartFormData {
             guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
                 throw Malformed(reason: "bad header name")
             }
-            headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[name] = trimmed(line[line.index(after: colon)...])
         }
         return headers
     }
@@ -157,12 +158,21 @@ public enum MultipartFormData {
                     v.append(c)
                     chars.removeFirst()
                 }
-                v = v.trimmingCharacters(in: .whitespaces)
+                v = trimmed(v[...])
             }
-            let k = key.trimmingCharacters(in: .whitespaces).lowercased()
+            let k = trimmed(key[...]).lowercased()
             if params[k] == nil { params[k] = v }
         }
-        return (kind.trimmingCharacters(in: .whitespaces), params)
+        return (trimmed(kind[...]), params)
+    }
+
+    /// `s.trimmingCharacters(in: .whitespaces)`, without Foundation's slow path when both ends are printable ASCII
+    /// (never white space), which is nearly always.
+    public static func trimmed(_ s: Substring) -> String {
+        guard let f = s.utf8.first, let l = s.utf8.last, (0x21..<0x7F).contains(f), (0x21..<0x7F).contains(l) else {
+            return s.trimmingCharacters(in: .whitespaces)
+        }
+        return String(s)
     }
 
     /// The first index of `needle` in `haystack` at or after `from` (and starting before `from + limit`).
@@ -172,13 +182,15 @@ public enum MultipartFormData {
         guard from <= last else { return nil }
         return haystack.withUnsafeBufferPointer { h -> Int? in
             needle.withUnsafeBufferPointer { n -> Int? in
+                // memchr finds each candidate first byte (a file part is mostly bytes that are not CR).
+                guard let base = h.baseAddress else { return nil }
                 var i = from
                 while i <= last {
-                    if h[i] == first {
-                        var j = 1
-                        while j < n.count, h[i + j] == n[j] { j += 1 }
-                        if j == n.count { return i }
-                    }
+                    guard let hit = memchr(base + i, Int32(first), last - i + 1) else { return nil }
+                    i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    var j = 1
+                    while j < n.count, h[i + j] == n[j] { j += 1 }
+                    if j == n.count { return i }
                     i += 1
                 }
                 return nil

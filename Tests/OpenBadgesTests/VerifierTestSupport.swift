@@ -28,6 +28,10 @@ enum VerifierTestSupport {
         // The JSON agrees with the model.
         #expect(report.json["valid"] == .bool(report.isValid), sourceLocation: sourceLocation)
         #expect(report.json["outcome"] == .string(report.outcome.rawValue), sourceLocation: sourceLocation)
+        // The direct writer of POST /verify's answer gives the generic encoder's exact bytes.
+        #expect(
+            String(decoding: report.encodedJSON(), as: UTF8.self) == report.json.encodedString(),
+            sourceLocation: sourceLocation)
         return report
     }
 

@@ -48,6 +48,14 @@ func makeApplication(services: ServerServices, options: RouteTableOptions = Rout
         router: buildRouter(services, options: options), configuration: services.configuration, logger: logger)
 }
 
+/// The application exactly as `insigne serve` answers requests (same route table, same HTTP/1 server with the
+/// connection timeouts), around ready services and without background workers: `insigne bench-server` measures it.
+public func makeServedApplication(services: ServerServices) -> some ApplicationProtocol {
+    var log = Logger(label: "insigne")
+    log.logLevel = .info
+    return makeApplication(services: services, logger: log)
+}
+
 /// The application around a router: address, server name, and the HTTP/1 server with the connection timeouts.
 func makeApplication(
     router: Router<AppRequestContext>, configuration: ServerConfiguration, logger: Logger,

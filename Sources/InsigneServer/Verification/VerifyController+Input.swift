@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import MultipartParsing
 import OpenBadges
 
 /// Reading a submission: multipart form, JSON body, raw file or `?url=`; every refusal is a `ServiceError`.
@@ -8,7 +9,7 @@ extension VerifyController {
     func parse(_ request: Request) async throws -> Submission {
         let contentType = request.headers[.contentType] ?? ""
         let mediaType =
-            contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+            contentType.split(separator: ";").first.map { MultipartFormData.trimmed($0).lowercased() } ?? ""
         let kind: String
         switch mediaType {
         case "multipart/form-data": kind = "multipart"

@@ -114,7 +114,7 @@ struct VerifyController: Sendable {
             page.keptMinutes = Int(limits.keptUploadLifetime / 60)
             return page.render()
         }
-        var response = HTTP.json(report.json)
+        var response = HTTP.bytes(report.encodedJSON(), status: .ok, contentType: "application/json; charset=utf-8")
         response.headers[.cacheControl] = "no-store"
         return response
     }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import MultipartParsing
 import OpenBadges
 
 extension HTTPField.Name {
@@ -17,7 +18,7 @@ enum HTTP {
         var html = -1.0
         var json = -1.0
         for part in accept.split(separator: ",") {
-            let fields = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            let fields = part.split(separator: ";").map { MultipartFormData.trimmed($0) }
             guard let type = fields.first?.lowercased() else { continue }
             var q = 1.0
             for f in fields.dropFirst() where f.hasPrefix("q=") { q = Double(f.dropFirst(2)) ?? 0 }

@@ -21,12 +21,27 @@ extension JSONValue {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func orderedKeys(_ o: [String: JSONValue]) -> [String] {
-        var keys: [String] = []
-        keys.reserveCapacity(o.count)
-        for k in leadingKeys where o[k] != nil { keys.append(k) }
-        let rest = o.keys.filter { !leadingKeys.contains($0) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        return keys + rest
+    /// The members in encoding order: `@context`, `id`, `type`, then the others in code-point order (one sort of
+    /// the pairs, no second lookup per key).
+    static func orderedMembers(_ o: [String: JSONValue]) -> [(key: String, value: JSONValue)] {
+        var members = Array(o)
+        members.sort { a, b in
+            let ra = leadingRank(a.key)
+            let rb = leadingRank(b.key)
+            if ra != rb { return ra < rb }
+            return a.key.utf8.lexicographicallyPrecedes(b.key.utf8)
+        }
+        return members
+    }
+
+    /// 0, 1, 2 for `@context`, `id`, `type`; 3 for any other key.
+    static func leadingRank(_ key: String) -> Int {
+        switch key.utf8.first {
+        case UInt8(ascii: "@"): key == "@context" ? 0 : 3
+        case UInt8(ascii: "i"): key == "id" ? 1 : 3
+        case UInt8(ascii: "t"): key == "type" ? 2 : 3
+        default: 3
+        }
     }
 
     func write(to out: inout [UInt8], indent: Int?, level: Int) {
@@ -46,13 +61,13 @@ extension JSONValue {
             out.append(UInt8(ascii: "]"))
         case .object(let o):
             out.append(UInt8(ascii: "{"))
-            for (n, k) in JSONValue.orderedKeys(o).enumerated() {
+            for (n, member) in JSONValue.orderedMembers(o).enumerated() {
                 if n > 0 { out.append(UInt8(ascii: ",")) }
                 JSONValue.newline(&out, indent, level + 1)
-                JSONValue.writeString(k, to: &out)
+                JSONValue.writeString(member.key, to: &out)
                 out.append(UInt8(ascii: ":"))
                 if indent != nil { out.append(UInt8(ascii: " ")) }
-                o[k]!.write(to: &out, indent: indent, level: level + 1)
+                member.value.write(to: &out, indent: indent, level: level + 1)
             }
             if !o.isEmpty { JSONValue.newline(&out, indent, level) }
             out.append(UInt8(ascii: "}"))
@@ -81,6 +96,17 @@ extension JSONValue {
 
     static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most strings need no escape: their bytes are copied at once.
+        let copied =
+            s.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+                for c in bytes where c < 0x20 || c == 0x22 || c == 0x5C { return false }
+                out.append(contentsOf: bytes)
+                return true
+            } ?? false
+        if copied {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for c in s.utf8 {
             switch c {
             case 0x22: out.append(contentsOf: [0x5C, 0x22])

@@ -304,6 +304,8 @@ final class VerificationRun {
     /// Classifies badge text (DIGEST §2.4): JSON, then URL, then JWS.
     func classify(text raw: String, carrier: BadgeImageFormat?) async {
         let text = raw.trimmingASCIIWhitespace()
+        // A compact JWS is split and decoded once, whether it is an OB 3.0 VC-JWT or a signed OB 2.0 assertion.
+        let compact = CompactJWS.looksLikeJWS(text) ? try? CompactJWS(text) : nil
         if text.hasPrefix("{"), let json = try? JSONValue(parsing: text), OB3Credential.isVerifiableCredential(json) {
             if carrier == nil {
                 inputFormat = "json"
@@ -312,7 +314,7 @@ final class VerificationRun {
                     en: "Open Badges 3.0 badge (JSON) recognised")
             }
             await verifyOB3(json: json)
-        } else if CompactJWS.looksLikeJWS(text), let jwt = VCJWT(text: text) {
+        } else if let compact, let jwt = VCJWT(compact) {
             if carrier == nil {
                 inputFormat = "jws"
                 pass(
@@ -340,7 +342,7 @@ final class VerificationRun {
                 inputFormat = "jws"
                 pass("input.format", fr: "Badge signé (JWS) reconnu", en: "Signed badge (JWS) recognised")
             }
-            await verifySigned(jws: text)
+            await verifySigned(jws: text, parsed: compact)
         } else {
             fail(
                 "input.format", .notABadge,
@@ -454,13 +456,18 @@ final class VerificationRun {
         await verifyHosted(url: url)
     }
 
-    func verifySigned(jws text: String) async {
+    /// Verifies a signed OB 2.0 assertion; `parsed` is `text` already split and decoded, when it was.
+    func verifySigned(jws text: String, parsed: CompactJWS? = nil) async {
         let jws: CompactJWS
-        do { jws = try CompactJWS(text) } catch {
-            fail(
-                "jws.structure", .malformed, fr: "JWS invalide : \(error.messageFR)",
-                en: "Invalid JWS: \(error.messageEN)")
-            return
+        if let parsed {
+            jws = parsed
+        } else {
+            do { jws = try CompactJWS(text) } catch {
+                fail(
+                    "jws.structure", .malformed, fr: "JWS invalide : \(error.messageFR)",
+                    en: "Invalid JWS: \(error.messageEN)")
+                return
+            }
         }
         self.jws = jws.compact
         pass("jws.structure", fr: "Structure JWS compacte correcte", en: "Well-formed compact JWS")
