@@ -131,7 +131,12 @@ def check(opts):
 
     with open(opts["--contexts"]) as f:
         contexts = json.load(f)
-    text = _http(opts["--json"]).decode("utf-8")
+    source = opts["--json"]  # a URL, or the file a holder kept
+    if source.startswith("http"):
+        text = _http(source).decode("utf-8")
+    else:
+        with open(source, encoding="utf-8") as f:
+            text = f.read()
     credential = json.loads(text)
     token = _http(opts["--jwt"]).decode("utf-8").strip()
     header = json.loads(_b64url(token.split(".")[0]))

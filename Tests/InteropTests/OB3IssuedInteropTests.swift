@@ -38,12 +38,16 @@ struct OB3IssuedInteropTests {
         return OB3Schema.violations(of: doc, schema: schema).map { "\($0.instancePath) \($0.keyword): \($0.message)" }
     }
 
-    /// Insigne's verdict on the JSON form, the VC-JWT and the baked PNG, downloaded from the server.
-    static func insigneOutcomes(_ server: ServiceInteropTests.LiveServer, links: JSONValue) async throws -> [String] {
+    /// Insigne's verdict on the JSON form (as downloaded before any revocation: once revoked, its id answers 410
+    /// with the reason), the VC-JWT and the baked PNG, downloaded from the server.
+    static func insigneOutcomes(_ server: ServiceInteropTests.LiveServer, links: JSONValue, json: [UInt8])
+        async throws -> [String]
+    {
         var outcomes: [String] = []
         for form in ["json", "jwt", "png"] {
             let url = try #require(links[form]?.stringValue)
-            let bytes = try #require(try await OfficialTools.httpGet(url), "\(url)")
+            let fetched = form == "json" ? json : try await OfficialTools.httpGet(url)
+            let bytes = try #require(fetched, "\(url)")
             let input: VerificationInput = form == "jwt" ? .text(String(decoding: bytes, as: UTF8.self)) : .data(bytes)
             let report = await server.services.verifier.verify(input, options: VerificationOptions(now: Date()))
             #expect(report.assertion?.specVersion == "3.0", "\(form)")
@@ -63,8 +67,13 @@ struct OB3IssuedInteropTests {
         ])
         let id = try #require(award["id"]?.stringValue, "\(award)")
         let links = try #require(award["ob3"], "no ob3 links: \(award)")
+        // The JSON form as a holder keeps it (its URL answers 410 with the reason once the award is revoked).
+        let jsonURL = try #require(links["json"]?.stringValue)
+        let json = try #require(try await OfficialTools.httpGet(jsonURL), "\(jsonURL)")
+        let jsonFile = dir.appendingPathComponent("credential.json")
+        try Data(json).write(to: jsonFile)
         let checkArgs = [
-            "check", "--json", try #require(links["json"]?.stringValue), "--jwt",
+            "check", "--json", jsonFile.path, "--jwt",
             try #require(links["jwt"]?.stringValue), "--contexts", contexts,
         ]
 
@@ -85,7 +94,7 @@ struct OB3IssuedInteropTests {
         let issuerID = try #require(list["issuer"]?.stringValue ?? list["issuer"]?["id"]?.stringValue)
         let profile = try JSONValue(parsing: try #require(try await OfficialTools.httpGet(issuerID)))
         #expect(Self.violations(profile, .profile).isEmpty)
-        #expect(try await Self.insigneOutcomes(server, links: links) == ["valid", "valid", "valid"])
+        #expect(try await Self.insigneOutcomes(server, links: links, json: json) == ["valid", "valid", "valid"])
 
         _ = try await Self.run([
             "revoke", "--base", server.base, "--token", "test-token", "--id", id, "--reason", "Attribué par erreur",
@@ -97,6 +106,6 @@ struct OB3IssuedInteropTests {
         }
         let status = after["status"]?.stringValue ?? ""
         #expect(status.hasPrefix("refused") && status.contains("'revocation' is set"), "\(status)")
-        #expect(try await Self.insigneOutcomes(server, links: links) == ["revoked", "revoked", "revoked"])
+        #expect(try await Self.insigneOutcomes(server, links: links, json: json) == ["revoked", "revoked", "revoked"])
     }
 }
