@@ -34,6 +34,13 @@ struct ScaleBenchCommand: AsyncParsableCommand {
     @Option(help: "Connexions simultanées / concurrent connections.")
     var connections: Int = 4
 
+    @Option(
+        name: .customLong("route-bound"),
+        help:
+            "Secondes au plus par requête : au-delà, la route n'est pas chargée / at most seconds per request: a route slower than this alone is not loaded."
+    )
+    var routeBound: Int = 10
+
     /// What the fill leaves for the measurements.
     struct Filled {
         var seconds: Double
@@ -77,9 +84,9 @@ struct ScaleBenchCommand: AsyncParsableCommand {
         try await Self.waitForHealth(port: port)
         let startup = Date().timeIntervalSince(t0)
 
-        var results: [(String, WrkResult)] = []
+        var results: [RouteFigure] = []
         for (label, path, headers, script) in routes(filled, dir: base) {
-            results.append((label, try await wrk("http://127.0.0.1:\(port)\(path)", headers: headers, script: script)))
+            results.append(try await measure(label, port: port, path: path, headers: headers, script: script))
         }
         let backupPath = base + "/backup.sqlite"
         let b0 = Date()
@@ -161,7 +168,7 @@ struct ScaleBenchCommand: AsyncParsableCommand {
 
     /// The report printed at the end.
     func summary(
-        _ f: Filled, size: Int, startup: Double, results: [(String, WrkResult)], backup: (Double, Int)
+        _ f: Filled, size: Int, startup: Double, results: [RouteFigure], backup: (Double, Int)
     ) -> String {
         let c = f.counts
         var lines = [
@@ -180,70 +187,58 @@ struct ScaleBenchCommand: AsyncParsableCommand {
             String(format: "online backup   %.1f s (%d MiB)", backup.0, backup.1 / 1_048_576),
             "route                                              req/s      p50        p99",
         ]
-        for (label, r) in results {
+        for figure in results {
+            let label = figure.label.padding(toLength: 48, withPad: " ", startingAt: 0)
+            guard let r = figure.load else {
+                lines.append(
+                    label + String(format: "  not loaded: one request alone took over %d s", routeBound))
+                continue
+            }
             lines.append(
-                label.padding(toLength: 48, withPad: " ", startingAt: 0)
-                    + String(format: "%9.0f  %8.2f ms %8.2f ms", r.rps, r.p50 * 1000, r.p99 * 1000)
-                    + (r.errors ? "  (errors!)" : ""))
+                label + String(format: "%9.0f  %8.2f ms %8.2f ms", r.rate, r.p50 * 1000, r.p99 * 1000)
+                    + (r.errors ? "  (errors or timeouts!)" : ""))
         }
         let lists = results.filter {
-            $0.0.hasPrefix("trainer") || $0.0.hasPrefix("people") || $0.0.hasPrefix("compliance")
+            $0.label.hasPrefix("trainer") || $0.label.hasPrefix("people") || $0.label.hasPrefix("compliance")
         }
-        if let slowest = lists.max(by: { $0.1.p99 < $1.1.p99 }) {
+        if let slowest = lists.max(by: { ($0.load?.p99 ?? .infinity) < ($1.load?.p99 ?? .infinity) }) {
             lines.append(
                 String(
-                    format: "slowest trainers' list: %@ — p50 %.2f ms, p99 %.2f ms", slowest.0, slowest.1.p50 * 1000,
-                    slowest.1.p99 * 1000))
+                    format: "slowest trainers' list: %@ — p50 %.2f ms, p99 %.2f ms", slowest.label,
+                    (slowest.load?.p50 ?? slowest.alone) * 1000, (slowest.load?.p99 ?? slowest.alone) * 1000))
         }
         return lines.joined(separator: "\n")
     }
 
     func pct(_ a: Int, _ b: Int) -> String { String(format: "%.1f %%", 100 * Double(a) / Double(max(1, b))) }
 
-    /// wrk's rate, median and 99th percentile (seconds), and whether any answer was not 2xx/3xx.
-    struct WrkResult {
-        var rps: Double
-        var p50: Double
-        var p99: Double
-        var errors: Bool
+    /// One route's figures: one request alone (seconds; the bound when it took longer), then wrk's load (nil when
+    /// the request alone took longer than the bound).
+    struct RouteFigure {
+        var label: String
+        var alone: Double
+        var load: WrkResult?
     }
 
-    func wrk(_ url: String, headers: [String], script: String?) async throws -> WrkResult {
-        var args = ["-t", "1", "-c", String(connections), "-d", "\(duration)s", "--latency", "--timeout", "30s"]
-        for h in headers { args += ["-H", h] }
-        if let script { args += ["-s", script] }
-        args.append(url)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/wrk")
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch {
-            throw CLIError(fr: "wrk introuvable (apt-get install wrk)", en: "wrk not found (apt-get install wrk)")
+    /// Measures one route alone: one request first (bounded by `routeBound`: a slower route is reported, not
+    /// loaded, so that its requests left in flight cannot starve the next routes), then wrk with the same bound as
+    /// its timeout, then a wait as long as the slowest answer seen, for the requests still in flight to end.
+    func measure(_ label: String, port: Int, path: String, headers: [String], script: String?) async throws
+        -> RouteFigure
+    {
+        let t0 = Date()
+        let answered = (try? Self.get(port: port, path: path, headers: headers, timeout: routeBound)) != nil
+        let alone = Date().timeIntervalSince(t0)
+        guard answered, alone < Double(routeBound) else {
+            // The server may still be working on it: give it the bound again before the next route.
+            try await Task.sleep(for: .seconds(routeBound))
+            return RouteFigure(label: label, alone: Double(routeBound), load: nil)
         }
-        let data = await Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
-        p.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-        func value(_ prefix: String) -> Substring? {
-            lines.first(where: { $0.hasPrefix(prefix) }).flatMap { $0.split(separator: " ").last }
-        }
-        guard let rps = value("Requests/sec:").flatMap({ Double($0) }) else {
-            throw CLIError(fr: "sortie de wrk illisible", en: "unreadable wrk output: \(text)")
-        }
-        return WrkResult(
-            rps: rps, p50: Self.seconds(value("50%")), p99: Self.seconds(value("99%")),
-            errors: text.contains("Non-2xx or 3xx responses"))
-    }
-
-    /// wrk's "1.23ms" / "850.00us" / "1.02s" in seconds.
-    static func seconds(_ s: Substring?) -> Double {
-        guard let s else { return 0 }
-        for (unit, factor) in [("us", 1e-6), ("ms", 1e-3), ("s", 1.0)] where s.hasSuffix(unit) {
-            return (Double(s.dropLast(unit.count)) ?? 0) * factor
-        }
-        return 0
+        let runner = WrkRunner(threads: 1, connections: connections, duration: duration, timeout: routeBound)
+        let (load, _) = try await runner.run("http://127.0.0.1:\(port)\(path)", headers: headers, script: script)
+        try await Task.sleep(for: .seconds(min(load.max, Double(routeBound))))
+        try await Self.waitForHealth(port: port)
+        return RouteFigure(label: label, alone: alone, load: load)
     }
 
     static func fileSize(_ path: String) -> Int {
@@ -259,10 +254,15 @@ struct ScaleBenchCommand: AsyncParsableCommand {
         throw CLIError(fr: "le service ne répond pas", en: "the service does not answer")
     }
 
-    /// One HTTP/1.1 GET over a blocking loopback socket; the first bytes of the answer.
-    static func get(port: Int, path: String) throws -> String {
+    /// One HTTP/1.1 GET over a blocking loopback socket with these headers; the first bytes of the answer, read
+    /// to its end when `timeout` (seconds) is given (throws when it runs out).
+    static func get(port: Int, path: String, headers: [String] = [], timeout: Int? = nil) throws -> String {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
+        if let timeout {
+            var tv = timeval(tv_sec: timeout, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -273,10 +273,17 @@ struct ScaleBenchCommand: AsyncParsableCommand {
             }
         }
         guard ok == 0 else { throw CLIError(fr: "connexion refusée", en: "connection refused") }
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
+        let head = headers.map { $0 + "\r\n" }.joined()
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(head)Connection: close\r\n\r\n".utf8)
         _ = request.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        var buffer = [UInt8](repeating: 0, count: 64)
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        return n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : ""
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        var first = ""
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { throw CLIError(fr: "pas de réponse à temps", en: "no answer in time") }
+            if n == 0 { return first }
+            if first.isEmpty { first = String(decoding: buffer[0..<min(n, 64)], as: UTF8.self) }
+            if timeout == nil { return first }
+        }
     }
 }

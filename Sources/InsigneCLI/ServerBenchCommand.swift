@@ -107,25 +107,8 @@ struct ServerBenchCommand: AsyncParsableCommand {
 
     /// Runs wrk against `url` and returns its Requests/sec and latencies.
     func wrk(_ url: String, headers: [String] = [], script: String? = nil) async throws -> WrkResult {
-        var args = ["-t", "2", "-c", String(connections), "-d", "\(duration)s", "--latency"]
-        for h in headers { args += ["-H", h] }
-        if let script { args += ["-s", script] }
-        args.append(url)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/wrk")
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch {
-            throw CLIError(fr: "wrk introuvable (apt-get install wrk)", en: "wrk not found (apt-get install wrk)")
-        }
-        let data = await Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
-        p.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard let result = WrkResult(output: text) else {
-            throw CLIError(fr: "sortie de wrk illisible", en: "unreadable wrk output: \(text)")
-        }
+        let (result, text) = try await WrkRunner(threads: 2, connections: connections, duration: duration)
+            .run(url, headers: headers, script: script)
         if text.contains("Non-2xx or 3xx responses") {
             FileHandle.standardError.write(Data("warning: \(url) answered errors under load\n\(text)\n".utf8))
         }

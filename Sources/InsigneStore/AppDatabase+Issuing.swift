@@ -234,6 +234,14 @@ extension AppDatabase {
             conditions.append("assertion.recipientEmail = ?")
             _ = arguments.append(contentsOf: [EmailNormalization.normalize(e)])
         }
+        // Without an address, the total is the sum of the counts kept per badge class (no count of the awards).
+        let kept =
+            recipientEmail != nil
+            ? nil
+            : "SELECT coalesce(SUM(\(revoked == nil ? "total" : revoked == true ? "revoked" : "total - revoked")), 0) "
+                + "FROM awardCount JOIN badgeClass ON badgeClass.id = awardCount.badgeClassID "
+                + (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+                .replacingOccurrences(of: "assertion.badgeClassID", with: "awardCount.badgeClassID")
         if let r = revoked {
             conditions.append(r ? "assertion.revokedAt IS NOT NULL" : "assertion.revokedAt IS NULL")
         }
@@ -246,7 +254,7 @@ extension AppDatabase {
         let offset = max(0, page - 1) * perPage
         let pageArguments = arguments + [perPage, offset]
         return try await writer.read { [arguments] db in
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(from)", arguments: arguments) ?? 0
+            let total = try Int.fetchOne(db, sql: kept ?? "SELECT COUNT(*) \(from)", arguments: arguments) ?? 0
             let items = try AssertionRecord.fetchAll(
                 db,
                 sql: """

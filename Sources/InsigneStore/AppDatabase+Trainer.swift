@@ -84,25 +84,8 @@ extension AppDatabase {
         try await writer.read { db in
             let badges = try BadgeClassRecord.filter { issuerIDs.contains($0.issuerID) }.order(\.name)
                 .fetchAll(db)
-            // Only these badge classes, from the indexes alone (no read of the award rows themselves).
-            var counts: [String: AwardCounts] = [:]
-            for part in stride(from: 0, to: badges.count, by: 500) {
-                let ids = badges[part..<min(badges.count, part + 500)].map(\.id)
-                let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
-                let totals = try Row.fetchAll(
-                    db,
-                    sql:
-                        "SELECT badgeClassID, COUNT(*) FROM assertion WHERE badgeClassID IN (\(marks)) GROUP BY badgeClassID",
-                    arguments: StatementArguments(ids))
-                for row in totals { counts[row[0]] = AwardCounts(total: row[1], revoked: 0) }
-                let revoked = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT badgeClassID, COUNT(*) FROM assertion INDEXED BY assertion_revoked \
-                        WHERE revokedAt IS NOT NULL AND badgeClassID IN (\(marks)) GROUP BY badgeClassID
-                        """, arguments: StatementArguments(ids))
-                for row in revoked { counts[row[0], default: AwardCounts(total: 0, revoked: 0)].revoked = row[1] }
-            }
+            // Only these badge classes, from the counts kept with the awards (no award read).
+            let counts = try Self.awardCounts(db, badgeClassIDs: badges.map(\.id))
             return (badges, counts)
         }
     }
@@ -117,23 +100,39 @@ extension AppDatabase {
                 .fetchAll(db)
             // Every badge class (an administrator): no list of ids, so the newest-first index serves the page.
             let everyBadge = try badges.count == BadgeClassRecord.fetchCount(db)
-            var query =
-                everyBadge
-                ? AssertionRecord.all() : AssertionRecord.filter { badges.map(\.id).contains($0.badgeClassID) }
-            if !filter.badgeClassID.isEmpty { query = query.filter { $0.badgeClassID == filter.badgeClassID } }
+            var ids = badges.map(\.id)
+            var query = everyBadge ? AssertionRecord.all() : AssertionRecord.filter { ids.contains($0.badgeClassID) }
+            if !filter.badgeClassID.isEmpty {
+                query = query.filter { $0.badgeClassID == filter.badgeClassID }
+                ids = ids.filter { $0 == filter.badgeClassID }
+            }
             switch filter.state {
             case .all: break
             case .active: query = query.filter { $0.revokedAt == nil }
             case .revoked: query = query.filter { $0.revokedAt != nil }
             }
-            let q = filter.search
-            if !q.isEmpty {
+            let total: Int
+            if filter.search.isEmpty {
+                // The counts kept per badge class, not a count of the awards.
+                let sums = try Self.awardCounts(
+                    db, badgeClassIDs: everyBadge && filter.badgeClassID.isEmpty ? nil : ids
+                ).values.reduce(into: AwardCounts(total: 0, revoked: 0)) {
+                    $0.total += $1.total
+                    $0.revoked += $1.revoked
+                }
+                total =
+                    filter.state == .all
+                    ? sums.total : filter.state == .revoked ? sums.revoked : sums.total - sums.revoked
+            } else {
+                // The search index gives the matching awards (no read of every address).
+                guard let match = AwardSearch.matchExpression(filter.search) else {
+                    return TrainerAwardPage(badgeClasses: badges, total: 0, items: [])
+                }
                 query = query.filter(
-                    sql:
-                        "(instr(lower(recipientEmail), lower(?)) > 0 OR instr(lower(coalesce(recipientName, '')), lower(?)) > 0)",
-                    arguments: [q, q])
+                    sql: "rowid IN (SELECT rowid FROM assertionSearch WHERE assertionSearch MATCH ?)",
+                    arguments: [match])
+                total = try query.fetchCount(db)
             }
-            let total = try query.fetchCount(db)
             // Deep pages skip index entries, not rows: the page's rowids first, then those rows.
             let pageRows = query.select(Column.rowID).order(\.createdAt.desc)
                 .limit(pageSize, offset: (page - 1) * pageSize)
@@ -164,5 +163,26 @@ extension AppDatabase {
             guard let a = try AssertionRecord.fetchOne(db, key: id) else { return nil }
             return try BadgeClassRecord.fetchOne(db, key: a.badgeClassID)?.issuerID
         }
+    }
+
+    /// The award counts of these badge classes (every badge class when nil) by id, read from `awardCount`.
+    static func awardCounts(_ db: Database, badgeClassIDs: [String]?) throws -> [String: AwardCounts] {
+        var counts: [String: AwardCounts] = [:]
+        func add(_ rows: [Row]) {
+            for row in rows { counts[row[0]] = AwardCounts(total: row[1], revoked: row[2]) }
+        }
+        guard let ids = badgeClassIDs else {
+            add(try Row.fetchAll(db, sql: "SELECT badgeClassID, total, revoked FROM awardCount"))
+            return counts
+        }
+        for part in stride(from: 0, to: ids.count, by: 500) {
+            let slice = Array(ids[part..<min(ids.count, part + 500)])
+            let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
+            add(
+                try Row.fetchAll(
+                    db, sql: "SELECT badgeClassID, total, revoked FROM awardCount WHERE badgeClassID IN (\(marks))",
+                    arguments: StatementArguments(slice)))
+        }
+        return counts
     }
 }

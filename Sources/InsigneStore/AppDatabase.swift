@@ -523,6 +523,10 @@ public struct AppDatabase: Sendable {
             try db.execute(
                 sql: "CREATE INDEX assertion_revoked ON assertion(badgeClassID, createdAt) WHERE revokedAt IS NOT NULL")
         }
+        m.registerMigration("v9-scale2: award search index (FTS5 trigram) and award counts per badge class") { db in
+            try Self.createAwardSearch(db)
+            try Self.createAwardCounts(db)
+        }
         return m
     }
 }

@@ -57,6 +57,11 @@ struct ScaleStoreTests {
             ] {
                 _ = try await db.trainerAwards(issuerIDs: ["foyer"], filter: filter, page: 3, pageSize: 50)
             }
+            // Every badge class (an administrator), searched: through the search index.
+            for q in ["lea", "martin@", "le", "m"] {
+                _ = try await db.trainerAwards(
+                    issuerIDs: ["foyer", "annexe"], filter: TrainerAwardFilter(search: q), page: 1, pageSize: 50)
+            }
             _ = try await db.awards(
                 badgeClassID: nil, issuerID: nil, recipientEmail: nil, revoked: nil, page: 1, perPage: 50)
             _ = try await db.awards(
@@ -78,6 +83,36 @@ struct ScaleStoreTests {
             for line in try await Self.fullScans(db, sql) { scans.append("\(line)  ←  \(sql)") }
         }
         #expect(scans.isEmpty, "\(scans.joined(separator: "\n"))")
+    }
+
+    /// The dashboard and the unsearched lists' totals read the counts kept per badge class, never the awards:
+    /// the only statements naming `assertion` are the pages' own (LIMIT), and none counts awards.
+    @Test func countsComeFromTheKeptCountsNotTheAwards() async throws {
+        let db = try await F.database()
+        _ = try await db.storeAward(F.award("a1", name: "Léa Martin"), actor: "staff")
+        _ = try await db.revokeAward(id: "a1", reason: "erreur", actor: "staff")
+        let statements = try await Self.traced(db) {
+            let d = try await db.trainerDashboard(issuerIDs: ["foyer", "annexe"])
+            #expect(d.counts["foyer-badge"] == AwardCounts(total: 1, revoked: 1))
+            for filter in [
+                TrainerAwardFilter(), TrainerAwardFilter(badgeClassID: "foyer-badge"),
+                TrainerAwardFilter(state: .revoked), TrainerAwardFilter(state: .active),
+            ] {
+                for issuers in [["foyer"], ["foyer", "annexe"]] {
+                    _ = try await db.trainerAwards(issuerIDs: issuers, filter: filter, page: 1, pageSize: 50)
+                }
+            }
+            for (issuer, revoked) in [(nil, nil), ("foyer", true), (nil, false) as (String?, Bool?)] {
+                _ = try await db.awards(
+                    badgeClassID: nil, issuerID: issuer, recipientEmail: nil, revoked: revoked, page: 1, perPage: 50)
+            }
+        }
+        #expect(statements.count >= 10)
+        let counting = statements.filter {
+            let sql = $0.uppercased()
+            return sql.contains("ASSERTION") && (sql.contains("COUNT(") || !sql.contains("LIMIT"))
+        }
+        #expect(counting.isEmpty, "\(counting.joined(separator: "\n"))")
     }
 
     @Test func bulkRowsGoInAtOnceWithTheirAudit() async throws {

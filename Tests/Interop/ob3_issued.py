@@ -22,11 +22,12 @@ Commands (each prints one JSON object on stdout):
              MAP.json {url: file}), SHA-256 of both, Ed25519 verification of proofValue over proofHash‖docHash.
 """
 import base64
-import copy
 import hashlib
 import json
 import sys
 import urllib.request
+
+from ob3_common import bundled_loader, options, public_pem
 
 B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
@@ -55,12 +56,6 @@ def _b64url(text):
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def _pem(public_key):
-    from cryptography.hazmat.primitives import serialization as ser
-
-    return public_key.public_bytes(ser.Encoding.PEM, ser.PublicFormat.SubjectPublicKeyInfo)
-
-
 def _jwk_pem(jwk):
     from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -68,7 +63,7 @@ def _jwk_pem(jwk):
         raise ValueError("not an RSA JWK: %s" % jwk.get("kty"))
     n = int.from_bytes(_b64url(jwk["n"]), "big")
     e = int.from_bytes(_b64url(jwk["e"]), "big")
-    return _pem(rsa.RSAPublicNumbers(e, n).public_key())
+    return public_pem(rsa.RSAPublicNumbers(e, n).public_key())
 
 
 def _ed25519_key(multikey):
@@ -97,18 +92,7 @@ def _verdict(body):
 def _pyld_check(credential, ed_key, contexts):
     from pyld import jsonld
 
-    cache = {}
-
-    def loader(url, options=None):
-        key = url[:-1] if url.endswith("#") else url
-        if key not in contexts:
-            raise jsonld.JsonLdError("context not bundled: " + url, "jsonld.LoadDocumentError",
-                                     code="loading remote context failed")
-        if key not in cache:
-            with open(contexts[key], encoding="utf-8") as f:
-                cache[key] = json.load(f)
-        return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url,
-                "document": copy.deepcopy(cache[key])}
+    loader = bundled_loader(contexts)
 
     def canon(doc):
         nquads = jsonld.normalize(doc, {"algorithm": "URDNA2015", "format": "application/n-quads",
@@ -144,7 +128,7 @@ def check(opts):
     rsa_pem = _jwk_pem(_document(header["kid"])["publicKeyJwk"])
     proof = credential["proof"][0] if isinstance(credential["proof"], list) else credential["proof"]
     ed_key = _ed25519_key(_document(proof["verificationMethod"])["publicKeyMultibase"])
-    ed_pem = _pem(ed_key)
+    ed_pem = public_pem(ed_key)
     result = {"credential": credential, "jwt_payload": payload}
     verified = {}
 
@@ -167,33 +151,21 @@ def check(opts):
     return result
 
 
-def _options(args, names):
-    opts = {}
-    for i in range(0, len(args) - 1, 2):
-        if args[i] not in names:
-            raise SystemExit("unknown option " + args[i])
-        opts[args[i]] = args[i + 1]
-    missing = [n for n in names if n not in opts]
-    if missing:
-        raise SystemExit("missing " + ", ".join(missing))
-    return opts
-
-
 def main(argv):
     if not argv or argv[0] not in ("award", "revoke", "check"):
         print(__doc__)
         return 2
     cmd, args = argv[0], argv[1:]
     if cmd == "award":
-        o = _options(args, ["--base", "--token", "--badge", "--email"])
+        o = options(args, ["--base", "--token", "--badge", "--email"])
         out = json.loads(_http("%s/api/v1/badges/%s/assertions" % (o["--base"], o["--badge"]),
                                {"recipient": {"email": o["--email"]}}, o["--token"]))
     elif cmd == "revoke":
-        o = _options(args, ["--base", "--token", "--id", "--reason"])
+        o = options(args, ["--base", "--token", "--id", "--reason"])
         out = json.loads(_http("%s/api/v1/assertions/%s/revoke" % (o["--base"], o["--id"]),
                                {"reason": o["--reason"]}, o["--token"]))
     else:
-        out = check(_options(args, ["--json", "--jwt", "--contexts"]))
+        out = check(options(args, ["--json", "--jwt", "--contexts"]))
     print(json.dumps(out))
     return 0
 

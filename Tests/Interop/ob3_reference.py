@@ -19,7 +19,6 @@ Commands:
       as FILE#label.
 """
 import base64
-import copy
 import datetime
 import json
 import os
@@ -27,6 +26,8 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from ob3_common import bundled_loader, options, public_pem
 
 UTC = datetime.timezone.utc
 RECIPIENT = "lea.martin@example.fr"
@@ -43,9 +44,6 @@ def _keys():
     def pem(key):
         return key.private_bytes(ser.Encoding.PEM, ser.PrivateFormat.PKCS8, ser.NoEncryption())
 
-    def pub(key):
-        return key.public_key().public_bytes(ser.Encoding.PEM, ser.PublicFormat.SubjectPublicKeyInfo)
-
     made = {
         "ed": ed25519.Ed25519PrivateKey.generate(),
         "ed-other": ed25519.Ed25519PrivateKey.generate(),
@@ -53,7 +51,7 @@ def _keys():
         "rsa": rsa.generate_private_key(public_exponent=65537, key_size=2048),
         "rsa-other": rsa.generate_private_key(public_exponent=65537, key_size=2048),
     }
-    return {name: {"pem": pem(k), "pub": pub(k)} for name, k in made.items()}
+    return {name: {"pem": pem(k), "pub": public_pem(k.public_key())} for name, k in made.items()}
 
 
 class _Maker:
@@ -307,7 +305,7 @@ def _rich(c):
 
 
 def make(args):
-    opts = _options(args, ["--out", "--base", "--png", "--svg", "--port"])
+    opts = options(args, ["--out", "--base", "--png", "--svg", "--port"], required=False)
     m = _Maker(opts["--out"], opts["--base"], opts["--png"], opts["--svg"])
     _status_lists(m)
     _key_documents(m)
@@ -382,19 +380,7 @@ def canon(args):
             files.append(args[i])
             i += 1
     with open(opts["--contexts"]) as f:
-        contexts = json.load(f)
-    cache = {}
-
-    def loader(url, options=None):
-        key = url[:-1] if url.endswith("#") else url
-        if key not in contexts:
-            raise jsonld.JsonLdError("context not bundled: " + url, "jsonld.LoadDocumentError",
-                                     code="loading remote context failed")
-        if key not in cache:
-            with open(contexts[key], encoding="utf-8") as f:
-                cache[key] = json.load(f)
-        return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url,
-                "document": copy.deepcopy(cache[key])}
+        loader = bundled_loader(json.load(f))
 
     results = {}
     for name in files:
@@ -415,15 +401,6 @@ def canon(args):
         json.dump(results, f)
     print(json.dumps({"ok": True, "documents": len(results)}))
     return 0
-
-
-def _options(args, names):
-    opts = {}
-    for i in range(0, len(args) - 1, 2):
-        if args[i] not in names:
-            raise SystemExit("unknown option " + args[i])
-        opts[args[i]] = args[i + 1]
-    return opts
 
 
 def main(argv):

@@ -37,6 +37,12 @@ struct PersonalDataCoverageTests {
         "reminderDigest": "the daily reminder digests sent to staff accounts; learners never get one",
         "ob3Credential":
             "the signed OB 3.0 forms of awards: like the assertion's JWS, only the salted hash of the address (no address or name), kept verifiable after erasure; deleted with the award",
+        "awardCount": "how many awards and revoked awards each badge class has (numbers only)",
+        "assertionSearch_data":
+            "the storage of the assertionSearch index (its entries follow the awards: covered by assertionSearch)",
+        "assertionSearch_idx": "the storage of the assertionSearch index (covered by assertionSearch)",
+        "assertionSearch_docsize": "the token counts per award of the assertionSearch index (numbers only)",
+        "assertionSearch_config": "the settings of the assertionSearch index",
     ]
 
     /// How a personal table is covered: the export entry and a text found there; a query counting the rows still
@@ -164,6 +170,13 @@ struct PersonalDataCoverageTests {
                     exportEntry: "badges.json", exportMarker: extra.id,
                     stillAbout:
                         "SELECT COUNT(*) FROM assertion WHERE recipientEmail IN (:email, :extra) OR recipientName = 'Léa Roux'"
+                ),
+                // The search index of the awards' recipients (contentless: no readable copy; an erased address
+                // must not be found any more). Not exported: the awards themselves are, in badges.json.
+                "assertionSearch": .init(
+                    exportEntry: nil, exportMarker: "",
+                    stillAbout:
+                        "SELECT COUNT(*) FROM assertionSearch WHERE assertionSearch MATCH '{email name} : \"lea.roux@example.net\" OR {email name} : \"lea@example.org\" OR {email name} : \"Léa Roux\"'"
                 ),
                 "learnerEmail": .init(
                     exportEntry: "backpack.json", exportMarker: "lea.roux@example.net",
