@@ -527,6 +527,13 @@ public struct AppDatabase: Sendable {
             try Self.createAwardSearch(db)
             try Self.createAwardCounts(db)
         }
+        m.registerMigration("v9-batch: bulk awards whose OB 3.0 form is still to be made") { db in
+            // Written in the bulk award's transaction, removed once the background maker has made the form.
+            try db.create(table: "ob3Pending") { t in
+                t.primaryKey("assertionID", .text).references("assertion", onDelete: .cascade)
+                t.column("createdAt", .datetime).notNull()
+            }
+        }
         return m
     }
 }

@@ -26,6 +26,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
         }
     }
     try await services.issuing.ensureDataIntegrityKeys()  // issuers from before OB 3.0 issuing
+    services.issuing.resumeOB3Forms()  // bulk awards stored before a stop, their OB 3.0 forms not yet made
     var background: [any Service] = []
     if let smtp = services.mailer.smtp {
         log.info("mail: SMTP \(smtp) from \(services.mailer.from)")

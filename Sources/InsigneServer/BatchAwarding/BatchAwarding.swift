@@ -53,7 +53,8 @@ struct BatchRowResult: Sendable, Equatable {
 
 /// Bulk awarding, shared by the API (`POST /api/v1/badges/{id}/assertions/batch`) and the trainers' CSV pages:
 /// CSV and JSON reading, row validation, idempotency keys, and the run itself. Rows are independent: a bad row
-/// is reported and the others go on; each award is one transaction; a retried batch never awards twice.
+/// is reported and the others go on; awards are stored by whole groups (one transaction each, so a crash leaves
+/// whole awards only); a retried batch never awards twice; their OB 3.0 forms follow in the background.
 struct BatchAwarding: Sendable {
     let issuing: IssuingService
     let urls: PublicURLs
@@ -197,71 +198,82 @@ struct BatchAwarding: Sendable {
             results.reserveCapacity(rows.count)
             var seen: Set<String> = []
             for row in rows {
-                let result = await runOne(row, badgeID: badgeID, dryRun: true, actor: actor, seen: &seen)
+                let result = await check(row, badgeID: badgeID, seen: &seen)
                 results.append(result)
                 await progress?(result)
             }
             return results
         }
-        // Rows are independent: a few are signed at once so every core works; results keep the file's order.
-        // Two rows with the same idempotency key never both award (the unique key decides, the other is skipped).
-        var results = [BatchRowResult?](repeating: nil, count: rows.count)
-        await withTaskGroup(of: (Int, BatchRowResult).self) { group in
-            var next = 0
-            func launch() {
-                guard next < rows.count else { return }
-                let index = next
-                let row = rows[index]
-                next += 1
-                group.addTask {
-                    var seen: Set<String> = []
-                    return (index, await self.runOne(row, badgeID: badgeID, dryRun: false, actor: actor, seen: &seen))
-                }
-            }
-            for _ in 0..<Self.parallelRows { launch() }
-            while let (index, result) = await group.next() {
-                results[index] = result
-                await progress?(result)
-                launch()
-            }
-        }
-        return results.map { $0! }
+        return await award(rows: rows, badgeID: badgeID, actor: actor, progress: progress)
     }
 
-    /// Rows awarded at the same time: enough to keep two cores signing while others wait on the database.
-    static let parallelRows = 4
+    /// Rows stored in one transaction: enough to make a transaction's cost small per award, few enough that a
+    /// group is signed in a few tens of milliseconds (a crash loses at most the groups not yet committed).
+    static let groupSize = 200
 
-    private func runOne(_ row: BatchRow, badgeID: String, dryRun: Bool, actor: String, seen: inout Set<String>) async
-        -> BatchRowResult
-    {
+    /// The awarding run: rows checked, then awarded group by group (`IssuingService.prepareAwardGroup`, signed on
+    /// every core); a group is stored while the next one is signed. Results keep the file's order; two rows with
+    /// the same idempotency key never both award (the unique key decides, the other is skipped).
+    func award(
+        rows: [BatchRow], badgeID: String, actor: String, progress: (@Sendable (BatchRowResult) async -> Void)?
+    ) async -> [BatchRowResult] {
+        var results = rows.map { row in
+            BatchRowResult(line: row.line, status: .error, email: row.email.isEmpty ? nil : normalized(row.email))
+        }
+        var requests: [(index: Int, request: AwardRequest)] = []
+        for (index, row) in rows.enumerated() {
+            do {
+                requests.append((index, try Self.awardRequest(row, badgeID: badgeID)))
+            } catch {
+                results[index].error = IssuingService.rowError(error)
+                await progress?(results[index])
+            }
+        }
+        func deliver(_ indices: [Int], _ outcomes: [Result<GroupedAward, ServiceError>]) async {
+            for (index, outcome) in zip(indices, outcomes) {
+                switch outcome {
+                case .success(let award):
+                    results[index].status = award.created ? .created : .skipped
+                    if award.created { results[index].renewalOf = award.record.renewalOf }
+                    results[index].id = award.record.id
+                    results[index].url = urls.assertion(award.record.id)
+                case .failure(let e): results[index].error = e
+                }
+                await progress?(results[index])
+            }
+        }
+        var storing: (indices: [Int], task: Task<[Result<GroupedAward, ServiceError>], Never>)?
+        for start in stride(from: 0, to: requests.count, by: Self.groupSize) {
+            let part = requests[start..<min(start + Self.groupSize, requests.count)]
+            let prepared = await issuing.prepareAwardGroup(part.map(\.request), badgeID: badgeID, actor: actor)
+            if let (indices, task) = storing { await deliver(indices, await task.value) }
+            let issuing = issuing
+            storing = (part.map(\.index), Task { await issuing.storeAwardGroup(prepared, actor: actor) })
+        }
+        if let (indices, task) = storing { await deliver(indices, await task.value) }
+        issuing.resumeOB3Forms()  // the OB 3.0 forms of the new awards, in the background
+        return results
+    }
+
+    private func normalized(_ email: String) -> String { EmailNormalization.normalize(email) }
+
+    /// A dry run's row: would it be awarded (`created`), was it already (`skipped`), or is it refused?
+    private func check(_ row: BatchRow, badgeID: String, seen: inout Set<String>) async -> BatchRowResult {
         let email = row.email.isEmpty ? nil : EmailNormalization.normalize(row.email)
         var result = BatchRowResult(line: row.line, status: .error, email: email)
         do {
-            if dryRun {
-                let key = Self.idempotencyKey(for: row, badgeID: badgeID)
-                if let existing = try await issuing.assertion(idempotencyKey: key) {
-                    result.status = .skipped
-                    result.id = existing.id
-                    result.url = urls.assertion(existing.id)
-                    return result
-                }
-                _ = try Self.awardRequest(row, badgeID: badgeID)
-                result.status = seen.insert(key).inserted ? .created : .skipped
-                if result.status == .created { result.renewalOf = try await renewable(row, badgeID: badgeID)?.id }
+            let key = Self.idempotencyKey(for: row, badgeID: badgeID)
+            if let existing = try await issuing.assertion(idempotencyKey: key) {
+                result.status = .skipped
+                result.id = existing.id
+                result.url = urls.assertion(existing.id)
                 return result
             }
-            let request = try Self.awardRequest(row, badgeID: badgeID)
-            let (record, created) = try await issuing.award(request, actor: actor)
-            if created { result.renewalOf = record.renewalOf }
-            result.status = created ? .created : .skipped
-            result.id = record.id
-            result.url = urls.assertion(record.id)
-        } catch let e as ServiceError {
-            result.error = e
+            _ = try Self.awardRequest(row, badgeID: badgeID)
+            result.status = seen.insert(key).inserted ? .created : .skipped
+            if result.status == .created { result.renewalOf = try await renewable(row, badgeID: badgeID)?.id }
         } catch {
-            result.error = ServiceError(
-                .serverError, fr: "erreur interne pour cette ligne ; réessayez le lot",
-                en: "internal error for this row; retry the batch")
+            result.error = IssuingService.rowError(error)
         }
         return result
     }

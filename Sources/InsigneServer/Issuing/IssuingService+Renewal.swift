@@ -75,6 +75,11 @@ extension IssuingService {
     func renewable(badge: BadgeClassRecord, email: String, now: Date = Date()) async throws -> AssertionRecord? {
         let (held, _) = try await db.awards(
             badgeClassID: badge.id, issuerID: nil, recipientEmail: email, revoked: false, page: 1, perPage: 200)
+        return Self.renewalCandidate(held: held, badge: badge, now: now)
+    }
+
+    /// The rule of `renewable` over the recipient's awards of the badge class that are not revoked.
+    static func renewalCandidate(held: [AssertionRecord], badge: BadgeClassRecord, now: Date) -> AssertionRecord? {
         if held.contains(where: { $0.expires == nil }) { return nil }
         let dated = held.compactMap { a in DateTimeValue(a.expires ?? "").map { (a, $0.date) } }
         guard let (current, expires) = dated.max(by: { $0.1 < $1.1 }), current.renewedBy == nil else { return nil }

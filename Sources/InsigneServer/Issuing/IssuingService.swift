@@ -48,6 +48,8 @@ public final class IssuingService: Sendable {
     let keys = KeyCache()
     /// OB 3.0 Bitstring status lists: the `credentialStatus` entry of each award, the signed lists.
     public let statusLists: StatusLists
+    /// Makes the OB 3.0 forms of bulk awards in the background.
+    let ob3Maker = OB3FormMaker()
 
     /// Creates the service.
     public init(db: AppDatabase, keystore: Keystore, documents: DocumentFactory) {
