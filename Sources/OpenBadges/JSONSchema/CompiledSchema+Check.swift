@@ -195,6 +195,36 @@ struct SchemaCheck {
 
     private mutating func object(_ s: CompiledSchema, _ o: [String: JSONValue], _ at: Int, _ depth: Int) -> Bool {
         var ok = true
+        if s.patternProperties.isEmpty {
+            // One look-up per member: its property schema, else `additionalProperties`.
+            if s.properties != nil || s.additionalProperties != nil {
+                for (k, v) in o {
+                    if let sub = s.properties?[k] ?? s.additionalProperties, !check(sub, v, at + 1, depth) {
+                        ok = false
+                    }
+                }
+            }
+        } else if !members(s, o, at, depth) {
+            ok = false
+        }
+        for r in s.required where o[r] == nil { ok = miss() }
+        if let pn = s.propertyNames {
+            for k in o.keys where !check(pn, .string(k), at + 1, depth) { ok = false }
+        }
+        if let m = s.minProperties, Double(o.count) < m { ok = miss() }
+        if let m = s.maxProperties, Double(o.count) > m { ok = miss() }
+        for (k, dep) in s.dependencies where o[k] != nil {
+            switch dep {
+            case .names(let names): for n in names where o[n] == nil { ok = miss() }
+            case .schema(let sub): if !check(sub, .object(o), at, depth) { ok = false }
+            }
+        }
+        return ok
+    }
+
+    /// `properties`, `patternProperties` and `additionalProperties` when there are patterns.
+    private mutating func members(_ s: CompiledSchema, _ o: [String: JSONValue], _ at: Int, _ depth: Int) -> Bool {
+        var ok = true
         if let props = s.properties {
             for (k, v) in o {
                 if let sub = props[k], !check(sub, v, at + 1, depth) { ok = false }
@@ -218,18 +248,6 @@ struct SchemaCheck {
         if let ap = s.additionalProperties {
             for (k, v) in o where s.properties?[k] == nil && !matchedByPattern.contains(k) {
                 if !check(ap, v, at + 1, depth) { ok = false }
-            }
-        }
-        for r in s.required where o[r] == nil { ok = miss() }
-        if let pn = s.propertyNames {
-            for k in o.keys where !check(pn, .string(k), at + 1, depth) { ok = false }
-        }
-        if let m = s.minProperties, Double(o.count) < m { ok = miss() }
-        if let m = s.maxProperties, Double(o.count) > m { ok = miss() }
-        for (k, dep) in s.dependencies where o[k] != nil {
-            switch dep {
-            case .names(let names): for n in names where o[n] == nil { ok = miss() }
-            case .schema(let sub): if !check(sub, .object(o), at, depth) { ok = false }
             }
         }
         return ok
