@@ -330,6 +330,12 @@ struct JSONSchemaValidatorTests {
     @Test(arguments: keywordCases)
     func keyword(_ c: KeywordCase) throws {
         let validator = try JSONSchemaValidator(schema: Self.parse(c.schema))
+        var full = validator
+        full.checksCompiledFirst = false
+        for text in c.valid + c.invalid {
+            let instance = try Self.parse(text)
+            #expect(validator.conforms(instance) == full.validate(instance).isEmpty, "\(c.name): \(text)")
+        }
         for text in c.valid {
             let v = validator.validate(try Self.parse(text))
             #expect(v.isEmpty, "\(c.name): \(text) should be valid: \(v)")

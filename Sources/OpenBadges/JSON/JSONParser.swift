@@ -195,12 +195,15 @@ struct JSONParser {
     mutating func parseString(_ b: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> String {
         i += 1
         let start = i
-        // Fast path: no escapes.
+        // Fast path: no escapes; ASCII needs no UTF-8 validation.
+        var high: UInt8 = 0
         while i < b.count {
             let c = b[i]
+            high |= c
             if c == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: b[start..<i])
                 i += 1
+                if high < 0x80 { return String(decoding: slice, as: UTF8.self) }
                 guard let s = String(validating: slice, as: UTF8.self) else {
                     throw JSONSyntaxError(reason: "invalid UTF-8 in string", offset: start)
                 }

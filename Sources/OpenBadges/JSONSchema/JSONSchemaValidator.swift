@@ -79,6 +79,8 @@ public struct JSONSchemaValidator: Sendable {
     private let root: JSONValue
     private let rootBase: String
     private let rootDialect: SchemaDialect
+    /// The same schema compiled for the yes/no question (see `CompiledSchema`).
+    private let compiled: CompiledSchema
 
     /// Loads a schema; `registry` maps URIs (an `$id`, a file URL or a bare file name) to other schemas
     /// that `$ref` may point to.
@@ -104,6 +106,8 @@ public struct JSONSchemaValidator: Sendable {
         self.root = schema
         self.rootBase = SchemaURI.stripFragment(retrievalURI)
         self.rootDialect = dialect
+        self.compiled = SchemaCompiler(index: index).compile(
+            schema, base: SchemaURI.stripFragment(retrievalURI), dialect: dialect)
     }
 
     /// How many schema evaluations one `validate` may make before it gives up with a `budget` violation.
@@ -114,8 +118,13 @@ public struct JSONSchemaValidator: Sendable {
     /// Longest string (in UTF-16 code units) matched against a `pattern`; longer ones fail it unmatched.
     public static let maxPatternInputLength = 100_000
 
+    /// When true (the default), `validate` first asks the compiled schema whether the instance conforms and walks
+    /// the schema again to name the violations only when it does not. False: always the full walk (tests compare).
+    public var checksCompiledFirst = true
+
     /// All violations; an empty array means the instance is valid.
     public func validate(_ instance: JSONValue) -> [JSONSchemaViolation] {
+        if checksCompiledFirst, conforms(instance) { return [] }
         var out: [JSONSchemaViolation] = []
         let ctx = SchemaContext(base: rootBase, dialect: rootDialect, refChain: [], depth: 0)
         let budget = SchemaBudget(limit: maxEvaluations)
@@ -130,8 +139,15 @@ public struct JSONSchemaValidator: Sendable {
         return out
     }
 
+    /// True when the instance has no violation: the compiled check alone, which names nothing and stops at the
+    /// first decisive failure (same verdict as `validate(instance).isEmpty`, budget included).
+    public func conforms(_ instance: JSONValue) -> Bool {
+        SchemaCheck.conforms(
+            instance, to: compiled, budget: maxEvaluations, singleValuesAsArrays: singleValuesAsArrays)
+    }
+
     /// True when the instance has no violation.
-    public func isValid(_ instance: JSONValue) -> Bool { validate(instance).isEmpty }
+    public func isValid(_ instance: JSONValue) -> Bool { conforms(instance) }
 }
 
 // MARK: - Dialects

@@ -70,7 +70,8 @@ extension OB3Schema {
     /// (VC-JWT 1.1 §6.3.1): `jti` → `id`, `iss` → `issuer`, `nbf` → `validFrom`, `exp` → `validUntil`,
     /// `sub` → `credentialSubject.id`. A VC 2.0 credential without claims is its own view.
     public static func schemaView(of credential: JSONValue, claims: [String: JSONValue]? = nil) -> JSONValue {
-        guard case .object(var o) = vc2View(credential) else { return credential }
+        let view = isVC2Only(credential) ? credential : vc2View(credential)
+        guard case .object(var o) = view else { return credential }
         guard let claims else { return .object(o) }
         if o["id"] == nil, let jti = claims["jti"]?.stringValue { o["id"] = .string(jti) }
         if o["issuer"] == nil, let iss = claims["iss"]?.stringValue { o["issuer"] = .string(iss) }
@@ -83,6 +84,25 @@ extension OB3Schema {
             o["credentialSubject"] = .object(subject)
         }
         return .object(o)
+    }
+
+    /// True when no object, at any depth, has the VC 1.1 context first: the view is then the credential itself
+    /// (a walk that copies nothing).
+    private static func isVC2Only(_ value: JSONValue) -> Bool {
+        switch value {
+        case .array(let a):
+            return a.allSatisfy(isVC2Only)
+        case .object(let o):
+            if case .array(let contexts)? = o["@context"], contexts.first == .string(vc1Context) { return false }
+            return o.values.allSatisfy { v in
+                switch v {
+                case .array, .object: isVC2Only(v)
+                default: true
+                }
+            }
+        default:
+            return true
+        }
     }
 
     /// VC 1.1 objects, at any depth, in their VC 2.0 shape (the JSON parser bounds the depth).
@@ -109,7 +129,28 @@ extension OB3Schema {
         o[new] = value
     }
 
-    private static func dateText(_ seconds: Double) -> String {
+    /// `yyyy-MM-ddTHH:mm:ssZ` (UTC, whole seconds), as `ISO8601DateFormatter` writes it: by arithmetic from
+    /// 1970 to 9999 (a formatter costs tens of microseconds to make), by the formatter outside.
+    static func dateText(_ seconds: Double) -> String {
+        let whole = seconds.rounded(.down)
+        if whole >= 0, whole < 253_402_300_800 {
+            let t = Int(whole)
+            let (days, rest) = t.quotientAndRemainder(dividingBy: 86_400)
+            // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+            let z = days + 719_468
+            let era = z / 146_097
+            let doe = z - era * 146_097
+            let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+            let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+            let mp = (5 * doy + 2) / 153
+            let day = doy - (153 * mp + 2) / 5 + 1
+            let month = mp < 10 ? mp + 3 : mp - 9
+            let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+            func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+            let y = String(year)
+            return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-\(two(month))-\(two(day))T"
+                + "\(two(rest / 3_600)):\(two(rest % 3_600 / 60)):\(two(rest % 60))Z"
+        }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: Date(timeIntervalSince1970: seconds.rounded(.down)))

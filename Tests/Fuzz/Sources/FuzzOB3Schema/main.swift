@@ -2,7 +2,7 @@ import OpenBadges
 
 /// The run-time OB 3.0 JSON Schema check on untrusted credentials: the three bundled schemas (patterns on hostile
 /// strings, formats, nesting, the evaluation budget), the VC 2.0 view of VC 1.1 / VC-JWT credentials and the
-/// French-first description of the violations.
+/// French-first description of the violations; the compiled yes/no check agrees with the full walk.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOB3Schema(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let buffer = UnsafeBufferPointer(start: data, count: size)
@@ -19,6 +19,10 @@ public func fuzzOB3Schema(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         for schema in OB3Schema.allCases {
             let violations = OB3Schema.violations(of: document, schema: schema)
             _ = OB3Schema.describe(violations).fr
+            // The compiled yes/no check and the full walk that names violations must agree.
+            guard case .success(var full) = schema.validator else { continue }
+            full.checksCompiledFirst = false
+            if full.conforms(document) != full.validate(document).isEmpty { fatalError("verdicts differ: \(schema)") }
         }
     }
     return 0
