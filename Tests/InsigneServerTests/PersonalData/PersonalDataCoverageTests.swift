@@ -37,6 +37,8 @@ struct PersonalDataCoverageTests {
         "reminderDigest": "the daily reminder digests sent to staff accounts; learners never get one",
         "ob3Credential":
             "the signed OB 3.0 forms of awards: like the assertion's JWS, only the salted hash of the address (no address or name), kept verifiable after erasure; deleted with the award",
+        "ob3Pending":
+            "bulk awards whose OB 3.0 form is still to be made (award id and time only, no address or name); deleted with the award",
     ]
 
     /// How a personal table is covered: the export entry and a text found there; a query counting the rows still
