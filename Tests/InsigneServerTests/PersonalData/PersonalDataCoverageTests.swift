@@ -43,6 +43,8 @@ struct PersonalDataCoverageTests {
         "assertionSearch_idx": "the storage of the assertionSearch index (covered by assertionSearch)",
         "assertionSearch_docsize": "the token counts per award of the assertionSearch index (numbers only)",
         "assertionSearch_config": "the settings of the assertionSearch index",
+        "ob3Pending":
+            "bulk awards whose OB 3.0 form is still to be made (award id and time only, no address or name); deleted with the award",
     ]
 
     /// How a personal table is covered: the export entry and a text found there; a query counting the rows still
