@@ -80,7 +80,7 @@ public enum MultipartFormData {
                 // A part with no header at all is invalid too: form-data requires Content-Disposition.
                 throw Malformed(reason: "part headers not terminated")
             }
-            let headers = try parseHeaders(Array(body[pos..<headerEnd]))
+            let headers = try parseHeaders(body[pos..<headerEnd])
             let start = headerEnd + 4
             guard let end = find(delimiter, in: body, from: start) else {
                 throw Malformed(reason: "no closing boundary")
@@ -100,10 +100,18 @@ public enum MultipartFormData {
         }
     }
 
-    static func parseHeaders(_ bytes: [UInt8]) throws(Malformed) -> [String: String] {
+    static func parseHeaders(_ bytes: ArraySlice<UInt8>) throws(Malformed) -> [String: String] {
+        // Nearly always ASCII: then each byte is one Character except CR LF, so splitting the bytes at CR LF and
+        // reading them is exactly the String path below, without its grapheme breaking.
+        if bytes.allSatisfy({ $0 < 0x80 }) { return try parseASCIIHeaders(bytes) }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw Malformed(reason: "part headers are not UTF-8")
         }
+        return try parseHeaderLines(text)
+    }
+
+    /// `parseHeaders` of any UTF-8 header block, Character by Character.
+    static func parseHeaderLines(_ text: String) throws(Malformed) -> [String: String] {
         var headers: [String: String] = [:]
         // CR LF is always one Character, so this splits exactly where the bytes CR LF are.
         for line in text.split(separator: "\r\n" as Character) {
@@ -119,8 +127,46 @@ public enum MultipartFormData {
         return headers
     }
 
+    /// `parseHeaders` of an ASCII header block: lines split at CR LF (empty lines skipped), `name: value`.
+    static func parseASCIIHeaders(_ bytes: ArraySlice<UInt8>) throws(Malformed) -> [String: String] {
+        var headers: [String: String] = [:]
+        var lineStart = bytes.startIndex
+        while lineStart < bytes.endIndex {
+            var lineEnd = lineStart
+            while lineEnd < bytes.endIndex,
+                !(bytes[lineEnd] == 13 && lineEnd + 1 < bytes.endIndex && bytes[lineEnd + 1] == 10)
+            {
+                lineEnd += 1
+            }
+            defer { lineStart = lineEnd + 2 }
+            if lineEnd == lineStart { continue }
+            let line = bytes[lineStart..<lineEnd]
+            guard let colon = line.firstIndex(of: 0x3A), colon != line.startIndex else {
+                throw Malformed(reason: "bad header line")
+            }
+            var name = [UInt8]()
+            name.reserveCapacity(colon - line.startIndex)
+            for b in line[..<colon] {
+                switch b {
+                case 0x41...0x5A: name.append(b + 0x20)
+                case 0x61...0x7A, 0x30...0x39, 0x2D: name.append(b)
+                default: throw Malformed(reason: "bad header name")
+                }
+            }
+            let value = String(decoding: line[(colon + 1)...], as: UTF8.self)
+            headers[String(decoding: name, as: UTF8.self)] = trimmed(value[...])
+        }
+        return headers
+    }
+
     /// `form-data; name="file"; filename="a b.png"` → ("form-data", [name: file, filename: a b.png]).
     static func parseParameters(_ value: String) -> (String, [String: String]) {
+        if value.utf8.allSatisfy({ $0 < 0x80 && $0 != 13 }) { return parseASCIIParameters(Array(value.utf8)) }
+        return parseParameterCharacters(value)
+    }
+
+    /// `parseParameters` of any text, Character by Character.
+    static func parseParameterCharacters(_ value: String) -> (String, [String: String]) {
         var chars = Substring(value)
         func skipSpaces() { while let c = chars.first, c == " " || c == "\t" { chars.removeFirst() } }
         var kind = ""
@@ -166,13 +212,64 @@ public enum MultipartFormData {
         return (trimmed(kind[...]), params)
     }
 
-    /// `s.trimmingCharacters(in: .whitespaces)`, without Foundation's slow path when both ends are printable ASCII
-    /// (never white space), which is nearly always.
+    /// `parseParameters` of ASCII text without CR (each byte is then one Character): the same steps on bytes.
+    static func parseASCIIParameters(_ b: [UInt8]) -> (String, [String: String]) {
+        var i = 0
+        func text(_ from: Int, _ to: Int) -> String { String(decoding: b[from..<to], as: UTF8.self) }
+        while i < b.count, b[i] != 0x3B { i += 1 }
+        let kind = text(0, i)
+        var params: [String: String] = [:]
+        while i < b.count, b[i] == 0x3B {
+            i += 1
+            while i < b.count, b[i] == 0x20 || b[i] == 0x09 { i += 1 }
+            let keyStart = i
+            while i < b.count, b[i] != 0x3D, b[i] != 0x3B { i += 1 }
+            let key = text(keyStart, i)
+            guard i < b.count, b[i] == 0x3D else { continue }
+            i += 1
+            var v: String
+            if i < b.count, b[i] == 0x22 {
+                i += 1
+                var bytes: [UInt8] = []
+                while i < b.count, b[i] != 0x22 {
+                    if b[i] == 0x5C, i + 1 < b.count {
+                        bytes.append(b[i + 1])
+                        i += 2
+                    } else {
+                        bytes.append(b[i])
+                        i += 1
+                    }
+                }
+                v = String(decoding: bytes, as: UTF8.self)
+                while i < b.count, b[i] != 0x3B { i += 1 }
+            } else {
+                let valueStart = i
+                while i < b.count, b[i] != 0x3B { i += 1 }
+                v = trimmed(text(valueStart, i)[...])
+            }
+            let k = trimmed(key[...]).lowercased()
+            if params[k] == nil { params[k] = v }
+        }
+        return (trimmed(kind[...]), params)
+    }
+
+    /// `s.trimmingCharacters(in: .whitespaces)`, without Foundation's slow path when, once ASCII spaces and tabs
+    /// are dropped from both ends, both ends are printable ASCII (never white space), which is nearly always.
     public static func trimmed(_ s: Substring) -> String {
-        guard let f = s.utf8.first, let l = s.utf8.last, (0x21..<0x7F).contains(f), (0x21..<0x7F).contains(l) else {
+        let u = s.utf8
+        var start = u.startIndex
+        var end = u.endIndex
+        while start < end, u[start] == 0x20 || u[start] == 0x09 { start = u.index(after: start) }
+        while start < end {
+            let before = u.index(before: end)
+            guard u[before] == 0x20 || u[before] == 0x09 else { break }
+            end = before
+        }
+        if start == end { return "" }
+        guard (0x21..<0x7F).contains(u[start]), (0x21..<0x7F).contains(u[u.index(before: end)]) else {
             return s.trimmingCharacters(in: .whitespaces)
         }
-        return String(s)
+        return String(Substring(u[start..<end]))
     }
 
     /// The first index of `needle` in `haystack` at or after `from` (and starting before `from + limit`).

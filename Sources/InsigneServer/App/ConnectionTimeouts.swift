@@ -199,22 +199,25 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
 
     /// The earliest deadline that applies in the current state, and its name for the log.
     private func deadline() -> (at: NIODeadline, reason: String)? {
-        var candidates: [(at: NIODeadline, reason: String)] = []
-        if let since = unwritableSince { candidates.append((since + write, "write")) }
+        let writing = unwritableSince.map { (at: $0 + write, reason: "write") }
+        let reading: (at: NIODeadline, reason: String)?
         if readingBody {
-            candidates.append((lastRead + read, "read (body)"))
+            reading = (lastRead + read, "read (body)")
         } else if requestsInFlight == 0 {
-            if let since = headStartedAt {
-                candidates.append((since + read, "read (header)"))
-            } else {
-                candidates.append((lastActivity + idle, "idle"))
-            }
+            reading = headStartedAt.map { (at: $0 + read, reason: "read (header)") } ?? (lastActivity + idle, "idle")
+        } else {
+            reading = nil
         }
-        return candidates.min { $0.at < $1.at }
+        guard let reading else { return writing }
+        guard let writing else { return reading }
+        return reading.at < writing.at ? reading : writing
     }
 
+    /// Makes sure a timer fires by the current deadline. A pending timer that fires earlier is kept (it re-checks
+    /// then), also while no deadline applies (a request being answered): on a keep-alive connection the timer is
+    /// not cancelled and scheduled again for every request.
     private func reschedule(_ context: ChannelHandlerContext) {
-        guard let next = deadline() else { return cancelTimer() }
+        guard let next = deadline() else { return }
         if let scheduled = timerDeadline, scheduled <= next.at { return }  // fires earlier and re-checks
         cancelTimer()
         timerDeadline = next.at

@@ -188,6 +188,14 @@ final class CarrierCache: @unchecked Sendable {
 public struct DatabaseDocumentLoader: DocumentLoader {
     let resolver: PublicDocumentResolver
     let fallback: any DocumentLoader
+    /// Own documents as loaded, by URL, for the generation of the published tables they were resolved in (the
+    /// resolver's cache): a verification reloads the same few documents without parsing their URL again.
+    let loaded = LoadedDocumentCache()
+
+    init(resolver: PublicDocumentResolver, fallback: any DocumentLoader) {
+        self.resolver = resolver
+        self.fallback = fallback
+    }
 
     public func load(_ url: URL, accept: String) async throws -> LoadedDocument {
         try await load(urlString: url.absoluteString, accept: accept)
@@ -195,13 +203,17 @@ public struct DatabaseDocumentLoader: DocumentLoader {
 
     public func load(urlString: String, accept: String) async throws -> LoadedDocument {
         let base = resolver.documents.urls.base + "/"
+        let generation = resolver.cache.generation
+        if let hit = loaded.get(urlString, generation: generation) { return hit }
         if urlString.hasPrefix(base), let url = URL(string: urlString) {
             let rest = String(urlString.dropFirst(base.count))
             let path = "/" + (rest.split(separator: "?", omittingEmptySubsequences: false).first.map(String.init) ?? "")
             do {
                 if let doc = try await resolver.resolve(path: path) {
-                    return LoadedDocument(
+                    let document = LoadedDocument(
                         url: url, statusCode: doc.status, contentType: doc.contentType, body: doc.body, json: doc.json)
+                    loaded.put(urlString, document, generation: generation, current: resolver.cache.generation)
+                    return document
                 }
             } catch {
                 throw DocumentLoaderError(.connectionFailed, url: urlString, message: "database: \(error)")
@@ -209,5 +221,27 @@ public struct DatabaseDocumentLoader: DocumentLoader {
             return LoadedDocument(url: url, statusCode: 404, contentType: "text/plain", body: Array("not found".utf8))
         }
         return try await fallback.load(urlString: urlString, accept: accept)
+    }
+}
+
+/// `DatabaseDocumentLoader`'s documents by URL, each valid for one generation of the published tables.
+final class LoadedDocumentCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: (generation: Int, document: LoadedDocument)] = [:]
+
+    func get(_ url: String, generation: Int) -> LoadedDocument? {
+        lock.withLock {
+            guard let e = entries[url], e.generation == generation else { return nil }
+            return e.document
+        }
+    }
+
+    /// Keeps `document`, resolved in `generation`, unless the tables changed since (`current` differs).
+    func put(_ url: String, _ document: LoadedDocument, generation: Int, current: Int) {
+        guard generation == current else { return }
+        lock.withLock {
+            if entries.count >= 1000 { entries.removeAll(keepingCapacity: true) }
+            entries[url] = (generation, document)
+        }
     }
 }

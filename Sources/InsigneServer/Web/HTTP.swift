@@ -15,6 +15,8 @@ enum HTTP {
     /// True when the client ranks `text/html` above the JSON types (a browser).
     static func prefersHTML(_ request: Request) -> Bool {
         guard let accept = request.headers[.accept] else { return false }
+        // Without « html » (any case) no type can count as HTML: JSON clients skip the parsing below.
+        guard containsHTML(accept.utf8) else { return false }
         var html = -1.0
         var json = -1.0
         for part in accept.split(separator: ",") {
@@ -26,6 +28,23 @@ enum HTTP {
             if type == "application/ld+json" || type == "application/json" { json = max(json, q) }
         }
         return html > json
+    }
+
+    /// True when the bytes contain `html` in any ASCII case.
+    static func containsHTML(_ bytes: String.UTF8View) -> Bool {
+        let html: (UInt8, UInt8, UInt8, UInt8) = (0x68, 0x74, 0x6D, 0x6C)
+        var matched = 0
+        for b in bytes {
+            let lower = b | 0x20
+            let expected = matched == 0 ? html.0 : matched == 1 ? html.1 : matched == 2 ? html.2 : html.3
+            if lower == expected {
+                matched += 1
+                if matched == 4 { return true }
+            } else {
+                matched = lower == 0x68 ? 1 : 0
+            }
+        }
+        return false
     }
 
     /// True when the request's `If-None-Match` lists `etag` (answer 304).
