@@ -75,6 +75,7 @@ struct OB3CanonicalQuads {
     static func isCoveredIRI(_ s: String) -> Bool {
         guard s.hasPrefix("https://") || s.hasPrefix("http://") else { return false }
         var hashes = 0
+        var previous: UInt8 = 0
         for byte in s.utf8 {
             switch byte {
             case 0...0x20, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "{"),
@@ -84,11 +85,12 @@ struct OB3CanonicalQuads {
             case UInt8(ascii: "#"):
                 hashes += 1
                 if hashes > 1 { return false }
-            case UInt8(ascii: "."):
+            case UInt8(ascii: ".") where previous == UInt8(ascii: "/"):
                 // Dot segments: JSON-LD leaves absolute IRIs alone, but keep such rare ids on the generic path.
-                if s.contains("/.") { return false }
-            default: continue
+                return false
+            default: break
             }
+            previous = byte
         }
         return true
     }
@@ -102,14 +104,15 @@ struct OB3CanonicalQuads {
             var hashes: [(hash: [UInt8], node: Int)] = []
             hashes.reserveCapacity(blankCount)
             for b in 0..<blankCount { hashes.append((firstDegreeHash(b), b)) }
-            hashes.sort { $0.hash.lexicographicallyPrecedes($1.hash) }
+            hashes.sort { Self.precedes($0.hash, $1.hash) }
             for i in 1..<max(hashes.count, 1) where hashes[i].hash == hashes[i - 1].hash { return nil }
             for (n, h) in hashes.enumerated() { labels[h.node] = n }
         }
+        let names = labels.map { Array("c14n\($0)".utf8) }
         var lines: [[UInt8]] = []
         lines.reserveCapacity(quads.count)
         for q in quads {
-            lines.append(Self.line(q) { "c14n\(labels[$0])" })
+            lines.append(Self.line(q) { names[$0] })
         }
         return Self.joinedSortedUnique(lines)
     }
@@ -122,7 +125,7 @@ struct OB3CanonicalQuads {
             let mentions =
                 q.subject == .blank(b) || { if case .node(.blank(b)) = q.object { true } else { false } }()
             guard mentions else { continue }
-            lines.append(Self.line(q) { $0 == b ? "a" : "z" })
+            lines.append(Self.line(q) { $0 == b ? Self.labelA : Self.labelZ })
         }
         var hex: [UInt8] = []
         hex.reserveCapacity(64)
@@ -133,9 +136,24 @@ struct OB3CanonicalQuads {
         return hex
     }
 
+    static let labelA = Array("a".utf8)
+    static let labelZ = Array("z".utf8)
+
+    /// Byte order (code-point order for UTF-8).
+    static func precedes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                let n = min(pa.count, pb.count)
+                guard n > 0, let x = pa.baseAddress, let y = pb.baseAddress else { return pa.count < pb.count }
+                let c = memcmp(x, y, n)
+                return c != 0 ? c < 0 : pa.count < pb.count
+            }
+        }
+    }
+
     static func joinedSortedUnique(_ lines: [[UInt8]]) -> [UInt8] {
         var lines = lines
-        lines.sort { $0.lexicographicallyPrecedes($1) }
+        lines.sort(by: precedes)
         var out: [UInt8] = []
         out.reserveCapacity(lines.reduce(0) { $0 + $1.count })
         var previous: [UInt8]? = nil
@@ -147,7 +165,7 @@ struct OB3CanonicalQuads {
     }
 
     /// One quad as a canonical N-Quads line; `label` names blank nodes.
-    static func line(_ q: Quad, label: (Int) -> String) -> [UInt8] {
+    static func line(_ q: Quad, label: (Int) -> [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(160)
         append(q.subject, to: &out, label: label)
@@ -171,7 +189,7 @@ struct OB3CanonicalQuads {
         return out
     }
 
-    static func append(_ n: Node, to out: inout [UInt8], label: (Int) -> String) {
+    static func append(_ n: Node, to out: inout [UInt8], label: (Int) -> [UInt8]) {
         switch n {
         case .iri(let iri):
             out.append(UInt8(ascii: "<"))
@@ -179,7 +197,7 @@ struct OB3CanonicalQuads {
             out.append(UInt8(ascii: ">"))
         case .blank(let b):
             out.append(contentsOf: "_:".utf8)
-            out.append(contentsOf: label(b).utf8)
+            out.append(contentsOf: label(b))
         }
     }
 
