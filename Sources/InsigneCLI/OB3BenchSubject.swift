@@ -161,7 +161,7 @@ final class OB3BenchSubject: Sendable {
             issuedOn: validFrom, narrative: "Formation suivie au foyer La Maison.",
             credentialStatus: OB3CredentialBuilder.revocationEntry(
                 listURL: "\(base)/ob3/issuers/bench/status/revocation", index: serial % 131_072))
-        _ = try signer.sign(OB3CredentialBuilder.credential(facts), created: validFrom)
+        _ = try signer.sign(facts, created: validFrom)
     }
 
     /// The signer of ``issueOnce(serial:signer:)``: the RSA key and this subject's Ed25519 key.

@@ -17,9 +17,8 @@ extension IssuingService {
         if let parentID = issuer.parentID { parent = try await db.issuer(id: parentID) }
         let status = try await ob3Status(issuerID: issuer.id, assertionID: a.id)
         do {
-            let credential = try OB3CredentialBuilder.credential(
-                ob3Facts(a, badge: badge, issuer: issuer, parent: parent, status: status))
-            let forms = try signer.sign(credential, created: now)
+            let forms = try signer.sign(
+                ob3Facts(a, badge: badge, issuer: issuer, parent: parent, status: status), created: now)
             return OB3CredentialRecord(assertionID: a.id, json: forms.json, jwt: forms.jwt, createdAt: now)
         } catch let e as IssuingError {
             throw ServiceError(.invalid, fr: e.messageFR, en: e.messageEN)

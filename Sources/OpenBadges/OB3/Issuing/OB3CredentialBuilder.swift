@@ -119,8 +119,16 @@ public enum OB3CredentialBuilder {
     /// A fresh 128-bit salt, hex.
     public static func freshSalt() throws -> String { try SecureRandom.hex(byteCount: 16) }
 
-    /// The credential, without proof. Throws for an implausible e-mail or an expiry not after the issue date.
-    public static func credential(_ facts: OB3AwardFacts) throws(IssuingError) -> JSONValue {
+    /// The values of a credential that are checked or derived from its facts: the expiry after the issue date, the
+    /// salted hash of a plausible e-mail.
+    struct Checked {
+        var validFrom: String
+        var validUntil: String?
+        var identityHash: String
+    }
+
+    /// The checked values of `facts`. Throws for an implausible e-mail or an expiry not after the issue date.
+    static func check(_ facts: OB3AwardFacts) throws(IssuingError) -> Checked {
         let email = EmailNormalization.normalize(facts.recipientEmail)
         guard EmailNormalization.isPlausible(email) else {
             throw IssuingError(
@@ -128,12 +136,7 @@ public enum OB3CredentialBuilder {
                 en: "invalid email address: \"\(facts.recipientEmail)\"")
         }
         let issued = DateTimeValue(facts.issuedOn)
-        var o: [String: JSONValue] = [
-            "@context": context, "id": .string(facts.credentialID),
-            "type": ["VerifiableCredential", "OpenBadgeCredential"],
-            "name": .string(facts.achievement.name), "issuer": profile(facts.issuer),
-            "validFrom": .string(issued.text),
-        ]
+        var untilText: String?
         if let expires = facts.expires {
             let until = DateTimeValue(expires)
             guard until.date > issued.date else {
@@ -141,15 +144,31 @@ public enum OB3CredentialBuilder {
                     fr: "la date d'expiration doit être postérieure à la date d'émission",
                     en: "the expiry date must be after the issue date")
             }
-            o["validUntil"] = .string(until.text)
+            untilText = until.text
         }
         let hash = IdentityHash.compute(identifier: email, salt: facts.salt)
+        return Checked(validFrom: issued.text, validUntil: untilText, identityHash: hash.text)
+    }
+
+    /// The credential, without proof. Throws for an implausible e-mail or an expiry not after the issue date.
+    public static func credential(_ facts: OB3AwardFacts) throws(IssuingError) -> JSONValue {
+        credential(facts, try check(facts))
+    }
+
+    static func credential(_ facts: OB3AwardFacts, _ checked: Checked) -> JSONValue {
+        var o: [String: JSONValue] = [
+            "@context": context, "id": .string(facts.credentialID),
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "name": .string(facts.achievement.name), "issuer": profile(facts.issuer),
+            "validFrom": .string(checked.validFrom),
+        ]
+        o["validUntil"] = checked.validUntil.map(JSONValue.string)
         var subject: [String: JSONValue] = [
             "type": ["AchievementSubject"],
             "identifier": [
                 [
-                    "type": "IdentityObject", "identityHash": .string(hash.text), "identityType": "emailAddress",
-                    "hashed": true, "salt": .string(facts.salt),
+                    "type": "IdentityObject", "identityHash": .string(checked.identityHash),
+                    "identityType": "emailAddress", "hashed": true, "salt": .string(facts.salt),
                 ]
             ],
             "achievement": achievement(facts.achievement, creator: facts.issuer),

@@ -53,6 +53,11 @@ public struct OB3CredentialSigner: Sendable {
             o["proof"] = [proof]
             proved = .object(o)
         }
+        return try forms(proved: proved, credential: credential)
+    }
+
+    /// The stored JSON of `proved` and the VC-JWT of `credential`.
+    func forms(proved: JSONValue, credential: JSONValue) throws -> OB3SignedForms {
         let jwt = try VCJWT.sign(
             claims: Self.claims(credential), key: rsaKey, algorithm: .rs256,
             header: ["typ": "JWT", "kid": .string(rsaKeyID)])
