@@ -70,6 +70,13 @@ struct SearchStoreTests {
         #expect(try await Self.ids(db, "\u{0}").isEmpty)
         #expect(AwardSearch.matchExpression("a\"b") == "{email name} : \"a\"\"b\"")
         #expect(AwardSearch.matchExpression("\u{0}\u{7}") == nil)
+        #expect(
+            AwardSearch.matchExpression("sam@example.net")
+                == "{email name} : \"sam@\" AND {email name} : \"sam@example.net\"")
+        #expect(try await Self.ids(db, "sam@example.net") == ["a3"])
+        #expect(try await Self.ids(db, "SAM@EXAMPLE.N") == ["a3"])
+        #expect(try await Self.ids(db, "sam@example.org").isEmpty)
+        #expect(try await Self.ids(db, "dupont@example.org") == ["a2"])
         #expect(try await Self.ids(db, "Jean-É") == ["b1"])
     }
 
