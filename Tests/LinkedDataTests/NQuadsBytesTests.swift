@@ -50,3 +50,20 @@ struct NQuadsBytesTests {
         #expect(String(decoding: bytes, as: UTF8.self).contains("_:c14n0"))
     }
 }
+
+/// The public RFC 3986 resolver (the examples of RFC 3986 §5.4).
+struct IRIReferenceTests {
+    @Test func resolvesTheRFC3986Examples() {
+        let base = "http://a/b/c/d;p?q"
+        let cases: [(String, String)] = [
+            ("g:h", "g:h"), ("g", "http://a/b/c/g"), ("./g", "http://a/b/c/g"), ("g/", "http://a/b/c/g/"),
+            ("/g", "http://a/g"), ("//g", "http://g"), ("?y", "http://a/b/c/d;p?y"), ("g?y", "http://a/b/c/g?y"),
+            ("#s", "http://a/b/c/d;p?q#s"), ("", "http://a/b/c/d;p?q"), ("../..", "http://a/"),
+            ("../../../g", "http://a/g"), ("/./g", "http://a/g"), ("g;x=1/../y", "http://a/b/c/y"),
+        ]
+        for (reference, expected) in cases {
+            #expect(IRIReference.resolve(reference, against: base) == expected, "\(reference)")
+        }
+        #expect(IRIReference.isAbsolute("urn:x") && !IRIReference.isAbsolute("a/b:c"))
+    }
+}
