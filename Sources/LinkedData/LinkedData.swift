@@ -28,7 +28,15 @@ public enum LinkedData {
         of document: LDJSON, loader: any ContextLoader = BundledContexts.standard,
         workLimit: Int = RDFC10.defaultWorkLimit
     ) throws(LinkedDataError) -> String {
-        try RDFC10(workLimit: workLimit).canonicalize(toRDF(document, loader: loader)).nquads
+        String(decoding: try canonicalBytes(of: document, loader: loader, workLimit: workLimit), as: UTF8.self)
+    }
+
+    /// ``canonicalNQuads(of:loader:workLimit:)`` as UTF-8 bytes (what a Data Integrity proof hashes).
+    public static func canonicalBytes(
+        of document: LDJSON, loader: any ContextLoader = BundledContexts.standard,
+        workLimit: Int = RDFC10.defaultWorkLimit
+    ) throws(LinkedDataError) -> [UInt8] {
+        try RDFC10(workLimit: workLimit).canonicalLines(toRDF(document, loader: loader)).bytes
     }
 
     static func run<T>(_ body: () throws -> T) throws(LinkedDataError) -> T {

@@ -5,7 +5,7 @@ struct TermDefinition: Equatable, Sendable {
     var isProtected = false
     var isReverse = false
     var typeMapping: String?
-    var container: Set<String> = []
+    var container: ContainerMapping = []
     /// `.some(nil)` is an explicit null language (no default language for this term).
     var language: String??
     var direction: String??
@@ -22,6 +22,38 @@ struct TermDefinition: Equatable, Sendable {
         b.isProtected = false
         return a == b
     }
+}
+
+/// A container mapping (`@container`) as bits: tested on every property during expansion, so no string hashing.
+struct ContainerMapping: OptionSet, Hashable, Sendable {
+    let rawValue: UInt8
+    static let graph = ContainerMapping(rawValue: 1)
+    static let id = ContainerMapping(rawValue: 2)
+    static let index = ContainerMapping(rawValue: 4)
+    static let language = ContainerMapping(rawValue: 8)
+    static let list = ContainerMapping(rawValue: 16)
+    static let set = ContainerMapping(rawValue: 32)
+    static let type = ContainerMapping(rawValue: 64)
+
+    /// The mapping of container keywords (each one of `@graph @id @index @language @list @set @type`).
+    init(keywords: some Sequence<String>) {
+        var bits: UInt8 = 0
+        for k in keywords {
+            switch k {
+            case "@graph": bits |= 1
+            case "@id": bits |= 2
+            case "@index": bits |= 4
+            case "@language": bits |= 8
+            case "@list": bits |= 16
+            case "@set": bits |= 32
+            case "@type": bits |= 64
+            default: continue
+            }
+        }
+        rawValue = bits
+    }
+
+    init(rawValue: UInt8) { self.rawValue = rawValue }
 }
 
 /// The active context of JSON-LD 1.1 (§4.1); a value type, so "a copy" is just an assignment.
@@ -59,7 +91,17 @@ enum Keyword {
         "@value", "@version", "@vocab",
     ]
 
-    static func isKeyword(_ s: String) -> Bool { s.utf8.first == UInt8(ascii: "@") && all.contains(s) }
+    /// One of ``all`` (compared, not hashed: called for every key of every node).
+    static func isKeyword(_ s: String) -> Bool {
+        guard s.utf8.first == UInt8(ascii: "@") else { return false }
+        switch s {
+        case "@base", "@container", "@context", "@direction", "@graph", "@id", "@import", "@included", "@index",
+            "@json", "@language", "@list", "@nest", "@none", "@prefix", "@propagate", "@protected", "@reverse",
+            "@set", "@type", "@value", "@version", "@vocab":
+            return true
+        default: return false
+        }
+    }
 
     /// `@` followed by ASCII letters only: reserved for future keywords, ignored with no error.
     static func looksLikeKeyword(_ s: String) -> Bool {

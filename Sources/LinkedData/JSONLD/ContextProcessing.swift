@@ -150,10 +150,33 @@ extension JSONLDProcessor {
     func expandIRI(
         _ active: ActiveContext, _ value: String, documentRelative: Bool = false, vocab: Bool = false
     ) throws -> String? {
-        var copy = active
-        var defined: [String: Bool] = [:]
-        return try expandIRI(
-            &copy, value, documentRelative: documentRelative, vocab: vocab, builder: nil, defined: &defined)
+        // The steps below without term definition (no builder): the context is only read, never copied.
+        if value.utf8.first == UInt8(ascii: "@") {
+            if Keyword.isKeyword(value) { return value }
+            if Keyword.looksLikeKeyword(value) { return nil }
+        }
+        if let t = active.terms[value] {
+            if let iri = t.iri, Keyword.isKeyword(iri) { return iri }
+            if vocab { return t.iri }
+        }
+        return try expandIRIRest(
+            active, value, documentRelative: documentRelative, vocab: vocab)
+    }
+
+    /// IRI expansion from step 6 (compact IRI, vocabulary, base) when no term is being defined.
+    private func expandIRIRest(
+        _ active: ActiveContext, _ value: String, documentRelative: Bool, vocab: Bool
+    ) throws -> String? {
+        if let colon = value.utf8.dropFirst().firstIndex(of: UInt8(ascii: ":")) {
+            let prefix = Substring(value[..<colon])
+            let suffix = value[value.index(after: colon)...]
+            if prefix == "_" || suffix.hasPrefix("//") { return value }
+            if let t = active.terms[String(prefix)], let iri = t.iri, t.isPrefix { return iri + suffix }
+            if IRI.isAbsolute(value) { return value }
+        }
+        if vocab, let v = active.vocab { return v + value }
+        if documentRelative, let base = active.base { return IRI.resolve(value, against: base) }
+        return value
     }
 
     func expandIRI(

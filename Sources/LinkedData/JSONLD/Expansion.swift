@@ -33,14 +33,15 @@ final class JSONLDProcessor {
         case .null:
             return nil
         case .bool, .number, .string:
-            if activeProperty == nil || activeProperty == "@graph" { return nil }
+            guard let activeProperty, activeProperty != "@graph" else { return nil }
             if let scoped = propertyDef?.context {
                 active = try process(active, scoped, baseURL: propertyDef?.baseURL)
+                return try expandValue(active, activeProperty, element)
             }
-            return try expandValue(active, activeProperty!, element)
+            return try expandValue(active, activeProperty, element, def: propertyDef)
         case .array(let items):
             var result: [LDJSON] = []
-            let isList = propertyDef?.container.contains("@list") ?? false
+            let isList = propertyDef?.container.contains(.list) ?? false
             for item in items {
                 let expanded = try expand(
                     active, activeProperty, item, baseURL: baseURL, fromMap: fromMap, depth: depth + 1)
@@ -66,10 +67,16 @@ final class JSONLDProcessor {
     ) throws -> LDJSON? {
         var active = activeIn
         if let previous = active.previous?.context, !fromMap {
-            let expandedKeys = try element.keys.map { try expandIRI(active, $0, vocab: true) }
-            if !expandedKeys.contains("@value") && !(expandedKeys.count == 1 && expandedKeys[0] == "@id") {
-                active = previous
+            // Reverted unless the object is a value object or holds only an `@id`.
+            var revert = true
+            for key in element.keys {
+                let expanded = try expandIRI(active, key, vocab: true)
+                if expanded == "@value" || (element.count == 1 && expanded == "@id") {
+                    revert = false
+                    break
+                }
             }
+            if revert { active = previous }
         }
         if let scoped = propertyDef?.context {
             var o = ContextOptions()
@@ -81,14 +88,22 @@ final class JSONLDProcessor {
         }
         let typeScoped = active
         var inputType: String?
-        for key in element.keys.sorted() {
-            guard try expandIRI(active, key, vocab: true) == "@type" else { continue }
+        let keys = element.keys.sorted()
+        // The keys expanded here serve again for the entries when no type-scoped context changed the context.
+        var expandedKeys: [String?] = []
+        expandedKeys.reserveCapacity(keys.count)
+        var typeScopedContexts = false
+        for key in keys {
+            let expandedKey = try expandIRI(active, key, vocab: true)
+            expandedKeys.append(expandedKey)
+            guard expandedKey == "@type" else { continue }
             let types = element[key]!.asArray.compactMap(\.string).sorted()
             for t in types {
                 if let def = typeScoped.terms[t], let scoped = def.context {
                     var o = ContextOptions()
                     o.propagate = false
                     active = try process(active, scoped, baseURL: def.baseURL, options: o)
+                    typeScopedContexts = true
                 }
             }
             if inputType == nil, let last = element[key]!.asArray.last?.string {
@@ -98,16 +113,22 @@ final class JSONLDProcessor {
         var state = ObjectExpansion(
             active: active, typeScoped: typeScoped, activeProperty: activeProperty, inputType: inputType,
             baseURL: baseURL, depth: depth)
-        try state.expandEntries(element, processor: self)
-        return try finish(state.result, activeProperty: activeProperty)
+        try state.expandEntries(
+            element, sortedKeys: keys, expandedKeys: typeScopedContexts ? nil : expandedKeys, processor: self)
+        return try finish(state.merged, activeProperty: activeProperty)
     }
 
     /// Steps 15–19 of expansion: value, set and list objects checked, free-floating values dropped.
     func finish(_ resultIn: [String: LDJSON], activeProperty: String?) throws -> LDJSON? {
         var result = resultIn
         if let value = result["@value"] {
-            let allowed: Set<String> = ["@direction", "@index", "@language", "@type", "@value"]
-            guard Set(result.keys).isSubset(of: allowed) else { throw jsonldError("invalid value object") }
+            let allowed = result.keys.allSatisfy {
+                switch $0 {
+                case "@direction", "@index", "@language", "@type", "@value": true
+                default: false
+                }
+            }
+            guard allowed else { throw jsonldError("invalid value object") }
             if result["@type"] != nil && (result["@language"] != nil || result["@direction"] != nil) {
                 throw jsonldError("invalid value object")
             }
@@ -144,7 +165,13 @@ final class JSONLDProcessor {
 
     /// Value expansion (§5.3.2).
     func expandValue(_ active: ActiveContext, _ activeProperty: String, _ value: LDJSON) throws -> LDJSON {
-        let def = active.terms[activeProperty]
+        try expandValue(active, activeProperty, value, def: active.terms[activeProperty])
+    }
+
+    /// Value expansion with the term definition of `activeProperty` in `active` already looked up.
+    func expandValue(
+        _ active: ActiveContext, _ activeProperty: String, _ value: LDJSON, def: TermDefinition?
+    ) throws -> LDJSON {
         if def?.typeMapping == "@id", let s = value.string {
             return .object(["@id": try expandIRI(active, s, documentRelative: true).map(LDJSON.string) ?? .null])
         }
@@ -154,7 +181,7 @@ final class JSONLDProcessor {
             ])
         }
         var result: [String: LDJSON] = ["@value": value]
-        if let type = def?.typeMapping, !["@id", "@vocab", "@none"].contains(type) {
+        if let type = def?.typeMapping, type != "@id", type != "@vocab", type != "@none" {
             result["@type"] = .string(type)
         } else if case .string = value {
             let language = def?.language ?? active.defaultLanguage

@@ -2,8 +2,13 @@
 enum IRI {
     /// True if `s` starts with a scheme (`ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"`).
     static func isAbsolute(_ s: String) -> Bool {
+        if let r = s.utf8.withContiguousStorageIfAvailable({ isAbsolute(bytes: $0) }) { return r }
+        return isAbsolute(bytes: Array(s.utf8))
+    }
+
+    static func isAbsolute<C: Collection<UInt8>>(bytes: C) -> Bool {
         var first = true
-        for byte in s.utf8 {
+        for byte in bytes {
             if byte == UInt8(ascii: ":") { return !first }
             let letter = (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
             if first {
@@ -22,9 +27,14 @@ enum IRI {
 
     /// An absolute IRI that can be written in N-Quads (no space, no `<>"{}|^\``, no control character, one `#` at most).
     static func isWellFormed(_ s: String) -> Bool {
-        guard isAbsolute(s) else { return false }
+        if let r = s.utf8.withContiguousStorageIfAvailable({ isWellFormed(bytes: $0) }) { return r }
+        return isWellFormed(bytes: Array(s.utf8))
+    }
+
+    static func isWellFormed<C: Collection<UInt8>>(bytes: C) -> Bool {
+        guard isAbsolute(bytes: bytes) else { return false }
         var hashes = 0
-        for byte in s.utf8 {
+        for byte in bytes {
             switch byte {
             case 0...0x20, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "{"),
                 UInt8(ascii: "}"), UInt8(ascii: "|"), UInt8(ascii: "^"), UInt8(ascii: "`"), UInt8(ascii: "\\"):

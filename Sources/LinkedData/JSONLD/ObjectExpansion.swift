@@ -20,17 +20,44 @@ struct ObjectExpansion {
         self.depth = depth
     }
 
+    /// Values of properties (every key not starting with `@`), kept apart from `result` so that each array grows in
+    /// place; merged into `result` by ``merged``.
+    var properties: [String: [LDJSON]] = [:]
+
     mutating func add(_ key: String, _ value: LDJSON) {
+        guard key.utf8.first == UInt8(ascii: "@") else { return addProperty(key, value) }
         var items = result[key]?.asArray ?? []
         items.append(contentsOf: value.asArray)
         result[key] = .array(items)
     }
 
-    mutating func expandEntries(_ element: [String: LDJSON], processor p: JSONLDProcessor) throws {
+    /// Appends the values of a property (not a keyword).
+    mutating func addProperty(_ key: String, _ value: LDJSON) {
+        if case .array(let items) = value {
+            properties[key, default: []].append(contentsOf: items)
+        } else {
+            properties[key, default: []].append(value)
+        }
+    }
+
+    /// `result` with the property values in it.
+    var merged: [String: LDJSON] {
+        guard !properties.isEmpty else { return result }
+        var all = result
+        for (key, items) in properties { all[key] = .array(items) }
+        return all
+    }
+
+    /// The entries of `element`; `expandedKeys`, when given, are its `sortedKeys` already expanded in `active`.
+    mutating func expandEntries(
+        _ element: [String: LDJSON], sortedKeys: [String]? = nil, expandedKeys: [String?]? = nil,
+        processor p: JSONLDProcessor
+    ) throws {
         var nests: [String] = []
-        for key in element.keys.sorted() where key != "@context" {
+        for (i, key) in (sortedKeys ?? element.keys.sorted()).enumerated() where key != "@context" {
             let value = element[key]!
-            guard let property = try p.expandIRI(active, key, vocab: true),
+            let expanded = try expandedKeys.map { $0[i] } ?? p.expandIRI(active, key, vocab: true)
+            guard let property = expanded,
                 property.utf8.contains(UInt8(ascii: ":")) || Keyword.isKeyword(property)
             else { continue }
             if Keyword.isKeyword(property) {
@@ -143,18 +170,18 @@ struct ObjectExpansion {
         var expanded: LDJSON?
         if def?.typeMapping == "@json" {
             expanded = .object(["@value": value, "@type": .string("@json")])
-        } else if container.contains("@language"), case .object(let map) = value {
+        } else if container.contains(.language), case .object(let map) = value {
             expanded = try languageMap(map, def: def, processor: p)
-        } else if !container.isDisjoint(with: ["@index", "@type", "@id"]), case .object(let map) = value {
+        } else if !container.isDisjoint(with: [.index, .type, .id]), case .object(let map) = value {
             expanded = try indexMap(key, map, def: def, container: container, processor: p)
         } else {
             expanded = try p.expand(active, key, value, baseURL: baseURL, depth: depth + 1)
         }
         guard var expanded else { return }
-        if container.contains("@list"), expanded["@list"] == nil {
+        if container.contains(.list), expanded["@list"] == nil {
             expanded = .object(["@list": .array(expanded.asArray)])
         }
-        if container.contains("@graph") && !container.contains("@id") && !container.contains("@index") {
+        if container.contains(.graph) && !container.contains(.id) && !container.contains(.index) {
             expanded = .array(expanded.asArray.map { .object(["@graph": .array($0.asArray)]) })
         }
         if def?.isReverse == true {
@@ -165,7 +192,7 @@ struct ObjectExpansion {
             }
             result["@reverse"] = .object(reverseMap)
         } else {
-            add(property, expanded)
+            addProperty(property, expanded)
         }
     }
 
@@ -188,17 +215,17 @@ struct ObjectExpansion {
     }
 
     func indexMap(
-        _ key: String, _ map: [String: LDJSON], def: TermDefinition?, container: Set<String>,
+        _ key: String, _ map: [String: LDJSON], def: TermDefinition?, container: ContainerMapping,
         processor p: JSONLDProcessor
     ) throws -> LDJSON {
         var items: [LDJSON] = []
         let indexKey = def?.index ?? "@index"
         for index in map.keys.sorted() {
             var mapContext = active
-            if container.contains("@id") || container.contains("@type") {
+            if container.contains(.id) || container.contains(.type) {
                 mapContext = active.previous?.context ?? active
             }
-            if container.contains("@type"), let t = mapContext.terms[index], let scoped = t.context {
+            if container.contains(.type), let t = mapContext.terms[index], let scoped = t.context {
                 mapContext = try p.process(mapContext, scoped, baseURL: t.baseURL)
             } else {
                 mapContext = active
@@ -219,27 +246,27 @@ struct ObjectExpansion {
     }
 
     func indexedItem(
-        _ value: LDJSON, index: String, expandedIndex: String?, indexKey: String, container: Set<String>,
+        _ value: LDJSON, index: String, expandedIndex: String?, indexKey: String, container: ContainerMapping,
         processor p: JSONLDProcessor
     ) throws -> LDJSON {
         var item = value
-        if container.contains("@graph"),
+        if container.contains(.graph),
             item["@graph"] == nil || item.object!.keys.contains(where: { !["@graph", "@id", "@index"].contains($0) })
         {
             item = .object(["@graph": .array(item.asArray)])
         }
         guard var object = item.object else { return item }
         let none = expandedIndex == "@none"
-        if container.contains("@index") && indexKey != "@index" && !none {
+        if container.contains(.index) && indexKey != "@index" && !none {
             let reExpanded = try p.expandValue(active, indexKey, .string(index))
             guard let indexProperty = try p.expandIRI(active, indexKey, vocab: true) else { return item }
             object[indexProperty] = .array([reExpanded] + (object[indexProperty]?.asArray ?? []))
             if object["@value"] != nil { throw jsonldError("invalid value object") }
-        } else if container.contains("@index") && object["@index"] == nil && !none {
+        } else if container.contains(.index) && object["@index"] == nil && !none {
             object["@index"] = .string(index)
-        } else if container.contains("@id") && object["@id"] == nil && !none {
+        } else if container.contains(.id) && object["@id"] == nil && !none {
             object["@id"] = try p.expandIRI(active, index, documentRelative: true).map(LDJSON.string) ?? .null
-        } else if container.contains("@type") && !none, let expandedIndex {
+        } else if container.contains(.type) && !none, let expandedIndex {
             object["@type"] = .array([.string(expandedIndex)] + (object["@type"]?.asArray ?? []))
         }
         return .object(object)

@@ -23,7 +23,10 @@ struct RDFConversion {
 
     /// The term for an expanded `@id` or type: nil when it is a relative IRI.
     mutating func resource(_ id: String) -> RDFTerm? {
-        if id.hasPrefix("_:") { return blank(String(id.dropFirst(2))) }
+        // The first byte rejects most ids (IRIs) at once; hasPrefix (by Character) decides.
+        if id.utf8.first == UInt8(ascii: "_"), id.hasPrefix("_:") {
+            return blank(String(id.dropFirst(2)))
+        }
         return IRI.isWellFormed(id) ? .iri(id) : nil
     }
 
@@ -70,7 +73,7 @@ struct RDFConversion {
             }
         }
         if let included = n["@included"] { elements(included.asArray, graph: graph, graphOK: graphOK) }
-        for (property, values) in n where !property.hasPrefix("@") {
+        for (property, values) in n where property.utf8.first != UInt8(ascii: "@") || !property.hasPrefix("@") {
             let p = resource(property)
             for v in values.asArray {
                 let o = object(v, graph: graph, graphOK: graphOK)

@@ -108,7 +108,7 @@ struct TermBuilder {
                 guard container == .null || container == .string("@set") || container == .string("@index") else {
                     throw jsonldError("invalid reverse property", term)
                 }
-                if let c = container.string { def.container = [c] }
+                if let c = container.string { def.container = ContainerMapping(keywords: [c]) }
             }
             def.isReverse = true
             for key in object.keys where !TermBuilder.allowedEntries.contains(key) {
@@ -174,7 +174,7 @@ struct TermBuilder {
         ) throws {
             if let c = object["@container"] { try container(c, &def) }
             if let index = object["@index"] {
-                guard def.container.contains("@index"), let s = index.string, !Keyword.isKeyword(s),
+                guard def.container.contains(.index), let s = index.string, !Keyword.isKeyword(s),
                     let iri = try expand(&active, s, &defined), IRI.isAbsolute(iri)
                 else { throw jsonldError("invalid term definition", term) }
                 def.index = s
@@ -253,7 +253,7 @@ struct TermBuilder {
                 valid = others.count <= 1
             }
             guard valid else { throw jsonldError("invalid container mapping", term) }
-            def.container = set
+            def.container = ContainerMapping(keywords: set)
             if set.contains("@type") {
                 if def.typeMapping == nil { def.typeMapping = "@id" }
                 guard def.typeMapping == "@id" || def.typeMapping == "@vocab" else {

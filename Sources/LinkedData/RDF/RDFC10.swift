@@ -8,8 +8,9 @@ public struct RDFC10: Sendable {
         case sha256
         case sha384
 
-        func hex(_ text: String) -> String {
-            let bytes = Array(text.utf8)
+        func hex(_ text: String) -> String { hex(bytes: Array(text.utf8)) }
+
+        func hex(bytes: [UInt8]) -> String {
             let digest = self == .sha256 ? SHA256Digest.hash(bytes) : SHA384Digest.hash(bytes)
             let digits = Array("0123456789abcdef".utf8)
             var out: [UInt8] = []
@@ -49,35 +50,43 @@ public struct RDFC10: Sendable {
 
     /// Runs the algorithm; throws ``LinkedDataError/tooComplex(limit:)`` past the work limit.
     public func canonicalize(_ dataset: [RDFQuad]) throws(LinkedDataError) -> Result {
+        let c = try canonicalLines(dataset)
+        return Result(
+            quads: c.kept.map { Self.relabel(dataset[$0], c.issued) }, nquads: String(decoding: c.bytes, as: UTF8.self),
+            issued: c.issued, work: c.work)
+    }
+
+    /// The canonical N-Quads as UTF-8 bytes, the indices in `dataset` of the quads kept (in canonical order), the
+    /// canonical labels and the work spent.
+    func canonicalLines(_ dataset: [RDFQuad]) throws(LinkedDataError) -> (
+        bytes: [UInt8], kept: [Int], issued: [String: String], work: Int
+    ) {
         var run = CanonicalizationRun(hash: hashAlgorithm, workLimit: workLimit, dataset: dataset)
         try run.issueAll()
-        let canonical = run.canonical
+        let issued = run.canonical.issued
+        // Every quad written once into one buffer; lines sorted by code point (byte order), a line equal to the
+        // one before it (a duplicate quad) dropped.
+        var lines = NQuadsLines(capacity: dataset.count)
+        for q in dataset { lines.append(q) { issued[$0] ?? $0 } }
+        var out: [UInt8] = []
+        out.reserveCapacity(lines.bytes.count)
+        var kept: [Int] = []
+        kept.reserveCapacity(dataset.count)
+        for i in lines.sortedIndices() {
+            if let previous = kept.last, lines.same(previous, i) { continue }
+            kept.append(i)
+            out.append(contentsOf: lines.bytes[lines.ranges[i]])
+        }
+        return (out, kept, issued, run.work)
+    }
+
+    static func relabel(_ q: RDFQuad, _ issued: [String: String]) -> RDFQuad {
         func relabel(_ t: RDFTerm) -> RDFTerm {
-            if case .blank(let b) = t { return .blank(canonical.issued[b] ?? b) }
+            if case .blank(let b) = t { return .blank(issued[b] ?? b) }
             return t
         }
-        // Each quad serialized once; duplicates (same canonical line) kept once; sorted by code point.
-        var seen = Set<String>(minimumCapacity: dataset.count)
-        var lines: [String] = []
-        var quads: [RDFQuad] = []
-        lines.reserveCapacity(dataset.count)
-        quads.reserveCapacity(dataset.count)
-        for q in dataset {
-            let r = RDFQuad(
-                subject: relabel(q.subject), predicate: q.predicate, object: relabel(q.object),
-                graph: q.graph.map(relabel))
-            let line = NQuads.serialize(r)
-            if seen.insert(line).inserted {
-                lines.append(line)
-                quads.append(r)
-            }
-        }
-        // Indices sorted, not the (large) quads moved around.
-        let order = lines.indices.sorted { CanonicalizationRun.byCodePoint(lines[$0], lines[$1]) }
-        var nquads = ""
-        nquads.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count })
-        for i in order { nquads += lines[i] }
-        return Result(quads: order.map { quads[$0] }, nquads: nquads, issued: canonical.issued, work: run.work)
+        return RDFQuad(
+            subject: relabel(q.subject), predicate: q.predicate, object: relabel(q.object), graph: q.graph.map(relabel))
     }
 }
 
@@ -104,17 +113,20 @@ struct CanonicalizationRun {
     let hash: RDFC10.HashAlgorithm
     let workLimit: Int
     var work = 0
-    var blankNodeToQuads: [String: [RDFQuad]] = [:]
+    let dataset: [RDFQuad]
+    /// Blank node label → indices of the quads that mention it in `dataset`.
+    var blankNodeToQuads: [String: [Int]] = [:]
     var canonical = IdentifierIssuer(prefix: "c14n")
     var firstDegreeCache: [String: String] = [:]
 
     init(hash: RDFC10.HashAlgorithm, workLimit: Int, dataset: [RDFQuad]) {
         self.hash = hash
         self.workLimit = workLimit
-        for q in dataset {
-            if case .blank(let b) = q.subject { blankNodeToQuads[b, default: []].append(q) }
-            if case .blank(let b) = q.object { blankNodeToQuads[b, default: []].append(q) }
-            if case .blank(let b) = q.graph { blankNodeToQuads[b, default: []].append(q) }
+        self.dataset = dataset
+        for (i, q) in dataset.enumerated() {
+            if case .blank(let b) = q.subject { blankNodeToQuads[b, default: []].append(i) }
+            if case .blank(let b) = q.object { blankNodeToQuads[b, default: []].append(i) }
+            if case .blank(let b) = q.graph { blankNodeToQuads[b, default: []].append(i) }
         }
     }
 
@@ -165,19 +177,17 @@ struct CanonicalizationRun {
         }
     }
 
-    /// §4.6 Hash First Degree Quads.
+    /// §4.6 Hash First Degree Quads: the quads of `reference` with it written `_:a` and other blank nodes `_:z`,
+    /// sorted, hashed.
     mutating func hashFirstDegree(_ reference: String) -> String {
         if let cached = firstDegreeCache[reference] { return cached }
-        func mark(_ t: RDFTerm) -> RDFTerm {
-            if case .blank(let b) = t { return .blank(b == reference ? "a" : "z") }
-            return t
-        }
-        let lines = (blankNodeToQuads[reference] ?? []).map { q in
-            NQuads.serialize(
-                RDFQuad(
-                    subject: mark(q.subject), predicate: q.predicate, object: mark(q.object), graph: q.graph.map(mark)))
-        }
-        let h = hash.hex(lines.sorted(by: Self.byCodePoint).joined())
+        let indices = blankNodeToQuads[reference] ?? []
+        var lines = NQuadsLines(capacity: indices.count)
+        for i in indices { lines.append(dataset[i]) { $0 == reference ? "a" : "z" } }
+        var joined: [UInt8] = []
+        joined.reserveCapacity(lines.bytes.count)
+        for i in lines.sortedIndices() { joined.append(contentsOf: lines.bytes[lines.ranges[i]]) }
+        let h = hash.hex(bytes: joined)
         firstDegreeCache[reference] = h
         return h
     }
@@ -206,7 +216,8 @@ struct CanonicalizationRun {
         try countWork()
         var issuer = start
         var hashToRelated: [String: [String]] = [:]
-        for q in blankNodeToQuads[identifier] ?? [] {
+        for i in blankNodeToQuads[identifier] ?? [] {
+            let q = dataset[i]
             for (term, position) in [(q.subject, "s"), (q.object, "o"), (q.graph, "g")] {
                 guard let b = term?.blankLabel, b != identifier else { continue }
                 hashToRelated[hashRelated(b, q, issuer, position), default: []].append(b)

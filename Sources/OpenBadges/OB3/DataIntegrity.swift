@@ -53,12 +53,12 @@ public enum DataIntegrity {
             }
         }
         options["@context"] = unsecured["@context"]
-        let canonicalDocument = try LinkedData.canonicalNQuads(of: LDJSON(.object(unsecured)), loader: loader)
-        let canonicalProof = try LinkedData.canonicalNQuads(of: LDJSON(.object(options)), loader: loader)
+        let canonicalDocument = try LinkedData.canonicalBytes(of: LDJSON(.object(unsecured)), loader: loader)
+        let canonicalProof = try LinkedData.canonicalBytes(of: LDJSON(.object(options)), loader: loader)
         return Hashes(
-            canonicalDocument: canonicalDocument, canonicalProof: canonicalProof,
-            documentHash: SHA256Digest.hash(Array(canonicalDocument.utf8)),
-            proofHash: SHA256Digest.hash(Array(canonicalProof.utf8)))
+            canonicalDocument: String(decoding: canonicalDocument, as: UTF8.self),
+            canonicalProof: String(decoding: canonicalProof, as: UTF8.self),
+            documentHash: SHA256Digest.hash(canonicalDocument), proofHash: SHA256Digest.hash(canonicalProof))
     }
 
     /// The 64-byte Ed25519 signature of a multibase base58btc `proofValue` (`z…`), or nil.

@@ -1,3 +1,4 @@
+import Foundation
 import OpenBadgesCrypto
 
 /// Multibase base58btc (`z…`) and the multicodec public-key prefixes used by `did:key` and Multikey
@@ -68,7 +69,16 @@ public enum Multibase {
     }
 
     /// The public key of a multicodec-prefixed Multikey value (`z6Mk…` Ed25519, `zDn…` P-256 compressed).
+    /// A Multikey value always names the same key, and loading it through OpenSSL's decoder costs more than the
+    /// Ed25519 verification itself: keys already loaded are reused (``MultikeyCache``, bounded).
     public static func publicKey(multikey text: String) throws(KeyResolutionError) -> PublicKey {
+        if let key = MultikeyCache.shared.key(text) { return key }
+        let key = try loadPublicKey(multikey: text)
+        MultikeyCache.shared.store(key, for: text)
+        return key
+    }
+
+    static func loadPublicKey(multikey text: String) throws(KeyResolutionError) -> PublicKey {
         guard let bytes = decode(text) else {
             throw KeyResolutionError(
                 fr: "clé multibase illisible (base58btc « z… » attendu)",
@@ -203,5 +213,31 @@ enum DER {
         if v.isEmpty { v = [0] }
         if v[0] & 0x80 != 0 { v.insert(0, at: 0) }
         return tlv(0x02, v)
+    }
+}
+
+/// Public keys of Multikey values already loaded, shared by every verification; emptied when full. Only keys that
+/// loaded are kept, under their exact text (a key value, not a place: what it names never changes).
+final class MultikeyCache: @unchecked Sendable {
+    static let shared = MultikeyCache()
+
+    private let lock = NSLock()
+    private var keys: [String: PublicKey] = [:]
+    private let capacity: Int
+
+    init(capacity: Int = 512) { self.capacity = capacity }
+
+    func key(_ text: String) -> PublicKey? {
+        lock.lock()
+        defer { lock.unlock() }
+        return keys[text]
+    }
+
+    func store(_ key: PublicKey, for text: String) {
+        guard text.utf8.count <= 256 else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        if keys.count >= capacity { keys.removeAll(keepingCapacity: true) }
+        keys[text] = key
     }
 }
