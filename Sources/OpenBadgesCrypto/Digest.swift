@@ -3,7 +3,13 @@ import COpenSSL
 /// SHA-256 over OpenSSL's EVP one-shot digest.
 public enum SHA256Digest {
     /// The 32-byte SHA-256 digest of `bytes`.
-    public static func hash(_ bytes: [UInt8]) -> [UInt8] { evpDigest(bytes, EVP_sha256(), size: 32, name: "SHA-256") }
+    public static func hash(_ bytes: [UInt8]) -> [UInt8] {
+        evpDigest(bytes, fetched ?? EVP_sha256(), size: 32, name: "SHA-256")
+    }
+
+    /// SHA-256 fetched once from the default provider: `EVP_sha256()` makes OpenSSL 3 look the implementation up
+    /// again (lock + table) on every call. Immutable and thread-safe once fetched; never freed.
+    nonisolated(unsafe) private static let fetched: OpaquePointer? = EVP_MD_fetch(nil, "SHA256", nil)
 
     /// The SHA-256 digest of `bytes` as 64 lowercase hex characters.
     public static func hexHash(_ bytes: [UInt8]) -> String {

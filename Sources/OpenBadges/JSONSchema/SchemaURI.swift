@@ -1,4 +1,5 @@
 import Foundation
+import LinkedData
 
 // MARK: - URI references (RFC 3986 §5)
 
@@ -57,86 +58,11 @@ enum SchemaURI {
 
     static func hasScheme(_ s: String) -> Bool { parse(s).scheme != nil }
 
-    /// Resolves `ref` against `base` (RFC 3986 §5.2.2).
+    /// Resolves `ref` against `base` (RFC 3986 §5.2.2, LinkedData's resolver); a relative `ref` stays as it is
+    /// when there is no base yet.
     static func resolve(_ ref: String, against base: String) -> String {
-        let r = parse(ref)
-        if base.isEmpty { return r.scheme != nil ? withDotsRemoved(r).string : ref }
-        let b = parse(base)
-        var t = Parts(scheme: nil, authority: nil, path: "", query: nil, fragment: r.fragment)
-        if r.scheme != nil {
-            t.scheme = r.scheme
-            t.authority = r.authority
-            t.path = removeDotSegments(r.path)
-            t.query = r.query
-        } else {
-            if r.authority != nil {
-                t.authority = r.authority
-                t.path = removeDotSegments(r.path)
-                t.query = r.query
-            } else {
-                if r.path.isEmpty {
-                    t.path = b.path
-                    t.query = r.query ?? b.query
-                } else {
-                    if r.path.hasPrefix("/") {
-                        t.path = removeDotSegments(r.path)
-                    } else {
-                        t.path = removeDotSegments(merge(b, r.path))
-                    }
-                    t.query = r.query
-                }
-                t.authority = b.authority
-            }
-            t.scheme = b.scheme
-        }
-        return t.string
-    }
-
-    static func withDotsRemoved(_ p: Parts) -> Parts {
-        var p = p
-        p.path = removeDotSegments(p.path)
-        return p
-    }
-
-    static func merge(_ b: Parts, _ path: String) -> String {
-        if b.authority != nil && b.path.isEmpty { return "/" + path }
-        if let slash = b.path.lastIndex(of: "/") { return String(b.path[...slash]) + path }
-        return path
-    }
-
-    /// RFC 3986 §5.2.4.
-    static func removeDotSegments(_ path: String) -> String {
-        guard path.contains(".") else { return path }
-        var input = Substring(path)
-        var out = ""
-        func dropLastSegment() {
-            if let i = out.lastIndex(of: "/") { out = String(out[..<i]) } else { out = "" }
-        }
-        while !input.isEmpty {
-            if input.hasPrefix("../") {
-                input = input.dropFirst(3)
-            } else if input.hasPrefix("./") {
-                input = input.dropFirst(2)
-            } else if input.hasPrefix("/./") {
-                input = input.dropFirst(2)
-            } else if input == "/." {
-                input = "/"
-            } else if input.hasPrefix("/../") {
-                input = input.dropFirst(3)
-                dropLastSegment()
-            } else if input == "/.." {
-                input = "/"
-                dropLastSegment()
-            } else if input == "." || input == ".." {
-                input = ""
-            } else {
-                let searchFrom = input.first == "/" ? input.index(after: input.startIndex) : input.startIndex
-                let end = input[searchFrom...].firstIndex(of: "/") ?? input.endIndex
-                out += input[..<end]
-                input = input[end...]
-            }
-        }
-        return out
+        if base.isEmpty && !IRIReference.isAbsolute(ref) { return ref }
+        return IRIReference.resolve(ref, against: base)
     }
 
     /// The URI without its fragment.
