@@ -136,16 +136,7 @@ extension OB3Schema {
         if whole >= 0, whole < 253_402_300_800 {
             let t = Int(whole)
             let (days, rest) = t.quotientAndRemainder(dividingBy: 86_400)
-            // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-            let z = days + 719_468
-            let era = z / 146_097
-            let doe = z - era * 146_097
-            let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-            let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-            let mp = (5 * doy + 2) / 153
-            let day = doy - (153 * mp + 2) / 5 + 1
-            let month = mp < 10 ? mp + 3 : mp - 9
-            let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+            let (year, month, day) = HumanDate.civilDate(days: days)
             func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
             let y = String(year)
             return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-\(two(month))-\(two(day))T"

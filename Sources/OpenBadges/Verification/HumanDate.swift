@@ -45,7 +45,11 @@ public enum HumanDate {
         }
         let local = seconds + offset
         let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-        // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+        return civilDate(days: days)
+    }
+
+    /// Proleptic Gregorian year, month (1–12) and day of `days` since 1970-01-01 (H. Hinnant's algorithm).
+    static func civilDate(days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097

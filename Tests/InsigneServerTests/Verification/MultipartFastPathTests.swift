@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import MultipartParsing
@@ -9,14 +10,9 @@ import Testing
 struct MultipartFastPathTests {
     /// A small deterministic generator (SplitMix64): the same inputs on every run.
     struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var rng: SplitMix64
+        init(state: UInt64) { rng = SplitMix64(state: state) }
+        mutating func next() -> UInt64 { rng.next() }
         mutating func text(from alphabet: [String], maxLength: Int) -> String {
             let n = Int(next() % UInt64(maxLength + 1))
             return (0..<n).map { _ in alphabet[Int(next() % UInt64(alphabet.count))] }.joined()
