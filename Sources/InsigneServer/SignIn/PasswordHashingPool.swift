@@ -33,7 +33,11 @@ final class PasswordHashingPool: @unchecked Sendable {
     }
 
     /// Whether the calling code runs on one of the hashing pools' threads.
-    static var onPoolThread: Bool { Thread.current.threadDictionary[threadName] != nil }
+    static var onPoolThread: Bool { poolThreadName != nil }
+
+    /// The name of the pool thread running the calling code ("insigne-hash-N"), nil elsewhere. Kept beside the thread
+    /// rather than read back from the system, which on Linux may still report the creating thread's name.
+    static var poolThreadName: String? { Thread.current.threadDictionary[threadName] as? String }
 
     /// Jobs waiting for a thread (not yet running).
     var waiting: Int { condition.withLock { jobs.count - head } }
@@ -64,7 +68,7 @@ final class PasswordHashingPool: @unchecked Sendable {
                     let thread = Thread { [self] in
                         // Named from inside: on Linux a new thread otherwise keeps its creator's name.
                         Thread.current.name = name
-                        Thread.current.threadDictionary[Self.threadName] = true
+                        Thread.current.threadDictionary[Self.threadName] = name
                         worker()
                     }
                     thread.name = name

@@ -284,7 +284,7 @@ struct SignInGuardTests {
                         gauge.enter()
                         defer { gauge.leave() }
                         Thread.sleep(forTimeInterval: 0.02)
-                        return PasswordHashingPool.onPoolThread ? Thread.current.name ?? "?" : "elsewhere"
+                        return PasswordHashingPool.poolThreadName ?? "elsewhere"
                     }
                 }
             }
