@@ -22,7 +22,7 @@ final class TestSource: @unchecked Sendable {
 extension WebHarness {
     /// Runs the trainers' pages with the sign-in source taken from `source` and password hashing on `hasher`.
     func run(
-        source: TestSource, hasher: PasswordHashingPool = .shared,
+        source: TestSource, hasher: PasswordHashingPool? = nil,
         _ test: @escaping @Sendable (WebBrowser) async throws -> Void
     ) async throws {
         var options = RouteTableOptions()

@@ -65,8 +65,15 @@ struct WebHarness: Sendable {
     func application(_ options: RouteTableOptions = RouteTableOptions()) -> some ApplicationProtocol {
         var logger = Logger(label: "insigne-test")
         logger.logLevel = .error
+        var options = options
+        options.hasher = options.hasher ?? Self.testHasher
         return makeApplication(services: services, options: options, logger: logger)
     }
+
+    /// The hashing pool of the tests that do not bring their own: the same two threads as the service's, with a line
+    /// long enough for every suite running at once (the service's line of 32 answers 503 when the whole test run
+    /// signs in together on two loaded cores; the tests of that 503 use their own small pool).
+    static let testHasher = PasswordHashingPool(threads: 2, maxWaiting: 100_000)
 
     /// Runs `test` with a browser on the application as served.
     func run(_ test: @escaping @Sendable (WebBrowser) async throws -> Void) async throws {
