@@ -191,6 +191,25 @@ struct ScaleStoreTests {
         }
     }
 
+    /// The compliance view reads the establishment's addresses and the badge class's awards to them from covering
+    /// indexes: no row of the awards.
+    @Test func theComplianceViewReadsNoAwardRow() async throws {
+        let db = try await F.database()
+        _ = try await db.storeAward(F.award("a1"), actor: "staff")
+        let statements = try await Self.traced(db) {
+            _ = try await db.compliance(issuerID: "foyer", badgeClassID: "foyer-badge")
+        }
+        var plans: [String] = []
+        for sql in statements {
+            plans += try await db.writer.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }
+            }
+        }
+        let awardReads = plans.filter { $0.contains(" a ") || $0.contains("assertion") }
+        #expect(!awardReads.isEmpty && awardReads.allSatisfy { $0.contains("COVERING INDEX") }, "\(plans)")
+        #expect(plans.contains { $0.contains("COVERING INDEX personEmail_roster") }, "\(plans)")
+    }
+
     @Test func bulkRowsGoInAtOnceWithTheirAudit() async throws {
         let db = try await F.database()
         var rows = BulkRows()
