@@ -53,6 +53,21 @@ struct ScaleBenchCommand: AsyncParsableCommand {
         var email: String
         var name: String
         var revocations: (issuerID: String, revoked: Int)
+        /// The cursors a reader following the "next" links reaches at the deep pages (admin API, trainers' list).
+        var deepAPICursor: String
+        var deepListCursor: String
+    }
+
+    /// The deep pages measured: half-way through the admin API's list (50 a page), a quarter of the way through
+    /// the trainers' list (25 a page; page 10,000 at a million).
+    static func deepPages(_ awards: Int) -> (api: Int, list: Int) {
+        (max(2, awards / 50 / 2), max(2, min(100_000, awards / 50 / 2)))
+    }
+
+    /// The cursor of the last award before page `page` of `perPage` (of every award, newest first).
+    static func cursor(_ db: AppDatabase, page: Int, perPage: Int) async throws -> String {
+        try await db.awardsPage(AwardListFilter(), start: .offset((page - 1) * perPage - 1), perPage: 1).slice.newer?
+            .token ?? ""
     }
 
     func run() async throws {
@@ -115,6 +130,7 @@ struct ScaleBenchCommand: AsyncParsableCommand {
             }
         }
         let ids = try await services.db.randomAwardIDs(count: 20_000)
+        let deep = Self.deepPages(awards)
         guard let sample = try await services.db.assertion(id: ids.first ?? ""),
             let badge = try await services.db.badgeClass(id: sample.badgeClassID),
             let most = try await services.db.issuerWithMostRevocations()
@@ -122,7 +138,9 @@ struct ScaleBenchCommand: AsyncParsableCommand {
         return Filled(
             seconds: report.seconds, signed: report.signed, counts: try await services.db.bulkCounts(),
             cookie: try await fill.adminSessionCookie(), ids: ids, issuerID: badge.issuerID, badgeID: badge.id,
-            email: sample.recipientEmail, name: sample.recipientName ?? "", revocations: most)
+            email: sample.recipientEmail, name: sample.recipientName ?? "", revocations: most,
+            deepAPICursor: try await Self.cursor(services.db, page: deep.api, perPage: 50),
+            deepListCursor: try await Self.cursor(services.db, page: deep.list, perPage: 25))
     }
 
     /// The measured routes: label, path, headers, wrk script.
@@ -130,8 +148,7 @@ struct ScaleBenchCommand: AsyncParsableCommand {
         let page = ["Cookie: \(f.cookie)"]
         let api = ["Authorization: Bearer bench-token", "Accept: application/json"]
         let q = { (s: String) in s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s }
-        let deepAPI = max(1, f.counts.assertions / 50 / 2)
-        let deepList = max(1, min(100_000, f.counts.assertions / 50 / 2))
+        let (deepAPI, deepList) = Self.deepPages(awards)
         let lua = dir + "/hosted.lua"
         let ids = f.ids.map { "\"\($0)\"" }.joined(separator: ",")
         try? """
@@ -145,7 +162,11 @@ struct ScaleBenchCommand: AsyncParsableCommand {
             ("GET hosted assertion, random ids", "/assertions/x", [], lua),
             ("trainer dashboard (admin, all issuers)", "/trainer", page, nil),
             ("trainer awards list, page 1 (admin)", "/trainer/assertions", page, nil),
-            ("trainer awards list, page \(deepList)", "/trainer/assertions?page=\(deepList)", page, nil),
+            ("trainer awards list, page \(deepList) (offset)", "/trainer/assertions?page=\(deepList)", page, nil),
+            (
+                "trainer awards list, page \(deepList) (cursor)",
+                "/trainer/assertions?page=\(deepList)&after=\(f.deepListCursor)", page, nil
+            ),
             ("trainer awards, one badge class", "/trainer/assertions?badge=\(f.badgeID)", page, nil),
             ("trainer awards, revoked only", "/trainer/assertions?state=revoked", page, nil),
             ("search recipient e-mail (all awards)", "/trainer/assertions?q=\(q(f.email))", page, nil),
@@ -157,7 +178,11 @@ struct ScaleBenchCommand: AsyncParsableCommand {
                 nil
             ),
             ("admin API awards, first page", "/api/v1/assertions?perPage=50", api, nil),
-            ("admin API awards, page \(deepAPI)", "/api/v1/assertions?perPage=50&page=\(deepAPI)", api, nil),
+            ("admin API awards, page \(deepAPI) (offset)", "/api/v1/assertions?perPage=50&page=\(deepAPI)", api, nil),
+            (
+                "admin API awards, page \(deepAPI) (cursor)",
+                "/api/v1/assertions?perPage=50&cursor=\(f.deepAPICursor)", api, nil
+            ),
             ("admin API awards of one issuer", "/api/v1/assertions?perPage=50&issuer=\(issuer)", api, nil),
             (
                 "revocation list (\(f.revocations.revoked) revoked)", "/issuers/\(f.revocations.issuerID)/revocations",

@@ -215,54 +215,11 @@ extension AppDatabase {
         badgeClassID: String?, issuerID: String?, recipientEmail: String?, revoked: Bool?, page: Int, perPage: Int,
         issuerIDs: [String]? = nil
     ) async throws -> (items: [AssertionRecord], total: Int) {
-        var conditions: [String] = []
-        var arguments: StatementArguments = []
-        if let b = badgeClassID {
-            conditions.append("assertion.badgeClassID = ?")
-            _ = arguments.append(contentsOf: [b])
-        }
-        if let i = issuerID {
-            conditions.append("badgeClass.issuerID = ?")
-            _ = arguments.append(contentsOf: [i])
-        }
-        if let ids = issuerIDs {
-            conditions.append(
-                ids.isEmpty ? "0" : "badgeClass.issuerID IN (" + ids.map { _ in "?" }.joined(separator: ",") + ")")
-            _ = arguments.append(contentsOf: StatementArguments(ids))
-        }
-        if let e = recipientEmail {
-            conditions.append("assertion.recipientEmail = ?")
-            _ = arguments.append(contentsOf: [EmailNormalization.normalize(e)])
-        }
-        // Without an address, the total is the sum of the counts kept per badge class (no count of the awards).
-        let kept =
-            recipientEmail != nil
-            ? nil
-            : "SELECT coalesce(SUM(\(revoked == nil ? "total" : revoked == true ? "revoked" : "total - revoked")), 0) "
-                + "FROM awardCount JOIN badgeClass ON badgeClass.id = awardCount.badgeClassID "
-                + (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-                .replacingOccurrences(of: "assertion.badgeClassID", with: "awardCount.badgeClassID")
-        if let r = revoked {
-            conditions.append(r ? "assertion.revokedAt IS NOT NULL" : "assertion.revokedAt IS NULL")
-        }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        // The badge class is joined only to filter by issuer (counting a million awards joined costs as much again).
-        let join =
-            issuerID != nil || issuerIDs != nil ? "JOIN badgeClass ON badgeClass.id = assertion.badgeClassID" : ""
-        let from = "FROM assertion \(join) \(whereClause)"
-        let perPage = max(1, perPage)
-        let offset = max(0, page - 1) * perPage
-        let pageArguments = arguments + [perPage, offset]
-        return try await writer.read { [arguments] db in
-            let total = try Int.fetchOne(db, sql: kept ?? "SELECT COUNT(*) \(from)", arguments: arguments) ?? 0
-            let items = try AssertionRecord.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM assertion WHERE rowid IN (SELECT assertion.rowid \(from) \
-                    ORDER BY assertion.createdAt DESC, assertion.id LIMIT ? OFFSET ?) ORDER BY createdAt DESC, id
-                    """, arguments: pageArguments)
-            return (items, total)
-        }
+        let filter = AwardListFilter(
+            badgeClassID: badgeClassID, issuerID: issuerID, issuerIDs: issuerIDs, recipientEmail: recipientEmail,
+            revoked: revoked)
+        let found = try await awardsPage(filter, start: .offset(max(0, page - 1) * max(1, perPage)), perPage: perPage)
+        return (found.slice.items, found.total)
     }
 
     // MARK: Portfolio citations

@@ -151,7 +151,7 @@ extension AppDatabase {
         return out
     }
 
-    private static func marks(_ n: Int) -> String { Array(repeating: "?", count: max(1, n)).joined(separator: ",") }
+    static func marks(_ n: Int) -> String { Array(repeating: "?", count: max(1, n)).joined(separator: ",") }
 
     /// A page of the roster (`page` 1-based), present people by name then those who left, with the total;
     /// `search` matches names, external id and addresses.
@@ -259,36 +259,52 @@ extension AppDatabase {
     }
 
     /// Everyone present on the roster (by name) with the award that counts for one badge class: the newest
-    /// non-revoked award whose recipient is one of the person's addresses. One indexed look-up per person
-    /// (`assertion_recipient_badge`), never a scan of the awards.
+    /// non-revoked award whose recipient is one of the person's addresses. Three reads of the establishment's
+    /// index ranges, whatever the number of awards: its present people (`person_roster`), its addresses
+    /// (`personEmail_roster`, covering) and, for each address, the badge class's awards to it
+    /// (`assertion_compliance`, covering: no award row is read).
     public func compliance(issuerID: String, badgeClassID: String) async throws -> [ComplianceEntry] {
         try await writer.read { db in
-            let rows = try Row.fetchAll(
+            let people = try PersonRecord.fetchAll(
                 db,
                 sql: """
-                    SELECT p.*, (SELECT a.id FROM personEmail e JOIN assertion a ON a.recipientEmail = e.email \
-                    AND a.badgeClassID = ? AND a.revokedAt IS NULL WHERE e.personID = p.id \
-                    ORDER BY a.issuedOn DESC, a.createdAt DESC LIMIT 1) AS countingAssertionID \
-                    FROM person p WHERE p.issuerID = ? AND p.leftAt IS NULL \
-                    ORDER BY p.lastName COLLATE NOCASE, p.firstName COLLATE NOCASE, p.id
-                    """,
-                arguments: [badgeClassID, issuerID])
-            let people = try Self.withEmails(db, rows.map { try PersonRecord(row: $0) })
-            let ids = rows.compactMap { $0["countingAssertionID"] as String? }
-            var awards: [String: (String, String?)] = [:]
-            for chunk in stride(from: 0, to: ids.count, by: 500) {
-                let part = Array(ids[chunk..<min(chunk + 500, ids.count)])
-                for r in try Row.fetchAll(
-                    db, sql: "SELECT id, issuedOn, expires FROM assertion WHERE id IN (\(Self.marks(part.count)))",
-                    arguments: StatementArguments(part))
-                {
-                    awards[r["id"]] = (r["issuedOn"], r["expires"])
-                }
+                    SELECT * FROM person WHERE issuerID = ? AND leftAt IS NULL \
+                    ORDER BY lastName COLLATE NOCASE, firstName COLLATE NOCASE, id
+                    """, arguments: [issuerID])
+            var emails: [String: [String]] = [:]
+            for r in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT personID, email FROM personEmail INDEXED BY personEmail_roster WHERE issuerID = ? \
+                    ORDER BY personID, position
+                    """, arguments: [issuerID])
+            {
+                emails[r[0], default: []].append(r[1])
             }
-            return zip(rows, people).map { row, person in
-                let id: String? = row["countingAssertionID"]
-                let award = id.flatMap { awards[$0] }
-                return ComplianceEntry(person: person, assertionID: id, issuedOn: award?.0, expires: award?.1)
+            // Per person the newest award: issue date, then creation time.
+            var counting: [String: (id: String, issuedOn: String, createdAt: String, expires: String?)] = [:]
+            for r in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.personID, a.id, a.issuedOn, a.createdAt, a.expires \
+                    FROM personEmail e INDEXED BY personEmail_roster \
+                    CROSS JOIN assertion a INDEXED BY assertion_compliance \
+                    WHERE e.issuerID = ? AND a.badgeClassID = ? AND a.recipientEmail = e.email AND a.revokedAt IS NULL
+                    """, arguments: [issuerID, badgeClassID])
+            {
+                let award = (
+                    id: r[1] as String, issuedOn: r[2] as String, createdAt: r[3] as String, expires: r[4] as String?
+                )
+                if let held = counting[r[0]], (held.issuedOn, held.createdAt) >= (award.issuedOn, award.createdAt) {
+                    continue
+                }
+                counting[r[0]] = award
+            }
+            return people.map { p in
+                let award = counting[p.id]
+                return ComplianceEntry(
+                    person: RosterPerson(person: p, emails: emails[p.id] ?? []), assertionID: award?.id,
+                    issuedOn: award?.issuedOn, expires: award?.expires)
             }
         }
     }

@@ -42,6 +42,10 @@ public struct TrainerAwardPage: Sendable, Equatable {
     public var total: Int
     /// This page's awards, newest first.
     public var items: [AssertionRecord]
+    /// The first award's cursor when newer awards exist (a previous page).
+    public var newer: AwardCursor? = nil
+    /// The last award's cursor when older awards exist (a next page).
+    public var older: AwardCursor? = nil
 }
 
 extension AppDatabase {
@@ -95,21 +99,37 @@ extension AppDatabase {
     public func trainerAwards(issuerIDs: [String], filter: TrainerAwardFilter, page: Int, pageSize: Int) async throws
         -> TrainerAwardPage
     {
+        try await trainerAwards(
+            issuerIDs: issuerIDs, filter: filter, start: .offset(max(0, page - 1) * max(1, pageSize)),
+            pageSize: pageSize)
+    }
+
+    /// A page of the awards of these issuers' badge classes matching `filter` from `start` (an offset for the
+    /// first pages, else a cursor: the next or previous page of one read), newest first, with the total and the
+    /// issuers' badge classes, read at once.
+    public func trainerAwards(issuerIDs: [String], filter: TrainerAwardFilter, start: AwardPageStart, pageSize: Int)
+        async throws -> TrainerAwardPage
+    {
         try await writer.read { db in
             let badges = try BadgeClassRecord.filter { issuerIDs.contains($0.issuerID) }.order(\.name)
                 .fetchAll(db)
             // Every badge class (an administrator): no list of ids, so the newest-first index serves the page.
             let everyBadge = try badges.count == BadgeClassRecord.fetchCount(db)
             var ids = badges.map(\.id)
-            var query = everyBadge ? AssertionRecord.all() : AssertionRecord.filter { ids.contains($0.badgeClassID) }
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
             if !filter.badgeClassID.isEmpty {
-                query = query.filter { $0.badgeClassID == filter.badgeClassID }
-                ids = ids.filter { $0 == filter.badgeClassID }
+                ids = everyBadge || ids.contains(filter.badgeClassID) ? [filter.badgeClassID] : []
+                conditions.append(ids.isEmpty ? "0" : "assertion.badgeClassID = ?")
+                _ = arguments.append(contentsOf: StatementArguments(ids))
+            } else if !everyBadge {
+                conditions.append(ids.isEmpty ? "0" : "assertion.badgeClassID IN (\(Self.marks(ids.count)))")
+                _ = arguments.append(contentsOf: StatementArguments(ids))
             }
             switch filter.state {
             case .all: break
-            case .active: query = query.filter { $0.revokedAt == nil }
-            case .revoked: query = query.filter { $0.revokedAt != nil }
+            case .active: conditions.append("assertion.revokedAt IS NULL")
+            case .revoked: conditions.append("assertion.revokedAt IS NOT NULL")
             }
             let total: Int
             if filter.search.isEmpty {
@@ -128,17 +148,18 @@ extension AppDatabase {
                 guard let match = AwardSearch.matchExpression(filter.search) else {
                     return TrainerAwardPage(badgeClasses: badges, total: 0, items: [])
                 }
-                query = query.filter(
-                    sql: "rowid IN (SELECT rowid FROM assertionSearch WHERE assertionSearch MATCH ?)",
-                    arguments: [match])
-                total = try query.fetchCount(db)
+                conditions.append(
+                    "assertion.rowid IN (SELECT rowid FROM assertionSearch WHERE assertionSearch MATCH ?)")
+                _ = arguments.append(contentsOf: [match])
+                total =
+                    try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM assertion WHERE " + conditions.joined(separator: " AND "),
+                        arguments: arguments) ?? 0
             }
-            // Deep pages skip index entries, not rows: the page's rowids first, then those rows.
-            let pageRows = query.select(Column.rowID).order(\.createdAt.desc)
-                .limit(pageSize, offset: (page - 1) * pageSize)
-            let items = try AssertionRecord.filter(pageRows.contains(Column.rowID)).order(\.createdAt.desc)
-                .fetchAll(db)
-            return TrainerAwardPage(badgeClasses: badges, total: total, items: items)
+            let slice = try Self.awardSlice(
+                db, conditions: conditions, arguments: arguments, start: start, limit: pageSize)
+            return TrainerAwardPage(
+                badgeClasses: badges, total: total, items: slice.items, newer: slice.newer, older: slice.older)
         }
     }
 

@@ -534,6 +534,24 @@ public struct AppDatabase: Sendable {
                 t.column("createdAt", .datetime).notNull()
             }
         }
+        m.registerMigration("v10-scale3: award indexes for pages read from a cursor and for the compliance view") {
+            db in
+            // (createdAt, id) orders every award list completely: a page after a cursor is one index range, with
+            // no sort of the awards created at the same instant. They replace the indexes they extend.
+            try db.create(index: "assertion_created_id", on: "assertion", columns: ["createdAt", "id"])
+            try db.drop(index: "assertion_on_createdAt")
+            try db.create(
+                index: "assertion_badge_created_id", on: "assertion", columns: ["badgeClassID", "createdAt", "id"])
+            try db.drop(index: "assertion_badge_created")
+            // The compliance view reads an establishment's addresses, then the badge class's unrevoked awards to
+            // each, from these two indexes alone (no row of either table).
+            try db.create(
+                index: "assertion_compliance", on: "assertion",
+                columns: ["badgeClassID", "recipientEmail", "revokedAt", "issuedOn", "createdAt", "expires", "id"])
+            try db.drop(index: "assertion_recipient_badge")
+            try db.create(
+                index: "personEmail_roster", on: "personEmail", columns: ["issuerID", "personID", "position", "email"])
+        }
         return m
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Synchronization
 import Testing
 
@@ -69,6 +70,12 @@ struct ScaleStoreTests {
             _ = try await db.awards(
                 badgeClassID: "foyer-badge", issuerID: nil, recipientEmail: "lea@example.org", revoked: nil, page: 1,
                 perPage: 50, issuerIDs: ["foyer"])
+            let cursor = AwardCursor(createdAt: "2027-01-15 08:00:00.000", id: "a1")
+            for start in [AwardPageStart.after(cursor), .before(cursor)] {
+                _ = try await db.awardsPage(AwardListFilter(issuerID: "foyer"), start: start, perPage: 50)
+                _ = try await db.trainerAwards(
+                    issuerIDs: ["foyer"], filter: TrainerAwardFilter(state: .revoked), start: start, pageSize: 50)
+            }
             _ = try await db.revokedAwards(issuerID: "foyer")
             _ = try await db.people(issuerID: "foyer", search: nil, includeLeft: false, page: 2, perPage: 50)
             _ = try await db.people(issuerID: "foyer", search: "mart", includeLeft: true, page: 1, perPage: 50)
@@ -113,6 +120,94 @@ struct ScaleStoreTests {
             return sql.contains("ASSERTION") && (sql.contains("COUNT(") || !sql.contains("LIMIT"))
         }
         #expect(counting.isEmpty, "\(counting.joined(separator: "\n"))")
+    }
+
+    /// The steps of SQLite's virtual machine running `sql` (arguments written in): what it reads, counted, not timed.
+    static func steps(_ db: AppDatabase, _ sql: String) async throws -> Int {
+        try await db.writer.read { db in
+            let statement = try db.makeStatement(sql: sql)
+            _ = try Row.fetchAll(statement)
+            return Int(sqlite3_stmt_status(statement.sqliteStatement, SQLITE_STMTSTATUS_VM_STEP, 0))
+        }
+    }
+
+    /// The page statement (the one with LIMIT) of `body`, and what running it costs.
+    static func pageCost(_ db: AppDatabase, _ body: () async throws -> Void) async throws -> Int {
+        let pages = try await traced(db, body).filter { $0.contains("LIMIT") }
+        #expect(pages.count == 1, "\(pages)")
+        return try await steps(db, pages.first ?? "SELECT 1")
+    }
+
+    /// A page read from a cursor deep in a list costs what the first page costs (an OFFSET reads every skipped
+    /// entry): 6,000 awards, the page after the 5,000th, for the admin API's list and the trainers' list, filtered
+    /// or not.
+    @Test func aDeepPageFromACursorCostsLikeTheFirst() async throws {
+        let db = try await F.database()
+        var rows = BulkRows()
+        for i in 0..<6_000 {
+            // Two in three of the foyer, awards made by fives at the same instant (a batch), one in fifty revoked.
+            let annexe = i % 3 == 0
+            var a = F.award(
+                String(format: "s%05d", i), badge: annexe ? "annexe-badge" : "foyer-badge",
+                key: annexe ? "annexe-k1" : "foyer-k1", at: F.start.addingTimeInterval(Double(i / 5)))
+            if i % 50 == 7 { a.revokedAt = a.createdAt }
+            rows.assertions.append(a)
+        }
+        try await db.insertBulk(rows)
+        let deep = try #require(
+            try await db.awardsPage(AwardListFilter(), start: .offset(5_000), perPage: 1).slice.items.first)
+        let createdAt = try await db.writer.read { db in
+            try String.fetchOne(db, sql: "SELECT createdAt FROM assertion WHERE id = ?", arguments: [deep.id])
+        }
+        let cursor = AwardCursor(createdAt: try #require(createdAt), id: deep.id)
+        for filter in [
+            AwardListFilter(), AwardListFilter(badgeClassID: "foyer-badge"), AwardListFilter(issuerIDs: ["foyer"]),
+            AwardListFilter(revoked: false),
+        ] {
+            let first = try await Self.pageCost(db) {
+                _ = try await db.awardsPage(filter, start: .offset(0), perPage: 50)
+            }
+            let fromCursor = try await Self.pageCost(db) {
+                _ = try await db.awardsPage(filter, start: .after(cursor), perPage: 50)
+            }
+            let skipping = try await Self.pageCost(db) {
+                _ = try await db.awardsPage(filter, start: .offset(3_500), perPage: 50)
+            }
+            #expect(fromCursor <= first * 3 / 2 + 200, "\(filter): first \(first), from a cursor \(fromCursor)")
+            // The check sees what an offset costs: at least a step per skipped entry.
+            #expect(skipping > first + 3_000, "\(filter): first \(first), offset 3,500 \(skipping)")
+        }
+        for (issuers, filter) in [
+            (["foyer", "annexe"], TrainerAwardFilter()), (["foyer"], TrainerAwardFilter()),
+            (["foyer", "annexe"], TrainerAwardFilter(badgeClassID: "foyer-badge", state: .active)),
+        ] {
+            let first = try await Self.pageCost(db) {
+                _ = try await db.trainerAwards(issuerIDs: issuers, filter: filter, start: .offset(0), pageSize: 25)
+            }
+            let fromCursor = try await Self.pageCost(db) {
+                _ = try await db.trainerAwards(issuerIDs: issuers, filter: filter, start: .after(cursor), pageSize: 25)
+            }
+            #expect(fromCursor <= first * 3 / 2 + 200, "\(issuers) \(filter): first \(first), cursor \(fromCursor)")
+        }
+    }
+
+    /// The compliance view reads the establishment's addresses and the badge class's awards to them from covering
+    /// indexes: no row of the awards.
+    @Test func theComplianceViewReadsNoAwardRow() async throws {
+        let db = try await F.database()
+        _ = try await db.storeAward(F.award("a1"), actor: "staff")
+        let statements = try await Self.traced(db) {
+            _ = try await db.compliance(issuerID: "foyer", badgeClassID: "foyer-badge")
+        }
+        var plans: [String] = []
+        for sql in statements {
+            plans += try await db.writer.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }
+            }
+        }
+        let awardReads = plans.filter { $0.contains(" a ") || $0.contains("assertion") }
+        #expect(!awardReads.isEmpty && awardReads.allSatisfy { $0.contains("COVERING INDEX") }, "\(plans)")
+        #expect(plans.contains { $0.contains("COVERING INDEX personEmail_roster") }, "\(plans)")
     }
 
     @Test func bulkRowsGoInAtOnceWithTheirAudit() async throws {

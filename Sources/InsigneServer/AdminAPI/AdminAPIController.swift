@@ -481,33 +481,6 @@ struct AdminAPIController: Sendable {
         return HTTP.json(assertionJSON(revoked, jws: false))
     }
 
-    func listAssertions(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        _ = try Access.account(context)
-        let params = request.uri.queryParameters
-        var q = AssertionQuery()
-        q.page = try APIFormat.queryInt(request, "page", default: 1, range: 1...1_000_000)
-        q.perPage = try APIFormat.queryInt(request, "perPage", default: 50, range: 1...200)
-        q.revoked = try APIFormat.queryBool(request, "revoked")
-        if let r = params.get("recipient"), !r.isEmpty { q.recipientEmail = r }
-        if let b = params.get("badge"), !b.isEmpty {
-            guard let badge = try await issuing.badgeClass(id: b) else {
-                throw ServiceError.notFound("Classe de badge / badge class", b)
-            }
-            try Access.requireIssuer(context, badge.issuerID)
-            q.badgeClassID = b
-        }
-        if let i = params.get("issuer"), !i.isEmpty {
-            try Access.requireIssuer(context, i)
-            q.issuerID = i
-        }
-        if q.issuerID == nil, let mine = Access.staff(context).issuerIDs(for: .award) { q.issuerIDs = mine }
-        let (items, total) = try await issuing.assertions(q)
-        return HTTP.json([
-            "items": .array(items.map { assertionJSON($0, jws: false) }), "page": APIFormat.int(q.page),
-            "perPage": APIFormat.int(q.perPage), "total": APIFormat.int(total),
-        ])
-    }
-
     // MARK: Batches
 
     func createBatch(_ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -14,12 +14,16 @@ extension TrainerPages {
         let q = String((request.uri.queryParameters.get("q") ?? "").trimmingCharacters(in: .whitespaces).prefix(200))
         let badgeFilter = request.uri.queryParameters.get("badge") ?? ""
         let state = request.uri.queryParameters.get("state") ?? "all"
-        let pageNumber = max(1, min(100_000, Int(request.uri.queryParameters.get("page") ?? "1") ?? 1))
+        let params = request.uri.queryParameters
+        let pageNumber = max(1, min(100_000, Int(params.get("page") ?? "1") ?? 1))
         let filter = TrainerAwardFilter(
             badgeClassID: badgeFilter, state: state == "active" ? .active : state == "revoked" ? .revoked : .all,
             search: q)
+        // The links lead on from the page's first or last award (`after` / `before`, opaque): a deep page costs
+        // what the first does. `page` alone (typed, or an old link) still skips that many pages.
+        let start = try Self.awardStart(params.get("after"), params.get("before"), page: pageNumber)
         let found = try await services.db.trainerAwards(
-            issuerIDs: issuerIDs, filter: filter, page: pageNumber, pageSize: Self.pageSize)
+            issuerIDs: issuerIDs, filter: filter, start: start, pageSize: Self.pageSize)
         let (badges, total, items) = (found.badgeClasses, found.total, found.items)
         let badgeNames = Dictionary(badges.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let rows: [[String: Any]] = items.map { a in
@@ -32,9 +36,10 @@ extension TrainerPages {
             if a.renewedBy != nil { d["renewed"] = true }
             return d
         }
-        let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
-        func link(_ p: Int) -> String {
+        let pages = max(pageNumber, (total + Self.pageSize - 1) / Self.pageSize)
+        func link(_ p: Int, _ cursor: String = "") -> String {
             "/trainer/assertions?q=\(WebForm.encode(q))&badge=\(WebForm.encode(badgeFilter))&state=\(WebForm.encode(state))&page=\(p)"
+                + cursor
         }
         var data: [String: Any] = [
             "rows": rows, "hasRows": !rows.isEmpty, "q": q, "total": total, "page": pageNumber, "pages": pages,
@@ -42,9 +47,27 @@ extension TrainerPages {
             "stateAll": state != "active" && state != "revoked", "stateActive": state == "active",
             "stateRevoked": state == "revoked",
         ]
-        if pageNumber > 1 { data["prev"] = link(pageNumber - 1) }
-        if pageNumber < pages { data["next"] = link(pageNumber + 1) }
+        if let newer = found.newer, pageNumber > 1 {
+            data["prev"] = pageNumber == 2 ? link(1) : link(pageNumber - 1, "&before=" + newer.token)
+            if pageNumber > 2 { data["first"] = link(1) }
+        }
+        if let older = found.older { data["next"] = link(pageNumber + 1, "&after=" + older.token) }
         return render("trainer.assertions", env, title: env.t["assertionsTitle"]!, data)
+    }
+
+    /// Where a page of the list starts: after or before a cursor (a bad one: 400), else the page number's offset.
+    static func awardStart(_ after: String?, _ before: String?, page: Int) throws -> AwardPageStart {
+        for (token, forward) in [(after, true), (before, false)] {
+            guard let token, !token.isEmpty else { continue }
+            guard let cursor = AwardCursor(token: token) else {
+                throw ServiceError(
+                    .invalid, field: forward ? "after" : "before",
+                    fr: "Lien de page invalide : revenez à la première page de la liste.",
+                    en: "Invalid page link: go back to the first page of the list.")
+            }
+            return forward ? .after(cursor) : .before(cursor)
+        }
+        return .offset((page - 1) * pageSize)
     }
 
     /// One award: recipient, links to its documents, evidence, revocation state and form.

@@ -234,6 +234,7 @@ enum WebText {
         "noResults": LocalizedText(fr: "Aucun badge attribué ne correspond.", en: "No awarded badge matches."),
         "pagination": LocalizedText(fr: "Pages", en: "Pages"),
         "previous": LocalizedText(fr: "Précédents", en: "Previous"),
+        "firstPage": LocalizedText(fr: "Première page", en: "First page"),
         "next": LocalizedText(fr: "Suivants", en: "Next"),
         "assertionTitle": LocalizedText(fr: "Badge attribué", en: "Awarded badge"),
         "awardedNotice": LocalizedText(
