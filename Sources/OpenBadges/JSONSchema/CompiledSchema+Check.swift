@@ -151,7 +151,11 @@ struct SchemaCheck {
             if let m = s.minLength, count < m { return false }
             if let m = s.maxLength, count > m { return false }
         }
-        if let p = s.pattern {
+        if let known = s.knownPattern {
+            guard str.utf16.count <= JSONSchemaValidator.maxPatternInputLength, known.matches(str) else {
+                return false
+            }
+        } else if let p = s.pattern {
             guard str.utf16.count <= JSONSchemaValidator.maxPatternInputLength,
                 case .success(let re) = p.regex, SchemaEvaluator.matches(re, str)
             else { return false }

@@ -57,6 +57,8 @@ final class CompiledSchema: @unchecked Sendable {
     var minLength: Double?
     var maxLength: Double?
     var pattern: (source: String, regex: Result<NSRegularExpression, JSONSchemaError>)?
+    /// The pattern matched by hand when it is one of the bundled schemas' (`KnownPattern`).
+    var knownPattern: KnownPattern?
     var format: SchemaFormat?
 
     var prefixItems: [CompiledSchema]?
@@ -245,7 +247,10 @@ final class SchemaCompiler {
     private func fillString(_ c: CompiledSchema, _ s: [String: JSONValue]) {
         c.minLength = s["minLength"]?.numberValue
         c.maxLength = s["maxLength"]?.numberValue
-        if let p = s["pattern"]?.stringValue { c.pattern = (p, index.regex(p)) }
+        if let p = s["pattern"]?.stringValue {
+            c.pattern = (p, index.regex(p))
+            c.knownPattern = KnownPattern(source: p)
+        }
         if let f = s["format"]?.stringValue { c.format = SchemaFormat(f) }
     }
 

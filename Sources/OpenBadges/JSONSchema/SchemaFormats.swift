@@ -69,8 +69,55 @@ enum SchemaFormats {
 
     /// RFC 3339 `date-time`: full-date "T" full-time, with a mandatory time zone.
     static func isDateTime(_ s: String) -> Bool {
+        var copy = s
+        if let ascii = copy.withUTF8({ u in u.allSatisfy { $0 < 0x80 } ? isASCIIDateTime(u) : nil }) {
+            return ascii
+        }
+        return isDateTimeByCharacters(s)
+    }
+
+    /// `isDateTime` over characters: the general path (non-ASCII strings, which it refuses), and the reference of
+    /// `isASCIIDateTime` in the tests.
+    static func isDateTimeByCharacters(_ s: String) -> Bool {
         guard let t = s.firstIndex(where: { $0 == "T" || $0 == "t" }) else { return false }
         return isDate(s[..<t]) && isTime(s[s.index(after: t)...])
+    }
+
+    /// `isDateTime` of an ASCII string, byte by byte: `yyyy-MM-dd` `T`|`t` `HH:mm:ss` (`.` digits)? then `Z`|`z`
+    /// or `+HH:mm`|`-HH:mm`, with the same range checks (`SchemaFormatsTests` compares both).
+    static func isASCIIDateTime(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
+        func number(_ at: Int, _ n: Int) -> Int? {
+            guard at + n <= u.count else { return nil }
+            var v = 0
+            for k in at..<(at + n) {
+                let c = u[k]
+                guard c >= 0x30, c <= 0x39 else { return nil }
+                v = v * 10 + Int(c - 0x30)
+            }
+            return v
+        }
+        func byte(_ at: Int) -> UInt8 { at < u.count ? u[at] : 0 }
+        guard let y = number(0, 4), byte(4) == UInt8(ascii: "-"), let m = number(5, 2), byte(7) == UInt8(ascii: "-"),
+            let d = number(8, 2), byte(10) == UInt8(ascii: "T") || byte(10) == UInt8(ascii: "t"),
+            let h = number(11, 2), byte(13) == UInt8(ascii: ":"), let mi = number(14, 2), byte(16) == UInt8(ascii: ":"),
+            let sec = number(17, 2)
+        else { return false }
+        guard (1...12).contains(m), d >= 1, h <= 23, mi <= 59, sec <= 60 else { return false }
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+        guard d <= days else { return false }
+        var i = 19
+        if byte(i) == UInt8(ascii: ".") {
+            let start = i + 1
+            i = start
+            while i < u.count, u[i] >= 0x30, u[i] <= 0x39 { i += 1 }
+            guard i > start else { return false }
+        }
+        if i + 1 == u.count, u[i] == UInt8(ascii: "Z") || u[i] == UInt8(ascii: "z") { return true }
+        guard i + 6 == u.count, u[i] == UInt8(ascii: "+") || u[i] == UInt8(ascii: "-"),
+            let oh = number(i + 1, 2), u[i + 3] == UInt8(ascii: ":"), let om = number(i + 4, 2)
+        else { return false }
+        return oh <= 23 && om <= 59
     }
 
     static let uriChars: Set<Unicode.Scalar> = Set(

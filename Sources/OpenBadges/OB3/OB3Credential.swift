@@ -44,15 +44,39 @@ public struct OB3Credential: Sendable, Equatable {
     /// True when `json` claims to be an OB 3.0 credential: `type` includes `VerifiableCredential` and
     /// `OpenBadgeCredential` or `AchievementCredential` (prefixed or not).
     public static func isCredential(_ json: JSONValue) -> Bool {
-        let types = (json["type"]?.oneOrMany ?? []).compactMap(\.stringValue).map(ObjectReader.localTypeName)
-        return types.contains("VerifiableCredential")
-            && (types.contains("OpenBadgeCredential") || types.contains("AchievementCredential"))
+        var vc = false
+        var ob = false
+        forEachType(of: json) { name in
+            if name == "VerifiableCredential" {
+                vc = true
+            } else if name == "OpenBadgeCredential" || name == "AchievementCredential" {
+                ob = true
+            }
+        }
+        return vc && ob
     }
 
     /// True when `json` has the shape of a Verifiable Credential of any kind (`type` has `VerifiableCredential`).
     static func isVerifiableCredential(_ json: JSONValue) -> Bool {
-        (json["type"]?.oneOrMany ?? []).compactMap(\.stringValue).map(ObjectReader.localTypeName)
-            .contains("VerifiableCredential")
+        var vc = false
+        forEachType(of: json) { name in if name == "VerifiableCredential" { vc = true } }
+        return vc
+    }
+
+    /// Each string of `type` (one or many), by its local name (`ObjectReader.localTypeName`), without building
+    /// arrays: these tests run several times per verification.
+    private static func forEachType(of json: JSONValue, _ body: (String) -> Void) {
+        func local(_ t: String) -> String {
+            // Every prefix `localTypeName` removes starts with `h` or `o`.
+            let first = t.utf8.first
+            return first == UInt8(ascii: "h") || first == UInt8(ascii: "o") ? ObjectReader.localTypeName(t) : t
+        }
+        switch json["type"] {
+        case .string(let t)?: body(local(t))
+        case .array(let values)?:
+            for case .string(let t) in values { body(local(t)) }
+        default: return
+        }
     }
 
     /// Reads a credential; throws when it lacks what every OB 3.0 credential must have to be verified.

@@ -33,14 +33,20 @@ public enum OB3Schema: String, Sendable, CaseIterable {
 
     /// The compiled schema, or why it could not be loaded.
     public var validator: Result<JSONSchemaValidator, JSONSchemaError> {
-        Self.loaded[self] ?? .failure(.unreadableFile(fileName))
+        // One static per schema: a dictionary look-up hashed the key on every verification.
+        switch self {
+        case .achievementCredential: Self.achievementCredentialLoaded
+        case .profile: Self.profileLoaded
+        case .endorsementCredential: Self.endorsementCredentialLoaded
+        }
     }
 
     /// The bundled file's name, e.g. `achievementcredential.json`.
     public var fileName: String { rawValue + ".json" }
 
-    private static let loaded: [OB3Schema: Result<JSONSchemaValidator, JSONSchemaError>] = Dictionary(
-        uniqueKeysWithValues: allCases.map { ($0, $0.load()) })
+    private static let achievementCredentialLoaded = OB3Schema.achievementCredential.load()
+    private static let profileLoaded = OB3Schema.profile.load()
+    private static let endorsementCredentialLoaded = OB3Schema.endorsementCredential.load()
 
     private func load() -> Result<JSONSchemaValidator, JSONSchemaError> {
         guard let url = Bundle.module.url(forResource: rawValue, withExtension: "json", subdirectory: "Schemas/ob3"),
