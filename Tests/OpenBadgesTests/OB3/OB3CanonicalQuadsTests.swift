@@ -76,6 +76,26 @@ struct OB3CanonicalQuadsTests {
         }
     }
 
+    /// The issued `proofValue` is `z` + `Multibase.encodeBase58` of the signature, for signatures and for inputs
+    /// of every length up to 80 bytes, with and without leading zero bytes.
+    @Test func proofValueIsMultibaseBase58() {
+        var rng = SplitMix64(state: 0x5EED_B58)
+        #expect(OB3ProofValue.multibase([]) == "z")
+        #expect(OB3ProofValue.multibase([0, 0]) == "z11")
+        #expect(
+            OB3ProofValue.multibase([UInt8](repeating: 0xFF, count: 64)) == "z"
+                + Multibase.encodeBase58(
+                    [UInt8](repeating: 0xFF, count: 64)))
+        for n in 0..<2000 {
+            let count = n < 400 ? n % 81 : 64
+            var bytes = (0..<count).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            if n % 5 == 0, count > 2 { bytes[0] = 0 }
+            if n % 10 == 0, count > 2 { bytes[1] = 0 }
+            if n % 7 == 0, count > 3 { bytes[count / 2] = 0 }
+            #expect(OB3ProofValue.multibase(bytes) == "z" + Multibase.encodeBase58(bytes), "\(bytes)")
+        }
+    }
+
     @Test func uncoveredShapesTakeTheGenericPath() throws {
         let (signer, _) = try OB3CredentialBuilderTests.keys()
         var twins = OB3CredentialBuilderTests.facts()

@@ -100,36 +100,36 @@ struct OB3CanonicalQuads {
     /// The canonical N-Quads (RDFC-1.0, SHA-256), or nil when two blank nodes share a first-degree hash.
     func canonicalNQuads() -> [UInt8]? {
         var labels = [Int](repeating: 0, count: blankCount)
+        var lines = Lines(capacity: quads.count * 128, count: quads.count)
         if blankCount > 0 {
             var hashes: [(hash: [UInt8], node: Int)] = []
             hashes.reserveCapacity(blankCount)
-            for b in 0..<blankCount { hashes.append((firstDegreeHash(b), b)) }
+            for b in 0..<blankCount { hashes.append((firstDegreeHash(b, scratch: &lines), b)) }
             hashes.sort { Self.precedes($0.hash, $1.hash) }
             for i in 1..<max(hashes.count, 1) where hashes[i].hash == hashes[i - 1].hash { return nil }
             for (n, h) in hashes.enumerated() { labels[h.node] = n }
         }
         let names = labels.map { Array("c14n\($0)".utf8) }
-        var lines: [[UInt8]] = []
-        lines.reserveCapacity(quads.count)
+        lines.removeAll()
         for q in quads {
-            lines.append(Self.line(q) { names[$0] })
+            lines.add { Self.line(q, to: &$0) { names[$0] } }
         }
-        return Self.joinedSortedUnique(lines)
+        return lines.sortedUnique()
     }
 
     /// RDFC-1.0 §4.6: SHA-256 of the sorted N-Quads of the quads naming `b` (`_:a` for it, `_:z` for others), as
-    /// lowercase hex bytes (the order RDFC-1.0 sorts the hashes in).
-    func firstDegreeHash(_ b: Int) -> [UInt8] {
-        var lines: [[UInt8]] = []
+    /// lowercase hex bytes (the order RDFC-1.0 sorts the hashes in). `scratch` is reused between calls.
+    func firstDegreeHash(_ b: Int, scratch lines: inout Lines) -> [UInt8] {
+        lines.removeAll()
         for q in quads {
             let mentions =
                 q.subject == .blank(b) || { if case .node(.blank(b)) = q.object { true } else { false } }()
             guard mentions else { continue }
-            lines.append(Self.line(q) { $0 == b ? Self.labelA : Self.labelZ })
+            lines.add { Self.line(q, to: &$0) { $0 == b ? Self.labelA : Self.labelZ } }
         }
         var hex: [UInt8] = []
         hex.reserveCapacity(64)
-        for byte in SHA256Digest.hash(Self.joinedSortedUnique(lines)) {
+        for byte in SHA256Digest.hash(lines.sortedUnique()) {
             hex.append(Self.lowerHex[Int(byte >> 4)])
             hex.append(Self.lowerHex[Int(byte & 15)])
         }
@@ -151,23 +151,54 @@ struct OB3CanonicalQuads {
         }
     }
 
-    static func joinedSortedUnique(_ lines: [[UInt8]]) -> [UInt8] {
-        var lines = lines
-        lines.sort(by: precedes)
-        var out: [UInt8] = []
-        out.reserveCapacity(lines.reduce(0) { $0 + $1.count })
-        var previous: [UInt8]? = nil
-        for line in lines where line != previous {
-            out.append(contentsOf: line)
-            previous = line
+    /// N-Quads lines written one after the other in one buffer (no array per line), then sorted in code-point
+    /// order and joined without duplicates.
+    struct Lines {
+        private var bytes: [UInt8] = []
+        private var ranges: [Range<Int>] = []
+
+        init(capacity: Int, count: Int) {
+            bytes.reserveCapacity(capacity)
+            ranges.reserveCapacity(count)
         }
-        return out
+
+        mutating func removeAll() {
+            bytes.removeAll(keepingCapacity: true)
+            ranges.removeAll(keepingCapacity: true)
+        }
+
+        /// Appends one line written by `write`.
+        mutating func add(_ write: (inout [UInt8]) -> Void) {
+            let start = bytes.count
+            write(&bytes)
+            ranges.append(start..<bytes.count)
+        }
+
+        /// The lines sorted in code-point order, each distinct line once, joined.
+        func sortedUnique() -> [UInt8] {
+            bytes.withUnsafeBufferPointer { buffer -> [UInt8] in
+                guard let base = buffer.baseAddress else { return [] }
+                func compare(_ a: Range<Int>, _ b: Range<Int>) -> Int32 {
+                    let c = memcmp(base + a.lowerBound, base + b.lowerBound, min(a.count, b.count))
+                    return c != 0 ? c : (a.count < b.count ? -1 : a.count == b.count ? 0 : 1)
+                }
+                var order = ranges
+                order.sort { compare($0, $1) < 0 }
+                var out: [UInt8] = []
+                out.reserveCapacity(buffer.count)
+                var previous: Range<Int>? = nil
+                for r in order {
+                    if let p = previous, compare(p, r) == 0 { continue }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[r]))
+                    previous = r
+                }
+                return out
+            }
+        }
     }
 
-    /// One quad as a canonical N-Quads line; `label` names blank nodes.
-    static func line(_ q: Quad, label: (Int) -> [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(160)
+    /// Appends one quad as a canonical N-Quads line to `out`; `label` names blank nodes.
+    static func line(_ q: Quad, to out: inout [UInt8], label: (Int) -> [UInt8]) {
         append(q.subject, to: &out, label: label)
         out.append(UInt8(ascii: " "))
         out.append(UInt8(ascii: "<"))
@@ -186,7 +217,6 @@ struct OB3CanonicalQuads {
             }
         }
         out.append(contentsOf: " .\n".utf8)
-        return out
     }
 
     static func append(_ n: Node, to out: inout [UInt8], label: (Int) -> [UInt8]) {
@@ -206,6 +236,10 @@ struct OB3CanonicalQuads {
 
     /// RDFC-1.0 literal escapes: `"` `\` and the C0 controls and DEL (`\n` `\r` `\t` `\b` `\f`, else `\uXXXX`).
     static func appendEscaped(_ s: String, to out: inout [UInt8]) {
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }) {
+            out.append(contentsOf: s.utf8)
+            return
+        }
         for c in s.utf8 {
             switch c {
             case 0x22: out.append(contentsOf: [0x5C, 0x22])

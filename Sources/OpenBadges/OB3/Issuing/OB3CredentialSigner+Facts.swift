@@ -20,7 +20,7 @@ extension OB3CredentialSigner {
         let parts = OB3CredentialJSON.parts(facts, checked)
         let proof = OB3ProofFacts(
             created: createdText, verificationMethod: edKeyID,
-            proofValue: "z" + Multibase.encodeBase58(signature))
+            proofValue: OB3ProofValue.multibase(signature))
         let json = OB3CredentialJSON.signed(parts, proof: proof)
         let jwt = try compactJWT(claims: OB3CredentialJSON.claims(parts, facts, checked))
         return OB3SignedForms(json: String(decoding: json, as: UTF8.self), jwt: jwt)
