@@ -17,7 +17,6 @@ public enum LinkedData {
     ) throws(LinkedDataError) -> [RDFQuad] {
         let expanded = try expand(document, loader: loader, base: base)
         var conversion = RDFConversion()
-        conversion.seen.reserveCapacity(64)
         conversion.quads.reserveCapacity(64)
         conversion.elements(expanded, graph: nil, graphOK: true)
         return conversion.quads

@@ -4,7 +4,8 @@
 /// object is not a well-formed IRI are dropped; blank node predicates are dropped (no generalized RDF).
 struct RDFConversion {
     var quads: [RDFQuad] = []
-    var seen = Set<RDFQuad>()
+    /// The quads emitted so far, for dropping duplicates (see ``EmittedQuads``).
+    var emitted = EmittedQuads()
     var labels: [String: String] = [:]
     var counter = 0
 
@@ -35,7 +36,7 @@ struct RDFConversion {
         if case .literal = s { return }
         guard case .iri = p else { return }
         let q = RDFQuad(subject: s, predicate: p, object: o, graph: g)
-        if seen.insert(q).inserted { quads.append(q) }
+        if emitted.insert(q, in: quads) { quads.append(q) }
     }
 
     mutating func elements(_ items: [LDJSON], graph: RDFTerm?, graphOK: Bool) {
@@ -44,25 +45,54 @@ struct RDFConversion {
         }
     }
 
+    /// The keyword entries of a node object that give quads, found in one pass over its members.
+    struct NodeKeywords {
+        var id: LDJSON?
+        var graph: LDJSON?
+        var type: LDJSON?
+        var reverse: LDJSON?
+        var included: LDJSON?
+        var hasProperties = false
+
+        init(_ n: [String: LDJSON]) {
+            for (key, value) in n {
+                guard key.utf8.first == UInt8(ascii: "@") else {
+                    hasProperties = true
+                    continue
+                }
+                switch key {
+                case "@id": id = value
+                case "@graph": graph = value
+                case "@type": type = value
+                case "@reverse": reverse = value
+                case "@included": included = value
+                // A key starting with the byte of `@` but not with the character (`@` and a combining mark).
+                default: if !key.hasPrefix("@") { hasProperties = true }
+                }
+            }
+        }
+    }
+
     /// The quads of one node object; returns its subject (nil if its `@id` is a relative IRI).
     mutating func node(_ n: [String: LDJSON], graph: RDFTerm?, graphOK: Bool) -> RDFTerm? {
+        let k = NodeKeywords(n)
         var subject: RDFTerm?
         var valid = true
-        if let id = n["@id"] {
+        if let id = k.id {
             subject = id.string.flatMap { resource($0) }
             valid = subject != nil
         } else {
             subject = fresh()
         }
         let ok = graphOK && valid
-        if let g = n["@graph"] {
+        if let g = k.graph {
             elements(g.asArray, graph: subject, graphOK: valid)
         }
-        for t in n["@type"]?.asArray ?? [] {
+        for t in k.type?.asArray ?? [] {
             let type = t.string.flatMap { resource($0) }
             if ok { emit(subject, .iri(Vocab.type), type, graph) }
         }
-        if let reverse = n["@reverse"]?.object {
+        if let reverse = k.reverse?.object {
             for (property, items) in reverse {
                 let p = resource(property)
                 for item in items.asArray {
@@ -72,7 +102,8 @@ struct RDFConversion {
                 }
             }
         }
-        if let included = n["@included"] { elements(included.asArray, graph: graph, graphOK: graphOK) }
+        if let included = k.included { elements(included.asArray, graph: graph, graphOK: graphOK) }
+        guard k.hasProperties else { return valid ? subject : nil }
         for (property, values) in n where property.utf8.first != UInt8(ascii: "@") || !property.hasPrefix("@") {
             let p = resource(property)
             for v in values.asArray {
@@ -105,9 +136,11 @@ struct RDFConversion {
 
     /// Object to RDF conversion of a value object (§8.2); nil when the datatype or language is not well-formed.
     func literal(_ value: LDJSON, _ o: [String: LDJSON]) -> RDFTerm? {
-        var datatype = o["@type"]?.string
+        // A value object has at most @value, @type or @language, @direction, @index: looked up only when there.
+        var datatype = o.count > 1 ? o["@type"]?.string : nil
         if let d = datatype, d != "@json", !IRI.isWellFormed(d) { return nil }
-        if let language = o["@language"]?.string, !Self.isWellFormedLanguage(language) { return nil }
+        let language = o.count > 1 ? o["@language"]?.string : nil
+        if let language, !Self.isWellFormedLanguage(language) { return nil }
         var lexical: String
         if datatype == "@json" {
             lexical = CanonicalJSON.serialize(value)
@@ -131,7 +164,7 @@ struct RDFConversion {
                 return nil
             }
         }
-        if let language = o["@language"]?.string, datatype == nil {
+        if let language, datatype == nil {
             return .literal(lexical, datatype: Vocab.langString, language: language)
         }
         return .literal(lexical, datatype: datatype ?? Vocab.string, language: nil)
@@ -145,6 +178,94 @@ struct RDFConversion {
         else { return false }
         return parts.dropFirst().allSatisfy { p in
             (1...8).contains(p.count) && p.unicodeScalars.allSatisfy { $0.isASCIILetter || ("0"..."9").contains($0) }
+        }
+    }
+}
+
+/// The quads already emitted, for dropping duplicates without hashing every term of every quad: an
+/// open-addressing table of indices into the emitted quads, on a cheap fingerprint (each term's length and a few of
+/// its bytes); two quads are compared in full only when their fingerprints are equal.
+struct EmittedQuads {
+    var slots = [Int](repeating: -1, count: 128)
+    var fingerprints: [UInt64] = []
+
+    /// Records `quad` as `quads[quads.count]` unless an equal quad is already in `quads`; true when recorded (the
+    /// caller then appends it).
+    mutating func insert(_ quad: RDFQuad, in quads: [RDFQuad]) -> Bool {
+        let h = Self.fingerprint(quad)
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: h) & mask
+        while slots[i] >= 0 {
+            let k = slots[i]
+            if fingerprints[k] == h && quads[k] == quad { return false }
+            i = (i + 1) & mask
+        }
+        slots[i] = quads.count
+        fingerprints.append(h)
+        if fingerprints.count * 2 > slots.count { grow() }
+        return true
+    }
+
+    mutating func grow() {
+        slots = [Int](repeating: -1, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (k, h) in fingerprints.enumerated() {
+            var i = Int(truncatingIfNeeded: h) & mask
+            while slots[i] >= 0 { i = (i + 1) & mask }
+            slots[i] = k
+        }
+    }
+
+    static func fingerprint(_ q: RDFQuad) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        mix(&h, q.subject)
+        mix(&h, q.predicate)
+        mix(&h, q.object)
+        if let g = q.graph { mix(&h, g) }
+        h ^= h >> 33
+        h &*= 0xff51_afd7_ed55_8ccd
+        h ^= h >> 33
+        return h
+    }
+
+    static func mix(_ h: inout UInt64, _ t: RDFTerm) {
+        switch t {
+        case .iri(let s):
+            mix(&h, 1)
+            mix(&h, s)
+        case .blank(let s):
+            mix(&h, 2)
+            mix(&h, s)
+        case .literal(let s, let datatype, let language):
+            mix(&h, 3)
+            mix(&h, s)
+            mix(&h, datatype)
+            if let language { mix(&h, language) }
+        }
+    }
+
+    static func mix(_ h: inout UInt64, _ v: UInt64) {
+        h = (h ^ v) &* 0x0000_0100_0000_01b3
+    }
+
+    /// The length, the last 8 bytes and 8 bytes from the middle.
+    static func mix(_ h: inout UInt64, _ s: String) {
+        let utf8 = s.utf8
+        mix(&h, UInt64(utf8.count))
+        let sampled = utf8.withContiguousStorageIfAvailable { b -> (UInt64, UInt64) in
+            var tail: UInt64 = 0
+            var middle: UInt64 = 0
+            for byte in b.suffix(8) { tail = tail << 8 | UInt64(byte) }
+            for byte in b.dropFirst(b.count / 2).prefix(8) { middle = middle << 8 | UInt64(byte) }
+            return (tail, middle)
+        }
+        if let (tail, middle) = sampled {
+            mix(&h, tail)
+            mix(&h, middle)
+        } else {
+            var tail: UInt64 = 0
+            for byte in utf8.suffix(8) { tail = tail << 8 | UInt64(byte) }
+            mix(&h, tail)
         }
     }
 }

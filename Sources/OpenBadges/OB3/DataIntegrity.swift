@@ -18,15 +18,20 @@ public enum DataIntegrity {
 
     /// Every intermediate value of the `eddsa-rdfc-2022` transformation and hashing steps.
     public struct Hashes: Sendable, Equatable {
-        /// RDFC-1.0 canonical N-Quads of the document without its `proof`.
-        public var canonicalDocument: String
-        /// RDFC-1.0 canonical N-Quads of the proof options (the proof without `proofValue`, with the document's
-        /// `@context`).
-        public var canonicalProof: String
+        /// RDFC-1.0 canonical N-Quads of the document without its `proof`, as UTF-8 bytes (what is hashed).
+        public var canonicalDocumentBytes: [UInt8]
+        /// RDFC-1.0 canonical N-Quads of the proof options, as UTF-8 bytes.
+        public var canonicalProofBytes: [UInt8]
         /// SHA-256 of ``canonicalDocument``.
         public var documentHash: [UInt8]
         /// SHA-256 of ``canonicalProof``.
         public var proofHash: [UInt8]
+        /// RDFC-1.0 canonical N-Quads of the document without its `proof` (made on demand: verifying needs only
+        /// the hashes).
+        public var canonicalDocument: String { String(decoding: canonicalDocumentBytes, as: UTF8.self) }
+        /// RDFC-1.0 canonical N-Quads of the proof options (the proof without `proofValue`, with the document's
+        /// `@context`).
+        public var canonicalProof: String { String(decoding: canonicalProofBytes, as: UTF8.self) }
         /// What is signed: proofHash ‖ documentHash (64 bytes).
         public var hashData: [UInt8] { proofHash + documentHash }
     }
@@ -42,22 +47,22 @@ public enum DataIntegrity {
     public static func hashes(
         document: JSONValue, proof: [String: JSONValue], loader: any ContextLoader = BundledContexts.standard
     ) throws -> Hashes {
-        guard case .object(var unsecured) = document else { throw OptionsError.contextMismatch }
-        unsecured["proof"] = nil
-        var options = proof
-        options["proofValue"] = nil
-        let documentContext = unsecured["@context"]?.oneOrMany ?? []
-        if let own = options["@context"]?.oneOrMany {
+        guard case .object(let members) = document else { throw OptionsError.contextMismatch }
+        let documentContext = members["@context"]?.oneOrMany ?? []
+        if let own = proof["@context"]?.oneOrMany {
             guard own.count <= documentContext.count, Array(documentContext.prefix(own.count)) == own else {
                 throw OptionsError.contextMismatch
             }
         }
+        // Converted straight to JSON-LD values: the document without `proof`, the proof without `proofValue`
+        // and with the document's `@context` (no intermediate copy of either object).
+        let unsecured = LDJSON.members(of: members, without: "proof")
+        var options = LDJSON.members(of: proof, without: "proofValue")
         options["@context"] = unsecured["@context"]
-        let canonicalDocument = try LinkedData.canonicalBytes(of: LDJSON(.object(unsecured)), loader: loader)
-        let canonicalProof = try LinkedData.canonicalBytes(of: LDJSON(.object(options)), loader: loader)
+        let canonicalDocument = try LinkedData.canonicalBytes(of: .object(unsecured), loader: loader)
+        let canonicalProof = try LinkedData.canonicalBytes(of: .object(options), loader: loader)
         return Hashes(
-            canonicalDocument: String(decoding: canonicalDocument, as: UTF8.self),
-            canonicalProof: String(decoding: canonicalProof, as: UTF8.self),
+            canonicalDocumentBytes: canonicalDocument, canonicalProofBytes: canonicalProof,
             documentHash: SHA256Digest.hash(canonicalDocument), proofHash: SHA256Digest.hash(canonicalProof))
     }
 
@@ -91,12 +96,26 @@ public enum DataIntegrity {
 
     /// Whether `proofValue` is `key`'s Ed25519 signature of `hashes.hashData`.
     public static func isValid(proofValue: String, hashes: Hashes, key: PublicKey) -> Bool {
-        guard key.algorithm.supports(.edDSA), let signature = signature(proofValue: proofValue) else { return false }
+        guard let signature = signature(proofValue: proofValue) else { return false }
+        return isValid(signature: signature, hashes: hashes, key: key)
+    }
+
+    /// Whether `signature` (from ``signature(proofValue:)``) is `key`'s Ed25519 signature of `hashes.hashData`.
+    public static func isValid(signature: [UInt8], hashes: Hashes, key: PublicKey) -> Bool {
+        guard key.algorithm.supports(.edDSA) else { return false }
         return key.isValidSignature(signature, for: hashes.hashData, algorithm: .edDSA)
     }
 }
 
 extension LDJSON {
+    /// The members of a JSON object as JSON-LD values, but `excluded`.
+    static func members(of object: [String: JSONValue], without excluded: String) -> [String: LDJSON] {
+        var out: [String: LDJSON] = [:]
+        out.reserveCapacity(object.count)
+        for (key, value) in object where key != excluded { out[key] = LDJSON(value) }
+        return out
+    }
+
     /// The same JSON value, for JSON-LD processing.
     public init(_ value: JSONValue) {
         switch value {

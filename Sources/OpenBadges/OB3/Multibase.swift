@@ -17,23 +17,46 @@ public enum Multibase {
         guard !chars.isEmpty, chars.count <= 512 else { return nil }
         var zeros = 0
         while zeros < chars.count, chars[zeros] == UInt8(ascii: "1") { zeros += 1 }
-        var out: [UInt8] = []  // little-endian base-256 digits
-        out.reserveCapacity(chars.count)
-        for c in chars[zeros...] {
-            let v = decodeTable[Int(c)]
-            guard v != 255 else { return nil }
-            var carry = Int(v)
-            for i in out.indices {
-                carry += Int(out[i]) * 58
-                out[i] = UInt8(carry & 0xFF)
-                carry >>= 8
+        // Little-endian base-2^32 limbs, fed up to 5 digits at a time (58^5 < 2^32): a 64-byte signature in
+        // about 18 passes over at most 16 limbs instead of 88 passes over 64 bytes.
+        var limbs: [UInt32] = []
+        limbs.reserveCapacity(chars.count / 5 + 2)
+        var i = zeros
+        while i < chars.count {
+            var chunk: UInt64 = 0
+            var scale: UInt64 = 1
+            var taken = 0
+            while taken < 5, i < chars.count {
+                let v = decodeTable[Int(chars[i])]
+                guard v != 255 else { return nil }
+                chunk = chunk * 58 + UInt64(v)
+                scale *= 58
+                taken += 1
+                i += 1
+            }
+            var carry = chunk
+            for k in limbs.indices {
+                let x = UInt64(limbs[k]) * scale + carry
+                limbs[k] = UInt32(truncatingIfNeeded: x)
+                carry = x >> 32
             }
             while carry > 0 {
-                out.append(UInt8(carry & 0xFF))
-                carry >>= 8
+                limbs.append(UInt32(truncatingIfNeeded: carry))
+                carry >>= 32
             }
         }
-        return [UInt8](repeating: 0, count: zeros) + out.reversed()
+        var out = [UInt8](repeating: 0, count: zeros)
+        out.reserveCapacity(zeros + limbs.count * 4)
+        var started = false
+        for limb in limbs.reversed() {
+            for shift in stride(from: 24, through: 0, by: -8) {
+                let byte = UInt8(truncatingIfNeeded: limb >> UInt32(shift))
+                if byte == 0 && !started { continue }
+                started = true
+                out.append(byte)
+            }
+        }
+        return out
     }
 
     /// Encodes bytes in base58 (Bitcoin alphabet).

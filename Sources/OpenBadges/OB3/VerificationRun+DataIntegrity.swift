@@ -117,7 +117,8 @@ extension VerificationRun {
     func checkProofSignature(
         _ proof: [String: JSONValue], suite: String, label: String, key: ResolvedKey, document: JSONValue
     ) -> Bool {
-        guard let value = proof["proofValue"]?.stringValue, DataIntegrity.signature(proofValue: value) != nil else {
+        guard let value = proof["proofValue"]?.stringValue, let signature = DataIntegrity.signature(proofValue: value)
+        else {
             fail(
                 "proof", .forged, fr: "Valeur de preuve\(label) illisible (signature Ed25519 en base58btc attendue)",
                 en: "Unreadable proof value\(label) (a base58btc Ed25519 signature expected)")
@@ -146,7 +147,7 @@ extension VerificationRun {
                 en: "The proof\(label) \"@context\" does not start the credential's")
             return false
         }
-        guard DataIntegrity.isValid(proofValue: value, hashes: hashes, key: key.key) else {
+        guard DataIntegrity.isValid(signature: signature, hashes: hashes, key: key.key) else {
             fail(
                 "proof", .forged,
                 fr:
