@@ -59,60 +59,22 @@ extension AppDatabase {
     }
 
     /// Stores signed awards in ONE write transaction (all or nothing: a crash leaves whole awards of whole groups),
-    /// each award audited like `storeAward` and, with `ob3Pending`, listed for the background OB 3.0 maker. Each
-    /// award is written in its own savepoint: one the unique idempotency key refuses comes back as the earlier award
-    /// (`existing`), one that cannot renew what it names is left out (`notRenewable`), and the others are stored.
+    /// each award audited like `storeAward` and, with `ob3Pending`, listed for the background OB 3.0 maker. The
+    /// unique idempotency key decides between rows: an award whose key was used comes back as the earlier award
+    /// (`existing`), one that cannot renew what it names is left out (`notRenewable`, checked before anything of it
+    /// is written), one another constraint refuses is left out (`failed`: SQLite undoes that one statement), and
+    /// the others are stored. No savepoint per award: a savepoint copies every page the award touches to the
+    /// sub-journal, which cost more than the inserts themselves.
     public func storeAwardGroup(_ records: [AssertionRecord], actor: String, ob3Pending: Bool) async throws
         -> [GroupedAwardOutcome]
     {
         try await writer.write { db in
+            var group = try AwardGroupWriter(db, actor: actor, ob3Pending: ob3Pending)
             var outcomes: [GroupedAwardOutcome] = []
             outcomes.reserveCapacity(records.count)
-            for record in records {
-                do {
-                    outcomes.append(try Self.storeInSavepoint(db, record, actor: actor, ob3Pending: ob3Pending))
-                } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
-                    let statement = try db.cachedStatement(sql: "SELECT * FROM assertion WHERE idempotencyKey = ?")
-                    if let existing = try AssertionRecord.fetchOne(statement, arguments: [record.idempotencyKey]) {
-                        outcomes.append(.existing(existing))
-                    } else {
-                        outcomes.append(.failed)
-                    }
-                }
-            }
+            for record in records { outcomes.append(try group.store(record)) }
             return outcomes
         }
-    }
-
-    /// One award of a group, in a savepoint (rolled back alone when it fails).
-    static func storeInSavepoint(_ db: Database, _ record: AssertionRecord, actor: String, ob3Pending: Bool) throws
-        -> GroupedAwardOutcome
-    {
-        var outcome = GroupedAwardOutcome.created(record)
-        try db.inSavepoint {
-            if let previousID = record.renewalOf {
-                let previous = try AssertionRecord.fetchOne(db, key: previousID)
-                guard var p = previous, !p.isRevoked, p.renewedBy == nil else {
-                    outcome = .notRenewable(previousID: previousID, previous: previous)
-                    return .rollback
-                }
-                p.renewedBy = record.id
-                try p.update(db)
-            }
-            try record.insert(db)
-            let action = record.renewalOf == nil ? "assertion.award" : "assertion.renew"
-            var event = AuditEventRecord(
-                at: record.createdAt, actor: actor, action: action, subject: record.id,
-                detail: record.renewalOf.map { "renews \($0)" })
-            try event.insert(db)
-            if ob3Pending {
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO ob3Pending (assertionID, createdAt) VALUES (?, ?)",
-                    arguments: [record.id, record.createdAt])
-            }
-            return .commit
-        }
-        return outcome
     }
 
     /// Awards whose OB 3.0 form the background maker still has to make, oldest first, at most `limit`.
@@ -131,5 +93,105 @@ extension AppDatabase {
             let statement = try db.cachedStatement(sql: "DELETE FROM ob3Pending WHERE assertionID = ?")
             for id in assertionIDs { try statement.execute(arguments: [id]) }
         }
+    }
+}
+
+/// The statements of one group's transaction, prepared once: each award is one insert that the unique idempotency
+/// key may turn into nothing (`ON CONFLICT DO NOTHING`), then its audit row and its place in the OB 3.0 maker's list.
+/// Values are bound as the records' own encoding writes them (dates as `Date.databaseValue`, evidence as the
+/// record's JSON), so a row is the same as `record.insert(db)` writes (held by a store test).
+struct AwardGroupWriter {
+    let db: Database
+    let actor: String
+    let ob3Pending: Bool
+    var insert: Statement
+    let audit: Statement
+    let pending: Statement
+    let byKey: Statement
+    let noEvidence: DatabaseValue
+    /// The last date bound and its database form (a group's awards share their creation date).
+    var lastDate: (date: Date, value: DatabaseValue)?
+
+    static let columns = [
+        "id", "badgeClassID", "signingKeyID", "recipientEmail", "recipientName", "recipientSalt", "recipientIdentity",
+        "issuedOn", "expires", "narrative", "evidence", "jws", "idempotencyKey", "createdBy", "createdAt", "revokedAt",
+        "revokedBy", "revocationReason", "renewalOf", "renewedBy",
+    ]
+
+    static let insertSQL = """
+        INSERT INTO assertion (\(columns.joined(separator: ", "))) \
+        VALUES (\(columns.map { _ in "?" }.joined(separator: ", "))) ON CONFLICT (idempotencyKey) DO NOTHING
+        """
+
+    init(_ db: Database, actor: String, ob3Pending: Bool) throws {
+        self.db = db
+        self.actor = actor
+        self.ob3Pending = ob3Pending
+        insert = try db.cachedStatement(sql: Self.insertSQL)
+        audit = try db.cachedStatement(
+            sql: "INSERT INTO auditEvent (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)")
+        pending = try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO ob3Pending (assertionID, createdAt) VALUES (?, ?)")
+        byKey = try db.cachedStatement(sql: "SELECT * FROM assertion WHERE idempotencyKey = ?")
+        noEvidence = try Self.evidenceValue([])
+    }
+
+    /// The evidence column as the record's encoding writes it (JSON text).
+    static func evidenceValue(_ evidence: [EvidenceRecord]) throws -> DatabaseValue {
+        let data = try AssertionRecord.databaseJSONEncoder(for: "evidence").encode(evidence)
+        return String(decoding: data, as: UTF8.self).databaseValue
+    }
+
+    /// A date's database form, formatted once for a run of equal dates.
+    mutating func value(_ date: Date) -> DatabaseValue {
+        if let last = lastDate, last.date == date { return last.value }
+        let value = date.databaseValue
+        lastDate = (date, value)
+        return value
+    }
+
+    /// Stores one award (or says why not).
+    mutating func store(_ record: AssertionRecord) throws -> GroupedAwardOutcome {
+        var previous: AssertionRecord?
+        if let previousID = record.renewalOf {
+            previous = try AssertionRecord.fetchOne(db, key: previousID)
+            guard let p = previous, !p.isRevoked, p.renewedBy == nil else {
+                return .notRenewable(previousID: previousID, previous: previous)
+            }
+        }
+        let created = value(record.createdAt)
+        let r = record
+        let values: [DatabaseValue] = [
+            r.id.databaseValue, r.badgeClassID.databaseValue, r.signingKeyID.databaseValue,
+            r.recipientEmail.databaseValue, r.recipientName.databaseValue, r.recipientSalt.databaseValue,
+            r.recipientIdentity.databaseValue, r.issuedOn.databaseValue, r.expires.databaseValue,
+            r.narrative.databaseValue, r.evidence.isEmpty ? noEvidence : try Self.evidenceValue(r.evidence),
+            r.jws.databaseValue, r.idempotencyKey.databaseValue, r.createdBy.databaseValue, created,
+            r.revokedAt.map { value($0) } ?? .null, r.revokedBy.databaseValue, r.revocationReason.databaseValue,
+            r.renewalOf.databaseValue, r.renewedBy.databaseValue,
+        ]
+        do {
+            try insert.execute(arguments: StatementArguments(values))
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
+            // SQLite undid this statement alone and the transaction goes on; GRDB drops a failed statement from its
+            // cache (it cannot be reset), so the next award prepares the insert again.
+            insert = try db.cachedStatement(sql: Self.insertSQL)
+            return .failed
+        }
+        guard db.changesCount == 1 else {
+            // The unique idempotency key was used (before, or earlier in this group): the earlier award.
+            return try AssertionRecord.fetchOne(byKey, arguments: [record.idempotencyKey]).map { .existing($0) }
+                ?? .failed
+        }
+        if var p = previous {
+            p.renewedBy = record.id
+            try p.update(db)
+        }
+        try audit.execute(arguments: [
+            created, actor, record.renewalOf == nil ? "assertion.award" : "assertion.renew", record.id,
+            record.renewalOf.map { "renews \($0)" },
+        ])
+        if ob3Pending { try pending.execute(arguments: [record.id, created]) }
+        return .created(record)
     }
 }

@@ -4,8 +4,8 @@ import Testing
 
 @testable import InsigneStore
 
-/// Bulk awards in the store: a group in one transaction, each award in its own savepoint (the unique idempotency key
-/// and the renewal checks decide per award), the OB 3.0 maker's list written with the awards.
+/// Bulk awards in the store: a group in one transaction (the unique idempotency key and the renewal checks decide per
+/// award), the OB 3.0 maker's list written with the awards, rows the same as the single award path writes.
 @Suite("Batch awards store")
 struct BatchAwardsStoreTests {
     typealias F = IssuingFixture
@@ -73,5 +73,46 @@ struct BatchAwardsStoreTests {
         _ = try await db.storeAwardGroup([F.award("a1")], actor: "staff", ob3Pending: true)
         try await db.writer.write { db in _ = try AssertionRecord.deleteOne(db, key: "a1") }
         #expect(try await db.pendingOB3Forms(limit: 10).isEmpty)
+    }
+
+    /// The group's own insert statement writes every column as the record's encoding does (`record.insert`, used
+    /// by single awards): dates, absent values, evidence JSON, renewal links and the audit row.
+    @Test func aGroupWritesTheSameRowsAsASingleAward() async throws {
+        let db = try await F.database()
+        var a = F.award(
+            "single", name: "Léa « L » Martin", idempotencyKey: "k-s", at: Date(timeIntervalSince1970: 1.8e9 + 0.123))
+        a.expires = "2030-01-15T08:00:00Z"
+        a.narrative = "Stage\nfoyer"
+        a.evidence = [
+            EvidenceRecord(id: "https://example.org/preuve?a=1&b=é"),
+            EvidenceRecord(id: nil, name: "Grille", narrative: "vue", description: "d", genre: "Document"),
+        ]
+        var b = a
+        b.id = "grouped"
+        b.idempotencyKey = "k-g"
+        var plain = F.award("plain-single", idempotencyKey: "k-ps")
+        plain.recipientName = nil
+        var plainGrouped = plain
+        plainGrouped.id = "plain-grouped"
+        plainGrouped.idempotencyKey = "k-pg"
+        _ = try await db.storeAward(a, actor: "staff")
+        _ = try await db.storeAward(plain, actor: "staff")
+        _ = try await db.storeAwardGroup([b, plainGrouped], actor: "staff", ob3Pending: false)
+        try await db.writer.read { db in
+            func row(_ id: String) throws -> [String: DatabaseValue] {
+                let r = try #require(try Row.fetchOne(db, sql: "SELECT * FROM assertion WHERE id = ?", arguments: [id]))
+                var values = Dictionary(uniqueKeysWithValues: r.columnNames.map { ($0, r[$0] as DatabaseValue) })
+                values["id"] = nil
+                values["idempotencyKey"] = nil
+                return values
+            }
+            #expect(try row("single") == row("grouped"))
+            #expect(try row("plain-single") == row("plain-grouped"))
+            let audit = try Row.fetchAll(
+                db,
+                sql: "SELECT at, actor, action, detail, typeof(at) FROM auditEvent WHERE subject IN (?, ?) ORDER BY id",
+                arguments: ["single", "grouped"])
+            #expect(audit.count == 2 && audit[0] == audit[1])
+        }
     }
 }

@@ -229,30 +229,42 @@ struct BatchAwarding: Sendable {
                 await progress?(results[index])
             }
         }
-        func deliver(_ indices: [Int], _ outcomes: [Result<GroupedAward, ServiceError>]) async {
-            for (index, outcome) in zip(indices, outcomes) {
-                switch outcome {
-                case .success(let award):
-                    results[index].status = award.created ? .created : .skipped
-                    if award.created { results[index].renewalOf = award.record.renewalOf }
-                    results[index].id = award.record.id
-                    results[index].url = urls.assertion(award.record.id)
-                case .failure(let e): results[index].error = e
-                }
-                await progress?(results[index])
+        await award(requests: requests, badgeID: badgeID, actor: actor) { index, outcome in
+            switch outcome {
+            case .success(let award):
+                results[index].status = award.created ? .created : .skipped
+                if award.created { results[index].renewalOf = award.record.renewalOf }
+                results[index].id = award.record.id
+                results[index].url = urls.assertion(award.record.id)
+            case .failure(let e): results[index].error = e
             }
+            await progress?(results[index])
         }
+        return results
+    }
+
+    /// Awards checked requests of the badge class `badgeID` group by group (`IssuingService.prepareAwardGroup`,
+    /// signed on every core), a group stored while the next one is signed; `deliver` gets each request's index and
+    /// outcome, in order. Shared by the API's batches and the trainers' CSV page. The OB 3.0 forms of the new awards
+    /// follow in the background.
+    func award(
+        requests: [(index: Int, request: AwardRequest)], badgeID: String, actor: String,
+        deliver: (Int, Result<GroupedAward, ServiceError>) async -> Void
+    ) async {
         var storing: (indices: [Int], task: Task<[Result<GroupedAward, ServiceError>], Never>)?
         for start in stride(from: 0, to: requests.count, by: Self.groupSize) {
             let part = requests[start..<min(start + Self.groupSize, requests.count)]
             let prepared = await issuing.prepareAwardGroup(part.map(\.request), badgeID: badgeID, actor: actor)
-            if let (indices, task) = storing { await deliver(indices, await task.value) }
+            if let (indices, task) = storing {
+                for (index, outcome) in zip(indices, await task.value) { await deliver(index, outcome) }
+            }
             let issuing = issuing
             storing = (part.map(\.index), Task { await issuing.storeAwardGroup(prepared, actor: actor) })
         }
-        if let (indices, task) = storing { await deliver(indices, await task.value) }
+        if let (indices, task) = storing {
+            for (index, outcome) in zip(indices, await task.value) { await deliver(index, outcome) }
+        }
         issuing.resumeOB3Forms()  // the OB 3.0 forms of the new awards, in the background
-        return results
     }
 
     private func normalized(_ email: String) -> String { EmailNormalization.normalize(email) }

@@ -154,26 +154,25 @@ struct BatchPages: PageFeature {
         guard batch.accountID == env.user.id else { throw PageError.forbidden() }
         try IssuingService.requireAwardable(try await badge(batch.badgeID, for: env.user).0)
         if await batches.start(batchID) {
-            let issuing = services.issuing
+            let runner = BatchAwarding(issuing: services.issuing, urls: services.urls)
             let store = batches
             let actor = env.user.id
             let notifier = Notifier(services: services)
+            // The valid rows go through the API's grouped path: signed on every core, stored by groups of rows in
+            // one transaction each, the unique idempotency key deciding (a re-upload awards nothing twice).
+            let requests = batch.rows.enumerated().compactMap { i, row in row.request.map { (index: i, request: $0) } }
             Task {
                 var created: [AssertionRecord] = []
-                for (i, row) in batch.rows.enumerated() {
-                    guard let req = row.request else { continue }
+                await runner.award(requests: requests, badgeID: batch.badgeID, actor: actor) { i, result in
                     let outcome: WebBatchRow.Outcome
-                    do {
-                        let (record, isNew) = try await issuing.award(req, actor: actor)
+                    switch result {
+                    case .success(let award):
+                        let id = award.record.id
                         outcome =
-                            !isNew
-                            ? .existing(record.id)
-                            : record.renewalOf == nil ? .created(record.id) : .renewed(record.id)
-                        if isNew { created.append(record) }
-                    } catch let e as ServiceError {
+                            !award.created ? .existing(id) : award.record.renewalOf == nil ? .created(id) : .renewed(id)
+                        if award.created { created.append(award.record) }
+                    case .failure(let e):
                         outcome = .failed(fr: e.fieldMessage(english: false), en: e.fieldMessage(english: true))
-                    } catch {
-                        outcome = .failed(fr: "erreur interne", en: "internal error")
                     }
                     await store.record(batchID, row: i, outcome: outcome)
                 }

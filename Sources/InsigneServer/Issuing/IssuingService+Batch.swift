@@ -142,7 +142,7 @@ extension IssuingService {
     static func signInParallel(_ requests: [AssertionRequest], signer: BadgeSigner) async
         -> [Result<SignedAssertion, ServiceError>]
     {
-        let slice = 16
+        let slice = 8
         return await withTaskGroup(of: (Int, [Result<SignedAssertion, ServiceError>]).self) { group in
             for start in stride(from: 0, to: requests.count, by: slice) {
                 let part = Array(requests[start..<min(start + slice, requests.count)])
