@@ -36,6 +36,15 @@ public enum MultipartFormData {
 
     /// The boundary parameter of a `multipart/form-data` content type.
     public static func boundary(contentType: String) -> String? {
+        // Printable ASCII and tabs (nearly always): each byte is one Character and `trimmed` never needs
+        // Foundation, so the byte steps below are exactly the Character steps of `boundaryCharacters`.
+        let bytes = Array(contentType.utf8)
+        if bytes.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x09 }) { return asciiBoundary(bytes) }
+        return boundaryCharacters(contentType)
+    }
+
+    /// `boundary(contentType:)` of any text, Character by Character.
+    static func boundaryCharacters(_ contentType: String) -> String? {
         let params = contentType.split(separator: ";").map { trimmed($0) }
         guard params.first?.lowercased() == "multipart/form-data" else { return nil }
         for p in params.dropFirst() {
@@ -53,8 +62,56 @@ public enum MultipartFormData {
         return nil
     }
 
+    /// `boundary(contentType:)` of printable ASCII and tabs: the same steps on bytes.
+    static func asciiBoundary(_ b: [UInt8]) -> String? {
+        func isBlank(_ x: UInt8) -> Bool { x == 0x20 || x == 0x09 }
+        func trim(_ r: Range<Int>) -> Range<Int> {
+            var lo = r.lowerBound
+            var hi = r.upperBound
+            while lo < hi, isBlank(b[lo]) { lo += 1 }
+            while hi > lo, isBlank(b[hi - 1]) { hi -= 1 }
+            return lo..<hi
+        }
+        func isLowercased(_ r: Range<Int>, _ word: StaticString) -> Bool {
+            guard r.count == word.utf8CodeUnitCount else { return false }
+            let w = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+            for (i, x) in zip(r, w) where (b[i] >= 0x41 && b[i] <= 0x5A ? b[i] | 0x20 : b[i]) != x { return false }
+            return true
+        }
+        // Fields between semicolons, the empty ones dropped as `split` drops them.
+        var fields: [Range<Int>] = []
+        var start = 0
+        for i in 0...b.count where i == b.count || b[i] == 0x3B {
+            if i > start { fields.append(start..<i) }
+            start = i + 1
+        }
+        guard let first = fields.first, isLowercased(trim(first), "multipart/form-data") else { return nil }
+        for field in fields.dropFirst() {
+            let p = trim(field)
+            guard let eq = b[p].firstIndex(of: 0x3D), isLowercased(trim(p.lowerBound..<eq), "boundary") else {
+                continue
+            }
+            var v = trim((eq + 1)..<p.upperBound)
+            if v.count >= 2, b[v.lowerBound] == 0x22, b[v.upperBound - 1] == 0x22 {
+                v = (v.lowerBound + 1)..<(v.upperBound - 1)
+            }
+            guard (1...70).contains(v.count), b[v].allSatisfy({ $0 >= 0x20 && $0 < 0x7F }), b[v.upperBound - 1] != 0x20
+            else { return nil }
+            return String(decoding: b[v], as: UTF8.self)
+        }
+        return nil
+    }
+
     /// Parses `body` delimited by `boundary`.
     public static func parse(_ body: [UInt8], boundary: String) throws(Malformed) -> [MultipartPart] {
+        try body.withUnsafeBufferPointer { (b) throws(Malformed) in try parse(bytes: b, boundary: boundary) }
+    }
+
+    /// Parses the bytes of a body delimited by `boundary` (a request body read in place: only the parts' bytes
+    /// are copied).
+    public static func parse(bytes body: UnsafeBufferPointer<UInt8>, boundary: String) throws(Malformed)
+        -> [MultipartPart]
+    {
         let dash: [UInt8] = Array("--".utf8) + Array(boundary.utf8)
         let delimiter: [UInt8] = [13, 10] + dash
         // The first delimiter may be preceded by a preamble (ignored), which then ends with CRLF.
@@ -80,7 +137,7 @@ public enum MultipartFormData {
                 // A part with no header at all is invalid too: form-data requires Content-Disposition.
                 throw Malformed(reason: "part headers not terminated")
             }
-            let headers = try parseHeaders(body[pos..<headerEnd])
+            let headers = try parseHeaders(Array(UnsafeBufferPointer(rebasing: body[pos..<headerEnd]))[...])
             let start = headerEnd + 4
             guard let end = find(delimiter, in: body, from: start) else {
                 throw Malformed(reason: "no closing boundary")
@@ -95,7 +152,7 @@ public enum MultipartFormData {
             parts.append(
                 MultipartPart(
                     name: name, filename: params["filename"], contentType: headers["content-type"],
-                    body: Array(body[start..<end])))
+                    body: Array(UnsafeBufferPointer(rebasing: body[start..<end]))))
             pos = end + delimiter.count
         }
     }
@@ -273,25 +330,23 @@ public enum MultipartFormData {
     }
 
     /// The first index of `needle` in `haystack` at or after `from` (and starting before `from + limit`).
-    static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int, limit: Int = .max) -> Int? {
-        guard let first = needle.first, haystack.count >= needle.count else { return nil }
-        let last = min(haystack.count - needle.count, from > Int.max - limit ? Int.max : from + limit)
+    static func find(_ needle: [UInt8], in h: UnsafeBufferPointer<UInt8>, from: Int, limit: Int = .max) -> Int? {
+        guard let first = needle.first, h.count >= needle.count else { return nil }
+        let last = min(h.count - needle.count, from > Int.max - limit ? Int.max : from + limit)
         guard from <= last else { return nil }
-        return haystack.withUnsafeBufferPointer { h -> Int? in
-            needle.withUnsafeBufferPointer { n -> Int? in
-                // memchr finds each candidate first byte (a file part is mostly bytes that are not CR).
-                guard let base = h.baseAddress else { return nil }
-                var i = from
-                while i <= last {
-                    guard let hit = memchr(base + i, Int32(first), last - i + 1) else { return nil }
-                    i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                    var j = 1
-                    while j < n.count, h[i + j] == n[j] { j += 1 }
-                    if j == n.count { return i }
-                    i += 1
-                }
-                return nil
+        return needle.withUnsafeBufferPointer { n -> Int? in
+            // memchr finds each candidate first byte (a file part is mostly bytes that are not CR).
+            guard let base = h.baseAddress else { return nil }
+            var i = from
+            while i <= last {
+                guard let hit = memchr(base + i, Int32(first), last - i + 1) else { return nil }
+                i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                var j = 1
+                while j < n.count, h[i + j] == n[j] { j += 1 }
+                if j == n.count { return i }
+                i += 1
             }
+            return nil
         }
     }
 }

@@ -143,6 +143,9 @@ struct ClientAddressMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
+        // No trusted proxy and an IPv4 peer: the context's address is already the peer's dotted quad, which is
+        // what `resolve` would give (canonical text of the same address), without parsing it again.
+        if trusted.ranges.isEmpty, case .v4? = context.remoteAddress { return try await next(request, context) }
         var context = context
         context.clientAddress = ClientAddress.resolve(
             peer: context.remoteAddress?.ipAddress, forwardedFor: request.headers[values: ClientAddress.forwardedFor],

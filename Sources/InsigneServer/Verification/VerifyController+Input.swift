@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import MultipartParsing
+import NIOCore
 import OpenBadges
 
 /// Reading a submission: multipart form, JSON body, raw file or `?url=`; every refusal is a `ServiceError`.
@@ -32,20 +33,21 @@ extension VerifyController {
         // Multipart framing adds a little around the file.
         let limit = limits.maxUploadBytes + (kind == "multipart" ? 64 * 1024 : 0)
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw tooLarge }
-        let body: [UInt8]
+        let buffer: ByteBuffer
         do {
-            var buffer = try await request.body.collect(upTo: limit)
-            body = buffer.readBytes(length: buffer.readableBytes) ?? []
+            buffer = try await request.body.collect(upTo: limit)
         } catch  where BodyLimit.isTooLarge(error) {
             throw tooLarge
         }
-        guard !body.isEmpty else {
+        guard buffer.readableBytes > 0 else {
             throw ServiceError(
                 status: .badRequest, fr: "Requête vide : aucun badge à vérifier.",
                 en: "Empty request: no badge to verify.")
         }
+        // A form is read in place (only the file part is copied out of the request's buffer).
+        if kind == "multipart" { return try parseMultipart(buffer, contentType: contentType) }
+        let body = Array(buffer.readableBytesView)
         switch kind {
-        case "multipart": return try parseMultipart(body, contentType: contentType)
         case "json": return try parseJSON(body)
         default:
             return Submission(
@@ -76,14 +78,18 @@ extension VerifyController {
         )
     }
 
-    func parseMultipart(_ body: [UInt8], contentType: String) throws -> Submission {
+    func parseMultipart(_ body: ByteBuffer, contentType: String) throws -> Submission {
         guard let boundary = MultipartFormData.boundary(contentType: contentType) else {
             throw ServiceError(
                 status: .badRequest, fr: "Formulaire mal formé : délimiteur (boundary) absent ou invalide.",
                 en: "Malformed form: missing or invalid boundary.")
         }
         let parts: [MultipartPart]
-        do { parts = try MultipartFormData.parse(body, boundary: boundary) } catch {
+        do {
+            parts = try body.withUnsafeReadableBytes { (raw) throws(MultipartFormData.Malformed) in
+                try MultipartFormData.parse(bytes: raw.assumingMemoryBound(to: UInt8.self), boundary: boundary)
+            }
+        } catch {
             throw ServiceError(
                 status: .badRequest, fr: "Formulaire mal formé (\(error.reason)).",
                 en: "Malformed form (\(error.reason)).")

@@ -62,4 +62,34 @@ struct MultipartFastPathTests {
             Array("Content-Disposition: form-data; name=\"file\"\r\nContent-Type:\timage/png \r\n".utf8)[...])
         #expect(headers == ["content-disposition": "form-data; name=\"file\"", "content-type": "image/png"])
     }
+
+    @Test func asciiBoundaryIsCharacterBoundary() {
+        var g = Generator(state: 4)
+        let tokens = [
+            "multipart/form-data", "Multipart/Form-Data", "text/plain", "boundary", "BOUNDARY", "charset", ";", "=",
+            "\"", " ", "\t", "a", "-", "x y", "", String(repeating: "b", count: 70),
+        ]
+        for unicode in [false, true] {
+            for _ in 0..<20_000 {
+                let s = g.text(from: unicode ? tokens + ["é", "\u{A0}", "\r\n"] : tokens, maxLength: 9)
+                #expect(MultipartFormData.boundary(contentType: s) == MultipartFormData.boundaryCharacters(s), "\(s)")
+            }
+        }
+        #expect(MultipartFormData.boundary(contentType: "multipart/form-data; boundary=\"a b\"") == "a b")
+        #expect(MultipartFormData.boundary(contentType: " MULTIPART/form-data ;charset=x; Boundary = xyz ") == "xyz")
+        #expect(MultipartFormData.boundary(contentType: "multipart/form-data; boundary=\"a \"") == nil)
+        #expect(MultipartFormData.boundary(contentType: "multipart/form-data; boundary=a\tb") == nil)
+    }
+
+    @Test func bodyReadInPlaceIsTheArrayParse() throws {
+        let body = Array(
+            "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.png\"\r\nContent-Type: image/png\r\n\r\n\u{1}\u{2}\r\n--b\r\nContent-Disposition: form-data; name=\"recipient\"\r\n\r\na@b.org\r\n--b--\r\n"
+                .utf8)
+        let parts = try MultipartFormData.parse(body, boundary: "b")
+        let inPlace = try body.withUnsafeBufferPointer { (b) throws(MultipartFormData.Malformed) in
+            try MultipartFormData.parse(bytes: b, boundary: "b")
+        }
+        #expect(parts == inPlace)
+        #expect(parts.map(\.name) == ["file", "recipient"] && parts[0].body == [1, 2] && parts[0].filename == "x.png")
+    }
 }
