@@ -308,7 +308,8 @@ final class VerificationRun {
     func classify(text raw: String, carrier: BadgeImageFormat?) async {
         let text = raw.trimmingASCIIWhitespace()
         // A compact JWS is split and decoded once, whether it is an OB 3.0 VC-JWT or a signed OB 2.0 assertion.
-        let compact = CompactJWS.looksLikeJWS(text) ? try? CompactJWS(text) : nil
+        // (`CompactJWS.init` succeeds only where `looksLikeJWS` holds: three non-empty base64url parts.)
+        let compact = text.hasPrefix("{") ? nil : try? CompactJWS(text)
         if text.hasPrefix("{"), let json = try? JSONValue(parsing: text), OB3Credential.isVerifiableCredential(json) {
             if carrier == nil {
                 inputFormat = "json"
@@ -678,10 +679,7 @@ final class VerificationRun {
             pass("badge.structure", fr: "Classe de badge conforme", en: "Conformant badge class")
         }
         guard let badge else { return }
-        if var s = summary {
-            fill(&s, badge: badge)
-            summary = s
-        }
+        if summary != nil { fill(&summary!, badge: badge) }
 
         // Issuer: always the hosted profile, fetched from its id.
         guard let issuerID = badge.issuerID else {
