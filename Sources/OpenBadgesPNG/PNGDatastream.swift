@@ -53,27 +53,6 @@ public struct PNGDatastream: Sendable, Equatable {
         return chunks
     }
 
-    /// The chunks whose type `keep` accepts, copied, with the CRC of those chunks only: the structure of the
-    /// whole stream is checked as by `init(parsing:limits:)` (signature, every length within the input, type
-    /// letters, IHDR first, IEND last and nothing after it, limits), but the other chunks' data is not read.
-    ///
-    /// For reading badge data this is as safe as checking every CRC: a CRC only detects accidental damage (anyone
-    /// who alters a chunk can recompute it), the badge data is protected by its own signature or hosted copy, and
-    /// the bytes of the other chunks (pixels, colour profile…) are never used. A reader that finds no badge in the
-    /// chunks kept should check the whole stream (`checkStructure`) to tell a damaged file from an image without
-    /// a badge.
-    public static func checkedChunks(
-        in bytes: [UInt8], limits: PNGLimits = .default, keeping keep: (String) -> Bool
-    ) throws(PNGError) -> [PNGChunk] {
-        var chunks: [PNGChunk] = []
-        try bytes.withUnsafeBufferPointer { (buf) throws(PNGError) in
-            try PNGDatastream.walk(buf, limits: limits, checkingCRC: keep) { (raw) throws(PNGError) in
-                if keep(raw.type) { chunks.append(PNGChunk(type: raw.type, data: Array(buf[raw.data]))) }
-            }
-        }
-        return chunks
-    }
-
     /// Checks the same structure as `init(parsing:limits:)` without copying chunk data; returns the IHDR fields.
     public static func checkStructure(_ bytes: [UInt8], limits: PNGLimits = .default) throws(PNGError) -> PNGImageInfo {
         var info: PNGImageInfo?
@@ -120,12 +99,10 @@ public struct PNGDatastream: Sendable, Equatable {
         let data: Range<Int>
     }
 
-    /// Walks and checks every chunk of a PNG buffer, calling `body` for each valid chunk. The CRC is checked for
-    /// the chunks whose type `checkingCRC` accepts (all by default).
+    /// Walks and checks every chunk of a PNG buffer, calling `body` for each valid chunk.
     static func walk(
         _ buf: UnsafeBufferPointer<UInt8>,
         limits: PNGLimits,
-        checkingCRC: (String) -> Bool = { _ in true },
         _ body: (RawChunk) throws(PNGError) -> Void
     ) throws(PNGError) {
         let count = buf.count
@@ -197,18 +174,16 @@ public struct PNGDatastream: Sendable, Equatable {
             }
             let dataStart = pos + 8
             let dataEnd = dataStart + len
-            if checkingCRC(type) {
-                let stored =
-                    UInt32(buf[dataEnd]) << 24 | UInt32(buf[dataEnd + 1]) << 16 | UInt32(buf[dataEnd + 2]) << 8
-                    | UInt32(buf[dataEnd + 3])
-                let computed = CRC32.update(
-                    0, with: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buf[(pos + 4)..<dataEnd])))
-                if stored != computed {
-                    throw PNGError(
-                        .badCRC,
-                        "\(type) chunk at offset \(pos) has CRC \(hex32(stored)), expected \(hex32(computed))",
-                        chunkType: type, offset: pos)
-                }
+            let stored =
+                UInt32(buf[dataEnd]) << 24 | UInt32(buf[dataEnd + 1]) << 16 | UInt32(buf[dataEnd + 2]) << 8
+                | UInt32(buf[dataEnd + 3])
+            let computed = CRC32.update(
+                0, with: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buf[(pos + 4)..<dataEnd])))
+            if stored != computed {
+                throw PNGError(
+                    .badCRC,
+                    "\(type) chunk at offset \(pos) has CRC \(hex32(stored)), expected \(hex32(computed))",
+                    chunkType: type, offset: pos)
             }
             if index == 0 {
                 if type != "IHDR" {

@@ -123,23 +123,6 @@ struct DatastreamTests {
         #expect(Set(Fixtures.pngNames("malformed")) == listed)
     }
 
-    /// `checkedChunks` checks the CRC of the chunks it keeps only, and the structure of all of them.
-    @Test func checkedChunksChecksTheCRCOfTheKeptChunksOnly() throws {
-        let badCRC = try Fixtures.bytes("malformed", "png-bad-crc-idat.png")
-        let kept = try PNGDatastream.checkedChunks(in: badCRC) { $0 == "IHDR" }
-        #expect(kept.map(\.type) == ["IHDR"])
-        do {
-            _ = try PNGDatastream.checkedChunks(in: badCRC) { $0 == "IDAT" }
-            Issue.record("expected an error")
-        } catch {
-            #expect(error.code == .badCRC)
-        }
-        for name in ["png-truncated-in-chunk.png", "png-no-iend.png", "png-length-beyond-end.png"] {
-            let png = try Fixtures.bytes("malformed", name)
-            #expect(throws: PNGError.self, "\(name)") { _ = try PNGDatastream.checkedChunks(in: png) { _ in false } }
-        }
-    }
-
     @Test func errorDetails() throws {
         let badCRC = try Fixtures.bytes("malformed", "png-bad-crc-idat.png")
         do {

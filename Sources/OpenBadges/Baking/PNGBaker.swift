@@ -14,16 +14,13 @@ public enum PNGBaker {
         try PreparedPNG(png, limits: limits).bake(text, keyword: keyword)
     }
 
-    /// Extracts the badge text. The whole structure is checked, with the CRC of every text chunk; the CRCs of the
-    /// other chunks (pixels…) are checked only when no badge is found, to tell a damaged file from an image
-    /// without a badge (the badge data is protected by its signature or hosted copy, and the other chunks' bytes
-    /// are not used: see `PNGDatastream.checkedChunks`). The iTXt chunk may be anywhere between IHDR and IEND.
+    /// Extracts the badge text. Every CRC is checked; the iTXt chunk may be anywhere between IHDR and IEND.
     /// Two `openbadges` iTXt chunks or a compressed one violate the baking MUST NOTs and are refused.
     /// A legacy `tEXt` chunk (pre-1.0 baking, a hosted assertion URL) is returned with `isLegacy`.
     public static func unbake(png: [UInt8]) throws(BakingError) -> (text: String, isLegacy: Bool) {
         let textChunks: [PNGChunk]
         do {
-            textChunks = try PNGDatastream.checkedChunks(in: png) { $0 == "iTXt" || $0 == "tEXt" }
+            textChunks = try PNGDatastream.chunks(in: png) { $0 == "iTXt" || $0 == "tEXt" }
         } catch {
             throw PNGBaker.bakingError(error)
         }
@@ -77,8 +74,6 @@ public enum PNGBaker {
             }
         }
         if let legacy, !legacy.isEmpty { return (legacy, true) }
-        // No badge: a damaged file says so (bad CRC in any chunk) rather than "no badge".
-        do { _ = try PNGDatastream.checkStructure(png) } catch { throw PNGBaker.bakingError(error) }
         throw BakingError(
             .notBaked, fr: "cette image PNG ne contient aucun badge", en: "this PNG image holds no badge")
     }
