@@ -156,7 +156,10 @@ public struct PNGDatastream: Sendable, Equatable {
                     .invalidChunkType, "chunk at offset \(pos) has invalid type \"\(shown)\" (must be 4 ASCII letters)",
                     offset: pos)
             }
-            let type = String(decoding: [t0, t1, t2, t3], as: UTF8.self)
+            let type = String(unsafeUninitializedCapacity: 4) { b in
+                (b[0], b[1], b[2], b[3]) = (t0, t1, t2, t3)
+                return 4
+            }
             if length > 0x7FFF_FFFF {
                 throw PNGError(
                     .chunkTooLarge, "\(type) chunk at offset \(pos) declares length \(length), above 2^31-1",

@@ -32,7 +32,13 @@ struct JSONParser {
     var valueStack: [JSONValue] = []
     var offsetStack: [Int] = []
 
-    init(maxDepth: Int) { self.maxDepth = maxDepth }
+    init(maxDepth: Int) {
+        self.maxDepth = maxDepth
+        // Room for the members of a typical document: one allocation per stack instead of one per doubling.
+        keyStack.reserveCapacity(16)
+        valueStack.reserveCapacity(16)
+        offsetStack.reserveCapacity(16)
+    }
 
     mutating func parseDocument(_ b: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
         i = 0
@@ -126,9 +132,10 @@ struct JSONParser {
         for n in base..<keyStack.count where o.updateValue(valueStack[n], forKey: keyStack[n]) != nil {
             throw JSONSyntaxError(reason: "duplicate member \"\(keyStack[n])\"", offset: offsetStack[n])
         }
-        keyStack.removeSubrange(base...)
-        valueStack.removeSubrange(base...)
-        offsetStack.removeSubrange(base...)
+        let count = keyStack.count - base
+        keyStack.removeLast(count)
+        valueStack.removeLast(count)
+        offsetStack.removeLast(count)
         depth -= 1
         return .object(o)
     }

@@ -77,19 +77,20 @@ public struct CompactJWS: Sendable, Equatable {
         return t.withUTF8 { u in
             var dots = 0
             var partLength = 0
-            let table = Base64URL.decodeTable
-            for c in u {
-                if c == UInt8(ascii: ".") {
-                    if partLength == 0 { return false }
-                    dots += 1
-                    partLength = 0
-                } else if table[Int(c)] == 255 {
-                    return false
-                } else {
-                    partLength += 1
+            return Base64URL.decodeTable.withUnsafeBufferPointer { table in
+                for c in u {
+                    if c == UInt8(ascii: ".") {
+                        if partLength == 0 { return false }
+                        dots += 1
+                        partLength = 0
+                    } else if table[Int(c)] == 255 {
+                        return false
+                    } else {
+                        partLength += 1
+                    }
                 }
+                return dots == 2 && partLength > 0
             }
-            return dots == 2 && partLength > 0
         }
     }
 

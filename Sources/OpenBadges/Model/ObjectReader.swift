@@ -32,6 +32,7 @@ struct ObjectReader {
         }
         self.type = type
         self.members = o
+        consumed.reserveCapacity(16)
     }
 
     /// Members not read by the model: kept as extensions.
@@ -99,12 +100,14 @@ struct ObjectReader {
     }
 
     static func localTypeName(_ t: String) -> String {
-        for prefix in ["https://w3id.org/openbadges#", "http://w3id.org/openbadges#", "obi:"] where t.hasPrefix(prefix)
-        {
+        for prefix in typePrefixes where t.hasPrefix(prefix) {
             return String(t.dropFirst(prefix.count))
         }
         return t
     }
+
+    /// The prefixes of the OB 2.0 vocabulary's type names (built once, not on every call).
+    static let typePrefixes = ["https://w3id.org/openbadges#", "http://w3id.org/openbadges#", "obi:"]
 
     mutating func dateTime(_ key: String) throws(ModelError) -> DateTimeValue? {
         guard let s = try string(key) else { return nil }

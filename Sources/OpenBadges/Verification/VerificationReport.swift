@@ -247,10 +247,16 @@ public struct VerificationReport: Sendable, Equatable {
 
     /// Valid, invalid or indeterminate.
     public var verdict: VerificationVerdict {
-        if checks.contains(where: { $0.status == .failed }) { return .invalid }
-        if checks.contains(where: { $0.status == .skipped && $0.blocking }) { return .indeterminate }
-        if checks.isEmpty { return .indeterminate }
-        return .valid
+        // One pass reading two fields of each check in place (no copy of the checks).
+        var blocked = checks.isEmpty
+        for i in checks.indices {
+            switch checks[i].status {
+            case .failed: return .invalid
+            case .skipped where checks[i].blocking: blocked = true
+            default: break
+            }
+        }
+        return blocked ? .indeterminate : .valid
     }
 
     /// True only for the `valid` verdict.

@@ -208,7 +208,8 @@ final class VerificationRun {
     var recipientMatch: RecipientMatch?
     /// The forms of the badge verified when the input carries more than one (a PDF with OB 2.0 and OB 3.0).
     var forms: [String] = []
-    private var documents: [String: Result<LoadedDocument, DocumentLoaderError>] = [:]
+    /// Documents loaded by this run, by URL: a handful, so a list compared by URL beats hashing every URL.
+    private var documents: [(url: String, result: Result<LoadedDocument, DocumentLoaderError>)] = []
 
     init(
         loader: DocumentLoader, keyCache: PublicKeyCache, modelCache: DecodedDocumentCache, options: VerificationOptions
@@ -262,9 +263,11 @@ final class VerificationRun {
                 await verifyPDF(bytes)
             } else if let format = BadgeImageFormat.detect(bytes) {
                 inputFormat = format.rawValue
-                pass(
-                    "input.format", fr: "Image \(format.rawValue.uppercased()) reconnue",
-                    en: "\(format.rawValue.uppercased()) image recognised")
+                if format == .png {
+                    pass("input.format", fr: "Image PNG reconnue", en: "PNG image recognised")
+                } else {
+                    pass("input.format", fr: "Image SVG reconnue", en: "SVG image recognised")
+                }
                 let extracted: ExtractedBadge
                 do {
                     extracted = try BadgeBaker.extract(from: bytes)
@@ -305,7 +308,8 @@ final class VerificationRun {
     func classify(text raw: String, carrier: BadgeImageFormat?) async {
         let text = raw.trimmingASCIIWhitespace()
         // A compact JWS is split and decoded once, whether it is an OB 3.0 VC-JWT or a signed OB 2.0 assertion.
-        let compact = CompactJWS.looksLikeJWS(text) ? try? CompactJWS(text) : nil
+        // (`CompactJWS.init` succeeds only where `looksLikeJWS` holds: three non-empty base64url parts.)
+        let compact = text.hasPrefix("{") ? nil : try? CompactJWS(text)
         if text.hasPrefix("{"), let json = try? JSONValue(parsing: text), OB3Credential.isVerifiableCredential(json) {
             if carrier == nil {
                 inputFormat = "json"
@@ -328,10 +332,7 @@ final class VerificationRun {
                 pass("input.format", fr: "Assertion JSON reconnue", en: "Assertion JSON recognised")
             }
             await verifyJSON(text)
-        } else if let head = Optional(text.prefix(8).lowercased()),
-            head.hasPrefix("http://") || head.hasPrefix("https://"),
-            let url = URL(string: text), url.host != nil
-        {
+        } else if Self.startsWithHTTPScheme(text), let url = URL(string: text), url.host != nil {
             if carrier == nil {
                 inputFormat = "url"
                 pass("input.format", fr: "Adresse d'un badge hébergé", en: "Hosted badge URL")
@@ -351,10 +352,21 @@ final class VerificationRun {
         }
     }
 
+    /// True when `text` starts with `http://` or `https://`, in any case (read from the UTF-8 bytes).
+    static func startsWithHTTPScheme(_ text: String) -> Bool {
+        var u = text.utf8.makeIterator()
+        for c in "http".utf8 {
+            guard let b = u.next(), b | 0x20 == c else { return false }
+        }
+        var b = u.next()
+        if b.map({ $0 | 0x20 }) == UInt8(ascii: "s") { b = u.next() }
+        return b == UInt8(ascii: ":") && u.next() == UInt8(ascii: "/") && u.next() == UInt8(ascii: "/")
+    }
+
     // MARK: Loading
 
     func load(_ url: String, accept: String = jsonLDAccept) async -> Result<LoadedDocument, DocumentLoaderError> {
-        if let cached = documents[url] { return cached }
+        for d in documents where d.url == url { return d.result }
         let result: Result<LoadedDocument, DocumentLoaderError>
         do {
             result = .success(try await loader.load(urlString: url, accept: accept))
@@ -363,7 +375,7 @@ final class VerificationRun {
         } catch {
             result = .failure(DocumentLoaderError(.connectionFailed, url: url, message: "\(error)"))
         }
-        documents[url] = result
+        documents.append((url, result))
         return result
     }
 
@@ -667,10 +679,7 @@ final class VerificationRun {
             pass("badge.structure", fr: "Classe de badge conforme", en: "Conformant badge class")
         }
         guard let badge else { return }
-        if var s = summary {
-            fill(&s, badge: badge)
-            summary = s
-        }
+        if summary != nil { fill(&summary!, badge: badge) }
 
         // Issuer: always the hosted profile, fetched from its id.
         guard let issuerID = badge.issuerID else {
