@@ -95,6 +95,8 @@ public struct PrivateKey: Sendable {
     public let algorithm: KeyAlgorithm
     /// The matching public key.
     public let publicKey: PublicKey
+    /// The signing context prepared on first use and copied for each signature (shared by the copies of this value).
+    let signingTemplate = SigningTemplate()
 
     init(backing: Backing) throws {
         self.backing = backing

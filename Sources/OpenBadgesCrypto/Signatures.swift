@@ -10,14 +10,8 @@ extension PrivateKey {
         }
         OpenSSLErrorQueue.clear()
         let pkey = backing.pointer
-        guard let ctx = EVP_MD_CTX_new() else {
-            throw CryptoError.openSSL(.signing, "could not allocate a digest context")
-        }
+        let ctx = try signingTemplate.context(pkey: pkey, algorithm: algorithm) ?? Self.freshContext(pkey, algorithm)
         defer { EVP_MD_CTX_free(ctx) }
-        let md: OpaquePointer? = algorithm == .edDSA ? nil : EVP_sha256()
-        guard EVP_DigestSignInit(ctx, nil, md, nil, pkey) == 1 else {
-            throw CryptoError.openSSL(.signing, "could not initialise \(algorithm.rawValue) signing")
-        }
         var output = [UInt8](repeating: 0, count: Int(EVP_PKEY_get_size(pkey)))
         var outputLength = output.count
         let ok = withNonNullBytes(message) { messagePointer, messageCount in
@@ -33,6 +27,19 @@ extension PrivateKey {
             return try ECDSASignatureCoding.rawFromDER(output)
         }
         return output
+    }
+
+    /// A context initialised for `algorithm` on its own (ES256, or when the template cannot be prepared).
+    private static func freshContext(_ pkey: OpaquePointer, _ algorithm: SignatureAlgorithm) throws -> OpaquePointer {
+        guard let ctx = EVP_MD_CTX_new() else {
+            throw CryptoError.openSSL(.signing, "could not allocate a digest context")
+        }
+        let md: OpaquePointer? = algorithm == .edDSA ? nil : EVP_sha256()
+        guard EVP_DigestSignInit(ctx, nil, md, nil, pkey) == 1 else {
+            EVP_MD_CTX_free(ctx)
+            throw CryptoError.openSSL(.signing, "could not initialise \(algorithm.rawValue) signing")
+        }
+        return ctx
     }
 }
 

@@ -121,6 +121,29 @@ struct SignatureTests {
         #expect(results.allSatisfy { $0 })
     }
 
+    /// RS256 and EdDSA sign with a context prepared once per key and copied per signature: the first signatures
+    /// of a key, made from many tasks at once, are byte for byte those of another copy of the key (deterministic
+    /// schemes), and signing keeps working after (ISSUE13 point 6).
+    @Test(arguments: [(KeyType.rsa2048, SignatureAlgorithm.rs256), (.ed25519, .edDSA)])
+    func preparedContextSignsLikeAFreshOne(type: KeyType, algorithm: SignatureAlgorithm) async throws {
+        let original = try GeneratedKeys.key(type)
+        let key = try PrivateKey(pem: original.pkcs8PEM())
+        let messages = (0..<48).map { [UInt8](repeating: UInt8($0), count: $0 * 7) }
+        let expected = try messages.map { try original.signature(for: $0, algorithm: algorithm) }
+        let signed = await withTaskGroup(of: (Int, [UInt8]?).self) { group in
+            for (index, message) in messages.enumerated() {
+                group.addTask { (index, try? key.signature(for: message, algorithm: algorithm)) }
+            }
+            var all = [[UInt8]?](repeating: nil, count: messages.count)
+            for await (index, signature) in group { all[index] = signature }
+            return all
+        }
+        #expect(signed == expected.map { Optional($0) })
+        #expect(try key.signature(for: messages[3], algorithm: algorithm) == expected[3])
+        let error = cryptoError { _ = try key.signature(for: messages[3], algorithm: .es256) }
+        #expect(error?.code == .algorithmMismatch)
+    }
+
     @Test func rawBenchmarkBaseline() throws {
         let key = try GeneratedKeys.key(.rsa2048)
         let message = Array("benchmark".utf8)
