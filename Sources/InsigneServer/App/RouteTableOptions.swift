@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// What the route table takes besides the services. Production uses the defaults; the tests narrow a limit or fix
@@ -9,6 +10,8 @@ struct RouteTableOptions: Sendable {
     var hasher: PasswordHashingPool?
     /// Who a sign-in attempt comes from, for throttling; nil: the client address.
     var signInSource: (@Sendable (Request, AppRequestContext) -> SignInSource)?
+    /// The time the sign-in throttle reads; nil: the system clock.
+    var signInClock: (@Sendable () -> Date)?
 
     /// The defaults, as served.
     init() {}

@@ -50,6 +50,7 @@ func buildRouter(_ services: ServerServices, options: RouteTableOptions) -> Rout
     let hasher = options.hasher ?? PasswordHashingPool.shared
     var signIn = SignInPages(services: services, hasher: hasher)
     if let source = options.signInSource { signIn.signInSource = source }
+    if let clock = options.signInClock { signIn.now = clock }
     let verifyLimits = options.verifyLimits ?? VerifyLimits(configuration: services.configuration)
     let verify = VerifyController(services: services, limits: verifyLimits)
     let routes = AppRoutes(router: router, services: services)

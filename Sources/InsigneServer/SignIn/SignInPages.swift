@@ -14,6 +14,8 @@ struct SignInPages: PageFeature {
     var hasher = PasswordHashingPool.shared
     /// Who a sign-in attempt comes from (tests substitute their own).
     var signInSource: @Sendable (Request, AppRequestContext) -> SignInSource = { _, context in SignInSource(context) }
+    /// The time the throttle reads (tests fix it, so that a slow machine does not outlast a one-second delay).
+    var now: @Sendable () -> Date = { Date() }
 
     /// Adds `/login` (form and attempt) to the public pages and `/logout` to the signed-in pages.
     func addRoutes(to routes: AppRoutes) {
@@ -75,7 +77,7 @@ struct SignInPages: PageFeature {
                 env, request, login: String(login.prefix(200)), error: env.t["badCredentials"], status: .unauthorized)
         }
         let source = signInSource(request, context)
-        if let (seconds, reason) = throttle.begin(login: login, source: source) {
+        if let (seconds, reason) = throttle.begin(login: login, source: source, now: now()) {
             let wait = Self.delayText(seconds)
             var response = try await loginPage(
                 env, request, login: login,
@@ -105,7 +107,7 @@ struct SignInPages: PageFeature {
         }
         settled = true
         guard ok, let account else {
-            throttle.recordFailure(login: login, source: source)
+            throttle.recordFailure(login: login, source: source, now: now())
             try await services.db.recordFailedSignIn(login: login)
             return try await loginPage(
                 env, request, login: login, error: env.t["badCredentials"], status: .unauthorized)
