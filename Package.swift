@@ -3,6 +3,7 @@ import PackageDescription
 
 // Module layout (dependencies point down):
 //   COpenSSL, CPNGShims        C glue over system OpenSSL 3 and libpng (no C type leaves these + the next layer)
+//   COpenSSLSetup              OpenSSL told at load time not to free its state at exit (threads may still use it)
 //   OpenBadgesCrypto           keys, PEM, RS256/ES256/EdDSA, SHA-256, CSPRNG over OpenSSL
 //   OpenBadgesPNG              PNG chunk reader/writer, CRC-32, iTXt, libpng image validation
 //   LinkedData                 pure: JSON-LD 1.1 to RDF with bundled contexts only, RDFC-1.0, N-Quads (+ digests)
@@ -45,8 +46,12 @@ let package = Package(
             linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]
         ),
         .target(
+            name: "COpenSSLSetup",
+            linkerSettings: [.linkedLibrary("crypto")]
+        ),
+        .target(
             name: "OpenBadgesCrypto",
-            dependencies: ["COpenSSL"]
+            dependencies: ["COpenSSL", "COpenSSLSetup"]
         ),
         .target(
             name: "OpenBadgesPNG",

@@ -32,7 +32,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl"),
         .target(name: "CPNGShims", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]),
-        .target(name: "OpenBadgesCrypto", dependencies: ["COpenSSL"]),
+        .target(name: "COpenSSLSetup", linkerSettings: [.linkedLibrary("crypto")]),
+        .target(name: "OpenBadgesCrypto", dependencies: ["COpenSSL", "COpenSSLSetup"]),
         .target(name: "OpenBadgesPNG", dependencies: ["CPNGShims"]),
         .target(
             name: "OpenBadges", dependencies: ["OpenBadgesCrypto", "OpenBadgesPNG", "LinkedData"],
