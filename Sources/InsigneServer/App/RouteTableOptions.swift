@@ -10,8 +10,9 @@ struct RouteTableOptions: Sendable {
     var hasher: PasswordHashingPool?
     /// Who a sign-in attempt comes from, for throttling; nil: the client address.
     var signInSource: (@Sendable (Request, AppRequestContext) -> SignInSource)?
-    /// The time the sign-in throttle reads; nil: the system clock.
-    var signInClock: (@Sendable () -> Date)?
+    /// The time the sign-in throttle and the pre-sign-in rate limits (setup code, password reset) read; nil: the
+    /// system clock.
+    var throttleClock: (@Sendable () -> Date)?
 
     /// The defaults, as served.
     init() {}

@@ -50,7 +50,7 @@ func buildRouter(_ services: ServerServices, options: RouteTableOptions) -> Rout
     let hasher = options.hasher ?? PasswordHashingPool.shared
     var signIn = SignInPages(services: services, hasher: hasher)
     if let source = options.signInSource { signIn.signInSource = source }
-    if let clock = options.signInClock { signIn.now = clock }
+    if let clock = options.throttleClock { signIn.now = clock }
     let verifyLimits = options.verifyLimits ?? VerifyLimits(configuration: services.configuration)
     let verify = VerifyController(services: services, limits: verifyLimits)
     let routes = AppRoutes(router: router, services: services)
@@ -70,6 +70,10 @@ func buildRouter(_ services: ServerServices, options: RouteTableOptions) -> Rout
     if let source = options.signInSource {
         passwordReset.clientSource = source
         setup.clientSource = source
+    }
+    if let clock = options.throttleClock {
+        passwordReset.now = clock
+        setup.now = clock
     }
     passwordReset.addRoutes(to: routes)
     setup.addRoutes(to: routes)

@@ -15,6 +15,8 @@ struct FirstAdminSetupPages: PasswordChoosingPages {
     var clientSource: @Sendable (Request, AppRequestContext) -> SignInSource = { _, context in SignInSource(context) }
     /// Setup code attempts per client address: 5 at once, then 5 a minute.
     let codeAttempts = RateLimiter(capacity: 5, perMinute: 5)
+    /// The time the code attempts' limit reads (tests fix it).
+    var now: @Sendable () -> Date = { Date() }
 
     /// Adds `/setup` to the public pages.
     func addRoutes(to routes: AppRoutes) {
@@ -60,7 +62,7 @@ struct FirstAdminSetupPages: PasswordChoosingPages {
                 env, request, context, email: String(email.prefix(320)), error: env.text(fr, en), status: status)
         }
         if !fromLoopback(request, context) {
-            if let wait = codeAttempts.take(clientSource(request, context).key) {
+            if let wait = codeAttempts.take(clientSource(request, context).key, now: now()) {
                 let delay = SignInPages.delayText(wait)
                 return try await again(
                     "Trop d'essais du code d'installation : réessayez dans \(delay.fr).",

@@ -28,10 +28,10 @@ extension WebHarness {
         var options = RouteTableOptions()
         options.hasher = hasher
         options.signInSource = { _, _ in SignInSource(key: source.value) }
-        // The throttle's clock stands still: its delays (one second after five failures) must not run out while a
-        // loaded machine answers the next request.
+        // The throttles' clock stands still: their delays (one second after five failed sign-ins, twelve seconds a
+        // setup code) must not run out while a loaded machine answers the next request.
         let frozen = Date()
-        options.signInClock = { frozen }
+        options.throttleClock = { frozen }
         try await run(options: options, test)
     }
 }

@@ -77,7 +77,11 @@ struct WebHarness: Sendable {
 
     /// Runs `test` with a browser on the application as served.
     func run(_ test: @escaping @Sendable (WebBrowser) async throws -> Void) async throws {
-        try await run(options: RouteTableOptions(), test)
+        var options = RouteTableOptions()
+        // The throttles' clock stands still, as in `run(source:)`: a loaded machine must not outlast their delays.
+        let frozen = Date()
+        options.throttleClock = { frozen }
+        try await run(options: options, test)
     }
 
     /// Runs `test` with a browser on the application built with `options`.
