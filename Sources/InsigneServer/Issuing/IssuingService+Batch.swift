@@ -120,7 +120,8 @@ extension IssuingService {
         return results.map { $0 ?? .failure(Self.rowError(nil)) }
     }
 
-    /// The stored form of a signed bulk award.
+    /// The stored form of a signed award (one by one or in bulk): `request` carries the checked evidence and the
+    /// issue time, which is also the row's creation time.
     func record(
         of signed: SignedAssertion, request: AwardRequest, badge: BadgeClassRecord, key: SigningKeyRecord, actor: String
     ) -> AssertionRecord {

@@ -188,15 +188,9 @@ public final class IssuingService: Sendable {
         } catch let e as IssuingError {
             throw ServiceError(.invalid, fr: e.messageFR, en: e.messageEN)
         }
-        let a = signed.assertion
-        let uuid = String(a.id.dropFirst("urn:uuid:".count))
-        var record = AssertionRecord(
-            id: uuid, badgeClassID: badge.id, signingKeyID: keyRecord.id,
-            recipientEmail: EmailNormalization.normalize(request.recipientEmail), recipientName: request.recipientName,
-            recipientSalt: a.recipient.salt ?? "", recipientIdentity: a.recipient.identity, issuedOn: a.issuedOn.text,
-            expires: a.expires?.text, narrative: a.narrative, evidence: evidence, jws: signed.jws,
-            idempotencyKey: request.idempotencyKey ?? "award:\(uuid)", createdBy: actor, createdAt: now)
-        record.renewalOf = request.renewalOf
+        request.issuedOn = now
+        request.evidence = evidence
+        let record = record(of: signed, request: request, badge: badge, key: keyRecord, actor: actor)
         let ob3 = try await ob3Form(of: record, badge: badge)  // the OB 3.0 form, signed here too
         // Stored and audited in one transaction; a concurrent request with the same idempotency key may have won
         // the race (the unique index decides): then its award comes back.
