@@ -96,8 +96,14 @@ public struct CompactJWS: Sendable, Equatable {
 
     /// Signs `payload` with RS256 and returns the compact serialization. The header is exactly `{"alg":"RS256"}`.
     public static func signRS256(payload: [UInt8], key: PrivateKey) throws -> String {
-        var input = rs256HeaderPart
-        input.reserveCapacity(rs256HeaderPart.count + payload.count * 4 / 3 + 350)
+        try signRS256(encodedHeader: rs256HeaderPart, payload: payload, key: key)
+    }
+
+    /// Signs `payload` with RS256 under an already base64url-encoded header: `header.payload` is written once into
+    /// one buffer sized for the whole token, signed, then completed with the signature.
+    static func signRS256(encodedHeader: [UInt8], payload: [UInt8], key: PrivateKey) throws -> String {
+        var input = encodedHeader
+        input.reserveCapacity(encodedHeader.count + payload.count * 4 / 3 + 350)
         input.append(UInt8(ascii: "."))
         Base64URL.encode(payload, into: &input)
         let sig = try key.signature(for: input, algorithm: .rs256)

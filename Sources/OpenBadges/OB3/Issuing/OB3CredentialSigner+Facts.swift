@@ -33,16 +33,9 @@ extension OB3CredentialSigner {
         header.raw(#"{"alg":"RS256""#.utf8)
         header.string("kid", rsaKeyID)
         header.raw(#","typ":"JWT"}"#.utf8)
-        // `header.payload` written once into one buffer sized for the whole token, signed, then completed.
-        var token = [UInt8]()
-        token.reserveCapacity((header.out.count + claims.count) * 4 / 3 + 360 + 8)
-        Base64URL.encode(header.out, into: &token)
-        token.append(UInt8(ascii: "."))
-        Base64URL.encode(claims, into: &token)
-        let signature = try rsaKey.signature(for: token, algorithm: .rs256)
-        token.append(UInt8(ascii: "."))
-        Base64URL.encode(signature, into: &token)
-        return String(decoding: token, as: UTF8.self)
+        var encodedHeader = [UInt8]()
+        Base64URL.encode(header.out, into: &encodedHeader)
+        return try CompactJWS.signRS256(encodedHeader: encodedHeader, payload: claims, key: rsaKey)
     }
 
     /// The canonical N-Quads of the credential of `facts` and of its proof options, or nil when their shape is
